@@ -1,0 +1,89 @@
+"""Enumerations of the domain. Values are stable API strings; labels are translated."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TechArea(models.TextChoices):
+    COMPUTING = "computing", _("Quantum computing")
+    COMMUNICATION = "communication", _("Quantum communication")
+    SENSING = "sensing", _("Quantum sensing & metrology")
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    CAS_INSTITUTE = "cas_institute", _("CAS institute")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute / national lab")
+    COMPANY = "company", _("Company")
+    OTHER = "other", _("Other")
+
+
+class StartupStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    GRADUATED = "graduated", _("Graduated")
+    EXITED = "exited", _("Exited")
+    CLOSED = "closed", _("Closed")
+
+
+class StageOutcome(models.TextChoices):
+    """Terminal outcomes of the pipeline; an ordinary stage has none."""
+
+    NONE = "", _("None (pipeline stage)")
+    EXITED = "exited", _("Exited (IPO / acquisition)")
+    CLOSED = "closed", _("Closed (failed / stopped)")
+
+
+class MilestoneKind(models.TextChoices):
+    FIRST_PROTOTYPE = "first_prototype", _("First prototype")
+    FIRST_CUSTOMER = "first_customer", _("First paying customer")
+    CERTIFICATION = "certification", _("Product certification")
+    FIRST_EXPORT = "first_export", _("First export")
+    PATENT_GRANTED = "patent_granted", _("Patent granted")
+    KEY_HIRE = "key_hire", _("Key hire")
+    PARTNERSHIP = "partnership", _("Strategic partnership")
+    AWARD = "award", _("Award or recognition")
+    OTHER = "other", _("Other")
+
+
+class InvestorKind(models.TextChoices):
+    GOVERNMENT_FUND = "government_fund", _("Government guidance fund")
+    STATE_PLATFORM = "state_platform", _("State-owned platform")
+    VC = "vc", _("Venture capital")
+    CORPORATE = "corporate", _("Corporate")
+    ANGEL = "angel", _("Angel")
+    OTHER = "other", _("Other")
+
+
+class RoundType(models.TextChoices):
+    ANGEL = "angel", _("Angel")
+    SEED = "seed", _("Seed")
+    PRE_A = "pre_a", _("Pre-A")
+    A = "a", _("Series A")
+    A_PLUS = "a_plus", _("Series A+")
+    B = "b", _("Series B")
+    C = "c", _("Series C")
+    STRATEGIC = "strategic", _("Strategic")
+    GRANT = "grant", _("Government grant")
+    DEBT = "debt", _("Debt")
+    IPO = "ipo", _("IPO")
+
+
+class AmountPrecision(models.TextChoices):
+    """How exact an announced figure is: "数千万元" is approximate, no figure is undisclosed."""
+
+    EXACT = "exact", _("Exact")
+    APPROXIMATE = "approximate", _("Approximate")
+    UNDISCLOSED = "undisclosed", _("Undisclosed")
+
+
+class CommitmentStatus(models.TextChoices):
+    """Only approved commitments are live and count against the fund's size."""
+
+    APPROVED = "approved", _("Approved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DistributionKind(models.TextChoices):
+    EXIT = "exit", _("Exit proceeds")
+    DIVIDEND = "dividend", _("Dividend")
+    OTHER = "other", _("Other")

@@ -1,0 +1,189 @@
+"""Fund metrics and money formatting: pure functions, no database.
+
+Conventions (ILPA-style, gross of fees since the fund pays into companies directly):
+paid-in is what was disbursed, realized is what came back (distributions), unrealized is the
+latest fair value of what is still held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pyxirr
+
+RATIO_PLACES = Decimal("0.0001")
+YI = Decimal("100000000")  # 亿 = 10^8
+WAN = Decimal("10000")  # 万 = 10^4
+MILLION = Decimal("1000000")
+
+
+@dataclass(frozen=True)
+class CashFlow:
+    """A dated cash flow seen from the fund: negative paid out, positive received."""
+
+    on: dt.date
+    amount: Decimal
+
+
+def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """``numerator / denominator`` to 4 decimal places, or None when undefined."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(RATIO_PLACES, ROUND_HALF_UP)
+
+
+def moic(*, invested: Decimal, realized: Decimal, unrealized: Decimal) -> Decimal | None:
+    """Multiple on invested capital: (realized + unrealized) / invested."""
+    return ratio(realized + unrealized, invested)
+
+
+def tvpi(*, paid_in: Decimal, distributed: Decimal, residual: Decimal) -> Decimal | None:
+    """Total value to paid-in: (distributions + residual value) / paid-in."""
+    return ratio(distributed + residual, paid_in)
+
+
+def dpi(*, paid_in: Decimal, distributed: Decimal) -> Decimal | None:
+    """Distributions to paid-in."""
+    return ratio(distributed, paid_in)
+
+
+def rvpi(*, paid_in: Decimal, residual: Decimal) -> Decimal | None:
+    """Residual value to paid-in."""
+    return ratio(residual, paid_in)
+
+
+def irr(flows: Iterable[CashFlow]) -> Decimal | None:
+    """Annualized internal rate of return (XIRR, actual/365) of dated cash flows.
+
+    None when undefined: no flows, no money out or no money back, or no solution.
+    """
+    flows = [flow for flow in flows if flow.amount]
+    if not any(f.amount < 0 for f in flows) or not any(f.amount > 0 for f in flows):
+        return None
+    try:
+        value = pyxirr.xirr([f.on for f in flows], [float(f.amount) for f in flows])
+    except (pyxirr.InvalidPaymentsError, ValueError):
+        return None
+    if value is None or not math.isfinite(value):
+        return None
+    return Decimal(str(value)).quantize(RATIO_PLACES, ROUND_HALF_UP)
+
+
+def fund_cash_flows(
+    *,
+    disbursements: Iterable[tuple[dt.date, Decimal]],
+    distributions: Iterable[tuple[dt.date, Decimal]],
+    residual: Decimal,
+    as_of: dt.date,
+) -> list[CashFlow]:
+    """The fund's flows for IRR: payments out, cash back, and the residual value at ``as_of``."""
+    flows = [CashFlow(on, -amount) for on, amount in disbursements if on <= as_of]
+    flows += [CashFlow(on, amount) for on, amount in distributions if on <= as_of]
+    if residual:
+        flows.append(CashFlow(as_of, residual))
+    return sorted(flows, key=lambda flow: flow.on)
+
+
+@dataclass(frozen=True)
+class FundFigures:
+    """A fund's headline numbers as of a date."""
+
+    size: Decimal
+    committed: Decimal
+    disbursed: Decimal
+    realized: Decimal
+    unrealized: Decimal
+    irr: Decimal | None = None
+
+    @property
+    def available(self) -> Decimal:
+        return self.size - self.committed
+
+    @property
+    def undisbursed(self) -> Decimal:
+        return self.committed - self.disbursed
+
+    @property
+    def moic(self) -> Decimal | None:
+        return moic(invested=self.disbursed, realized=self.realized, unrealized=self.unrealized)
+
+    @property
+    def tvpi(self) -> Decimal | None:
+        return tvpi(paid_in=self.disbursed, distributed=self.realized, residual=self.unrealized)
+
+    @property
+    def dpi(self) -> Decimal | None:
+        return dpi(paid_in=self.disbursed, distributed=self.realized)
+
+    @property
+    def rvpi(self) -> Decimal | None:
+        return rvpi(paid_in=self.disbursed, residual=self.unrealized)
+
+
+def median(values: Sequence[float | int]) -> float | None:
+    """The median of ``values`` or None when there are none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# --- money formatting ----------------------------------------------------------------------
+
+
+def format_yuan(amount: Decimal | None) -> str:
+    """Exact yuan with thousands separators: ``300,000,000.00 元``."""
+    if amount is None:
+        return "—"
+    return f"{Decimal(amount):,.2f} 元"
+
+
+def format_wan(amount: Decimal | None) -> str:
+    """In 万元: ``3,000 万元`` (decimals only when the figure has them)."""
+    if amount is None:
+        return "—"
+    wan = Decimal(amount) / WAN
+    if wan == wan.to_integral_value():
+        return f"{wan:,.0f} 万元"
+    return f"{wan:,.2f} 万元"
+
+
+def format_yi(amount: Decimal | None) -> str:
+    """In 亿元 with two decimals: ``2.00 亿元``."""
+    if amount is None:
+        return "—"
+    return f"{Decimal(amount) / YI:,.2f} 亿元"
+
+
+def format_cny_millions(amount: Decimal | None) -> str:
+    """English style: ``CNY 200.0M``."""
+    if amount is None:
+        return "—"
+    return f"CNY {Decimal(amount) / MILLION:,.1f}M"
+
+
+def format_money(amount: Decimal | None, language: str = "zh-hans") -> str:
+    """The way a reader of ``language`` thinks of an amount.
+
+    Chinese: 亿元 from one hundred million, 万元 from ten thousand, else 元.
+    English: CNY millions.
+    """
+    if amount is None:
+        return "—"
+    amount = Decimal(amount)
+    if language.startswith("en"):
+        if abs(amount) < MILLION:
+            return f"CNY {amount:,.0f}"
+        return format_cny_millions(amount)
+    if abs(amount) >= YI:
+        return format_yi(amount)
+    if abs(amount) >= WAN:
+        return format_wan(amount)
+    return f"{amount:,.2f} 元"

@@ -1,0 +1,27 @@
+from portfolio.models.fund import Commitment, Disbursement, Distribution, Fund, ValuationMark
+from portfolio.models.funding import FundingRound, Investor, Participation
+from portfolio.models.pipeline import (
+    Institution,
+    KpiReport,
+    Milestone,
+    Stage,
+    StageTransition,
+    Startup,
+)
+
+__all__ = [
+    "Commitment",
+    "Disbursement",
+    "Distribution",
+    "Fund",
+    "FundingRound",
+    "Institution",
+    "Investor",
+    "KpiReport",
+    "Milestone",
+    "Participation",
+    "Stage",
+    "StageTransition",
+    "Startup",
+    "ValuationMark",
+]

@@ -1,0 +1,241 @@
+"""The fund that invests in the incubator's startups, and its cash flows."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.choices import CommitmentStatus, DistributionKind, TechArea
+from portfolio.models.funding import FundingRound
+from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
+
+PERCENT = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
+
+
+def default_target_areas() -> list[str]:
+    return [choice.value for choice in TechArea]
+
+
+class Fund(BilingualNameMixin, models.Model):
+    """A fund with its government-guidance policy limits (checked as compliance rules)."""
+
+    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    size = models.DecimalField(_("size (yuan)"), **MONEY)
+    vintage_year = models.PositiveSmallIntegerField(
+        _("vintage year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    manager = models.CharField(_("manager"), max_length=200, blank=True)
+    investment_period_end = models.DateField(_("investment period ends"), null=True, blank=True)
+    max_single_company_pct = models.DecimalField(
+        _("max share in one company (%)"), default=20, **PERCENT
+    )
+    min_target_sector_pct = models.DecimalField(
+        _("min share in the target sector (%)"), default=0, **PERCENT
+    )
+    target_tech_areas = models.JSONField(
+        _("target technology fields"), default=default_target_areas, blank=True
+    )
+    min_local_pct = models.DecimalField(
+        _("min share in local firms (%)"),
+        default=0,
+        help_text=_("返投比例: the share that must go to firms registered in the local region."),
+        **PERCENT,
+    )
+    local_region = models.CharField(
+        _("local region"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "A startup counts as local when its registration starts with this, e.g. 北京市."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gt=0),
+                name="fund_size_positive",
+                violation_error_message=_("A fund's size must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    max_single_company_pct__gte=0,
+                    max_single_company_pct__lte=100,
+                    min_target_sector_pct__gte=0,
+                    min_target_sector_pct__lte=100,
+                    min_local_pct__gte=0,
+                    min_local_pct__lte=100,
+                ),
+                name="fund_limits_are_percentages",
+                violation_error_message=_("Policy limits are percentages between 0 and 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Commitment(models.Model):
+    """The fund's approved investment in a startup: a decision, not yet cash."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="commitments"
+    )
+    startup = models.ForeignKey(
+        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="commitments"
+    )
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    approved_on = models.DateField(_("approved on"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.APPROVED,
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        related_name="commitments",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["fund", "approved_on", "id"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="commitment_amount_positive",
+                violation_error_message=_("A commitment must be a positive amount."),
+            ),
+        ]
+        indexes = [
+            # The capacity check sums live commitments of one fund.
+            models.Index(fields=["fund", "status"], name="commitment_fund_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} → {self.startup} ({self.amount})"
+
+
+class Disbursement(models.Model):
+    """Cash actually paid against a commitment, usually into a funding round."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+    )
+    funding_round = models.ForeignKey(
+        FundingRound,
+        verbose_name=_("funding round"),
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        null=True,
+        blank=True,
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["commitment", "paid_on", "id"]
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="disbursement_amount_positive",
+                violation_error_message=_("A disbursement must be a positive amount."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.startup} {self.amount} ({self.paid_on})"
+
+
+class ValuationMark(models.Model):
+    """The fair value of the fund's holding in a startup at a date."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="valuation_marks"
+    )
+    startup = models.ForeignKey(
+        Startup,
+        verbose_name=_("startup"),
+        on_delete=models.PROTECT,
+        related_name="valuation_marks",
+    )
+    as_of = models.DateField(_("as of"))
+    fair_value = models.DecimalField(_("fair value (yuan)"), **MONEY)
+    note = models.TextField(_("note / method"), blank=True)
+
+    class Meta:
+        ordering = ["fund", "startup", "as_of"]
+        get_latest_by = "as_of"
+        verbose_name = _("valuation mark")
+        verbose_name_plural = _("valuation marks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "startup", "as_of"],
+                name="valuation_one_per_day",
+                violation_error_message=_("This holding already has a mark on this date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fair_value__gte=0),
+                name="valuation_non_negative",
+                violation_error_message=_("A fair value cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.startup} {self.fair_value} ({self.as_of})"
+
+
+class Distribution(models.Model):
+    """Cash returned to the fund by a holding (exit proceeds, dividends)."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="distributions"
+    )
+    startup = models.ForeignKey(
+        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="distributions"
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=DistributionKind.choices, default=DistributionKind.EXIT
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["fund", "paid_on", "id"]
+        verbose_name = _("distribution")
+        verbose_name_plural = _("distributions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="distribution_amount_positive",
+                violation_error_message=_("A distribution must be a positive amount."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.startup} {self.amount} ({self.paid_on})"

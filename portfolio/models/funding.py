@@ -1,0 +1,152 @@
+"""Money raised by startups: investors, rounds and who took part."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.choices import AmountPrecision, InvestorKind, RoundType
+from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
+
+
+class Investor(BilingualNameMixin, models.Model):
+    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=InvestorKind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("investor")
+        verbose_name_plural = _("investors")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class FundingRound(models.Model):
+    """A startup's round. Chinese announcements often give no exact figure, so the amount
+    carries its precision; an undisclosed round has no amount."""
+
+    startup = models.ForeignKey(
+        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="funding_rounds"
+    )
+    round_type = models.CharField(_("round type"), max_length=16, choices=RoundType.choices)
+    closed_on = models.DateField(_("closed on"))
+    amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)
+    amount_precision = models.CharField(
+        _("amount precision"),
+        max_length=16,
+        choices=AmountPrecision.choices,
+        default=AmountPrecision.EXACT,
+    )
+    announced_as = models.CharField(
+        _("announced as"),
+        max_length=100,
+        blank=True,
+        help_text=_("The figure as announced, e.g. 数千万元 or 近亿元."),
+    )
+    pre_money_valuation = models.DecimalField(
+        _("pre-money valuation (yuan)"), null=True, blank=True, **MONEY
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY", editable=False)
+    lead_investor = models.ForeignKey(
+        Investor,
+        verbose_name=_("lead investor"),
+        on_delete=models.PROTECT,
+        related_name="led_rounds",
+        null=True,
+        blank=True,
+    )
+    investors = models.ManyToManyField(
+        Investor,
+        verbose_name=_("investors"),
+        through="Participation",
+        related_name="funding_rounds",
+    )
+    note = models.TextField(_("note / source"), blank=True)
+
+    class Meta:
+        ordering = ["-closed_on", "id"]
+        verbose_name = _("funding round")
+        verbose_name_plural = _("funding rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(amount_precision=AmountPrecision.UNDISCLOSED) & Q(amount__isnull=True))
+                | (~Q(amount_precision=AmountPrecision.UNDISCLOSED) & Q(amount__gt=0)),
+                name="round_amount_positive_unless_undisclosed",
+                violation_error_message=_(
+                    "A round's amount must be positive, or empty when the round is undisclosed."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(pre_money_valuation__isnull=True) | Q(pre_money_valuation__gte=0),
+                name="round_valuation_non_negative",
+                violation_error_message=_("A valuation cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(currency="CNY"),
+                name="round_currency_cny",
+                violation_error_message=_("Amounts are recorded in yuan (CNY)."),
+            ),
+        ]
+        indexes = [
+            # Round lists and per-year charts filter by close date.
+            models.Index(fields=["closed_on"], name="round_closed_idx"),
+            # Startup detail and total_raised subqueries.
+            models.Index(fields=["startup", "closed_on"], name="round_startup_closed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.startup} {self.get_round_type_display()} ({self.closed_on})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.amount_precision == AmountPrecision.UNDISCLOSED:
+            if self.amount is not None:
+                raise ValidationError(
+                    {"amount": _("Leave the amount empty for an undisclosed round.")}
+                )
+        elif self.amount is None or self.amount <= 0:
+            raise ValidationError(
+                {"amount": _("The amount must be positive unless the round is undisclosed.")}
+            )
+
+
+class Participation(models.Model):
+    """An investor's part in a round; part of the round, so it goes when the round goes."""
+
+    funding_round = models.ForeignKey(
+        FundingRound,
+        verbose_name=_("funding round"),
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    investor = models.ForeignKey(
+        Investor,
+        verbose_name=_("investor"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)
+
+    class Meta:
+        ordering = ["funding_round", "id"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["funding_round", "investor"],
+                name="participation_unique_investor",
+                violation_error_message=_("This investor is already listed in this round."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="participation_amount_positive",
+                violation_error_message=_("A participant's amount must be positive."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.investor} in {self.funding_round}"

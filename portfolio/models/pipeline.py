@@ -1,0 +1,343 @@
+"""The pipeline: where research spin-offs come from and where each one stands."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.choices import (
+    InstitutionKind,
+    MilestoneKind,
+    StageOutcome,
+    StartupStatus,
+    TechArea,
+)
+from portfolio.querysets import StageQuerySet, StartupQuerySet
+from portfolio.validators import validate_credit_code
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
+
+
+class BilingualNameMixin(models.Model):
+    """``name`` is Chinese, ``name_en`` English; ``display_name`` follows the active language."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        language = get_language() or ""
+        if language.startswith("en") and getattr(self, "name_en", ""):
+            return self.name_en
+        return self.name
+
+
+class Institution(BilingualNameMixin, models.Model):
+    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Stage(BilingualNameMixin, models.Model):
+    """An ordered pipeline step with its Technology Readiness Level range.
+
+    Terminal outcomes (exited, closed) are stages too, ordered after the pipeline, so a
+    transition always points at a stage.
+    """
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name (Chinese)"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    trl_min = models.PositiveSmallIntegerField(_("lowest TRL"), validators=TRL_VALIDATORS)
+    trl_max = models.PositiveSmallIntegerField(_("highest TRL"), validators=TRL_VALIDATORS)
+    in_valley = models.BooleanField(
+        _("in the valley of death"),
+        default=False,
+        help_text=_("Stages between the lab and the market where most spin-offs die."),
+    )
+    outcome = models.CharField(
+        _("terminal outcome"), max_length=16, choices=StageOutcome.choices, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = StageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trl_min__gte=1, trl_min__lte=9, trl_max__gte=1, trl_max__lte=9),
+                name="stage_trl_range_1_9",
+                violation_error_message=_("TRL must be between 1 and 9."),
+            ),
+            models.CheckConstraint(
+                condition=Q(trl_min__lte=F("trl_max")),
+                name="stage_trl_min_lte_max",
+                violation_error_message=_("The lowest TRL may not exceed the highest."),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(in_valley=False),
+                name="stage_terminal_not_in_valley",
+                violation_error_message=_("A terminal outcome cannot be inside the valley."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_terminal(self) -> bool:
+        return bool(self.outcome)
+
+
+class Startup(BilingualNameMixin, models.Model):
+    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("统一社会信用代码: 18 characters, the last one a check character."),
+    )
+    tech_area = models.CharField(_("technology field"), max_length=32, choices=TechArea.choices)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("origin institution"),
+        on_delete=models.PROTECT,
+        related_name="startups",
+        null=True,
+        blank=True,
+    )
+    founders = models.CharField(_("founders"), max_length=300, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    admitted_on = models.DateField(_("admitted to the incubator on"), null=True, blank=True)
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("current stage"), on_delete=models.PROTECT, related_name="startups"
+    )
+    stage_entered_on = models.DateField(_("in current stage since"), null=True, blank=True)
+    crossed_valley_on = models.DateField(
+        _("crossed the valley on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the startup first reaches the stage after the last valley stage."),
+    )
+    trl = models.PositiveSmallIntegerField(_("TRL"), validators=TRL_VALIDATORS)
+    status = models.CharField(
+        _("status"), max_length=16, choices=StartupStatus.choices, default=StartupStatus.ACTIVE
+    )
+    registered_region = models.CharField(
+        _("registered in"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the company is registered, e.g. 北京市海淀区."),
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Invented demo data, not a fact from the source."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = StartupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("startup")
+        verbose_name_plural = _("startups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trl__gte=1, trl__lte=9),
+                name="startup_trl_1_9",
+                violation_error_message=_("TRL must be between 1 and 9."),
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_code__isnull=True)
+                | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+                name="startup_credit_code_format",
+                violation_error_message=_(
+                    "A unified social credit code has 18 allowed characters."
+                ),
+            ),
+        ]
+        indexes = [
+            # Pipeline lists and reports filter by stage and field together.
+            models.Index(fields=["stage", "tech_area"], name="startup_stage_area_idx"),
+            # Cohort analytics group by admission date.
+            models.Index(fields=["admitted_on"], name="startup_admitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.credit_code == "":
+            self.credit_code = None
+        if self.founded_on and self.admitted_on and self.admitted_on < self.founded_on:
+            raise ValidationError(
+                {"admitted_on": _("A startup cannot be admitted before it was founded.")}
+            )
+
+
+class StageTransition(models.Model):
+    """Append-only history of a startup's moves; the latest one is its current stage."""
+
+    startup = models.ForeignKey(
+        Startup,
+        verbose_name=_("startup"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    from_stage = models.ForeignKey(
+        Stage,
+        verbose_name=_("from stage"),
+        on_delete=models.PROTECT,
+        related_name="transitions_out",
+        null=True,
+        blank=True,
+    )
+    to_stage = models.ForeignKey(
+        Stage, verbose_name=_("to stage"), on_delete=models.PROTECT, related_name="transitions_in"
+    )
+    on = models.DateField(_("date"))
+    trl = models.PositiveSmallIntegerField(_("TRL"), validators=TRL_VALIDATORS)
+    note = models.TextField(_("note / evidence"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        related_name="stage_transitions",
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["startup", "on", "id"]
+        get_latest_by = ["on", "id"]
+        verbose_name = _("stage transition")
+        verbose_name_plural = _("stage transitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trl__gte=1, trl__lte=9),
+                name="transition_trl_1_9",
+                violation_error_message=_("TRL must be between 1 and 9."),
+            ),
+            models.CheckConstraint(
+                condition=Q(from_stage__isnull=True) | ~Q(from_stage=F("to_stage")),
+                name="transition_moves",
+                violation_error_message=_("A transition must move to another stage."),
+            ),
+        ]
+        indexes = [
+            # Pipeline report: entries per stage within a date window.
+            models.Index(fields=["to_stage", "on"], name="transition_to_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.startup} → {self.to_stage} ({self.on})"
+
+
+class Milestone(models.Model):
+    startup = models.ForeignKey(
+        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="milestones"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=MilestoneKind.choices)
+    achieved_on = models.DateField(_("achieved on"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description / evidence"), blank=True)
+
+    class Meta:
+        ordering = ["startup", "achieved_on", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [models.Index(fields=["achieved_on"], name="milestone_achieved_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.startup}: {self.title}"
+
+
+class KpiReport(models.Model):
+    """One report per startup and quarter."""
+
+    startup = models.ForeignKey(
+        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="kpi_reports"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    revenue = models.DecimalField(_("revenue (yuan)"), default=0, **MONEY)
+    rd_spend = models.DecimalField(_("R&D spend (yuan)"), default=0, **MONEY)
+    headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    patents_filed = models.PositiveIntegerField(_("patents filed"), default=0)
+    patents_granted = models.PositiveIntegerField(_("patents granted"), default=0)
+    customers = models.PositiveIntegerField(_("customers / installed units"), default=0)
+    cash = models.DecimalField(_("cash (yuan)"), default=0, **MONEY)
+    runway_months = models.DecimalField(
+        _("runway (months)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["startup", "year", "quarter"]
+        verbose_name = _("KPI report")
+        verbose_name_plural = _("KPI reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["startup", "year", "quarter"],
+                name="kpi_one_per_startup_quarter",
+                violation_error_message=_("This startup already has a report for this quarter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="kpi_quarter_1_4",
+                violation_error_message=_("Quarter must be 1, 2, 3 or 4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="kpi_year_range",
+                violation_error_message=_("Year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0),
+                name="kpi_money_non_negative",
+                violation_error_message=_("Revenue, R&D spend and cash cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(runway_months__isnull=True) | Q(runway_months__gte=0),
+                name="kpi_runway_non_negative",
+                violation_error_message=_("Runway cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.startup} {self.year}Q{self.quarter}"

@@ -1,0 +1,59 @@
+"""Chainable reads: ``Startup.objects.active().in_valley()``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from portfolio.choices import StartupStatus
+
+
+class StageQuerySet(models.QuerySet):
+    def pipeline(self) -> StageQuerySet:
+        """The ordinary stages, without the terminal outcomes."""
+        return self.filter(outcome="")
+
+    def terminal(self) -> StageQuerySet:
+        return self.exclude(outcome="")
+
+    def valley(self) -> StageQuerySet:
+        return self.filter(in_valley=True)
+
+    def first_after_valley(self):
+        """The stage whose reaching means a startup has crossed the valley (or None)."""
+        last_valley = self.pipeline().valley().order_by("-order").first()
+        if last_valley is None:
+            return None
+        return self.pipeline().filter(order__gt=last_valley.order).order_by("order").first()
+
+
+class StartupQuerySet(models.QuerySet):
+    def active(self) -> StartupQuerySet:
+        return self.filter(status=StartupStatus.ACTIVE)
+
+    def in_valley(self) -> StartupQuerySet:
+        return self.filter(stage__in_valley=True)
+
+    def crossed_valley(self) -> StartupQuerySet:
+        return self.filter(crossed_valley_on__isnull=False)
+
+    def with_funding_totals(self) -> StartupQuerySet:
+        """Annotate ``total_raised`` (disclosed amounts, yuan) and ``last_round_on``.
+
+        Subqueries rather than joins, so the row count is not multiplied by rounds.
+        """
+        from portfolio.models import FundingRound
+
+        rounds = FundingRound.objects.filter(startup=OuterRef("pk")).order_by()
+        money = DecimalField(max_digits=18, decimal_places=2)
+        total = rounds.values("startup").annotate(total=Sum("amount")).values("total")
+        last = rounds.order_by("-closed_on").values("closed_on")[:1]
+        return self.annotate(
+            total_raised=Coalesce(
+                Subquery(total, output_field=money), Value(Decimal("0.00")), output_field=money
+            ),
+            last_round_on=Subquery(last),
+        )

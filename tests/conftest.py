@@ -1,0 +1,58 @@
+"""Shared fixtures: one logged-in persona per role, and small domain objects."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests import factories
+
+ROLES = ("viewers", "incubator-staff", "fund-managers")
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(username="root", is_superuser=True)
+
+
+@pytest.fixture
+def viewer(db):
+    return factories.UserFactory(username="viewer", role="viewers")
+
+
+@pytest.fixture
+def staff_user(db):
+    return factories.UserFactory(username="staff", role="incubator-staff")
+
+
+@pytest.fixture
+def fund_manager(db):
+    return factories.UserFactory(username="manager", role="fund-managers")
+
+
+@pytest.fixture
+def persona(request, db):
+    """A user for the role named by the test's parameter ("anonymous" gives None)."""
+    role = request.param
+    if role == "anonymous":
+        return None
+    if role == "superuser":
+        return factories.UserFactory(username="root", is_superuser=True)
+    return factories.UserFactory(username=role.replace("-", "_"), role=role)
+
+
+def login(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def fund(db):
+    return factories.FundFactory()
+
+
+@pytest.fixture
+def startup(db):
+    return factories.StartupFactory()
