@@ -340,10 +340,12 @@ def round_record(
     )
     funding_round.full_clean()
     funding_round.save()
-    Participation.objects.bulk_create(
-        Participation(funding_round=funding_round, investor=row.investor, amount=row.amount)
-        for row in rows
-    )
+    # One by one (a round has a handful of participants) so each row gets its history record
+    # with the request's user; bulk_create would skip the audit trail.
+    for row in rows:
+        Participation.objects.create(
+            funding_round=funding_round, investor=row.investor, amount=row.amount
+        )
     return funding_round
 
 

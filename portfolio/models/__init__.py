@@ -25,3 +25,6 @@ __all__ = [
     "Startup",
     "ValuationMark",
 ]
+
+# Registers a history (audit trail) for every model above; must come after them.
+from portfolio.models import history as _history  # noqa: E402, F401
