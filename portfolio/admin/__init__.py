@@ -1,0 +1,3 @@
+"""The Django admin for incubator staff and fund managers (registers every model)."""
+
+from portfolio.admin import fund, funding, pipeline  # noqa: F401

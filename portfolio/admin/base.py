@@ -1,0 +1,88 @@
+"""Shared admin behaviour: service refusals shown on the form, history, money-row deletes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portfolio.forms import ServiceErrorsFormMixin
+from portfolio.metrics import format_money
+
+admin.site.site_header = _("Quantum Technology Incubator")
+admin.site.site_title = _("Incubator admin")
+admin.site.index_title = _("Pipeline and fund")
+
+
+def money(amount: Decimal | None) -> str:
+    """An amount the way the reader thinks of it: 万元/亿元 in Chinese, CNY millions in English."""
+    return format_money(amount, get_language() or "zh-hans")
+
+
+def adopt(target: models.Model, source: models.Model) -> None:
+    """Make the admin's unsaved instance the row a service wrote (pk, fields, caches)."""
+    target.__dict__.update(source.__dict__)
+
+
+class ServiceAdminMixin:
+    """Writes go through services; a refusal re-renders the form with the rule's message.
+
+    The admin's change view runs inside a transaction: a ``ValidationError`` raised by a
+    service from ``save_model``/``save_related`` rolls everything back. The POST is then
+    validated again with the error attached to the form class, so the user sees the same
+    form with the message next to its field, never a 500 and never a partial write.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        error = getattr(request, "_service_error", None)
+        if error is not None:
+            form = type(form.__name__, (ServiceErrorsFormMixin, form), {"service_error": error})
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            if request.method != "POST" or getattr(request, "_service_error", None) is not None:
+                raise
+            request._service_error = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class BaseAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    """Every model admin: history page (read-only; reverting would bypass the services)."""
+
+    list_per_page = 50
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class MoneyAdmin(BaseAdmin):
+    """Money rows are never hard-deleted, except by a superuser."""
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(request.user.is_active and request.user.is_superuser)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

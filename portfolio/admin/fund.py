@@ -1,0 +1,427 @@
+"""Admin for funds and their money: commitments, disbursements, marks, distributions.
+
+Writes go through the fund services; only fund managers (and superusers) hold the add and
+change permissions (migration 0002), incubator staff and viewers read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from portfolio import services
+from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt, money
+from portfolio.choices import CommitmentStatus
+from portfolio.metrics import format_yuan
+from portfolio.models import Commitment, Disbursement, Distribution, Fund, ValuationMark
+from portfolio.reports import fund_report
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+ZERO = Decimal("0.00")
+
+COMPLIANCE_LABELS = {
+    "committed_within_size": _("Live commitments within the fund's size"),
+    "max_single_company_pct": _("Largest holding, % of the fund's size (at most)"),
+    "min_target_sector_pct": _("Target sector, % of committed (at least)"),
+    "min_local_pct": _("Local firms (返投), % of committed (at least)"),
+    "investment_period_end": _("Last commitment within the investment period"),
+}
+
+
+def _sum(model, fk: str, field: str = "amount", **filters):
+    return Coalesce(
+        Subquery(
+            model.objects.filter(**{fk: OuterRef("pk")}, **filters)
+            .order_by()
+            .values(fk)
+            .annotate(total=Sum(field))
+            .values("total"),
+            output_field=MONEY,
+        ),
+        Value(ZERO),
+        output_field=MONEY,
+    )
+
+
+def _figure(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@admin.register(Fund)
+class FundAdmin(BaseAdmin):
+    list_display = (
+        "name",
+        "name_en",
+        "vintage_year",
+        "size_display",
+        "committed_display",
+        "disbursed_display",
+        "available_display",
+    )
+    search_fields = ("name", "name_en", "manager")
+    readonly_fields = ("capital", "compliance", "entries")
+    fieldsets = (
+        (_("Capital at a glance"), {"fields": ("capital", "compliance", "entries")}),
+        (
+            None,
+            {"fields": ("name", "name_en", "size", "vintage_year", "manager")},
+        ),
+        (
+            _("Policy limits"),
+            {
+                "fields": (
+                    "investment_period_end",
+                    "max_single_company_pct",
+                    "min_target_sector_pct",
+                    "target_tech_areas",
+                    "min_local_pct",
+                    "local_region",
+                )
+            },
+        ),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets[1:] if obj is None else self.fieldsets
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                committed=_sum(Commitment, "fund", status=CommitmentStatus.APPROVED),
+                disbursed=_sum(Disbursement, "commitment__fund"),
+            )
+        )
+
+    @admin.display(description=_("size"), ordering="size")
+    def size_display(self, obj):
+        return money(obj.size)
+
+    @admin.display(description=_("committed"), ordering="committed")
+    def committed_display(self, obj):
+        return money(obj.committed)
+
+    @admin.display(description=_("disbursed"), ordering="disbursed")
+    def disbursed_display(self, obj):
+        return money(obj.disbursed)
+
+    @admin.display(description=_("available"))
+    def available_display(self, obj):
+        return money(obj.size - obj.committed)
+
+    def _report(self, obj):
+        if not hasattr(obj, "_admin_report"):
+            obj._admin_report = fund_report(obj)
+        return obj._admin_report
+
+    @admin.display(description=_("capital"))
+    def capital(self, obj):
+        report = self._report(obj)
+        size = report.size or Decimal("1")
+        disbursed_pct = min(Decimal(100), report.disbursed * 100 / size)
+        pending_pct = max(
+            Decimal(0), min(Decimal(100), report.committed * 100 / size) - disbursed_pct
+        )
+        rows = [
+            (gettext("size"), money(report.size), format_yuan(report.size)),
+            (gettext("committed"), money(report.committed), format_yuan(report.committed)),
+            (gettext("disbursed"), money(report.disbursed), format_yuan(report.disbursed)),
+            (gettext("available"), money(report.available), format_yuan(report.available)),
+            (gettext("realized"), money(report.realized), format_yuan(report.realized)),
+            (
+                gettext("unrealized (fair value)"),
+                money(report.unrealized),
+                format_yuan(report.unrealized),
+            ),
+        ]
+        table = format_html_join(
+            "", '<tr><th scope="row">{}</th><td>{}</td><td class="exact">{}</td></tr>', rows
+        )
+        return format_html(
+            '<div class="fund-capital">'
+            '<div class="capital-bar" role="img" aria-label="{label}" style="display:flex;'
+            "width:100%;max-width:40em;height:1.4em;border:1px solid var(--border-color);"
+            'background:var(--body-bg);margin-bottom:.5em">'
+            '<div class="capital-bar-disbursed" title="{d_title}" '
+            'style="width:{d:.2f}%;background:#2e7d32"></div>'
+            '<div class="capital-bar-committed" title="{c_title}" '
+            'style="width:{c:.2f}%;background:#a5d6a7"></div>'
+            "</div>"
+            "<p>{legend}</p>"
+            '<table class="capital-table">{table}</table>'
+            "<p>{ratios}</p></div>",
+            label=gettext("committed and disbursed share of the fund's size"),
+            d_title=gettext("disbursed"),
+            c_title=gettext("committed, not yet paid"),
+            d=float(disbursed_pct),
+            c=float(pending_pct),
+            legend=gettext(
+                "Dark: disbursed. Light: committed, not yet paid. Empty: available "
+                "(%(pct)s%% of the size)."
+            )
+            % {"pct": f"{max(Decimal(0), 100 - disbursed_pct - pending_pct):.1f}"},
+            table=table,
+            ratios=gettext(
+                "MOIC %(moic)s · TVPI %(tvpi)s · DPI %(dpi)s · IRR %(irr)s · %(n)s companies"
+            )
+            % {
+                "moic": _figure(report.moic),
+                "tvpi": _figure(report.tvpi),
+                "dpi": _figure(report.dpi),
+                "irr": _figure(report.irr),
+                "n": report.companies,
+            },
+        )
+
+    @admin.display(description=_("compliance checks"))
+    def compliance(self, obj):
+        rows = []
+        for check in self._report(obj).compliance:
+            if check.rule == "committed_within_size":
+                limit, actual = money(check.limit), money(check.actual)
+            elif check.rule == "investment_period_end":
+                limit, actual = _figure(check.limit), _figure(check.actual)
+            else:
+                limit = f"{check.limit}%" if check.limit is not None else "—"
+                actual = f"{check.actual}%" if check.actual is not None else "—"
+            rows.append(
+                (
+                    "ok" if check.ok else "breach",
+                    COMPLIANCE_LABELS.get(check.rule, check.rule),
+                    limit,
+                    actual,
+                    "✓ " + gettext("met") if check.ok else "✗ " + gettext("breached"),
+                )
+            )
+        return format_html(
+            '<table class="compliance-table"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
+            "<th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            gettext("rule"),
+            gettext("limit"),
+            gettext("actual"),
+            gettext("result"),
+            format_html_join(
+                "",
+                '<tr class="compliance-{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+                rows,
+            ),
+        )
+
+    @admin.display(description=_("entries"))
+    def entries(self, obj):
+        links = []
+        for model, lookup in (
+            (Commitment, "fund__id__exact"),
+            (Disbursement, "commitment__fund__id__exact"),
+            (ValuationMark, "fund__id__exact"),
+            (Distribution, "fund__id__exact"),
+        ):
+            opts = model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            links.append((f"{url}?{lookup}={obj.pk}", opts.verbose_name_plural))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+
+class NoteOnlyAfterwardsMixin:
+    """A recorded cash flow or decision keeps its figures; only the note may be edited."""
+
+    editable_after = ("note",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return [f for f in self.get_fields(request, obj) if f not in self.editable_after]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    fields = ("fund", "startup", "amount", "approved_on", "status", "note")
+    list_display = (
+        "startup",
+        "fund",
+        "amount_display",
+        "paid_display",
+        "approved_on",
+        "status",
+        "created_by",
+    )
+    list_filter = ("fund", "status", "startup__tech_area", "startup__stage")
+    list_select_related = ("fund", "startup", "created_by")
+    search_fields = ("startup__name", "startup__name_en", "startup__credit_code", "note")
+    autocomplete_fields = ("fund", "startup")
+    date_hierarchy = "approved_on"
+    show_full_result_count = False
+    actions = ("cancel_commitments",)
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is not None else [f for f in self.fields if f != "status"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(paid=_sum(Disbursement, "commitment"))
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount)
+
+    @admin.display(description=_("paid"), ordering="paid")
+    def paid_display(self, obj):
+        return money(obj.paid)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = services.commitment_create(
+            fund=data["fund"],
+            startup=data["startup"],
+            amount=data["amount"],
+            approved_on=data["approved_on"],
+            note=data.get("note", ""),
+            by=request.user,
+        )
+        adopt(obj, created)
+
+    @admin.action(description=_("Cancel selected commitments"), permissions=["change"])
+    def cancel_commitments(self, request, queryset):
+        try:
+            with transaction.atomic():
+                for commitment in queryset:
+                    try:
+                        services.commitment_cancel(commitment=commitment)
+                    except ValidationError as error:
+                        raise ValidationError(
+                            [f"{commitment}: {message}" for message in error.messages]
+                        ) from error
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(n)d commitment cancelled.", "%(n)d commitments cancelled.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    fields = ("commitment", "funding_round", "paid_on", "amount", "note")
+    list_display = ("startup", "fund", "paid_on", "amount_display", "funding_round")
+    list_filter = ("commitment__fund", "commitment__startup__tech_area")
+    list_select_related = (
+        "commitment__fund",
+        "commitment__startup",
+        "funding_round__startup",
+    )
+    search_fields = (
+        "commitment__startup__name",
+        "commitment__startup__name_en",
+        "commitment__startup__credit_code",
+        "note",
+    )
+    autocomplete_fields = ("commitment", "funding_round")
+    date_hierarchy = "paid_on"
+    show_full_result_count = False
+
+    @admin.display(description=_("startup"), ordering="commitment__startup__name")
+    def startup(self, obj):
+        return obj.commitment.startup
+
+    @admin.display(description=_("fund"), ordering="commitment__fund__name")
+    def fund(self, obj):
+        return obj.commitment.fund
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = services.disbursement_record(
+            commitment=data["commitment"],
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            funding_round=data.get("funding_round"),
+            note=data.get("note", ""),
+        )
+        adopt(obj, created)
+
+
+@admin.register(ValuationMark)
+class ValuationMarkAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    fields = ("fund", "startup", "as_of", "fair_value", "note")
+    editable_after = ("fair_value", "note")
+    list_display = ("startup", "fund", "as_of", "fair_value_display")
+    list_filter = ("fund", "startup__tech_area")
+    list_select_related = ("fund", "startup")
+    search_fields = ("startup__name", "startup__name_en", "startup__credit_code", "note")
+    autocomplete_fields = ("fund", "startup")
+    date_hierarchy = "as_of"
+    show_full_result_count = False
+
+    @admin.display(description=_("fair value"), ordering="fair_value")
+    def fair_value_display(self, obj):
+        return money(obj.fair_value)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        created = services.valuation_mark(
+            fund=obj.fund,
+            startup=obj.startup,
+            as_of=obj.as_of,
+            fair_value=data["fair_value"],
+            note=data.get("note", ""),
+        )
+        adopt(obj, created)
+
+
+@admin.register(Distribution)
+class DistributionAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    fields = ("fund", "startup", "paid_on", "amount", "kind", "note")
+    list_display = ("startup", "fund", "paid_on", "amount_display", "kind")
+    list_filter = ("fund", "kind", "startup__tech_area")
+    list_select_related = ("fund", "startup")
+    search_fields = ("startup__name", "startup__name_en", "startup__credit_code", "note")
+    autocomplete_fields = ("fund", "startup")
+    date_hierarchy = "paid_on"
+    show_full_result_count = False
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = services.distribution_record(
+            fund=data["fund"],
+            startup=data["startup"],
+            paid_on=data["paid_on"],
+            amount=data["amount"],
+            kind=data["kind"],
+            note=data.get("note", ""),
+        )
+        adopt(obj, created)

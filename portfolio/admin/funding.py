@@ -1,0 +1,182 @@
+"""Admin for investors, funding rounds and their participants."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from portfolio import services
+from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt, money
+from portfolio.admin.importing import ImportAdminMixin
+from portfolio.admin.pipeline import _count
+from portfolio.models import FundingRound, Investor, Participation
+
+
+@admin.register(Investor)
+class InvestorAdmin(BaseAdmin):
+    list_display = ("name", "name_en", "kind", "round_count")
+    list_filter = ("kind",)
+    search_fields = ("name", "name_en")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(round_count=_count(Participation, "investor"))
+
+    @admin.display(description=_("rounds"), ordering="round_count")
+    def round_count(self, obj):
+        return obj.round_count or 0
+
+
+class ParticipationInline(admin.TabularInline):
+    """Participants are entered with a new round; afterwards they are part of its record."""
+
+    model = Participation
+    extra = 3
+    fields = ("investor", "amount")
+    autocomplete_fields = ("investor",)
+    verbose_name = _("participant")
+    verbose_name_plural = _("participants")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("investor")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj is not None else self.extra
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None and super().has_delete_permission(request, obj)
+
+
+ROUND_FIGURES = (
+    "startup",
+    "round_type",
+    "closed_on",
+    "amount",
+    "amount_precision",
+    "pre_money_valuation",
+    "lead_investor",
+)
+
+
+@admin.register(FundingRound)
+class FundingRoundAdmin(ImportAdminMixin, MoneyAdmin):
+    """A round and its participants in one form, written by ``services.round_record``."""
+
+    import_kind = "rounds"
+    fields = (*ROUND_FIGURES, "announced_as", "note")
+    inlines = (ParticipationInline,)
+    list_display = (
+        "startup",
+        "round_type",
+        "closed_on",
+        "amount_display",
+        "amount_precision",
+        "lead_investor",
+        "participant_count",
+    )
+    list_filter = (
+        "round_type",
+        "amount_precision",
+        "startup__tech_area",
+        "startup__stage",
+        "disbursements__commitment__fund",
+    )
+    list_select_related = ("startup", "lead_investor")
+    search_fields = (
+        "startup__name",
+        "startup__name_en",
+        "startup__credit_code",
+        "lead_investor__name",
+        "lead_investor__name_en",
+        "participations__investor__name",
+        "participations__investor__name_en",
+        "announced_as",
+    )
+    autocomplete_fields = ("startup", "lead_investor")
+    date_hierarchy = "closed_on"
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(participant_count=_count(Participation, "funding_round"))
+        )
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount)
+
+    @admin.display(description=_("participants"), ordering="participant_count")
+    def participant_count(self, obj):
+        return obj.participant_count or 0
+
+    def get_readonly_fields(self, request, obj=None):
+        # A recorded round's figures and participants are its record; notes stay editable.
+        return ROUND_FIGURES if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        # A new round is written with its participants in save_related.
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+            return
+        participants = []
+        for formset in formsets:
+            for item in formset.forms:
+                data = getattr(item, "cleaned_data", None)
+                if data and data.get("investor") and not data.get("DELETE"):
+                    participants.append(
+                        services.ParticipantInput(data["investor"], data.get("amount"))
+                    )
+        data = form.cleaned_data
+        created = services.round_record(
+            startup=data["startup"],
+            round_type=data["round_type"],
+            closed_on=data["closed_on"],
+            amount=data.get("amount"),
+            amount_precision=data["amount_precision"],
+            announced_as=data.get("announced_as", ""),
+            pre_money_valuation=data.get("pre_money_valuation"),
+            lead_investor=data.get("lead_investor"),
+            participants=participants,
+            note=data.get("note", ""),
+        )
+        adopt(form.instance, created)
+        saved = list(created.participations.select_related("investor"))
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = saved, [], []
+
+
+@admin.register(Participation)
+class ParticipationAdmin(MoneyAdmin):
+    """Participants are written with their round; this list is for finding and reading."""
+
+    list_display = ("funding_round", "investor", "amount_display")
+    list_filter = ("funding_round__round_type", "investor__kind")
+    list_select_related = ("funding_round__startup", "investor")
+    search_fields = (
+        "investor__name",
+        "investor__name_en",
+        "funding_round__startup__name",
+        "funding_round__startup__name_en",
+    )
+    show_full_result_count = False
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

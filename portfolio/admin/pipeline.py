@@ -1,0 +1,475 @@
+"""Admin for the pipeline: institutions, stages, startups and what happens to them."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from portfolio import services
+from portfolio.admin.base import BaseAdmin, ReadOnlyInline, adopt, money
+from portfolio.admin.importing import ImportAdminMixin
+from portfolio.forms import AdvanceStageForm, StartupCreateForm, add_service_error
+from portfolio.models import (
+    FundingRound,
+    Institution,
+    KpiReport,
+    Milestone,
+    Stage,
+    StageTransition,
+    Startup,
+)
+
+
+def _count(model, fk: str):
+    """A correlated COUNT subquery: no join, so the changelist's row count is not multiplied."""
+    return Subquery(
+        model.objects.filter(**{fk: OuterRef("pk")})
+        .order_by()
+        .values(fk)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+@admin.register(Institution)
+class InstitutionAdmin(BaseAdmin):
+    list_display = ("name", "name_en", "short_name", "kind", "city", "startup_count")
+    list_filter = ("kind", "city")
+    search_fields = ("name", "name_en", "short_name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(startup_count=_count(Startup, "institution"))
+
+    @admin.display(description=_("startups"), ordering="startup_count")
+    def startup_count(self, obj):
+        return obj.startup_count or 0
+
+
+@admin.register(Stage)
+class StageAdmin(BaseAdmin):
+    list_display = (
+        "order",
+        "name",
+        "name_en",
+        "slug",
+        "trl_min",
+        "trl_max",
+        "in_valley",
+        "outcome",
+        "startup_count",
+    )
+    list_display_links = ("name",)
+    list_filter = ("in_valley", "outcome")
+    search_fields = ("name", "name_en", "slug")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(startup_count=_count(Startup, "stage"))
+
+    @admin.display(description=_("startups now"), ordering="startup_count")
+    def startup_count(self, obj):
+        return obj.startup_count or 0
+
+
+class CohortYearFilter(admin.SimpleListFilter):
+    title = _("cohort year")
+    parameter_name = "cohort"
+
+    def lookups(self, request, model_admin):
+        years = Startup.objects.filter(admitted_on__isnull=False).dates("admitted_on", "year")
+        return [(str(day.year), str(day.year)) for day in years.order_by("-admitted_on")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(admitted_on__year=int(value))
+        return queryset
+
+
+class ValleyFilter(admin.SimpleListFilter):
+    title = _("valley of death")
+    parameter_name = "valley"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("in", _("in the valley now")),
+            ("crossed", _("crossed the valley")),
+            ("before", _("not yet crossed")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "in":
+            return queryset.in_valley()
+        if self.value() == "crossed":
+            return queryset.crossed_valley()
+        if self.value() == "before":
+            return queryset.filter(crossed_valley_on__isnull=True)
+        return queryset
+
+
+class StageTransitionInline(ReadOnlyInline):
+    model = StageTransition
+    fk_name = "startup"
+    fields = ("on", "from_stage", "to_stage", "trl", "note", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    ordering = ("-on", "-id")
+    show_change_link = False
+    verbose_name_plural = _("stage history (newest first)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("from_stage", "to_stage", "recorded_by")
+
+
+class FundingRoundInline(ReadOnlyInline):
+    model = FundingRound
+    fields = ("closed_on", "round_type", "amount_display", "amount_precision", "lead_investor")
+    readonly_fields = fields
+    ordering = ("-closed_on", "-id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lead_investor", "startup")
+
+    @admin.display(description=_("amount"))
+    def amount_display(self, obj):
+        return money(obj.amount)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ("achieved_on", "kind", "title", "description")
+    ordering = ("-achieved_on", "-id")
+
+
+class KpiReportInline(admin.TabularInline):
+    model = KpiReport
+    extra = 0
+    fields = (
+        "year",
+        "quarter",
+        "revenue",
+        "rd_spend",
+        "headcount",
+        "patents_filed",
+        "patents_granted",
+        "customers",
+        "cash",
+        "runway_months",
+    )
+    ordering = ("-year", "-quarter")
+
+
+STARTUP_FIELDS_HEAD = ("name", "name_en", "credit_code", "tech_area", "institution", "founders")
+STARTUP_FIELDS_TAIL = (
+    "registered_region",
+    "location",
+    "headcount",
+    "website",
+    "description",
+    "is_illustrative",
+)
+
+
+@admin.register(Startup)
+class StartupAdmin(ImportAdminMixin, BaseAdmin):
+    import_kind = "startups"
+    change_form_template = "admin/portfolio/startup/change_form.html"
+    list_display = (
+        "name",
+        "name_en",
+        "tech_area",
+        "institution",
+        "stage_display",
+        "trl",
+        "status",
+        "total_raised_display",
+        "days_in_stage",
+        "latest_kpi",
+    )
+    list_filter = (
+        "stage",
+        "tech_area",
+        "institution",
+        "status",
+        CohortYearFilter,
+        ValleyFilter,
+        "is_illustrative",
+    )
+    list_select_related = ("stage", "institution")
+    search_fields = (
+        "name",
+        "name_en",
+        "credit_code",
+        "founders",
+        "institution__name",
+        "institution__name_en",
+        "funding_rounds__participations__investor__name",
+        "funding_rounds__participations__investor__name_en",
+    )
+    autocomplete_fields = ("institution",)
+    date_hierarchy = "admitted_on"
+    show_full_result_count = False
+    actions = ("advance_stage",)
+
+    add_fieldsets = (
+        (None, {"fields": STARTUP_FIELDS_HEAD}),
+        (_("Dates"), {"fields": ("founded_on", "admitted_on")}),
+        (_("Initial stage"), {"fields": ("stage", "trl", "entered_on")}),
+        (_("Details"), {"fields": STARTUP_FIELDS_TAIL}),
+    )
+    change_fieldsets = (
+        (None, {"fields": (*STARTUP_FIELDS_HEAD, "status")}),
+        (_("Dates"), {"fields": ("founded_on", "admitted_on")}),
+        (
+            _("Stage (moves only through “Advance stage”)"),
+            {"fields": ("stage", "trl", "stage_entered_on", "crossed_valley_on")},
+        ),
+        (_("Details"), {"fields": STARTUP_FIELDS_TAIL}),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+    stage_fields = ("stage", "trl", "stage_entered_on", "crossed_valley_on")
+
+    # --- list --------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        latest_kpi = (
+            KpiReport.objects.filter(startup=OuterRef("pk"))
+            .order_by("-year", "-quarter")
+            .annotate(period=F("year") * 10 + F("quarter"))
+            .values("period")[:1]
+        )
+        return super().get_queryset(request).with_funding_totals().annotate(latest_kpi=latest_kpi)
+
+    @admin.display(description=_("current stage"), ordering="stage__order")
+    def stage_display(self, obj):
+        if obj.stage.in_valley:
+            return format_html(
+                '{} <span class="valley-flag" title="{}">⚠ {}</span>',
+                obj.stage,
+                gettext("in the valley of death"),
+                gettext("valley"),
+            )
+        if obj.crossed_valley_on:
+            return format_html(
+                '{} <span class="crossed-flag" title="{}">✓</span>',
+                obj.stage,
+                gettext("crossed the valley"),
+            )
+        return str(obj.stage)
+
+    @admin.display(description=_("total raised"), ordering="total_raised")
+    def total_raised_display(self, obj):
+        return money(obj.total_raised)
+
+    @admin.display(description=_("days in stage"), ordering="-stage_entered_on")
+    def days_in_stage(self, obj):
+        if obj.stage_entered_on is None:
+            return "—"
+        return (services.today() - obj.stage_entered_on).days
+
+    @admin.display(description=_("latest KPI"), ordering="latest_kpi")
+    def latest_kpi(self, obj):
+        if not obj.latest_kpi:
+            return "—"
+        return f"{obj.latest_kpi // 10} Q{obj.latest_kpi % 10}"
+
+    # --- add and change ----------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        return self.change_fieldsets if obj else self.add_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (*self.stage_fields, "created_at", "updated_at")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = StartupCreateForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return []
+        return [StageTransitionInline, FundingRoundInline, MilestoneInline, KpiReportInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = dict(form.cleaned_data)
+        entered_on = data.pop("entered_on", None)
+        created = services.startup_create(by=request.user, entered_on=entered_on, **data)
+        adopt(obj, created)
+
+    # --- advancing ---------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "advance/",
+                self.admin_site.admin_view(self.advance_view),
+                name=f"{info[0]}_{info[1]}_advance_many",
+            ),
+            path(
+                "<path:object_id>/advance/",
+                self.admin_site.admin_view(self.advance_view),
+                name=f"{info[0]}_{info[1]}_advance",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=_("Advance stage"), permissions=["change"])
+    def advance_stage(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        url = reverse("admin:portfolio_startup_advance_many")
+        return HttpResponseRedirect(f"{url}?ids={ids}")
+
+    def advance_view(self, request, object_id=None):
+        """Intermediate form: to stage, date, TRL, note; calls ``startup_advance``."""
+        if object_id is not None:
+            ids = [unquote(object_id)]
+        else:
+            ids = [pk for pk in request.GET.get("ids", "").split(",") if pk.strip().isdigit()]
+        startups = list(Startup.objects.filter(pk__in=ids).select_related("stage"))
+        if not startups:
+            raise Http404(gettext("No startup selected."))
+        if not all(self.has_change_permission(request, startup) for startup in startups):
+            raise PermissionDenied
+        single = startups[0] if object_id is not None else None
+        initial = {"trl": single.trl} if single else {}
+        form = AdvanceStageForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            refused = self._advance(request, startups, form)
+            if not refused:
+                for startup in startups:
+                    self.log_change(
+                        request,
+                        startup,
+                        gettext("Advanced to %(stage)s.")
+                        % {"stage": form.cleaned_data["to_stage"]},
+                    )
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d startup advanced to %(stage)s.",
+                        "%(count)d startups advanced to %(stage)s.",
+                        len(startups),
+                    )
+                    % {"count": len(startups), "stage": form.cleaned_data["to_stage"]},
+                    messages.SUCCESS,
+                )
+                if single:
+                    return HttpResponseRedirect(
+                        reverse("admin:portfolio_startup_change", args=[single.pk])
+                    )
+                return HttpResponseRedirect(reverse("admin:portfolio_startup_changelist"))
+            for startup, error in refused:
+                if single:
+                    add_service_error(form, error)
+                else:
+                    for message in error.messages:
+                        form.add_error(None, f"{startup}: {message}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Advance stage"),
+            "opts": self.opts,
+            "form": form,
+            "startups": startups,
+            "single": single,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/portfolio/startup/advance.html", context)
+
+    def _advance(self, request, startups, form) -> list[tuple[Startup, ValidationError]]:
+        """Advance all or none: every refusal is collected, then everything rolls back."""
+        refused = []
+        with transaction.atomic():
+            for startup in startups:
+                try:
+                    with transaction.atomic():
+                        services.startup_advance(
+                            startup=startup, by=request.user, **form.cleaned_data
+                        )
+                except ValidationError as error:
+                    refused.append((startup, error))
+            if refused:
+                transaction.set_rollback(True)
+        return refused
+
+
+@admin.register(StageTransition)
+class StageTransitionAdmin(BaseAdmin):
+    """Append-only: transitions are written by creating and advancing startups."""
+
+    list_display = ("startup", "from_stage", "to_stage", "on", "trl", "recorded_by", "recorded_at")
+    list_filter = ("to_stage", "from_stage", "startup__tech_area")
+    list_select_related = ("startup", "from_stage", "to_stage", "recorded_by")
+    search_fields = ("startup__name", "startup__name_en", "startup__credit_code", "note")
+    date_hierarchy = "on"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(BaseAdmin):
+    list_display = ("startup", "kind", "title", "achieved_on")
+    list_filter = ("kind", "startup__tech_area", "startup__stage")
+    list_select_related = ("startup",)
+    search_fields = ("title", "startup__name", "startup__name_en", "startup__credit_code")
+    autocomplete_fields = ("startup",)
+    date_hierarchy = "achieved_on"
+    show_full_result_count = False
+
+
+@admin.register(KpiReport)
+class KpiReportAdmin(ImportAdminMixin, BaseAdmin):
+    import_kind = "kpi"
+    list_display = (
+        "startup",
+        "period",
+        "revenue_display",
+        "rd_spend_display",
+        "headcount",
+        "customers",
+        "cash_display",
+        "runway_months",
+    )
+    list_filter = ("year", "quarter", "startup__tech_area", "startup__stage")
+    list_select_related = ("startup",)
+    search_fields = ("startup__name", "startup__name_en", "startup__credit_code")
+    autocomplete_fields = ("startup",)
+    show_full_result_count = False
+
+    @admin.display(description=_("quarter"), ordering="year")
+    def period(self, obj):
+        return f"{obj.year} Q{obj.quarter}"
+
+    @admin.display(description=_("revenue"), ordering="revenue")
+    def revenue_display(self, obj):
+        return money(obj.revenue)
+
+    @admin.display(description=_("R&D spend"), ordering="rd_spend")
+    def rd_spend_display(self, obj):
+        return money(obj.rd_spend)
+
+    @admin.display(description=_("cash"), ordering="cash")
+    def cash_display(self, obj):
+        return money(obj.cash)
