@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
-
 from portfolio import services
 from portfolio.models import (
     Commitment,
@@ -105,8 +103,3 @@ def make_world() -> World:
         fund=fund, startup=startup, paid_on=dt.date(2024, 9, 1), amount=Decimal("1000000")
     )
     return World(startup, investor, funding_round, fund, commitment)
-
-
-@pytest.fixture
-def world(db) -> World:
-    return make_world()

@@ -11,11 +11,16 @@ from tests.admin_support import (
     MODELS,
     NEVER_ADDED,
     admin_url,
+    make_world,
 )
-from tests.admin_support import world as _world  # noqa: F401  (the fixture)
 from tests.conftest import login
 
 ROLES = ["viewers", "incubator-staff", "fund-managers", "superuser"]
+
+
+@pytest.fixture
+def world(db):
+    return make_world()
 
 
 def may_add(role: str, model_name: str) -> bool:
