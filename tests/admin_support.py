@@ -103,3 +103,55 @@ def make_world() -> World:
         fund=fund, startup=startup, paid_on=dt.date(2024, 9, 1), amount=Decimal("1000000")
     )
     return World(startup, investor, funding_round, fund, commitment)
+
+
+def form_data(html: str, form_id: str) -> dict[str, str]:
+    """The values a browser would submit from the form ``form_id`` of an admin page."""
+    from html.parser import HTMLParser
+
+    class Collector(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inside = False
+            self.data: dict[str, str] = {}
+            self.select: str | None = None
+            self.textarea: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form":
+                self.inside = attrs.get("id") == form_id
+            if not self.inside:
+                return
+            name = attrs.get("name")
+            if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+                if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                    return
+                self.data[name] = attrs.get("value") or (
+                    "on" if attrs.get("type") == "checkbox" else ""
+                )
+            elif tag == "select" and name:
+                self.select = name
+                self.data.setdefault(name, "")
+            elif tag == "option" and self.select and "selected" in attrs:
+                self.data[self.select] = attrs.get("value", "")
+            elif tag == "textarea" and name:
+                self.textarea = name
+                self.data[name] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+            elif tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.data[self.textarea] += data.lstrip("\n")
+
+    collector = Collector()
+    collector.feed(html)
+    collector.data.pop("csrfmiddlewaretoken", None)
+    return collector.data

@@ -158,9 +158,9 @@ class FundAdmin(BaseAdmin):
             "width:100%;max-width:40em;height:1.4em;border:1px solid var(--border-color);"
             'background:var(--body-bg);margin-bottom:.5em">'
             '<div class="capital-bar-disbursed" title="{d_title}" '
-            'style="width:{d:.2f}%;background:#2e7d32"></div>'
+            'style="width:{d}%;background:#2e7d32"></div>'
             '<div class="capital-bar-committed" title="{c_title}" '
-            'style="width:{c:.2f}%;background:#a5d6a7"></div>'
+            'style="width:{c}%;background:#a5d6a7"></div>'
             "</div>"
             "<p>{legend}</p>"
             '<table class="capital-table">{table}</table>'
@@ -168,8 +168,8 @@ class FundAdmin(BaseAdmin):
             label=gettext("committed and disbursed share of the fund's size"),
             d_title=gettext("disbursed"),
             c_title=gettext("committed, not yet paid"),
-            d=float(disbursed_pct),
-            c=float(pending_pct),
+            d=f"{disbursed_pct:.2f}",
+            c=f"{pending_pct:.2f}",
             legend=gettext(
                 "Dark: disbursed. Light: committed, not yet paid. Empty: available "
                 "(%(pct)s%% of the size)."
