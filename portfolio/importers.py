@@ -149,6 +149,13 @@ def _int(value: str) -> int:
     return int(value)
 
 
+def _trl(value: str) -> int:
+    number = _int(value)
+    if not 1 <= number <= 9:
+        raise ValueError(services.MSG_TRL_RANGE)
+    return number
+
+
 def _money(value: str, *, allow_zero: bool = True) -> Decimal:
     try:
         return services.to_yuan(value.replace(",", ""), field="x", allow_zero=allow_zero)
@@ -281,7 +288,7 @@ class StartupImporter(Importer):
         Column("founded_on", parse=_date, help="YYYY-MM-DD"),
         Column("admitted_on", parse=_date, help="YYYY-MM-DD"),
         Column("stage", required=True, parse="stage", help=_("stage slug or name")),
-        Column("trl", required=True, parse=_int, help="1-9"),
+        Column("trl", required=True, parse=_trl, help="1-9"),
         Column("registered_region", help=_("e.g. 北京市海淀区")),
         Column("location"),
         Column("headcount", parse=_int),
