@@ -1,5 +1,7 @@
 """Load the demo data (idempotent) and create one demo user per role."""
 
+import os
+
 from django.core.management.base import BaseCommand
 
 from portfolio.demo import DEMO_PASSWORD, DemoLoader
@@ -19,4 +21,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in logins:
             self.stdout.write(f"  {username:<8} {description}")
-        self.stdout.write("Admin: http://127.0.0.1:8000/admin/")
+        base = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+        self.stdout.write(f"Admin: {base}/admin/")
