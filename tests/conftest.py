@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests import factories
 
 ROLES = ("viewers", "incubator-staff", "fund-managers")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read messages in English unless they switch language themselves; the product's
+    default (Chinese) is tested explicitly in test_i18n.py."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
