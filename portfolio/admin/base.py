@@ -29,6 +29,30 @@ def adopt(target: models.Model, source: models.Model) -> None:
     target.__dict__.update(source.__dict__)
 
 
+def fund_filter(related_model, outer: str, fund_path: str, title=None):
+    """A list filter "fund": rows linked to a fund through ``related_model`` (an EXISTS
+    subquery, so no duplicated rows and no join on the changelist)."""
+    from django.db.models import Exists, OuterRef
+
+    from portfolio.models import Fund
+
+    class FundFilter(admin.SimpleListFilter):
+        parameter_name = "fund"
+
+        def lookups(self, request, model_admin):
+            return [(str(fund.pk), str(fund)) for fund in Fund.objects.order_by("name")]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if not value or not value.isdigit():
+                return queryset
+            linked = related_model.objects.filter(**{outer: OuterRef("pk"), fund_path: value})
+            return queryset.filter(Exists(linked))
+
+    FundFilter.title = title or _("fund")
+    return FundFilter
+
+
 class ServiceAdminMixin:
     """Writes go through services; a refusal re-renders the form with the rule's message.
 

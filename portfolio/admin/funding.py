@@ -6,10 +6,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt, money
+from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt, fund_filter, money
 from portfolio.admin.importing import ImportAdminMixin
 from portfolio.admin.pipeline import _count
-from portfolio.models import FundingRound, Investor, Participation
+from portfolio.models import Disbursement, FundingRound, Investor, Participation
 
 
 @admin.register(Investor)
@@ -84,7 +84,7 @@ class FundingRoundAdmin(ImportAdminMixin, MoneyAdmin):
         "amount_precision",
         "startup__tech_area",
         "startup__stage",
-        "disbursements__commitment__fund",
+        fund_filter(Disbursement, "funding_round", "commitment__fund", _("paid into by fund")),
     )
     list_select_related = ("startup", "lead_investor")
     search_fields = (

@@ -15,10 +15,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, ReadOnlyInline, adopt, money
+from portfolio.admin.base import BaseAdmin, ReadOnlyInline, adopt, fund_filter, money
 from portfolio.admin.importing import ImportAdminMixin
 from portfolio.forms import AdvanceStageForm, StartupCreateForm, add_service_error
 from portfolio.models import (
+    Commitment,
     FundingRound,
     Institution,
     KpiReport,
@@ -201,6 +202,7 @@ class StartupAdmin(ImportAdminMixin, BaseAdmin):
         "status",
         CohortYearFilter,
         ValleyFilter,
+        fund_filter(Commitment, "startup", "fund", _("held by fund")),
         "is_illustrative",
     )
     list_select_related = ("stage", "institution")
@@ -295,6 +297,13 @@ class StartupAdmin(ImportAdminMixin, BaseAdmin):
         if obj is None:
             kwargs["form"] = StartupCreateForm
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_record_round": request.user.has_perm("portfolio.add_fundinground"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_inlines(self, request, obj):
         if obj is None:
