@@ -246,26 +246,24 @@ class ParticipantInput:
     amount: Decimal | None = None
 
 
-@transaction.atomic
-def round_record(
+@dataclass(frozen=True)
+class _CheckedRound:
+    amount: Decimal | None
+    pre_money_valuation: Decimal | None
+    participants: list[ParticipantInput]
+
+
+def _check_round(
     *,
-    startup: Startup,
     round_type: str,
     closed_on: dt.date,
-    amount: Decimal | str | int | None = None,
-    amount_precision: str = AmountPrecision.EXACT,
-    announced_as: str = "",
-    pre_money_valuation: Decimal | str | int | None = None,
-    lead_investor: Investor | None = None,
-    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
-    note: str = "",
-) -> FundingRound:
-    """Record a round with its participants, all or nothing.
-
-    An undisclosed round has no amount; otherwise the amount is positive. Participants'
-    known amounts are positive and add up to no more than the round. The lead investor is a
-    participant (added without an amount when not listed).
-    """
+    amount: Decimal | str | int | None,
+    amount_precision: str,
+    pre_money_valuation: Decimal | str | int | None,
+    lead_investor: Investor | None,
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]],
+) -> _CheckedRound:
+    """The rules of a round and its participants (shared by recording and correcting)."""
     if round_type not in RoundType.values:
         raise ValidationError({"round_type": _("Unknown round type.")})
     if amount_precision not in AmountPrecision.values:
@@ -326,15 +324,46 @@ def round_record(
         )
     if lead_investor is not None and lead_investor.pk not in seen:
         rows.insert(0, ParticipantInput(lead_investor, None))
+    return _CheckedRound(amount, pre_money_valuation, rows)
 
-    funding_round = FundingRound(
-        startup=startup,
+
+@transaction.atomic
+def round_record(
+    *,
+    startup: Startup,
+    round_type: str,
+    closed_on: dt.date,
+    amount: Decimal | str | int | None = None,
+    amount_precision: str = AmountPrecision.EXACT,
+    announced_as: str = "",
+    pre_money_valuation: Decimal | str | int | None = None,
+    lead_investor: Investor | None = None,
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
+    note: str = "",
+) -> FundingRound:
+    """Record a round with its participants, all or nothing.
+
+    An undisclosed round has no amount; otherwise the amount is positive. Participants'
+    known amounts are positive and add up to no more than the round. The lead investor is a
+    participant (added without an amount when not listed).
+    """
+    checked = _check_round(
         round_type=round_type,
         closed_on=closed_on,
         amount=amount,
         amount_precision=amount_precision,
-        announced_as=announced_as,
         pre_money_valuation=pre_money_valuation,
+        lead_investor=lead_investor,
+        participants=participants,
+    )
+    funding_round = FundingRound(
+        startup=startup,
+        round_type=round_type,
+        closed_on=closed_on,
+        amount=checked.amount,
+        amount_precision=amount_precision,
+        announced_as=announced_as,
+        pre_money_valuation=checked.pre_money_valuation,
         lead_investor=lead_investor,
         note=note,
     )
@@ -342,7 +371,7 @@ def round_record(
     funding_round.save()
     # One by one (a round has a handful of participants) so each row gets its history record
     # with the request's user; bulk_create would skip the audit trail.
-    for row in rows:
+    for row in checked.participants:
         Participation.objects.create(
             funding_round=funding_round, investor=row.investor, amount=row.amount
         )
@@ -557,8 +586,69 @@ __all__: Sequence[str] = [
     "disbursement_record",
     "distribution_record",
     "round_record",
+    "round_update",
     "startup_advance",
     "startup_create",
     "to_yuan",
     "valuation_mark",
 ]
+
+
+# --- admin (issue 3): correcting a recorded round ---------------------------------------
+
+
+@transaction.atomic
+def round_update(
+    *,
+    funding_round: FundingRound,
+    round_type: str,
+    closed_on: dt.date,
+    amount: Decimal | str | int | None = None,
+    amount_precision: str = AmountPrecision.EXACT,
+    announced_as: str = "",
+    pre_money_valuation: Decimal | str | int | None = None,
+    lead_investor: Investor | None = None,
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
+    note: str = "",
+) -> FundingRound:
+    """Correct a recorded round and its participants under the same rules as recording.
+
+    ``participants`` is the full new list: listed investors are added or their amounts
+    updated, unlisted ones are removed (callers decide who may remove). The startup stays:
+    the fund's disbursements into the round are tied to it.
+    """
+    funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    checked = _check_round(
+        round_type=round_type,
+        closed_on=closed_on,
+        amount=amount,
+        amount_precision=amount_precision,
+        pre_money_valuation=pre_money_valuation,
+        lead_investor=lead_investor,
+        participants=participants,
+    )
+    funding_round.round_type = round_type
+    funding_round.closed_on = closed_on
+    funding_round.amount = checked.amount
+    funding_round.amount_precision = amount_precision
+    funding_round.announced_as = announced_as
+    funding_round.pre_money_valuation = checked.pre_money_valuation
+    funding_round.lead_investor = lead_investor
+    funding_round.note = note
+    funding_round.full_clean()
+    funding_round.save()
+    current = {p.investor_id: p for p in funding_round.participations.all()}
+    wanted = {row.investor.pk: row for row in checked.participants}
+    for investor_id, participation in current.items():
+        if investor_id not in wanted:
+            participation.delete()
+    for investor_id, row in wanted.items():
+        participation = current.get(investor_id)
+        if participation is None:
+            Participation.objects.create(
+                funding_round=funding_round, investor=row.investor, amount=row.amount
+            )
+        elif participation.amount != row.amount:
+            participation.amount = row.amount
+            participation.save(update_fields=["amount"])
+    return funding_round

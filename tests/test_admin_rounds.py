@@ -95,20 +95,64 @@ def test_undisclosed_round_with_an_amount_is_a_form_error(staff_user, startup, i
     assert not FundingRound.objects.exists()
 
 
-def test_recorded_round_keeps_its_figures_notes_stay_editable(staff_user, startup, investors):
-    lead = investors[0]
-    funding_round = services.round_record(
+def recorded(startup, lead, second):
+    return services.round_record(
         startup=startup,
         round_type="seed",
         closed_on=dt.date(2024, 1, 5),
-        amount="1000000",
+        amount="10000000",
         lead_investor=lead,
+        participants=[(lead, "6000000"), (second, "4000000")],
     )
-    client = login(staff_user)
+
+
+def change_form(client, funding_round):
     url = admin_url(FundingRound, "change", funding_round.pk)
-    data = form_data(client.get(url).content.decode(), "fundinground_form")
-    data.update(note="更正来源", amount="999999999")
+    return url, form_data(client.get(url).content.decode(), "fundinground_form")
+
+
+def test_correcting_a_round_goes_through_round_update(staff_user, startup, investors):
+    lead, second, third = investors
+    funding_round = recorded(startup, lead, second)
+    client = login(staff_user)
+    url, data = change_form(client, funding_round)
+    data.update({"amount": "12000000", "note": "更正金额"})
+    data["participations-1-amount"] = "5000000"
+    data["participations-2-investor"] = str(third.pk)
+    data["participations-2-amount"] = "1000000"
     response = client.post(url, data)
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["errors"]
     funding_round.refresh_from_db()
-    assert (funding_round.note, funding_round.amount) == ("更正来源", 1000000)
+    assert (funding_round.amount, funding_round.note) == (12000000, "更正金额")
+    amounts = dict(funding_round.participations.values_list("investor", "amount"))
+    assert amounts == {lead.pk: 6000000, second.pk: 5000000, third.pk: 1000000}
+    assert funding_round.history.latest().history_user == staff_user
+    assert funding_round.participations.get(investor=third).history.get().history_user == (
+        staff_user
+    )
+
+
+def test_a_correction_that_breaks_the_rules_changes_nothing(staff_user, startup, investors):
+    lead, second, _third = investors
+    funding_round = recorded(startup, lead, second)
+    client = login(staff_user)
+    url, data = change_form(client, funding_round)
+    data.update({"amount": "8000000", "note": "太少"})  # participants add up to 10,000,000
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert any("10,000,000.00" in error for error in errors), errors
+    funding_round.refresh_from_db()
+    assert (funding_round.amount, funding_round.note) == (10000000, "")
+    assert funding_round.history.count() == 1
+
+
+def test_only_a_superuser_removes_a_participant(staff_user, superuser, startup, investors):
+    lead, second, _third = investors
+    funding_round = recorded(startup, lead, second)
+    for user, remaining in ((staff_user, 2), (superuser, 1)):
+        client = login(user)
+        url, data = change_form(client, funding_round)
+        data["participations-1-DELETE"] = "on"
+        assert client.post(url, data).status_code == 302
+        assert funding_round.participations.count() == remaining

@@ -27,7 +27,10 @@ class InvestorAdmin(BaseAdmin):
 
 
 class ParticipationInline(admin.TabularInline):
-    """Participants are entered with a new round; afterwards they are part of its record."""
+    """Participants are entered and corrected with their round, through its service.
+
+    Removing a participant hard-deletes a money row, so only a superuser may tick "delete".
+    """
 
     model = Participation
     extra = 3
@@ -40,16 +43,10 @@ class ParticipationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("investor")
 
     def get_extra(self, request, obj=None, **kwargs):
-        return 0 if obj is not None else self.extra
-
-    def has_add_permission(self, request, obj=None):
-        return obj is None and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
+        return 1 if obj is not None else self.extra
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None and super().has_delete_permission(request, obj)
+        return bool(obj is not None and request.user.is_active and request.user.is_superuser)
 
 
 ROUND_FIGURES = (
@@ -60,7 +57,7 @@ ROUND_FIGURES = (
     "amount_precision",
     "pre_money_valuation",
     "lead_investor",
-)
+)  # then the announcement and the note
 
 
 @admin.register(FundingRound)
@@ -117,18 +114,14 @@ class FundingRoundAdmin(ImportAdminMixin, MoneyAdmin):
         return obj.participant_count or 0
 
     def get_readonly_fields(self, request, obj=None):
-        # A recorded round's figures and participants are its record; notes stay editable.
-        return ROUND_FIGURES if obj is not None else ()
+        # The fund's disbursements into a round are tied to its startup.
+        return ("startup",) if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        # A new round is written with its participants in save_related.
+        # The round is written with its participants in save_related, through a service.
+        pass
 
     def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
-            return
         participants = []
         for formset in formsets:
             for item in formset.forms:
@@ -138,6 +131,22 @@ class FundingRoundAdmin(ImportAdminMixin, MoneyAdmin):
                         services.ParticipantInput(data["investor"], data.get("amount"))
                     )
         data = form.cleaned_data
+        if change:
+            services.round_update(
+                funding_round=form.instance,
+                round_type=data["round_type"],
+                closed_on=data["closed_on"],
+                amount=data.get("amount"),
+                amount_precision=data["amount_precision"],
+                announced_as=data.get("announced_as", ""),
+                pre_money_valuation=data.get("pre_money_valuation"),
+                lead_investor=data.get("lead_investor"),
+                participants=participants,
+                note=data.get("note", ""),
+            )
+            for formset in formsets:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         created = services.round_record(
             startup=data["startup"],
             round_type=data["round_type"],
