@@ -157,6 +157,10 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# The audit trail (django-simple-history) is read-only: a revert from the history page would
+# write around the services and their rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
