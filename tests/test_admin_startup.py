@@ -207,3 +207,18 @@ def test_changelist_columns(staff_user, startup):
     # search by an investor's name finds the startup once
     found = login(staff_user).get(admin_url(Startup, "changelist"), {"q": investor.name})
     assert list(found.context["cl"].result_list) == [startup]
+
+
+def test_closing_a_startup_goes_through_its_stage(staff_user, startup):
+    client = login(staff_user)
+    url = admin_url(Startup, "change", startup.pk)
+    response = client.post(url, change_data(client, startup, status="closed"))
+    assert response.status_code == 200
+    assert "status" in response.context["adminform"].form.errors
+    startup.refresh_from_db()
+    assert startup.status == "active"
+    services.startup_advance(
+        startup=startup, to_stage=stage("closed"), on=dt.date(2024, 5, 1), trl=2
+    )
+    page = client.get(url).content.decode()
+    assert 'name="status"' not in page

@@ -7,8 +7,10 @@ token lives in the user's session.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django.contrib import messages
@@ -123,6 +125,7 @@ class ImportAdminMixin:
                     if result.ok:
                         token = secrets.token_urlsafe(24)
                         UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
+                        _forget_old_uploads()
                         (UPLOAD_DIR / f"{token}.bin").write_bytes(content)
                         request.session[f"import:{token}"] = {
                             "kind": self.import_kind,
@@ -140,3 +143,12 @@ class ImportAdminMixin:
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/portfolio/import.html", context)
+
+
+def _forget_old_uploads(max_age_seconds: int = 24 * 3600) -> None:
+    """Previews never confirmed leave their upload behind; drop those older than a day."""
+    limit = time.time() - max_age_seconds
+    for stale in UPLOAD_DIR.glob("*.bin"):
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < limit:
+                stale.unlink()

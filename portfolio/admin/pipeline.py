@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio import services
 from portfolio.admin.base import BaseAdmin, ReadOnlyInline, adopt, fund_filter, money
 from portfolio.admin.importing import ImportAdminMixin
+from portfolio.choices import StartupStatus
 from portfolio.forms import AdvanceStageForm, StartupCreateForm, add_service_error
 from portfolio.models import (
     Commitment,
@@ -291,12 +292,23 @@ class StartupAdmin(ImportAdminMixin, BaseAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return (*self.stage_fields, "created_at", "updated_at")
+        fields = (*self.stage_fields, "created_at", "updated_at")
+        if obj.stage.is_terminal:
+            fields += ("status",)  # exited / closed follow the terminal stage
+        return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = StartupCreateForm
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "status" in form.base_fields:
+            # Exited and closed are reached by advancing to the terminal stage, which also
+            # records the transition; by hand a startup is only active or graduated.
+            form.base_fields["status"].choices = [
+                (StartupStatus.ACTIVE, StartupStatus.ACTIVE.label),
+                (StartupStatus.GRADUATED, StartupStatus.GRADUATED.label),
+            ]
+        return form
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
