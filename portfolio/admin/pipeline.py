@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +15,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, ReadOnlyInline, adopt, fund_filter, money
+from portfolio.admin.base import (
+    BaseAdmin,
+    ReadOnlyInline,
+    SubquerySearchMixin,
+    adopt,
+    fund_filter,
+    money,
+)
 from portfolio.admin.importing import ImportAdminMixin
 from portfolio.choices import StartupStatus
 from portfolio.forms import AdvanceStageForm, StartupCreateForm, add_service_error
@@ -25,6 +32,7 @@ from portfolio.models import (
     Institution,
     KpiReport,
     Milestone,
+    Participation,
     Stage,
     StageTransition,
     Startup,
@@ -181,7 +189,7 @@ STARTUP_FIELDS_TAIL = (
 
 
 @admin.register(Startup)
-class StartupAdmin(ImportAdminMixin, BaseAdmin):
+class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
     import_kind = "startups"
     change_form_template = "admin/portfolio/startup/change_form.html"
     list_display = (
@@ -214,9 +222,7 @@ class StartupAdmin(ImportAdminMixin, BaseAdmin):
         "founders",
         "institution__name",
         "institution__name_en",
-        "funding_rounds__participations__investor__name",
-        "funding_rounds__participations__investor__name_en",
-    )
+    )  # and the names of investors in its rounds (search_subqueries)
     autocomplete_fields = ("institution",)
     date_hierarchy = "admitted_on"
     show_full_result_count = False
@@ -241,6 +247,12 @@ class StartupAdmin(ImportAdminMixin, BaseAdmin):
     stage_fields = ("stage", "trl", "stage_entered_on", "crossed_valley_on")
 
     # --- list --------------------------------------------------------------------------
+
+    def search_subqueries(self, term):
+        investors = Participation.objects.filter(
+            Q(investor__name__icontains=term) | Q(investor__name_en__icontains=term)
+        )
+        yield Q(pk__in=investors.values("funding_round__startup_id"))
 
     def get_queryset(self, request):
         latest_kpi = (
