@@ -370,7 +370,7 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
     def advance_view(self, request, object_id=None):
         """Intermediate form: to stage, date, TRL, note; calls ``startup_advance``."""
         if object_id is not None:
-            ids = [unquote(object_id)]
+            ids = [pk for pk in [unquote(object_id)] if pk.isdigit()]
         else:
             ids = [pk for pk in request.GET.get("ids", "").split(",") if pk.strip().isdigit()]
         startups = list(Startup.objects.filter(pk__in=ids).select_related("stage"))
