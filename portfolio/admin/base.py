@@ -116,6 +116,8 @@ class BaseAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     """Every model admin: history page (read-only; reverting would bypass the services)."""
 
     list_per_page = 50
+    # Django 6 assumes https for a bare "example.com"; say so now (and silence the warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
