@@ -124,6 +124,9 @@ class SlugListWidget(forms.TextInput):
         return super().format_value(value)
 
 
+MAX_SLUGS = 20
+
+
 class SlugListField(forms.Field):
     widget = SlugListWidget
     default_error_messages = {"invalid": _("%(value)s is not a valid slug.")}
@@ -132,6 +135,10 @@ class SlugListField(forms.Field):
         if value in (None, "", []):
             return []
         values = value if isinstance(value, list | tuple) else [value]
+        if len(values) > MAX_SLUGS:
+            raise forms.ValidationError(
+                _("At most %(n)d values."), code="max", params={"n": MAX_SLUGS}
+            )
         for item in values:
             try:
                 validators.validate_slug(item)
@@ -146,9 +153,10 @@ class SlugListField(forms.Field):
 class StageSlugsFilter(filters.Filter):
     """Stage slugs, repeatable: ``?stage=prototype&stage=pilot``; an unknown slug is a 400.
 
-    The filter itself is a join (no query of its own). Whether the slugs exist is checked
-    only when nothing matched (:func:`check_stage_slugs`), so a good filter costs nothing
-    and a mistyped slug still answers 400 instead of an empty list.
+    The filter is a join plus one EXISTS per slug inside the list's own query, so an unknown
+    slug makes the answer empty; only then are the slugs looked up
+    (:func:`check_stage_slugs`) to answer 400 naming the parameter. A good filter costs no
+    query of its own.
     """
 
     field_class = SlugListField
@@ -157,7 +165,9 @@ class StageSlugsFilter(filters.Filter):
         if not value:
             return qs
         self.parent.stage_slugs = [*getattr(self.parent, "stage_slugs", []), (self, value)]
-        return qs.filter(**{f"{self.field_name}__slug__in": value})
+        # Every slug must exist, or nothing matches (and check_stage_slugs names it).
+        exists = [Exists(Stage.objects.filter(slug=slug)) for slug in dict.fromkeys(value)]
+        return qs.filter(*exists, **{f"{self.field_name}__slug__in": value})
 
 
 MSG_UNKNOWN_STAGE = _("Unknown stage: %(slugs)s.")
