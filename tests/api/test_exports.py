@@ -185,3 +185,17 @@ def test_csv_export_over_the_database_is_lazy(client, world, django_assert_max_n
         response = client.get("/api/v1/startups/", {"format": "csv"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert re.search(r"未磁科技", body)
+
+
+def test_xlsx_export_drops_control_characters_xml_cannot_hold(client, world):
+    staff = token_client(make_user("incubator-staff"))
+    response = staff.post(
+        "/api/v1/institutions/",
+        {"name": "坏\x01字符\x1f研究所", "kind": "other"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    rows = read_xlsx(client.get("/api/v1/institutions/", {"format": "xlsx", "kind": "other"}))
+    assert [row["name"] for row in rows] == ["坏字符研究所"]
+    rows = read_csv(client.get("/api/v1/institutions/", {"format": "csv", "kind": "other"}))
+    assert [row["name"] for row in rows] == ["坏\x01字符\x1f研究所"]  # CSV keeps the data as is
