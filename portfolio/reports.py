@@ -377,15 +377,18 @@ def fund_report(fund: Fund, as_of: dt.date | None = None) -> FundReport:
     live = Commitment.objects.filter(
         fund=fund, status=CommitmentStatus.APPROVED, approved_on__lte=as_of
     )
-    extra = live.aggregate(
-        last_approved=Max("approved_on"),
-        local=_money(
+    # Only aggregates may go into aggregate(): a fund without a local region or target
+    # fields gets its zero share here, not as a Value inside the query (that raised).
+    sums = {"last_approved": Max("approved_on")}
+    if fund.local_region:
+        sums["local"] = _money(
             Sum("amount", filter=Q(startup__registered_region__startswith=fund.local_region))
-            if fund.local_region
-            else Value(ZERO)
-        ),
-        target=_money(Sum("amount", filter=Q(startup__tech_area__in=fund.target_tech_areas or []))),
-    )
+        )
+    if fund.target_tech_areas:
+        sums["target"] = _money(
+            Sum("amount", filter=Q(startup__tech_area__in=fund.target_tech_areas))
+        )
+    extra = {"local": ZERO, "target": ZERO, **live.aggregate(**sums)}
     compliance = compliance_checks(
         fund,
         committed=committed,
