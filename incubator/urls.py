@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from portfolio import views as portfolio_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", portfolio_views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("dashboard/", include("portfolio.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
