@@ -18,13 +18,14 @@ install: $(STAMP)
 
 ## demo: install, migrate, load the demo data, print the logins, serve on 127.0.0.1:$(PORT)
 demo: $(STAMP)
+	@echo "Serving on http://127.0.0.1:$(PORT)/"
 	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py seed_demo
+	PORT=$(PORT) $(DEV) $(BIN)/python manage.py seed_demo
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 seed: $(STAMP)
 	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py seed_demo
+	PORT=$(PORT) $(DEV) $(BIN)/python manage.py seed_demo
 
 ## test: lint, migrations in step with the models, the whole suite
 test: $(STAMP) lint migrations-check

@@ -44,6 +44,11 @@ MONEY = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Decimal("0.00")
 
 
+def _cents(value) -> Decimal:
+    """Yuan with two decimals (SQLite returns sums without their scale)."""
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
 def _money(expr, default=ZERO):
     return Coalesce(expr, Value(default), output_field=MONEY)
 
@@ -311,10 +316,10 @@ def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
             name_en=name_en,
             stage_slug=stage_slug,
             tech_area=tech_area,
-            committed=committed_amount,
-            disbursed=disbursed_amount,
-            realized=realized_amount,
-            fair_value=disbursed_amount if mark is None else mark,
+            committed=_cents(committed_amount),
+            disbursed=_cents(disbursed_amount),
+            realized=_cents(realized_amount),
+            fair_value=_cents(disbursed_amount if mark is None else mark),
         )
         for (
             pk,

@@ -409,7 +409,7 @@ def commitment_create(
                     MSG_SINGLE_COMPANY_LIMIT,
                     code="single_company_limit",
                     params={
-                        "pct": fund.max_single_company_pct.normalize(),
+                        "pct": format(fund.max_single_company_pct.normalize(), "f"),
                         "room": format_yuan(max(room, Decimal("0"))),
                     },
                 )

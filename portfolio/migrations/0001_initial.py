@@ -365,7 +365,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='fundinground',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount_precision', 'undisclosed'), ('amount__isnull', True)), models.Q(models.Q(('amount_precision', 'undisclosed'), _negated=True), ('amount__gt', 0)), _connector='OR'), name='round_amount_positive_unless_undisclosed', violation_error_message="A round's amount must be positive, or empty when the round is undisclosed."),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount_precision', 'undisclosed'), ('amount__isnull', True)), models.Q(models.Q(('amount_precision', 'undisclosed'), _negated=True), ('amount__gt', 0), ('amount__isnull', False)), _connector='OR'), name='round_amount_positive_unless_undisclosed', violation_error_message="A round's amount must be positive, or empty when the round is undisclosed."),
         ),
         migrations.AddConstraint(
             model_name='fundinground',

@@ -74,7 +74,10 @@ class FundingRound(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(amount_precision=AmountPrecision.UNDISCLOSED) & Q(amount__isnull=True))
-                | (~Q(amount_precision=AmountPrecision.UNDISCLOSED) & Q(amount__gt=0)),
+                | (
+                    ~Q(amount_precision=AmountPrecision.UNDISCLOSED)
+                    & Q(amount__isnull=False, amount__gt=0)
+                ),
                 name="round_amount_positive_unless_undisclosed",
                 violation_error_message=_(
                     "A round's amount must be positive, or empty when the round is undisclosed."

@@ -1,0 +1,765 @@
+"""Demo data: the real facts of the source article plus clearly labelled illustrative rows.
+
+Source: 21世纪经济报道, 2024-11-20, "北京海淀发力量子信息产业 争夺量子产业第一城"
+(../shared/seed/). Facts taken from it are marked "source"; everything else is illustrative:
+illustrative startups have ``is_illustrative=True`` and "（示例）" in their name, illustrative
+investors "（示例）" in theirs, and every illustrative figure says so in its note.
+
+Everything is written through the services, so the demo obeys the same rules as users do.
+The load is deterministic (a seeded random generator) and idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from portfolio import services
+from portfolio.choices import (
+    AmountPrecision,
+    InstitutionKind,
+    InvestorKind,
+    MilestoneKind,
+    RoundType,
+    StartupStatus,
+    TechArea,
+)
+from portfolio.models import Fund, Institution, Investor, KpiReport, Milestone, Stage, Startup
+from portfolio.services import ParticipantInput
+from portfolio.validators import credit_code_check_character
+
+FUND_NAME = "北京量子信息产业发展投资基金"
+SOURCE = "来源: 21世纪经济报道 2024-11-20《北京海淀发力量子信息产业 争夺量子产业第一城》"
+ILLUSTRATIVE = "示例数据 (illustrative, not from the source)"
+LAST_DAY = dt.date(2026, 9, 30)  # the demo's history ends with the third quarter of 2026
+EXIT_DAY = dt.date(2026, 8, 15)  # illustrative startups that exit do so on this day
+
+DEMO_PASSWORD = "quantum-demo-2024"
+DEMO_USERS = [
+    # username, role (group) or None for the superuser, description
+    ("admin", None, "superuser"),
+    ("staff", "incubator-staff", "incubator staff"),
+    ("manager", "fund-managers", "fund manager"),
+    ("viewer", "viewers", "viewer (district official)"),
+]
+
+M = Decimal("1000000")  # one million yuan
+
+INSTITUTIONS = [
+    # name, English, short, kind, city
+    ("清华大学", "Tsinghua University", "清华", InstitutionKind.UNIVERSITY, "北京"),
+    ("北京大学", "Peking University", "北大", InstitutionKind.UNIVERSITY, "北京"),
+    (
+        "中国科学院物理研究所",
+        "CAS Institute of Physics",
+        "物理所",
+        InstitutionKind.CAS_INSTITUTE,
+        "北京",
+    ),
+    (
+        "中国科学院半导体研究所",
+        "CAS Institute of Semiconductors",
+        "半导体所",
+        InstitutionKind.CAS_INSTITUTE,
+        "北京",
+    ),
+    (
+        "北京量子信息科学研究院",
+        "Beijing Academy of Quantum Information Sciences (BAQIS)",
+        "北京量子院",
+        InstitutionKind.RESEARCH_INSTITUTE,
+        "北京",
+    ),
+    (
+        "中国科学技术大学",
+        "University of Science and Technology of China (USTC)",
+        "中科大",
+        InstitutionKind.UNIVERSITY,
+        "合肥",
+    ),
+]
+
+INVESTORS = [
+    ("北京市机器人产业发展投资基金", "Beijing Robotics Fund", InvestorKind.GOVERNMENT_FUND),
+    ("IDG资本", "IDG Capital", InvestorKind.VC),
+    (
+        FUND_NAME,
+        "Beijing Quantum Information Industry Development Investment Fund",
+        InvestorKind.GOVERNMENT_FUND,
+    ),
+    (
+        "海淀区国资平台（示例）",
+        "Haidian state-owned platform (illustrative)",
+        InvestorKind.STATE_PLATFORM,
+    ),
+    ("中关村天使汇（示例）", "Zhongguancun Angels (illustrative)", InvestorKind.ANGEL),
+    ("量子前沿创投（示例）", "Quantum Frontier Ventures (illustrative)", InvestorKind.VC),
+    (
+        "科学城成长基金（示例）",
+        "Science City Growth Fund (illustrative)",
+        InvestorKind.GOVERNMENT_FUND,
+    ),
+    ("精测产业资本（示例）", "Precision Industrial Capital (illustrative)", InvestorKind.CORPORATE),
+    ("合肥产投（示例）", "Hefei Industrial Investment (illustrative)", InvestorKind.STATE_PLATFORM),
+    ("北辰资本（示例）", "Beichen Capital (illustrative)", InvestorKind.VC),
+]
+
+
+@dataclass
+class Plan:
+    """What a startup's history looks like: stages reached with dates, and where it ends."""
+
+    name: str
+    name_en: str
+    tech_area: str
+    institution: str | None
+    region: str
+    founded_on: dt.date
+    admitted_on: dt.date | None
+    path: list[tuple[str, dt.date, int]]  # (stage slug, date entered, TRL)
+    description: str = ""
+    founders: str = ""
+    illustrative: bool = True
+
+
+def _code(n: int) -> str:
+    first17 = f"91110108MA{n:07d}"
+    return first17 + credit_code_check_character(first17)
+
+
+REAL_STARTUPS = [
+    Plan(
+        name="北京未磁科技有限公司",
+        name_en="Beijing Weici Technology",
+        tech_area=TechArea.SENSING,
+        institution=None,
+        region="北京市海淀区",
+        founded_on=dt.date(2020, 11, 1),
+        admitted_on=dt.date(2024, 10, 26),
+        path=[
+            ("prototype", dt.date(2020, 11, 1), 5),
+            ("pilot", dt.date(2021, 9, 1), 6),
+            ("first-sales", dt.date(2022, 6, 1), 8),
+            ("scale-up", dt.date(2024, 3, 1), 9),
+        ],
+        description=(
+            "原子磁力计量子精密磁场测量; 无液氦心磁图仪已在北京安贞医院、北京协和医院、"
+            "长沙湘雅医院、武汉同济医院、广东省人民医院等十余家医院装机; "
+            "脑磁图仪在北京天坛医院、北京宣武医院、上海华山医院等十余家医院应用; "
+            "2024年11月装箱出口。成立四年完成5轮超过3亿元融资。"
+            f"{SOURCE}。阶段日期为示例。"
+        ),
+        founders="蔡宾",
+        illustrative=False,
+    ),
+    Plan(
+        name="相干科技",
+        name_en="Xianggan (Coherent) Technology",
+        tech_area=TechArea.COMPUTING,
+        institution="北京量子信息科学研究院",
+        region="北京市海淀区",
+        founded_on=dt.date(2022, 3, 1),
+        admitted_on=dt.date(2024, 10, 26),
+        path=[
+            ("concept", dt.date(2022, 3, 1), 4),
+            ("prototype", dt.date(2023, 1, 10), 5),
+            ("pilot", dt.date(2024, 6, 1), 6),
+        ],
+        description=(
+            "超导量子计算测控解决方案与整机研发, 孵化于北京量子信息科学研究院, "
+            "打造量子算力服务平台。"
+            f"{SOURCE}。成立与阶段日期为示例。"
+        ),
+        illustrative=False,
+    ),
+    Plan(
+        name="科微量子",
+        name_en="Kewei Quantum",
+        tech_area=TechArea.COMMUNICATION,
+        institution=None,
+        region="北京市海淀区",
+        founded_on=dt.date(2021, 5, 1),
+        admitted_on=dt.date(2024, 10, 26),
+        path=[("prototype", dt.date(2023, 5, 1), 5)],
+        description=f"海淀量子信息企业, 来源未给出细节; 技术领域与日期为示例。{SOURCE}。",
+        illustrative=False,
+    ),
+    Plan(
+        name="华翊量子",
+        name_en="HYQ (Huayi Quantum)",
+        tech_area=TechArea.COMPUTING,
+        institution="清华大学",
+        region="北京市海淀区",
+        founded_on=dt.date(2022, 1, 1),
+        admitted_on=dt.date(2024, 10, 26),
+        path=[
+            ("concept", dt.date(2022, 1, 1), 3),
+            ("prototype", dt.date(2023, 4, 1), 5),
+        ],
+        description=(
+            f"由中国科学院院士、清华大学量子信息中心主任段路明创立。{SOURCE}。成立与阶段日期为示例。"
+        ),
+        founders="段路明",
+        illustrative=False,
+    ),
+    # Hefei peers: tracked for comparison, never admitted to the incubator.
+    Plan(
+        name="国盾量子",
+        name_en="QuantumCTek",
+        tech_area=TechArea.COMMUNICATION,
+        institution="中国科学技术大学",
+        region="安徽省合肥市",
+        founded_on=dt.date(2009, 5, 1),
+        admitted_on=None,
+        path=[
+            ("first-sales", dt.date(2012, 1, 1), 8),
+            ("scale-up", dt.date(2016, 1, 1), 9),
+            ("exited", dt.date(2020, 7, 9), 9),
+        ],
+        description=f"合肥量子通信企业, 2020年登陆科创板。{SOURCE}。阶段日期为示例。",
+        illustrative=False,
+    ),
+    Plan(
+        name="本源量子",
+        name_en="Origin Quantum",
+        tech_area=TechArea.COMPUTING,
+        institution="中国科学技术大学",
+        region="安徽省合肥市",
+        founded_on=dt.date(2017, 9, 1),
+        admitted_on=None,
+        path=[
+            ("prototype", dt.date(2017, 9, 1), 5),
+            ("pilot", dt.date(2019, 1, 1), 6),
+            ("first-sales", dt.date(2020, 9, 1), 7),
+            ("scale-up", dt.date(2022, 6, 1), 8),
+        ],
+        description=f"合肥量子计算机整机研发公司, 2021年估值六七十亿元。{SOURCE}。阶段日期为示例。",
+        illustrative=False,
+    ),
+    Plan(
+        name="国仪量子",
+        name_en="CIQTEK",
+        tech_area=TechArea.SENSING,
+        institution="中国科学技术大学",
+        region="安徽省合肥市",
+        founded_on=dt.date(2016, 12, 1),
+        admitted_on=None,
+        path=[
+            ("pilot", dt.date(2017, 6, 1), 6),
+            ("first-sales", dt.date(2018, 6, 1), 8),
+            ("scale-up", dt.date(2021, 1, 1), 9),
+        ],
+        description=f"合肥量子企业(来源列为量子计算机整机研发公司之一)。{SOURCE}。领域与日期为示例。",
+        illustrative=False,
+    ),
+    Plan(
+        name="幺正量子",
+        name_en="Unitary Quantum",
+        tech_area=TechArea.COMPUTING,
+        institution="中国科学技术大学",
+        region="安徽省合肥市",
+        founded_on=dt.date(2019, 6, 1),
+        admitted_on=None,
+        path=[
+            ("prototype", dt.date(2019, 6, 1), 4),
+            ("pilot", dt.date(2021, 6, 1), 6),
+            ("first-sales", dt.date(2023, 3, 1), 7),
+        ],
+        description=f"合肥量子计算机整机研发公司。{SOURCE}。阶段日期为示例。",
+        illustrative=False,
+    ),
+    Plan(
+        name="启科量子",
+        name_en="QBoson Qike Quantum",
+        tech_area=TechArea.COMPUTING,
+        institution="中国科学技术大学",
+        region="安徽省合肥市",
+        founded_on=dt.date(2019, 1, 1),
+        admitted_on=None,
+        path=[
+            ("prototype", dt.date(2019, 1, 1), 4),
+            ("pilot", dt.date(2021, 1, 1), 6),
+            ("first-sales", dt.date(2022, 9, 1), 7),
+        ],
+        description=f"合肥量子计算机整机研发公司。{SOURCE}。阶段日期为示例。",
+        illustrative=False,
+    ),
+]
+
+# Illustrative spin-offs: invented names, clearly labelled.
+ILLUSTRATIVE_NAMES = [
+    ("量晶芯", "Liangjing Chip", TechArea.COMPUTING),
+    ("冷原子钟", "Cold Atom Clock", TechArea.SENSING),
+    ("光子链", "Photon Link", TechArea.COMMUNICATION),
+    ("离子阱智算", "Ion Trap Compute", TechArea.COMPUTING),
+    ("金刚石色心", "Diamond NV Sensing", TechArea.SENSING),
+    ("量子密钥云", "QKD Cloud", TechArea.COMMUNICATION),
+    ("超导微波", "Superconducting Microwave", TechArea.COMPUTING),
+    ("单光子探测", "Single Photon Detect", TechArea.COMMUNICATION),
+    ("原子重力仪", "Atom Gravimeter", TechArea.SENSING),
+    ("量子退火", "Quantum Annealing", TechArea.COMPUTING),
+    ("芯片级原子钟", "Chip-scale Atomic Clock", TechArea.SENSING),
+    ("量子随机数", "Quantum RNG", TechArea.COMMUNICATION),
+    ("拓扑比特", "Topological Qubit", TechArea.COMPUTING),
+    ("量子磁测", "Quantum Magnetometry", TechArea.SENSING),
+    ("星地量子链", "Satellite Quantum Link", TechArea.COMMUNICATION),
+    ("中性原子阵列", "Neutral Atom Array", TechArea.COMPUTING),
+    ("量子雷达", "Quantum Radar", TechArea.SENSING),
+    ("后量子密码", "Post-Quantum Crypto", TechArea.COMMUNICATION),
+    ("稀释制冷", "Dilution Cryogenics", TechArea.COMPUTING),
+    ("量子成像", "Quantum Imaging", TechArea.SENSING),
+    ("量子网络交换", "Quantum Network Switch", TechArea.COMMUNICATION),
+    ("量子软件栈", "Quantum Software Stack", TechArea.COMPUTING),
+    ("光钟计量", "Optical Clock Metrology", TechArea.SENSING),
+    ("量子中继", "Quantum Repeater", TechArea.COMMUNICATION),
+    ("硅基自旋", "Silicon Spin Qubit", TechArea.COMPUTING),
+    ("原子陀螺", "Atom Gyroscope", TechArea.SENSING),
+    ("纠缠光源", "Entangled Photon Source", TechArea.COMMUNICATION),
+    ("量子测控", "Quantum Control Electronics", TechArea.COMPUTING),
+    ("量子生物传感", "Quantum Bio-sensing", TechArea.SENSING),
+    ("量子安全网关", "Quantum Secure Gateway", TechArea.COMMUNICATION),
+    ("光量子计算", "Photonic Quantum Compute", TechArea.COMPUTING),
+    ("微波量子传感", "Microwave Quantum Sensing", TechArea.SENSING),
+    ("量子存储", "Quantum Memory", TechArea.COMMUNICATION),
+    ("量子纠错", "Quantum Error Correction", TechArea.COMPUTING),
+]
+
+PIPELINE = ["lab", "concept", "prototype", "pilot", "first-sales", "scale-up"]
+TRL_AT = {"lab": 2, "concept": 3, "prototype": 5, "pilot": 6, "first-sales": 7, "scale-up": 9}
+ROUND_AT = {
+    "lab": (RoundType.GRANT, Decimal("1.5"), Decimal("3")),
+    "concept": (RoundType.ANGEL, Decimal("3"), Decimal("8")),
+    "prototype": (RoundType.PRE_A, Decimal("10"), Decimal("30")),
+    "pilot": (RoundType.A, Decimal("30"), Decimal("80")),
+    "first-sales": (RoundType.B, Decimal("80"), Decimal("150")),
+    "scale-up": (RoundType.C, Decimal("150"), Decimal("300")),
+}
+# Final positions of the illustrative startups, so every stage and outcome is present.
+FINAL = (
+    ["lab"] * 5
+    + ["concept"] * 6
+    + ["prototype"] * 7
+    + ["pilot"] * 6
+    + ["first-sales"] * 4
+    + ["scale-up"] * 2
+    + ["exited"] * 2
+    + ["closed"] * 2
+)
+
+
+def _days(rng: random.Random, low: int, high: int) -> dt.timedelta:
+    return dt.timedelta(days=rng.randint(low, high))
+
+
+def illustrative_plans(rng: random.Random, institutions: list[str]) -> list[Plan]:
+    plans = []
+    for index, ((short, short_en, area), final) in enumerate(
+        zip(ILLUSTRATIVE_NAMES, FINAL, strict=True)
+    ):
+        admitted = dt.date(2021 + index % 6, 1 + (index * 5) % 12, 1 + (index * 7) % 27)
+        admitted = min(admitted, dt.date(2026, 6, 1))
+        start = "lab" if final in ("lab", "closed") or index % 3 else "concept"
+        if final == "closed":
+            last_pipeline = "prototype"
+        elif final == "exited":
+            last_pipeline = "first-sales" if index % 2 else "pilot"
+        else:
+            last_pipeline = final
+        stages = PIPELINE[PIPELINE.index(start) : PIPELINE.index(last_pipeline) + 1]
+        if not stages:
+            stages = [last_pipeline]
+        # Squeeze the history between admission and the end of the demo period.
+        end = EXIT_DAY - dt.timedelta(days=45) if final == "exited" else LAST_DAY
+        span = (end - admitted).days
+        step = max(60, span // (len(stages) + (1 if final in ("exited", "closed") else 0) + 1))
+        path, on = [], admitted
+        for slug in stages:
+            path.append((slug, on, TRL_AT[slug]))
+            on = min(on + dt.timedelta(days=step) + _days(rng, -20, 20), end)
+        if final == "exited":
+            path.append((final, EXIT_DAY, path[-1][2]))
+        elif final == "closed":
+            path.append((final, max(on, path[-1][1] + dt.timedelta(days=30)), path[-1][2]))
+        plans.append(
+            Plan(
+                name=f"{short}科技（示例）",
+                name_en=f"{short_en} (illustrative)",
+                tech_area=area,
+                institution=institutions[index % len(institutions)],
+                region="北京市海淀区" if index % 4 else "北京市朝阳区",
+                founded_on=admitted - _days(rng, 90, 700),
+                admitted_on=admitted,
+                path=path,
+                description=f"{ILLUSTRATIVE}: 一家{short}方向的科研成果转化企业。",
+                founders="（示例）",
+            )
+        )
+    return plans
+
+
+class DemoLoader:
+    def __init__(self, out=None) -> None:
+        self.rng = random.Random(20241120)
+        self.out = out
+        self.stages = {stage.slug: stage for stage in Stage.objects.all()}
+        self.investors: dict[str, Investor] = {}
+        self.institutions: dict[str, Institution] = {}
+
+    def log(self, message: str) -> None:
+        if self.out is not None:
+            self.out.write(message)
+
+    # --- reference rows ---------------------------------------------------------------------
+
+    def reference_rows(self) -> None:
+        for name, name_en, short, kind, city in INSTITUTIONS:
+            self.institutions[name], _ = Institution.objects.get_or_create(
+                name=name,
+                defaults={"name_en": name_en, "short_name": short, "kind": kind, "city": city},
+            )
+        for name, name_en, kind in INVESTORS:
+            self.investors[name], _ = Investor.objects.get_or_create(
+                name=name, defaults={"name_en": name_en, "kind": kind}
+            )
+
+    # --- startups ---------------------------------------------------------------------------
+
+    def startup(self, plan: Plan, number: int) -> Startup:
+        first_slug, first_on, first_trl = plan.path[0]
+        startup = services.startup_create(
+            name=plan.name,
+            name_en=plan.name_en,
+            credit_code=_code(number),
+            tech_area=plan.tech_area,
+            institution=self.institutions.get(plan.institution) if plan.institution else None,
+            founders=plan.founders,
+            founded_on=plan.founded_on,
+            admitted_on=plan.admitted_on,
+            registered_region=plan.region,
+            location=plan.region,
+            description=plan.description,
+            is_illustrative=plan.illustrative,
+            stage=self.stages[first_slug],
+            trl=first_trl,
+            entered_on=first_on,
+        )
+        for slug, on, trl in plan.path[1:]:
+            services.startup_advance(
+                startup=startup,
+                to_stage=self.stages[slug],
+                on=on,
+                trl=trl,
+                note=ILLUSTRATIVE if plan.illustrative else "阶段日期为示例 (illustrative date)",
+            )
+        startup.refresh_from_db()
+        if startup.status == StartupStatus.ACTIVE and plan.path[-1][0] == "scale-up":
+            startup.headcount = self.rng.randint(80, 300)
+        else:
+            startup.headcount = self.rng.randint(5, 80)
+        startup.save(update_fields=["headcount"])
+        return startup
+
+    def illustrative_rounds(self, startup: Startup, plan: Plan) -> None:
+        pool = [i for n, i in self.investors.items() if n != FUND_NAME]
+        for slug, on, _trl in plan.path:
+            if slug not in ROUND_AT or self.rng.random() < 0.25:
+                continue
+            round_type, low, high = ROUND_AT[slug]
+            amount = (Decimal(self.rng.uniform(float(low), float(high))) * M).quantize(M)
+            closed_on = min(on + _days(self.rng, 10, 90), LAST_DAY)
+            investors = self.rng.sample(pool, k=self.rng.randint(1, 3))
+            shares = [Decimal(self.rng.randint(15, 30)) / 100 for _ in investors]
+            precision = (
+                AmountPrecision.APPROXIMATE if self.rng.random() < 0.2 else AmountPrecision.EXACT
+            )
+            services.round_record(
+                startup=startup,
+                round_type=round_type,
+                closed_on=closed_on,
+                amount=amount,
+                amount_precision=precision,
+                announced_as="数千万元" if precision == AmountPrecision.APPROXIMATE else "",
+                pre_money_valuation=amount * self.rng.randint(3, 8),
+                lead_investor=investors[0],
+                participants=[
+                    ParticipantInput(inv, (amount * share).quantize(Decimal("0.01")))
+                    for inv, share in zip(investors, shares, strict=True)
+                ],
+                note=ILLUSTRATIVE,
+            )
+
+    def weici_rounds(self, startup: Startup) -> None:
+        """未磁科技: 5 rounds totalling over 300 million yuan (source); split illustrative."""
+        robotics = self.investors["北京市机器人产业发展投资基金"]
+        idg = self.investors["IDG资本"]
+        rounds = [
+            (RoundType.ANGEL, dt.date(2021, 3, 15), Decimal("15000000"), [idg]),
+            (RoundType.PRE_A, dt.date(2021, 11, 20), Decimal("40000000"), [idg]),
+            (RoundType.A, dt.date(2022, 8, 10), Decimal("60000000"), [robotics, idg]),
+            (RoundType.A_PLUS, dt.date(2023, 6, 5), Decimal("85000000"), [robotics]),
+            (RoundType.B, dt.date(2024, 5, 20), Decimal("110000000"), [robotics, idg]),
+        ]
+        for round_type, closed_on, amount, investors in rounds:
+            services.round_record(
+                startup=startup,
+                round_type=round_type,
+                closed_on=closed_on,
+                amount=amount,
+                amount_precision=AmountPrecision.APPROXIMATE,
+                announced_as="5轮合计超过3亿元",
+                lead_investor=investors[0],
+                participants=[ParticipantInput(inv, None) for inv in investors],
+                note=f"{SOURCE}: 成立四年完成5轮超过3亿元融资, "
+                "投资方包括北京市机器人基金、IDG资本。各轮日期与金额拆分为示例。",
+            )
+
+    def origin_valuation(self, startup: Startup) -> None:
+        services.round_record(
+            startup=startup,
+            round_type=RoundType.B,
+            closed_on=dt.date(2021, 6, 30),
+            amount=None,
+            amount_precision=AmountPrecision.UNDISCLOSED,
+            pre_money_valuation=Decimal("6500000000"),
+            note=f"{SOURCE}: 2021年估值六七十亿元 "
+            "(valuation 6-7 billion yuan; round illustrative).",
+        )
+
+    def milestones(self, startup: Startup, plan: Plan) -> None:
+        for slug, on, _trl in plan.path:
+            kind = {
+                "prototype": MilestoneKind.FIRST_PROTOTYPE,
+                "pilot": MilestoneKind.PATENT_GRANTED,
+                "first-sales": MilestoneKind.FIRST_CUSTOMER,
+                "scale-up": MilestoneKind.PARTNERSHIP,
+            }.get(slug)
+            if kind is None:
+                continue
+            Milestone.objects.create(
+                startup=startup,
+                kind=kind,
+                achieved_on=min(on + _days(self.rng, 0, 60), LAST_DAY),
+                title=str(MilestoneKind(kind).label),
+                description=ILLUSTRATIVE,
+            )
+
+    def weici_milestones(self, startup: Startup) -> None:
+        facts = [
+            (
+                MilestoneKind.CERTIFICATION,
+                dt.date(2022, 5, 1),
+                "心磁图仪医疗器械注册证（日期为示例）",
+            ),
+            (
+                MilestoneKind.FIRST_CUSTOMER,
+                dt.date(2022, 7, 1),
+                "无液氦心磁图仪装机: 北京安贞医院、北京协和医院、长沙湘雅医院、"
+                "武汉同济医院、广东省人民医院等十余家",
+            ),
+            (
+                MilestoneKind.FIRST_CUSTOMER,
+                dt.date(2023, 9, 1),
+                "脑磁图仪应用: 北京天坛医院、北京宣武医院、上海华山医院等十余家医院",
+            ),
+            (MilestoneKind.FIRST_EXPORT, dt.date(2024, 11, 8), "心磁图仪装箱出口（来源: 11月8日）"),
+        ]
+        for kind, on, title in facts:
+            Milestone.objects.create(
+                startup=startup, kind=kind, achieved_on=on, title=title, description=SOURCE
+            )
+
+    def kpis(self, startup: Startup, plan: Plan) -> None:
+        start = plan.admitted_on or dt.date(2024, 1, 1)
+        year, quarter = start.year, (start.month - 1) // 3 + 1
+        stage_on = [(on, slug) for slug, on, _ in plan.path]
+        headcount, filed, granted, cash = self.rng.randint(4, 12), 0, 0, Decimal("3000000")
+        reports = []
+        while (year, quarter) <= (2026, 3):
+            quarter_end = dt.date(year, quarter * 3, 1)
+            slug = [s for on, s in stage_on if on <= quarter_end][-1:] or [plan.path[0][0]]
+            slug = slug[0]
+            if slug == "closed":
+                break
+            level = PIPELINE.index(slug) if slug in PIPELINE else 5
+            revenue = Decimal(0)
+            if level >= 4:
+                revenue = (Decimal(self.rng.uniform(2, 12)) * M * (level - 3)).quantize(M)
+            headcount += self.rng.randint(0, 2 + level)
+            filed += self.rng.randint(0, 3)
+            granted = min(filed, granted + self.rng.randint(0, 2))
+            rd = (Decimal(self.rng.uniform(0.5, 2.5)) * M * (level + 1)).quantize(M)
+            cash = max(
+                Decimal("500000"), cash + revenue - rd + Decimal(self.rng.randint(0, 20)) * M
+            )
+            reports.append(
+                KpiReport(
+                    startup=startup,
+                    year=year,
+                    quarter=quarter,
+                    revenue=revenue,
+                    rd_spend=rd,
+                    headcount=headcount,
+                    patents_filed=filed,
+                    patents_granted=granted,
+                    customers=max(0, (level - 3) * self.rng.randint(1, 8)),
+                    cash=cash.quantize(Decimal("0.01")),
+                    runway_months=min(
+                        Decimal("99.9"), (cash / max(rd, M) * 3).quantize(Decimal("0.1"))
+                    ),
+                )
+            )
+            quarter += 1
+            if quarter == 5:
+                year, quarter = year + 1, 1
+        KpiReport.objects.bulk_create(reports)
+
+    # --- the fund ---------------------------------------------------------------------------
+
+    def fund(self, startups: list[Startup]) -> Fund:
+        fund = Fund.objects.create(
+            name=FUND_NAME,
+            name_en="Beijing Quantum Information Industry Development Investment Fund",
+            size=Decimal("200000000.00"),
+            vintage_year=2025,
+            manager="中关村科学城基金管理人（示例）",
+            investment_period_end=dt.date(2029, 12, 31),
+            max_single_company_pct=Decimal("20.00"),
+            min_target_sector_pct=Decimal("80.00"),
+            target_tech_areas=[area.value for area in TechArea],
+            min_local_pct=Decimal("50.00"),
+            local_region="北京市",
+        )
+        fund_investor = self.investors[FUND_NAME]
+        # Invests in illustrative startups only: the fund was being set up in November 2024.
+        candidates = [
+            s
+            for s in startups
+            if s.is_illustrative and s.stage.slug in ("prototype", "pilot", "first-sales", "exited")
+        ]
+        # The exited ones first, so the fund has its one exit among its holdings.
+        candidates.sort(key=lambda s: s.stage.slug != "exited")
+        for index, startup in enumerate(candidates[:14]):
+            amount = Decimal(self.rng.choice([5, 8, 10, 12, 15, 20])) * M
+            approved = max(dt.date(2025, 2, 1), startup.admitted_on) + _days(self.rng, 0, 200)
+            approved = min(approved, dt.date(2026, 3, 31))
+            exit_on = startup.stage_entered_on if startup.stage.slug == "exited" else None
+            if exit_on:
+                approved = max(dt.date(2025, 2, 1), startup.admitted_on)
+            commitment = services.commitment_create(
+                fund=fund, startup=startup, amount=amount, approved_on=approved, note=ILLUSTRATIVE
+            )
+            first = (amount * Decimal("0.6")).quantize(M)
+            paid_on = approved + dt.timedelta(days=30)
+            funding_round = services.round_record(
+                startup=startup,
+                round_type=RoundType.A if index % 2 else RoundType.PRE_A,
+                closed_on=paid_on,
+                amount=amount * 3,
+                pre_money_valuation=amount * 12,
+                lead_investor=fund_investor,
+                participants=[ParticipantInput(fund_investor, amount)],
+                note=ILLUSTRATIVE,
+            )
+            services.disbursement_record(
+                commitment=commitment, amount=first, paid_on=paid_on, funding_round=funding_round
+            )
+            second_on = min(paid_on + dt.timedelta(days=180), LAST_DAY)
+            if index % 3 != 2 and (exit_on is None or second_on < exit_on):
+                services.disbursement_record(
+                    commitment=commitment, amount=amount - first, paid_on=second_on
+                )
+            for as_of, low, high in [
+                (dt.date(2025, 12, 31), 0.8, 1.6),
+                (dt.date(2026, 6, 30), 0.5, 2.5),
+            ]:
+                if as_of < paid_on:
+                    continue
+                services.valuation_mark(
+                    fund=fund,
+                    startup=startup,
+                    as_of=as_of,
+                    fair_value=(
+                        sum(d.amount for d in commitment.disbursements.filter(paid_on__lte=as_of))
+                        * Decimal(self.rng.uniform(low, high))
+                    ).quantize(M),
+                    note=ILLUSTRATIVE,
+                )
+        # The one exit: an illustrative holding acquired in 2026, 2.4x cash back.
+        exited = [s for s in candidates[:14] if s.stage.slug == "exited"]
+        if exited:
+            startup = exited[0]
+            paid = sum(d.amount for c in startup.commitments.all() for d in c.disbursements.all())
+            exit_on = startup.stage_entered_on + dt.timedelta(days=20)
+            services.distribution_record(
+                fund=fund,
+                startup=startup,
+                paid_on=min(exit_on, LAST_DAY),
+                amount=(paid * Decimal("2.4")).quantize(Decimal("0.01")),
+                note=f"{ILLUSTRATIVE}: 被并购退出 (acquisition)",
+            )
+            services.valuation_mark(
+                fund=fund,
+                startup=startup,
+                as_of=min(exit_on, LAST_DAY),
+                fair_value=Decimal("0"),
+                note="退出后持仓为零 (nothing held after the exit)",
+            )
+        return fund
+
+    # --- users ------------------------------------------------------------------------------
+
+    @staticmethod
+    def users() -> list[tuple[str, str]]:
+        User = get_user_model()
+        logins = []
+        for username, role, description in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@demo.invalid"}
+            )
+            user.is_staff = True
+            user.is_superuser = role is None
+            if created:
+                user.set_password(DEMO_PASSWORD)
+            user.save()
+            if role:
+                user.groups.set([Group.objects.get(name=role)])
+            logins.append((username, description))
+        return logins
+
+    # --- all --------------------------------------------------------------------------------
+
+    @transaction.atomic
+    def load(self) -> bool:
+        """Load everything; False (and nothing written) when the demo is already there."""
+        if Fund.objects.filter(name=FUND_NAME).exists():
+            return False
+        self.reference_rows()
+        plans = list(REAL_STARTUPS) + illustrative_plans(
+            self.rng, [name for name, *_ in INSTITUTIONS if name != "中国科学技术大学"]
+        )
+        startups = []
+        for number, plan in enumerate(plans, start=1):
+            startup = self.startup(plan, number)
+            startups.append(startup)
+            if plan.name == "北京未磁科技有限公司":
+                self.weici_rounds(startup)
+                self.weici_milestones(startup)
+            elif plan.name == "本源量子":
+                self.origin_valuation(startup)
+                self.milestones(startup, plan)
+            else:
+                if plan.illustrative:
+                    self.illustrative_rounds(startup, plan)
+                self.milestones(startup, plan)
+            if plan.admitted_on:
+                self.kpis(startup, plan)
+        for startup in startups:
+            startup.refresh_from_db()
+        self.fund(startups)
+        return True

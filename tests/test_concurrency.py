@@ -1,0 +1,66 @@
+"""Concurrent commitments never take a fund above its size (bar R3).
+
+Eight threads each commit size/4 + 1 against the 200M fund at the same moment: exactly three
+fit. Repeated, on whichever database the suite runs on (SQLite with IMMEDIATE transactions,
+PostgreSQL with SELECT ... FOR UPDATE on the fund row). A loser gets the capacity refusal,
+never "database is locked" or any other database error.
+"""
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from portfolio import services
+from portfolio.models import Commitment, Fund
+from tests.factories import FundFactory, StartupFactory
+
+THREADS = 8
+REPETITIONS = 20
+SIZE = Decimal("200000000.00")
+
+
+def race(fund: Fund, startups) -> tuple[list, list, list]:
+    barrier = threading.Barrier(THREADS)
+    won, refused, crashed = [], [], []
+    amount = SIZE / 4 + 1
+
+    def worker(startup):
+        try:
+            barrier.wait()
+            services.commitment_create(
+                fund=fund, startup=startup, amount=amount, approved_on=dt.date(2025, 6, 1)
+            )
+            won.append(startup.pk)
+        except ValidationError as error:
+            refused.append(error.message_dict)
+        except Exception as error:  # noqa: BLE001 - any other error is the failure we look for
+            crashed.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in startups]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return won, refused, crashed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_concurrent_commitments_never_exceed_the_fund():
+    startups = StartupFactory.create_batch(THREADS)
+    for repetition in range(REPETITIONS):
+        fund = FundFactory(size=SIZE, max_single_company_pct=Decimal("30"))
+        won, refused, crashed = race(fund, startups)
+        assert crashed == [], f"repetition {repetition}: {crashed}"
+        committed = services.fund_committed(fund)
+        assert committed <= SIZE
+        assert len(won) == 3, f"repetition {repetition}: {len(won)} won"
+        assert len(refused) == THREADS - 3
+        for errors in refused:
+            assert "still available" in errors["amount"][0]
+        assert Commitment.objects.filter(fund=fund).count() == 3

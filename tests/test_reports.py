@@ -1,0 +1,208 @@
+"""Reports checked against numbers computed by hand on a small fixture."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from portfolio import services
+from portfolio.reports import fund_holdings, fund_report, pipeline_report
+from tests.factories import FundFactory, InstitutionFactory, StartupFactory, stage
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def advance(startup, slug, on, trl):
+    services.startup_advance(startup=startup, to_stage=stage(slug), on=on, trl=trl)
+
+
+@pytest.fixture
+def pipeline():
+    """Four startups with known histories (all admitted in 2021 unless said)."""
+    tsinghua = InstitutionFactory()
+    a = StartupFactory(admitted_on=dt.date(2021, 1, 1), institution=tsinghua)
+    advance(a, "concept", dt.date(2021, 3, 1), 3)  # 59 days in lab
+    advance(a, "prototype", dt.date(2021, 6, 1), 5)  # 92 days in concept
+    advance(a, "pilot", dt.date(2022, 1, 1), 6)  # 214 days in prototype
+    advance(a, "first-sales", dt.date(2022, 6, 1), 7)  # crossed on 2022-06-01
+    b = StartupFactory(admitted_on=dt.date(2021, 1, 1), tech_area="sensing")
+    advance(b, "concept", dt.date(2021, 2, 1), 3)  # 31 days in lab
+    advance(b, "closed", dt.date(2021, 12, 1), 3)
+    c = StartupFactory(admitted_on=dt.date(2022, 5, 1), stage=stage("prototype"), trl=4)
+    advance(c, "pilot", dt.date(2023, 5, 1), 6)  # 365 days in prototype
+    d = StartupFactory(admitted_on=dt.date(2021, 7, 1), institution=tsinghua)
+    return {"a": a, "b": b, "c": c, "d": d, "tsinghua": tsinghua}
+
+
+def rows(report):
+    return {row.slug: row for row in report.stages}
+
+
+def test_pipeline_report_today(pipeline):
+    report = pipeline_report(as_of=dt.date(2024, 1, 1))
+    by = rows(report)
+    assert [row.slug for row in report.stages][:6] == [
+        "lab",
+        "concept",
+        "prototype",
+        "pilot",
+        "first-sales",
+        "scale-up",
+    ]
+    assert {slug: row.count for slug, row in by.items() if row.count} == {
+        "lab": 1,
+        "pilot": 1,
+        "first-sales": 1,
+        "closed": 1,
+    }
+    # lab: a, b, d entered; a and b moved on.
+    assert (by["lab"].entered, by["lab"].advanced, by["lab"].conversion) == (3, 2, D("0.6667"))
+    assert by["lab"].median_days == 45  # median of 59 and 31
+    # concept: a and b entered; only a went higher (b closed).
+    assert (by["concept"].entered, by["concept"].advanced) == (2, 1)
+    assert by["concept"].median_days == (92 + 303) / 2  # b stayed 2021-02-01..2021-12-01
+    # prototype: a and c entered, both advanced; stays of 214 and 365 days.
+    assert (by["prototype"].entered, by["prototype"].advanced) == (2, 2)
+    assert by["prototype"].conversion == D("1.0000")
+    assert by["prototype"].median_days == (214 + 365) / 2
+    assert (by["pilot"].entered, by["pilot"].advanced) == (2, 1)
+    assert by["closed"].conversion is None
+    assert report.total == 4
+    assert report.crossed_valley == 1
+    assert report.crossing_rate == D("0.2500")
+
+
+def test_pipeline_report_as_of_a_past_date(pipeline):
+    report = pipeline_report(as_of=dt.date(2021, 4, 1))
+    by = rows(report)
+    # c was not admitted yet; a in concept, b in concept, d not yet admitted.
+    assert report.total == 2
+    assert {slug: row.count for slug, row in by.items() if row.count} == {"concept": 2}
+    assert report.crossed_valley == 0
+    assert report.crossing_rate == D("0.0000")
+
+
+def test_pipeline_report_filters(pipeline):
+    assert pipeline_report(tech_area="sensing", as_of=dt.date(2024, 1, 1)).total == 1
+    by_institution = pipeline_report(institution=pipeline["tsinghua"].pk, as_of=dt.date(2024, 1, 1))
+    assert by_institution.total == 2
+    assert by_institution.crossed_valley == 1
+    cohort = pipeline_report(cohort=2022, as_of=dt.date(2024, 1, 1))
+    assert cohort.total == 1
+    assert rows(cohort)["pilot"].count == 1
+
+
+def test_pipeline_report_query_count_does_not_grow(django_assert_max_num_queries, pipeline):
+    for _ in range(10):
+        s = StartupFactory()
+        advance(s, "concept", dt.date(2022, 1, 1), 3)
+    with django_assert_max_num_queries(5):
+        pipeline_report(as_of=dt.date(2024, 1, 1))
+
+
+@pytest.fixture
+def fund_history():
+    """A 100M fund: two holdings, one partly exited.
+
+    A: committed 20M (2025-01-10), paid 10M on 2025-02-01 and 10M on 2025-08-01, marked
+       30M on 2025-12-31.
+    B: committed 10M (2025-03-01), paid 10M on 2025-04-01, 25M back on 2026-04-01, marked 0.
+    C: committed 5M then cancelled (never counts).
+    """
+    fund = FundFactory(
+        size=D("100000000"),
+        local_region="北京市",
+        min_local_pct=D("50"),
+        min_target_sector_pct=D("80"),
+        target_tech_areas=["computing"],
+    )
+    a = StartupFactory(registered_region="北京市海淀区", tech_area="computing")
+    b = StartupFactory(registered_region="安徽省合肥市", tech_area="sensing")
+    c = StartupFactory()
+    ca = services.commitment_create(
+        fund=fund, startup=a, amount=D("20000000"), approved_on=dt.date(2025, 1, 10)
+    )
+    cb = services.commitment_create(
+        fund=fund, startup=b, amount=D("10000000"), approved_on=dt.date(2025, 3, 1)
+    )
+    cc = services.commitment_create(
+        fund=fund, startup=c, amount=D("5000000"), approved_on=dt.date(2025, 3, 1)
+    )
+    services.commitment_cancel(commitment=cc)
+    services.disbursement_record(commitment=ca, amount=D("10000000"), paid_on=dt.date(2025, 2, 1))
+    services.disbursement_record(commitment=ca, amount=D("10000000"), paid_on=dt.date(2025, 8, 1))
+    services.disbursement_record(commitment=cb, amount=D("10000000"), paid_on=dt.date(2025, 4, 1))
+    services.valuation_mark(
+        fund=fund, startup=a, as_of=dt.date(2025, 12, 31), fair_value=D("30000000")
+    )
+    services.distribution_record(
+        fund=fund, startup=b, paid_on=dt.date(2026, 4, 1), amount=D("25000000")
+    )
+    services.valuation_mark(fund=fund, startup=b, as_of=dt.date(2026, 4, 1), fair_value=D("0"))
+    return fund, a, b
+
+
+def test_fund_report(fund_history):
+    fund, a, b = fund_history
+    report = fund_report(fund, dt.date(2026, 6, 30))
+    assert report.size == D("100000000")
+    assert report.committed == D("30000000")
+    assert report.available == D("70000000")
+    assert report.disbursed == D("30000000")
+    assert report.realized == D("25000000")
+    assert report.unrealized == D("30000000")
+    assert report.companies == 2
+    assert report.moic == D("1.8333")  # 55 / 30
+    assert report.tvpi == D("1.8333")
+    assert report.dpi == D("0.8333")
+    assert report.rvpi == D("1.0000")
+    assert report.irr is not None and report.irr > D("0.5")
+    checks = {check.rule: check for check in report.compliance}
+    assert checks["max_single_company_pct"].actual == D("20.00")
+    assert checks["max_single_company_pct"].ok
+    assert checks["min_local_pct"].actual == D("66.67") and checks["min_local_pct"].ok
+    assert checks["min_target_sector_pct"].actual == D("66.67")
+    assert not checks["min_target_sector_pct"].ok
+    assert checks["committed_within_size"].ok
+    assert checks["investment_period_end"].actual == dt.date(2025, 3, 1)
+
+
+def test_fund_report_as_of_earlier_dates(fund_history):
+    fund, a, b = fund_history
+    early = fund_report(fund, dt.date(2025, 2, 15))
+    assert early.committed == D("20000000")
+    assert early.disbursed == D("10000000")
+    assert early.unrealized == D("10000000")  # not yet marked: at cost
+    assert early.realized == D("0")
+    assert early.moic == D("1.0000")
+    assert early.irr is None or early.irr == D("0.0000")
+    before_anything = fund_report(fund, dt.date(2024, 12, 31))
+    assert before_anything.committed == D("0")
+    assert before_anything.moic is None and before_anything.irr is None
+
+
+def test_fund_holdings(fund_history):
+    fund, a, b = fund_history
+    holdings = {h.startup_id: h for h in fund_holdings(fund, dt.date(2026, 6, 30))}
+    assert set(holdings) == {a.pk, b.pk}
+    assert holdings[a.pk].fair_value == D("30000000.00")
+    assert holdings[a.pk].moic == D("1.5000")
+    assert holdings[b.pk].realized == D("25000000.00")
+    assert holdings[b.pk].fair_value == D("0.00")
+    assert holdings[b.pk].moic == D("2.5000")
+
+
+def test_fund_report_query_count_does_not_grow(django_assert_max_num_queries, fund_history):
+    fund = fund_history[0]
+    with django_assert_max_num_queries(4) as small:
+        fund_report(fund, dt.date(2026, 6, 30))
+    for startup in StartupFactory.create_batch(5):
+        commitment = services.commitment_create(
+            fund=fund, startup=startup, amount=D("1000000"), approved_on=dt.date(2025, 5, 1)
+        )
+        services.disbursement_record(
+            commitment=commitment, amount=D("1000000"), paid_on=dt.date(2025, 6, 1)
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        fund_report(fund, dt.date(2026, 6, 30))
