@@ -50,7 +50,7 @@ def race(fund: Fund, startups) -> tuple[list, list, list]:
     return won, refused, crashed
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_concurrent_commitments_never_exceed_the_fund():
     startups = StartupFactory.create_batch(THREADS)
     for repetition in range(REPETITIONS):
