@@ -49,7 +49,7 @@ CATEGORICAL = [
 ]
 
 WIDTH = 560  # half-page charts
-WIDE = 1160  # full-width charts: same text size on the page
+WIDE = 960  # full-width charts: text stays readable from a laptop down to a tablet
 
 
 @dataclass
@@ -82,6 +82,17 @@ class Chart:
     legend: list[tuple[str, str]] = field(default_factory=list)
     note: str = ""
     wide: bool = False
+    # Full-width charts also come drawn for a narrow screen (a tablet held upright).
+    svg_narrow: SafeString | None = None
+
+
+def responsive(builder: Callable[..., SafeString], chart_id: str, *args, **kwargs) -> dict:
+    """``svg`` drawn full width and ``svg_narrow`` half width, for ``Chart(**...)``; CSS
+    shows the one that fits, so text keeps one size on a laptop and on a tablet."""
+    return {
+        "svg": builder(chart_id, *args, width=WIDE, **kwargs),
+        "svg_narrow": builder(f"{chart_id}-narrow", *args, width=WIDTH, **kwargs),
+    }
 
 
 # --- helpers -------------------------------------------------------------------------------

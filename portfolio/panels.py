@@ -102,7 +102,8 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
     result["funnel"] = Chart(
         id="chart-funnel",
         title=title,
-        svg=charts.hbar(
+        **charts.responsive(
+            charts.hbar,
             "chart-funnel",
             title,
             names,
@@ -116,8 +117,7 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
                 for r in rows
             ],
             bands=valley_bands,
-            width=charts.WIDE,
-            label_width=230,
+            label_width=150,
             integer=True,
         ),
         legend=[
@@ -353,7 +353,8 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
     result["capital"] = Chart(
         id="chart-capital",
         title=title,
-        svg=charts.hbar(
+        **charts.responsive(
+            charts.hbar,
             "chart-capital",
             title,
             [_("Fund size")],
@@ -368,7 +369,6 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
             value_format=fmt,
             label_width=110,
             row_height=44,
-            width=charts.WIDE,
         ),
         legend=[
             (_("Disbursed"), charts.DISBURSED),
@@ -386,7 +386,7 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
             )
         ],
         api_url=report_url,
-        note=f"{unit}",
+        note=_("Unit: %(unit)s") % {"unit": unit},
         wide=True,
     )
 
@@ -398,7 +398,8 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
     result["deployment"] = Chart(
         id="chart-deployment",
         title=title,
-        svg=charts.lines(
+        **charts.responsive(
+            charts.lines,
             "chart-deployment",
             title,
             [
@@ -419,7 +420,6 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
             value_format=fmt,
             y_ticks=charts.nice_ticks(float(top / divisor)),
             area=True,
-            width=charts.WIDE,
             height=260,
         ),
         legend=[
@@ -525,7 +525,7 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
             for name, s in zip(stage_names, by_stage, strict=True)
         ],
         api_url=holdings_url,
-        note=unit,
+        note=_("Unit: %(unit)s") % {"unit": unit},
     )
     return result
 
@@ -630,7 +630,8 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
     result["timeline"] = Chart(
         id="chart-timeline",
         title=title,
-        svg=charts.timeline(
+        **charts.responsive(
+            charts.timeline,
             "chart-timeline",
             title,
             stays=stays,
@@ -638,7 +639,6 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
             start=start,
             end=end,
             stage_lane_label=_("Stage"),
-            width=charts.WIDE,
         ),
         legend=[
             (_("Before the valley"), charts.BEFORE),
