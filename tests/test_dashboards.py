@@ -370,3 +370,18 @@ def test_query_counts_are_the_same_at_n_and_3n(db, viewer):
         for s in world.startups[:6]
     }
     assert len(startup_counts) == 1
+
+
+def test_fund_without_local_region_or_target_fields(world, viewer):
+    """Both policy settings may be blank; the report (and so the page) must still work."""
+    fund = world.fund
+    fund.local_region = ""
+    fund.target_tech_areas = []
+    fund.save()
+    report = reports.fund_report(fund)
+    checks = {c.rule: c for c in report.compliance}
+    assert checks["min_local_pct"].actual == Decimal("0.00")
+    assert checks["min_target_sector_pct"].actual == Decimal("0.00")
+    assert checks["min_local_pct"].ok is False  # the fixture fund requires 50% local
+    response = zh(login(viewer), reverse("dashboard:fund", args=[fund.pk]))
+    assert response.status_code == 200
