@@ -132,6 +132,7 @@ def test_dashboards_in_a_real_browser(live_server, browser, tmp_path: Path):
     # The data table opens and holds the chart's numbers.
     browser.find_element(By.CSS_SELECTOR, "#chart-funnel details summary").click()
     assert browser.find_element(By.ID, "chart-funnel-table").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "#chart-funnel button.copy").click()
     watch.check()
 
     # The fund page, from the navigation.
