@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 DEV := DEBUG=1
 
-.PHONY: install demo seed serve-dev test lint format migrations-check messages clean
+.PHONY: install demo seed serve serve-demo test lint format migrations-check messages backup clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,27 @@ demo: $(STAMP)
 seed: $(STAMP)
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	PORT=$(PORT) $(DEV) $(BIN)/python manage.py seed_demo
+
+## serve: the production configuration (gunicorn + whitenoise, DEBUG off) on 127.0.0.1:$(PORT)
+## against DATABASE_URL; SECRET_KEY and ALLOWED_HOSTS come from the environment (a local
+## secret key is generated into .secret-key when none is set).
+SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
+WORKERS ?= 2
+serve: $(STAMP)
+	@test -n "$$SECRET_KEY" -o -s .secret-key || \
+		$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret-key
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(BIN)/gunicorn incubator.wsgi --workers $(WORKERS) \
+		--bind 127.0.0.1:$(PORT) --access-logfile - --forwarded-allow-ips 127.0.0.1
+
+## serve-demo: the demo data, served by the production configuration
+serve-demo: seed serve
+
+backup: $(STAMP)
+	DEBUG=0 $(BIN)/python manage.py backup
 
 ## test: lint, migrations in step with the models, the whole suite
 test: $(STAMP) lint migrations-check

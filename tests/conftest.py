@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests import factories
 
 ROLES = ("viewers", "incubator-staff", "fund-managers")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read messages in English unless they switch language themselves; the product's
+    default (Chinese) is tested explicitly in test_i18n.py."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -56,3 +65,20 @@ def fund(db):
 @pytest.fixture
 def startup(db):
     return factories.StartupFactory()
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (threads, live servers) flush the database when they end, which
+    would also remove the rows the data migrations installed (stages, roles). Ask for
+    serialized rollback so Django reloads them before each such test."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (
+            (marker is not None and marker.kwargs.get("transaction"))
+            or "live_server" in item.fixturenames
+            or "transactional_db" in item.fixturenames
+        )
+        if transactional:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)

@@ -1,0 +1,250 @@
+"""Benchmark dataset at incubator-network scale, written with bulk inserts.
+
+``generate(startups=10_000)`` makes, per startup, ~4 stage transitions, 10 funding rounds
+(2.5 participations each) and 4 quarterly KPI reports, plus one 200M fund with ~1,000
+commitments, each with a disbursement and a valuation mark. Rows are built consistent with
+the rules (current stage = latest transition, participants within the round, commitments
+within the fund) and checked by the database's constraints; the services are bypassed
+only because row-by-row writes would take hours at this size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from portfolio.choices import (
+    AmountPrecision,
+    CommitmentStatus,
+    InstitutionKind,
+    InvestorKind,
+    RoundType,
+    StartupStatus,
+    TechArea,
+)
+from portfolio.models import (
+    Commitment,
+    Disbursement,
+    Fund,
+    FundingRound,
+    Institution,
+    Investor,
+    KpiReport,
+    Participation,
+    Stage,
+    StageTransition,
+    Startup,
+    ValuationMark,
+)
+from portfolio.validators import credit_code_check_character
+
+BATCH = 5000
+ROUND_TYPES = [
+    RoundType.ANGEL,
+    RoundType.SEED,
+    RoundType.PRE_A,
+    RoundType.A,
+    RoundType.A_PLUS,
+    RoundType.B,
+    RoundType.C,
+    RoundType.STRATEGIC,
+    RoundType.GRANT,
+    RoundType.DEBT,
+]
+
+
+def _code(n: int) -> str:
+    first17 = f"92110000BM{n:07d}"
+    return first17 + credit_code_check_character(first17)
+
+
+@transaction.atomic
+def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
+    rng = random.Random(seed)
+    stages = list(Stage.objects.order_by("order"))
+    pipeline = [s for s in stages if not s.outcome]
+    terminal = {s.outcome: s for s in stages if s.outcome}
+    last_valley = max(s.order for s in pipeline if s.in_valley)
+
+    institutions = Institution.objects.bulk_create(
+        Institution(
+            name=f"基准机构{i}",
+            name_en=f"Bench institute {i}",
+            kind=rng.choice(InstitutionKind.values),
+            city="北京",
+        )
+        for i in range(20)
+    )
+    investors = Investor.objects.bulk_create(
+        Investor(
+            name=f"基准投资方{i}",
+            name_en=f"Bench investor {i}",
+            kind=rng.choice(InvestorKind.values),
+        )
+        for i in range(500)
+    )
+
+    plans = []
+    startup_rows = []
+    for n in range(startups):
+        depth = rng.choices(range(len(pipeline)), weights=[8, 14, 20, 22, 20, 16])[0]
+        path = pipeline[: depth + 1]
+        outcome = rng.random()
+        if outcome < 0.05:
+            path = [*path, terminal["closed"]]
+        elif outcome < 0.08 and depth >= 3:
+            path = [*path, terminal["exited"]]
+        admitted = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3900))
+        dates, on = [], admitted
+        for _ in path:
+            dates.append(on)
+            on = min(on + dt.timedelta(days=rng.randint(60, 500)), dt.date(2026, 9, 30))
+        current = path[-1]
+        crossed = next(
+            (
+                d
+                for s, d in zip(path, dates, strict=True)
+                if not s.outcome and s.order > last_valley
+            ),
+            None,
+        )
+        status = {"exited": StartupStatus.EXITED, "closed": StartupStatus.CLOSED}.get(
+            current.outcome, StartupStatus.ACTIVE
+        )
+        trl = min(9, max(1, current.trl_max))
+        startup_rows.append(
+            Startup(
+                name=f"基准量子企业{n:05d}",
+                name_en=f"Bench Quantum {n:05d}",
+                credit_code=_code(n),
+                tech_area=TechArea.values[n % 3],
+                institution=institutions[n % len(institutions)],
+                founded_on=admitted - dt.timedelta(days=rng.randint(30, 900)),
+                admitted_on=admitted,
+                stage=current,
+                stage_entered_on=dates[-1],
+                crossed_valley_on=crossed,
+                trl=trl,
+                status=status,
+                registered_region="北京市海淀区" if n % 4 else "安徽省合肥市",
+                headcount=rng.randint(3, 300),
+            )
+        )
+        plans.append((path, dates))
+    created = Startup.objects.bulk_create(startup_rows, batch_size=BATCH)
+
+    transitions = []
+    for startup, (path, dates) in zip(created, plans, strict=True):
+        previous = None
+        for stage, on in zip(path, dates, strict=True):
+            transitions.append(
+                StageTransition(
+                    startup=startup,
+                    from_stage=previous,
+                    to_stage=stage,
+                    on=on,
+                    trl=min(9, max(1, stage.trl_max)),
+                )
+            )
+            previous = stage
+    StageTransition.objects.bulk_create(transitions, batch_size=BATCH)
+
+    rounds = []
+    for startup in created:
+        for _ in range(10):
+            undisclosed = rng.random() < 0.05
+            rounds.append(
+                FundingRound(
+                    startup=startup,
+                    round_type=rng.choice(ROUND_TYPES),
+                    closed_on=startup.admitted_on + dt.timedelta(days=rng.randint(0, 2500)),
+                    amount=None if undisclosed else Decimal(rng.randint(1, 500)) * 100000,
+                    amount_precision=AmountPrecision.UNDISCLOSED
+                    if undisclosed
+                    else AmountPrecision.EXACT,
+                    lead_investor=rng.choice(investors),
+                )
+            )
+    for funding_round in rounds:
+        funding_round.closed_on = min(funding_round.closed_on, dt.date(2026, 9, 30))
+    rounds = FundingRound.objects.bulk_create(rounds, batch_size=BATCH)
+
+    participations = []
+    for funding_round in rounds:
+        count = rng.choice((2, 2, 3, 3))
+        chosen = rng.sample(investors, k=count)
+        if funding_round.lead_investor not in chosen:
+            chosen[0] = funding_round.lead_investor
+        for investor in chosen:
+            amount = None
+            if funding_round.amount is not None:
+                amount = (funding_round.amount / (count + 1)).quantize(Decimal("0.01"))
+            participations.append(
+                Participation(funding_round=funding_round, investor=investor, amount=amount)
+            )
+    Participation.objects.bulk_create(participations, batch_size=BATCH)
+
+    kpis = []
+    for startup in created:
+        year = max(2016, startup.admitted_on.year)
+        for quarter in range(1, 5):
+            kpis.append(
+                KpiReport(
+                    startup=startup,
+                    year=min(year, 2026),
+                    quarter=quarter,
+                    revenue=Decimal(rng.randint(0, 5_000_000)),
+                    rd_spend=Decimal(rng.randint(100_000, 3_000_000)),
+                    headcount=rng.randint(3, 300),
+                    patents_filed=rng.randint(0, 20),
+                    patents_granted=rng.randint(0, 10),
+                    customers=rng.randint(0, 50),
+                    cash=Decimal(rng.randint(500_000, 50_000_000)),
+                )
+            )
+    KpiReport.objects.bulk_create(kpis, batch_size=BATCH)
+
+    fund = Fund.objects.create(
+        name=f"基准量子基金{seed}",
+        name_en="Bench quantum fund",
+        size=Decimal("200000000"),
+        vintage_year=2024,
+        investment_period_end=dt.date(2029, 12, 31),
+        max_single_company_pct=Decimal("20"),
+        local_region="北京市",
+    )
+    held = rng.sample(created, k=min(1000, len(created)))
+    commitments = Commitment.objects.bulk_create(
+        Commitment(
+            fund=fund,
+            startup=startup,
+            amount=Decimal(rng.randint(50, 190)) * 1000,
+            approved_on=dt.date(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 400)),
+            status=CommitmentStatus.APPROVED,
+        )
+        for startup in held
+    )
+    Disbursement.objects.bulk_create(
+        Disbursement(commitment=c, amount=c.amount, paid_on=c.approved_on + dt.timedelta(days=30))
+        for c in commitments
+    )
+    ValuationMark.objects.bulk_create(
+        ValuationMark(
+            fund=fund,
+            startup=c.startup,
+            as_of=dt.date(2026, 6, 30),
+            fair_value=(c.amount * Decimal(rng.uniform(0.2, 3))).quantize(Decimal("1")),
+        )
+        for c in commitments
+    )
+    return {
+        "startups": len(created),
+        "stage_transitions": len(transitions),
+        "funding_rounds": len(rounds),
+        "participations": len(participations),
+        "kpi_reports": len(kpis),
+        "commitments": len(commitments),
+    }
