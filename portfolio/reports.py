@@ -335,14 +335,17 @@ def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
     ]
 
 
-def fund_report(fund: Fund, as_of: dt.date | None = None) -> FundReport:
+def fund_report(
+    fund: Fund, as_of: dt.date | None = None, *, holdings: list[Holding] | None = None
+) -> FundReport:
     """The fund's figures, performance and compliance checks as of a date.
 
-    Queries: holdings (1), cash flows out (1), cash flows in (1), the latest commitment date
-    and the local share (1).
+    Queries: holdings (1, skipped when the caller already has ``fund_holdings(fund, as_of)``),
+    cash flows out (1), cash flows in (1), the latest commitment date and the local share (1).
     """
     as_of = as_of or timezone.localdate()
-    holdings = fund_holdings(fund, as_of)
+    if holdings is None:
+        holdings = fund_holdings(fund, as_of)
     committed = sum((h.committed for h in holdings), ZERO)
     disbursed = sum((h.disbursed for h in holdings), ZERO)
     realized = sum((h.realized for h in holdings), ZERO)
@@ -394,7 +397,7 @@ def fund_report(fund: Fund, as_of: dt.date | None = None) -> FundReport:
         committed=committed,
         largest=max((h.committed for h in holdings), default=ZERO),
         target=extra["target"],
-        local=extra["local"],
+        local=extra.get("local", ZERO),
         last_approved=extra["last_approved"],
     )
     return FundReport(
