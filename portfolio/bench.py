@@ -854,4 +854,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"{b['queries']}"
         )
     lines += growth
+    notes = ROOT / "docs" / "benchmark-notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
     return "\n".join(lines) + "\n"
