@@ -162,13 +162,20 @@ LOGIN_URL = "admin:login"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 REST_FRAMEWORK = {
+    # Token first, so an anonymous request is answered 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portfolio.api.auth.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portfolio.api.schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "portfolio.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "portfolio.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Browsable-API forms never render a <select> of more than 100 options.
+    "HTML_SELECT_CUTOFF": 100,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -177,6 +184,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The schema needs a login like the API; only the docs page shell is public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "MilestoneKindEnum": "portfolio.choices.MilestoneKind",
+        "StartupStatusEnum": "portfolio.choices.StartupStatus",
+    },
 }
 
 if TESTING:

@@ -579,6 +579,50 @@ def distribution_record(
     return distribution
 
 
+# --- API (issue 4: reporting API) ------------------------------------------------------------
+
+MSG_STATUS_BY_MOVE = _("Exited and closed follow from a move to a terminal stage; use advance.")
+STARTUP_UPDATABLE = frozenset(
+    {
+        "name",
+        "name_en",
+        "credit_code",
+        "tech_area",
+        "institution",
+        "founders",
+        "founded_on",
+        "admitted_on",
+        "registered_region",
+        "location",
+        "headcount",
+        "description",
+        "website",
+        "status",
+    }
+)
+
+
+@transaction.atomic
+def startup_update(*, startup: Startup, **fields: Any) -> Startup:
+    """Edit a startup's own data. Its stage, TRL and valley date change only by moves."""
+    unknown = set(fields) - STARTUP_UPDATABLE
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    startup = Startup.objects.select_for_update().get(pk=startup.pk)
+    status = fields.get("status")
+    if status is not None and status not in (StartupStatus.ACTIVE, StartupStatus.GRADUATED):
+        raise ValidationError({"status": ValidationError(MSG_STATUS_BY_MOVE, code="by_move")})
+    if status is not None and startup.stage.is_terminal and status != startup.status:
+        raise ValidationError(
+            {"status": ValidationError(MSG_FROM_TERMINAL, params={"stage": startup.stage})}
+        )
+    for name, value in fields.items():
+        setattr(startup, name, value)
+    startup.full_clean()
+    startup.save()
+    return startup
+
+
 __all__: Sequence[str] = [
     "ParticipantInput",
     "commitment_cancel",
@@ -589,6 +633,7 @@ __all__: Sequence[str] = [
     "round_update",
     "startup_advance",
     "startup_create",
+    "startup_update",
     "to_yuan",
     "valuation_mark",
 ]

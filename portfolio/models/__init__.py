@@ -8,8 +8,10 @@ from portfolio.models.pipeline import (
     StageTransition,
     Startup,
 )
+from portfolio.models.tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "Commitment",
     "Disbursement",
     "Distribution",

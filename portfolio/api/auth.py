@@ -1,0 +1,106 @@
+"""Authentication and role checks of the API.
+
+Scripts send ``Authorization: Token <key>``; the key is looked up by its SHA-256 digest, so
+the database never holds a usable key. People in the browser use their session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, permissions
+from rest_framework.authentication import TokenAuthentication
+
+from portfolio.models import ApiToken
+from portfolio.models.tokens import token_digest
+
+# last_used_at is refreshed at most this often, so reads do not write on every request.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+
+
+class HashedTokenAuthentication(TokenAuthentication):
+    """``Authorization: Token <key>`` against :class:`ApiToken` digests (one query)."""
+
+    keyword = "Token"
+
+    def authenticate_credentials(self, key: str):
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=token_digest(key), revoked=False)
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+
+def user_permissions(user) -> frozenset[str]:
+    """All ``app_label.codename`` permissions of an active user, in one query, cached on it."""
+    cached = getattr(user, "_api_perm_cache", None)
+    if cached is not None:
+        return cached
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    rows = (
+        Permission.objects.filter(Q(user=user) | Q(group__user=user))
+        .values_list("content_type__app_label", "codename")
+        .distinct()
+        .order_by()
+    )
+    perms = frozenset(f"{app}.{codename}" for app, codename in rows)
+    user._api_perm_cache = perms
+    return perms
+
+
+def has_perms(user, perms: list[str]) -> bool:
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return set(perms) <= user_permissions(user)
+
+
+class RolePermissions(permissions.BasePermission):
+    """Django model permissions mapped to the roles (groups).
+
+    GET needs ``view``, POST ``add``, PATCH ``change``; an action may name its own with
+    ``required_perms`` (a dict of method -> list of ``%(app_label)s.<codename>``). Methods the
+    view does not offer pass here so that the client gets 405, not a misleading 403.
+    Anonymous requests fail here and DRF answers 401.
+    """
+
+    perms_map = {
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": [],
+        "POST": ["%(app_label)s.add_%(model_name)s"],
+        "PUT": ["%(app_label)s.change_%(model_name)s"],
+        "PATCH": ["%(app_label)s.change_%(model_name)s"],
+        "DELETE": ["%(app_label)s.delete_%(model_name)s"],
+    }
+
+    def required(self, request, view) -> list[str]:
+        explicit = getattr(view, "required_perms", None)
+        if explicit is not None:
+            action = getattr(view, "action", None)
+            if isinstance(explicit, dict) and action in explicit:
+                return list(explicit[action])
+        model = view.permission_model()
+        kwargs = {"app_label": model._meta.app_label, "model_name": model._meta.model_name}
+        return [perm % kwargs for perm in self.perms_map[request.method]]
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        if request.method not in view.allowed_methods:
+            return True
+        return has_perms(user, self.required(request, view))

@@ -1,0 +1,207 @@
+"""CSV and XLSX exports of the API lists, streamed.
+
+The list views hand these renderers an iterator of serialized rows (all matching rows, no
+pagination); the renderers flatten nested objects (``stage.slug`` -> ``stage_slug``) and
+yield the file piece by piece, so memory does not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
+
+BOM = "\ufeff"
+CHUNK = 64 * 1024
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- flattening ------------------------------------------------------------------------------
+
+
+class Column:
+    """One export column: a path into the serialized row and how to show it."""
+
+    def __init__(self, name: str, path: tuple[str, ...], kind: str = "text", text=None):
+        self.name = name
+        self.path = path
+        self.kind = kind  # text, number, bool, list
+        self.text: Callable[[dict], str] | None = text
+
+    def value(self, row: dict):
+        value = row
+        for key in self.path:
+            if value is None:
+                return None
+            value = value.get(key)
+        return value
+
+
+def _kind(field: serializers.Field) -> str:
+    if isinstance(field, serializers.DecimalField | serializers.IntegerField):
+        return "number"
+    if isinstance(field, serializers.FloatField):
+        return "number"
+    if isinstance(field, serializers.BooleanField):
+        return "bool"
+    return "text"
+
+
+def columns_for(serializer: serializers.Serializer) -> list[Column]:
+    """The flat columns of a serializer: nested serializers become ``<field>_<subfield>``."""
+    columns: list[Column] = []
+    for name, field in serializer.fields.items():
+        if isinstance(field, serializers.ListSerializer):
+            columns.append(Column(name, (name,), "list", getattr(field.child, "export_text", None)))
+        elif isinstance(field, serializers.Serializer):
+            for sub_name, sub_field in field.fields.items():
+                columns.append(Column(f"{name}_{sub_name}", (name, sub_name), _kind(sub_field)))
+        elif isinstance(field, serializers.SerializerMethodField):
+            hint = getattr(getattr(serializer, f"get_{name}", None), "__annotations__", {})
+            kind = "bool" if hint.get("return") in (bool, "bool") else "text"
+            columns.append(Column(name, (name,), kind))
+        else:
+            columns.append(Column(name, (name,), _kind(field)))
+    return columns
+
+
+def _list_text(value, text) -> str:
+    if not value:
+        return ""
+    if text is not None:
+        return "; ".join(text(item) for item in value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def csv_cell(column: Column, value) -> str:
+    if value is None:
+        return ""
+    if column.kind == "list":
+        return _list_text(value, column.text)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def xlsx_cell(column: Column, value):
+    if value is None:
+        return None
+    if column.kind == "list":
+        return _list_text(value, column.text)
+    if isinstance(value, bool):
+        return value
+    if column.kind == "number" and isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+class _Line:
+    """A write-only file for csv.writer: ``write`` returns the line instead of storing it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def stream_csv(columns: list[Column], rows: Iterable[dict]) -> Iterator[bytes]:
+    """UTF-8 CSV with a BOM (so Excel reads Chinese correctly), a few rows per chunk."""
+    writer = csv.writer(_Line())
+    buffer = [BOM, writer.writerow([column.name for column in columns])]
+    size = 0
+    for row in rows:
+        line = writer.writerow([csv_cell(column, column.value(row)) for column in columns])
+        buffer.append(line)
+        size += len(line)
+        if size >= CHUNK:
+            yield "".join(buffer).encode()
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer).encode()
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def stream_xlsx(columns: list[Column], rows: Iterable[dict], *, title: str) -> Iterator[bytes]:
+    """An XLSX file written in openpyxl's write-only mode (rows go to a temporary file as
+    they come, strings inline), then streamed from disk in chunks."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31] or "export")
+    sheet.append([column.name for column in columns])
+    for row in rows:
+        sheet.append([xlsx_cell(column, column.value(row)) for column in columns])
+    with tempfile.TemporaryFile() as file:
+        workbook.save(file)
+        file.seek(0)
+        while chunk := file.read(CHUNK):
+            yield chunk
+
+
+# --- renderers -------------------------------------------------------------------------------
+
+
+class CSVRenderer(BaseRenderer):
+    """``?format=csv`` on a list. The view streams; rendering a plain payload (an error
+    answer, say) falls back to JSON text so a client still reads the reason."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data, ensure_ascii=False, default=str).encode()
+
+    def stream(self, columns, rows, *, title):
+        return stream_csv(columns, rows)
+
+
+class XLSXRenderer(BaseRenderer):
+    media_type = XLSX_MEDIA_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data, ensure_ascii=False, default=str).encode()
+
+    def stream(self, columns, rows, *, title):
+        return stream_xlsx(columns, rows, title=title)
+
+
+EXPORT_RENDERERS = (CSVRenderer, XLSXRenderer)
+
+
+def export_filename(resource: str, extension: str, on: dt.date | None = None) -> str:
+    on = on or timezone.localdate()
+    return f"{resource}-{on.isoformat()}.{extension}"
+
+
+def export_response(renderer, columns, rows, *, resource: str) -> StreamingHttpResponse:
+    """A streamed download named after the resource and today's date."""
+    response = StreamingHttpResponse(
+        renderer.stream(columns, rows, title=resource),
+        content_type=(
+            f"{renderer.media_type}; charset=utf-8" if renderer.charset else renderer.media_type
+        ),
+    )
+    filename = export_filename(resource, renderer.format)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

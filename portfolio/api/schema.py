@@ -1,0 +1,55 @@
+"""OpenAPI generation: every operation documents the error answers it can give."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular import openapi
+from rest_framework.permissions import AllowAny
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": '`{"detail": message}` or messages keyed by field or parameter.',
+    "additionalProperties": True,
+}
+
+ERRORS = {
+    "400": _("Invalid input or parameter: messages keyed by field or parameter name."),
+    "401": _("Not authenticated: send `Authorization: Token <key>` or log in."),
+    "403": _("Authenticated, but the role may not do this."),
+    "404": _("No such object (or page)."),
+    "409": _("Conflict: the fund's live commitments would exceed its size."),
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _error_codes(self) -> list[str]:
+        view = self.view
+        codes = []
+        public = any(isinstance(p, AllowAny) for p in view.get_permissions())
+        has_params = bool(self._get_filter_parameters()) or self._is_list_view()
+        query_serializers = bool(getattr(self, "_overrides_parameters", False))
+        if self.method in ("POST", "PUT", "PATCH") or has_params or query_serializers:
+            codes.append("400")
+        if self.method == "GET" and self.path.endswith(("/report/", "/holdings/", "/pipeline/")):
+            codes.append("400")
+        if not public:
+            codes += ["401", "403"]
+        if "{" in self.path or self._is_list_view():
+            codes.append("404")  # unknown id, or a page past the end
+        if self.method == "POST" and getattr(view, "conflict_on_create", False):
+            codes.append("409")
+        return sorted(set(codes))
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if self.path.startswith("/api/schema") or self.path.startswith("/api/docs"):
+            return responses
+        for code in self._error_codes():
+            responses.setdefault(
+                code,
+                {
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                    "description": str(ERRORS[code]),
+                },
+            )
+        return responses

@@ -1,0 +1,484 @@
+"""Declarative viewsets of the reporting API.
+
+Reads come from ``portfolio.selectors`` and ``portfolio.reports``; writes go through the
+serializers to ``portfolio.services``. Every list answers JSON (paginated), ``?format=csv``
+and ``?format=xlsx`` (all matching rows, streamed) with the same filters.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import filters, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portfolio import filters as filtersets
+from portfolio import reports, selectors, services
+from portfolio.api import serializers as s
+from portfolio.api.auth import RolePermissions
+from portfolio.api.pagination import Pagination
+from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response
+from portfolio.models import (
+    Fund,
+    Startup,
+)
+
+EXPORT_CHUNK = 2000
+
+
+class StrictSearchFilter(filters.SearchFilter):
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as exc:
+            raise ValidationError({self.search_param: exc.detail}) from None
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """Unknown ordering fields answer 400 naming ``ordering`` instead of being ignored."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",")]
+            valid = self.remove_invalid_fields(queryset, fields, view, request)
+            if len(valid) != len(fields):
+                allowed = ", ".join(
+                    name
+                    for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+                )
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            _("Unknown ordering field. Choose from: %(fields)s.")
+                            % {"fields": allowed}
+                        ]
+                    }
+                )
+            return valid
+        return self.get_default_ordering(view)
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    """Role permissions, strict filters, pagination and exports for every resource."""
+
+    permission_classes = [RolePermissions]
+    filter_backends = [filtersets.FilterBackend, StrictSearchFilter, StrictOrderingFilter]
+    pagination_class = Pagination
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
+    export_actions = ("list",)
+    #: the resource name in export filenames, e.g. "startups"
+    resource = ""
+    #: serializer for writes (its output is shown with ``serializer_class``)
+    write_serializer_class = None
+
+    def permission_model(self) -> type[Model]:
+        return self.queryset.model
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if getattr(self, "action", None) not in self.export_actions:
+            renderers = [r for r in renderers if not isinstance(r, EXPORT_RENDERERS)]
+        return renderers
+
+    def get_serializer_class(self):
+        if self.action in ("create", "partial_update", "update") and self.write_serializer_class:
+            return self.write_serializer_class
+        return super().get_serializer_class()
+
+    def check_filters(self) -> None:
+        filterset = getattr(self, "filterset", None)
+        if filterset is not None:
+            filtersets.check_stage_slugs(filterset)
+
+    def is_export(self) -> bool:
+        return isinstance(getattr(self.request, "accepted_renderer", None), EXPORT_RENDERERS)
+
+    def export(self, rows, columns):
+        return export_response(
+            self.request.accepted_renderer, columns, rows, resource=self.resource
+        )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error answer to an export request is JSON, so the client can read the reason.
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and isinstance(getattr(request, "accepted_renderer", None), EXPORT_RENDERERS)
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def read_data(self, instance) -> dict:
+        """The read representation of a written row, reloaded through the selector."""
+        instance = self.get_queryset().get(pk=instance.pk)
+        return self.serializer_class(instance, context=self.get_serializer_context()).data
+
+
+class ListMixin:
+    """JSON pages, or with ``?format=csv|xlsx`` every matching row, streamed."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.is_export():
+            self.check_filters()
+            serializer = self.get_serializer()
+            rows = (
+                serializer.to_representation(obj)
+                for obj in queryset.iterator(chunk_size=EXPORT_CHUNK)
+            )
+            return self.export(rows, columns_for(serializer))
+        page = self.paginate_queryset(queryset)
+        if not page:
+            self.check_filters()  # an empty answer may come from a mistyped stage slug
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+
+class RetrieveMixin:
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class CreateMixin:
+    """POST: validate with the write serializer, write through the service, answer 201."""
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = serializer.save()
+        return Response(self.read_data(instance), status=status.HTTP_201_CREATED)
+
+
+class PartialUpdateMixin:
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        instance = serializer.save()
+        return Response(self.read_data(instance))
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Research institutions")),
+    create=extend_schema(
+        summary=_("Add an institution (incubator staff)"),
+        request=s.InstitutionSerializer,
+        responses={201: s.InstitutionSerializer},
+    ),
+)
+class InstitutionViewSet(
+    ListMixin,
+    RetrieveMixin,
+    CreateMixin,
+    ApiViewSet,
+):
+    queryset = selectors.institution_list()
+    serializer_class = s.InstitutionSerializer
+    filterset_class = filtersets.InstitutionFilterSet
+    search_fields = ["name", "name_en", "short_name", "city"]
+    ordering_fields = ["id", "name", "name_en", "kind", "city"]
+    ordering = ["name"]
+    resource = "institutions"
+
+
+@extend_schema_view(list=extend_schema(summary=_("Pipeline stages, in order")))
+class StageViewSet(ListMixin, RetrieveMixin, ApiViewSet):
+    queryset = selectors.stage_list()
+    serializer_class = s.StageSerializer
+    filterset_class = filtersets.StageFilterSet
+    lookup_field = "slug"
+    search_fields = ["slug", "name", "name_en"]
+    ordering_fields = ["order", "slug", "name"]
+    ordering = ["order"]
+    resource = "stages"
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Startups with their stage and money raised")),
+    retrieve=extend_schema(
+        summary=_("A startup with its history, rounds, milestones and KPIs"),
+        responses={200: s.StartupDetailSerializer},
+    ),
+    create=extend_schema(
+        summary=_("Admit a startup (incubator staff)"),
+        request=s.StartupCreateSerializer,
+        responses={201: s.StartupDetailSerializer},
+    ),
+    partial_update=extend_schema(
+        summary=_("Edit a startup's data (incubator staff)"),
+        request=s.StartupUpdateSerializer,
+        responses={200: s.StartupDetailSerializer},
+    ),
+)
+class StartupViewSet(
+    ListMixin,
+    RetrieveMixin,
+    CreateMixin,
+    PartialUpdateMixin,
+    ApiViewSet,
+):
+    queryset = selectors.startup_list()
+    serializer_class = s.StartupSerializer
+    filterset_class = filtersets.StartupFilterSet
+    search_fields = ["name", "name_en", "credit_code", "founders", "institution__name"]
+    ordering_fields = [
+        "id",
+        "name",
+        "name_en",
+        "founded_on",
+        "admitted_on",
+        "trl",
+        "status",
+        "tech_area",
+        "stage__order",
+        "stage_entered_on",
+        "crossed_valley_on",
+        "total_raised",
+        "last_round_on",
+    ]
+    ordering = ["name"]
+    resource = "startups"
+    required_perms = {"advance": ["portfolio.change_startup", "portfolio.add_stagetransition"]}
+
+    def get_queryset(self):
+        if self.action in ("retrieve", "create", "partial_update", "advance"):
+            return selectors.startup_detail()
+        return super().get_queryset()
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.StartupCreateSerializer
+        if self.action == "partial_update":
+            return s.StartupUpdateSerializer
+        if self.action == "advance":
+            return s.AdvanceSerializer
+        if self.action == "retrieve":
+            return s.StartupDetailSerializer
+        return s.StartupSerializer
+
+    def read_data(self, instance) -> dict:
+        instance = selectors.startup_detail().get(pk=instance.pk)
+        return s.StartupDetailSerializer(instance, context=self.get_serializer_context()).data
+
+    @extend_schema(
+        summary=_("Move a startup to another stage (incubator staff)"),
+        description=_(
+            "Recorded by the same service as the admin's; 400 with the reason (keyed by "
+            "field) when the move is not allowed."
+        ),
+        request=s.AdvanceSerializer,
+        responses={200: s.StartupDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def advance(self, request, pk=None):
+        startup = self.get_object()
+        serializer = s.AdvanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.startup_advance(startup=startup, by=request.user, **serializer.validated_data)
+        return Response(self.read_data(startup))
+
+
+@extend_schema_view(list=extend_schema(summary=_("Stage moves, append-only")))
+class StageTransitionViewSet(ListMixin, RetrieveMixin, ApiViewSet):
+    queryset = selectors.stage_transition_list()
+    serializer_class = s.StageTransitionSerializer
+    filterset_class = filtersets.StageTransitionFilterSet
+    search_fields = ["startup__name", "startup__name_en", "note"]
+    ordering_fields = ["id", "on", "trl", "startup__name", "to_stage__order"]
+    ordering = ["-on", "-id"]
+    resource = "stage-transitions"
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Milestones")),
+    create=extend_schema(summary=_("Record a milestone (incubator staff)")),
+)
+class MilestoneViewSet(
+    ListMixin,
+    RetrieveMixin,
+    CreateMixin,
+    ApiViewSet,
+):
+    queryset = selectors.milestone_list()
+    serializer_class = s.MilestoneSerializer
+    filterset_class = filtersets.MilestoneFilterSet
+    search_fields = ["title", "startup__name", "startup__name_en"]
+    ordering_fields = ["id", "achieved_on", "kind", "startup__name"]
+    ordering = ["-achieved_on", "-id"]
+    resource = "milestones"
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Quarterly KPI reports")),
+    create=extend_schema(summary=_("Record a quarterly KPI report (incubator staff)")),
+)
+class KpiReportViewSet(
+    ListMixin,
+    RetrieveMixin,
+    CreateMixin,
+    ApiViewSet,
+):
+    queryset = selectors.kpi_report_list()
+    serializer_class = s.KpiReportSerializer
+    filterset_class = filtersets.KpiReportFilterSet
+    search_fields = ["startup__name", "startup__name_en"]
+    ordering_fields = ["id", "year", "quarter", "revenue", "rd_spend", "cash", "startup__name"]
+    ordering = ["-year", "-quarter", "startup__name"]
+    resource = "kpi-reports"
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Investors")),
+    create=extend_schema(summary=_("Add an investor (incubator staff)")),
+)
+class InvestorViewSet(
+    ListMixin,
+    RetrieveMixin,
+    CreateMixin,
+    ApiViewSet,
+):
+    queryset = selectors.investor_list()
+    serializer_class = s.InvestorSerializer
+    filterset_class = filtersets.InvestorFilterSet
+    search_fields = ["name", "name_en"]
+    ordering_fields = ["id", "name", "name_en", "kind"]
+    ordering = ["name"]
+    resource = "investors"
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Funding rounds with their participants")),
+    create=extend_schema(
+        summary=_("Record a funding round (incubator staff)"),
+        request=s.FundingRoundCreateSerializer,
+        responses={201: s.FundingRoundSerializer},
+    ),
+)
+class FundingRoundViewSet(
+    ListMixin,
+    RetrieveMixin,
+    CreateMixin,
+    ApiViewSet,
+):
+    queryset = selectors.funding_round_list()
+    serializer_class = s.FundingRoundSerializer
+    write_serializer_class = s.FundingRoundCreateSerializer
+    filterset_class = filtersets.FundingRoundFilterSet
+    search_fields = ["startup__name", "startup__name_en", "announced_as", "lead_investor__name"]
+    ordering_fields = ["id", "closed_on", "amount", "pre_money_valuation", "round_type"]
+    ordering = ["-closed_on", "id"]
+    resource = "funding-rounds"
+
+
+@extend_schema_view(list=extend_schema(summary=_("Funds")))
+class FundViewSet(ListMixin, RetrieveMixin, ApiViewSet):
+    queryset = selectors.fund_list()
+    serializer_class = s.FundSerializer
+    filterset_class = filtersets.FundFilterSet
+    search_fields = ["name", "name_en", "manager"]
+    ordering_fields = ["id", "name", "size", "vintage_year"]
+    ordering = ["name"]
+    resource = "funds"
+    export_actions = ("list", "holdings")
+    required_perms = {
+        "report": ["portfolio.view_fund", "portfolio.view_commitment"],
+        "holdings": ["portfolio.view_fund", "portfolio.view_commitment"],
+    }
+
+    def as_of(self):
+        query = s.AsOfQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return query.validated_data.get("as_of")
+
+    def get_fund(self) -> Fund:
+        return get_object_or_404(Fund, pk=self.kwargs["pk"])
+
+    @extend_schema(
+        summary=_("The fund's figures, performance and compliance checks as of a date"),
+        parameters=[s.AsOfQuerySerializer],
+        responses={200: s.FundReportSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def report(self, request, pk=None):
+        as_of = self.as_of()
+        report = reports.fund_report(self.get_fund(), as_of)
+        return Response(s.FundReportSerializer(report).data)
+
+    @extend_schema(
+        summary=_("One row per company the fund holds, as of a date"),
+        parameters=[s.AsOfQuerySerializer],
+        responses={200: s.HoldingSerializer(many=True)},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def holdings(self, request, pk=None):
+        as_of = self.as_of()
+        fund = self.get_fund()
+        rows = reports.fund_holdings(fund, as_of)
+        serializer = s.HoldingSerializer()
+        if self.is_export():
+            self.resource = f"holdings-fund-{fund.pk}"
+            data = (serializer.to_representation(row) for row in rows)
+            return self.export(data, columns_for(serializer))
+        return Response(s.HoldingSerializer(rows, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("The fund's commitments")),
+    create=extend_schema(
+        summary=_("Commit the fund to a startup (fund managers)"),
+        description=_(
+            "Checked by the same service as the admin's: 409 when the fund's live commitments "
+            "would exceed its size (the message gives the amount still available), 400 for "
+            "any other refusal. A refusal writes nothing."
+        ),
+        request=s.CommitmentCreateSerializer,
+        responses={201: s.CommitmentSerializer},
+    ),
+)
+class CommitmentViewSet(
+    ListMixin,
+    RetrieveMixin,
+    CreateMixin,
+    ApiViewSet,
+):
+    queryset = selectors.commitment_list()
+    serializer_class = s.CommitmentSerializer
+    write_serializer_class = s.CommitmentCreateSerializer
+    filterset_class = filtersets.CommitmentFilterSet
+    search_fields = ["startup__name", "startup__name_en", "fund__name", "note"]
+    ordering_fields = ["id", "approved_on", "amount", "status", "startup__name"]
+    ordering = ["fund__name", "approved_on", "id"]
+    resource = "commitments"
+    conflict_on_create = True
+
+
+class PipelineReportView(APIView):
+    """Valley-of-death analytics: per stage, who is there, who entered, who moved on."""
+
+    permission_classes = [RolePermissions]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    required_perms = None
+
+    def permission_model(self):
+        return Startup
+
+    @extend_schema(
+        summary=_("Pipeline report: stages, conversion, time in stage, valley crossing"),
+        parameters=[s.PipelineQuerySerializer],
+        responses={200: s.PipelineReportSerializer},
+    )
+    def get(self, request):
+        query = s.PipelineQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        report = reports.pipeline_report(**query.validated_data)
+        return Response(s.PipelineReportSerializer(report).data)

@@ -1,0 +1,341 @@
+"""One FilterSet per model, strict: a malformed or unknown value answers 400 naming the
+parameter, never "all rows". No filter runs a query of its own except the stage-slug
+check, and no filter renders a select of more than a handful of options (ids are typed,
+not picked from a list).
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.core import validators
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.utils import extend_schema_field
+
+from portfolio.choices import (
+    CommitmentStatus,
+    InstitutionKind,
+    InvestorKind,
+    MilestoneKind,
+    RoundType,
+    StartupStatus,
+    TechArea,
+)
+from portfolio.models import (
+    Commitment,
+    Fund,
+    FundingRound,
+    Institution,
+    Investor,
+    KpiReport,
+    Milestone,
+    Participation,
+    Stage,
+    StageTransition,
+    Startup,
+)
+
+MAX_ID = 2**63 - 1
+MAX_YUAN = 10**14 - 1
+
+TRUE_VALUES = {"true", "1", "yes"}
+FALSE_VALUES = {"false", "0", "no"}
+
+
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (or 1/0, yes/no); anything else is an error, not "unset"."""
+
+    default_error_messages = {"invalid": _("Enter true or false.")}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+@extend_schema_field({"type": "boolean"})
+class StrictBooleanFilter(filters.Filter):
+    field_class = StrictBooleanField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """A foreign key by id, typed (no select of all rows), range-checked."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
+class YearFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 4})
+class QuarterFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 4)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^-?\d{1,14}(\.\d{1,2})?$"}
+)
+class MoneyFilter(filters.NumberFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_YUAN)
+        super().__init__(*args, **kwargs)
+
+
+class SlugListWidget(forms.TextInput):
+    """Reads a repeatable parameter (``?stage=a&stage=b``, or ``?stage=a,b``)."""
+
+    def value_from_datadict(self, data, files, name):
+        getlist = getattr(data, "getlist", None)
+        values = getlist(name) if getlist else [data.get(name)] if data.get(name) else []
+        return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
+        return super().format_value(value)
+
+
+MAX_SLUGS = 20
+
+
+class SlugListField(forms.Field):
+    widget = SlugListWidget
+    default_error_messages = {"invalid": _("%(value)s is not a valid slug.")}
+
+    def to_python(self, value):
+        if value in (None, "", []):
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        if len(values) > MAX_SLUGS:
+            raise forms.ValidationError(
+                _("At most %(n)d values."), code="max", params={"n": MAX_SLUGS}
+            )
+        for item in values:
+            try:
+                validators.validate_slug(item)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": item}
+                ) from None
+        return list(values)
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}})
+class StageSlugsFilter(filters.Filter):
+    """Stage slugs, repeatable: ``?stage=prototype&stage=pilot``; an unknown slug is a 400.
+
+    The filter is a join plus one EXISTS per slug inside the list's own query, so an unknown
+    slug makes the answer empty; only then are the slugs looked up
+    (:func:`check_stage_slugs`) to answer 400 naming the parameter. A good filter costs no
+    query of its own.
+    """
+
+    field_class = SlugListField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        self.parent.stage_slugs = [*getattr(self.parent, "stage_slugs", []), (self, value)]
+        # Every slug must exist, or nothing matches (and check_stage_slugs names it).
+        exists = [Exists(Stage.objects.filter(slug=slug)) for slug in dict.fromkeys(value)]
+        return qs.filter(*exists, **{f"{self.field_name}__slug__in": value})
+
+
+MSG_UNKNOWN_STAGE = _("Unknown stage: %(slugs)s.")
+
+
+def check_stage_slugs(filterset) -> None:
+    """Raise a 400 naming the parameter if a stage slug given to ``filterset`` is unknown."""
+    from rest_framework.exceptions import ValidationError
+
+    names = {id(flt): name for name, flt in filterset.filters.items()}
+    for flt, slugs in getattr(filterset, "stage_slugs", []):
+        known = set(Stage.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        unknown = [slug for slug in slugs if slug not in known]
+        if unknown:
+            raise ValidationError(
+                {names[id(flt)]: [MSG_UNKNOWN_STAGE % {"slugs": ", ".join(unknown)}]}
+            )
+
+
+class StrictFilterSet(filters.FilterSet):
+    """Ordinary FilterSet; the strictness lives in the filter classes above."""
+
+
+class InstitutionFilterSet(StrictFilterSet):
+    kind = filters.ChoiceFilter(choices=InstitutionKind.choices)
+
+    class Meta:
+        model = Institution
+        fields = ["kind"]
+
+
+class StageFilterSet(StrictFilterSet):
+    class Meta:
+        model = Stage
+        fields: list[str] = []
+
+
+class StartupFilterSet(StrictFilterSet):
+    stage = StageSlugsFilter(field_name="stage", help_text=_("Stage slug, repeatable."))
+    tech_area = filters.ChoiceFilter(choices=TechArea.choices)
+    status = filters.ChoiceFilter(choices=StartupStatus.choices)
+    institution = IdFilter(field_name="institution_id")
+    founded_after = filters.DateFilter(field_name="founded_on", lookup_expr="gte")
+    founded_before = filters.DateFilter(field_name="founded_on", lookup_expr="lte")
+    in_valley = StrictBooleanFilter(field_name="stage__in_valley")
+    crossed_valley = StrictBooleanFilter(method="filter_crossed_valley")
+    fund = IdFilter(method="filter_fund", help_text=_("Startups the fund has committed to."))
+
+    class Meta:
+        model = Startup
+        fields = [
+            "stage",
+            "tech_area",
+            "status",
+            "institution",
+            "founded_after",
+            "founded_before",
+            "in_valley",
+            "crossed_valley",
+            "fund",
+        ]
+
+    def filter_crossed_valley(self, queryset, name, value):
+        return queryset.filter(crossed_valley_on__isnull=not value)
+
+    def filter_fund(self, queryset, name, value):
+        live = Commitment.objects.filter(
+            fund_id=value, startup=OuterRef("pk"), status=CommitmentStatus.APPROVED
+        )
+        return queryset.filter(Exists(live))
+
+
+class StageTransitionFilterSet(StrictFilterSet):
+    startup = IdFilter(field_name="startup_id")
+    to_stage = StageSlugsFilter(field_name="to_stage", help_text=_("Stage slug, repeatable."))
+    after = filters.DateFilter(field_name="on", lookup_expr="gte")
+    before = filters.DateFilter(field_name="on", lookup_expr="lte")
+
+    class Meta:
+        model = StageTransition
+        fields = ["startup", "to_stage", "after", "before"]
+
+
+class MilestoneFilterSet(StrictFilterSet):
+    startup = IdFilter(field_name="startup_id")
+    kind = filters.ChoiceFilter(choices=MilestoneKind.choices)
+    after = filters.DateFilter(field_name="achieved_on", lookup_expr="gte")
+    before = filters.DateFilter(field_name="achieved_on", lookup_expr="lte")
+
+    class Meta:
+        model = Milestone
+        fields = ["startup", "kind", "after", "before"]
+
+
+class KpiReportFilterSet(StrictFilterSet):
+    startup = IdFilter(field_name="startup_id")
+    year = YearFilter()
+    quarter = QuarterFilter()
+
+    class Meta:
+        model = KpiReport
+        fields = ["startup", "year", "quarter"]
+
+
+class InvestorFilterSet(StrictFilterSet):
+    kind = filters.ChoiceFilter(choices=InvestorKind.choices)
+
+    class Meta:
+        model = Investor
+        fields = ["kind"]
+
+
+class FundingRoundFilterSet(StrictFilterSet):
+    startup = IdFilter(field_name="startup_id")
+    round_type = filters.ChoiceFilter(choices=RoundType.choices)
+    closed_after = filters.DateFilter(field_name="closed_on", lookup_expr="gte")
+    closed_before = filters.DateFilter(field_name="closed_on", lookup_expr="lte")
+    amount_min = MoneyFilter(field_name="amount", lookup_expr="gte")
+    amount_max = MoneyFilter(field_name="amount", lookup_expr="lte")
+    investor = IdFilter(method="filter_investor", help_text=_("Lead investor or participant."))
+    tech_area = filters.ChoiceFilter(field_name="startup__tech_area", choices=TechArea.choices)
+    stage = StageSlugsFilter(
+        field_name="startup__stage", help_text=_("The startup's current stage slug, repeatable.")
+    )
+
+    class Meta:
+        model = FundingRound
+        fields = [
+            "startup",
+            "round_type",
+            "closed_after",
+            "closed_before",
+            "amount_min",
+            "amount_max",
+            "investor",
+            "tech_area",
+            "stage",
+        ]
+
+    def filter_investor(self, queryset, name, value):
+        took_part = Participation.objects.filter(funding_round=OuterRef("pk"), investor_id=value)
+        return queryset.filter(Q(lead_investor_id=value) | Exists(took_part))
+
+
+class FundFilterSet(StrictFilterSet):
+    class Meta:
+        model = Fund
+        fields: list[str] = []
+
+
+class CommitmentFilterSet(StrictFilterSet):
+    fund = IdFilter(field_name="fund_id")
+    startup = IdFilter(field_name="startup_id")
+    status = filters.ChoiceFilter(choices=CommitmentStatus.choices)
+
+    class Meta:
+        model = Commitment
+        fields = ["fund", "startup", "status"]
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, keeping the bound filterset on the view for late checks."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        view.filterset = filterset
+        return filterset.qs

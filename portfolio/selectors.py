@@ -1,0 +1,90 @@
+"""Reads that build rows for the API lists: querysets already joined and annotated.
+
+Each list is a fixed number of queries whatever the page size: the page itself (with its
+foreign keys joined) plus at most one prefetch per to-many relation.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from portfolio.models import (
+    Commitment,
+    Fund,
+    FundingRound,
+    Institution,
+    Investor,
+    KpiReport,
+    Milestone,
+    Participation,
+    Stage,
+    StageTransition,
+    Startup,
+)
+
+
+def institution_list() -> QuerySet[Institution]:
+    return Institution.objects.all()
+
+
+def stage_list() -> QuerySet[Stage]:
+    return Stage.objects.all()
+
+
+def investor_list() -> QuerySet[Investor]:
+    return Investor.objects.all()
+
+
+def fund_list() -> QuerySet[Fund]:
+    return Fund.objects.all()
+
+
+def startup_list() -> QuerySet[Startup]:
+    """Startups with stage and institution joined, ``total_raised`` and ``last_round_on``."""
+    return Startup.objects.with_funding_totals().select_related("stage", "institution")
+
+
+def startup_detail() -> QuerySet[Startup]:
+    """One startup with its history, rounds, milestones and KPI reports (newest first)."""
+    return startup_list().prefetch_related(
+        Prefetch(
+            "transitions",
+            queryset=StageTransition.objects.select_related("from_stage", "to_stage").order_by(
+                "on", "id"
+            ),
+        ),
+        Prefetch(
+            "funding_rounds",
+            queryset=FundingRound.objects.select_related("lead_investor").order_by(
+                "closed_on", "id"
+            ),
+        ),
+        Prefetch("milestones", queryset=Milestone.objects.order_by("achieved_on", "id")),
+        Prefetch("kpi_reports", queryset=KpiReport.objects.order_by("-year", "-quarter")),
+    )
+
+
+def stage_transition_list() -> QuerySet[StageTransition]:
+    return StageTransition.objects.select_related("startup", "from_stage", "to_stage")
+
+
+def milestone_list() -> QuerySet[Milestone]:
+    return Milestone.objects.select_related("startup")
+
+
+def kpi_report_list() -> QuerySet[KpiReport]:
+    return KpiReport.objects.select_related("startup")
+
+
+def funding_round_list() -> QuerySet[FundingRound]:
+    """Rounds with startup and lead joined; participants (with investors) in one prefetch."""
+    return FundingRound.objects.select_related("startup", "lead_investor").prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("investor").order_by("id"),
+        )
+    )
+
+
+def commitment_list() -> QuerySet[Commitment]:
+    return Commitment.objects.select_related("fund", "startup")
