@@ -155,7 +155,9 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard:pipeline"
+LOGOUT_REDIRECT_URL = "login"
 
 # The audit trail (django-simple-history) is read-only: a revert from the history page would
 # write around the services and their rules.

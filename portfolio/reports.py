@@ -335,14 +335,17 @@ def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
     ]
 
 
-def fund_report(fund: Fund, as_of: dt.date | None = None) -> FundReport:
+def fund_report(
+    fund: Fund, as_of: dt.date | None = None, *, holdings: list[Holding] | None = None
+) -> FundReport:
     """The fund's figures, performance and compliance checks as of a date.
 
-    Queries: holdings (1), cash flows out (1), cash flows in (1), the latest commitment date
-    and the local share (1).
+    Queries: holdings (1, skipped when the caller already has ``fund_holdings(fund, as_of)``),
+    cash flows out (1), cash flows in (1), the latest commitment date and the local share (1).
     """
     as_of = as_of or timezone.localdate()
-    holdings = fund_holdings(fund, as_of)
+    if holdings is None:
+        holdings = fund_holdings(fund, as_of)
     committed = sum((h.committed for h in holdings), ZERO)
     disbursed = sum((h.disbursed for h in holdings), ZERO)
     realized = sum((h.realized for h in holdings), ZERO)
@@ -377,21 +380,25 @@ def fund_report(fund: Fund, as_of: dt.date | None = None) -> FundReport:
     live = Commitment.objects.filter(
         fund=fund, status=CommitmentStatus.APPROVED, approved_on__lte=as_of
     )
-    extra = live.aggregate(
-        last_approved=Max("approved_on"),
-        local=_money(
-            Sum("amount", filter=Q(startup__registered_region__startswith=fund.local_region))
-            if fund.local_region
-            else Value(ZERO)
+    figures_in_sql = {
+        "last_approved": Max("approved_on"),
+        "target": _money(
+            Sum("amount", filter=Q(startup__tech_area__in=fund.target_tech_areas or []))
         ),
-        target=_money(Sum("amount", filter=Q(startup__tech_area__in=fund.target_tech_areas or []))),
-    )
+    }
+    # With no local region every share is zero; a constant is not an aggregate, so it stays
+    # out of the query (Value(0) in aggregate() raises TypeError).
+    if fund.local_region:
+        figures_in_sql["local"] = _money(
+            Sum("amount", filter=Q(startup__registered_region__startswith=fund.local_region))
+        )
+    extra = live.aggregate(**figures_in_sql)
     compliance = compliance_checks(
         fund,
         committed=committed,
         largest=max((h.committed for h in holdings), default=ZERO),
         target=extra["target"],
-        local=extra["local"],
+        local=extra.get("local", ZERO),
         last_approved=extra["last_approved"],
     )
     return FundReport(

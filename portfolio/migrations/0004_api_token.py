@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0002_default_pipeline_and_roles'),
+        ('portfolio', '0003_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,91 @@
+"""Screenshots of the three dashboards, for the README.
+
+Against a running demo (``make demo`` in another terminal), with Debian's Chromium:
+
+    .venv/bin/python docs/screenshots/take_screenshots.py http://127.0.0.1:8000
+
+Logs in as the demo viewer and saves full-page PNGs next to this file: the three pages in
+Chinese (the default) on a laptop-sized window, and the overview in English on a tablet.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+HERE = Path(__file__).resolve().parent
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+]
+
+
+def browser(language: str) -> webdriver.Chrome:
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
+    return webdriver.Chrome(
+        service=Service(executable_path="/usr/bin/chromedriver"), options=options
+    )
+
+
+def log_in(driver, base: str, username: str, password: str) -> None:
+    driver.get(base + "/accounts/login/")
+    driver.find_element(By.NAME, "username").send_keys(username)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, ".login button[type=submit]").click()
+    WebDriverWait(driver, 15).until(EC.url_contains("/dashboard/"))
+
+
+def shoot(driver, url: str, path: Path, width: int) -> None:
+    driver.set_window_size(width, 900)
+    driver.get(url)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(width, height)
+    driver.save_screenshot(str(path))
+    print(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("base", help="e.g. http://127.0.0.1:8000")
+    parser.add_argument("--user", default="viewer")
+    parser.add_argument("--password", default="quantum-demo-2024")
+    parser.add_argument("--fund", type=int, default=1)
+    parser.add_argument("--startup", type=int, default=1)
+    args = parser.parse_args()
+    base = args.base.rstrip("/")
+
+    driver = browser("zh-CN,zh")
+    try:
+        log_in(driver, base, args.user, args.password)
+        shoot(driver, base + "/dashboard/", HERE / "pipeline.png", 1280)
+        shoot(driver, f"{base}/dashboard/funds/{args.fund}/", HERE / "fund.png", 1280)
+        shoot(driver, f"{base}/dashboard/startups/{args.startup}/", HERE / "startup.png", 1280)
+    finally:
+        driver.quit()
+    driver = browser("en-US,en")
+    try:
+        log_in(driver, base, args.user, args.password)
+        shoot(driver, base + "/dashboard/", HERE / "pipeline-tablet-en.png", 820)
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Filter forms of the dashboards (GET, so the state lives in the URL)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.choices import TechArea
+from portfolio.dashboards import PipelineFilters
+from portfolio.models import Institution, Startup
+
+
+class InstitutionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Institution) -> str:
+        return obj.display_name
+
+
+class PipelineFilterForm(forms.Form):
+    """Field, institution, cohort and as-of date; every overview chart applies all four."""
+
+    tech_area = forms.ChoiceField(
+        label=_("Technology field"),
+        required=False,
+        choices=[("", _("All fields")), *TechArea.choices],
+    )
+    institution = InstitutionChoiceField(
+        label=_("Origin institution"),
+        required=False,
+        empty_label=_("All institutions"),
+        # Only institutions that have startups: the list stays short (dozens, not thousands).
+        queryset=Institution.objects.filter(startups__isnull=False).distinct().order_by("name"),
+    )
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort (admission year)"), required=False, coerce=int, empty_value=None
+    )
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = Startup.objects.dates("admitted_on", "year", order="DESC")
+        self.fields["cohort"].choices = [("", _("All cohorts"))] + [
+            (str(d.year), str(d.year)) for d in years
+        ]
+
+    def filters(self) -> PipelineFilters:
+        if not self.is_bound or not self.is_valid():
+            return PipelineFilters()
+        data = self.cleaned_data
+        return PipelineFilters(
+            tech_area=data["tech_area"] or None,
+            institution=data["institution"].pk if data["institution"] else None,
+            cohort=data["cohort"],
+            as_of=data["as_of"],
+        )
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

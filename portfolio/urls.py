@@ -1,0 +1,11 @@
+from django.urls import path
+
+from portfolio import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.pipeline, name="pipeline"),
+    path("funds/<int:pk>/", views.fund_detail, name="fund"),
+    path("startups/<int:pk>/", views.startup_detail, name="startup"),
+]

@@ -1,0 +1,74 @@
+"""Dashboard pages: thin views that read through ``dashboards`` and draw with ``panels``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from portfolio import dashboards, panels
+from portfolio.dashboard_forms import AsOfForm, PipelineFilterForm
+from portfolio.models import Fund, Startup
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """``/``: the overview for a logged-in user, the login page for anyone else."""
+    if request.user.is_authenticated:
+        return redirect("dashboard:pipeline")
+    return redirect("login")
+
+
+def _funds():
+    # The navigation lists the funds (a handful of rows).
+    return Fund.objects.only("pk", "name", "name_en").order_by("name")
+
+
+@login_required
+def pipeline(request: HttpRequest) -> HttpResponse:
+    form = PipelineFilterForm(request.GET or None)
+    context = {"form": form, "funds": _funds(), "today": timezone.localdate()}
+    if form.is_bound and not form.is_valid():
+        return render(request, "portfolio/pipeline.html", context, status=400)
+    overview = dashboards.pipeline_overview(form.filters())
+    context.update(
+        overview=overview,
+        headline=overview.headline,
+        charts=panels.overview_charts(overview),
+        report_url=panels.api_url("reports/pipeline/", **panels.filter_params(overview.filters)),
+    )
+    return render(request, "portfolio/pipeline.html", context)
+
+
+@login_required
+def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = get_object_or_404(Fund, pk=pk)
+    form = AsOfForm(request.GET or None)
+    context = {"form": form, "fund": fund, "funds": _funds()}
+    if form.is_bound and not form.is_valid():
+        return render(request, "portfolio/fund.html", context, status=400)
+    as_of = form.cleaned_data["as_of"] if form.is_bound else None
+    board = dashboards.fund_dashboard(fund, as_of)
+    context.update(
+        board=board,
+        report=board.report,
+        charts=panels.fund_charts(board),
+        compliance=panels.compliance_rows(board),
+        report_url=panels.api_url(f"funds/{fund.pk}/report/", as_of=board.as_of.isoformat()),
+        holdings_url=panels.api_url(f"funds/{fund.pk}/holdings/", as_of=board.as_of.isoformat()),
+    )
+    return render(request, "portfolio/fund.html", context)
+
+
+@login_required
+def startup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    startup = get_object_or_404(Startup.objects.select_related("stage", "institution"), pk=pk)
+    board = dashboards.startup_dashboard(startup)
+    context = {
+        "startup": startup,
+        "board": board,
+        "funds": _funds(),
+        "charts": panels.startup_charts(board),
+        "rounds_url": panels.api_url("funding-rounds/", format="csv", startup=startup.pk),
+    }
+    return render(request, "portfolio/startup.html", context)

@@ -1,0 +1,169 @@
+"""The dashboards in a real browser: Debian's headless Chromium driven by Selenium.
+
+Log in, open each page, apply a filter, switch the language; the console stays clean and
+the browser asks nothing of any host but the test server.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests import factories
+from tests.dashboard_world import build_world
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--window-size=1280,900",
+]
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    # Chinese first, as the district's browsers are.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+class Watch:
+    """Collects console errors and every URL the browser requested."""
+
+    def __init__(self, driver, server_url: str):
+        self.driver = driver
+        self.origin = urlsplit(server_url).netloc
+
+    def check(self) -> None:
+        errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == [], errors
+        foreign, own = [], []
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] != "Network.requestWillBeSent":
+                continue
+            url = message["params"]["request"]["url"]
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about", "chrome"):
+                continue
+            (own if parts.netloc == self.origin else foreign).append(url)
+        assert foreign == [], foreign
+        # The log is live: the page and its stylesheet came from the test server.
+        assert any(url.endswith("dashboard.css") for url in own), own
+
+
+def _navigate(driver, element) -> None:
+    """Click ``element`` and wait until the next page has replaced this one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 15).until(EC.staleness_of(page))
+
+
+def _lang(driver) -> str:
+    return driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+
+
+def _wait_for(driver, css: str):
+    return WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+# Transactional (the live server reads committed rows); serialized_rollback restores the
+# migrations' data (stages, roles) that another transactional test may have flushed.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_dashboards_in_a_real_browser(live_server, browser, tmp_path: Path):
+    world = build_world(7)
+    factories.UserFactory(username="official", role="viewers")
+    watch = Watch(browser, live_server.url)
+
+    # Login required: the overview sends an anonymous visitor to the login page.
+    browser.get(live_server.url + "/dashboard/")
+    _wait_for(browser, "input[name=username]")
+    assert "/accounts/login/" in browser.current_url
+    browser.find_element(By.NAME, "username").send_keys("official")
+    browser.find_element(By.NAME, "password").send_keys("pass-for-tests-1")
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, ".login button[type=submit]"))
+    _wait_for(browser, "#chart-funnel svg")
+    assert urlsplit(browser.current_url).path == "/dashboard/"
+    assert _lang(browser) == "zh-hans"
+    assert "万元" in browser.find_element(By.ID, "kpi-raised").text
+    for chart in ("funnel", "conversion", "median", "cohort", "raised", "tech-area"):
+        assert browser.find_element(By.CSS_SELECTOR, f"#chart-{chart} svg").is_displayed()
+    browser.save_screenshot(str(tmp_path / "pipeline.png"))
+    watch.check()
+
+    # A filter: the choice is kept in the URL and in the form, the charts follow it.
+    Select(browser.find_element(By.NAME, "tech_area")).select_by_value("sensing")
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, "#filters button[type=submit]"))
+    assert "tech_area=sensing" in browser.current_url
+    _wait_for(browser, "#chart-funnel svg")
+    selected = Select(browser.find_element(By.NAME, "tech_area")).first_selected_option
+    assert selected.get_attribute("value") == "sensing"
+    tech_rows = browser.find_elements(By.CSS_SELECTOR, "#chart-tech-area-table tbody tr")
+    assert len(tech_rows) == 1
+    export = browser.find_element(By.CSS_SELECTOR, "#chart-funnel a.export")
+    assert "tech_area=sensing" in export.get_attribute("href")
+    # The data table opens and holds the chart's numbers.
+    browser.find_element(By.CSS_SELECTOR, "#chart-funnel details summary").click()
+    assert browser.find_element(By.ID, "chart-funnel-table").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "#chart-funnel button.copy").click()
+    watch.check()
+
+    # The fund page, from the navigation.
+    fund_link = f'.mainnav a[href="/dashboard/funds/{world.fund.pk}/"]'
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, fund_link))
+    _wait_for(browser, "#chart-capital svg")
+    assert "2.00 亿元" in browser.find_element(By.ID, "fund-size").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#compliance .pill")
+    browser.save_screenshot(str(tmp_path / "fund.png"))
+    watch.check()
+
+    # A startup page, from the holdings table.
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, "#holdings tbody a"))
+    _wait_for(browser, "#chart-timeline svg")
+    assert browser.find_element(By.CSS_SELECTOR, "#chart-trl svg").is_displayed()
+    browser.save_screenshot(str(tmp_path / "startup.png"))
+    watch.check()
+
+    # Switch to English: the same page comes back in English with CNY millions.
+    _navigate(browser, browser.find_element(By.ID, "lang-en"))
+    assert _lang(browser) == "en"
+    _wait_for(browser, "#chart-timeline svg")
+    assert "/dashboard/startups/" in browser.current_url
+    assert "CNY" in browser.find_element(By.ID, "startup-raised").text
+    browser.get(live_server.url + f"/dashboard/funds/{world.fund.pk}/")
+    assert browser.find_element(By.ID, "fund-size").text == "CNY 200.0M"
+    watch.check()
+
+    # And back to Chinese.
+    _navigate(browser, browser.find_element(By.ID, "lang-zh-hans"))
+    assert _lang(browser) == "zh-hans"
+    assert browser.find_element(By.ID, "fund-size").text == "2.00 亿元"
+    watch.check()
+    assert {p.name for p in tmp_path.iterdir()} == {"pipeline.png", "fund.png", "startup.png"}
