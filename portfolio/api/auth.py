@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import TokenAuthentication
 
+from portfolio import security
 from portfolio.models import ApiToken
 from portfolio.models.tokens import token_digest
 
@@ -25,6 +26,16 @@ class HashedTokenAuthentication(TokenAuthentication):
 
     keyword = "Token"
 
+    def authenticate(self, request):
+        try:
+            result = super().authenticate(request)
+        except exceptions.AuthenticationFailed as error:
+            security.log_token_refused(request, reason=getattr(error.detail, "code", "invalid"))
+            raise
+        if result is not None:
+            security.log_token_used(request, result[1])
+        return result
+
     def authenticate_credentials(self, key: str):
         token = (
             ApiToken.objects.select_related("user")
@@ -32,9 +43,13 @@ class HashedTokenAuthentication(TokenAuthentication):
             .first()
         )
         if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+            raise exceptions.AuthenticationFailed(
+                _("Invalid or revoked token."), code="invalid_token"
+            )
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+            raise exceptions.AuthenticationFailed(
+                _("User inactive or deleted."), code="inactive_user"
+            )
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
