@@ -9,15 +9,13 @@ dry run does all of that and then rolls back, so the preview is exactly what a r
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -26,9 +24,9 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from portfolio import services
+from portfolio.audit import history_user
 from portfolio.choices import AmountPrecision, RoundType, TechArea
 from portfolio.models import Institution, Investor, KpiReport, Stage, Startup
 
@@ -417,20 +415,6 @@ class KpiImporter(Importer):
 IMPORTERS: dict[str, type[Importer]] = {
     importer.kind: importer for importer in (StartupImporter, RoundImporter, KpiImporter)
 }
-
-
-@contextlib.contextmanager
-def history_user(user) -> Iterator[None]:
-    """Attribute history records to ``user`` when there is no request (command line)."""
-    context = HistoricalRecords.context
-    previous = getattr(context, "request", None)
-    if previous is None and user is not None:
-        context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None and user is not None:
-            del context.request
 
 
 def run_import(

@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.audit import attributed
 from portfolio.choices import (
     AmountPrecision,
     CommitmentStatus,
@@ -138,6 +139,7 @@ def _crosses_valley(stage: Stage) -> bool:
 # --- the pipeline -------------------------------------------------------------------------
 
 
+@attributed
 @transaction.atomic
 def startup_create(
     *,
@@ -167,6 +169,7 @@ def startup_create(
     return startup
 
 
+@attributed
 @transaction.atomic
 def startup_advance(
     *,
@@ -327,6 +330,7 @@ def _check_round(
     return _CheckedRound(amount, pre_money_valuation, rows)
 
 
+@attributed
 @transaction.atomic
 def round_record(
     *,
@@ -340,6 +344,7 @@ def round_record(
     lead_investor: Investor | None = None,
     participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
     note: str = "",
+    by: Any = None,
 ) -> FundingRound:
     """Record a round with its participants, all or nothing.
 
@@ -389,6 +394,7 @@ def fund_committed(fund: Fund, *, startup: Startup | None = None) -> Decimal:
     return live.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
 
 
+@attributed
 @transaction.atomic
 def commitment_create(
     *,
@@ -459,8 +465,9 @@ def commitment_create(
     return commitment
 
 
+@attributed
 @transaction.atomic
-def commitment_cancel(*, commitment: Commitment) -> Commitment:
+def commitment_cancel(*, commitment: Commitment, by: Any = None) -> Commitment:
     """Cancel a commitment on which nothing was paid; it stops counting against the size."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     paid = commitment.disbursements.aggregate(total=Sum("amount"))["total"]
@@ -477,6 +484,7 @@ def commitment_cancel(*, commitment: Commitment) -> Commitment:
     return commitment
 
 
+@attributed
 @transaction.atomic
 def disbursement_record(
     *,
@@ -485,6 +493,7 @@ def disbursement_record(
     paid_on: dt.date,
     funding_round: FundingRound | None = None,
     note: str = "",
+    by: Any = None,
 ) -> Disbursement:
     """Pay cash against a live commitment, never more than what is not yet paid."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -532,6 +541,7 @@ def disbursement_record(
     return disbursement
 
 
+@attributed
 @transaction.atomic
 def valuation_mark(
     *,
@@ -540,6 +550,7 @@ def valuation_mark(
     as_of: dt.date,
     fair_value: Decimal | str | int,
     note: str = "",
+    by: Any = None,
 ) -> ValuationMark:
     """Mark the fund's holding in a startup to fair value (replaces a mark of the same day)."""
     fair_value = to_yuan(fair_value, field="fair_value", allow_zero=True)
@@ -552,6 +563,7 @@ def valuation_mark(
     return mark
 
 
+@attributed
 @transaction.atomic
 def distribution_record(
     *,
@@ -561,6 +573,7 @@ def distribution_record(
     amount: Decimal | str | int,
     kind: str = DistributionKind.EXIT,
     note: str = "",
+    by: Any = None,
 ) -> Distribution:
     """Record cash returned to the fund by a holding it had paid into."""
     amount = to_yuan(amount, field="amount")
@@ -602,8 +615,9 @@ STARTUP_UPDATABLE = frozenset(
 )
 
 
+@attributed
 @transaction.atomic
-def startup_update(*, startup: Startup, **fields: Any) -> Startup:
+def startup_update(*, startup: Startup, by: Any = None, **fields: Any) -> Startup:
     """Edit a startup's own data. Its stage, TRL and valley date change only by moves."""
     unknown = set(fields) - STARTUP_UPDATABLE
     if unknown:
@@ -642,6 +656,7 @@ __all__: Sequence[str] = [
 # --- admin (issue 3): correcting a recorded round ---------------------------------------
 
 
+@attributed
 @transaction.atomic
 def round_update(
     *,
@@ -655,6 +670,7 @@ def round_update(
     lead_investor: Investor | None = None,
     participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
     note: str = "",
+    by: Any = None,
 ) -> FundingRound:
     """Correct a recorded round and its participants under the same rules as recording.
 
