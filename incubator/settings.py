@@ -182,6 +182,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Rate limits (docs/deploy.md, "Throttling"); over the limit the answer is 429.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portfolio.api.throttles.ExportRateThrottle",
+        "portfolio.api.throttles.TokenBurstRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "exports": os.environ.get("THROTTLE_EXPORTS", "30/minute"),
+        "token-burst": os.environ.get("THROTTLE_TOKEN_BURST", "300/minute"),
+    },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "portfolio.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "portfolio.api.pagination.Pagination",
@@ -202,7 +211,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema needs a login like the API; only the docs page shell is public.
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["portfolio.api.auth.HasARole"],
     "ENUM_NAME_OVERRIDES": {
         "MilestoneKindEnum": "portfolio.choices.MilestoneKind",
         "StartupStatusEnum": "portfolio.choices.StartupStatus",

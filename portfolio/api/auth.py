@@ -119,3 +119,19 @@ class RolePermissions(permissions.BasePermission):
         if request.method not in view.allowed_methods:
             return True
         return has_perms(user, self.required(request, view))
+
+
+class HasARole(permissions.BasePermission):
+    """A user with some read access to the portfolio (a role, or a superuser).
+
+    For pages that show no rows but describe the API (the schema): a logged-in account
+    without a role sees nothing of the portfolio, not even its shape.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not user or not user.is_authenticated or not user.is_active:
+            return False
+        return user.is_superuser or any(
+            perm.startswith("portfolio.view_") for perm in user_permissions(user)
+        )
