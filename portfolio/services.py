@@ -103,10 +103,11 @@ def to_yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
         raise ValidationError({field: ValidationError(MSG_MONEY_INVALID, code="invalid")}) from None
     if not amount.is_finite():
         raise ValidationError({field: ValidationError(MSG_MONEY_INVALID, code="invalid")})
-    if amount != amount.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
-        raise ValidationError({field: ValidationError(MSG_MONEY_PLACES, code="decimal_places")})
+    # Size first: quantizing 1e30 to cents overflows Decimal's precision (InvalidOperation).
     if abs(amount) > MAX_YUAN:
         raise ValidationError({field: ValidationError(MSG_MONEY_TOO_LARGE, code="max_value")})
+    if amount != amount.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
+        raise ValidationError({field: ValidationError(MSG_MONEY_PLACES, code="decimal_places")})
     if allow_zero and amount < 0:
         raise ValidationError({field: ValidationError(MSG_MONEY_NON_NEGATIVE, code="min_value")})
     if not allow_zero and amount <= 0:
