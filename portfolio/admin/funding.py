@@ -6,7 +6,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt, fund_filter, money
+from portfolio.admin.base import (
+    BaseAdmin,
+    MoneyAdmin,
+    SafeAutocompleteMixin,
+    adopt,
+    fund_filter,
+    money,
+)
 from portfolio.admin.importing import ImportAdminMixin
 from portfolio.admin.pipeline import _count
 from portfolio.models import Disbursement, FundingRound, Investor, Participation
@@ -26,7 +33,7 @@ class InvestorAdmin(BaseAdmin):
         return obj.round_count or 0
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(SafeAutocompleteMixin, admin.TabularInline):
     """Participants are entered and corrected with their round, through its service.
 
     Removing a participant hard-deletes a money row, so only a superuser may tick "delete".
