@@ -81,6 +81,16 @@ class SafeAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class NonNegativeDecimalsMixin:
+    """Every decimal of the app (yuan, percentages, months) is zero or more. The models' check
+    constraints say so too, but their refusal names no field; the form field names it."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField):
+            kwargs.setdefault("min_value", Decimal("0"))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class ServiceAdminMixin:
     """Writes go through services; a refusal re-renders the form with the rule's message.
 
@@ -107,7 +117,9 @@ class ServiceAdminMixin:
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 
-class BaseAdmin(SafeAutocompleteMixin, ServiceAdminMixin, SimpleHistoryAdmin):
+class BaseAdmin(
+    NonNegativeDecimalsMixin, SafeAutocompleteMixin, ServiceAdminMixin, SimpleHistoryAdmin
+):
     """Every model admin: history page (read-only; reverting would bypass the services)."""
 
     list_per_page = 50

@@ -9,6 +9,7 @@ from portfolio import services
 from portfolio.admin.base import (
     BaseAdmin,
     MoneyAdmin,
+    NonNegativeDecimalsMixin,
     SafeAutocompleteMixin,
     adopt,
     fund_filter,
@@ -33,7 +34,7 @@ class InvestorAdmin(BaseAdmin):
         return obj.round_count or 0
 
 
-class ParticipationInline(SafeAutocompleteMixin, admin.TabularInline):
+class ParticipationInline(NonNegativeDecimalsMixin, SafeAutocompleteMixin, admin.TabularInline):
     """Participants are entered and corrected with their round, through its service.
 
     Removing a participant hard-deletes a money row, so only a superuser may tick "delete".

@@ -15,7 +15,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, ReadOnlyInline, adopt, fund_filter, money
+from portfolio.admin.base import (
+    BaseAdmin,
+    NonNegativeDecimalsMixin,
+    ReadOnlyInline,
+    adopt,
+    fund_filter,
+    money,
+)
 from portfolio.admin.importing import ImportAdminMixin
 from portfolio.choices import StartupStatus
 from portfolio.forms import AdvanceStageForm, StartupCreateForm, add_service_error
@@ -151,7 +158,7 @@ class MilestoneInline(admin.TabularInline):
     ordering = ("-achieved_on", "-id")
 
 
-class KpiReportInline(admin.TabularInline):
+class KpiReportInline(NonNegativeDecimalsMixin, admin.TabularInline):
     model = KpiReport
     extra = 0
     fields = (

@@ -403,6 +403,10 @@ class KpiReportSerializer(serializers.ModelSerializer):
             "runway_months",
         ]
         validators = []  # the (startup, year, quarter) rule is checked by full_clean
+        # The model's "not negative" constraint names no field; refuse here, by field.
+        extra_kwargs = {
+            name: {"min_value": 0} for name in ("revenue", "rd_spend", "cash", "runway_months")
+        }
 
     def create(self, validated_data):
         return save_clean(KpiReport(**validated_data))
