@@ -108,7 +108,10 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
             raise ValidationError(
                 MSG_BAD_FILE % {"format": "CSV (UTF-8)", "error": error}
             ) from None
-        rows = list(csv.reader(io.StringIO(text)))
+        try:
+            rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error as error:  # e.g. a cell beyond the csv module's field limit
+            raise ValidationError(MSG_BAD_FILE % {"format": "CSV", "error": error}) from None
     elif name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
