@@ -46,6 +46,7 @@ MSG_NO_ROWS = _("The file has no data rows.")
 MSG_TOO_MANY_ROWS = _("The file has more than %(max)d rows; split it.")
 MSG_BAD_FILE = _("The file cannot be read as %(format)s: %(error)s")
 MSG_FORMAT = _("Upload a .csv or .xlsx file.")
+MSG_NUL = _("This cell contains a NUL character; remove it.")
 MSG_PARTICIPANT = _("Write participants as “investor=amount; investor”; %(item)s is not that.")
 
 
@@ -449,6 +450,13 @@ def run_import(
         return result
 
     records = [(number, dict(zip(header, row, strict=False))) for number, row in rows]
+    # A NUL character is never data (and PostgreSQL refuses it even in a lookup).
+    for number, raw in records:
+        for column, value in raw.items():
+            if "\x00" in value:
+                result.errors.append(RowError(number, column, str(MSG_NUL)))
+    if result.errors:
+        return result
     result.rows = len(records)
     result.preview = [[raw.get(column, "") for column in header] for _n, raw in records[:50]]
 
