@@ -120,6 +120,14 @@ def _not_future(on: dt.date, *, field: str) -> None:
         raise ValidationError({field: ValidationError(MSG_DATE_FUTURE, code="future")})
 
 
+def _dates_not_future(fields: dict[str, Any], names=("founded_on", "admitted_on")) -> None:
+    """A startup's founding and admission have happened (a year-9999 date is a typo)."""
+    for name in names:
+        value = fields.get(name)
+        if isinstance(value, dt.date):
+            _not_future(value, field=name)
+
+
 def _trl(value: Any, *, field: str = "trl") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
         raise ValidationError({field: ValidationError(MSG_TRL_RANGE, code="trl")})
@@ -156,6 +164,7 @@ def startup_create(
     trl = _trl(trl)
     if stage.is_terminal:
         raise ValidationError({"stage": _("A new startup cannot start in a terminal outcome.")})
+    _dates_not_future(fields)
     entered_on = entered_on or fields.get("admitted_on") or today()
     _not_future(entered_on, field="entered_on")
     startup = Startup(name=name, tech_area=tech_area, stage=stage, trl=trl, **fields)
@@ -623,6 +632,7 @@ def startup_update(*, startup: Startup, by: Any = None, **fields: Any) -> Startu
     unknown = set(fields) - STARTUP_UPDATABLE
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    _dates_not_future(fields)
     startup = Startup.objects.select_for_update().get(pk=startup.pk)
     status = fields.get("status")
     if status is not None and status not in (StartupStatus.ACTIVE, StartupStatus.GRADUATED):
