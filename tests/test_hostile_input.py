@@ -554,3 +554,23 @@ def test_list_filters_refuse_hostile_parameters(db, viewer):
             assert response.status_code in (200, 400, 404), (url, response.status_code)
     for url in ["/api/v1/reports/pipeline/?as_of=%00", "/dashboard/?tech_area=%00&q=%00"]:
         assert client.get(url).status_code in (200, 400), url
+
+
+def test_html_in_names_is_shown_as_text(db, viewer, superuser):
+    """Markup stored as a name (it is valid text) is escaped wherever it is shown."""
+    startup = factories.StartupFactory(name=HTML)
+    fund = factories.FundFactory(name=HTML + "基金")
+    pages = {
+        "dashboard": (login(viewer), f"/dashboard/startups/{startup.pk}/"),
+        "overview": (login(viewer), "/dashboard/"),
+        "fund": (login(viewer), f"/dashboard/funds/{fund.pk}/"),
+        "admin-list": (login(superuser), admin_url(Startup, "changelist")),
+        "admin-change": (login(superuser), admin_url(Startup, "change", startup.pk)),
+        "browsable-api": (login(viewer), f"/api/v1/startups/{startup.pk}/?format=api"),
+    }
+    for where, (client, url) in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        body = response.content.decode()
+        assert "<script>alert" not in body, where
+        assert "<img src=x" not in body, where
