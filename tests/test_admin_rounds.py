@@ -156,3 +156,17 @@ def test_only_a_superuser_removes_a_participant(staff_user, superuser, startup, 
         data["participations-1-DELETE"] = "on"
         assert client.post(url, data).status_code == 302
         assert funding_round.participations.count() == remaining
+
+
+def test_search_rounds_by_participant_finds_each_round_once(viewer, startup, investors):
+    lead, second, third = investors
+    found = recorded(startup, lead, second)
+    services.round_record(
+        startup=startup, round_type="a", closed_on=dt.date(2024, 6, 1), amount="1000000"
+    )
+    client = login(viewer)
+    for term in (second.name, second.name_en, f'"{second.name_en}" {startup.name}'):
+        response = client.get(admin_url(FundingRound, "changelist"), {"q": term})
+        assert list(response.context["cl"].result_list) == [found], term
+    response = client.get(admin_url(FundingRound, "changelist"), {"q": third.name})
+    assert list(response.context["cl"].result_list) == []

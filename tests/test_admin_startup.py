@@ -222,3 +222,12 @@ def test_closing_a_startup_goes_through_its_stage(staff_user, startup):
     )
     page = client.get(url).content.decode()
     assert 'name="status"' not in page
+
+
+def test_advance_of_nothing_is_not_found(staff_user, db):
+    client = login(staff_user)
+    assert client.get("/admin/portfolio/startup/abc/advance/").status_code == 404
+    assert client.get(reverse("admin:portfolio_startup_advance", args=[999])).status_code == 404
+    assert (
+        client.get(reverse("admin:portfolio_startup_advance_many") + "?ids=x,").status_code == 404
+    )

@@ -52,9 +52,7 @@ def race(fund: Fund, startups) -> tuple[list, list, list]:
     return won, refused, crashed
 
 
-# serialized_rollback: another transactional test (e.g. the browser test) may have flushed
-# the default pipeline installed by the data migration; restore it first.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_eight_concurrent_commitments_never_exceed_the_fund():
     startups = StartupFactory.create_batch(THREADS)
     for repetition in range(REPETITIONS):

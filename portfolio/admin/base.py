@@ -91,6 +91,39 @@ class NonNegativeDecimalsMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class SubquerySearchMixin:
+    """Search ``search_fields`` plus related rows matched through ``search_subqueries``.
+
+    A search across a to-many relation (a startup's rounds' investors) joins and then needs
+    DISTINCT on the whole changelist; an ``IN (subquery)`` per term keeps one row per object
+    and lets the database evaluate the subquery once. Terms combine as in Django's admin:
+    every term must match some field.
+    """
+
+    def search_subqueries(self, term: str):
+        """Yield ``Q`` objects matching rows related to ``term``."""
+        return ()
+
+    def get_search_results(self, request, queryset, search_term):
+        from django.db.models import Q
+        from django.utils.text import smart_split, unescape_string_literal
+
+        terms = []
+        for term in smart_split(search_term):
+            if term[:1] in {'"', "'"} and term[-1:] == term[:1]:
+                term = unescape_string_literal(term)
+            if term:
+                terms.append(term)
+        for term in terms:
+            condition = Q()
+            for field in self.get_search_fields(request):
+                condition |= Q(**{f"{field}__icontains": term})
+            for extra in self.search_subqueries(term):
+                condition |= extra
+            queryset = queryset.filter(condition)
+        return queryset, False
+
+
 class ServiceAdminMixin:
     """Writes go through services; a refusal re-renders the form with the rule's message.
 
@@ -123,6 +156,8 @@ class BaseAdmin(
     """Every model admin: history page (read-only; reverting would bypass the services)."""
 
     list_per_page = 50
+    # Django 6 assumes https for a bare "example.com"; say so now (and silence the warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
@@ -11,6 +12,7 @@ from portfolio.admin.base import (
     MoneyAdmin,
     NonNegativeDecimalsMixin,
     SafeAutocompleteMixin,
+    SubquerySearchMixin,
     adopt,
     fund_filter,
     money,
@@ -69,7 +71,7 @@ ROUND_FIGURES = (
 
 
 @admin.register(FundingRound)
-class FundingRoundAdmin(ImportAdminMixin, MoneyAdmin):
+class FundingRoundAdmin(ImportAdminMixin, SubquerySearchMixin, MoneyAdmin):
     """A round and its participants in one form, written by ``services.round_record``."""
 
     import_kind = "rounds"
@@ -98,10 +100,8 @@ class FundingRoundAdmin(ImportAdminMixin, MoneyAdmin):
         "startup__credit_code",
         "lead_investor__name",
         "lead_investor__name_en",
-        "participations__investor__name",
-        "participations__investor__name_en",
         "announced_as",
-    )
+    )  # and the participants' names (search_subqueries)
     autocomplete_fields = ("startup", "lead_investor")
     date_hierarchy = "closed_on"
     show_full_result_count = False
@@ -112,6 +112,12 @@ class FundingRoundAdmin(ImportAdminMixin, MoneyAdmin):
             .get_queryset(request)
             .annotate(participant_count=_count(Participation, "funding_round"))
         )
+
+    def search_subqueries(self, term):
+        participants = Participation.objects.filter(
+            Q(investor__name__icontains=term) | Q(investor__name_en__icontains=term)
+        )
+        yield Q(pk__in=participants.values("funding_round_id"))
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj):

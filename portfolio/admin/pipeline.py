@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +19,7 @@ from portfolio.admin.base import (
     BaseAdmin,
     NonNegativeDecimalsMixin,
     ReadOnlyInline,
+    SubquerySearchMixin,
     adopt,
     fund_filter,
     money,
@@ -32,6 +33,7 @@ from portfolio.models import (
     Institution,
     KpiReport,
     Milestone,
+    Participation,
     Stage,
     StageTransition,
     Startup,
@@ -188,7 +190,7 @@ STARTUP_FIELDS_TAIL = (
 
 
 @admin.register(Startup)
-class StartupAdmin(ImportAdminMixin, BaseAdmin):
+class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
     import_kind = "startups"
     change_form_template = "admin/portfolio/startup/change_form.html"
     list_display = (
@@ -221,9 +223,7 @@ class StartupAdmin(ImportAdminMixin, BaseAdmin):
         "founders",
         "institution__name",
         "institution__name_en",
-        "funding_rounds__participations__investor__name",
-        "funding_rounds__participations__investor__name_en",
-    )
+    )  # and the names of investors in its rounds (search_subqueries)
     autocomplete_fields = ("institution",)
     date_hierarchy = "admitted_on"
     show_full_result_count = False
@@ -248,6 +248,12 @@ class StartupAdmin(ImportAdminMixin, BaseAdmin):
     stage_fields = ("stage", "trl", "stage_entered_on", "crossed_valley_on")
 
     # --- list --------------------------------------------------------------------------
+
+    def search_subqueries(self, term):
+        investors = Participation.objects.filter(
+            Q(investor__name__icontains=term) | Q(investor__name_en__icontains=term)
+        )
+        yield Q(pk__in=investors.values("funding_round__startup_id"))
 
     def get_queryset(self, request):
         latest_kpi = (
@@ -365,7 +371,7 @@ class StartupAdmin(ImportAdminMixin, BaseAdmin):
     def advance_view(self, request, object_id=None):
         """Intermediate form: to stage, date, TRL, note; calls ``startup_advance``."""
         if object_id is not None:
-            ids = [unquote(object_id)]
+            ids = [pk for pk in [unquote(object_id)] if pk.isdigit()]
         else:
             ids = [pk for pk in request.GET.get("ids", "").split(",") if pk.strip().isdigit()]
         startups = list(Startup.objects.filter(pk__in=ids).select_related("stage"))
