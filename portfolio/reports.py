@@ -380,19 +380,18 @@ def fund_report(
     live = Commitment.objects.filter(
         fund=fund, status=CommitmentStatus.APPROVED, approved_on__lte=as_of
     )
-    figures_in_sql = {
-        "last_approved": Max("approved_on"),
-        "target": _money(
-            Sum("amount", filter=Q(startup__tech_area__in=fund.target_tech_areas or []))
-        ),
-    }
-    # With no local region every share is zero; a constant is not an aggregate, so it stays
-    # out of the query (Value(0) in aggregate() raises TypeError).
+    # Only aggregates may go into aggregate(): a fund without a local region or target
+    # fields gets its zero share here, not as a Value inside the query (that raised).
+    sums = {"last_approved": Max("approved_on")}
     if fund.local_region:
-        figures_in_sql["local"] = _money(
+        sums["local"] = _money(
             Sum("amount", filter=Q(startup__registered_region__startswith=fund.local_region))
         )
-    extra = live.aggregate(**figures_in_sql)
+    if fund.target_tech_areas:
+        sums["target"] = _money(
+            Sum("amount", filter=Q(startup__tech_area__in=fund.target_tech_areas))
+        )
+    extra = {"local": ZERO, "target": ZERO, **live.aggregate(**sums)}
     compliance = compliance_checks(
         fund,
         committed=committed,

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
@@ -98,7 +99,7 @@ def xlsx_cell(column: Column, value):
     if value is None:
         return None
     if column.kind == "list":
-        return _list_text(value, column.text)
+        value = _list_text(value, column.text)
     if isinstance(value, bool):
         return value
     if column.kind == "number" and isinstance(value, str):
@@ -107,7 +108,10 @@ def xlsx_cell(column: Column, value):
         except InvalidOperation:
             return value
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        # XML cannot hold control characters: openpyxl would fail mid-stream on them.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

@@ -18,10 +18,25 @@ ERRORS = {
     "403": _("Authenticated, but the role may not do this."),
     "404": _("No such object (or page)."),
     "409": _("Conflict: the fund's live commitments would exceed its size."),
+    "415": _("Unsupported media type: send the body as JSON."),
+    "429": _(
+        "Too many requests (exports per user, or requests per API token): retry after "
+        "the number of seconds in the Retry-After header."
+    ),
 }
 
 
 class AutoSchema(openapi.AutoSchema):
+    def _resolve_path_parameters(self, variables):
+        # Routes accept any segment (a malformed id is a JSON 404), but ids are integers.
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["name"] in ("id", "pk"):
+                parameter["schema"] = {"type": "integer"}
+            elif parameter["name"] == "slug":
+                parameter["schema"] = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}
+        return parameters
+
     def _error_codes(self) -> list[str]:
         view = self.view
         codes = []
@@ -33,9 +48,11 @@ class AutoSchema(openapi.AutoSchema):
         if self.method == "GET" and self.path.endswith(("/report/", "/holdings/", "/pipeline/")):
             codes.append("400")
         if not public:
-            codes += ["401", "403"]
+            codes += ["401", "403", "429"]  # 429: rate limits (portfolio/api/throttles.py)
         if "{" in self.path or self._is_list_view():
             codes.append("404")  # unknown id, or a page past the end
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("415")
         if self.method == "POST" and getattr(view, "conflict_on_create", False):
             codes.append("409")
         return sorted(set(codes))

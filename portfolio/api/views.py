@@ -8,7 +8,6 @@ and ``?format=xlsx`` (all matching rows, streamed) with the same filters.
 from __future__ import annotations
 
 from django.db.models import Model
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, status, viewsets
@@ -73,6 +72,8 @@ class ApiViewSet(viewsets.GenericViewSet):
     pagination_class = Pagination
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
     export_actions = ("list",)
+    # Any path segment reaches the view, so a malformed id is a JSON 404, not an HTML page.
+    lookup_value_regex = "[^/]+"
     #: the resource name in export filenames, e.g. "startups"
     resource = ""
     #: serializer for writes (its output is shown with ``serializer_class``)
@@ -123,7 +124,7 @@ class ApiViewSet(viewsets.GenericViewSet):
 
 
 class ListMixin:
-    """JSON pages, or with ``?format=csv|xlsx`` every matching row, streamed."""
+    # JSON pages, or with ?format=csv|xlsx every matching row, streamed.
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -148,7 +149,7 @@ class RetrieveMixin:
 
 
 class CreateMixin:
-    """POST: validate with the write serializer, write through the service, answer 201."""
+    # POST: validate with the write serializer, write through the service, answer 201.
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -180,6 +181,8 @@ class InstitutionViewSet(
     CreateMixin,
     ApiViewSet,
 ):
+    """Research institutions startups come from (universities, CAS institutes, labs)."""
+
     queryset = selectors.institution_list()
     serializer_class = s.InstitutionSerializer
     filterset_class = filtersets.InstitutionFilterSet
@@ -191,6 +194,8 @@ class InstitutionViewSet(
 
 @extend_schema_view(list=extend_schema(summary=_("Pipeline stages, in order")))
 class StageViewSet(ListMixin, RetrieveMixin, ApiViewSet):
+    """The pipeline's stages in order, with their TRL range and valley flag."""
+
     queryset = selectors.stage_list()
     serializer_class = s.StageSerializer
     filterset_class = filtersets.StageFilterSet
@@ -225,6 +230,8 @@ class StartupViewSet(
     PartialUpdateMixin,
     ApiViewSet,
 ):
+    """Startups: where each stands in the pipeline and what it has raised."""
+
     queryset = selectors.startup_list()
     serializer_class = s.StartupSerializer
     filterset_class = filtersets.StartupFilterSet
@@ -288,6 +295,8 @@ class StartupViewSet(
 
 @extend_schema_view(list=extend_schema(summary=_("Stage moves, append-only")))
 class StageTransitionViewSet(ListMixin, RetrieveMixin, ApiViewSet):
+    """Every stage move of every startup (append-only history)."""
+
     queryset = selectors.stage_transition_list()
     serializer_class = s.StageTransitionSerializer
     filterset_class = filtersets.StageTransitionFilterSet
@@ -307,6 +316,8 @@ class MilestoneViewSet(
     CreateMixin,
     ApiViewSet,
 ):
+    """Milestones: first prototype, first customer, certification, ..."""
+
     queryset = selectors.milestone_list()
     serializer_class = s.MilestoneSerializer
     filterset_class = filtersets.MilestoneFilterSet
@@ -326,6 +337,8 @@ class KpiReportViewSet(
     CreateMixin,
     ApiViewSet,
 ):
+    """Quarterly KPI reports, one per startup and quarter."""
+
     queryset = selectors.kpi_report_list()
     serializer_class = s.KpiReportSerializer
     filterset_class = filtersets.KpiReportFilterSet
@@ -345,6 +358,8 @@ class InvestorViewSet(
     CreateMixin,
     ApiViewSet,
 ):
+    """Investors: government funds, state platforms, VCs, corporates, angels."""
+
     queryset = selectors.investor_list()
     serializer_class = s.InvestorSerializer
     filterset_class = filtersets.InvestorFilterSet
@@ -368,6 +383,8 @@ class FundingRoundViewSet(
     CreateMixin,
     ApiViewSet,
 ):
+    """Funding rounds with their lead investor and participants."""
+
     queryset = selectors.funding_round_list()
     serializer_class = s.FundingRoundSerializer
     write_serializer_class = s.FundingRoundCreateSerializer
@@ -380,6 +397,8 @@ class FundingRoundViewSet(
 
 @extend_schema_view(list=extend_schema(summary=_("Funds")))
 class FundViewSet(ListMixin, RetrieveMixin, ApiViewSet):
+    """Funds, their report and holdings as of any date."""
+
     queryset = selectors.fund_list()
     serializer_class = s.FundSerializer
     filterset_class = filtersets.FundFilterSet
@@ -399,7 +418,7 @@ class FundViewSet(ListMixin, RetrieveMixin, ApiViewSet):
         return query.validated_data.get("as_of")
 
     def get_fund(self) -> Fund:
-        return get_object_or_404(Fund, pk=self.kwargs["pk"])
+        return self.get_object()  # a malformed id is a 404, as on every detail route
 
     @extend_schema(
         summary=_("The fund's figures, performance and compliance checks as of a date"),
@@ -451,6 +470,8 @@ class CommitmentViewSet(
     CreateMixin,
     ApiViewSet,
 ):
+    """The fund's commitments (approved investments) to startups."""
+
     queryset = selectors.commitment_list()
     serializer_class = s.CommitmentSerializer
     write_serializer_class = s.CommitmentCreateSerializer

@@ -209,3 +209,23 @@ def test_fund_report_errors(client, world, path):
         == 400
     )
     assert client.get(f"/api/v1/funds/999999/{path}/").status_code == 404
+
+
+def test_fund_report_of_a_fund_without_local_region_or_target_fields(client, world):
+    """Regression: these funds made fund_report put a plain Value into aggregate() (500)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from portfolio import services
+    from tests import factories
+
+    fund = factories.FundFactory(local_region="", target_tech_areas=[], min_local_pct=0)
+    services.commitment_create(
+        fund=fund, startup=world.weici, amount=Decimal("1000000"), approved_on=dt.date(2024, 1, 1)
+    )
+    response = client.get(f"/api/v1/funds/{fund.pk}/report/", {"as_of": "2024-12-31"})
+    assert response.status_code == 200
+    checks = {c["rule"]: c for c in response.json()["compliance"]}
+    assert checks["min_target_sector_pct"]["actual"] == "0.00"
+    assert checks["min_target_sector_pct"]["ok"] is False  # the fund asks for 60%
+    assert checks["min_local_pct"]["actual"] == "0.00"
