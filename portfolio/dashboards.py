@@ -71,6 +71,11 @@ class PipelineFilters:
             "as_of": self.date,
         }
 
+    @property
+    def narrows(self) -> bool:
+        """Whether the filters leave out any startup (the date aside)."""
+        return bool(self.tech_area or self.institution or self.cohort)
+
     def startups(self) -> QuerySet[Startup]:
         return reports.pipeline_startups(
             tech_area=self.tech_area, institution=self.institution, cohort=self.cohort
@@ -268,11 +273,11 @@ def raised_by_year(filters: PipelineFilters) -> list[RaisedRow]:
     ``amount`` counts disclosed figures (exact and approximate); ``approximate`` says how much
     of it rests on approximate announcements; undisclosed rounds are counted, not summed.
     """
+    rounds = FundingRound.objects.filter(closed_on__lte=filters.date)
+    if filters.narrows:
+        rounds = rounds.filter(startup__in=filters.startups().values("pk"))
     rows = (
-        FundingRound.objects.filter(
-            startup__in=filters.startups().values("pk"), closed_on__lte=filters.date
-        )
-        .annotate(year=ExtractYear("closed_on"))
+        rounds.annotate(year=ExtractYear("closed_on"))
         .order_by()
         .values("year", "round_type")
         .annotate(
@@ -298,9 +303,10 @@ def raised_by_year(filters: PipelineFilters) -> list[RaisedRow]:
 
 def fund_deployed(filters: PipelineFilters) -> Decimal:
     """Cash all funds had paid into the filtered startups by the date (one query)."""
-    total = Disbursement.objects.filter(
-        commitment__startup__in=filters.startups().values("pk"), paid_on__lte=filters.date
-    ).aggregate(total=Sum("amount"))["total"]
+    paid = Disbursement.objects.filter(paid_on__lte=filters.date)
+    if filters.narrows:
+        paid = paid.filter(commitment__startup__in=filters.startups().values("pk"))
+    total = paid.aggregate(total=Sum("amount"))["total"]
     return total or ZERO
 
 

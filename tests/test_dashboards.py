@@ -111,6 +111,12 @@ def test_overview_numbers_equal_the_pipeline_report(world, viewer):
         Decimal(0),
     )
     assert _tile(html, "kpi-raised") == metrics.format_money(raised, "zh-hans")
+    # Fund deployed: what the fund paid in, as its report says.
+    deployed = reports.fund_report(world.fund).disbursed
+    assert _tile(html, "kpi-deployed") == metrics.format_money(deployed, "zh-hans")
+    # The fixture's fund holds only quantum-computing startups (every third one).
+    assert dashboards.fund_deployed(PipelineFilters(tech_area=TechArea.COMPUTING)) == deployed
+    assert dashboards.fund_deployed(PipelineFilters(tech_area=TechArea.SENSING)) == 0
 
 
 def test_fund_numbers_equal_the_fund_report(world, viewer):
