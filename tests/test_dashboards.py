@@ -151,7 +151,7 @@ def test_fund_page_as_of_filter(world, viewer):
     assert report.committed < reports.fund_report(world.fund).committed
     bad = zh(login(viewer), reverse("dashboard:fund", args=[world.fund.pk]), as_of="31/03/2024")
     assert bad.status_code == 400
-    assert "As of" in bad.content.decode()
+    assert "截至日期" in bad.content.decode()  # the field is named in the error
 
 
 def test_money_in_chinese_and_english(world, viewer):
