@@ -17,6 +17,11 @@ LOGIN_PAGES = {
 }
 
 
+def english() -> Client:
+    """A browser asking for English pages (the product's default language is Chinese)."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
 def attempt(client: Client, url_name: str, password: str, username: str = "staff"):
     return client.post(reverse(url_name), {"username": username, "password": password})
 
@@ -32,7 +37,7 @@ def staff(db):
 
 @pytest.mark.parametrize("page", LOGIN_PAGES)
 def test_five_failures_lock_the_account_out(staff, page):
-    client = Client()
+    client = english()
     url_name = LOGIN_PAGES[page]
     for _ in range(4):
         response = attempt(client, url_name, "wrong-password")
@@ -51,7 +56,7 @@ def test_five_failures_lock_the_account_out(staff, page):
 
 @pytest.mark.parametrize("page", LOGIN_PAGES)
 def test_a_success_resets_the_count(staff, page):
-    client = Client()
+    client = english()
     url_name = LOGIN_PAGES[page]
     for _ in range(4):
         attempt(client, url_name, "wrong-password")
@@ -59,7 +64,7 @@ def test_a_success_resets_the_count(staff, page):
     assert response.status_code == 302
     assert logged_in(client)
 
-    client = Client()
+    client = english()
     for _ in range(4):
         attempt(client, url_name, "wrong-password")
     assert attempt(client, url_name, PASSWORD).status_code == 302  # 4 again, not 8: not locked
@@ -68,10 +73,10 @@ def test_a_success_resets_the_count(staff, page):
 
 def test_the_lockout_holds_on_every_login_page(staff):
     """Failures counted on one page lock the others too: the lock is the username+IP's."""
-    client = Client()
+    client = english()
     for _ in range(5):
         attempt(client, "login", "wrong-password")
-    response = attempt(Client(), "admin:login", PASSWORD)
+    response = attempt(english(), "admin:login", PASSWORD)
     assert response.status_code == 429
     assert "Account locked" in response.content.decode()
 
@@ -79,12 +84,12 @@ def test_the_lockout_holds_on_every_login_page(staff):
 def test_lockout_is_per_username_and_ip(staff):
     factories.UserFactory(username="colleague", role="incubator-staff")
     for _ in range(5):
-        attempt(Client(), "login", "wrong-password")
+        attempt(english(), "login", "wrong-password")
     # Same address, another username: not locked.
-    colleague = attempt(Client(), "login", PASSWORD, username="colleague")
+    colleague = attempt(english(), "login", PASSWORD, username="colleague")
     assert colleague.status_code == 302
     # Same username from another address: not locked either.
-    elsewhere = Client(REMOTE_ADDR="10.1.2.3")
+    elsewhere = Client(REMOTE_ADDR="10.1.2.3", HTTP_ACCEPT_LANGUAGE="en")
     assert attempt(elsewhere, "login", PASSWORD).status_code == 302
 
 
@@ -94,7 +99,7 @@ def test_lockout_expires_after_an_hour(staff):
     from axes.models import AccessAttempt
 
     for _ in range(5):
-        attempt(Client(), "login", "wrong-password")
-    assert attempt(Client(), "login", PASSWORD).status_code == 429
+        attempt(english(), "login", "wrong-password")
+    assert attempt(english(), "login", PASSWORD).status_code == 429
     AccessAttempt.objects.update(attempt_time=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-    assert attempt(Client(), "login", PASSWORD).status_code == 302
+    assert attempt(english(), "login", PASSWORD).status_code == 302
