@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 DEV := DEBUG=1
 
-.PHONY: install demo seed serve serve-demo test lint format migrations-check messages backup clean
+.PHONY: install demo seed serve serve-demo bench bench-pg test lint format migrations-check messages backup clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,18 @@ serve: $(STAMP)
 
 ## serve-demo: the demo data, served by the production configuration
 serve-demo: seed serve
+
+## bench: the speed/memory benchmark (bars P1-P7) on generated data in its own databases;
+## writes bench-results.json and docs/benchmarks.md. bench-pg: the same on PostgreSQL.
+BENCH_ENV = DEBUG=0 TESTING=0 STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0 \
+	ALLOWED_HOSTS=testserver,127.0.0.1,localhost
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+bench: $(STAMP)
+	env -u DATABASE_URL $(BENCH_ENV) $(BIN)/python manage.py bench
+
+bench-pg: $(STAMP)
+	DATABASE_URL=$(BENCH_PG_URL) $(BENCH_ENV) $(BIN)/python manage.py bench \
+		--json bench-results-pg.json --markdown docs/benchmarks-pg.md
 
 backup: $(STAMP)
 	DEBUG=0 $(BIN)/python manage.py backup

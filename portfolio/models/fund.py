@@ -128,6 +128,8 @@ class Commitment(models.Model):
         indexes = [
             # The capacity check sums live commitments of one fund.
             models.Index(fields=["fund", "status"], name="commitment_fund_status_idx"),
+            # Fund reports and holdings sum a fund's commitments per company.
+            models.Index(fields=["fund", "startup", "status"], name="commitment_holding_idx"),
         ]
 
     def __str__(self) -> str:
@@ -229,6 +231,10 @@ class Distribution(models.Model):
         ordering = ["fund", "paid_on", "id"]
         verbose_name = _("distribution")
         verbose_name_plural = _("distributions")
+        indexes = [
+            # Fund reports sum a fund's distributions per company up to a date.
+            models.Index(fields=["fund", "startup", "paid_on"], name="distribution_holding_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0),

@@ -1,0 +1,857 @@
+"""The benchmark behind `make bench` (bars P1-P7 of ../shared/docs/quality.md).
+
+Two generated datasets (small = 1/10 of large) live in their own databases, so the demo
+data is never touched: SQLite files under ``bench-data/`` or PostgreSQL databases
+``bench_small`` / ``bench_large`` on the server of ``DATABASE_URL``. One process switches the
+default connection between them and measures, each figure the median of several runs after
+a warm-up, side by side:
+
+- P1 queries per API list request at page_size 10 and 500 (plain and filtered);
+- P2 API list time per row against ``.values()`` + ``json.dumps`` of the same rows;
+- P4 CSV/XLSX export of every funding round: rows/s, peak Python memory small vs large, and
+  the CSV time against the database's own CSV dump of the same query;
+- P5 dashboard pages and the pipeline/fund reports against raw SQL aggregates;
+- P6 admin changelists: queries at both sizes, and time;
+- P7 requests/s of the startups list under gunicorn against a trivial JSON endpoint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+ROOT = Path(settings.BASE_DIR)
+SIZES = {"small": 1_000, "large": 10_000}
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+LISTS = {
+    # endpoint: a filtered variant (every list also measured without filters)
+    "/api/v1/institutions/": "kind=university",
+    "/api/v1/stages/": "",
+    "/api/v1/startups/": "tech_area=computing&in_valley=false&founded_after=2010-01-01",
+    "/api/v1/stage-transitions/": "after=2016-01-01&to_stage=pilot",
+    "/api/v1/milestones/": "after=2016-01-01",
+    "/api/v1/kpi-reports/": "quarter=2",
+    "/api/v1/investors/": "kind=vc",
+    "/api/v1/funding-rounds/": "round_type=a&amount_min=100000&closed_after=2016-01-01",
+    "/api/v1/funds/": "",
+    "/api/v1/commitments/": "status=approved",
+}
+
+BOUNDS = {"P1": 6, "P2": 3.0, "P4": 1.5, "P4_dump": 5.0, "P5": 2.0, "P6": 0}
+
+
+# --- databases ---------------------------------------------------------------------------------
+
+
+def _vendor() -> str:
+    return connection.vendor
+
+
+def database_settings(size: str) -> dict[str, Any]:
+    base = dict(settings.DATABASES["default"])
+    if _vendor() == "sqlite":
+        folder = ROOT / "bench-data"
+        folder.mkdir(exist_ok=True)
+        base["NAME"] = str(folder / f"bench-{size}.sqlite3")
+    else:
+        base["NAME"] = f"bench_{size}"
+    return base
+
+
+def _ensure_postgres_database(name: str) -> None:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+
+
+def use_database(size: str) -> dict[str, Any]:
+    """Point the default connection at the benchmark database of ``size``."""
+    target = database_settings(size)
+    connections.close_all()
+    if _vendor() == "postgresql":
+        _ensure_postgres_database(target["NAME"])
+    connections.databases["default"].update(target)
+    connection.settings_dict.update(target)
+    return target
+
+
+def build(size: str, log: Callable[[str], None]) -> dict[str, int]:
+    """Migrate and fill the database of ``size`` unless it already holds the dataset."""
+    from portfolio.benchdata import generate
+    from portfolio.models import FundingRound, Startup
+
+    use_database(size)
+    call_command("migrate", verbosity=0, interactive=False)
+    wanted = SIZES[size]
+    if Startup.objects.count() != wanted:
+        if Startup.objects.exists():
+            call_command("flush", interactive=False, verbosity=0)
+        started = time.perf_counter()
+        generate(startups=wanted)
+        log(f"  generated {size} dataset in {time.perf_counter() - started:.0f} s")
+        if _vendor() == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username="bench-admin", defaults={"is_staff": True})
+    if created or not user.is_superuser:
+        user.is_superuser = True
+        user.save()
+    from portfolio.models import (
+        Commitment,
+        KpiReport,
+        Participation,
+        StageTransition,
+    )
+
+    return {
+        "startups": Startup.objects.count(),
+        "funding_rounds": FundingRound.objects.count(),
+        "participations": Participation.objects.count(),
+        "stage_transitions": StageTransition.objects.count(),
+        "kpi_reports": KpiReport.objects.count(),
+        "commitments": Commitment.objects.count(),
+    }
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+def median_time(fn: Callable[[], Any], runs: int = RUNS, warmup: int = 1) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def query_count(fn: Callable[[], Any]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured.captured_queries)
+
+
+def client() -> Client:
+    c = Client()
+    c.force_login(get_user_model().objects.get(username="bench-admin"))
+    return c
+
+
+def fetch(c: Client, url: str) -> bytes:
+    response = c.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _url(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
+# --- P1 / P2 -------------------------------------------------------------------------------------
+
+
+def p1_queries(c: Client) -> dict[str, dict[str, int]]:
+    rows = {}
+    for path, filters in LISTS.items():
+        variants = {"plain": ""}
+        if filters:
+            variants["filtered"] = filters
+        for label, query in variants.items():
+            counts = {}
+            for page_size in (10, 500):
+                full = "&".join(q for q in (query, f"page_size={page_size}") if q)
+                url = _url(path, full)
+                counts[f"page_size_{page_size}"] = query_count(lambda u=url: fetch(c, u))
+            rows[f"{path} {label}"] = counts
+    return rows
+
+
+STARTUP_COLUMNS = [
+    "id",
+    "name",
+    "name_en",
+    "credit_code",
+    "tech_area",
+    "status",
+    "stage__slug",
+    "stage__name",
+    "stage__order",
+    "stage__in_valley",
+    "trl",
+    "institution_id",
+    "institution__name",
+    "founded_on",
+    "admitted_on",
+    "total_raised",
+    "last_round_on",
+    "crossed_valley_on",
+]
+ROUND_COLUMNS = [
+    "id",
+    "startup_id",
+    "startup__name",
+    "round_type",
+    "closed_on",
+    "amount",
+    "amount_precision",
+    "pre_money_valuation",
+    "currency",
+    "lead_investor_id",
+    "lead_investor__name",
+]
+
+
+def baseline_startups() -> bytes:
+    from portfolio.models import Startup
+
+    rows = list(
+        Startup.objects.with_funding_totals().order_by("name").values(*STARTUP_COLUMNS)[:500]
+    )
+    return json.dumps(rows, default=str).encode()
+
+
+def baseline_rounds() -> bytes:
+    from portfolio.models import FundingRound, Participation
+
+    rows = list(FundingRound.objects.order_by("-closed_on", "id").values(*ROUND_COLUMNS)[:500])
+    ids = [row["id"] for row in rows]
+    participants: dict[int, list] = {}
+    for part in Participation.objects.filter(funding_round_id__in=ids).values(
+        "funding_round_id", "investor_id", "investor__name", "amount"
+    ):
+        participants.setdefault(part["funding_round_id"], []).append(part)
+    for row in rows:
+        row["participants"] = participants.get(row["id"], [])
+    return json.dumps(rows, default=str).encode()
+
+
+def p2_per_row(c: Client) -> dict[str, dict[str, float]]:
+    out = {}
+    for name, path, baseline in (
+        ("startups", "/api/v1/startups/?page_size=500", baseline_startups),
+        ("funding-rounds", "/api/v1/funding-rounds/?page_size=500", baseline_rounds),
+    ):
+        api = median_time(lambda p=path: fetch(c, p))
+        base = median_time(baseline)
+        out[name] = {
+            "api_us_per_row": api / 500 * 1e6,
+            "baseline_us_per_row": base / 500 * 1e6,
+            "ratio": api / base,
+        }
+    return out
+
+
+# --- P4 ---------------------------------------------------------------------------------------
+
+
+def export_run(c: Client, fmt: str) -> tuple[float, int, int]:
+    """(seconds, bytes, peak Python memory) of exporting every funding round."""
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = c.get(f"/api/v1/funding-rounds/?format={fmt}")
+    size = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+    elapsed = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return elapsed, size, peak
+
+
+def export_time(c: Client, fmt: str, runs: int = 3) -> dict[str, float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = c.get(f"/api/v1/funding-rounds/?format={fmt}")
+        for _chunk in response.streaming_content:
+            pass
+        times.append(time.perf_counter() - started)
+    return {"seconds": statistics.median(times)}
+
+
+DUMP_SQL = {
+    "sqlite": """
+        SELECT r.id, r.startup_id, s.name, r.round_type, r.closed_on, r.amount,
+               r.amount_precision, r.pre_money_valuation, r.currency, i.name,
+               (SELECT group_concat(v.name || ':' || coalesce(p.amount, ''), '; ')
+                  FROM portfolio_participation p JOIN portfolio_investor v ON v.id = p.investor_id
+                 WHERE p.funding_round_id = r.id)
+          FROM portfolio_fundinground r
+          JOIN portfolio_startup s ON s.id = r.startup_id
+          LEFT JOIN portfolio_investor i ON i.id = r.lead_investor_id
+         ORDER BY r.closed_on DESC, r.id
+    """,
+    "postgresql": """
+        SELECT r.id, r.startup_id, s.name, r.round_type, r.closed_on, r.amount,
+               r.amount_precision, r.pre_money_valuation, r.currency, i.name,
+               (SELECT string_agg(v.name || ':' || coalesce(p.amount::text, ''), '; ')
+                  FROM portfolio_participation p JOIN portfolio_investor v ON v.id = p.investor_id
+                 WHERE p.funding_round_id = r.id)
+          FROM portfolio_fundinground r
+          JOIN portfolio_startup s ON s.id = r.startup_id
+          LEFT JOIN portfolio_investor i ON i.id = r.lead_investor_id
+         ORDER BY r.closed_on DESC, r.id
+    """,
+}
+
+
+def database_dump_time(runs: int = 3) -> dict[str, Any]:
+    """The database's own CSV dump of the same rows: sqlite3 -csv, or PostgreSQL COPY."""
+    sql = DUMP_SQL[_vendor()]
+    times = []
+    if _vendor() == "sqlite":
+        cli = shutil.which("sqlite3")
+        for _ in range(runs):
+            started = time.perf_counter()
+            if cli:
+                subprocess.run(
+                    [cli, "-csv", settings.DATABASES["default"]["NAME"], " ".join(sql.split())],
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
+            else:  # no CLI: the same query through the sqlite3 module and csv
+                import csv
+                import io
+                import sqlite3
+
+                db = sqlite3.connect(settings.DATABASES["default"]["NAME"])
+                csv.writer(io.StringIO()).writerows(db.execute(sql))
+                db.close()
+            times.append(time.perf_counter() - started)
+        tool = "sqlite3 -csv" if cli else "python sqlite3 + csv (no sqlite3 CLI)"
+    else:
+        for _ in range(runs):
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                with cursor.connection.cursor().copy(f"COPY ({sql}) TO STDOUT WITH CSV") as copy:
+                    for _block in copy:
+                        pass
+            times.append(time.perf_counter() - started)
+        tool = "PostgreSQL COPY ... TO STDOUT WITH CSV"
+    return {"seconds": statistics.median(times), "tool": tool}
+
+
+# --- P5 ---------------------------------------------------------------------------------------
+
+
+RAW_PIPELINE = {
+    "sqlite": [
+        "SELECT stage_id, COUNT(*) FROM portfolio_startup GROUP BY stage_id",
+        """SELECT t.to_stage_id, COUNT(DISTINCT t.startup_id),
+                  COUNT(DISTINCT CASE WHEN EXISTS (
+                      SELECT 1 FROM portfolio_stagetransition u
+                        JOIN portfolio_stage su ON su.id = u.to_stage_id
+                       WHERE u.startup_id = t.startup_id AND u."on" >= t."on"
+                         AND su."order" > st."order" AND su.outcome <> 'closed')
+                  THEN t.startup_id END)
+             FROM portfolio_stagetransition t JOIN portfolio_stage st ON st.id = t.to_stage_id
+            GROUP BY t.to_stage_id""",
+        """SELECT to_stage_id, julianday(next_on) - julianday("on") FROM (
+              SELECT to_stage_id, "on", LEAD("on") OVER (PARTITION BY startup_id
+                     ORDER BY "on", id) AS next_on FROM portfolio_stagetransition)
+            WHERE next_on IS NOT NULL""",
+        """SELECT COUNT(*), COUNT(crossed_valley_on) FROM portfolio_startup""",
+    ],
+}
+RAW_PIPELINE["postgresql"] = [
+    RAW_PIPELINE["sqlite"][0],
+    RAW_PIPELINE["sqlite"][1],
+    """SELECT to_stage_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY next_on - "on") FROM (
+          SELECT to_stage_id, "on", LEAD("on") OVER (PARTITION BY startup_id
+                 ORDER BY "on", id) AS next_on FROM portfolio_stagetransition) AS stays
+        WHERE next_on IS NOT NULL GROUP BY to_stage_id""",
+    RAW_PIPELINE["sqlite"][3],
+]
+RAW_FUND = [
+    """SELECT c.startup_id, SUM(c.amount),
+              (SELECT SUM(d.amount) FROM portfolio_disbursement d
+                 JOIN portfolio_commitment c2 ON c2.id = d.commitment_id
+                WHERE c2.startup_id = c.startup_id AND c2.fund_id = c.fund_id),
+              (SELECT SUM(x.amount) FROM portfolio_distribution x
+                WHERE x.startup_id = c.startup_id AND x.fund_id = c.fund_id),
+              (SELECT m.fair_value FROM portfolio_valuationmark m
+                WHERE m.startup_id = c.startup_id AND m.fund_id = c.fund_id
+                ORDER BY m.as_of DESC LIMIT 1)
+         FROM portfolio_commitment c WHERE c.fund_id = %s AND c.status = 'approved'
+        GROUP BY c.startup_id, c.fund_id""",
+    """SELECT d.paid_on, SUM(d.amount) FROM portfolio_disbursement d
+         JOIN portfolio_commitment c ON c.id = d.commitment_id WHERE c.fund_id = %s
+        GROUP BY d.paid_on""",
+    """SELECT paid_on, SUM(amount) FROM portfolio_distribution WHERE fund_id = %s
+        GROUP BY paid_on""",
+]
+
+
+def raw(queries: list[str], params: list | None = None) -> None:
+    with connection.cursor() as cursor:
+        for sql in queries:
+            cursor.execute(sql, params if "%s" in sql else None)
+            rows = cursor.fetchall()
+            if "julianday" in sql:  # SQLite has no median: take it here, as the report does
+                by_stage: dict[int, list[float]] = {}
+                for stage_id, days in rows:
+                    by_stage.setdefault(stage_id, []).append(days)
+                {k: statistics.median(v) for k, v in by_stage.items()}
+
+
+def p5_reports(c: Client) -> dict[str, dict[str, float]]:
+    from portfolio.models import Fund
+
+    fund = Fund.objects.order_by("pk").first()
+    out = {}
+    pipeline_api = median_time(lambda: fetch(c, "/api/v1/reports/pipeline/"))
+    pipeline_raw = median_time(lambda: raw(RAW_PIPELINE[_vendor()]))
+    out["pipeline_report"] = {
+        "api_ms": pipeline_api * 1e3,
+        "raw_sql_ms": pipeline_raw * 1e3,
+        "ratio": pipeline_api / pipeline_raw,
+    }
+    fund_api = median_time(lambda: fetch(c, f"/api/v1/funds/{fund.pk}/report/"))
+    fund_raw = median_time(lambda: raw(RAW_FUND, [fund.pk]))
+    out["fund_report"] = {
+        "api_ms": fund_api * 1e3,
+        "raw_sql_ms": fund_raw * 1e3,
+        "ratio": fund_api / fund_raw,
+    }
+    return out
+
+
+def dashboard_pages(c: Client) -> dict[str, dict[str, float]]:
+    from portfolio.models import Fund, Startup
+
+    fund = Fund.objects.order_by("pk").first()
+    startup = Startup.objects.order_by("pk").first()
+    pages = {
+        "pipeline": "/dashboard/",
+        "fund": f"/dashboard/funds/{fund.pk}/",
+        "startup": f"/dashboard/startups/{startup.pk}/",
+    }
+    return {
+        name: {
+            "ms": median_time(lambda u=url: fetch(c, u)) * 1e3,
+            "queries": query_count(lambda u=url: fetch(c, u)),
+        }
+        for name, url in pages.items()
+    }
+
+
+# --- P6 ---------------------------------------------------------------------------------------
+
+
+def admin_changelists(c: Client) -> dict[str, dict[str, float]]:
+    pages = {
+        "startups": "/admin/portfolio/startup/",
+        "funding rounds": "/admin/portfolio/fundinground/",
+    }
+    return {
+        name: {
+            "ms": median_time(lambda u=url: fetch(c, u)) * 1e3,
+            "queries": query_count(lambda u=url: fetch(c, u)),
+        }
+        for name, url in pages.items()
+    }
+
+
+# --- P7 ---------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _load(port: int, path: str, headers: dict[str, str], seconds: float, conns: int) -> float:
+    """Requests per second from ``conns`` keep-alive loopback connections for ``seconds``."""
+    import http.client
+
+    done = []
+    stop = time.perf_counter() + seconds
+
+    def worker():
+        count = 0
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < stop:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path} answered {response.status}")
+            count += 1
+        conn.close()
+        done.append(count)
+
+    threads = [threading.Thread(target=worker) for _ in range(conns)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - started)
+
+
+def p7_throughput(seconds: float = 8.0) -> dict[str, Any]:
+    key_out = subprocess.run(
+        [sys.executable, "manage.py", "api_token", "bench-admin", "--name", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_server_env(),
+    )
+    key = key_out.stdout.strip().splitlines()[-1]
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "incubator.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=_server_env(),
+    )
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            time.sleep(0.1)
+        auth = {"Authorization": f"Token {key}", "Connection": "keep-alive"}
+        _load(port, "/healthz", auth, 1.0, 4)  # warm-up
+        trivial = _load(port, "/healthz", auth, seconds, 4)
+        startups = _load(port, "/api/v1/startups/?page_size=10", auth, seconds, 4)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "trivial_json_rps": trivial,
+        "startups_list_rps": startups,
+        "ratio": startups / trivial if trivial else None,
+        "load_generator": "python http.client, 4 keep-alive loopback connections",
+        "workers": 2,
+    }
+
+
+def _server_env() -> dict[str, str]:
+    env = dict(os.environ)
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        user = db.get("USER") or "postgres"
+        host = db.get("HOST") or "127.0.0.1"
+        port = db.get("PORT") or 5432
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        env["DATABASE_URL"] = f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-" + "k" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        STATIC_MANIFEST="0",
+        TESTING="0",
+    )
+    return env
+
+
+# --- the whole run ------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    database: str
+    sizes: dict[str, dict[str, int]] = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+def run(log: Callable[[str], None], *, skip_p7: bool = False) -> dict[str, Any]:
+    started = time.perf_counter()
+    results = Results(database=_vendor())
+    per_size: dict[str, dict[str, Any]] = {}
+    for size in SIZES:
+        log(f"[{size}] building / checking the dataset")
+        results.sizes[size] = build(size, log)
+    for size in SIZES:
+        use_database(size)
+        c = client()
+        log(f"[{size}] P1 queries per list")
+        figures: dict[str, Any] = {"P1": p1_queries(c)}
+        log(f"[{size}] P2 time per row")
+        figures["P2"] = p2_per_row(c)
+        log(f"[{size}] P4 exports")
+        exports = {}
+        for fmt in ("csv", "xlsx"):
+            _t, bytes_out, peak = export_run(c, fmt)
+            timing = export_time(c, fmt, runs=3 if size == "small" else 1)
+            rows = results.sizes[size]["funding_rounds"]
+            exports[fmt] = {
+                "seconds": timing["seconds"],
+                "rows_per_s": rows / timing["seconds"],
+                "bytes": bytes_out,
+                "peak_python_bytes": peak,
+            }
+        exports["dump"] = database_dump_time()
+        figures["P4"] = exports
+        log(f"[{size}] P5 reports and dashboards")
+        figures["P5"] = {"reports": p5_reports(c), "dashboards": dashboard_pages(c)}
+        log(f"[{size}] P6 admin changelists")
+        figures["P6"] = admin_changelists(c)
+        per_size[size] = figures
+    if not skip_p7:
+        use_database("large")
+        log("[large] P7 gunicorn throughput")
+        per_size["large"]["P7"] = p7_throughput()
+    results.figures = per_size
+    report = summarize(results)
+    report["seconds"] = time.perf_counter() - started
+    return report
+
+
+def summarize(results: Results) -> dict[str, Any]:
+    small, large = results.figures["small"], results.figures["large"]
+    p1_counts = [n for size in (small, large) for row in size["P1"].values() for n in row.values()]
+    p1_constant = all(
+        row["page_size_10"] == row["page_size_500"] == large["P1"][name]["page_size_500"]
+        for name, row in small["P1"].items()
+    )
+    p2 = max(v["ratio"] for size in (small, large) for v in size["P2"].values())
+    p4_memory = max(
+        large["P4"][fmt]["peak_python_bytes"] / small["P4"][fmt]["peak_python_bytes"]
+        for fmt in ("csv", "xlsx")
+    )
+    p4_dump = large["P4"]["csv"]["seconds"] / large["P4"]["dump"]["seconds"]
+    p5 = max(v["ratio"] for size in (small, large) for v in size["P5"]["reports"].values())
+    p5_queries_constant = all(
+        small["P5"]["dashboards"][k]["queries"] == large["P5"]["dashboards"][k]["queries"]
+        for k in small["P5"]["dashboards"]
+    )
+    p6 = max(abs(large["P6"][k]["queries"] - small["P6"][k]["queries"]) for k in small["P6"])
+    bars = {
+        "P1": {
+            "figure": max(p1_counts),
+            "bound": BOUNDS["P1"],
+            "holds": max(p1_counts) <= BOUNDS["P1"] and p1_constant,
+            "unit": "SQL queries per list request (largest); constant across page sizes "
+            f"and data sizes: {p1_constant}",
+        },
+        "P2": {
+            "figure": round(p2, 2),
+            "bound": BOUNDS["P2"],
+            "holds": p2 <= BOUNDS["P2"],
+            "unit": "API time per row / .values()+json.dumps time per row (worst)",
+        },
+        "P4": {
+            "figure": round(p4_memory, 3),
+            "bound": BOUNDS["P4"],
+            "holds": p4_memory <= BOUNDS["P4"],
+            "unit": "peak Python memory of the export, large / small (worst of CSV, XLSX)",
+        },
+        "P4_dump": {
+            "figure": round(p4_dump, 2),
+            "bound": BOUNDS["P4_dump"],
+            "holds": p4_dump <= BOUNDS["P4_dump"],
+            "unit": "CSV export time / the database's own CSV dump time (large)",
+        },
+        "P5": {
+            "figure": round(p5, 2),
+            "bound": BOUNDS["P5"],
+            "holds": p5 <= BOUNDS["P5"] and p5_queries_constant,
+            "unit": "report time / raw SQL aggregates time (worst); dashboard queries "
+            f"constant: {p5_queries_constant}",
+        },
+        "P6": {
+            "figure": p6,
+            "bound": BOUNDS["P6"],
+            "holds": p6 <= BOUNDS["P6"],
+            "unit": "largest changelist query-count difference, large vs small",
+        },
+    }
+    if "P7" in large:
+        bars["P7"] = {
+            "figure": round(large["P7"]["ratio"], 3),
+            "bound": None,
+            "holds": None,
+            "unit": "startups list req/s / trivial JSON req/s (information)",
+        }
+    return {
+        "database": results.database,
+        "dataset_sizes": results.sizes,
+        "runs_per_figure": RUNS,
+        "bars": bars,
+        "figures": results.figures,
+    }
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return f"{value}"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    small, large = report["figures"]["small"], report["figures"]["large"]
+    sizes = report["dataset_sizes"]
+    lines = [
+        f"# Benchmarks ({report['database']})",
+        "",
+        "Written by `make bench` (`make bench-pg` for PostgreSQL); machine-readable figures in "
+        "`bench-results.json`. Each time is the median of "
+        f"{report['runs_per_figure']} runs after a warm-up; small and large datasets are "
+        "measured side by side in one process.",
+        "",
+        "| dataset | startups | rounds | participations | transitions | KPI reports | "
+        "commitments |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, s in sizes.items():
+        lines.append(
+            f"| {name} | {s['startups']:,} | {s['funding_rounds']:,} | {s['participations']:,} "
+            f"| {s['stage_transitions']:,} | {s['kpi_reports']:,} | {s['commitments']:,} |"
+        )
+    lines += ["", "## Bars", "", "| bar | figure | bound | holds | unit |", "|---|---|---|---|---|"]
+    for name, bar in report["bars"].items():
+        lines.append(
+            f"| {name} | {_fmt(bar['figure'])} | {_fmt(bar['bound'])} | {bar['holds']} | "
+            f"{bar['unit']} |"
+        )
+    lines += [
+        "",
+        "## P1: queries per list request",
+        "",
+        "| list | small, 10 | small, 500 | large, 10 | large, 500 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, row in small["P1"].items():
+        other = large["P1"][name]
+        lines.append(
+            f"| `{name}` | {row['page_size_10']} | {row['page_size_500']} | "
+            f"{other['page_size_10']} | {other['page_size_500']} |"
+        )
+    lines += [
+        "",
+        "## P2: time per row, page_size 500",
+        "",
+        "| list | size | API µs/row | baseline µs/row | ratio |",
+        "|---|---|---|---|---|",
+    ]
+    for size_name, size in (("small", small), ("large", large)):
+        for name, row in size["P2"].items():
+            lines.append(
+                f"| {name} | {size_name} | {row['api_us_per_row']:.1f} | "
+                f"{row['baseline_us_per_row']:.1f} | {row['ratio']:.2f} |"
+            )
+    lines += [
+        "",
+        "## P4: exports of every funding round",
+        "",
+        "| size | rows | CSV s | CSV rows/s | CSV peak MiB | XLSX s | XLSX rows/s | "
+        "XLSX peak MiB | database dump s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for size_name, size in (("small", small), ("large", large)):
+        p4 = size["P4"]
+        lines.append(
+            f"| {size_name} | {sizes[size_name]['funding_rounds']:,} | {p4['csv']['seconds']:.2f} "
+            f"| {p4['csv']['rows_per_s']:,.0f} | {p4['csv']['peak_python_bytes'] / 2**20:.1f} "
+            f"| {p4['xlsx']['seconds']:.2f} | {p4['xlsx']['rows_per_s']:,.0f} "
+            f"| {p4['xlsx']['peak_python_bytes'] / 2**20:.1f} | {p4['dump']['seconds']:.2f} "
+            f"({p4['dump']['tool']}) |"
+        )
+    lines += [
+        "",
+        "## P5: reports and dashboards",
+        "",
+        "| what | size | ms | raw SQL ms | ratio / queries |",
+        "|---|---|---|---|---|",
+    ]
+    for size_name, size in (("small", small), ("large", large)):
+        for name, row in size["P5"]["reports"].items():
+            lines.append(
+                f"| {name} | {size_name} | {row['api_ms']:.1f} | {row['raw_sql_ms']:.1f} | "
+                f"{row['ratio']:.2f} |"
+            )
+        for name, row in size["P5"]["dashboards"].items():
+            lines.append(
+                f"| dashboard {name} | {size_name} | {row['ms']:.1f} | | {row['queries']} queries |"
+            )
+    lines += [
+        "",
+        "## P6: admin changelists",
+        "",
+        "| changelist | size | ms | queries |",
+        "|---|---|---|---|",
+    ]
+    for size_name, size in (("small", small), ("large", large)):
+        for name, row in size["P6"].items():
+            lines.append(f"| {name} | {size_name} | {row['ms']:.1f} | {row['queries']} |")
+    if "P7" in large:
+        p7 = large["P7"]
+        lines += [
+            "",
+            "## P7: throughput under gunicorn (large dataset)",
+            "",
+            f"- trivial JSON endpoint (`/healthz`): {p7['trivial_json_rps']:,.0f} req/s",
+            f"- startups list (page_size 10, token auth): {p7['startups_list_rps']:,.0f} "
+            f"req/s ({p7['ratio']:.2f} of the trivial endpoint)",
+            f"- {p7['workers']} workers; load: {p7['load_generator']}",
+        ]
+    lines += ["", "## Growth from small to large (10x the rows)", ""]
+    growth = []
+    for name in ("startups", "funding-rounds"):
+        growth.append(
+            f"- API list page of 500 {name}: {small['P2'][name]['api_us_per_row']:.1f} → "
+            f"{large['P2'][name]['api_us_per_row']:.1f} µs/row (flat is right: a page costs "
+            "the same whatever the table size)"
+        )
+    csv_s, csv_l = small["P4"]["csv"], large["P4"]["csv"]
+    growth.append(
+        f"- CSV export: {csv_s['seconds']:.2f} s → {csv_l['seconds']:.2f} s "
+        f"({csv_l['seconds'] / csv_s['seconds']:.1f}x, linear in rows), peak memory "
+        f"{csv_s['peak_python_bytes'] / 2**20:.1f} → {csv_l['peak_python_bytes'] / 2**20:.1f} MiB "
+        "(flat: streamed)"
+    )
+    for name in small["P5"]["reports"]:
+        a, b = small["P5"]["reports"][name]["api_ms"], large["P5"]["reports"][name]["api_ms"]
+        growth.append(f"- {name}: {a:.1f} → {b:.1f} ms ({b / a:.1f}x: aggregates over all rows)")
+    for name in small["P6"]:
+        a, b = small["P6"][name], large["P6"][name]
+        growth.append(
+            f"- admin {name}: {a['ms']:.1f} → {b['ms']:.1f} ms, queries {a['queries']} → "
+            f"{b['queries']}"
+        )
+    lines += growth
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,35 @@
+"""Run the benchmark (bars P1-P7); writes bench-results.json and docs/benchmarks.md."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from portfolio import bench
+
+
+class Command(BaseCommand):
+    help = "Measure speed and memory on generated datasets (see docs/benchmarks.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", default="bench-results.json")
+        parser.add_argument("--markdown", default="docs/benchmarks.md")
+        parser.add_argument("--skip-p7", action="store_true", help="skip the gunicorn run")
+
+    def handle(self, *args, json: str, markdown: str, skip_p7: bool, **options):
+        report = bench.run(lambda line: self.stdout.write(line, ending="\n"), skip_p7=skip_p7)
+        root = Path(settings.BASE_DIR)
+        (root / json).write_text(
+            _json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
+            encoding="utf-8",
+        )
+        (root / markdown).write_text(bench.markdown(report), encoding="utf-8")
+        for name, bar in report["bars"].items():
+            self.stdout.write(
+                f"{name}: {bar['figure']} (bound {bar['bound']}) holds={bar['holds']}"
+            )
+        self.stdout.write(f"total {report['seconds']:.0f} s; wrote {json} and {markdown}")
+
+
+_json = json
