@@ -6,6 +6,7 @@ used when DEBUG is on. See README.md ("Configuration") for the variables.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import sys
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "portfolio",
 ]
 
@@ -82,10 +84,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refused requests (401/403) go to the "security" log.
+    "portfolio.security.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Who made each change, for the audit trail (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Login lockout (django-axes): last, so it answers for the login views it watches.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Axes first: a locked-out username+IP is refused before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "incubator.urls"
@@ -170,6 +182,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Rate limits (docs/deploy.md, "Throttling"); over the limit the answer is 429.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portfolio.api.throttles.ExportRateThrottle",
+        "portfolio.api.throttles.TokenBurstRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "exports": os.environ.get("THROTTLE_EXPORTS", "30/minute"),
+        "token-burst": os.environ.get("THROTTLE_TOKEN_BURST", "300/minute"),
+    },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "portfolio.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "portfolio.api.pagination.Pagination",
@@ -190,7 +211,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema needs a login like the API; only the docs page shell is public.
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["portfolio.api.auth.HasARole"],
     "ENUM_NAME_OVERRIDES": {
         "MilestoneKindEnum": "portfolio.choices.MilestoneKind",
         "StartupStatusEnum": "portfolio.choices.StartupStatus",
@@ -203,9 +224,37 @@ if TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "security": {"format": "%(asctime)s %(levelname)s security %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security_console": {"class": "logging.StreamHandler", "formatter": "security"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Failed logins, lockouts, refused permissions and API token use (portfolio/security.py).
+        # Never a password or a full token: tokens appear by their prefix and id only.
+        "security": {
+            "handlers": ["security_console"],
+            "level": os.environ.get("SECURITY_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # django-axes reports the same events; the security logger is the one to watch.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
+
+# --- Logins: lockout after repeated failures (django-axes, see docs/deploy.md) ---------------
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(hours=1)
+# Locked per username and IP together: a stranger cannot lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind a proxy, set AXES_IPWARE_PROXY_COUNT so the client's address (not the proxy's) counts.
+if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Production hardening (see docs/deploy.md) ------------------------------------------------
 # Defaults are strict whenever DEBUG is off; each can be relaxed from the environment, e.g.

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from portfolio import services
 from portfolio.choices import (
@@ -617,7 +618,8 @@ class DemoLoader:
             quarter += 1
             if quarter == 5:
                 year, quarter = year + 1, 1
-        KpiReport.objects.bulk_create(reports)
+        # In bulk, but with their history records like every other write (audit trail).
+        bulk_create_with_history(reports, KpiReport)
 
     # --- the fund ---------------------------------------------------------------------------
 

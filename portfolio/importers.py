@@ -9,15 +9,13 @@ dry run does all of that and then rolls back, so the preview is exactly what a r
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -26,9 +24,9 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from portfolio import services
+from portfolio.audit import history_user
 from portfolio.choices import AmountPrecision, RoundType, TechArea
 from portfolio.models import Institution, Investor, KpiReport, Stage, Startup
 
@@ -48,6 +46,7 @@ MSG_NO_ROWS = _("The file has no data rows.")
 MSG_TOO_MANY_ROWS = _("The file has more than %(max)d rows; split it.")
 MSG_BAD_FILE = _("The file cannot be read as %(format)s: %(error)s")
 MSG_FORMAT = _("Upload a .csv or .xlsx file.")
+MSG_NUL = _("This cell contains a NUL character; remove it.")
 MSG_PARTICIPANT = _("Write participants as “investor=amount; investor”; %(item)s is not that.")
 
 
@@ -110,7 +109,10 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
             raise ValidationError(
                 MSG_BAD_FILE % {"format": "CSV (UTF-8)", "error": error}
             ) from None
-        rows = list(csv.reader(io.StringIO(text)))
+        try:
+            rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error as error:  # e.g. a cell beyond the csv module's field limit
+            raise ValidationError(MSG_BAD_FILE % {"format": "CSV", "error": error}) from None
     elif name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -419,20 +421,6 @@ IMPORTERS: dict[str, type[Importer]] = {
 }
 
 
-@contextlib.contextmanager
-def history_user(user) -> Iterator[None]:
-    """Attribute history records to ``user`` when there is no request (command line)."""
-    context = HistoricalRecords.context
-    previous = getattr(context, "request", None)
-    if previous is None and user is not None:
-        context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None and user is not None:
-            del context.request
-
-
 def run_import(
     kind: str, content: bytes, filename: str, *, dry_run: bool = True, user=None
 ) -> ImportResult:
@@ -462,6 +450,13 @@ def run_import(
         return result
 
     records = [(number, dict(zip(header, row, strict=False))) for number, row in rows]
+    # A NUL character is never data (and PostgreSQL refuses it even in a lookup).
+    for number, raw in records:
+        for column, value in raw.items():
+            if "\x00" in value:
+                result.errors.append(RowError(number, column, str(MSG_NUL)))
+    if result.errors:
+        return result
     result.rows = len(records)
     result.preview = [[raw.get(column, "") for column in header] for _n, raw in records[:50]]
 

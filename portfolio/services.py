@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.audit import attributed
 from portfolio.choices import (
     AmountPrecision,
     CommitmentStatus,
@@ -102,10 +103,11 @@ def to_yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
         raise ValidationError({field: ValidationError(MSG_MONEY_INVALID, code="invalid")}) from None
     if not amount.is_finite():
         raise ValidationError({field: ValidationError(MSG_MONEY_INVALID, code="invalid")})
-    if amount != amount.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
-        raise ValidationError({field: ValidationError(MSG_MONEY_PLACES, code="decimal_places")})
+    # Size first: quantizing 1e30 to cents overflows Decimal's precision (InvalidOperation).
     if abs(amount) > MAX_YUAN:
         raise ValidationError({field: ValidationError(MSG_MONEY_TOO_LARGE, code="max_value")})
+    if amount != amount.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
+        raise ValidationError({field: ValidationError(MSG_MONEY_PLACES, code="decimal_places")})
     if allow_zero and amount < 0:
         raise ValidationError({field: ValidationError(MSG_MONEY_NON_NEGATIVE, code="min_value")})
     if not allow_zero and amount <= 0:
@@ -116,6 +118,14 @@ def to_yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
 def _not_future(on: dt.date, *, field: str) -> None:
     if on > today():
         raise ValidationError({field: ValidationError(MSG_DATE_FUTURE, code="future")})
+
+
+def _dates_not_future(fields: dict[str, Any], names=("founded_on", "admitted_on")) -> None:
+    """A startup's founding and admission have happened (a year-9999 date is a typo)."""
+    for name in names:
+        value = fields.get(name)
+        if isinstance(value, dt.date):
+            _not_future(value, field=name)
 
 
 def _trl(value: Any, *, field: str = "trl") -> int:
@@ -138,6 +148,7 @@ def _crosses_valley(stage: Stage) -> bool:
 # --- the pipeline -------------------------------------------------------------------------
 
 
+@attributed
 @transaction.atomic
 def startup_create(
     *,
@@ -153,6 +164,7 @@ def startup_create(
     trl = _trl(trl)
     if stage.is_terminal:
         raise ValidationError({"stage": _("A new startup cannot start in a terminal outcome.")})
+    _dates_not_future(fields)
     entered_on = entered_on or fields.get("admitted_on") or today()
     _not_future(entered_on, field="entered_on")
     startup = Startup(name=name, tech_area=tech_area, stage=stage, trl=trl, **fields)
@@ -167,6 +179,7 @@ def startup_create(
     return startup
 
 
+@attributed
 @transaction.atomic
 def startup_advance(
     *,
@@ -327,6 +340,7 @@ def _check_round(
     return _CheckedRound(amount, pre_money_valuation, rows)
 
 
+@attributed
 @transaction.atomic
 def round_record(
     *,
@@ -340,6 +354,7 @@ def round_record(
     lead_investor: Investor | None = None,
     participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
     note: str = "",
+    by: Any = None,
 ) -> FundingRound:
     """Record a round with its participants, all or nothing.
 
@@ -389,6 +404,7 @@ def fund_committed(fund: Fund, *, startup: Startup | None = None) -> Decimal:
     return live.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
 
 
+@attributed
 @transaction.atomic
 def commitment_create(
     *,
@@ -459,8 +475,9 @@ def commitment_create(
     return commitment
 
 
+@attributed
 @transaction.atomic
-def commitment_cancel(*, commitment: Commitment) -> Commitment:
+def commitment_cancel(*, commitment: Commitment, by: Any = None) -> Commitment:
     """Cancel a commitment on which nothing was paid; it stops counting against the size."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     paid = commitment.disbursements.aggregate(total=Sum("amount"))["total"]
@@ -477,6 +494,7 @@ def commitment_cancel(*, commitment: Commitment) -> Commitment:
     return commitment
 
 
+@attributed
 @transaction.atomic
 def disbursement_record(
     *,
@@ -485,6 +503,7 @@ def disbursement_record(
     paid_on: dt.date,
     funding_round: FundingRound | None = None,
     note: str = "",
+    by: Any = None,
 ) -> Disbursement:
     """Pay cash against a live commitment, never more than what is not yet paid."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -532,6 +551,7 @@ def disbursement_record(
     return disbursement
 
 
+@attributed
 @transaction.atomic
 def valuation_mark(
     *,
@@ -540,6 +560,7 @@ def valuation_mark(
     as_of: dt.date,
     fair_value: Decimal | str | int,
     note: str = "",
+    by: Any = None,
 ) -> ValuationMark:
     """Mark the fund's holding in a startup to fair value (replaces a mark of the same day)."""
     fair_value = to_yuan(fair_value, field="fair_value", allow_zero=True)
@@ -552,6 +573,7 @@ def valuation_mark(
     return mark
 
 
+@attributed
 @transaction.atomic
 def distribution_record(
     *,
@@ -561,6 +583,7 @@ def distribution_record(
     amount: Decimal | str | int,
     kind: str = DistributionKind.EXIT,
     note: str = "",
+    by: Any = None,
 ) -> Distribution:
     """Record cash returned to the fund by a holding it had paid into."""
     amount = to_yuan(amount, field="amount")
@@ -602,12 +625,14 @@ STARTUP_UPDATABLE = frozenset(
 )
 
 
+@attributed
 @transaction.atomic
-def startup_update(*, startup: Startup, **fields: Any) -> Startup:
+def startup_update(*, startup: Startup, by: Any = None, **fields: Any) -> Startup:
     """Edit a startup's own data. Its stage, TRL and valley date change only by moves."""
     unknown = set(fields) - STARTUP_UPDATABLE
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    _dates_not_future(fields)
     startup = Startup.objects.select_for_update().get(pk=startup.pk)
     status = fields.get("status")
     if status is not None and status not in (StartupStatus.ACTIVE, StartupStatus.GRADUATED):
@@ -642,6 +667,7 @@ __all__: Sequence[str] = [
 # --- admin (issue 3): correcting a recorded round ---------------------------------------
 
 
+@attributed
 @transaction.atomic
 def round_update(
     *,
@@ -655,6 +681,7 @@ def round_update(
     lead_investor: Investor | None = None,
     participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
     note: str = "",
+    by: Any = None,
 ) -> FundingRound:
     """Correct a recorded round and its participants under the same rules as recording.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +24,16 @@ def _funds():
     return Fund.objects.only("pk", "name", "name_en").order_by("name")
 
 
-@login_required
+def _may_view(*perms: str):
+    """Logged in (else to the login page) and allowed to read these rows (else 403)."""
+
+    def decorate(view):
+        return login_required(permission_required(perms, raise_exception=True)(view))
+
+    return decorate
+
+
+@_may_view("portfolio.view_startup", "portfolio.view_stage")
 def pipeline(request: HttpRequest) -> HttpResponse:
     form = PipelineFilterForm(request.GET or None)
     context = {"form": form, "funds": _funds(), "today": timezone.localdate()}
@@ -40,7 +49,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolio/pipeline.html", context)
 
 
-@login_required
+@_may_view("portfolio.view_fund", "portfolio.view_commitment")
 def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fund = get_object_or_404(Fund, pk=pk)
     form = AsOfForm(request.GET or None)
@@ -60,7 +69,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portfolio/fund.html", context)
 
 
-@login_required
+@_may_view("portfolio.view_startup", "portfolio.view_fundinground")
 def startup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     startup = get_object_or_404(Startup.objects.select_related("stage", "institution"), pk=pk)
     board = dashboards.startup_dashboard(startup)

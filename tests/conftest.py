@@ -19,6 +19,15 @@ def english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """API rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def superuser(db):
     return factories.UserFactory(username="root", is_superuser=True)

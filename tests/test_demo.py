@@ -109,6 +109,14 @@ def test_demo_spreads_over_everything():
     for startup in Startup.objects.prefetch_related("transitions"):
         latest = max(startup.transitions.all(), key=lambda t: (t.on, t.id))
         assert latest.to_stage_id == startup.stage_id
+    # Every row the demo wrote has its creation in the audit trail (bulk writes included).
+    from portfolio.models.history import AUDITED
+
+    for model in AUDITED:
+        if model is Stage:  # installed by migration 0002, before the history tables exist
+            continue
+        created = model.history.filter(history_type="+").values("id").distinct().count()
+        assert created == model.objects.count(), model.__name__
 
 
 def test_demo_fund_has_cash_flows_and_one_exit():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import get_language
@@ -51,6 +52,43 @@ def fund_filter(related_model, outer: str, fund_path: str, title=None):
 
     FundFilter.title = title or _("fund")
     return FundFilter
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the submitted value up to show it again; a value
+    that is no id at all ("abc", 10 kB of text) raised ValueError there, a 500 instead of the
+    form's own "select a valid choice" error. Such values are simply not shown."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if self._is_key(v)], attr)
+
+    def _is_key(self, value) -> bool:
+        try:
+            key = self.field.target_field.to_python(value)
+        except ValidationError:
+            return False
+        return not isinstance(key, int) or abs(key) < 2**63
+
+
+class SafeAutocompleteMixin:
+    """Autocomplete fields with :class:`SafeAutocompleteSelect` (admins and inlines)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class NonNegativeDecimalsMixin:
+    """Every decimal of the app (yuan, percentages, months) is zero or more. The models' check
+    constraints say so too, but their refusal names no field; the form field names it."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField):
+            kwargs.setdefault("min_value", Decimal("0"))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class SubquerySearchMixin:
@@ -112,7 +150,9 @@ class ServiceAdminMixin:
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 
-class BaseAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class BaseAdmin(
+    NonNegativeDecimalsMixin, SafeAutocompleteMixin, ServiceAdminMixin, SimpleHistoryAdmin
+):
     """Every model admin: history page (read-only; reverting would bypass the services)."""
 
     list_per_page = 50

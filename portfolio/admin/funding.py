@@ -10,6 +10,8 @@ from portfolio import services
 from portfolio.admin.base import (
     BaseAdmin,
     MoneyAdmin,
+    NonNegativeDecimalsMixin,
+    SafeAutocompleteMixin,
     SubquerySearchMixin,
     adopt,
     fund_filter,
@@ -34,7 +36,7 @@ class InvestorAdmin(BaseAdmin):
         return obj.round_count or 0
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(NonNegativeDecimalsMixin, SafeAutocompleteMixin, admin.TabularInline):
     """Participants are entered and corrected with their round, through its service.
 
     Removing a participant hard-deletes a money row, so only a superuser may tick "delete".

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio import services
 from portfolio.admin.base import (
     BaseAdmin,
+    NonNegativeDecimalsMixin,
     ReadOnlyInline,
     SubquerySearchMixin,
     adopt,
@@ -159,7 +160,7 @@ class MilestoneInline(admin.TabularInline):
     ordering = ("-achieved_on", "-id")
 
 
-class KpiReportInline(admin.TabularInline):
+class KpiReportInline(NonNegativeDecimalsMixin, admin.TabularInline):
     model = KpiReport
     extra = 0
     fields = (

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import TokenAuthentication
 
+from portfolio import security
 from portfolio.models import ApiToken
 from portfolio.models.tokens import token_digest
 
@@ -25,6 +26,16 @@ class HashedTokenAuthentication(TokenAuthentication):
 
     keyword = "Token"
 
+    def authenticate(self, request):
+        try:
+            result = super().authenticate(request)
+        except exceptions.AuthenticationFailed as error:
+            security.log_token_refused(request, reason=getattr(error.detail, "code", "invalid"))
+            raise
+        if result is not None:
+            security.log_token_used(request, result[1])
+        return result
+
     def authenticate_credentials(self, key: str):
         token = (
             ApiToken.objects.select_related("user")
@@ -32,9 +43,13 @@ class HashedTokenAuthentication(TokenAuthentication):
             .first()
         )
         if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+            raise exceptions.AuthenticationFailed(
+                _("Invalid or revoked token."), code="invalid_token"
+            )
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+            raise exceptions.AuthenticationFailed(
+                _("User inactive or deleted."), code="inactive_user"
+            )
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -104,3 +119,19 @@ class RolePermissions(permissions.BasePermission):
         if request.method not in view.allowed_methods:
             return True
         return has_perms(user, self.required(request, view))
+
+
+class HasARole(permissions.BasePermission):
+    """A user with some read access to the portfolio (a role, or a superuser).
+
+    For pages that show no rows but describe the API (the schema): a logged-in account
+    without a role sees nothing of the portfolio, not even its shape.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not user or not user.is_authenticated or not user.is_active:
+            return False
+        return user.is_superuser or any(
+            perm.startswith("portfolio.view_") for perm in user_permissions(user)
+        )

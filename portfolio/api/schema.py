@@ -19,6 +19,10 @@ ERRORS = {
     "404": _("No such object (or page)."),
     "409": _("Conflict: the fund's live commitments would exceed its size."),
     "415": _("Unsupported media type: send the body as JSON."),
+    "429": _(
+        "Too many requests (exports per user, or requests per API token): retry after "
+        "the number of seconds in the Retry-After header."
+    ),
 }
 
 
@@ -44,7 +48,7 @@ class AutoSchema(openapi.AutoSchema):
         if self.method == "GET" and self.path.endswith(("/report/", "/holdings/", "/pipeline/")):
             codes.append("400")
         if not public:
-            codes += ["401", "403"]
+            codes += ["401", "403", "429"]  # 429: rate limits (portfolio/api/throttles.py)
         if "{" in self.path or self._is_list_view():
             codes.append("404")  # unknown id, or a page past the end
         if self.method in ("POST", "PUT", "PATCH"):

@@ -71,6 +71,19 @@ class IdField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(number)
 
 
+class StageSlugField(serializers.SlugRelatedField):
+    """A stage by its slug; text that no slug can be (NUL, non-text, too long) is refused here,
+    before it reaches the database (PostgreSQL refuses NUL bytes in a query)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="slug", queryset=Stage.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data or len(data) > 100:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def save_clean(instance):
     """Validate a rule-less row like the admin's ModelForm does, then save it."""
     instance.full_clean()
@@ -309,7 +322,7 @@ STARTUP_EDITABLE = [
 class StartupCreateSerializer(serializers.ModelSerializer):
     """Input of ``POST /startups/``: the startup enters ``stage`` on ``entered_on``."""
 
-    stage = serializers.SlugRelatedField(slug_field="slug", queryset=Stage.objects.all())
+    stage = StageSlugField()
     institution = IdField(queryset=Institution.objects.all(), allow_null=True, required=False)
     entered_on = serializers.DateField(
         required=False, help_text=_("When it entered the stage; default: admitted_on or today.")
@@ -345,7 +358,7 @@ class StartupUpdateSerializer(serializers.ModelSerializer):
 class AdvanceSerializer(serializers.Serializer):
     """Input of ``POST /startups/{id}/advance/``."""
 
-    to_stage = serializers.SlugRelatedField(slug_field="slug", queryset=Stage.objects.all())
+    to_stage = StageSlugField()
     on = serializers.DateField()
     trl = serializers.IntegerField(min_value=1, max_value=9)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -390,6 +403,10 @@ class KpiReportSerializer(serializers.ModelSerializer):
             "runway_months",
         ]
         validators = []  # the (startup, year, quarter) rule is checked by full_clean
+        # The model's "not negative" constraint names no field; refuse here, by field.
+        extra_kwargs = {
+            name: {"min_value": 0} for name in ("revenue", "rd_spend", "cash", "runway_months")
+        }
 
     def create(self, validated_data):
         return save_clean(KpiReport(**validated_data))

@@ -1,0 +1,116 @@
+"""The security log: failed logins, lockouts, refused permissions and API token use.
+
+Everything goes to the logger named ``security`` (configured in settings.LOGGING). A line
+names the user, the client address and what happened; it never holds a password or a full
+API token (tokens appear by their id and key prefix).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+logger = logging.getLogger("security")
+
+#: longest username written to the log (a hostile client may send megabytes)
+MAX_USERNAME = 150
+
+
+def client_ip(request) -> str:
+    if request is None:
+        return "-"
+    return request.META.get("REMOTE_ADDR") or "-"
+
+
+def _clean(value) -> str:
+    """A value safe for one log line: no line breaks, bounded length."""
+    text = str(value or "")[:MAX_USERNAME]
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _path(request) -> str:
+    return _clean(getattr(request, "path", "-")) if request is not None else "-"
+
+
+def _username(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "anonymous"
+    return _clean(user.get_username())
+
+
+@receiver(user_login_failed, dispatch_uid="security-login-failed")
+def log_login_failed(sender, credentials, request=None, **kwargs):
+    # ``credentials`` is already cleansed by Django (password -> ****), but only the username
+    # is logged anyway.
+    logger.warning(
+        "login_failed username=%s ip=%s path=%s",
+        _clean(credentials.get("username")),
+        client_ip(request),
+        _path(request),
+    )
+
+
+@receiver(user_logged_in, dispatch_uid="security-logged-in")
+def log_logged_in(sender, request, user, **kwargs):
+    logger.info(
+        "login username=%s ip=%s path=%s", _username(user), client_ip(request), _path(request)
+    )
+
+
+def log_lockout(request, username) -> None:
+    logger.warning(
+        "lockout username=%s ip=%s path=%s", _clean(username), client_ip(request), _path(request)
+    )
+
+
+def log_permission_denied(request, *, status: int, reason: str = "") -> None:
+    logger.warning(
+        "permission_denied status=%s user=%s ip=%s method=%s path=%s%s",
+        status,
+        _username(getattr(request, "user", None)),
+        client_ip(request),
+        getattr(request, "method", "-"),
+        _path(request),
+        f" reason={_clean(reason)}" if reason else "",
+    )
+
+
+def log_token_used(request, token) -> None:
+    logger.info(
+        "api_token_used token_id=%s prefix=%s user=%s ip=%s method=%s path=%s",
+        token.pk,
+        token.prefix,
+        _username(token.user),
+        client_ip(request),
+        getattr(request, "method", "-"),
+        _path(request),
+    )
+
+
+def log_token_refused(request, *, reason: str) -> None:
+    logger.warning(
+        "api_token_refused reason=%s ip=%s method=%s path=%s",
+        reason,
+        client_ip(request),
+        getattr(request, "method", "-"),
+        _path(request),
+    )
+
+
+def log_axes_lockout(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    log_lockout(request, username)
+
+
+class SecurityLogMiddleware:
+    """Logs every refused request (401/403) of the admin, the dashboards and the API."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (401, 403):
+            log_permission_denied(request, status=response.status_code)
+        return response
