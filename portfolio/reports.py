@@ -244,13 +244,10 @@ class FundReport:
         return getattr(self.figures, name)
 
 
-def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
-    """One row per company the fund committed to by ``as_of``, in one query.
-
-    The fair value is the latest mark on or before ``as_of``; a holding not yet marked is
-    carried at cost (what was disbursed).
-    """
-    as_of = as_of or timezone.localdate()
+def _holdings(fund: Fund, as_of: dt.date) -> QuerySet[Startup]:
+    """The companies the fund committed to by ``as_of``, each annotated with committed,
+    disbursed, realized and its latest mark (correlated subqueries, served by the
+    (fund, startup, ...) indexes)."""
 
     committed = (
         Commitment.objects.filter(
@@ -288,14 +285,23 @@ def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
     held = Commitment.objects.filter(
         fund=fund, status=CommitmentStatus.APPROVED, approved_on__lte=as_of
     ).values("startup")
+    return Startup.objects.filter(pk__in=held).annotate(
+        committed=_money(Subquery(committed, output_field=MONEY)),
+        disbursed=_money(Subquery(disbursed, output_field=MONEY)),
+        realized=_money(Subquery(realized, output_field=MONEY)),
+        mark=Subquery(latest_mark, output_field=MONEY),
+    )
+
+
+def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
+    """One row per company the fund committed to by ``as_of``, in one query.
+
+    The fair value is the latest mark on or before ``as_of``; a holding not yet marked is
+    carried at cost (what was disbursed).
+    """
+    as_of = as_of or timezone.localdate()
     rows = (
-        Startup.objects.filter(pk__in=held)
-        .annotate(
-            committed=_money(Subquery(committed, output_field=MONEY)),
-            disbursed=_money(Subquery(disbursed, output_field=MONEY)),
-            realized=_money(Subquery(realized, output_field=MONEY)),
-            mark=Subquery(latest_mark, output_field=MONEY),
-        )
+        _holdings(fund, as_of)
         .order_by("name")
         .values_list(
             "pk",
@@ -335,21 +341,60 @@ def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
     ]
 
 
+@dataclass(frozen=True)
+class HoldingTotals:
+    committed: Decimal
+    disbursed: Decimal
+    realized: Decimal
+    unrealized: Decimal
+    largest: Decimal
+    companies: int
+
+    @classmethod
+    def of(cls, holdings: list[Holding]) -> HoldingTotals:
+        return cls(
+            committed=sum((h.committed for h in holdings), ZERO),
+            disbursed=sum((h.disbursed for h in holdings), ZERO),
+            realized=sum((h.realized for h in holdings), ZERO),
+            unrealized=sum((h.fair_value for h in holdings), ZERO),
+            largest=max((h.committed for h in holdings), default=ZERO),
+            companies=len(holdings),
+        )
+
+
+def fund_totals(fund: Fund, as_of: dt.date) -> HoldingTotals:
+    """The sums over the fund's holdings in one aggregate query (no row per company)."""
+    # Output names differ from the annotations they sum (Django refuses the same name).
+    totals = _holdings(fund, as_of).aggregate(
+        total_committed=_money(Sum("committed")),
+        total_disbursed=_money(Sum("disbursed")),
+        total_realized=_money(Sum("realized")),
+        total_unrealized=_money(Sum(Coalesce("mark", "disbursed", output_field=MONEY))),
+        largest_committed=_money(Max("committed")),
+        companies=Count("pk"),
+    )
+    return HoldingTotals(
+        committed=_cents(totals["total_committed"]),
+        disbursed=_cents(totals["total_disbursed"]),
+        realized=_cents(totals["total_realized"]),
+        unrealized=_cents(totals["total_unrealized"]),
+        largest=_cents(totals["largest_committed"]),
+        companies=totals["companies"],
+    )
+
+
 def fund_report(
     fund: Fund, as_of: dt.date | None = None, *, holdings: list[Holding] | None = None
 ) -> FundReport:
     """The fund's figures, performance and compliance checks as of a date.
 
-    Queries: holdings (1, skipped when the caller already has ``fund_holdings(fund, as_of)``),
+    Queries: the holdings' totals (1; from ``holdings`` when the caller already has them),
     cash flows out (1), cash flows in (1), the latest commitment date and the local share (1).
     """
     as_of = as_of or timezone.localdate()
-    if holdings is None:
-        holdings = fund_holdings(fund, as_of)
-    committed = sum((h.committed for h in holdings), ZERO)
-    disbursed = sum((h.disbursed for h in holdings), ZERO)
-    realized = sum((h.realized for h in holdings), ZERO)
-    unrealized = sum((h.fair_value for h in holdings), ZERO)
+    totals = fund_totals(fund, as_of) if holdings is None else HoldingTotals.of(holdings)
+    committed, disbursed = totals.committed, totals.disbursed
+    realized, unrealized = totals.realized, totals.unrealized
 
     paid = (
         Disbursement.objects.filter(commitment__fund=fund, paid_on__lte=as_of)
@@ -395,7 +440,7 @@ def fund_report(
     compliance = compliance_checks(
         fund,
         committed=committed,
-        largest=max((h.committed for h in holdings), default=ZERO),
+        largest=totals.largest,
         target=extra["target"],
         local=extra.get("local", ZERO),
         last_approved=extra["last_approved"],
@@ -404,7 +449,7 @@ def fund_report(
         fund=fund,
         as_of=as_of,
         figures=figures,
-        companies=len(holdings),
+        companies=totals.companies,
         compliance=compliance,
     )
 

@@ -206,3 +206,21 @@ def test_fund_report_query_count_does_not_grow(django_assert_max_num_queries, fu
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         fund_report(fund, dt.date(2026, 6, 30))
+
+
+@pytest.mark.parametrize(
+    "as_of", [dt.date(2025, 2, 15), dt.date(2025, 12, 31), dt.date(2026, 6, 30)]
+)
+def test_fund_totals_in_sql_equal_the_sum_of_holdings(fund_history, as_of):
+    from portfolio.reports import HoldingTotals, fund_totals
+
+    fund = fund_history[0]
+    holdings = fund_holdings(fund, as_of)
+    assert fund_totals(fund, as_of) == HoldingTotals.of(holdings)
+    with_rows = fund_report(fund, as_of, holdings=holdings)
+    in_sql = fund_report(fund, as_of)
+    assert (with_rows.figures, with_rows.companies, with_rows.compliance) == (
+        in_sql.figures,
+        in_sql.companies,
+        in_sql.compliance,
+    )
