@@ -77,13 +77,31 @@ def kpi_report_list() -> QuerySet[KpiReport]:
 
 
 def funding_round_list() -> QuerySet[FundingRound]:
-    """Rounds with startup and lead joined; participants (with investors) in one prefetch."""
+    """Rounds with startup and lead joined; participants (with investors) in one prefetch,
+    as the list ``listed_participations`` (a list, not a queryset per row: Django would
+    otherwise clone a queryset for each of a page's 500 rounds)."""
     return FundingRound.objects.select_related("startup", "lead_investor").prefetch_related(
         Prefetch(
             "participations",
             queryset=Participation.objects.select_related("investor").order_by("id"),
+            to_attr="listed_participations",
         )
     )
+
+
+def participant_rows(round_ids: list[int]) -> dict[int, list[tuple]]:
+    """``{round id: [(investor id, investor name, amount), ...]}`` in participation order, in
+    one query (none for no rounds), like ``funding_round_list``'s prefetch."""
+    rows: dict[int, list[tuple]] = {}
+    if not round_ids:
+        return rows
+    for round_id, *participant in (
+        Participation.objects.filter(funding_round_id__in=round_ids)
+        .order_by("id")
+        .values_list("funding_round_id", "investor_id", "investor__name", "amount")
+    ):
+        rows.setdefault(round_id, []).append(participant)
+    return rows
 
 
 def commitment_list() -> QuerySet[Commitment]:

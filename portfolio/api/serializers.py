@@ -7,12 +7,14 @@ own fields), so the API and the admin obey the same rules.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portfolio import services
+from portfolio import selectors, services
 from portfolio.choices import StartupStatus
 from portfolio.models import (
     Commitment,
@@ -30,6 +32,38 @@ from portfolio.models import (
 
 CURRENCY = "CNY"
 MAX_ID = 2**63 - 1
+
+
+# --- fast read paths -------------------------------------------------------------------------
+# The big lists (startups, funding rounds; 500 rows a page, every row in an export) build
+# their rows in one plain function each instead of DRF's per-field machinery, which costs
+# ~5x the time of fetching the rows (bar P2, docs/benchmark-notes.md). The output is the same
+# as the declared fields give (tests/api/test_fast_rows.py compares the two, nulls included).
+
+CENT = Decimal("0.01")
+
+
+def money_text(value) -> str | None:
+    """As ``money()`` renders: two places, a plain decimal string."""
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value).strip())
+    return f"{value.quantize(CENT):f}"
+
+
+def _date(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _brief(obj) -> dict | None:
+    return None if obj is None else {"id": obj.id, "name": _text(obj.name)}
 
 
 def money(**kwargs) -> serializers.DecimalField:
@@ -203,6 +237,130 @@ class StartupSerializer(serializers.ModelSerializer):
     def get_crossed_valley(self, obj) -> bool:
         return obj.crossed_valley_on is not None
 
+    def to_representation(self, obj) -> dict:
+        stage = obj.stage
+        return {
+            "id": obj.id,
+            "name": _text(obj.name),
+            "name_en": _text(obj.name_en),
+            "credit_code": _text(obj.credit_code),
+            "tech_area": _text(obj.tech_area),
+            "status": _text(obj.status),
+            "stage": None
+            if stage is None
+            else {
+                "slug": _text(stage.slug),
+                "name": _text(stage.name),
+                "name_en": _text(stage.name_en),
+                "order": stage.order,
+                "in_valley": stage.in_valley,
+            },
+            "stage_entered_on": _date(obj.stage_entered_on),
+            "trl": obj.trl,
+            "institution": _brief(obj.institution),
+            "founded_on": _date(obj.founded_on),
+            "admitted_on": _date(obj.admitted_on),
+            "registered_region": _text(obj.registered_region),
+            "headcount": obj.headcount,
+            "total_raised": money_text(obj.total_raised),
+            "currency": CURRENCY,
+            "last_round_on": _date(obj.last_round_on),
+            "crossed_valley": obj.crossed_valley_on is not None,
+            "crossed_valley_on": _date(obj.crossed_valley_on),
+        }
+
+
+STARTUP_ROW_COLUMNS = (
+    "id",
+    "name",
+    "name_en",
+    "credit_code",
+    "tech_area",
+    "status",
+    "stage_id",
+    "stage__slug",
+    "stage__name",
+    "stage__name_en",
+    "stage__order",
+    "stage__in_valley",
+    "stage_entered_on",
+    "trl",
+    "institution_id",
+    "institution__name",
+    "founded_on",
+    "admitted_on",
+    "registered_region",
+    "headcount",
+    "total_raised",
+    "last_round_on",
+    "crossed_valley_on",
+)
+
+
+def startup_rows(queryset) -> list[dict]:
+    """A page of ``selectors.startup_list()`` (filtered, ordered, sliced) as the rows
+    ``StartupSerializer`` gives, read with ``values_list`` in the same one query."""
+    rows = []
+    for (
+        pk,
+        name,
+        name_en,
+        credit_code,
+        tech_area,
+        status,
+        stage_id,
+        stage_slug,
+        stage_name,
+        stage_name_en,
+        stage_order,
+        stage_in_valley,
+        stage_entered_on,
+        trl,
+        institution_id,
+        institution_name,
+        founded_on,
+        admitted_on,
+        registered_region,
+        headcount,
+        total_raised,
+        last_round_on,
+        crossed_valley_on,
+    ) in queryset.values_list(*STARTUP_ROW_COLUMNS):
+        rows.append(
+            {
+                "id": pk,
+                "name": _text(name),
+                "name_en": _text(name_en),
+                "credit_code": _text(credit_code),
+                "tech_area": _text(tech_area),
+                "status": _text(status),
+                "stage": None
+                if stage_id is None
+                else {
+                    "slug": _text(stage_slug),
+                    "name": _text(stage_name),
+                    "name_en": _text(stage_name_en),
+                    "order": stage_order,
+                    "in_valley": bool(stage_in_valley),
+                },
+                "stage_entered_on": _date(stage_entered_on),
+                "trl": trl,
+                "institution": None
+                if institution_id is None
+                else {"id": institution_id, "name": _text(institution_name)},
+                "founded_on": _date(founded_on),
+                "admitted_on": _date(admitted_on),
+                "registered_region": _text(registered_region),
+                "headcount": headcount,
+                "total_raised": money_text(total_raised),
+                "currency": CURRENCY,
+                "last_round_on": _date(last_round_on),
+                "crossed_valley": crossed_valley_on is not None,
+                "crossed_valley_on": _date(crossed_valley_on),
+            }
+        )
+    return rows
+
 
 class StageTransitionSerializer(serializers.ModelSerializer):
     startup = BriefStartupSerializer(read_only=True)
@@ -294,6 +452,9 @@ class StartupDetailSerializer(StartupSerializer):
             "latest_kpis",
         ]
         read_only_fields = fields
+
+    # The detail is one row: DRF's declared fields, not the list's fast path.
+    to_representation = serializers.ModelSerializer.to_representation
 
     @extend_schema_field(KpiFiguresSerializer(allow_null=True))
     def get_latest_kpis(self, obj):
@@ -433,7 +594,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 class FundingRoundSerializer(serializers.ModelSerializer):
     startup = BriefStartupSerializer(read_only=True)
     lead_investor = BriefInvestorSerializer(read_only=True, allow_null=True)
-    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
+    participants = ParticipantSerializer(source="listed_participations", many=True, read_only=True)
 
     class Meta:
         model = FundingRound
@@ -452,6 +613,93 @@ class FundingRoundSerializer(serializers.ModelSerializer):
             "note",
         ]
         read_only_fields = fields
+
+    def to_representation(self, obj) -> dict:
+        return {
+            "id": obj.id,
+            "startup": _brief(obj.startup),
+            "round_type": _text(obj.round_type),
+            "closed_on": _date(obj.closed_on),
+            "amount": money_text(obj.amount),
+            "amount_precision": _text(obj.amount_precision),
+            "announced_as": _text(obj.announced_as),
+            "pre_money_valuation": money_text(obj.pre_money_valuation),
+            "currency": _text(obj.currency),
+            "lead_investor": _brief(obj.lead_investor),
+            "participants": [
+                {"investor": _brief(part.investor), "amount": money_text(part.amount)}
+                for part in obj.listed_participations
+            ],
+            "note": _text(obj.note),
+        }
+
+
+ROUND_ROW_COLUMNS = (
+    "id",
+    "startup_id",
+    "startup__name",
+    "round_type",
+    "closed_on",
+    "amount",
+    "amount_precision",
+    "announced_as",
+    "pre_money_valuation",
+    "currency",
+    "lead_investor_id",
+    "lead_investor__name",
+    "note",
+)
+
+
+def funding_round_rows(queryset) -> list[dict]:
+    """A page of ``selectors.funding_round_list()`` (filtered, ordered, sliced) as the rows
+    ``FundingRoundSerializer`` gives: one query for the rounds, one for their participants,
+    as the prefetch does."""
+    rounds = list(queryset.values_list(*ROUND_ROW_COLUMNS))
+    participants = selectors.participant_rows([row[0] for row in rounds])
+    rows = []
+    for (
+        pk,
+        startup_id,
+        startup_name,
+        round_type,
+        closed_on,
+        amount,
+        amount_precision,
+        announced_as,
+        pre_money_valuation,
+        currency,
+        lead_id,
+        lead_name,
+        note,
+    ) in rounds:
+        rows.append(
+            {
+                "id": pk,
+                "startup": None
+                if startup_id is None
+                else {"id": startup_id, "name": _text(startup_name)},
+                "round_type": _text(round_type),
+                "closed_on": _date(closed_on),
+                "amount": money_text(amount),
+                "amount_precision": _text(amount_precision),
+                "announced_as": _text(announced_as),
+                "pre_money_valuation": money_text(pre_money_valuation),
+                "currency": _text(currency),
+                "lead_investor": None
+                if lead_id is None
+                else {"id": lead_id, "name": _text(lead_name)},
+                "participants": [
+                    {
+                        "investor": {"id": investor_id, "name": _text(investor_name)},
+                        "amount": money_text(part_amount),
+                    }
+                    for investor_id, investor_name, part_amount in participants.get(pk, ())
+                ],
+                "note": _text(note),
+            }
+        )
+    return rows
 
 
 class ParticipantInputSerializer(serializers.Serializer):

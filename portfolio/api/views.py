@@ -139,6 +139,8 @@ class ListMixin:
         page = self.paginate_queryset(queryset)
         if not page:
             self.check_filters()  # an empty answer may come from a mistyped stage slug
+        if getattr(self, "page_rows", None) is not None:
+            return self.get_paginated_response(page)  # rows already rendered (page_rows)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
 
@@ -253,6 +255,8 @@ class StartupViewSet(
     ]
     ordering = ["name"]
     resource = "startups"
+    #: JSON pages read as plain rows (bar P2); exports and details use the serializer
+    page_rows = staticmethod(s.startup_rows)
     required_perms = {"advance": ["portfolio.change_startup", "portfolio.add_stagetransition"]}
 
     def get_queryset(self):
@@ -393,6 +397,8 @@ class FundingRoundViewSet(
     ordering_fields = ["id", "closed_on", "amount", "pre_money_valuation", "round_type"]
     ordering = ["-closed_on", "id"]
     resource = "funding-rounds"
+    #: JSON pages read as plain rows (bar P2); exports and details use the serializer
+    page_rows = staticmethod(s.funding_round_rows)
 
 
 @extend_schema_view(list=extend_schema(summary=_("Funds")))
