@@ -1,8 +1,9 @@
 """CSV and XLSX exports of the API lists, streamed.
 
-The list views hand these renderers an iterator of serialized rows (all matching rows, no
-pagination); the renderers flatten nested objects (``stage.slug`` -> ``stage_slug``) and
-yield the file piece by piece, so memory does not grow with the number of rows.
+The list views hand these renderers an iterator of rows (all matching rows, no pagination)
+already flattened into cells, one per column (nested objects become columns, ``stage.slug``
+-> ``stage_slug``: ``flatten``); the renderers yield the file piece by piece, so memory does
+not grow with the number of rows.
 """
 
 from __future__ import annotations
@@ -83,32 +84,43 @@ def _list_text(value, text) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def csv_cell(column: Column, value) -> str:
-    if value is None:
-        return ""
-    if column.kind == "list":
-        return _list_text(value, column.text)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def xlsx_cell(column: Column, value):
+def cell(column: Column, value):
+    """A serialized value as an export cell: None, a bool, a number or text (a list column
+    and any nested object become text)."""
     if value is None:
         return None
     if column.kind == "list":
-        value = _list_text(value, column.text)
-    if isinstance(value, bool):
+        return _list_text(value, column.text)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def flatten(columns: list[Column], rows: Iterable[dict]) -> Iterator[list]:
+    """Serialized rows as lists of export cells, one per column (lazily).
+
+    A view with a fast export path (``export_rows``) yields such lists itself, straight
+    from the database; ``tests/api/test_fast_rows.py`` checks both give the same cells."""
+    for row in rows:
+        yield [cell(column, column.value(row)) for column in columns]
+
+
+def csv_text(value):
+    """A cell as CSV writes it: booleans as ``true``/``false``; None is an empty field and
+    numbers their ``str`` (what ``csv.writer`` does with them)."""
+    if value.__class__ is bool:
+        return "true" if value else "false"
+    return value
+
+
+def xlsx_cell(column: Column, value):
+    if value is None or isinstance(value, bool):
         return value
     if column.kind == "number" and isinstance(value, str):
         try:
             return Decimal(value)
         except InvalidOperation:
             return value
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
     if isinstance(value, str):
         # XML cannot hold control characters: openpyxl would fail mid-stream on them.
         return ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -125,13 +137,15 @@ class _Line:
         return value
 
 
-def stream_csv(columns: list[Column], rows: Iterable[dict]) -> Iterator[bytes]:
-    """UTF-8 CSV with a BOM (so Excel reads Chinese correctly), a few rows per chunk."""
+def stream_csv(columns: list[Column], rows: Iterable[list]) -> Iterator[bytes]:
+    """UTF-8 CSV with a BOM (so Excel reads Chinese correctly), a few rows per chunk;
+    ``rows`` are lists of cells (``flatten``)."""
     writer = csv.writer(_Line())
-    buffer = [BOM, writer.writerow([column.name for column in columns])]
+    writerow = writer.writerow
+    buffer = [BOM, writerow([column.name for column in columns])]
     size = 0
     for row in rows:
-        line = writer.writerow([csv_cell(column, column.value(row)) for column in columns])
+        line = writerow([csv_text(value) for value in row])
         buffer.append(line)
         size += len(line)
         if size >= CHUNK:
@@ -144,14 +158,15 @@ def stream_csv(columns: list[Column], rows: Iterable[dict]) -> Iterator[bytes]:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def stream_xlsx(columns: list[Column], rows: Iterable[dict], *, title: str) -> Iterator[bytes]:
+def stream_xlsx(columns: list[Column], rows: Iterable[list], *, title: str) -> Iterator[bytes]:
     """An XLSX file written in openpyxl's write-only mode (rows go to a temporary file as
-    they come, strings inline), then streamed from disk in chunks."""
+    they come, strings inline), then streamed from disk in chunks; ``rows`` are lists of
+    cells (``flatten``)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "export")
     sheet.append([column.name for column in columns])
     for row in rows:
-        sheet.append([xlsx_cell(column, column.value(row)) for column in columns])
+        sheet.append([xlsx_cell(column, value) for column, value in zip(columns, row, strict=True)])
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)

@@ -7,6 +7,7 @@ own fields), so the API and the admin obey the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -700,6 +701,52 @@ def funding_round_rows(queryset) -> list[dict]:
             }
         )
     return rows
+
+
+def funding_round_export_rows(queryset, *, chunk_size: int = 2000) -> Iterator[list]:
+    """Every round of ``selectors.funding_round_list()`` (filtered, ordered) as the export
+    cells ``renderers.flatten`` makes of ``FundingRoundSerializer``'s rows, in its column
+    order, without a model instance or a dict per row (bar P4: the CSV export of 100k rounds
+    within 5x of the database's own CSV dump of the same query).
+
+    One query, read in chunks (a server-side cursor on PostgreSQL), the participants
+    already in their cell (``selectors.ParticipantsText``); nothing is fetched until the
+    first row is asked for."""
+    rows = selectors.funding_round_export(queryset).values_list(
+        *ROUND_ROW_COLUMNS, "participants_text"
+    )
+    for (
+        pk,
+        startup_id,
+        startup_name,
+        round_type,
+        closed_on,
+        amount,
+        amount_precision,
+        announced_as,
+        pre_money_valuation,
+        currency,
+        lead_id,
+        lead_name,
+        note,
+        participants,
+    ) in rows.iterator(chunk_size=chunk_size):
+        yield [
+            pk,
+            startup_id,
+            _text(startup_name),
+            _text(round_type),
+            _date(closed_on),
+            money_text(amount),
+            _text(amount_precision),
+            _text(announced_as),
+            money_text(pre_money_valuation),
+            _text(currency),
+            lead_id,
+            _text(lead_name),
+            participants or "",
+            _text(note),
+        ]
 
 
 class ParticipantInputSerializer(serializers.Serializer):

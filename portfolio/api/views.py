@@ -22,7 +22,7 @@ from portfolio import reports, selectors, services
 from portfolio.api import serializers as s
 from portfolio.api.auth import RolePermissions
 from portfolio.api.pagination import Pagination
-from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response
+from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
 from portfolio.models import (
     Fund,
     Startup,
@@ -131,11 +131,18 @@ class ListMixin:
         if self.is_export():
             self.check_filters()
             serializer = self.get_serializer()
-            rows = (
-                serializer.to_representation(obj)
-                for obj in queryset.iterator(chunk_size=EXPORT_CHUNK)
-            )
-            return self.export(rows, columns_for(serializer))
+            columns = columns_for(serializer)
+            if getattr(self, "export_rows", None) is not None:
+                cells = self.export_rows(queryset, chunk_size=EXPORT_CHUNK)
+            else:
+                cells = flatten(
+                    columns,
+                    (
+                        serializer.to_representation(obj)
+                        for obj in queryset.iterator(chunk_size=EXPORT_CHUNK)
+                    ),
+                )
+            return self.export(cells, columns)
         page = self.paginate_queryset(queryset)
         if not page:
             self.check_filters()  # an empty answer may come from a mistyped stage slug
@@ -397,8 +404,9 @@ class FundingRoundViewSet(
     ordering_fields = ["id", "closed_on", "amount", "pre_money_valuation", "round_type"]
     ordering = ["-closed_on", "id"]
     resource = "funding-rounds"
-    #: JSON pages read as plain rows (bar P2); exports and details use the serializer
+    #: JSON pages and exports read as plain rows (bars P2, P4); details use the serializer
     page_rows = staticmethod(s.funding_round_rows)
+    export_rows = staticmethod(s.funding_round_export_rows)
 
 
 @extend_schema_view(list=extend_schema(summary=_("Funds")))
@@ -452,8 +460,9 @@ class FundViewSet(ListMixin, RetrieveMixin, ApiViewSet):
         serializer = s.HoldingSerializer()
         if self.is_export():
             self.resource = f"holdings-fund-{fund.pk}"
+            columns = columns_for(serializer)
             data = (serializer.to_representation(row) for row in rows)
-            return self.export(data, columns_for(serializer))
+            return self.export(flatten(columns, data), columns)
         return Response(s.HoldingSerializer(rows, many=True).data)
 
 
