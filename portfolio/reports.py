@@ -6,21 +6,21 @@ Every figure set is one aggregate query; Python only assembles rows and computes
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
     Exists,
     F,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     Window,
 )
@@ -215,6 +215,11 @@ class Holding:
     disbursed: Decimal
     fair_value: Decimal
     realized: Decimal
+    #: for the compliance checks: the latest approval, and whether the company counts
+    #: towards the fund's local and target-sector shares (decided in SQL, as in the totals)
+    last_approved: dt.date | None = None
+    local: bool = False
+    target: bool = False
 
     @property
     def moic(self) -> Decimal | None:
@@ -244,101 +249,161 @@ class FundReport:
         return getattr(self.figures, name)
 
 
-def _holdings(fund: Fund, as_of: dt.date) -> QuerySet[Startup]:
-    """The companies the fund committed to by ``as_of``, each annotated with committed,
-    disbursed, realized and its latest mark (correlated subqueries, served by the
-    (fund, startup, ...) indexes)."""
+# The fund's holdings are one grouped query over its live commitments, written in SQL:
+# the ORM groups by every correlated subquery it selects and builds this query in more time
+# than the database takes to run it (bar P5, docs/benchmark-notes.md). The SQL is the same
+# on SQLite and PostgreSQL; dates and amounts come back through ``_date`` and ``_decimal``.
+HOLDINGS_SQL = """
+SELECT c.startup_id AS startup_id,
+       SUM(c.amount) AS committed,
+       MAX(c.approved_on) AS last_approved,
+       {local} AS is_local,
+       {target} AS is_target,
+       (SELECT SUM(d.amount) FROM {disbursement} d
+          JOIN {commitment} dc ON dc.id = d.commitment_id
+         WHERE dc.fund_id = c.fund_id AND dc.startup_id = c.startup_id
+           AND d.paid_on <= %(as_of)s) AS disbursed,
+       (SELECT SUM(x.amount) FROM {distribution} x
+         WHERE x.fund_id = c.fund_id AND x.startup_id = c.startup_id
+           AND x.paid_on <= %(as_of)s) AS realized,
+       (SELECT m.fair_value FROM {valuationmark} m
+         WHERE m.fund_id = c.fund_id AND m.startup_id = c.startup_id AND m.as_of <= %(as_of)s
+         ORDER BY m.as_of DESC LIMIT 1) AS mark
+  FROM {commitment} c JOIN {startup} s ON s.id = c.startup_id
+ WHERE c.fund_id = %(fund)s AND c.status = %(approved)s AND c.approved_on <= %(as_of)s
+ GROUP BY c.fund_id, c.startup_id, s.registered_region, s.tech_area
+"""
+# Served by commitment_holding_idx (fund, startup, status), distribution_holding_idx and
+# the (fund, startup, as_of) unique index of the marks.
 
-    committed = (
-        Commitment.objects.filter(
-            fund=fund,
-            startup=OuterRef("pk"),
-            status=CommitmentStatus.APPROVED,
-            approved_on__lte=as_of,
-        )
-        .order_by()
-        .values("startup")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    disbursed = (
-        Disbursement.objects.filter(
-            commitment__fund=fund, commitment__startup=OuterRef("pk"), paid_on__lte=as_of
-        )
-        .order_by()
-        .values("commitment__startup")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    realized = (
-        Distribution.objects.filter(fund=fund, startup=OuterRef("pk"), paid_on__lte=as_of)
-        .order_by()
-        .values("startup")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    latest_mark = (
-        ValuationMark.objects.filter(fund=fund, startup=OuterRef("pk"), as_of__lte=as_of)
-        .order_by("-as_of")
-        .values("fair_value")[:1]
-    )
-    held = Commitment.objects.filter(
-        fund=fund, status=CommitmentStatus.APPROVED, approved_on__lte=as_of
-    ).values("startup")
-    return Startup.objects.filter(pk__in=held).annotate(
-        committed=_money(Subquery(committed, output_field=MONEY)),
-        disbursed=_money(Subquery(disbursed, output_field=MONEY)),
-        realized=_money(Subquery(realized, output_field=MONEY)),
-        mark=Subquery(latest_mark, output_field=MONEY),
-    )
+TOTALS_SQL = """
+SELECT SUM(h.committed), SUM(h.disbursed), SUM(h.realized),
+       SUM(COALESCE(h.mark, h.disbursed, 0)), MAX(h.committed), COUNT(*), MAX(h.last_approved),
+       SUM(CASE WHEN h.is_local = 1 THEN h.committed END),
+       SUM(CASE WHEN h.is_target = 1 THEN h.committed END)
+  FROM ({holdings}) h
+"""
+
+ROWS_SQL = """
+SELECT h.startup_id, s.name, s.name_en, st.slug, s.tech_area, h.committed, h.disbursed,
+       h.realized, h.mark, h.last_approved, h.is_local, h.is_target
+  FROM ({holdings}) h
+  JOIN {startup} s ON s.id = h.startup_id
+  LEFT JOIN {stage} st ON st.id = s.stage_id
+ ORDER BY s.name, h.startup_id
+"""
+
+FLOWS_SQL = """
+SELECT d.paid_on, SUM(d.amount), 1
+  FROM {disbursement} d JOIN {commitment} c ON c.id = d.commitment_id
+ WHERE c.fund_id = %(fund)s AND d.paid_on <= %(as_of)s
+ GROUP BY d.paid_on
+UNION ALL
+SELECT x.paid_on, SUM(x.amount), 0
+  FROM {distribution} x
+ WHERE x.fund_id = %(fund)s AND x.paid_on <= %(as_of)s
+ GROUP BY x.paid_on
+"""
+
+TABLES = {
+    "commitment": Commitment._meta.db_table,
+    "disbursement": Disbursement._meta.db_table,
+    "distribution": Distribution._meta.db_table,
+    "valuationmark": ValuationMark._meta.db_table,
+    "startup": Startup._meta.db_table,
+    "stage": Stage._meta.db_table,
+}
+_DECIMAL_OF_FLOAT = decimal.Context(prec=15).create_decimal_from_float
+
+
+def _decimal(value) -> Decimal | None:
+    """A money value from a raw cursor in yuan and cents (SQLite gives int or float, as
+    Django's own SQLite converter reads them: fifteen significant digits)."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        value = _DECIMAL_OF_FLOAT(value)
+    return _cents(value)
+
+
+def _date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)  # SQLite keeps dates as ISO text
+
+
+def _like_prefix(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"
+
+
+def _holdings_sql(fund: Fund, as_of: dt.date) -> tuple[str, dict]:
+    """The holdings query and its parameters: one row per company the fund committed to
+    by ``as_of``: committed, latest approval, local/target flags, disbursed, realized, mark.
+
+    ``is_local``: registered in the fund's local region (a prefix, as Django's
+    ``startswith``); ``is_target``: in one of the fund's target sectors."""
+    params = {
+        "fund": fund.pk,
+        "as_of": connection.ops.adapt_datefield_value(as_of),
+        "approved": CommitmentStatus.APPROVED.value,
+    }
+    local = target = "0"
+    if fund.local_region:
+        local = "CASE WHEN s.registered_region LIKE %(local)s ESCAPE '\\' THEN 1 ELSE 0 END"
+        params["local"] = _like_prefix(fund.local_region)
+    if fund.target_tech_areas:
+        names = [f"area{i}" for i in range(len(fund.target_tech_areas))]
+        places = ", ".join(f"%({name})s" for name in names)
+        target = f"CASE WHEN s.tech_area IN ({places}) THEN 1 ELSE 0 END"
+        params.update(zip(names, fund.target_tech_areas, strict=True))
+    return HOLDINGS_SQL.format(local=local, target=target, **TABLES), params
 
 
 def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
-    """One row per company the fund committed to by ``as_of``, in one query.
+    """One row per company the fund committed to by ``as_of``, by name, in one query.
 
     The fair value is the latest mark on or before ``as_of``; a holding not yet marked is
     carried at cost (what was disbursed).
     """
     as_of = as_of or timezone.localdate()
-    rows = (
-        _holdings(fund, as_of)
-        .order_by("name")
-        .values_list(
-            "pk",
-            "name",
-            "name_en",
-            "stage__slug",
-            "tech_area",
-            "committed",
-            "disbursed",
-            "realized",
-            "mark",
+    holdings, params = _holdings_sql(fund, as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(ROWS_SQL.format(holdings=holdings, **TABLES), params)
+        rows = cursor.fetchall()
+    result = []
+    for (
+        pk,
+        name,
+        name_en,
+        stage_slug,
+        tech_area,
+        committed,
+        disbursed,
+        realized,
+        mark,
+        last_approved,
+        is_local,
+        is_target,
+    ) in rows:
+        disbursed = _decimal(disbursed) or ZERO
+        result.append(
+            Holding(
+                startup_id=pk,
+                name=name,
+                name_en=name_en,
+                stage_slug=stage_slug,
+                tech_area=tech_area,
+                committed=_decimal(committed) or ZERO,
+                disbursed=disbursed,
+                realized=_decimal(realized) or ZERO,
+                fair_value=disbursed if mark is None else _decimal(mark),
+                last_approved=_date(last_approved),
+                local=bool(is_local),
+                target=bool(is_target),
+            )
         )
-    )
-    return [
-        Holding(
-            startup_id=pk,
-            name=name,
-            name_en=name_en,
-            stage_slug=stage_slug,
-            tech_area=tech_area,
-            committed=_cents(committed_amount),
-            disbursed=_cents(disbursed_amount),
-            realized=_cents(realized_amount),
-            fair_value=_cents(disbursed_amount if mark is None else mark),
-        )
-        for (
-            pk,
-            name,
-            name_en,
-            stage_slug,
-            tech_area,
-            committed_amount,
-            disbursed_amount,
-            realized_amount,
-            mark,
-        ) in rows
-    ]
+    return result
 
 
 @dataclass(frozen=True)
@@ -349,6 +414,10 @@ class HoldingTotals:
     unrealized: Decimal
     largest: Decimal
     companies: int
+    #: committed to local companies and to the target sectors; the latest approval
+    local: Decimal = ZERO
+    target: Decimal = ZERO
+    last_approved: dt.date | None = None
 
     @classmethod
     def of(cls, holdings: list[Holding]) -> HoldingTotals:
@@ -359,28 +428,53 @@ class HoldingTotals:
             unrealized=sum((h.fair_value for h in holdings), ZERO),
             largest=max((h.committed for h in holdings), default=ZERO),
             companies=len(holdings),
+            local=sum((h.committed for h in holdings if h.local), ZERO),
+            target=sum((h.committed for h in holdings if h.target), ZERO),
+            last_approved=max((h.last_approved for h in holdings if h.last_approved), default=None),
         )
 
 
 def fund_totals(fund: Fund, as_of: dt.date) -> HoldingTotals:
-    """The sums over the fund's holdings in one aggregate query (no row per company)."""
-    # Output names differ from the annotations they sum (Django refuses the same name).
-    totals = _holdings(fund, as_of).aggregate(
-        total_committed=_money(Sum("committed")),
-        total_disbursed=_money(Sum("disbursed")),
-        total_realized=_money(Sum("realized")),
-        total_unrealized=_money(Sum(Coalesce("mark", "disbursed", output_field=MONEY))),
-        largest_committed=_money(Max("committed")),
-        companies=Count("pk"),
-    )
+    """The sums over the fund's holdings, the compliance shares included, in one aggregate
+    query (no row per company)."""
+    holdings, params = _holdings_sql(fund, as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(TOTALS_SQL.format(holdings=holdings), params)
+        (
+            committed,
+            disbursed,
+            realized,
+            unrealized,
+            largest,
+            companies,
+            last_approved,
+            local,
+            target,
+        ) = cursor.fetchone()
     return HoldingTotals(
-        committed=_cents(totals["total_committed"]),
-        disbursed=_cents(totals["total_disbursed"]),
-        realized=_cents(totals["total_realized"]),
-        unrealized=_cents(totals["total_unrealized"]),
-        largest=_cents(totals["largest_committed"]),
-        companies=totals["companies"],
+        committed=_decimal(committed) or ZERO,
+        disbursed=_decimal(disbursed) or ZERO,
+        realized=_decimal(realized) or ZERO,
+        unrealized=_decimal(unrealized) or ZERO,
+        largest=_decimal(largest) or ZERO,
+        companies=companies,
+        local=_decimal(local) or ZERO,
+        target=_decimal(target) or ZERO,
+        last_approved=_date(last_approved),
     )
+
+
+def fund_flows(fund: Fund, as_of: dt.date) -> tuple[list, list]:
+    """The fund's payments out and cash back by date up to ``as_of``, in one query:
+    ``([(paid_on, total), ...] disbursed, [...] distributed)``."""
+    params = {"fund": fund.pk, "as_of": connection.ops.adapt_datefield_value(as_of)}
+    disbursements, distributions = [], []
+    with connection.cursor() as cursor:
+        cursor.execute(FLOWS_SQL.format(**TABLES), params)
+        for paid_on, total, out in cursor.fetchall():
+            flow = (_date(paid_on), _decimal(total))
+            (disbursements if out else distributions).append(flow)
+    return disbursements, distributions
 
 
 def fund_report(
@@ -388,62 +482,33 @@ def fund_report(
 ) -> FundReport:
     """The fund's figures, performance and compliance checks as of a date.
 
-    Queries: the holdings' totals (1; from ``holdings`` when the caller already has them),
-    cash flows out (1), cash flows in (1), the latest commitment date and the local share (1).
+    Queries: the holdings' totals and compliance shares (1; none when the caller already
+    has the ``holdings``), the cash flows out and in (1).
     """
     as_of = as_of or timezone.localdate()
     totals = fund_totals(fund, as_of) if holdings is None else HoldingTotals.of(holdings)
-    committed, disbursed = totals.committed, totals.disbursed
-    realized, unrealized = totals.realized, totals.unrealized
-
-    paid = (
-        Disbursement.objects.filter(commitment__fund=fund, paid_on__lte=as_of)
-        .order_by()
-        .values("paid_on")
-        .annotate(total=Sum("amount"))
-        .values_list("paid_on", "total")
-    )
-    returned = (
-        Distribution.objects.filter(fund=fund, paid_on__lte=as_of)
-        .order_by()
-        .values("paid_on")
-        .annotate(total=Sum("amount"))
-        .values_list("paid_on", "total")
-    )
+    disbursements, distributions = fund_flows(fund, as_of)
     flows = metrics.fund_cash_flows(
-        disbursements=paid, distributions=returned, residual=unrealized, as_of=as_of
+        disbursements=disbursements,
+        distributions=distributions,
+        residual=totals.unrealized,
+        as_of=as_of,
     )
     figures = metrics.FundFigures(
         size=fund.size,
-        committed=committed,
-        disbursed=disbursed,
-        realized=realized,
-        unrealized=unrealized,
+        committed=totals.committed,
+        disbursed=totals.disbursed,
+        realized=totals.realized,
+        unrealized=totals.unrealized,
         irr=metrics.irr(flows),
     )
-
-    live = Commitment.objects.filter(
-        fund=fund, status=CommitmentStatus.APPROVED, approved_on__lte=as_of
-    )
-    # Only aggregates may go into aggregate(): a fund without a local region or target
-    # fields gets its zero share here, not as a Value inside the query (that raised).
-    sums = {"last_approved": Max("approved_on")}
-    if fund.local_region:
-        sums["local"] = _money(
-            Sum("amount", filter=Q(startup__registered_region__startswith=fund.local_region))
-        )
-    if fund.target_tech_areas:
-        sums["target"] = _money(
-            Sum("amount", filter=Q(startup__tech_area__in=fund.target_tech_areas))
-        )
-    extra = {"local": ZERO, "target": ZERO, **live.aggregate(**sums)}
     compliance = compliance_checks(
         fund,
-        committed=committed,
+        committed=totals.committed,
         largest=totals.largest,
-        target=extra["target"],
-        local=extra.get("local", ZERO),
-        last_approved=extra["last_approved"],
+        target=totals.target,
+        local=totals.local,
+        last_approved=totals.last_approved,
     )
     return FundReport(
         fund=fund,
