@@ -24,9 +24,8 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import ExtractYear, Lead, TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
 from portfolio import metrics, reports
@@ -506,19 +505,11 @@ class StartupDashboard:
 
 def stage_median_days(stage: Stage, as_of: dt.date) -> float | None:
     """Median completed stay in ``stage`` across all startups, up to the date (one query)."""
-    # Whole histories of the startups that entered the stage: the window needs each one's
-    # next move, so the stage itself is picked after the window, in Python.
+    # Whole histories of the startups that entered the stage: a stay ends at each one's
+    # next move, whatever stage that is.
     entered = StageTransition.objects.filter(to_stage=stage, on__lte=as_of).values("startup")
-    stays = (
-        StageTransition.objects.filter(on__lte=as_of, startup__in=entered)
-        .annotate(
-            next_on=Window(Lead("on"), partition_by=[F("startup_id")], order_by=[F("on"), F("id")])
-        )
-        .values_list("to_stage", "on", "next_on")
-    )
-    return metrics.median(
-        [(end - start).days for stage_id, start, end in stays if stage_id == stage.pk and end]
-    )
+    moves = StageTransition.objects.filter(on__lte=as_of, startup__in=entered)
+    return reports.stage_medians(moves).get(stage.pk)
 
 
 def startup_dashboard(startup: Startup, as_of: dt.date | None = None) -> StartupDashboard:

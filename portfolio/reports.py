@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,11 +19,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, Lead
+from django.db.models.functions import Coalesce, Lead, RowNumber
 from django.utils import timezone
 
 from portfolio import metrics
@@ -125,19 +123,7 @@ def pipeline_report(
     stages = list(Stage.objects.order_by("order"))  # query 1
 
     # Query 2: where each startup stood at as_of (its latest move by then), counted per stage.
-    latest_stage = (
-        StageTransition.objects.filter(startup=OuterRef("pk"), on__lte=as_of)
-        .order_by("-on", "-id")
-        .values("to_stage")[:1]
-    )
-    counts = dict(
-        startups.annotate(stage_at=Subquery(latest_stage))
-        .filter(stage_at__isnull=False)
-        .order_by()
-        .values("stage_at")
-        .annotate(n=Count("pk"))
-        .values_list("stage_at", "n")
-    )
+    counts = stage_counts(transitions)
 
     # Query 3: entered and advanced per stage.
     moved_on = StageTransition.objects.filter(
@@ -156,19 +142,14 @@ def pipeline_report(
         )
     }
 
-    # Query 4: completed stays (from one move to the next), for the medians.
-    stays = transitions.annotate(
-        next_on=Window(Lead("on"), partition_by=[F("startup_id")], order_by=[F("on"), F("id")])
-    ).values_list("to_stage", "on", "next_on")
-    durations: dict[int, list[int]] = defaultdict(list)
-    for stage_id, start, end in stays:
-        if end is not None:
-            durations[stage_id].append((end - start).days)
+    # Query 4: the median completed stay (from one move to the next) per stage.
+    medians = stage_medians(transitions)
 
     # Query 5: total covered as of the date and how many had crossed the valley by then.
-    totals = startups.filter(transitions__on__lte=as_of).aggregate(
-        total=Count("pk", distinct=True),
-        crossed=Count("pk", distinct=True, filter=Q(crossed_valley_on__lte=as_of)),
+    moved = StageTransition.objects.filter(startup=OuterRef("pk"), on__lte=as_of)
+    totals = startups.filter(Exists(moved)).aggregate(
+        total=Count("pk"),
+        crossed=Count("pk", filter=Q(crossed_valley_on__lte=as_of)),
     )
 
     rows = []
@@ -188,7 +169,7 @@ def pipeline_report(
                 entered=entered,
                 advanced=advanced,
                 conversion=None if stage.outcome else metrics.ratio(advanced, entered),
-                median_days=metrics.median(durations.get(stage.pk, [])),
+                median_days=medians.get(stage.pk),
             )
         )
     return PipelineReport(
@@ -199,6 +180,68 @@ def pipeline_report(
         total=totals["total"],
         filters={"tech_area": tech_area, "institution": institution, "cohort": cohort},
     )
+
+
+# Two pipeline figures wrap the ORM's query of the moves in SQL it cannot write: a count
+# over a window (each startup's latest move) and a median (PostgreSQL's percentile_cont; on
+# SQLite the middle rows of a ranking). The database does the work; Python gets one row per
+# stage (bar P5: the report against hand-written SQL for the same figures).
+COUNTS_SQL = (
+    "SELECT move_stage, COUNT(*) FROM ({moves}) moves WHERE move_rank = 1 GROUP BY move_stage"
+)
+
+MEDIANS_SQL = {
+    "postgresql": """
+        SELECT stay_stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY left_on - entered_on)
+          FROM ({moves}) moves
+         WHERE left_on IS NOT NULL
+         GROUP BY stay_stage""",
+    "sqlite": """
+        SELECT stay_stage, AVG(days) FROM (
+            SELECT stay_stage, days,
+                   ROW_NUMBER() OVER (PARTITION BY stay_stage ORDER BY days) AS n,
+                   COUNT(*) OVER (PARTITION BY stay_stage) AS stays
+              FROM (SELECT stay_stage,
+                           CAST(julianday(left_on) - julianday(entered_on) AS INTEGER) AS days
+                      FROM ({moves}) moves
+                     WHERE left_on IS NOT NULL) completed) ranked
+         WHERE n IN ((stays + 1) / 2, (stays + 2) / 2)
+         GROUP BY stay_stage""",
+}
+
+
+def _rows(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def stage_counts(transitions: QuerySet[StageTransition]) -> dict[int, int]:
+    """``{stage id: startups whose latest move among transitions put them there}``, one
+    query."""
+    moves = transitions.order_by().values(
+        move_stage=F("to_stage_id"),
+        move_rank=Window(
+            RowNumber(), partition_by=[F("startup_id")], order_by=[F("on").desc(), F("id").desc()]
+        ),
+    )
+    sql, params = moves.query.sql_with_params()
+    return dict(_rows(COUNTS_SQL.format(moves=sql), params))
+
+
+def stage_medians(transitions: QuerySet[StageTransition]) -> dict[int, float]:
+    """``{stage id: median length in days of the completed stays}`` over ``transitions``
+    (a stay runs from a startup's move into the stage to its next move; the last move of
+    each startup is a stay still open and not counted), one query. For an even number of
+    stays, the mean of the middle two (as ``metrics.median``)."""
+    moves = transitions.order_by().values(
+        stay_stage=F("to_stage_id"),
+        entered_on=F("on"),
+        left_on=Window(Lead("on"), partition_by=[F("startup_id")], order_by=[F("on"), F("id")]),
+    )
+    sql, params = moves.query.sql_with_params()
+    rows = _rows(MEDIANS_SQL[connection.vendor].format(moves=sql), params)
+    return {stage: float(median) for stage, median in rows}
 
 
 # --- funds ---------------------------------------------------------------------------------

@@ -291,3 +291,19 @@ def test_fund_report_equals_the_benchmark_raw_sql(fund_history, as_of):
     report = fund_report(fund, as_of)
     assert report.disbursed == sum((_decimal(v) for _on, v in raw["paid"]), D("0.00"))
     assert report.realized == sum((_decimal(v) for _on, v in raw["returned"]), D("0.00"))
+
+
+@pytest.mark.parametrize(
+    "stays, median", [([10], 10.0), ([90, 10, 20], 20.0), ([90, 10, 20, 41], 30.5)]
+)
+def test_stage_medians_in_sql_are_the_middle_stay(stays, median):
+    from portfolio.models import StageTransition
+    from portfolio.reports import stage_medians
+
+    start = dt.date(2020, 1, 1)
+    for days in stays:  # each startup: into the lab, then on to the concept stage
+        startup = StartupFactory(admitted_on=start)
+        advance(startup, "concept", start + dt.timedelta(days=days), 3)
+    medians = stage_medians(StageTransition.objects.all())
+    assert medians[stage("lab").pk] == median
+    assert stage("concept").pk not in medians  # every stay there is still open
