@@ -818,6 +818,109 @@ def _fmt(value: Any) -> str:
     return f"{value}"
 
 
+def growth_reading(ratio: float) -> str:
+    """How a figure grew when the data grew tenfold."""
+    if ratio < 2:
+        return "flat"
+    if ratio < 5:
+        return "sub-linear"
+    if ratio <= 15:
+        return "linear"
+    return "super-linear"
+
+
+def growth_row(name: str, a: float, b: float, unit: str, expected: str) -> str:
+    ratio = b / a if a else float("inf")
+    return (
+        f"| {name} | {a:,.1f} {unit} | {b:,.1f} {unit} | {ratio:.1f}x | "
+        f"{growth_reading(ratio)} | {expected} |"
+    )
+
+
+def growth_rows(small: dict, large: dict) -> list[tuple]:
+    """(figure, small, large, unit, what it should grow with) for the growth table."""
+    rows: list[tuple] = []
+    page = "nothing: one page of 500 rows (flat)"
+    for name in ("startups", "funding-rounds"):
+        rows.append(
+            (
+                f"API page of 500 {name}, per row",
+                small["P2"][name]["api_us_per_row"],
+                large["P2"][name]["api_us_per_row"],
+                "µs",
+                page,
+            )
+        )
+    for fmt in ("csv", "xlsx"):
+        rows.append(
+            (
+                f"{fmt.upper()} export of every round",
+                small["P4"][fmt]["seconds"],
+                large["P4"][fmt]["seconds"],
+                "s",
+                "the rows exported (linear)",
+            )
+        )
+        rows.append(
+            (
+                f"{fmt.upper()} export, peak Python memory",
+                small["P4"][fmt]["peak_python_bytes"] / 2**20,
+                large["P4"][fmt]["peak_python_bytes"] / 2**20,
+                "MiB",
+                "nothing: streamed (flat)",
+            )
+        )
+    rows.append(
+        (
+            "database's own CSV dump",
+            small["P4"]["dump"]["seconds"],
+            large["P4"]["dump"]["seconds"],
+            "s",
+            "the rows dumped (linear)",
+        )
+    )
+    expected = {
+        "pipeline_report": "the moves aggregated (linear)",
+        "fund_report": "the fund's commitments, 1,000 in both sets (flat)",
+    }
+    for name, grows_with in expected.items():
+        rows.append(
+            (
+                name.replace("_", " "),
+                small["P5"]["reports"][name]["api_ms"],
+                large["P5"]["reports"][name]["api_ms"],
+                "ms",
+                grows_with,
+            )
+        )
+    dashboards = {
+        "pipeline": "the startups, moves and rounds aggregated (linear)",
+        "fund": "the fund's commitments (flat)",
+        "startup": "one startup, and its stage's median stay over every move (linear)",
+    }
+    for name, row in small["P5"]["dashboards"].items():
+        rows.append(
+            (
+                f"dashboard {name}",
+                row["ms"],
+                large["P5"]["dashboards"][name]["ms"],
+                "ms",
+                dashboards.get(name, ""),
+            )
+        )
+    for name, row in small["P6"].items():
+        rows.append(
+            (
+                f"admin {name}",
+                row["ms"],
+                large["P6"][name]["ms"],
+                "ms",
+                "nothing: one page, no full count (flat)",
+            )
+        )
+    return rows
+
+
 def markdown(report: dict[str, Any]) -> str:
     small, large = report["figures"]["small"], report["figures"]["large"]
     sizes = report["dataset_sizes"]
@@ -925,31 +1028,18 @@ def markdown(report: dict[str, Any]) -> str:
             f"req/s ({p7['ratio']:.2f} of the trivial endpoint)",
             f"- {p7['workers']} workers; load: {p7['load_generator']}",
         ]
-    lines += ["", "## Growth from small to large (10x the rows)", ""]
-    growth = []
-    for name in ("startups", "funding-rounds"):
-        growth.append(
-            f"- API list page of 500 {name}: {small['P2'][name]['api_us_per_row']:.1f} → "
-            f"{large['P2'][name]['api_us_per_row']:.1f} µs/row (flat is right: a page costs "
-            "the same whatever the table size)"
-        )
-    csv_s, csv_l = small["P4"]["csv"], large["P4"]["csv"]
-    growth.append(
-        f"- CSV export: {csv_s['seconds']:.2f} s → {csv_l['seconds']:.2f} s "
-        f"({csv_l['seconds'] / csv_s['seconds']:.1f}x, linear in rows), peak memory "
-        f"{csv_s['peak_python_bytes'] / 2**20:.1f} → {csv_l['peak_python_bytes'] / 2**20:.1f} MiB "
-        "(flat: streamed)"
-    )
-    for name in small["P5"]["reports"]:
-        a, b = small["P5"]["reports"][name]["api_ms"], large["P5"]["reports"][name]["api_ms"]
-        growth.append(f"- {name}: {a:.1f} → {b:.1f} ms ({b / a:.1f}x: aggregates over all rows)")
-    for name in small["P6"]:
-        a, b = small["P6"][name], large["P6"][name]
-        growth.append(
-            f"- admin {name}: {a['ms']:.1f} → {b['ms']:.1f} ms, queries {a['queries']} → "
-            f"{b['queries']}"
-        )
-    lines += growth
+    lines += [
+        "",
+        "## Growth from small to large (10x the rows)",
+        "",
+        "How each figure grows when the data grows tenfold, read off the two runs: *flat* "
+        "(under 2x), *sub-linear* (2x-5x), *linear* (5x-15x) or *super-linear* (over 15x), "
+        "against what it should grow with.",
+        "",
+        "| figure | small | large | growth | reading | should grow with |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [growth_row(*row) for row in growth_rows(small, large)]
     notes = ROOT / "docs" / "benchmark-notes.md"
     if notes.exists():
         lines += ["", notes.read_text(encoding="utf-8").strip()]
