@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portfolio import selectors
 from portfolio.choices import TechArea
 from portfolio.dashboards import PipelineFilters
-from portfolio.models import Institution, Startup
+from portfolio.models import Institution
 
 
 class InstitutionChoiceField(forms.ModelChoiceField):
@@ -39,9 +40,8 @@ class PipelineFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = Startup.objects.dates("admitted_on", "year", order="DESC")
         self.fields["cohort"].choices = [("", _("All cohorts"))] + [
-            (str(d.year), str(d.year)) for d in years
+            (str(year), str(year)) for year in selectors.cohort_years()
         ]
 
     def filters(self) -> PipelineFilters:

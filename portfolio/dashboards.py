@@ -25,11 +25,12 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from portfolio import metrics, reports
 from portfolio.choices import AmountPrecision, CommitmentStatus, StageOutcome
+from portfolio.functions import Year
 from portfolio.models import (
     Commitment,
     Disbursement,
@@ -195,7 +196,7 @@ def valley_by_cohort(filters: PipelineFilters, stages: list[Stage]) -> list[Vall
     """Per admission year: how many crossed the valley, sit in it, or closed (one query)."""
     rows = (
         startups_at(filters)
-        .annotate(cohort_year=ExtractYear("admitted_on"))
+        .annotate(cohort_year=Year("admitted_on"))
         .order_by()
         .values("cohort_year")
         .annotate(**_valley_counts(filters, stages))
@@ -276,7 +277,7 @@ def raised_by_year(filters: PipelineFilters) -> list[RaisedRow]:
     if filters.narrows:
         rounds = rounds.filter(startup__in=filters.startups().values("pk"))
     rows = (
-        rounds.annotate(year=ExtractYear("closed_on"))
+        rounds.annotate(year=Year("closed_on"))
         .order_by()
         .values("year", "round_type")
         .annotate(

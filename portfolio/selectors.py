@@ -6,8 +6,9 @@ foreign keys joined) plus at most one prefetch per to-many relation.
 
 from __future__ import annotations
 
-from django.db.models import F, Func, Prefetch, QuerySet, TextField
+from django.db.models import Prefetch, QuerySet
 
+from portfolio.functions import ParticipantsText, Year
 from portfolio.models import (
     Commitment,
     Fund,
@@ -42,6 +43,18 @@ def fund_list() -> QuerySet[Fund]:
 def startup_list() -> QuerySet[Startup]:
     """Startups with stage and institution joined, ``total_raised`` and ``last_round_on``."""
     return Startup.objects.with_funding_totals().select_related("stage", "institution")
+
+
+def cohort_years() -> list[int]:
+    """The admission years of the startups, newest first (one query; the dashboard's and
+    the admin's cohort filters)."""
+    return list(
+        Startup.objects.filter(admitted_on__isnull=False)
+        .annotate(cohort=Year("admitted_on"))
+        .order_by("-cohort")
+        .values_list("cohort", flat=True)
+        .distinct()
+    )
 
 
 def startup_detail() -> QuerySet[Startup]:
@@ -102,51 +115,6 @@ def participant_rows(round_ids: list[int]) -> dict[int, list[tuple]]:
     ):
         rows.setdefault(round_id, []).append(participant)
     return rows
-
-
-class ParticipantsText(Func):
-    """A round's participants in one text, as the exports write them: ``name: amount; name``
-    (amount with two places; no amount, no colon), in participation order: one correlated
-    subquery per round, so the database does the work (bar P4, the export of 100k rounds
-    against the database's own CSV dump).
-
-    SQLite before 3.44 has no ORDER BY inside ``group_concat``; it concatenates an ordered
-    subquery in its order (``tests/api/test_fast_rows.py`` checks the order on both
-    databases). The amount format goes in as a parameter: a literal ``%`` in the SQL would
-    meet the backends' ``%s`` placeholders."""
-
-    output_field = TextField()
-
-    def __init__(self, round_id="pk", **extra):
-        super().__init__(F(round_id), **extra)
-
-    def _tables(self) -> tuple[str, str]:
-        return Participation._meta.db_table, Investor._meta.db_table
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotImplementedError(f"ParticipantsText has no SQL for {connection.vendor}")
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        round_id, params = compiler.compile(self.get_source_expressions()[0])
-        participations, investors = self._tables()
-        sql = (
-            "(SELECT group_concat(part, '; ') FROM (SELECT CASE WHEN p.amount IS NULL "
-            "THEN v.name ELSE v.name || ': ' || printf(%s, p.amount) END AS part "
-            f"FROM {participations} p JOIN {investors} v ON v.id = p.investor_id "
-            f"WHERE p.funding_round_id = {round_id} ORDER BY p.id))"
-        )
-        return sql, ("%.2f", *params)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        round_id, params = compiler.compile(self.get_source_expressions()[0])
-        participations, investors = self._tables()
-        sql = (
-            "(SELECT string_agg(CASE WHEN p.amount IS NULL THEN v.name "
-            "ELSE v.name || ': ' || p.amount::text END, '; ' ORDER BY p.id) "
-            f"FROM {participations} p JOIN {investors} v ON v.id = p.investor_id "
-            f"WHERE p.funding_round_id = {round_id})"
-        )
-        return sql, tuple(params)
 
 
 def funding_round_export(queryset: QuerySet[FundingRound]) -> QuerySet[FundingRound]:

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portfolio import services
+from portfolio import selectors, services
 from portfolio.admin.base import (
     BaseAdmin,
     NonNegativeDecimalsMixin,
@@ -95,8 +95,7 @@ class CohortYearFilter(admin.SimpleListFilter):
     parameter_name = "cohort"
 
     def lookups(self, request, model_admin):
-        years = Startup.objects.filter(admitted_on__isnull=False).dates("admitted_on", "year")
-        return [(str(day.year), str(day.year)) for day in years.order_by("-admitted_on")]
+        return [(str(year), str(year)) for year in selectors.cohort_years()]
 
     def queryset(self, request, queryset):
         value = self.value()
