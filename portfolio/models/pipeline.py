@@ -259,6 +259,9 @@ class StageTransition(models.Model):
         indexes = [
             # Pipeline report: entries per stage within a date window.
             models.Index(fields=["to_stage", "on"], name="transition_to_on_idx"),
+            # Each startup's latest move by a date (its stage as of the date: reports,
+            # dashboards) and the windows over each startup's moves in date order.
+            models.Index(fields=["startup", "on", "id"], name="transition_startup_on_idx"),
         ]
 
     def __str__(self) -> str:
