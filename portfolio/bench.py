@@ -22,6 +22,7 @@ import datetime as dt
 import gc
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -579,25 +580,30 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _load(port: int, path: str, headers: dict[str, str], seconds: float, conns: int) -> float:
-    """Requests per second from ``conns`` keep-alive loopback connections for ``seconds``."""
+def _load_python(port: int, path: str, headers: dict[str, str], seconds: float, conns: int):
+    """Requests per second from ``conns`` keep-alive loopback connections for ``seconds``
+    (threads of this process: they share the machine's cores with the server)."""
     import http.client
 
-    done = []
+    done: list[int] = []
+    errors: list[str] = []
     stop = time.perf_counter() + seconds
 
     def worker():
         count = 0
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while time.perf_counter() < stop:
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{path} answered {response.status}")
-            count += 1
-        conn.close()
-        done.append(count)
+        try:
+            while time.perf_counter() < stop:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors.append(f"{path} answered {response.status}")
+                    return
+                count += 1
+        finally:
+            conn.close()
+            done.append(count)
 
     threads = [threading.Thread(target=worker) for _ in range(conns)]
     started = time.perf_counter()
@@ -605,7 +611,36 @@ def _load(port: int, path: str, headers: dict[str, str], seconds: float, conns: 
         thread.start()
     for thread in threads:
         thread.join()
+    if errors:
+        raise RuntimeError(errors[0])
     return sum(done) / (time.perf_counter() - started)
+
+
+def _load_wrk(port: int, path: str, headers: dict[str, str], seconds: float, conns: int):
+    """Requests per second measured by wrk (one thread, ``conns`` connections)."""
+    command = [shutil.which("wrk"), "-t1", f"-c{conns}", f"-d{max(1, round(seconds))}s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"{path}: wrk saw failed requests\n{out}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if match is None:
+        raise RuntimeError(f"wrk printed no rate:\n{out}")
+    return float(match.group(1))
+
+
+def load_generator() -> tuple[str, Callable[..., float]]:
+    """wrk when it is installed (``apt-get install wrk``: a C client, it leaves the cores
+    to the server); otherwise threads of this process. ``BENCH_LOAD=python`` forces those."""
+    if shutil.which("wrk") and os.environ.get("BENCH_LOAD", "wrk") == "wrk":
+        return "wrk, 1 thread, 4 keep-alive loopback connections", _load_wrk
+    return "python http.client, 4 keep-alive loopback connections", _load_python
 
 
 def p7_throughput(seconds: float = 8.0) -> dict[str, Any]:
@@ -644,9 +679,10 @@ def p7_throughput(seconds: float = 8.0) -> dict[str, Any]:
                 break
             time.sleep(0.1)
         auth = {"Authorization": f"Token {key}", "Connection": "keep-alive"}
-        _load(port, "/healthz", auth, 1.0, 4)  # warm-up
-        trivial = _load(port, "/healthz", auth, seconds, 4)
-        startups = _load(port, "/api/v1/startups/?page_size=10", auth, seconds, 4)
+        generator, load = load_generator()
+        load(port, "/healthz", auth, 1.0, 4)  # warm-up
+        trivial = load(port, "/healthz", auth, seconds, 4)
+        startups = load(port, "/api/v1/startups/?page_size=10", auth, seconds, 4)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -655,7 +691,7 @@ def p7_throughput(seconds: float = 8.0) -> dict[str, Any]:
         "trivial_json_rps": trivial,
         "startups_list_rps": startups,
         "ratio": startups / trivial if trivial else None,
-        "load_generator": "python http.client, 4 keep-alive loopback connections",
+        "load_generator": generator,
         "workers": 2,
     }
 
