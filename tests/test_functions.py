@@ -4,12 +4,13 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 
 from portfolio import selectors
 from portfolio.functions import Year
-from portfolio.models import Startup
-from tests.factories import StartupFactory, UserFactory
+from portfolio.models import Milestone, Startup
+from tests.factories import MilestoneFactory, StartupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +45,22 @@ def test_cohort_years_newest_first_once_each():
         StartupFactory(admitted_on=day)
     StartupFactory(admitted_on=None)
     assert selectors.cohort_years() == [2023, 2021]
+
+
+@pytest.mark.parametrize("kind", ["year", "month", "week", "day"])
+@pytest.mark.parametrize("order", ["ASC", "DESC"])
+def test_dates_give_what_djangos_dates_give(kind, order):
+    """The admin's date hierarchy lists years, months and days through dates()."""
+    for day in DAYS[:3] + [dt.date(2024, 12, 5), dt.date(2024, 2, 29)]:
+        MilestoneFactory(achieved_on=day)
+    ours = list(Milestone.objects.dates("achieved_on", kind, order))
+    djangos = list(QuerySet.dates(Milestone.objects.all(), "achieved_on", kind, order))
+    assert ours == djangos
+    assert len(ours) >= 3 and all(isinstance(day, dt.date) for day in ours)
+
+
+def test_dates_refuse_what_djangos_dates_refuse():
+    with pytest.raises(ValueError, match="kind"):
+        Milestone.objects.dates("achieved_on", "decade")
+    with pytest.raises(ValueError, match="order"):
+        Milestone.objects.dates("achieved_on", "year", "UP")

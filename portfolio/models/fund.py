@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.choices import CommitmentStatus, DistributionKind, TechArea
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
+from portfolio.querysets import PortfolioQuerySet
 
 PERCENT = {
     "max_digits": 5,
@@ -114,6 +115,8 @@ class Commitment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = PortfolioQuerySet.as_manager()
+
     class Meta:
         ordering = ["fund", "approved_on", "id"]
         verbose_name = _("commitment")
@@ -157,6 +160,8 @@ class Disbursement(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     note = models.TextField(_("note"), blank=True)
 
+    objects = PortfolioQuerySet.as_manager()
+
     class Meta:
         ordering = ["commitment", "paid_on", "id"]
         verbose_name = _("disbursement")
@@ -188,6 +193,8 @@ class ValuationMark(models.Model):
     as_of = models.DateField(_("as of"))
     fair_value = models.DecimalField(_("fair value (yuan)"), **MONEY)
     note = models.TextField(_("note / method"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
 
     class Meta:
         ordering = ["fund", "startup", "as_of"]
@@ -226,6 +233,8 @@ class Distribution(models.Model):
         _("kind"), max_length=16, choices=DistributionKind.choices, default=DistributionKind.EXIT
     )
     note = models.TextField(_("note"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
 
     class Meta:
         ordering = ["fund", "paid_on", "id"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.choices import AmountPrecision, InvestorKind, RoundType
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
+from portfolio.querysets import PortfolioQuerySet
 
 
 class Investor(BilingualNameMixin, models.Model):
@@ -66,6 +67,8 @@ class FundingRound(models.Model):
         related_name="funding_rounds",
     )
     note = models.TextField(_("note / source"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
 
     class Meta:
         ordering = ["-closed_on", "id"]

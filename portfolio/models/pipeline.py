@@ -17,7 +17,7 @@ from portfolio.choices import (
     StartupStatus,
     TechArea,
 )
-from portfolio.querysets import StageQuerySet, StartupQuerySet
+from portfolio.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
 from portfolio.validators import validate_credit_code
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -239,6 +239,8 @@ class StageTransition(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    objects = PortfolioQuerySet.as_manager()
+
     class Meta:
         ordering = ["startup", "on", "id"]
         get_latest_by = ["on", "id"]
@@ -276,6 +278,8 @@ class Milestone(models.Model):
     achieved_on = models.DateField(_("achieved on"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description / evidence"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
 
     class Meta:
         ordering = ["startup", "achieved_on", "id"]
