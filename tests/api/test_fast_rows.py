@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from rest_framework import serializers
 
-from portfolio import selectors, services
+from portfolio import reports, selectors, services
 from portfolio.api import renderers
 from portfolio.api import serializers as s
 from tests import factories
@@ -174,3 +174,17 @@ def test_round_export_files_equal_the_generic_path(odd_rows, fmt):
 def xlsx_values(data: bytes) -> list[tuple]:
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     return list(sheet.iter_rows(values_only=True))
+
+
+# --- the fund report -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2020, 1, 1), None])
+def test_fund_report_equals_the_declared_fields(world, as_of):
+    """Before any commitment (nothing to divide: ratios null) and today."""
+    report = reports.fund_report(world.fund, as_of)
+    fast = s.FundReportSerializer().to_representation(report)
+    generic = serializers.Serializer.to_representation(s.FundReportSerializer(), report)
+    assert as_json(fast) == as_json(generic)
+    assert list(fast) == list(s.FundReportSerializer().fields)
+    assert fast["compliance"] and fast["committed"]
