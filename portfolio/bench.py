@@ -865,10 +865,21 @@ def growth_reading(ratio: float) -> str:
     return "super-linear"
 
 
+def _figure(value: float) -> str:
+    """Three significant figures or so: 0.0412, 0.57, 16.4, 135, 1,538."""
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    if value >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
 def growth_row(name: str, a: float, b: float, unit: str, expected: str) -> str:
     ratio = b / a if a else float("inf")
     return (
-        f"| {name} | {a:,.1f} {unit} | {b:,.1f} {unit} | {ratio:.1f}x | "
+        f"| {name} | {_figure(a)} {unit} | {_figure(b)} {unit} | {ratio:.1f}x | "
         f"{growth_reading(ratio)} | {expected} |"
     )
 
