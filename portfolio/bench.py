@@ -716,6 +716,8 @@ def _server_env() -> dict[str, str]:
         TESTING="0",
         # The load test measures the app, not the per-token rate limit.
         THROTTLE_TOKEN_BURST="1000000/minute",
+        # Connections kept between requests, as docs/deploy.md has production run.
+        CONN_MAX_AGE=os.environ.get("CONN_MAX_AGE", "60"),
     )
     return env
 
@@ -770,7 +772,27 @@ def run(log: Callable[[str], None], *, skip_p7: bool = False) -> dict[str, Any]:
     results.figures = per_size
     report = summarize(results)
     report["seconds"] = time.perf_counter() - started
+    report["machine"] = machine()
     return report
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures were taken: date, cores, Python and database versions."""
+    import platform
+
+    with connection.cursor() as cursor:
+        if _vendor() == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            version = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0]}"
+    return {
+        "date": timezone.localtime().isoformat(timespec="minutes"),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "database_version": version,
+    }
 
 
 def summarize(results: Results) -> dict[str, Any]:
@@ -974,11 +996,22 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"# Benchmarks ({report['database']})",
         "",
-        "Written by `make bench` (`make bench-pg` for PostgreSQL); machine-readable figures in "
-        "`bench-results.json`. Each time is the median of "
+        "Written by `make bench` (SQLite: `docs/benchmarks.md`, `bench-results.json`) and "
+        "`make bench-pg` (PostgreSQL: `docs/benchmarks-pg.md`, `bench-results-pg.json`). "
+        "Each time is the median of "
         f"{report['runs_per_figure']} runs after a warm-up; small and large datasets are "
-        "measured side by side in one process.",
+        "measured side by side in one process. The bars are those of "
+        "`../shared/docs/quality.md`; how each is measured: the notes at the end.",
         "",
+    ]
+    run_on = report.get("machine")
+    if run_on:
+        lines += [
+            f"Run on {run_on['date']}: {run_on['cpus']} cores, Python {run_on['python']}, "
+            f"{run_on['database_version']}; the whole run took {report['seconds']:.0f} s.",
+            "",
+        ]
+    lines += [
         "| dataset | startups | rounds | participations | transitions | KPI reports | "
         "commitments |",
         "|---|---|---|---|---|---|---|",

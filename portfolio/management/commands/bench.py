@@ -16,10 +16,21 @@ class Command(BaseCommand):
         parser.add_argument("--json", default="bench-results.json")
         parser.add_argument("--markdown", default="docs/benchmarks.md")
         parser.add_argument("--skip-p7", action="store_true", help="skip the gunicorn run")
+        parser.add_argument(
+            "--rewrite",
+            action="store_true",
+            help="measure nothing: rewrite the markdown from the JSON (after editing "
+            "docs/benchmark-notes.md)",
+        )
 
-    def handle(self, *args, json: str, markdown: str, skip_p7: bool, **options):
-        report = bench.run(lambda line: self.stdout.write(line, ending="\n"), skip_p7=skip_p7)
+    def handle(self, *args, json: str, markdown: str, skip_p7: bool, rewrite: bool, **options):
         root = Path(settings.BASE_DIR)
+        if rewrite:
+            report = _json.loads((root / json).read_text(encoding="utf-8"))
+            (root / markdown).write_text(bench.markdown(report), encoding="utf-8")
+            self.stdout.write(f"wrote {markdown} from {json}")
+            return
+        report = bench.run(lambda line: self.stdout.write(line, ending="\n"), skip_p7=skip_p7)
         (root / json).write_text(
             _json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
             encoding="utf-8",
