@@ -59,34 +59,35 @@ class ParticipantsText(Func):
     meet the backends' ``%s`` placeholders."""
 
     output_field = TextField()
+    #: per database: the subquery, and the parameters that come before the round's id
+    SQL = {
+        "sqlite": (
+            "(SELECT group_concat(part, '; ') FROM (SELECT CASE WHEN p.amount IS NULL "
+            "THEN v.name ELSE v.name || ': ' || printf(%s, p.amount) END AS part "
+            "FROM {participations} p JOIN {investors} v ON v.id = p.investor_id "
+            "WHERE p.funding_round_id = {round_id} ORDER BY p.id))",
+            ("%.2f",),
+        ),
+        "postgresql": (
+            "(SELECT string_agg(CASE WHEN p.amount IS NULL THEN v.name "
+            "ELSE v.name || ': ' || p.amount::text END, '; ' ORDER BY p.id) "
+            "FROM {participations} p JOIN {investors} v ON v.id = p.investor_id "
+            "WHERE p.funding_round_id = {round_id})",
+            (),
+        ),
+    }
 
     def __init__(self, round_id="pk", **extra):
         super().__init__(F(round_id), **extra)
 
-    def _tables(self) -> tuple[str, str]:
-        return Participation._meta.db_table, Investor._meta.db_table
-
     def as_sql(self, compiler, connection, **extra_context):
-        raise NotImplementedError(f"ParticipantsText has no SQL for {connection.vendor}")
-
-    def as_sqlite(self, compiler, connection, **extra_context):
+        if connection.vendor not in self.SQL:
+            raise NotImplementedError(f"ParticipantsText has no SQL for {connection.vendor}")
+        template, before = self.SQL[connection.vendor]
         round_id, params = compiler.compile(self.get_source_expressions()[0])
-        participations, investors = self._tables()
-        sql = (
-            "(SELECT group_concat(part, '; ') FROM (SELECT CASE WHEN p.amount IS NULL "
-            "THEN v.name ELSE v.name || ': ' || printf(%s, p.amount) END AS part "
-            f"FROM {participations} p JOIN {investors} v ON v.id = p.investor_id "
-            f"WHERE p.funding_round_id = {round_id} ORDER BY p.id))"
+        sql = template.format(
+            participations=Participation._meta.db_table,
+            investors=Investor._meta.db_table,
+            round_id=round_id,
         )
-        return sql, ("%.2f", *params)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        round_id, params = compiler.compile(self.get_source_expressions()[0])
-        participations, investors = self._tables()
-        sql = (
-            "(SELECT string_agg(CASE WHEN p.amount IS NULL THEN v.name "
-            "ELSE v.name || ': ' || p.amount::text END, '; ' ORDER BY p.id) "
-            f"FROM {participations} p JOIN {investors} v ON v.id = p.investor_id "
-            f"WHERE p.funding_round_id = {round_id})"
-        )
-        return sql, tuple(params)
+        return sql, (*before, *params)

@@ -722,7 +722,7 @@ def funding_round_export_rows(queryset, *, chunk_size: int = 2000) -> Iterator[l
     within 5x of the database's own CSV dump of the same query).
 
     One query, read in chunks (a server-side cursor on PostgreSQL), the participants
-    already in their cell (``selectors.ParticipantsText``); nothing is fetched until the
+    already in their cell (``functions.ParticipantsText``); nothing is fetched until the
     first row is asked for."""
     rows = selectors.funding_round_export(queryset).values_list(
         *ROUND_ROW_COLUMNS, "participants_text"
