@@ -203,3 +203,22 @@ def test_xlsx_export_drops_control_characters_xml_cannot_hold(client, world):
     assert [row["name"] for row in rows] == ["坏字符研究所"]
     rows = read_csv(client.get("/api/v1/institutions/", {"format": "csv", "kind": "other"}))
     assert [row["name"] for row in rows] == ["坏\x01字符\x1f研究所"]  # CSV keeps the data as is
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"ordering": "-amount"},
+        {"ordering": "round_type"},
+        {"search": "未磁", "ordering": "closed_on"},
+    ],
+)
+def test_funding_round_export_follows_the_lists_filters_and_order(client, world, params):
+    """The fast export path reads the same filtered, ordered queryset as the JSON list."""
+    listed = client.get("/api/v1/funding-rounds/", params).json()["results"]
+    rows = read_csv(client.get("/api/v1/funding-rounds/", {**params, "format": "csv"}))
+    assert [int(row["id"]) for row in rows] == [item["id"] for item in listed]
+    assert len(rows) >= 2
+    for row, item in zip(rows, listed, strict=True):
+        assert row["amount"] == (item["amount"] or "")
+        assert row["startup_name"] == item["startup"]["name"]
