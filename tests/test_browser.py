@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -79,11 +80,26 @@ class Watch:
         assert any(url.endswith("dashboard.css") for url in own), own
 
 
+def _replaced(page):
+    """A wait condition: the old page's root element is gone. Chromium answers touching it
+    with a stale-element error, or, while the next document is coming in, with an inspector
+    error ("Node with given id does not belong to the document"): both mean it is gone."""
+
+    def gone(driver) -> bool:
+        try:
+            page.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException is one
+            return True
+        return False
+
+    return gone
+
+
 def _navigate(driver, element) -> None:
     """Click ``element`` and wait until the next page has replaced this one."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 15).until(EC.staleness_of(page))
+    WebDriverWait(driver, 15).until(_replaced(page))
 
 
 def _lang(driver) -> str:
