@@ -42,27 +42,26 @@ MAX_ID = 2**63 - 1
 # as the declared fields give (tests/api/test_fast_rows.py compares the two, nulls included).
 
 CENT = Decimal("0.01")
-
-
-def money_text(value) -> str | None:
-    """As ``money()`` renders: two places, a plain decimal string."""
-    if value is None:
-        return None
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value).strip())
-    return f"{value.quantize(CENT):f}"
-
-
 RATIO = Decimal("0.0001")
 
 
-def ratio_text(value) -> str | None:
-    """As ``ratio()`` renders: four places, a plain decimal string."""
+def _decimal_text(value, places: Decimal) -> str | None:
+    """As DRF's DecimalField renders: quantized to ``places``, a plain decimal string."""
     if value is None:
         return None
     if not isinstance(value, Decimal):
         value = Decimal(str(value).strip())
-    return f"{value.quantize(RATIO):f}"
+    return f"{value.quantize(places):f}"
+
+
+def money_text(value) -> str | None:
+    """As ``money()`` renders: two places."""
+    return _decimal_text(value, CENT)
+
+
+def ratio_text(value) -> str | None:
+    """As ``ratio()`` renders: four places."""
+    return _decimal_text(value, RATIO)
 
 
 def _date(value) -> str | None:
