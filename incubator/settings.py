@@ -213,8 +213,8 @@ SPECTACULAR_SETTINGS = {
     # The schema needs a login like the API; only the docs page shell is public.
     "SERVE_PERMISSIONS": ["portfolio.api.auth.HasARole"],
     "ENUM_NAME_OVERRIDES": {
-        "MilestoneKindEnum": "portfolio.choices.MilestoneKind",
-        "StartupStatusEnum": "portfolio.choices.StartupStatus",
+        "MilestoneKindEnum": "portfolio.models.choices.MilestoneKind",
+        "StartupStatusEnum": "portfolio.models.choices.StartupStatus",
     },
 }
 

@@ -1,4 +1,4 @@
-"""Fund metrics and money formatting: pure functions, no database.
+"""Fund metrics: pure functions, no database.
 
 Conventions (ILPA-style, gross of fees since the fund pays into companies directly):
 paid-in is what was disbursed, realized is what came back (distributions), unrealized is the
@@ -16,9 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal
 import pyxirr
 
 RATIO_PLACES = Decimal("0.0001")
-YI = Decimal("100000000")  # 亿 = 10^8
-WAN = Decimal("10000")  # 万 = 10^4
-MILLION = Decimal("1000000")
 
 
 @dataclass(frozen=True)
@@ -133,57 +130,3 @@ def median(values: Sequence[float | int]) -> float | None:
     if len(ordered) % 2:
         return float(ordered[middle])
     return (ordered[middle - 1] + ordered[middle]) / 2
-
-
-# --- money formatting ----------------------------------------------------------------------
-
-
-def format_yuan(amount: Decimal | None) -> str:
-    """Exact yuan with thousands separators: ``300,000,000.00 元``."""
-    if amount is None:
-        return "—"
-    return f"{Decimal(amount):,.2f} 元"
-
-
-def format_wan(amount: Decimal | None) -> str:
-    """In 万元: ``3,000 万元`` (decimals only when the figure has them)."""
-    if amount is None:
-        return "—"
-    wan = Decimal(amount) / WAN
-    if wan == wan.to_integral_value():
-        return f"{wan:,.0f} 万元"
-    return f"{wan:,.2f} 万元"
-
-
-def format_yi(amount: Decimal | None) -> str:
-    """In 亿元 with two decimals: ``2.00 亿元``."""
-    if amount is None:
-        return "—"
-    return f"{Decimal(amount) / YI:,.2f} 亿元"
-
-
-def format_cny_millions(amount: Decimal | None) -> str:
-    """English style: ``CNY 200.0M``."""
-    if amount is None:
-        return "—"
-    return f"CNY {Decimal(amount) / MILLION:,.1f}M"
-
-
-def format_money(amount: Decimal | None, language: str = "zh-hans") -> str:
-    """The way a reader of ``language`` thinks of an amount.
-
-    Chinese: 亿元 from one hundred million, 万元 from ten thousand, else 元.
-    English: CNY millions.
-    """
-    if amount is None:
-        return "—"
-    amount = Decimal(amount)
-    if language.startswith("en"):
-        if abs(amount) < MILLION:
-            return f"CNY {amount:,.0f}"
-        return format_cny_millions(amount)
-    if abs(amount) >= YI:
-        return format_yi(amount)
-    if abs(amount) >= WAN:
-        return format_wan(amount)
-    return f"{amount:,.2f} 元"

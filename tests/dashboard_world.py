@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from portfolio import services
-from portfolio.choices import AmountPrecision, TechArea
 from portfolio.models import Fund, Institution, Stage, Startup
+from portfolio.models.choices import AmountPrecision, TechArea
 from tests import factories
 
 # Where startup number i ends up (by i % 7), as the list of stages it moves through.

@@ -15,9 +15,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from portfolio import services
-from portfolio.choices import InstitutionKind, InvestorKind, TechArea
 from portfolio.models import Fund, Institution, Investor, KpiReport, Milestone, Stage, Startup
-from portfolio.validators import credit_code_check_character
+from portfolio.models.choices import InstitutionKind, InvestorKind, TechArea
+from portfolio.models.validators import credit_code_check_character
 
 
 def credit_code(n: int) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from portfolio import services
 from portfolio.models import StageTransition, Startup
+from portfolio.services import common
 from tests import factories
 from tests.admin_support import admin_url, form_data
 from tests.conftest import login
@@ -66,11 +67,11 @@ def test_add_form_refuses_a_terminal_start_with_a_form_error(staff_user, db):
 
 def test_add_form_shows_a_service_refusal_on_its_field(staff_user, db):
     # A future date passes the form but not startup_create's rule.
-    future = (services.today() + dt.timedelta(days=3)).isoformat()
+    future = (common.today() + dt.timedelta(days=3)).isoformat()
     response = login(staff_user).post(admin_url(Startup, "add"), add_data(entered_on=future))
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert str(services.MSG_DATE_FUTURE) in form.errors["entered_on"]
+    assert str(common.MSG_DATE_FUTURE) in form.errors["entered_on"]
     assert not Startup.objects.exists()
     assert not StageTransition.objects.exists()
 
@@ -129,7 +130,7 @@ def test_advance_stage_through_the_object_button(staff_user, startup):
 @pytest.mark.parametrize(
     ("to", "on", "field", "message"),
     [
-        ("lab", "2024-02-01", "to_stage", services.MSG_SAME_STAGE),
+        ("lab", "2024-02-01", "to_stage", services.pipeline.MSG_SAME_STAGE),
         ("concept", "2020-01-01", "on", None),  # before the last move (2021-03-01)
     ],
 )
@@ -203,7 +204,7 @@ def test_changelist_columns(staff_user, startup):
     assert "valley-flag" in page
     assert "3.00 亿元" in page
     assert "2024 Q3" in page
-    assert str((services.today() - dt.date(2024, 1, 1)).days) in page
+    assert str((common.today() - dt.date(2024, 1, 1)).days) in page
     # search by an investor's name finds the startup once
     found = login(staff_user).get(admin_url(Startup, "changelist"), {"q": investor.name})
     assert list(found.context["cl"].result_list) == [startup]

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
-from portfolio import importers, services
+from portfolio import services
 from portfolio.models import (
     ApiToken,
     Commitment,
@@ -30,6 +30,7 @@ from portfolio.models import (
     Startup,
     ValuationMark,
 )
+from portfolio.services import importing
 from tests import factories
 from tests.admin_support import MONEY, admin_url, form_data, make_world
 from tests.conftest import login
@@ -520,7 +521,7 @@ def test_imports_are_attributed(db, staff_user):
 
     factories.InstitutionFactory(name="清华大学", name_en="Tsinghua University")
     since = timezone.now()
-    result = importers.run_import(
+    result = importing.run_import(
         "startups", to_csv(good_startups()), "s.csv", dry_run=False, user=staff_user
     )
     assert result.written == 3, result.errors
@@ -534,7 +535,7 @@ def test_imports_are_attributed(db, staff_user):
         ["startup", "round_type", "closed_on", "amount", "lead_investor"],
         [startup.name, "angel", "2024-03-01", "5000000", investor.name],
     ]
-    result = importers.run_import(
+    result = importing.run_import(
         "rounds", to_xlsx(rounds), "r.xlsx", dry_run=False, user=staff_user
     )
     assert result.written == 1, result.errors
@@ -543,7 +544,7 @@ def test_imports_are_attributed(db, staff_user):
     assert_audited(funding_round.participations.get(), staff_user, "+", since)
 
     kpis = [["startup", "year", "quarter", "revenue"], [startup.name, "2024", "1", "1000"]]
-    result = importers.run_import("kpi", to_csv(kpis), "k.csv", dry_run=False, user=staff_user)
+    result = importing.run_import("kpi", to_csv(kpis), "k.csv", dry_run=False, user=staff_user)
     assert result.written == 1, result.errors
     assert_audited(KpiReport.objects.get(), staff_user, "+", since)
 

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from portfolio.models import Fund, Startup
-from portfolio.reports import fund_holdings, fund_report, pipeline_report
+from portfolio.selectors import fund_holdings, fund_report, pipeline_report
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 from django.db.models import Sum
 
-from portfolio.benchdata import generate
+from portfolio.bench.dataset import generate
 from portfolio.models import Commitment, FundingRound, Participation, Startup
-from portfolio.reports import fund_report, pipeline_report
+from portfolio.selectors import fund_report, pipeline_report
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from portfolio import charts
-from portfolio.charts import Band, Series, TimeSeries
-from portfolio.templatetags import dashboard as tags
+from portfolio import formatting as tags
+from portfolio.dashboards import charts
+from portfolio.dashboards.charts import Band, Series, TimeSeries
 
 
 def test_nice_ticks_cover_the_top_with_round_steps():
@@ -38,6 +38,17 @@ def test_money_filter_follows_the_active_language():
     assert tags.multiple(Decimal("1.2345")) == "1.23x"
     assert tags.percent(Decimal("0.1234")) == "12.3%"
     assert tags.percent(None) == tags.multiple(None) == "—"
+
+
+def test_templates_format_through_the_one_copy():
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        "{% load dashboard %}{{ a|money }} {{ r|multiple }} {{ r|percent }} {{ d|days }}"
+    )
+    with translation.override("zh-hans"):
+        text = template.render({"a": Decimal("30000000"), "r": Decimal("1.5"), "d": 1234.4})
+    assert text == "3,000 万元 1.50x 150.0% 1,234"
 
 
 def _bars(svg: str) -> list[float]:

@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from portfolio import dashboards, metrics, reports, services
-from portfolio.choices import TechArea
-from portfolio.dashboards import PipelineFilters
+from portfolio import formatting, selectors, services
+from portfolio.dashboards import data
+from portfolio.dashboards.data import PipelineFilters
 from portfolio.models import Stage
+from portfolio.models.choices import TechArea
 from tests import factories
 from tests.conftest import login
 from tests.dashboard_world import build_world
@@ -86,7 +87,7 @@ def _tile(html: str, element_id: str) -> str:
 def test_overview_numbers_equal_the_pipeline_report(world, viewer):
     response = zh(login(viewer), reverse("dashboard:pipeline"))
     html = response.content.decode()
-    report = reports.pipeline_report()
+    report = selectors.pipeline_report()
     in_pipeline = sum(s.count for s in report.stages if not s.outcome)
     in_valley = sum(s.count for s in report.stages if s.in_valley)
     assert _tile(html, "kpi-in-pipeline") == str(in_pipeline)
@@ -110,19 +111,19 @@ def test_overview_numbers_equal_the_pipeline_report(world, viewer):
         (r.amount for s in world.startups for r in s.funding_rounds.all() if r.amount),
         Decimal(0),
     )
-    assert _tile(html, "kpi-raised") == metrics.format_money(raised, "zh-hans")
+    assert _tile(html, "kpi-raised") == formatting.format_money(raised, "zh-hans")
     # Fund deployed: what the fund paid in, as its report says.
-    deployed = reports.fund_report(world.fund).disbursed
-    assert _tile(html, "kpi-deployed") == metrics.format_money(deployed, "zh-hans")
+    deployed = selectors.fund_report(world.fund).disbursed
+    assert _tile(html, "kpi-deployed") == formatting.format_money(deployed, "zh-hans")
     # The fixture's fund holds only quantum-computing startups (every third one).
-    assert dashboards.fund_deployed(PipelineFilters(tech_area=TechArea.COMPUTING)) == deployed
-    assert dashboards.fund_deployed(PipelineFilters(tech_area=TechArea.SENSING)) == 0
+    assert data.fund_deployed(PipelineFilters(tech_area=TechArea.COMPUTING)) == deployed
+    assert data.fund_deployed(PipelineFilters(tech_area=TechArea.SENSING)) == 0
 
 
 def test_fund_numbers_equal_the_fund_report(world, viewer):
     response = zh(login(viewer), reverse("dashboard:fund", args=[world.fund.pk]))
     html = response.content.decode()
-    report = reports.fund_report(world.fund)
+    report = selectors.fund_report(world.fund)
     assert report.committed > 0 and report.disbursed > 0
     for element_id, value in (
         ("fund-size", report.size),
@@ -130,11 +131,11 @@ def test_fund_numbers_equal_the_fund_report(world, viewer):
         ("fund-disbursed", report.disbursed),
         ("fund-available", report.available),
     ):
-        assert _tile(html, element_id) == metrics.format_money(value, "zh-hans")
+        assert _tile(html, element_id) == formatting.format_money(value, "zh-hans")
     assert _tile(html, "fund-tvpi") == f"{report.tvpi:.2f}x"
     assert _tile(html, "fund-dpi") == f"{report.dpi:.2f}x"
     assert _tile(html, "fund-irr") == f"{report.irr * 100:.1f}%"
-    holdings = reports.fund_holdings(world.fund)
+    holdings = selectors.fund_holdings(world.fund)
     assert response.context["board"].holdings == holdings
     for holding in holdings:
         assert holding.name in html
@@ -146,9 +147,9 @@ def test_fund_numbers_equal_the_fund_report(world, viewer):
 def test_fund_page_as_of_filter(world, viewer):
     as_of = dt.date(2024, 3, 31)
     response = zh(login(viewer), reverse("dashboard:fund", args=[world.fund.pk]), as_of=as_of)
-    report = reports.fund_report(world.fund, as_of)
+    report = selectors.fund_report(world.fund, as_of)
     assert response.context["report"].committed == report.committed
-    assert report.committed < reports.fund_report(world.fund).committed
+    assert report.committed < selectors.fund_report(world.fund).committed
     bad = zh(login(viewer), reverse("dashboard:fund", args=[world.fund.pk]), as_of="31/03/2024")
     assert bad.status_code == 400
     assert "截至日期" in bad.content.decode()  # the field is named in the error
@@ -180,7 +181,7 @@ def test_filters_apply_to_every_chart(world, viewer):
     assert filters == PipelineFilters(
         tech_area="communication", institution=institution.pk, as_of=dt.date(2025, 1, 1)
     )
-    report = reports.pipeline_report(**filters.report_kwargs())
+    report = selectors.pipeline_report(**filters.report_kwargs())
     assert overview.report == report
     # Every breakdown counts only the filtered startups.
     for groups in (overview.by_cohort, overview.by_tech_area, overview.by_institution):
@@ -197,7 +198,7 @@ def test_cohort_filter(world, viewer):
     response = zh(login(viewer), reverse("dashboard:pipeline"), cohort=2021)
     overview = response.context["overview"]
     assert [g.key for g in overview.by_cohort] == [2021]
-    assert overview.report == reports.pipeline_report(cohort=2021)
+    assert overview.report == selectors.pipeline_report(cohort=2021)
 
 
 @pytest.mark.parametrize(
@@ -225,27 +226,27 @@ def test_each_chart_is_one_aggregate_query(world, django_assert_num_queries):
     filters = PipelineFilters(tech_area=TechArea.COMPUTING, as_of=dt.date(2025, 6, 30))
     stages = list(Stage.objects.all())
     for chart in (
-        dashboards.valley_by_cohort,
-        dashboards.valley_by_tech_area,
-        dashboards.valley_by_institution,
+        data.valley_by_cohort,
+        data.valley_by_tech_area,
+        data.valley_by_institution,
     ):
         with django_assert_num_queries(1):
             chart(filters, stages)
     with django_assert_num_queries(1):
-        dashboards.raised_by_year(filters)
+        data.raised_by_year(filters)
     with django_assert_num_queries(1):
-        dashboards.fund_deployed(filters)
+        data.fund_deployed(filters)
     with django_assert_num_queries(1):
-        dashboards.watch_list(filters, stages, {})
+        data.watch_list(filters, stages, {})
     with django_assert_num_queries(1):
-        dashboards.fund_deployment(world.fund, dt.date(2025, 6, 30))
+        data.fund_deployment(world.fund, dt.date(2025, 6, 30))
     with django_assert_num_queries(1):
-        dashboards.stage_median_days(stages[0], dt.date(2025, 6, 30))
+        data.stage_median_days(stages[0], dt.date(2025, 6, 30))
 
 
 def test_breakdowns_add_up(world):
     filters = PipelineFilters()
-    overview = dashboards.pipeline_overview(filters)
+    overview = data.pipeline_overview(filters)
     for groups in (overview.by_cohort, overview.by_tech_area):
         assert sum(g.total for g in groups) == overview.report.total
         assert sum(g.crossed for g in groups) == overview.report.crossed_valley
@@ -255,18 +256,18 @@ def test_breakdowns_add_up(world):
 
 
 def test_deployment_ends_at_the_report_figures(world):
-    points = dashboards.fund_deployment(world.fund, dt.date.today())
-    report = reports.fund_report(world.fund)
+    points = data.fund_deployment(world.fund, dt.date.today())
+    report = selectors.fund_report(world.fund)
     assert points[-1].cumulative_committed == report.committed
     assert points[-1].cumulative_disbursed == report.disbursed
     assert [p.month for p in points] == sorted(p.month for p in points)
 
 
 def test_stage_median_matches_the_pipeline_report(world):
-    report = reports.pipeline_report()
+    report = selectors.pipeline_report()
     for row in report.stages:
         stage = Stage.objects.get(slug=row.slug)
-        assert dashboards.stage_median_days(stage, dt.date.today()) == row.median_days
+        assert data.stage_median_days(stage, dt.date.today()) == row.median_days
 
 
 def test_stalled_warning(db, viewer):
@@ -287,7 +288,7 @@ def test_stalled_warning(db, viewer):
     html = zh(client, reverse("dashboard:startup", args=[fresh.pk])).content.decode()
     assert 'id="stalled-warning"' not in html
     assert stuck.stage == lab
-    watch = dashboards.pipeline_overview(PipelineFilters()).watch_list
+    watch = data.pipeline_overview(PipelineFilters()).watch_list
     flags = {row.startup_id: row.stalled for row in watch}
     assert flags[stuck.pk] is True and flags[fresh.pk] is False
 
@@ -384,7 +385,7 @@ def test_fund_without_local_region_or_target_fields(world, viewer):
     fund.local_region = ""
     fund.target_tech_areas = []
     fund.save()
-    report = reports.fund_report(fund)
+    report = selectors.fund_report(fund)
     checks = {c.rule: c for c in report.compliance}
     assert checks["min_local_pct"].actual == Decimal("0.00")
     assert checks["min_target_sector_pct"].actual == Decimal("0.00")

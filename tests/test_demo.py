@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from portfolio.choices import InstitutionKind, StartupStatus, TechArea
 from portfolio.models import (
     Commitment,
     Distribution,
@@ -20,7 +19,8 @@ from portfolio.models import (
     Startup,
     ValuationMark,
 )
-from portfolio.reports import fund_report, pipeline_report
+from portfolio.models.choices import InstitutionKind, StartupStatus, TechArea
+from portfolio.selectors import fund_report, pipeline_report
 
 pytestmark = pytest.mark.django_db
 

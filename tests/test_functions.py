@@ -1,4 +1,4 @@
-"""Database functions of portfolio.functions give what Python (or Django) gives."""
+"""Database functions of portfolio.models.expressions give what Python (or Django) gives."""
 
 import datetime as dt
 
@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 
 from portfolio import selectors
-from portfolio.functions import Year
 from portfolio.models import Milestone, Startup
+from portfolio.models.expressions import Year
 from tests.factories import MilestoneFactory, StartupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Hostile input (issue 7, "Bad input"): oversized, null bytes, wrong types, huge or negative
 numbers, impossible dates, SQL and HTML -- to every API write, the admin's add forms and the
-importers. Each answer is a clear 4xx (or a form error) naming the field, never a 500, and a
+importing. Each answer is a clear 4xx (or a form error) naming the field, never a 500, and a
 refusal writes nothing."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
-from portfolio import importers
 from portfolio.models import (
     ApiToken,
     Commitment,
@@ -32,6 +31,7 @@ from portfolio.models import (
     Startup,
     ValuationMark,
 )
+from portfolio.services import importing
 from tests import factories
 from tests.admin_support import admin_url
 from tests.conftest import login
@@ -420,7 +420,7 @@ def xlsx_bytes(rows) -> bytes:
     return buffer.getvalue()
 
 
-STARTUP_HEADER = [column.name for column in importers.StartupImporter.columns]
+STARTUP_HEADER = [column.name for column in importing.StartupImporter.columns]
 GOOD_ROW = ["导入公司", "", "", "sensing", "", "lab", "2", "", "", ""]
 
 BROKEN_FILES = {
@@ -459,9 +459,9 @@ BROKEN_FILES = {
 def test_importers_refuse_broken_files(db, name):
     filename, content = BROKEN_FILES[name]
     staff = factories.UserFactory(username="staff", role="incubator-staff")
-    for kind in importers.IMPORTERS:
+    for kind in importing.IMPORTERS:
         before = counts()
-        result = importers.run_import(kind, content, filename, dry_run=False, user=staff)
+        result = importing.run_import(kind, content, filename, dry_run=False, user=staff)
         assert result.errors, (name, kind)
         assert all(str(error.message) for error in result.errors)
         assert counts() == before, (name, kind)
@@ -478,7 +478,7 @@ def test_importers_refuse_broken_files(db, name):
 
 def test_importer_bad_values_are_named_by_row_and_column(db):
     _filename, content = BROKEN_FILES["csv-bad-values"]
-    result = importers.run_import("startups", content, "s.csv", dry_run=False)
+    result = importing.run_import("startups", content, "s.csv", dry_run=False)
     named = {(error.row, error.column) for error in result.errors}
     assert {(2, "tech_area"), (2, "stage"), (2, "trl"), (3, "trl")} <= named
     assert not Startup.objects.exists()
@@ -491,7 +491,7 @@ def test_kpi_and_round_importers_refuse_hostile_numbers(db):
         [startup.name, "9" * 40, "1", "1e30", "-5", "NaN"],
         [startup.name, "2024", "99", "9" * 40, "1", "1e400"],
     ]
-    result = importers.run_import("kpi", xlsx_bytes(rows), "k.xlsx", dry_run=False)
+    result = importing.run_import("kpi", xlsx_bytes(rows), "k.xlsx", dry_run=False)
     named = {(error.row, error.column) for error in result.errors}
     assert {(2, "revenue"), (2, "cash"), (2, "runway_months"), (3, "revenue")} <= named
     only_numbers = [
@@ -500,7 +500,7 @@ def test_kpi_and_round_importers_refuse_hostile_numbers(db):
         [startup.name, "2024", "99"],
         [startup.name, "-2024", "-1"],
     ]
-    result = importers.run_import("kpi", xlsx_bytes(only_numbers), "k.xlsx", dry_run=False)
+    result = importing.run_import("kpi", xlsx_bytes(only_numbers), "k.xlsx", dry_run=False)
     named = {(error.row, error.column) for error in result.errors}
     assert {(2, "year"), (3, "quarter"), (4, "year"), (4, "quarter")} <= named
     rounds = [
@@ -509,7 +509,7 @@ def test_kpi_and_round_importers_refuse_hostile_numbers(db):
         [startup.name, "zz", "2023-02-30", str(Decimal("1e30")), ""],
         [startup.name, "a", "2023-01-01", "-1", "某人=1e30"],
     ]
-    result = importers.run_import("rounds", xlsx_bytes(rounds), "r.xlsx", dry_run=False)
+    result = importing.run_import("rounds", xlsx_bytes(rounds), "r.xlsx", dry_run=False)
     named = {(error.row, error.column) for error in result.errors}
     expected = {(2, "closed_on"), (3, "round_type"), (3, "closed_on"), (3, "amount")}
     assert expected | {(4, "amount")} <= named

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from portfolio import services
-from portfolio.choices import TechArea
-from portfolio.validators import validate_credit_code
+from portfolio.models.choices import TechArea
+from portfolio.models.validators import validate_credit_code
 from tests.factories import FundFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db

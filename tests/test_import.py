@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
-from portfolio import importers, services
+from portfolio import services
 from portfolio.models import FundingRound, KpiReport, Participation, StageTransition, Startup
+from portfolio.services import importing
 from tests import factories
 from tests.admin_support import admin_url
 from tests.conftest import login
@@ -89,10 +90,10 @@ def errors_of(result) -> set[tuple[int, str]]:
 
 def test_good_startup_file_dry_run_writes_nothing_then_writes_whole(institution, staff_user):
     content = to_csv(good_startups())
-    preview = importers.run_import("startups", content, "s.csv", dry_run=True)
+    preview = importing.run_import("startups", content, "s.csv", dry_run=True)
     assert preview.ok and preview.rows == 3
     assert not Startup.objects.exists()
-    result = importers.run_import("startups", content, "s.csv", dry_run=False, user=staff_user)
+    result = importing.run_import("startups", content, "s.csv", dry_run=False, user=staff_user)
     assert result.ok and result.written == 3
     weici = Startup.objects.get(name="未磁科技")
     assert (weici.stage.slug, weici.trl, weici.institution) == ("prototype", 5, institution)
@@ -123,7 +124,7 @@ def test_bad_startup_file_is_refused_whole_with_every_row_named(institution):
         ["早录取", "", "", "sensing", "北大", "lab", "2", "2022-01-01", "2021-01-01", ""],
         ["终点", "", "", "sensing", "", "exited", "8", "", "", ""],  # row 10: terminal start
     ]
-    result = importers.run_import("startups", to_csv(rows), "s.csv", dry_run=False)
+    result = importing.run_import("startups", to_csv(rows), "s.csv", dry_run=False)
     assert not result.ok
     assert errors_of(result) == {
         (5, "credit_code"),
@@ -144,20 +145,20 @@ def test_admission_before_founding_is_named_on_its_column(db):
         STARTUP_HEADER,
         ["早录取", "", "", "sensing", "", "lab", "2", "2022-01-01", "2021-01-01", ""],
     ]
-    result = importers.run_import("startups", to_xlsx(rows), "s.xlsx", dry_run=False)
+    result = importing.run_import("startups", to_xlsx(rows), "s.xlsx", dry_run=False)
     assert [(e.row, e.column) for e in result.errors] == [(2, "admitted_on")]
     assert not Startup.objects.exists()
 
 
 def test_header_problems_are_reported_on_row_one(db):
-    result = importers.run_import("startups", to_csv([["name", "colour"], ["x", "y"]]), "a.csv")
+    result = importing.run_import("startups", to_csv([["name", "colour"], ["x", "y"]]), "a.csv")
     assert errors_of(result) == {(1, "colour"), (1, "tech_area"), (1, "stage"), (1, "trl")}
 
 
 def test_unreadable_files_are_refused(db):
-    assert not importers.run_import("kpi", b"\xff\xfe\x00", "k.csv").ok
-    assert not importers.run_import("kpi", b"not a zip", "k.xlsx").ok
-    assert not importers.run_import("kpi", b"a,b", "k.txt").ok
+    assert not importing.run_import("kpi", b"\xff\xfe\x00", "k.csv").ok
+    assert not importing.run_import("kpi", b"not a zip", "k.xlsx").ok
+    assert not importing.run_import("kpi", b"a,b", "k.txt").ok
 
 
 ROUND_HEADER = [
@@ -205,7 +206,7 @@ def test_good_rounds_xlsx_with_participants(cast, staff_user):
             "Beijing Robotics Fund",
         ],
     ]
-    result = importers.run_import("rounds", to_xlsx(rows), "r.xlsx", dry_run=False, user=staff_user)
+    result = importing.run_import("rounds", to_xlsx(rows), "r.xlsx", dry_run=False, user=staff_user)
     assert result.ok, result.errors
     b_round = FundingRound.objects.get(round_type="b")
     assert b_round.amount == Decimal("100000000.00")
@@ -236,7 +237,7 @@ def test_bad_rounds_file_names_rows_and_writes_nothing(cast):
         ["未磁科技", "a", "2024-01-01", "", "exact", "", "", "红杉=5"],  # row 5
         ["未磁科技", "a", "2099-01-01", "1000", "", "", "", ""],  # row 6: future
     ]
-    result = importers.run_import("rounds", to_csv(rows), "r.csv", dry_run=False)
+    result = importing.run_import("rounds", to_csv(rows), "r.csv", dry_run=False)
     assert errors_of(result) == {
         (3, "participants"),
         (4, "startup"),
@@ -268,7 +269,7 @@ def test_kpi_good_and_bad(cast):
         ["未磁科技", "2024", "1", "1,000,000", "500000", "30", "8000000", "18.5"],
         ["未磁科技", "2024", "2", "1200000", "", "32", "", ""],
     ]
-    assert importers.run_import("kpi", to_csv(good), "k.csv", dry_run=False).written == 2
+    assert importing.run_import("kpi", to_csv(good), "k.csv", dry_run=False).written == 2
     bad = [
         KPI_HEADER,
         ["未磁科技", "2024", "3", "1", "1", "1", "1", "1"],
@@ -276,7 +277,7 @@ def test_kpi_good_and_bad(cast):
         ["未磁科技", "2024", "1", "1", "1", "1", "1", "1"],  # row 4: Q1 exists
         ["未磁科技", "2024", "4", "-1", "1", "x", "1", "1"],
     ]  # row 5: revenue, headcount
-    result = importers.run_import("kpi", to_csv(bad), "k.csv", dry_run=False)
+    result = importing.run_import("kpi", to_csv(bad), "k.csv", dry_run=False)
     assert {e.row for e in result.errors} == {3, 4, 5}
     assert {(5, "revenue"), (5, "headcount"), (3, "quarter")} <= errors_of(result)
     assert KpiReport.objects.count() == 2
@@ -287,10 +288,10 @@ def test_templates_have_the_columns(staff_user):
     response = client.get(admin_url(Startup, "import_template", "csv"))
     assert response.status_code == 200
     header = response.content.decode("utf-8-sig").strip().split(",")
-    assert header == [c.name for c in importers.StartupImporter.columns]
+    assert header == [c.name for c in importing.StartupImporter.columns]
     response = client.get(admin_url(FundingRound, "import_template", "xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert [c.value for c in sheet[1]] == [c.name for c in importers.RoundImporter.columns]
+    assert [c.value for c in sheet[1]] == [c.name for c in importing.RoundImporter.columns]
 
 
 def test_admin_import_preview_then_confirm(staff_user, institution):

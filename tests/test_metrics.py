@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from portfolio import metrics
+from portfolio import formatting, metrics
 from portfolio.metrics import CashFlow
 
 D = Decimal
@@ -100,11 +100,11 @@ def test_median():
     ],
 )
 def test_format_money(amount, language, expected):
-    assert metrics.format_money(amount, language) == expected
+    assert formatting.format_money(amount, language) == expected
 
 
 def test_exact_formats():
-    assert metrics.format_yuan(D("300000000")) == "300,000,000.00 元"
-    assert metrics.format_wan(D("30000000")) == "3,000 万元"
-    assert metrics.format_yi(D("200000000")) == "2.00 亿元"
-    assert metrics.format_cny_millions(D("200000000")) == "CNY 200.0M"
+    assert formatting.format_yuan(D("300000000")) == "300,000,000.00 元"
+    assert formatting.format_wan(D("30000000")) == "3,000 万元"
+    assert formatting.format_yi(D("200000000")) == "2.00 亿元"
+    assert formatting.format_cny_millions(D("200000000")) == "CNY 200.0M"

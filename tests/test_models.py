@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from portfolio.choices import AmountPrecision, RoundType
 from portfolio.models import (
     Commitment,
     Disbursement,
@@ -20,6 +19,7 @@ from portfolio.models import (
     Startup,
     ValuationMark,
 )
+from portfolio.models.choices import AmountPrecision, RoundType
 from tests.factories import FundFactory, InvestorFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 
 from portfolio import services
 from portfolio.models import Stage
-from portfolio.reports import fund_holdings, fund_report, pipeline_report
+from portfolio.selectors import fund_holdings, fund_report, pipeline_report
 from tests.factories import FundFactory, InstitutionFactory, StartupFactory, stage
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +213,7 @@ def test_fund_report_query_count_does_not_grow(django_assert_max_num_queries, fu
     "as_of", [dt.date(2025, 2, 15), dt.date(2025, 12, 31), dt.date(2026, 6, 30)]
 )
 def test_fund_totals_in_sql_equal_the_sum_of_holdings(fund_history, as_of):
-    from portfolio.reports import HoldingTotals, fund_totals
+    from portfolio.selectors import HoldingTotals, fund_totals
 
     fund = fund_history[0]
     holdings = fund_holdings(fund, as_of)
@@ -246,7 +246,7 @@ def test_local_share_matches_the_region_as_a_prefix_with_wildcards_escaped(fund_
 
 @pytest.mark.parametrize("as_of", [dt.date(2021, 7, 1), dt.date(2022, 12, 31), dt.date(2024, 1, 1)])
 def test_pipeline_report_equals_the_benchmark_raw_sql(pipeline, as_of):
-    from portfolio.bench import raw_pipeline
+    from portfolio.bench.harness import raw_pipeline
 
     report, raw = pipeline_report(as_of=as_of), raw_pipeline(as_of)
     assert report.total == raw["total"] > 0
@@ -267,8 +267,8 @@ def test_pipeline_report_equals_the_benchmark_raw_sql(pipeline, as_of):
     "as_of", [dt.date(2025, 2, 15), dt.date(2025, 12, 31), dt.date(2026, 6, 30)]
 )
 def test_fund_report_equals_the_benchmark_raw_sql(fund_history, as_of):
-    from portfolio.bench import raw_fund
-    from portfolio.reports import _decimal, fund_totals
+    from portfolio.bench.harness import raw_fund
+    from portfolio.selectors.fund_report import _decimal, fund_totals
 
     fund = fund_history[0]
     raw = raw_fund(fund, as_of)
@@ -298,7 +298,7 @@ def test_fund_report_equals_the_benchmark_raw_sql(fund_history, as_of):
 )
 def test_stage_medians_in_sql_are_the_middle_stay(stays, median):
     from portfolio.models import StageTransition
-    from portfolio.reports import stage_medians
+    from portfolio.selectors import stage_medians
 
     start = dt.date(2020, 1, 1)
     for days in stays:  # each startup: into the lab, then on to the concept stage

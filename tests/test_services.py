@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portfolio import services
-from portfolio.choices import AmountPrecision, CommitmentStatus, RoundType, StartupStatus
 from portfolio.models import (
     Commitment,
     Disbursement,
@@ -18,6 +17,8 @@ from portfolio.models import (
     Startup,
     ValuationMark,
 )
+from portfolio.models.choices import AmountPrecision, CommitmentStatus, RoundType, StartupStatus
+from portfolio.services import common
 from tests.factories import FundFactory, InvestorFactory, StartupFactory, stage
 
 pytestmark = pytest.mark.django_db
@@ -299,7 +300,7 @@ def test_single_company_limit():
     ],
 )
 def test_commitment_refusals_write_nothing(kwargs, field, fragment, monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: dt.date(2031, 1, 1))
+    monkeypatch.setattr(common, "today", lambda: dt.date(2031, 1, 1))
     fund = FundFactory(investment_period_end=dt.date(2029, 12, 31))
     arguments = {
         "fund": fund,

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portfolio.models import Startup
-from portfolio.validators import credit_code_check_character, validate_credit_code
+from portfolio.models.validators import credit_code_check_character, validate_credit_code
 from tests.factories import StartupFactory, credit_code
 
 # Published codes of well-known companies (their check characters are known to be right).

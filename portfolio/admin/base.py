@@ -12,8 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portfolio.forms import ServiceErrorsFormMixin
-from portfolio.metrics import format_money
+from portfolio.admin.forms import ServiceErrorsFormMixin
+from portfolio.formatting import format_money
 
 admin.site.site_header = _("Quantum Technology Incubator")
 admin.site.site_title = _("Incubator admin")

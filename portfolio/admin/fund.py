@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
 from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt, money
-from portfolio.choices import CommitmentStatus
-from portfolio.metrics import format_yuan
+from portfolio.formatting import format_yuan
 from portfolio.models import Commitment, Disbursement, Distribution, Fund, ValuationMark
-from portfolio.reports import fund_report
+from portfolio.models.choices import CommitmentStatus
+from portfolio.selectors import fund_report
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Decimal("0.00")

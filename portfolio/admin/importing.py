@@ -20,8 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 
-from portfolio import importers
-from portfolio.forms import ImportForm
+from portfolio.admin.forms import ImportForm
+from portfolio.services import importing
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "incubator-imports"
@@ -64,7 +64,7 @@ class ImportAdminMixin:
         if fmt not in CONTENT_TYPES:
             raise Http404
         response = HttpResponse(
-            importers.template_bytes(self.import_kind, fmt), content_type=CONTENT_TYPES[fmt]
+            importing.template_bytes(self.import_kind, fmt), content_type=CONTENT_TYPES[fmt]
         )
         response["Content-Disposition"] = (
             f'attachment; filename="{self.import_kind}-template.{fmt}"'
@@ -90,7 +90,7 @@ class ImportAdminMixin:
             except FileNotFoundError:
                 self.message_user(request, gettext("The upload expired; upload the file again."))
                 return HttpResponseRedirect(request.path)
-            result = importers.run_import(
+            result = importing.run_import(
                 self.import_kind, content, stored["filename"], dry_run=False, user=request.user
             )
             if result.ok:
@@ -119,7 +119,7 @@ class ImportAdminMixin:
                     form.add_error("file", gettext("The file is larger than 10 MB; split it."))
                 else:
                     content = upload.read()
-                    result = importers.run_import(
+                    result = importing.run_import(
                         self.import_kind, content, upload.name, dry_run=True, user=request.user
                     )
                     if result.ok:
@@ -131,7 +131,7 @@ class ImportAdminMixin:
                             "kind": self.import_kind,
                             "filename": upload.name,
                         }
-        importer = importers.IMPORTERS[self.import_kind]
+        importer = importing.IMPORTERS[self.import_kind]
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Import %(things)s") % {"things": self.opts.verbose_name_plural},

@@ -24,9 +24,8 @@ from portfolio.admin.base import (
     fund_filter,
     money,
 )
+from portfolio.admin.forms import AdvanceStageForm, StartupCreateForm, add_service_error
 from portfolio.admin.importing import ImportAdminMixin
-from portfolio.choices import StartupStatus
-from portfolio.forms import AdvanceStageForm, StartupCreateForm, add_service_error
 from portfolio.models import (
     Commitment,
     FundingRound,
@@ -38,6 +37,8 @@ from portfolio.models import (
     StageTransition,
     Startup,
 )
+from portfolio.models.choices import StartupStatus
+from portfolio.services import common
 
 
 def _count(model, fk: str):
@@ -288,7 +289,7 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
     def days_in_stage(self, obj):
         if obj.stage_entered_on is None:
             return "—"
-        return (services.today() - obj.stage_entered_on).days
+        return (common.today() - obj.stage_entered_on).days
 
     @admin.display(description=_("latest KPI"), ordering="latest_kpi")
     def latest_kpi(self, obj):

@@ -16,7 +16,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portfolio import selectors, services
-from portfolio.choices import StartupStatus
 from portfolio.models import (
     Commitment,
     Fund,
@@ -30,6 +29,7 @@ from portfolio.models import (
     StageTransition,
     Startup,
 )
+from portfolio.models.choices import StartupStatus
 
 CURRENCY = "CNY"
 MAX_ID = 2**63 - 1

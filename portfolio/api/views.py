@@ -1,6 +1,6 @@
 """Declarative viewsets of the reporting API.
 
-Reads come from ``portfolio.selectors`` and ``portfolio.reports``; writes go through the
+Reads come from ``portfolio.selectors`` and ``portfolio.selectors``; writes go through the
 serializers to ``portfolio.services``. Every list answers JSON (paginated), ``?format=csv``
 and ``?format=xlsx`` (all matching rows, streamed) with the same filters.
 """
@@ -17,8 +17,8 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portfolio import filters as filtersets
-from portfolio import reports, selectors, services
+from portfolio import selectors, services
+from portfolio.api import filters as filtersets
 from portfolio.api import serializers as s
 from portfolio.api.auth import RolePermissions
 from portfolio.api.pagination import Pagination
@@ -443,7 +443,7 @@ class FundViewSet(ListMixin, RetrieveMixin, ApiViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def report(self, request, pk=None):
         as_of = self.as_of()
-        report = reports.fund_report(self.get_fund(), as_of)
+        report = selectors.fund_report(self.get_fund(), as_of)
         return Response(s.FundReportSerializer(report).data)
 
     @extend_schema(
@@ -456,7 +456,7 @@ class FundViewSet(ListMixin, RetrieveMixin, ApiViewSet):
     def holdings(self, request, pk=None):
         as_of = self.as_of()
         fund = self.get_fund()
-        rows = reports.fund_holdings(fund, as_of)
+        rows = selectors.fund_holdings(fund, as_of)
         serializer = s.HoldingSerializer()
         if self.is_export():
             self.resource = f"holdings-fund-{fund.pk}"
@@ -516,5 +516,5 @@ class PipelineReportView(APIView):
     def get(self, request):
         query = s.PipelineQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        report = reports.pipeline_report(**query.validated_data)
+        report = selectors.pipeline_report(**query.validated_data)
         return Response(s.PipelineReportSerializer(report).data)

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import portfolio.models.fund
-import portfolio.validators
+import portfolio.models.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, unique=True, verbose_name='name (Chinese)')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('credit_code', models.CharField(blank=True, help_text='统一社会信用代码: 18 characters, the last one a check character.', max_length=18, null=True, unique=True, validators=[portfolio.validators.validate_credit_code], verbose_name='unified social credit code')),
+                ('credit_code', models.CharField(blank=True, help_text='统一社会信用代码: 18 characters, the last one a check character.', max_length=18, null=True, unique=True, validators=[portfolio.models.validators.validate_credit_code], verbose_name='unified social credit code')),
                 ('tech_area', models.CharField(choices=[('computing', 'Quantum computing'), ('communication', 'Quantum communication'), ('sensing', 'Quantum sensing & metrology')], max_length=32, verbose_name='technology field')),
                 ('founders', models.CharField(blank=True, max_length=300, verbose_name='founders')),
                 ('founded_on', models.DateField(blank=True, null=True, verbose_name='founded on')),

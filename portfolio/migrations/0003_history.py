@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import portfolio.models.fund
-import portfolio.validators
+import portfolio.models.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -323,7 +323,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(db_index=True, max_length=200, verbose_name='name (Chinese)')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('credit_code', models.CharField(blank=True, db_index=True, help_text='统一社会信用代码: 18 characters, the last one a check character.', max_length=18, null=True, validators=[portfolio.validators.validate_credit_code], verbose_name='unified social credit code')),
+                ('credit_code', models.CharField(blank=True, db_index=True, help_text='统一社会信用代码: 18 characters, the last one a check character.', max_length=18, null=True, validators=[portfolio.models.validators.validate_credit_code], verbose_name='unified social credit code')),
                 ('tech_area', models.CharField(choices=[('computing', 'Quantum computing'), ('communication', 'Quantum communication'), ('sensing', 'Quantum sensing & metrology')], max_length=32, verbose_name='technology field')),
                 ('founders', models.CharField(blank=True, max_length=300, verbose_name='founders')),
                 ('founded_on', models.DateField(blank=True, null=True, verbose_name='founded on')),

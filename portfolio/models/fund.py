@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.choices import CommitmentStatus, DistributionKind, TechArea
+from portfolio.models.choices import CommitmentStatus, DistributionKind, TechArea
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
-from portfolio.querysets import PortfolioQuerySet
+from portfolio.models.querysets import PortfolioQuerySet
 
 PERCENT = {
     "max_digits": 5,

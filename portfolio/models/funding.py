@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.choices import AmountPrecision, InvestorKind, RoundType
+from portfolio.models.choices import AmountPrecision, InvestorKind, RoundType
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
-from portfolio.querysets import PortfolioQuerySet
+from portfolio.models.querysets import PortfolioQuerySet
 
 
 class Investor(BilingualNameMixin, models.Model):

@@ -10,15 +10,15 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.choices import (
+from portfolio.models.choices import (
     InstitutionKind,
     MilestoneKind,
     StageOutcome,
     StartupStatus,
     TechArea,
 )
-from portfolio.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
-from portfolio.validators import validate_credit_code
+from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
+from portfolio.models.validators import validate_credit_code
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from portfolio import services
-from portfolio.choices import InstitutionKind, MilestoneKind, TechArea
 from portfolio.models import ApiToken, Fund, Institution, Investor, Startup
+from portfolio.models.choices import InstitutionKind, MilestoneKind, TechArea
 from tests import factories
 from tests.factories import stage
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portfolio import bench
+from portfolio.bench import harness as bench
 from portfolio.models import FundingRound
 from tests.api.conftest import make_user, token_client
 

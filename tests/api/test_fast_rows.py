@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from rest_framework import serializers
 
-from portfolio import reports, selectors, services
+from portfolio import selectors, services
 from portfolio.api import renderers
 from portfolio.api import serializers as s
 from tests import factories
@@ -181,7 +181,7 @@ def xlsx_values(data: bytes) -> list[tuple]:
 @pytest.mark.parametrize("as_of", [dt.date(2020, 1, 1), None])
 def test_fund_report_equals_the_declared_fields(world, as_of):
     """Before any commitment (nothing to divide: ratios null) and today."""
-    report = reports.fund_report(world.fund, as_of)
+    report = selectors.fund_report(world.fund, as_of)
     fast = s.FundReportSerializer().to_representation(report)
     generic = serializers.Serializer.to_representation(s.FundReportSerializer(), report)
     assert as_json(fast) == as_json(generic)

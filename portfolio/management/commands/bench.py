@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portfolio import bench
+from portfolio.bench import harness as bench
 
 
 class Command(BaseCommand):

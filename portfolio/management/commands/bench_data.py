@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from portfolio.benchdata import generate
+from portfolio.bench.dataset import generate
 
 
 class Command(BaseCommand):

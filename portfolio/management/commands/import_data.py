@@ -12,14 +12,14 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from portfolio import importers
+from portfolio.services import importing
 
 
 class Command(BaseCommand):
     help = "Import startups, funding rounds (with participants) or KPI reports from CSV/XLSX."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(importers.IMPORTERS))
+        parser.add_argument("kind", choices=sorted(importing.IMPORTERS))
         parser.add_argument("path", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
         parser.add_argument("--user", help="username recorded as the author in the history")
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from None
-        result = importers.run_import(kind, content, path.name, dry_run=dry_run, user=author)
+        result = importing.run_import(kind, content, path.name, dry_run=dry_run, user=author)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))

@@ -4,7 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from portfolio.demo import DEMO_PASSWORD, DemoLoader
+from portfolio.demo.loader import DEMO_PASSWORD, DemoLoader
 
 
 class Command(BaseCommand):

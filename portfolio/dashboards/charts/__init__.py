@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from portfolio.metrics import MILLION, WAN, YI
+from portfolio.formatting import MILLION, WAN, YI
 
 # Palette: one meaning per colour across pages.
 CROSSED = "#0f766e"  # teal: crossed the valley / disbursed

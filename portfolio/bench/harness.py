@@ -103,7 +103,7 @@ def use_database(size: str) -> dict[str, Any]:
 
 def build(size: str, log: Callable[[str], None]) -> dict[str, int]:
     """Migrate and fill the database of ``size`` unless it already holds the dataset."""
-    from portfolio.benchdata import generate
+    from portfolio.bench.dataset import generate
     from portfolio.models import FundingRound, Startup
 
     use_database(size)

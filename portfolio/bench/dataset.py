@@ -16,15 +16,6 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from portfolio.choices import (
-    AmountPrecision,
-    CommitmentStatus,
-    InstitutionKind,
-    InvestorKind,
-    RoundType,
-    StartupStatus,
-    TechArea,
-)
 from portfolio.models import (
     Commitment,
     Disbursement,
@@ -39,7 +30,16 @@ from portfolio.models import (
     Startup,
     ValuationMark,
 )
-from portfolio.validators import credit_code_check_character
+from portfolio.models.choices import (
+    AmountPrecision,
+    CommitmentStatus,
+    InstitutionKind,
+    InvestorKind,
+    RoundType,
+    StartupStatus,
+    TechArea,
+)
+from portfolio.models.validators import credit_code_check_character
 
 BATCH = 5000
 ROUND_TYPES = [

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import selectors
-from portfolio.choices import TechArea
-from portfolio.dashboards import PipelineFilters
+from portfolio.dashboards.data import PipelineFilters
 from portfolio.models import Institution
+from portfolio.models.choices import TechArea
 
 
 class InstitutionChoiceField(forms.ModelChoiceField):

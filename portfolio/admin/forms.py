@@ -7,8 +7,8 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portfolio import services
 from portfolio.models import Stage, Startup
+from portfolio.services import common
 
 
 class ServiceErrorsFormMixin:
@@ -79,7 +79,7 @@ class AdvanceStageForm(forms.Form):
     """Move one or more startups to another stage (through ``services.startup_advance``)."""
 
     to_stage = forms.ModelChoiceField(label=_("to stage"), queryset=Stage.objects.all())
-    on = forms.DateField(label=_("date"), widget=AdminDateWidget, initial=services.today)
+    on = forms.DateField(label=_("date"), widget=AdminDateWidget, initial=common.today)
     trl = forms.IntegerField(label=_("TRL"), min_value=1, max_value=9)
     note = forms.CharField(
         label=_("note / evidence"),

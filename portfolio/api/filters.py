@@ -15,15 +15,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 
-from portfolio.choices import (
-    CommitmentStatus,
-    InstitutionKind,
-    InvestorKind,
-    MilestoneKind,
-    RoundType,
-    StartupStatus,
-    TechArea,
-)
 from portfolio.models import (
     Commitment,
     Fund,
@@ -36,6 +27,15 @@ from portfolio.models import (
     Stage,
     StageTransition,
     Startup,
+)
+from portfolio.models.choices import (
+    CommitmentStatus,
+    InstitutionKind,
+    InvestorKind,
+    MilestoneKind,
+    RoundType,
+    StartupStatus,
+    TechArea,
 )
 
 MAX_ID = 2**63 - 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio import views
+from portfolio.dashboards import views
 
 app_name = "dashboard"
 

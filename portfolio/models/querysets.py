@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import DateField, DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from portfolio.choices import StartupStatus
+from portfolio.models.choices import StartupStatus
 
 
 class PortfolioQuerySet(models.QuerySet):
@@ -20,7 +20,7 @@ class PortfolioQuerySet(models.QuerySet):
             raise ValueError("'kind' must be one of 'year', 'month', 'week', or 'day'.")
         if order not in ("ASC", "DESC"):
             raise ValueError("'order' must be either 'ASC' or 'DESC'.")
-        from portfolio.functions import DateStart
+        from portfolio.models.expressions import DateStart
 
         return (
             self.annotate(

@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from portfolio import dashboards, panels
-from portfolio.dashboard_forms import AsOfForm, PipelineFilterForm
+from portfolio.dashboards import data, panels
+from portfolio.dashboards.forms import AsOfForm, PipelineFilterForm
+from portfolio.dashboards.panels import common
 from portfolio.models import Fund, Startup
 
 
@@ -39,12 +40,12 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "funds": _funds(), "today": timezone.localdate()}
     if form.is_bound and not form.is_valid():
         return render(request, "portfolio/pipeline.html", context, status=400)
-    overview = dashboards.pipeline_overview(form.filters())
+    overview = data.pipeline_overview(form.filters())
     context.update(
         overview=overview,
         headline=overview.headline,
         charts=panels.overview_charts(overview),
-        report_url=panels.api_url("reports/pipeline/", **panels.filter_params(overview.filters)),
+        report_url=common.api_url("reports/pipeline/", **common.filter_params(overview.filters)),
     )
     return render(request, "portfolio/pipeline.html", context)
 
@@ -57,14 +58,14 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return render(request, "portfolio/fund.html", context, status=400)
     as_of = form.cleaned_data["as_of"] if form.is_bound else None
-    board = dashboards.fund_dashboard(fund, as_of)
+    board = data.fund_dashboard(fund, as_of)
     context.update(
         board=board,
         report=board.report,
         charts=panels.fund_charts(board),
         compliance=panels.compliance_rows(board),
-        report_url=panels.api_url(f"funds/{fund.pk}/report/", as_of=board.as_of.isoformat()),
-        holdings_url=panels.api_url(f"funds/{fund.pk}/holdings/", as_of=board.as_of.isoformat()),
+        report_url=common.api_url(f"funds/{fund.pk}/report/", as_of=board.as_of.isoformat()),
+        holdings_url=common.api_url(f"funds/{fund.pk}/holdings/", as_of=board.as_of.isoformat()),
     )
     return render(request, "portfolio/fund.html", context)
 
@@ -72,12 +73,12 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @_may_view("portfolio.view_startup", "portfolio.view_fundinground")
 def startup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     startup = get_object_or_404(Startup.objects.select_related("stage", "institution"), pk=pk)
-    board = dashboards.startup_dashboard(startup)
+    board = data.startup_dashboard(startup)
     context = {
         "startup": startup,
         "board": board,
         "funds": _funds(),
         "charts": panels.startup_charts(board),
-        "rounds_url": panels.api_url("funding-rounds/", format="csv", startup=startup.pk),
+        "rounds_url": common.api_url("funding-rounds/", format="csv", startup=startup.pk),
     }
     return render(request, "portfolio/startup.html", context)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from portfolio.functions import ParticipantsText
 from portfolio.models import (
     Commitment,
     Fund,
@@ -22,6 +21,7 @@ from portfolio.models import (
     StageTransition,
     Startup,
 )
+from portfolio.models.expressions import ParticipantsText
 
 
 def institution_list() -> QuerySet[Institution]:

@@ -27,8 +27,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
 from portfolio.audit import history_user
-from portfolio.choices import AmountPrecision, RoundType, TechArea
 from portfolio.models import Institution, Investor, KpiReport, Stage, Startup
+from portfolio.models.choices import AmountPrecision, RoundType, TechArea
+from portfolio.services import common
 
 MAX_ROWS = 20000
 
@@ -151,16 +152,16 @@ def _int(value: str) -> int:
     return int(value)
 
 
-def _trl(value: str) -> int:
+def valid_trl(value: str) -> int:
     number = _int(value)
     if not 1 <= number <= 9:
-        raise ValueError(services.MSG_TRL_RANGE)
+        raise ValueError(common.MSG_TRL_RANGE)
     return number
 
 
 def _money(value: str, *, allow_zero: bool = True) -> Decimal:
     try:
-        return services.to_yuan(value.replace(",", ""), field="x", allow_zero=allow_zero)
+        return common.to_yuan(value.replace(",", ""), field="x", allow_zero=allow_zero)
     except ValidationError as error:
         raise ValueError(error.messages[0]) from None
 
@@ -290,7 +291,7 @@ class StartupImporter(Importer):
         Column("founded_on", parse=_date, help="YYYY-MM-DD"),
         Column("admitted_on", parse=_date, help="YYYY-MM-DD"),
         Column("stage", required=True, parse="stage", help=_("stage slug or name")),
-        Column("trl", required=True, parse=_trl, help="1-9"),
+        Column("trl", required=True, parse=valid_trl, help="1-9"),
         Column("registered_region", help=_("e.g. 北京市海淀区")),
         Column("location"),
         Column("headcount", parse=_int),

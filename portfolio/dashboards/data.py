@@ -1,9 +1,9 @@
 """Read side of the dashboards: one aggregate query per chart, every filter applied.
 
-The pipeline figures come from ``reports.pipeline_report`` and the fund figures from
-``reports.fund_report`` / ``reports.fund_holdings``, so the pages show exactly what the API
+The pipeline figures come from ``selectors.pipeline_report`` and the fund figures from
+``selectors.fund_report`` / ``selectors.fund_holdings``, so the pages show exactly what the API
 reports show. The functions here add the aggregates only the dashboards need. Each returns
-plain rows; ``portfolio.charts`` draws them and the views only glue the two together.
+plain rows; ``portfolio.dashboards.charts`` draws them and the views only glue the two together.
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from portfolio import metrics, reports
-from portfolio.choices import AmountPrecision, CommitmentStatus, StageOutcome
-from portfolio.functions import Year
+from portfolio import metrics, selectors
 from portfolio.models import (
     Commitment,
     Disbursement,
@@ -42,6 +40,8 @@ from portfolio.models import (
     StageTransition,
     Startup,
 )
+from portfolio.models.choices import AmountPrecision, CommitmentStatus, StageOutcome
+from portfolio.models.expressions import Year
 
 ZERO = Decimal("0.00")
 # A startup is "stalled" when it has been in its stage this many times the median stay.
@@ -77,7 +77,7 @@ class PipelineFilters:
         return bool(self.tech_area or self.institution or self.cohort)
 
     def startups(self) -> QuerySet[Startup]:
-        return reports.pipeline_startups(
+        return selectors.pipeline_startups(
             tech_area=self.tech_area, institution=self.institution, cohort=self.cohort
         )
 
@@ -147,7 +147,7 @@ class WatchRow:
 @dataclass
 class PipelineOverview:
     filters: PipelineFilters
-    report: reports.PipelineReport
+    report: selectors.PipelineReport
     stages: list[Stage]
     headline: Headline
     by_cohort: list[ValleyRow]
@@ -218,7 +218,7 @@ def valley_by_cohort(filters: PipelineFilters, stages: list[Stage]) -> list[Vall
 
 def valley_by_tech_area(filters: PipelineFilters, stages: list[Stage]) -> list[ValleyRow]:
     """Per technology field (one query)."""
-    from portfolio.choices import TechArea
+    from portfolio.models.choices import TechArea
 
     labels = dict(TechArea.choices)
     rows = (
@@ -345,7 +345,7 @@ def pipeline_overview(filters: PipelineFilters) -> PipelineOverview:
     """Everything the overview page shows. Queries: the pipeline report (5), the stages (1),
     one per chart below (cohort, field, institution, raised), fund deployed (1), watch
     list (1)."""
-    report = reports.pipeline_report(**filters.report_kwargs())
+    report = selectors.pipeline_report(**filters.report_kwargs())
     stages = list(Stage.objects.order_by("order"))
     by_slug = {s.slug: s for s in stages}
     medians = {by_slug[row.slug].pk: row.median_days for row in report.stages}
@@ -398,8 +398,8 @@ class StageShare:
 class FundDashboard:
     fund: Fund
     as_of: dt.date
-    report: reports.FundReport
-    holdings: list[reports.Holding]
+    report: selectors.FundReport
+    holdings: list[selectors.Holding]
     deployment: list[DeploymentPoint]
     by_stage: list[StageShare]
     stages: dict[str, Stage]
@@ -446,9 +446,9 @@ def fund_deployment(fund: Fund, as_of: dt.date) -> list[DeploymentPoint]:
     return points
 
 
-def holdings_by_stage(holdings: list[reports.Holding], stages: dict[str, Stage]) -> list:
+def holdings_by_stage(holdings: list[selectors.Holding], stages: dict[str, Stage]) -> list:
     """Capital per current stage of the companies, from the holdings rows (no query)."""
-    grouped: dict[str, list[reports.Holding]] = defaultdict(list)
+    grouped: dict[str, list[selectors.Holding]] = defaultdict(list)
     for holding in holdings:
         grouped[holding.stage_slug].append(holding)
     order = {slug: stage.order for slug, stage in stages.items()}
@@ -466,8 +466,8 @@ def holdings_by_stage(holdings: list[reports.Holding], stages: dict[str, Stage])
 def fund_dashboard(fund: Fund, as_of: dt.date | None = None) -> FundDashboard:
     """Queries: holdings (1), fund report (3 more), deployment (1), stages (1)."""
     as_of = as_of or timezone.localdate()
-    holdings = reports.fund_holdings(fund, as_of)
-    report = reports.fund_report(fund, as_of, holdings=holdings)
+    holdings = selectors.fund_holdings(fund, as_of)
+    report = selectors.fund_report(fund, as_of, holdings=holdings)
     stages = {s.slug: s for s in Stage.objects.order_by("order")}
     return FundDashboard(
         fund=fund,
@@ -510,7 +510,7 @@ def stage_median_days(stage: Stage, as_of: dt.date) -> float | None:
     # next move, whatever stage that is.
     entered = StageTransition.objects.filter(to_stage=stage, on__lte=as_of).values("startup")
     moves = StageTransition.objects.filter(on__lte=as_of, startup__in=entered)
-    return reports.stage_medians(moves).get(stage.pk)
+    return selectors.stage_medians(moves).get(stage.pk)
 
 
 def startup_dashboard(startup: Startup, as_of: dt.date | None = None) -> StartupDashboard:

@@ -1,0 +1,247 @@
+"""The fund page's panels: deployment over time, holdings by stage, compliance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from portfolio import metrics
+from portfolio.dashboards import charts
+from portfolio.dashboards.charts import Chart, Series, TimeSeries
+from portfolio.dashboards.data import (
+    FundDashboard,
+)
+from portfolio.dashboards.panels.common import (
+    api_url,
+    money_axis,
+    pick,
+    scaled,
+    valley_band,
+)
+from portfolio.formatting import day, money, percent
+
+
+def fund_charts(board: FundDashboard) -> dict[str, Chart]:
+    fund, report = board.fund, board.report
+    as_of = board.as_of.isoformat()
+    report_url = api_url(f"funds/{fund.pk}/report/", as_of=as_of)
+    holdings_url = api_url(f"funds/{fund.pk}/holdings/", as_of=as_of)
+    result: dict[str, Chart] = {}
+
+    divisor, unit, fmt = money_axis(fund.size)
+    undisbursed = max(report.committed - report.disbursed, Decimal(0))
+    available = max(report.available, Decimal(0))
+    title = _("Capital at a glance")
+    result["capital"] = Chart(
+        id="chart-capital",
+        title=title,
+        **charts.responsive(
+            charts.hbar,
+            "chart-capital",
+            title,
+            [_("Fund size")],
+            [
+                Series(_("Disbursed"), charts.DISBURSED, scaled([report.disbursed], divisor)),
+                Series(
+                    _("Committed, not yet paid"), charts.COMMITTED, scaled([undisbursed], divisor)
+                ),
+                Series(_("Available"), charts.AVAILABLE, scaled([available], divisor)),
+            ],
+            end_labels=[money(fund.size)],
+            value_format=fmt,
+            label_width=110,
+            row_height=44,
+        ),
+        legend=[
+            (_("Disbursed"), charts.DISBURSED),
+            (_("Committed, not yet paid"), charts.COMMITTED),
+            (_("Available"), charts.AVAILABLE),
+        ],
+        columns=[_("Figure"), _("Amount"), _("Share of the fund")],
+        rows=[
+            [label, money(value), percent(metrics.ratio(value, fund.size))]
+            for label, value in (
+                (_("Size"), fund.size),
+                (_("Committed"), report.committed),
+                (_("Disbursed"), report.disbursed),
+                (_("Available"), report.available),
+            )
+        ],
+        api_url=report_url,
+        note=_("Unit: %(unit)s") % {"unit": unit},
+        wide=True,
+    )
+
+    points = board.deployment
+    top = max([fund.size, *(p.cumulative_committed for p in points)])
+    divisor, unit, fmt = money_axis(top)
+    title = _("Deployment over time")
+    start = points[0].month if points else board.as_of
+    result["deployment"] = Chart(
+        id="chart-deployment",
+        title=title,
+        **charts.responsive(
+            charts.lines,
+            "chart-deployment",
+            title,
+            [
+                TimeSeries(
+                    _("Committed (cumulative)"),
+                    charts.COMMITTED,
+                    [(p.month, float(p.cumulative_committed / divisor)) for p in points],
+                ),
+                TimeSeries(
+                    _("Disbursed (cumulative)"),
+                    charts.DISBURSED,
+                    [(p.month, float(p.cumulative_disbursed / divisor)) for p in points],
+                ),
+            ],
+            start=start,
+            end=board.as_of,
+            axis_label=unit,
+            value_format=fmt,
+            y_ticks=charts.nice_ticks(float(top / divisor)),
+            area=True,
+            height=260,
+        ),
+        legend=[
+            (_("Committed (cumulative)"), charts.COMMITTED),
+            (_("Disbursed (cumulative)"), charts.DISBURSED),
+        ],
+        columns=[
+            _("Month"),
+            _("Committed"),
+            _("Disbursed"),
+            _("Committed (cumulative)"),
+            _("Disbursed (cumulative)"),
+        ],
+        rows=[
+            [
+                p.month.strftime("%Y-%m"),
+                money(p.committed),
+                money(p.disbursed),
+                money(p.cumulative_committed),
+                money(p.cumulative_disbursed),
+            ]
+            for p in points
+        ],
+        api_url=api_url("commitments/", format="csv", fund=fund.pk),
+        wide=True,
+    )
+
+    holdings = sorted(board.holdings, key=lambda h: h.committed, reverse=True)
+    limit = float(fund.max_single_company_pct)
+    shares = [float(h.committed / fund.size * 100) for h in holdings]
+    title = _("Concentration by company")
+    result["by_company"] = Chart(
+        id="chart-by-company",
+        title=title,
+        svg=charts.hbar(
+            "chart-by-company",
+            title,
+            [pick(h.name, h.name_en) for h in holdings],
+            [Series(_("Committed, % of the fund"), charts.COMMITTED, shares)],
+            end_labels=[f"{s:.1f}%" for s in shares],
+            reference=(limit, _("limit %(pct)s%%") % {"pct": f"{limit:g}"}),
+            value_format=lambda v: f"{v:g}%",
+        ),
+        legend=[
+            (_("Committed, % of the fund"), charts.COMMITTED),
+            (_("Policy limit per company"), charts.ALERT),
+        ],
+        columns=[_("Company"), _("Committed"), _("Share of the fund")],
+        rows=[
+            [pick(h.name, h.name_en), money(h.committed), f"{s:.2f}%"]
+            for h, s in zip(holdings, shares, strict=True)
+        ],
+        api_url=holdings_url,
+    )
+
+    by_stage = board.by_stage
+    stage_names = [s.stage.display_name if s.stage else _("Unknown stage") for s in by_stage]
+    divisor, unit, fmt = money_axis(max((s.committed for s in by_stage), default=0))
+    title = _("Concentration by stage")
+    result["by_stage"] = Chart(
+        id="chart-by-stage",
+        title=title,
+        svg=charts.hbar(
+            "chart-by-stage",
+            title,
+            stage_names,
+            [
+                Series(
+                    _("Disbursed"),
+                    charts.DISBURSED,
+                    scaled([s.disbursed for s in by_stage], divisor),
+                ),
+                Series(
+                    _("Committed, not yet paid"),
+                    charts.COMMITTED,
+                    scaled([s.committed - s.disbursed for s in by_stage], divisor),
+                ),
+            ],
+            end_labels=[money(s.committed) for s in by_stage],
+            bands=valley_band([bool(s.stage and s.stage.in_valley) for s in by_stage]),
+            value_format=fmt,
+        ),
+        legend=[
+            (_("Disbursed"), charts.DISBURSED),
+            (_("Committed, not yet paid"), charts.COMMITTED),
+            (_("Valley of death"), charts.VALLEY_BAND),
+        ],
+        columns=[
+            _("Stage"),
+            _("Companies"),
+            _("Committed"),
+            _("Disbursed"),
+            _("Share of committed"),
+        ],
+        rows=[
+            [
+                name,
+                str(s.companies),
+                money(s.committed),
+                money(s.disbursed),
+                percent(metrics.ratio(s.committed, report.committed)),
+            ]
+            for name, s in zip(stage_names, by_stage, strict=True)
+        ],
+        api_url=holdings_url,
+        note=_("Unit: %(unit)s") % {"unit": unit},
+    )
+    return result
+
+
+COMPLIANCE_LABELS = {
+    "committed_within_size": lambda: _("Commitments within the fund's size"),
+    "max_single_company_pct": lambda: _("Largest share in one company (% of size)"),
+    "min_target_sector_pct": lambda: _("Share in the target fields (% of committed)"),
+    "min_local_pct": lambda: _("Share in local firms, 返投 (% of committed)"),
+    "investment_period_end": lambda: _("Last commitment within the investment period"),
+}
+
+
+def compliance_rows(board: FundDashboard) -> list[dict]:
+    rows = []
+    for check in board.report.compliance:
+        label = COMPLIANCE_LABELS.get(check.rule, lambda c=check: c.rule)()
+        if isinstance(check.limit, dt.date) or isinstance(check.actual, dt.date):
+            limit, actual = day(check.limit), day(check.actual)
+        elif check.rule == "committed_within_size":
+            limit, actual = money(check.limit), money(check.actual)
+        else:
+            limit = "—" if check.limit is None else f"{check.limit}%"
+            actual = "—" if check.actual is None else f"{check.actual}%"
+        if check.rule.startswith("min_"):
+            limit = "≥ " + limit
+        elif check.rule != "investment_period_end":
+            limit = "≤ " + limit
+        rows.append(
+            {"rule": check.rule, "label": label, "limit": limit, "actual": actual, "ok": check.ok}
+        )
+    return rows
+
+
+# --- startup -------------------------------------------------------------------------------

@@ -1,0 +1,282 @@
+"""The pipeline page's panels: the valley by cohort, technology and institution, money raised,
+the watch list.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from portfolio.dashboards import charts
+from portfolio.dashboards.charts import Chart, Series
+from portfolio.dashboards.data import (
+    PipelineOverview,
+)
+from portfolio.dashboards.panels.common import (
+    api_url,
+    filter_params,
+    money_axis,
+    pick,
+    scaled,
+    valley_band,
+)
+from portfolio.formatting import days, money, percent
+from portfolio.models.choices import RoundType
+
+
+def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
+    filters = overview.filters
+    params = filter_params(filters)
+    report_url = api_url("reports/pipeline/", **params)
+    startups_url = api_url(
+        "startups/", format="csv", tech_area=filters.tech_area, institution=filters.institution
+    )
+    rows = overview.report.stages
+    pipeline_rows = [row for row in rows if not row.outcome]
+    names = [pick(row.name, row.name_en) for row in rows]
+    pipeline_names = [pick(row.name, row.name_en) for row in pipeline_rows]
+    valley_bands = valley_band([row.in_valley for row in rows])
+    pipeline_bands = valley_band([row.in_valley for row in pipeline_rows])
+    yes, no = _("yes"), ""
+
+    result: dict[str, Chart] = {}
+    title = _("Startups per stage")
+    result["funnel"] = Chart(
+        id="chart-funnel",
+        title=title,
+        **charts.responsive(
+            charts.hbar,
+            "chart-funnel",
+            title,
+            names,
+            [
+                Series(_("Reached the stage"), charts.REACHED, [r.entered for r in rows]),
+                Series(_("In the stage now"), charts.NOW, [r.count for r in rows]),
+            ],
+            stacked=False,
+            end_labels=[
+                _("%(now)s now · %(reached)s reached") % {"now": r.count, "reached": r.entered}
+                for r in rows
+            ],
+            bands=valley_bands,
+            label_width=150,
+            integer=True,
+        ),
+        legend=[
+            (_("In the stage now"), charts.NOW),
+            (_("Reached the stage"), charts.REACHED),
+            (_("Valley of death"), charts.VALLEY_BAND),
+        ],
+        columns=[_("Stage"), _("Valley"), _("Now"), _("Reached"), _("Moved on")],
+        rows=[
+            [name, yes if r.in_valley else no, str(r.count), str(r.entered), str(r.advanced)]
+            for name, r in zip(names, rows, strict=True)
+        ],
+        api_url=report_url,
+        wide=True,
+    )
+
+    title = _("Conversion to the next stage")
+    result["conversion"] = Chart(
+        id="chart-conversion",
+        title=title,
+        svg=charts.hbar(
+            "chart-conversion",
+            title,
+            pipeline_names,
+            [
+                Series(
+                    _("Conversion"),
+                    charts.CROSSED,
+                    [float(r.conversion or 0) * 100 for r in pipeline_rows],
+                )
+            ],
+            end_labels=[percent(r.conversion) for r in pipeline_rows],
+            bands=pipeline_bands,
+            max_value=100,
+            value_format=lambda v: f"{v:.0f}%",
+        ),
+        columns=[_("Stage"), _("Reached"), _("Moved on"), _("Conversion")],
+        rows=[
+            [name, str(r.entered), str(r.advanced), percent(r.conversion)]
+            for name, r in zip(pipeline_names, pipeline_rows, strict=True)
+        ],
+        api_url=report_url,
+    )
+
+    title = _("Median days in each stage")
+    result["median"] = Chart(
+        id="chart-median",
+        title=title,
+        svg=charts.hbar(
+            "chart-median",
+            title,
+            pipeline_names,
+            [Series(_("Median days"), charts.BEFORE, [r.median_days or 0 for r in pipeline_rows])],
+            end_labels=[days(r.median_days) for r in pipeline_rows],
+            bands=pipeline_bands,
+        ),
+        columns=[_("Stage"), _("Median days (completed stays)")],
+        rows=[
+            [name, days(r.median_days)]
+            for name, r in zip(pipeline_names, pipeline_rows, strict=True)
+        ],
+        api_url=report_url,
+    )
+
+    outcome_series = [
+        (_("Crossed the valley"), charts.CROSSED, "crossed"),
+        (_("In the valley"), charts.VALLEY, "in_valley"),
+        (_("Before the valley"), charts.BEFORE, "before_valley"),
+        (_("Closed"), charts.CLOSED, "closed"),
+    ]
+    legend = [(label, color) for label, color, _attr in outcome_series]
+    valley_columns = [
+        _("Crossed"),
+        _("In the valley"),
+        _("Before the valley"),
+        _("Closed"),
+        _("Total"),
+        _("Crossing rate"),
+    ]
+
+    def valley_table(groups) -> list[list[str]]:
+        return [
+            [
+                pick(g.name, g.name_en),
+                str(g.crossed),
+                str(g.in_valley),
+                str(g.before_valley),
+                str(g.closed),
+                str(g.total),
+                percent(g.crossing_rate),
+            ]
+            for g in groups
+        ]
+
+    def valley_series(groups) -> list[Series]:
+        return [
+            Series(label, color, [getattr(g, attr) for g in groups])
+            for label, color, attr in outcome_series
+        ]
+
+    title = _("Valley crossing by cohort (admission year)")
+    cohorts = overview.by_cohort
+    result["cohort"] = Chart(
+        id="chart-cohort",
+        title=title,
+        svg=charts.columns(
+            "chart-cohort",
+            title,
+            [g.name for g in cohorts],
+            valley_series(cohorts),
+            axis_label=_("startups"),
+            end_labels=[f"{g.crossed}/{g.total}" for g in cohorts],
+            integer=True,
+        ),
+        legend=legend,
+        columns=[_("Cohort"), *valley_columns],
+        rows=valley_table(cohorts),
+        api_url=report_url,
+        note=_("Labels above the columns: crossed / total."),
+    )
+
+    title = _("By technology field")
+    result["tech_area"] = Chart(
+        id="chart-tech-area",
+        title=title,
+        svg=charts.hbar(
+            "chart-tech-area",
+            title,
+            [pick(g.name, g.name_en) for g in overview.by_tech_area],
+            valley_series(overview.by_tech_area),
+            label_width=190,
+            integer=True,
+        ),
+        legend=legend,
+        columns=[_("Technology field"), *valley_columns],
+        rows=valley_table(overview.by_tech_area),
+        api_url=startups_url,
+    )
+
+    title = _("By origin institution")
+    result["institution"] = Chart(
+        id="chart-institution",
+        title=title,
+        svg=charts.hbar(
+            "chart-institution",
+            title,
+            [pick(g.name, g.name_en) for g in overview.by_institution],
+            valley_series(overview.by_institution),
+            label_width=190,
+            integer=True,
+        ),
+        legend=legend,
+        columns=[_("Institution"), *valley_columns],
+        rows=valley_table(overview.by_institution),
+        api_url=startups_url,
+        note=_("The %(n)s institutions with the most startups.")
+        % {"n": len(overview.by_institution)},
+    )
+
+    raised = overview.raised
+    years = sorted({r.year for r in raised})
+    types = [t for t in RoundType if any(r.round_type == t.value for r in raised)]
+    amounts = {(r.year, r.round_type): r.amount for r in raised}
+    per_year = [sum((amounts.get((y, t.value), 0) for t in types), Decimal(0)) for y in years]
+    divisor, unit, fmt = money_axis(max(per_year, default=0))
+    title = _("Funding raised per year by round type")
+    result["raised"] = Chart(
+        id="chart-raised",
+        title=title,
+        svg=charts.columns(
+            "chart-raised",
+            title,
+            [str(y) for y in years],
+            [
+                Series(
+                    str(t.label),
+                    charts.CATEGORICAL[i % len(charts.CATEGORICAL)],
+                    scaled([amounts.get((y, t.value), 0) for y in years], divisor),
+                )
+                for i, t in enumerate(types)
+            ],
+            axis_label=unit,
+            value_format=fmt,
+        ),
+        legend=[
+            (str(t.label), charts.CATEGORICAL[i % len(charts.CATEGORICAL)])
+            for i, t in enumerate(types)
+        ],
+        columns=[
+            _("Year"),
+            _("Round type"),
+            _("Rounds"),
+            _("Disclosed amount"),
+            _("of which approximate"),
+            _("Undisclosed rounds"),
+        ],
+        rows=[
+            [
+                str(r.year),
+                str(RoundType(r.round_type).label),
+                str(r.rounds),
+                money(r.amount),
+                money(r.approximate),
+                str(r.undisclosed),
+            ]
+            for r in raised
+        ],
+        api_url=api_url(
+            "funding-rounds/",
+            format="csv",
+            tech_area=filters.tech_area,
+            closed_before=filters.date.isoformat(),
+        ),
+        note=_("Undisclosed rounds are counted, not summed."),
+    )
+    return result
+
+
+# --- fund ----------------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+"""How figures are written, the one copy: money (元 / 万元 / 亿元 in Chinese, CNY M in
+English), multiples, percentages, days and dates. Admin, dashboards, templates and charts all
+format through these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+
+YI = Decimal("100000000")  # 亿 = 10^8
+WAN = Decimal("10000")  # 万 = 10^4
+MILLION = Decimal("1000000")
+NONE = "—"  # what an absent figure reads as
+
+
+def language() -> str:
+    """The active language (Chinese unless the reader chose English)."""
+    return get_language() or "zh-hans"
+
+
+def format_yuan(amount: Decimal | None) -> str:
+    """Exact yuan with thousands separators: ``300,000,000.00 元``."""
+    if amount is None:
+        return "—"
+    return f"{Decimal(amount):,.2f} 元"
+
+
+def format_wan(amount: Decimal | None) -> str:
+    """In 万元: ``3,000 万元`` (decimals only when the figure has them)."""
+    if amount is None:
+        return "—"
+    wan = Decimal(amount) / WAN
+    if wan == wan.to_integral_value():
+        return f"{wan:,.0f} 万元"
+    return f"{wan:,.2f} 万元"
+
+
+def format_yi(amount: Decimal | None) -> str:
+    """In 亿元 with two decimals: ``2.00 亿元``."""
+    if amount is None:
+        return "—"
+    return f"{Decimal(amount) / YI:,.2f} 亿元"
+
+
+def format_cny_millions(amount: Decimal | None) -> str:
+    """English style: ``CNY 200.0M``."""
+    if amount is None:
+        return "—"
+    return f"CNY {Decimal(amount) / MILLION:,.1f}M"
+
+
+def format_money(amount: Decimal | None, language: str = "zh-hans") -> str:
+    """The way a reader of ``language`` thinks of an amount.
+
+    Chinese: 亿元 from one hundred million, 万元 from ten thousand, else 元.
+    English: CNY millions.
+    """
+    if amount is None:
+        return "—"
+    amount = Decimal(amount)
+    if language.startswith("en"):
+        if abs(amount) < MILLION:
+            return f"CNY {amount:,.0f}"
+        return format_cny_millions(amount)
+    if abs(amount) >= YI:
+        return format_yi(amount)
+    if abs(amount) >= WAN:
+        return format_wan(amount)
+    return f"{amount:,.2f} 元"
+
+
+def money(amount: Decimal | None) -> str:
+    """An amount the way the reader's language counts it (see ``format_money``)."""
+    return format_money(amount, language())
+
+
+def multiple(value: Decimal | float | None) -> str:
+    """A ratio as a multiple: 1.35x."""
+    if value is None:
+        return NONE
+    return f"{Decimal(str(value)):.2f}x"
+
+
+def percent(value: Decimal | float | None) -> str:
+    """A ratio as a percentage: 0.1234 -> 12.3%."""
+    if value is None:
+        return NONE
+    return f"{Decimal(str(value)) * 100:.1f}%"
+
+
+def days(value: float | None) -> str:
+    """A number of days, whole, with thousands separators."""
+    return NONE if value is None else f"{value:,.0f}"
+
+
+def day(value: dt.date | None) -> str:
+    """A date in the active language's short format."""
+    return date_format(value, "SHORT_DATE_FORMAT") if value else NONE

@@ -1,0 +1,36 @@
+"""Every write with a rule behind it. One function per write, each atomic.
+
+Services take keyword-only arguments, return the instance they wrote, and raise
+``django.core.exceptions.ValidationError`` keyed by field on refusal; a refusal writes
+nothing. The admin, the API and management commands all call these functions, as
+``services.<entity>_<action>``; each lives in the module of its sub-domain (``pipeline``,
+``funding``, ``fund``; ``common`` holds the shared checks, ``importing`` the file importer).
+"""
+
+from portfolio.services.common import to_yuan
+from portfolio.services.fund import (
+    commitment_cancel,
+    commitment_create,
+    disbursement_record,
+    distribution_record,
+    fund_committed,
+    valuation_mark,
+)
+from portfolio.services.funding import ParticipantInput, round_record, round_update
+from portfolio.services.pipeline import startup_advance, startup_create, startup_update
+
+__all__ = [
+    "ParticipantInput",
+    "commitment_cancel",
+    "commitment_create",
+    "disbursement_record",
+    "distribution_record",
+    "fund_committed",
+    "round_record",
+    "round_update",
+    "startup_advance",
+    "startup_create",
+    "startup_update",
+    "to_yuan",
+    "valuation_mark",
+]

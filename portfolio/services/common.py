@@ -1,0 +1,68 @@
+"""What every service checks the same way: yuan amounts, dates that have happened, TRL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_YUAN = Decimal("99999999999999.99")  # 16 digits, 2 decimals
+
+# Error texts are constants so tests and clients can match them.
+MSG_MONEY_INVALID = _("Enter an amount in yuan, e.g. 3000000.00.")
+MSG_MONEY_PLACES = _("An amount in yuan has at most two decimal places.")
+MSG_MONEY_TOO_LARGE = _("This amount is too large (at most 99,999,999,999,999.99 yuan).")
+MSG_MONEY_POSITIVE = _("The amount must be greater than zero.")
+MSG_MONEY_NON_NEGATIVE = _("The amount cannot be negative.")
+MSG_DATE_FUTURE = _("This date is in the future; record what has happened.")
+MSG_TRL_RANGE = _("TRL must be a whole number from 1 to 9.")
+
+
+def today() -> dt.date:
+    """Today in the project's time zone (Asia/Shanghai)."""
+    return timezone.localdate()
+
+
+def to_yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
+    """Coerce ``value`` to a Decimal yuan amount or raise a ValidationError on ``field``."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationError({field: ValidationError(MSG_MONEY_INVALID, code="invalid")})
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: ValidationError(MSG_MONEY_INVALID, code="invalid")}) from None
+    if not amount.is_finite():
+        raise ValidationError({field: ValidationError(MSG_MONEY_INVALID, code="invalid")})
+    # Size first: quantizing 1e30 to cents overflows Decimal's precision (InvalidOperation).
+    if abs(amount) > MAX_YUAN:
+        raise ValidationError({field: ValidationError(MSG_MONEY_TOO_LARGE, code="max_value")})
+    if amount != amount.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
+        raise ValidationError({field: ValidationError(MSG_MONEY_PLACES, code="decimal_places")})
+    if allow_zero and amount < 0:
+        raise ValidationError({field: ValidationError(MSG_MONEY_NON_NEGATIVE, code="min_value")})
+    if not allow_zero and amount <= 0:
+        raise ValidationError({field: ValidationError(MSG_MONEY_POSITIVE, code="min_value")})
+    return amount.quantize(Decimal("0.01"))
+
+
+def not_future(on: dt.date, *, field: str) -> None:
+    if on > today():
+        raise ValidationError({field: ValidationError(MSG_DATE_FUTURE, code="future")})
+
+
+def dates_not_future(fields: dict[str, Any], names=("founded_on", "admitted_on")) -> None:
+    """A startup's founding and admission have happened (a year-9999 date is a typo)."""
+    for name in names:
+        value = fields.get(name)
+        if isinstance(value, dt.date):
+            not_future(value, field=name)
+
+
+def valid_trl(value: Any, *, field: str = "trl") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
+        raise ValidationError({field: ValidationError(MSG_TRL_RANGE, code="trl")})
+    return value

@@ -1,0 +1,260 @@
+"""Writes on the fund: commitments, disbursements, valuation marks, distributions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.audit import attributed
+from portfolio.formatting import format_yuan
+from portfolio.models import (
+    Commitment,
+    Disbursement,
+    Distribution,
+    Fund,
+    FundingRound,
+    Startup,
+    ValuationMark,
+)
+from portfolio.models.choices import (
+    CommitmentStatus,
+    DistributionKind,
+    StartupStatus,
+)
+from portfolio.services.common import not_future, to_yuan
+
+MSG_FUND_CAPACITY = _(
+    "This commitment would take the fund above its size: %(available)s is still available."
+)
+MSG_SINGLE_COMPANY_LIMIT = _(
+    "This commitment breaks the fund's limit of %(pct)s%% in one company: at most %(room)s "
+    "more can be committed to this startup."
+)
+MSG_INVESTMENT_PERIOD = _("The fund's investment period ended on %(end)s.")
+MSG_STARTUP_CLOSED = _("The startup is closed; the fund cannot commit to it.")
+MSG_COMMITMENT_NOT_LIVE = _("This commitment is cancelled; nothing can be paid against it.")
+MSG_COMMITMENT_HAS_DISBURSEMENTS = _(
+    "This commitment has disbursements (%(paid)s) and cannot be cancelled."
+)
+MSG_DISBURSEMENT_EXCEEDS = _(
+    "This payment is more than the commitment not yet paid: %(remaining)s remains."
+)
+MSG_DISBURSEMENT_BEFORE_APPROVAL = _("A payment cannot precede the commitment's approval (%(on)s).")
+MSG_ROUND_OTHER_STARTUP = _("This round belongs to another startup than the commitment.")
+MSG_NOT_A_HOLDING = _("The fund has no commitment to this startup.")
+MSG_NO_CASH_IN = _("The fund had paid nothing into this startup by this date.")
+
+
+# --- the fund -----------------------------------------------------------------------------
+
+
+def fund_committed(fund: Fund, *, startup: Startup | None = None) -> Decimal:
+    """Sum of the fund's live commitments (optionally to one startup)."""
+    live = Commitment.objects.filter(fund=fund, status=CommitmentStatus.APPROVED)
+    if startup is not None:
+        live = live.filter(startup=startup)
+    return live.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+@attributed
+@transaction.atomic
+def commitment_create(
+    *,
+    fund: Fund,
+    startup: Startup,
+    amount: Decimal | str | int,
+    approved_on: dt.date,
+    note: str = "",
+    by: Any = None,
+) -> Commitment:
+    """Commit the fund to a startup, never above the fund's size or its one-company limit.
+
+    The fund row is locked (PostgreSQL ``SELECT ... FOR UPDATE``; on SQLite the IMMEDIATE
+    transaction already holds the database's write lock), so concurrent commitments are
+    checked one after another against the same total.
+    """
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    amount = to_yuan(amount, field="amount")
+    not_future(approved_on, field="approved_on")
+    if fund.investment_period_end and approved_on > fund.investment_period_end:
+        raise ValidationError(
+            {
+                "approved_on": ValidationError(
+                    MSG_INVESTMENT_PERIOD,
+                    code="investment_period",
+                    params={"end": fund.investment_period_end},
+                )
+            }
+        )
+    if startup.status == StartupStatus.CLOSED:
+        raise ValidationError({"startup": ValidationError(MSG_STARTUP_CLOSED, code="closed")})
+    available = fund.size - fund_committed(fund)
+    if amount > available:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    MSG_FUND_CAPACITY,
+                    code="capacity",
+                    params={"available": format_yuan(max(available, Decimal("0")))},
+                )
+            }
+        )
+    limit = (fund.size * fund.max_single_company_pct / 100).quantize(Decimal("0.01"))
+    room = limit - fund_committed(fund, startup=startup)
+    if amount > room:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    MSG_SINGLE_COMPANY_LIMIT,
+                    code="single_company_limit",
+                    params={
+                        "pct": format(fund.max_single_company_pct.normalize(), "f"),
+                        "room": format_yuan(max(room, Decimal("0"))),
+                    },
+                )
+            }
+        )
+    commitment = Commitment(
+        fund=fund,
+        startup=startup,
+        amount=amount,
+        approved_on=approved_on,
+        note=note,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    commitment.full_clean()
+    commitment.save()
+    return commitment
+
+
+@attributed
+@transaction.atomic
+def commitment_cancel(*, commitment: Commitment, by: Any = None) -> Commitment:
+    """Cancel a commitment on which nothing was paid; it stops counting against the size."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    paid = commitment.disbursements.aggregate(total=Sum("amount"))["total"]
+    if paid:
+        raise ValidationError(
+            ValidationError(
+                MSG_COMMITMENT_HAS_DISBURSEMENTS,
+                code="has_disbursements",
+                params={"paid": format_yuan(paid)},
+            )
+        )
+    commitment.status = CommitmentStatus.CANCELLED
+    commitment.save(update_fields=["status"])
+    return commitment
+
+
+@attributed
+@transaction.atomic
+def disbursement_record(
+    *,
+    commitment: Commitment,
+    amount: Decimal | str | int,
+    paid_on: dt.date,
+    funding_round: FundingRound | None = None,
+    note: str = "",
+    by: Any = None,
+) -> Disbursement:
+    """Pay cash against a live commitment, never more than what is not yet paid."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    amount = to_yuan(amount, field="amount")
+    if commitment.status != CommitmentStatus.APPROVED:
+        raise ValidationError(
+            {"commitment": ValidationError(MSG_COMMITMENT_NOT_LIVE, code="not_live")}
+        )
+    not_future(paid_on, field="paid_on")
+    if paid_on < commitment.approved_on:
+        raise ValidationError(
+            {
+                "paid_on": ValidationError(
+                    MSG_DISBURSEMENT_BEFORE_APPROVAL,
+                    code="before_approval",
+                    params={"on": commitment.approved_on},
+                )
+            }
+        )
+    if funding_round is not None and funding_round.startup_id != commitment.startup_id:
+        raise ValidationError(
+            {"funding_round": ValidationError(MSG_ROUND_OTHER_STARTUP, code="other_startup")}
+        )
+    paid = commitment.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    remaining = commitment.amount - paid
+    if amount > remaining:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    MSG_DISBURSEMENT_EXCEEDS,
+                    code="exceeds_commitment",
+                    params={"remaining": format_yuan(remaining)},
+                )
+            }
+        )
+    disbursement = Disbursement(
+        commitment=commitment,
+        amount=amount,
+        paid_on=paid_on,
+        funding_round=funding_round,
+        note=note,
+    )
+    disbursement.full_clean()
+    disbursement.save()
+    return disbursement
+
+
+@attributed
+@transaction.atomic
+def valuation_mark(
+    *,
+    fund: Fund,
+    startup: Startup,
+    as_of: dt.date,
+    fair_value: Decimal | str | int,
+    note: str = "",
+    by: Any = None,
+) -> ValuationMark:
+    """Mark the fund's holding in a startup to fair value (replaces a mark of the same day)."""
+    fair_value = to_yuan(fair_value, field="fair_value", allow_zero=True)
+    not_future(as_of, field="as_of")
+    if not Commitment.objects.filter(fund=fund, startup=startup).exists():
+        raise ValidationError({"startup": ValidationError(MSG_NOT_A_HOLDING, code="not_held")})
+    mark, _created = ValuationMark.objects.update_or_create(
+        fund=fund, startup=startup, as_of=as_of, defaults={"fair_value": fair_value, "note": note}
+    )
+    return mark
+
+
+@attributed
+@transaction.atomic
+def distribution_record(
+    *,
+    fund: Fund,
+    startup: Startup,
+    paid_on: dt.date,
+    amount: Decimal | str | int,
+    kind: str = DistributionKind.EXIT,
+    note: str = "",
+    by: Any = None,
+) -> Distribution:
+    """Record cash returned to the fund by a holding it had paid into."""
+    amount = to_yuan(amount, field="amount")
+    if kind not in DistributionKind.values:
+        raise ValidationError({"kind": _("Unknown distribution kind.")})
+    not_future(paid_on, field="paid_on")
+    if not Disbursement.objects.filter(
+        commitment__fund=fund, commitment__startup=startup, paid_on__lte=paid_on
+    ).exists():
+        raise ValidationError({"startup": ValidationError(MSG_NO_CASH_IN, code="no_cash_in")})
+    distribution = Distribution(
+        fund=fund, startup=startup, paid_on=paid_on, amount=amount, kind=kind, note=note
+    )
+    distribution.full_clean()
+    distribution.save()
+    return distribution

@@ -1,0 +1,240 @@
+"""Writes on funding rounds: recording and correcting a round with its participants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.audit import attributed
+from portfolio.formatting import format_yuan
+from portfolio.models import (
+    FundingRound,
+    Investor,
+    Participation,
+    Startup,
+)
+from portfolio.models.choices import (
+    AmountPrecision,
+    RoundType,
+)
+from portfolio.services.common import not_future, to_yuan
+
+MSG_ROUND_UNDISCLOSED_AMOUNT = _("Leave the amount empty for an undisclosed round.")
+MSG_ROUND_AMOUNT_REQUIRED = _("The amount must be positive unless the round is undisclosed.")
+MSG_PARTICIPANT_DUPLICATE = _("Participant %(index)d: %(investor)s is listed twice.")
+MSG_PARTICIPANT_AMOUNT = _("Participant %(index)d: the amount must be positive.")
+MSG_PARTICIPANTS_EXCEED = _(
+    "The participants' amounts add up to %(total)s, more than the round's %(amount)s."
+)
+
+
+# --- rounds -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    investor: Investor
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class _CheckedRound:
+    amount: Decimal | None
+    pre_money_valuation: Decimal | None
+    participants: list[ParticipantInput]
+
+
+def _check_round(
+    *,
+    round_type: str,
+    closed_on: dt.date,
+    amount: Decimal | str | int | None,
+    amount_precision: str,
+    pre_money_valuation: Decimal | str | int | None,
+    lead_investor: Investor | None,
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]],
+) -> _CheckedRound:
+    """The rules of a round and its participants (shared by recording and correcting)."""
+    if round_type not in RoundType.values:
+        raise ValidationError({"round_type": _("Unknown round type.")})
+    if amount_precision not in AmountPrecision.values:
+        raise ValidationError({"amount_precision": _("Unknown amount precision.")})
+    not_future(closed_on, field="closed_on")
+    if amount_precision == AmountPrecision.UNDISCLOSED:
+        if amount not in (None, ""):
+            raise ValidationError({"amount": MSG_ROUND_UNDISCLOSED_AMOUNT})
+        amount = None
+    else:
+        if amount in (None, ""):
+            raise ValidationError({"amount": MSG_ROUND_AMOUNT_REQUIRED})
+        amount = to_yuan(amount, field="amount")
+    if pre_money_valuation not in (None, ""):
+        pre_money_valuation = to_yuan(
+            pre_money_valuation, field="pre_money_valuation", allow_zero=True
+        )
+    else:
+        pre_money_valuation = None
+
+    rows: list[ParticipantInput] = []
+    errors: list[ValidationError] = []
+    seen: set[int] = set()
+    for index, item in enumerate(participants, start=1):
+        row = item if isinstance(item, ParticipantInput) else ParticipantInput(*item)
+        if row.investor.pk in seen:
+            errors.append(
+                ValidationError(
+                    MSG_PARTICIPANT_DUPLICATE,
+                    code="duplicate",
+                    params={"index": index, "investor": row.investor},
+                )
+            )
+            continue
+        seen.add(row.investor.pk)
+        value = None
+        if row.amount not in (None, ""):
+            try:
+                value = to_yuan(row.amount, field="participants")
+            except ValidationError:
+                errors.append(
+                    ValidationError(MSG_PARTICIPANT_AMOUNT, code="amount", params={"index": index})
+                )
+                continue
+        rows.append(ParticipantInput(row.investor, value))
+    if errors:
+        raise ValidationError({"participants": errors})
+    known = sum((row.amount for row in rows if row.amount is not None), Decimal("0"))
+    if amount is not None and known > amount:
+        raise ValidationError(
+            {
+                "participants": ValidationError(
+                    MSG_PARTICIPANTS_EXCEED,
+                    code="exceeds_round",
+                    params={"total": format_yuan(known), "amount": format_yuan(amount)},
+                )
+            }
+        )
+    if lead_investor is not None and lead_investor.pk not in seen:
+        rows.insert(0, ParticipantInput(lead_investor, None))
+    return _CheckedRound(amount, pre_money_valuation, rows)
+
+
+@attributed
+@transaction.atomic
+def round_record(
+    *,
+    startup: Startup,
+    round_type: str,
+    closed_on: dt.date,
+    amount: Decimal | str | int | None = None,
+    amount_precision: str = AmountPrecision.EXACT,
+    announced_as: str = "",
+    pre_money_valuation: Decimal | str | int | None = None,
+    lead_investor: Investor | None = None,
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
+    note: str = "",
+    by: Any = None,
+) -> FundingRound:
+    """Record a round with its participants, all or nothing.
+
+    An undisclosed round has no amount; otherwise the amount is positive. Participants'
+    known amounts are positive and add up to no more than the round. The lead investor is a
+    participant (added without an amount when not listed).
+    """
+    checked = _check_round(
+        round_type=round_type,
+        closed_on=closed_on,
+        amount=amount,
+        amount_precision=amount_precision,
+        pre_money_valuation=pre_money_valuation,
+        lead_investor=lead_investor,
+        participants=participants,
+    )
+    funding_round = FundingRound(
+        startup=startup,
+        round_type=round_type,
+        closed_on=closed_on,
+        amount=checked.amount,
+        amount_precision=amount_precision,
+        announced_as=announced_as,
+        pre_money_valuation=checked.pre_money_valuation,
+        lead_investor=lead_investor,
+        note=note,
+    )
+    funding_round.full_clean()
+    funding_round.save()
+    # One by one (a round has a handful of participants) so each row gets its history record
+    # with the request's user; bulk_create would skip the audit trail.
+    for row in checked.participants:
+        Participation.objects.create(
+            funding_round=funding_round, investor=row.investor, amount=row.amount
+        )
+    return funding_round
+
+
+# --- admin (issue 3): correcting a recorded round ---------------------------------------
+
+
+@attributed
+@transaction.atomic
+def round_update(
+    *,
+    funding_round: FundingRound,
+    round_type: str,
+    closed_on: dt.date,
+    amount: Decimal | str | int | None = None,
+    amount_precision: str = AmountPrecision.EXACT,
+    announced_as: str = "",
+    pre_money_valuation: Decimal | str | int | None = None,
+    lead_investor: Investor | None = None,
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
+    note: str = "",
+    by: Any = None,
+) -> FundingRound:
+    """Correct a recorded round and its participants under the same rules as recording.
+
+    ``participants`` is the full new list: listed investors are added or their amounts
+    updated, unlisted ones are removed (callers decide who may remove). The startup stays:
+    the fund's disbursements into the round are tied to it.
+    """
+    funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    checked = _check_round(
+        round_type=round_type,
+        closed_on=closed_on,
+        amount=amount,
+        amount_precision=amount_precision,
+        pre_money_valuation=pre_money_valuation,
+        lead_investor=lead_investor,
+        participants=participants,
+    )
+    funding_round.round_type = round_type
+    funding_round.closed_on = closed_on
+    funding_round.amount = checked.amount
+    funding_round.amount_precision = amount_precision
+    funding_round.announced_as = announced_as
+    funding_round.pre_money_valuation = checked.pre_money_valuation
+    funding_round.lead_investor = lead_investor
+    funding_round.note = note
+    funding_round.full_clean()
+    funding_round.save()
+    current = {p.investor_id: p for p in funding_round.participations.all()}
+    wanted = {row.investor.pk: row for row in checked.participants}
+    for investor_id, participation in current.items():
+        if investor_id not in wanted:
+            participation.delete()
+    for investor_id, row in wanted.items():
+        participation = current.get(investor_id)
+        if participation is None:
+            Participation.objects.create(
+                funding_round=funding_round, investor=row.investor, amount=row.amount
+            )
+        elif participation.amount != row.amount:
+            participation.amount = row.amount
+            participation.save(update_fields=["amount"])
+    return funding_round

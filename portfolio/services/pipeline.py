@@ -1,0 +1,187 @@
+"""Writes on the pipeline: a startup's creation, moves between stages and edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.audit import attributed
+from portfolio.models import (
+    Stage,
+    StageTransition,
+    Startup,
+)
+from portfolio.models.choices import (
+    StageOutcome,
+    StartupStatus,
+)
+from portfolio.services import common
+from portfolio.services.common import dates_not_future, not_future, valid_trl
+
+MSG_SAME_STAGE = _("The startup is already in this stage.")
+MSG_FROM_TERMINAL = _("The startup has reached a terminal outcome (%(stage)s) and cannot move.")
+MSG_BEFORE_LAST_MOVE = _("The date is before the startup's last move (%(last)s).")
+
+
+def _post_valley_order() -> int | None:
+    """Order of the last valley stage; reaching a later pipeline stage crosses the valley."""
+    last = Stage.objects.pipeline().valley().order_by("-order").values_list("order", flat=True)
+    return last.first()
+
+
+def _crosses_valley(stage: Stage) -> bool:
+    last_valley = _post_valley_order()
+    return last_valley is not None and not stage.outcome and stage.order > last_valley
+
+
+# --- the pipeline -------------------------------------------------------------------------
+
+
+@attributed
+@transaction.atomic
+def startup_create(
+    *,
+    name: str,
+    tech_area: str,
+    stage: Stage,
+    trl: int,
+    entered_on: dt.date | None = None,
+    by: Any = None,
+    **fields: Any,
+) -> Startup:
+    """Create a startup in ``stage`` and record its first transition (from nowhere)."""
+    trl = valid_trl(trl)
+    if stage.is_terminal:
+        raise ValidationError({"stage": _("A new startup cannot start in a terminal outcome.")})
+    dates_not_future(fields)
+    entered_on = entered_on or fields.get("admitted_on") or common.today()
+    not_future(entered_on, field="entered_on")
+    startup = Startup(name=name, tech_area=tech_area, stage=stage, trl=trl, **fields)
+    startup.stage_entered_on = entered_on
+    if _crosses_valley(stage):
+        startup.crossed_valley_on = entered_on
+    startup.full_clean()
+    startup.save()
+    StageTransition.objects.create(
+        startup=startup, from_stage=None, to_stage=stage, on=entered_on, trl=trl, recorded_by=by
+    )
+    return startup
+
+
+@attributed
+@transaction.atomic
+def startup_advance(
+    *,
+    startup: Startup,
+    to_stage: Stage,
+    on: dt.date,
+    trl: int,
+    note: str = "",
+    by: Any = None,
+) -> StageTransition:
+    """Move ``startup`` to ``to_stage``. The startup's current stage follows the transition."""
+    # Lock the row so two people moving the same startup at once serialize.
+    startup = Startup.objects.select_for_update().select_related("stage").get(pk=startup.pk)
+    trl = valid_trl(trl)
+    if startup.stage.is_terminal:
+        raise ValidationError(
+            {
+                "to_stage": ValidationError(
+                    MSG_FROM_TERMINAL, code="terminal", params={"stage": startup.stage}
+                )
+            }
+        )
+    if to_stage.pk == startup.stage_id:
+        raise ValidationError({"to_stage": ValidationError(MSG_SAME_STAGE, code="same_stage")})
+    not_future(on, field="on")
+    last_on = (
+        StageTransition.objects.filter(startup=startup)
+        .order_by("-on", "-id")
+        .values_list("on", flat=True)
+        .first()
+    )
+    if last_on is not None and on < last_on:
+        raise ValidationError(
+            {
+                "on": ValidationError(
+                    MSG_BEFORE_LAST_MOVE, code="before_last_move", params={"last": last_on}
+                )
+            }
+        )
+    transition = StageTransition.objects.create(
+        startup=startup,
+        from_stage=startup.stage,
+        to_stage=to_stage,
+        on=on,
+        trl=trl,
+        note=note,
+        recorded_by=by,
+    )
+    startup.stage = to_stage
+    startup.trl = trl
+    startup.stage_entered_on = on
+    if to_stage.outcome == StageOutcome.EXITED:
+        startup.status = StartupStatus.EXITED
+    elif to_stage.outcome == StageOutcome.CLOSED:
+        startup.status = StartupStatus.CLOSED
+    if startup.crossed_valley_on is None and _crosses_valley(to_stage):
+        startup.crossed_valley_on = on
+    startup.save(
+        update_fields=[
+            "stage",
+            "trl",
+            "stage_entered_on",
+            "status",
+            "crossed_valley_on",
+            "updated_at",
+        ]
+    )
+    return transition
+
+
+MSG_STATUS_BY_MOVE = _("Exited and closed follow from a move to a terminal stage; use advance.")
+STARTUP_UPDATABLE = frozenset(
+    {
+        "name",
+        "name_en",
+        "credit_code",
+        "tech_area",
+        "institution",
+        "founders",
+        "founded_on",
+        "admitted_on",
+        "registered_region",
+        "location",
+        "headcount",
+        "description",
+        "website",
+        "status",
+    }
+)
+
+
+@attributed
+@transaction.atomic
+def startup_update(*, startup: Startup, by: Any = None, **fields: Any) -> Startup:
+    """Edit a startup's own data. Its stage, TRL and valley date change only by moves."""
+    unknown = set(fields) - STARTUP_UPDATABLE
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    dates_not_future(fields)
+    startup = Startup.objects.select_for_update().get(pk=startup.pk)
+    status = fields.get("status")
+    if status is not None and status not in (StartupStatus.ACTIVE, StartupStatus.GRADUATED):
+        raise ValidationError({"status": ValidationError(MSG_STATUS_BY_MOVE, code="by_move")})
+    if status is not None and startup.stage.is_terminal and status != startup.status:
+        raise ValidationError(
+            {"status": ValidationError(MSG_FROM_TERMINAL, params={"stage": startup.stage})}
+        )
+    for name, value in fields.items():
+        setattr(startup, name, value)
+    startup.full_clean()
+    startup.save()
+    return startup
