@@ -8,21 +8,14 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portfolio.admin.forms import ServiceErrorsFormMixin
-from portfolio.formatting import format_money
 
 admin.site.site_header = _("Quantum Technology Incubator")
 admin.site.site_title = _("Incubator admin")
 admin.site.index_title = _("Pipeline and fund")
-
-
-def money(amount: Decimal | None) -> str:
-    """An amount the way the reader thinks of it: 万元/亿元 in Chinese, CNY millions in English."""
-    return format_money(amount, get_language() or "zh-hans")
 
 
 def adopt(target: models.Model, source: models.Model) -> None:

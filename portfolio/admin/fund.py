@@ -20,8 +20,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt, money
-from portfolio.formatting import format_yuan
+from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt
+from portfolio.formatting import format_yuan, money
 from portfolio.models import Commitment, Disbursement, Distribution, Fund, ValuationMark
 from portfolio.models.choices import CommitmentStatus
 from portfolio.selectors import fund_report

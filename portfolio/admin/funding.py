@@ -15,10 +15,10 @@ from portfolio.admin.base import (
     SubquerySearchMixin,
     adopt,
     fund_filter,
-    money,
 )
 from portfolio.admin.importing import ImportAdminMixin
 from portfolio.admin.pipeline import _count
+from portfolio.formatting import money
 from portfolio.models import Disbursement, FundingRound, Investor, Participation
 
 

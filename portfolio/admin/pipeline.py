@@ -22,10 +22,10 @@ from portfolio.admin.base import (
     SubquerySearchMixin,
     adopt,
     fund_filter,
-    money,
 )
 from portfolio.admin.forms import AdvanceStageForm, StartupCreateForm, add_service_error
 from portfolio.admin.importing import ImportAdminMixin
+from portfolio.formatting import money
 from portfolio.models import (
     Commitment,
     FundingRound,
