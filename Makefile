@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 DEV := DEBUG=1
 
-.PHONY: install demo seed serve serve-demo bench bench-pg test lint format migrations-check messages backup clean
+.PHONY: install demo seed serve serve-demo bench bench-pg browser test lint format migrations-check messages backup clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,8 +60,13 @@ bench-pg: $(STAMP)
 backup: $(STAMP)
 	DEBUG=0 $(BIN)/python manage.py backup
 
+## browser: Debian's Chromium and chromedriver for the browser tests, installed when missing
+## (as root or with passwordless sudo); otherwise one line saying what to install.
+browser:
+	@.ci/ensure-chromium
+
 ## test: lint, migrations in step with the models, the whole suite
-test: $(STAMP) lint migrations-check
+test: browser $(STAMP) lint migrations-check
 	TESTING=1 $(BIN)/python -m pytest
 
 lint: $(STAMP)
