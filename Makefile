@@ -13,7 +13,7 @@ DEV_LOCK := requirements/dev.txt
 PORT ?= 8000
 DEV := DEBUG=1
 
-.PHONY: install demo seed serve serve-demo bench bench-pg browser test lint format migrations-check messages backup lock clean
+.PHONY: install demo seed serve serve-demo bench bench-pg browser test test-fast lint format migrations-check messages backup lock clean
 
 # A venv is rebuilt from scratch when its lock file changes, so it holds exactly the lock:
 # nothing left over from an older lock, and every file checked against its hash.
@@ -80,9 +80,16 @@ backup: $(STAMP)
 browser:
 	@.ci/ensure-chromium
 
-## test: lint, migrations in step with the models, the whole suite
+## test: lint, migrations in step with the models, the whole suite, in parallel (one
+## process and one test database per core)
+PYTEST := TESTING=1 $(TEST_BIN)/python -m pytest
 test: browser $(TEST_STAMP) lint migrations-check
-	TESTING=1 $(TEST_BIN)/python -m pytest
+	$(PYTEST) -n auto
+
+## test-fast: the edit loop; the same without the slow tests (browser, schemathesis,
+## concurrency, demo data)
+test-fast: $(TEST_STAMP) lint migrations-check
+	$(PYTEST) -n auto -m "not slow"
 
 lint: $(TEST_STAMP)
 	$(TEST_BIN)/ruff check .
