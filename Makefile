@@ -1,20 +1,35 @@
 # Two commands for a fresh clone: `make demo` and `make test`.
 PYTHON ?= python3
+# Two virtualenvs, each exactly one lock file (README, "Pinned installs"): .venv runs the
+# product (demo, serve, bench) with no test tools in it; .venv-test runs lint and the tests.
 VENV := .venv
 BIN := $(VENV)/bin
-PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
+TEST_VENV := .venv-test
+TEST_BIN := $(TEST_VENV)/bin
+TEST_STAMP := $(TEST_VENV)/.installed-stamp
+PROD_LOCK := requirements/prod.txt
+DEV_LOCK := requirements/dev.txt
+PORT ?= 8000
 DEV := DEBUG=1
 
-.PHONY: install demo seed serve serve-demo bench bench-pg test lint format migrations-check messages backup clean
+.PHONY: install demo seed serve serve-demo bench bench-pg browser test test-fast lint format migrations-check messages backup lock clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet '.[dev]'
+# A venv is rebuilt from scratch when its lock file changes, so it holds exactly the lock:
+# nothing left over from an older lock, and every file checked against its hash.
+$(STAMP): $(PROD_LOCK)
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(PROD_LOCK)
 	touch $(STAMP)
 
-install: $(STAMP)
+$(TEST_STAMP): $(DEV_LOCK)
+	rm -rf $(TEST_VENV)
+	$(PYTHON) -m venv $(TEST_VENV)
+	$(TEST_BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	touch $(TEST_STAMP)
+
+install: $(STAMP) $(TEST_STAMP)
 
 ## demo: install, migrate, load the demo data, print the logins, serve on 127.0.0.1:$(PORT)
 demo: $(STAMP)
@@ -60,25 +75,51 @@ bench-pg: $(STAMP)
 backup: $(STAMP)
 	DEBUG=0 $(BIN)/python manage.py backup
 
-## test: lint, migrations in step with the models, the whole suite
-test: $(STAMP) lint migrations-check
-	TESTING=1 $(BIN)/python -m pytest
+## browser: Debian's Chromium and chromedriver for the browser tests, installed when missing
+## (as root or with passwordless sudo); otherwise one line saying what to install.
+browser:
+	@.ci/ensure-chromium
 
-lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+## test: lint, migrations in step with the models, the whole suite, in parallel (one
+## process and one test database per core)
+PYTEST := TESTING=1 $(TEST_BIN)/python -m pytest
+test: browser $(TEST_STAMP) lint migrations-check
+	$(PYTEST) -n auto
 
-format: $(STAMP)
-	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format .
+## test-fast: the edit loop; the same without the slow tests (browser, schemathesis,
+## concurrency, demo data)
+test-fast: $(TEST_STAMP) lint migrations-check
+	$(PYTEST) -n auto -m "not slow"
 
-migrations-check: $(STAMP)
-	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+lint: $(TEST_STAMP)
+	$(TEST_BIN)/ruff check .
+	$(TEST_BIN)/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(TEST_BIN)/ruff check --fix .
+	$(TEST_BIN)/ruff format .
+
+migrations-check: $(TEST_STAMP)
+	TESTING=1 $(TEST_BIN)/python manage.py makemigrations --check --dry-run
 
 ## messages: refresh and compile the translation catalogs (zh_Hans, en)
 messages: $(STAMP)
-	$(DEV) $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv
-	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
+	$(DEV) $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete \
+		--ignore=.venv --ignore=.venv-test --ignore=.venv-lock
+	$(DEV) $(BIN)/python manage.py compilemessages \
+		--ignore=.venv --ignore=.venv-test --ignore=.venv-lock
+
+## lock: re-resolve both lock files to the newest releases pyproject.toml allows, with the
+## hash of every file; the dev lock is constrained by the prod lock so versions agree.
+## pip-tools lives in a venv of its own (.venv-lock), installed on first use.
+LOCK_VENV := .venv-lock
+PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	--no-emit-index-url --no-emit-find-links --upgrade
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || \
+		{ $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet pip-tools; }
+	$(PIP_COMPILE) -o $(PROD_LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra dev -c $(PROD_LOCK) -o $(DEV_LOCK) pyproject.toml
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles .test-db*
+	rm -rf $(VENV) $(TEST_VENV) $(LOCK_VENV) .pytest_cache .ruff_cache staticfiles .test-db*

@@ -22,6 +22,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests import factories
 from tests.dashboard_world import build_world
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 FLAGS = [

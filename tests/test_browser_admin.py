@@ -13,6 +13,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from portfolio.models import Startup
 from tests import factories
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 

@@ -19,6 +19,8 @@ from portfolio import services
 from portfolio.models import Commitment, Fund
 from tests.factories import FundFactory, StartupFactory
 
+pytestmark = pytest.mark.slow
+
 THREADS = 8
 REPETITIONS = 20
 SIZE = Decimal("200000000.00")

@@ -22,7 +22,7 @@ from portfolio.models import (
 from portfolio.models.choices import InstitutionKind, StartupStatus, TechArea
 from portfolio.selectors import fund_report, pipeline_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 COUNTED = [
     Startup,

@@ -2,7 +2,7 @@
 
 Against a running demo (``make demo`` in another terminal), with Debian's Chromium:
 
-    .venv/bin/python docs/screenshots/take_screenshots.py http://127.0.0.1:8000
+    .venv-test/bin/python docs/screenshots/take_screenshots.py http://127.0.0.1:8000
 
 Logs in as the demo viewer and saves full-page PNGs next to this file: the three pages in
 Chinese (the default) on a laptop-sized window, and the overview in English on a tablet.

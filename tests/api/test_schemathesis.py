@@ -21,6 +21,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, status_c
 from portfolio.models import ApiToken
 from tests import factories
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES_PER_MODE = 36  # per operation and mode (positive, negative)
 MIN_REQUESTS = 2000
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
