@@ -1,4 +1,4 @@
-"""Chainable reads: ``Startup.objects.active().in_valley()``."""
+"""Chainable reads: ``Stage.objects.pipeline().valley()``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import DateField, DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-
-from portfolio.models.choices import StartupStatus
 
 
 class PortfolioQuerySet(models.QuerySet):
@@ -47,24 +45,11 @@ class StageQuerySet(PortfolioQuerySet):
         """The ordinary stages, without the terminal outcomes."""
         return self.filter(outcome="")
 
-    def terminal(self) -> StageQuerySet:
-        return self.exclude(outcome="")
-
     def valley(self) -> StageQuerySet:
         return self.filter(in_valley=True)
 
-    def first_after_valley(self):
-        """The stage whose reaching means a startup has crossed the valley (or None)."""
-        last_valley = self.pipeline().valley().order_by("-order").first()
-        if last_valley is None:
-            return None
-        return self.pipeline().filter(order__gt=last_valley.order).order_by("order").first()
-
 
 class StartupQuerySet(PortfolioQuerySet):
-    def active(self) -> StartupQuerySet:
-        return self.filter(status=StartupStatus.ACTIVE)
-
     def in_valley(self) -> StartupQuerySet:
         return self.filter(stage__in_valley=True)
 
