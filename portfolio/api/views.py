@@ -76,7 +76,7 @@ class ApiViewSet(viewsets.ReadOnlyModelViewSet):
     export_actions = ("list",)
     # Any path segment reaches the view, so a malformed id is a JSON 404, not an HTML page.
     lookup_value_regex = "[^/]+"
-    #: the resource name in export filenames, e.g. "startups"
+    #: the route (``urls.py``) and the name in export filenames, e.g. "funding-rounds"
     resource = ""
     #: serializer for writes (its output is shown with ``serializer_class``)
     write_serializer_class = None
