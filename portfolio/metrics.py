@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -119,14 +119,3 @@ class FundFigures:
     @property
     def rvpi(self) -> Decimal | None:
         return rvpi(paid_in=self.disbursed, residual=self.unrealized)
-
-
-def median(values: Sequence[float | int]) -> float | None:
-    """The median of ``values`` or None when there are none."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return float(ordered[middle])
-    return (ordered[middle - 1] + ordered[middle]) / 2

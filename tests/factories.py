@@ -17,13 +17,7 @@ from django.contrib.auth.models import Group
 from portfolio import services
 from portfolio.models import Fund, Institution, Investor, KpiReport, Milestone, Stage, Startup
 from portfolio.models.choices import InstitutionKind, InvestorKind, TechArea
-from portfolio.models.validators import credit_code_check_character
-
-
-def credit_code(n: int) -> str:
-    """A valid unified social credit code, unique for each ``n``."""
-    first17 = f"91110108MA{n:07d}"
-    return first17 + credit_code_check_character(first17)
+from portfolio.models.validators import make_credit_code as credit_code
 
 
 def stage(slug: str) -> Stage:

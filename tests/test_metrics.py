@@ -79,12 +79,6 @@ def test_fund_cash_flows_stop_at_the_date_and_add_the_residual():
     ]
 
 
-def test_median():
-    assert metrics.median([]) is None
-    assert metrics.median([5, 1, 3]) == 3
-    assert metrics.median([4, 1, 3, 2]) == 2.5
-
-
 @pytest.mark.parametrize(
     ("amount", "language", "expected"),
     [

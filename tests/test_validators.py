@@ -2,7 +2,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portfolio.models import Startup
-from portfolio.models.validators import credit_code_check_character, validate_credit_code
+from portfolio.models.validators import (
+    credit_code_check_character,
+    make_credit_code,
+    validate_credit_code,
+)
 from tests.factories import StartupFactory, credit_code
 
 # Published codes of well-known companies (their check characters are known to be right).
@@ -45,6 +49,19 @@ def test_a_single_typo_is_always_caught():
             typo = code[:position] + replacement + code[position + 1 :]
             with pytest.raises(ValidationError):
                 validate_credit_code(typo)
+
+
+def test_made_codes_are_valid_and_distinct():
+    # The demo and the tests use the default prefix, the benchmark its own.
+    codes = [
+        make_credit_code(n, prefix=p) for p in ("91110108MA", "92110000BM") for n in (0, 7, 9999999)
+    ]
+    for code in codes:
+        validate_credit_code(code)
+    assert len(set(codes)) == len(codes)
+    assert make_credit_code(7) == "91110108MA0000007" + credit_code_check_character(
+        "91110108MA0000007"
+    )
 
 
 @pytest.mark.django_db

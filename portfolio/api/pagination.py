@@ -7,17 +7,19 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class RowsPaginator(Paginator):
-    """Django's paginator that can read its page as plain rows: ``page_rows(sliced
-    queryset) -> list`` (a view's fast path for its big list, bar P2)."""
+    """Django's paginator whose page holds plain rows: ``page_rows(sliced queryset) ->
+    list``, applied to the page's still-lazy ``object_list`` (a view's fast path for its big
+    list, bar P2)."""
 
     def __init__(self, *args, page_rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.page_rows = page_rows
 
-    def _get_page(self, object_list, *args, **kwargs):
+    def page(self, number):
+        page = super().page(number)
         if self.page_rows is not None:
-            object_list = self.page_rows(object_list)
-        return super()._get_page(object_list, *args, **kwargs)
+            page.object_list = self.page_rows(page.object_list)
+        return page
 
 
 class Pagination(PageNumberPagination):

@@ -11,16 +11,21 @@ class Router(DefaultRouter):
 
 
 router = Router()
-router.register("institutions", views.InstitutionViewSet, basename="institution")
-router.register("stages", views.StageViewSet, basename="stage")
-router.register("startups", views.StartupViewSet, basename="startup")
-router.register("stage-transitions", views.StageTransitionViewSet, basename="stagetransition")
-router.register("milestones", views.MilestoneViewSet, basename="milestone")
-router.register("kpi-reports", views.KpiReportViewSet, basename="kpireport")
-router.register("investors", views.InvestorViewSet, basename="investor")
-router.register("funding-rounds", views.FundingRoundViewSet, basename="fundinground")
-router.register("funds", views.FundViewSet, basename="fund")
-router.register("commitments", views.CommitmentViewSet, basename="commitment")
+# Each viewset's route is its ``resource`` (the export filenames' name too); the URL names
+# come from the model, as DRF's default basename gives them ("fundinground-detail").
+for viewset in (
+    views.InstitutionViewSet,
+    views.StageViewSet,
+    views.StartupViewSet,
+    views.StageTransitionViewSet,
+    views.MilestoneViewSet,
+    views.KpiReportViewSet,
+    views.InvestorViewSet,
+    views.FundingRoundViewSet,
+    views.FundViewSet,
+    views.CommitmentViewSet,
+):
+    router.register(viewset.resource, viewset)
 
 app_name = "api"
 urlpatterns = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import filters, status, viewsets
+from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -64,8 +64,10 @@ class StrictOrderingFilter(filters.OrderingFilter):
         return self.get_default_ordering(view)
 
 
-class ApiViewSet(viewsets.GenericViewSet):
-    """Role permissions, strict filters, pagination and exports for every resource."""
+class ApiViewSet(viewsets.ReadOnlyModelViewSet):
+    """Role permissions, strict filters, pagination and exports for every resource: DRF's
+    list and retrieve; a list also answers ``?format=csv|xlsx`` with every matching row,
+    streamed."""
 
     permission_classes = [RolePermissions]
     filter_backends = [filtersets.FilterBackend, StrictSearchFilter, StrictOrderingFilter]
@@ -74,10 +76,14 @@ class ApiViewSet(viewsets.GenericViewSet):
     export_actions = ("list",)
     # Any path segment reaches the view, so a malformed id is a JSON 404, not an HTML page.
     lookup_value_regex = "[^/]+"
-    #: the resource name in export filenames, e.g. "startups"
+    #: the route (``urls.py``) and the name in export filenames, e.g. "funding-rounds"
     resource = ""
     #: serializer for writes (its output is shown with ``serializer_class``)
     write_serializer_class = None
+    #: ``page_rows(sliced queryset) -> rows``: the JSON page read as plain rows (bar P2)
+    page_rows = None
+    #: ``export_rows(queryset, chunk_size=...) -> cells``: the export read as plain cells
+    export_rows = None
 
     def permission_model(self) -> type[Model]:
         return self.queryset.model
@@ -122,58 +128,63 @@ class ApiViewSet(viewsets.GenericViewSet):
         instance = self.get_queryset().get(pk=instance.pk)
         return self.serializer_class(instance, context=self.get_serializer_context()).data
 
-
-class ListMixin:
-    # JSON pages, or with ?format=csv|xlsx every matching row, streamed.
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        if self.is_export():
-            self.check_filters()
-            serializer = self.get_serializer()
-            columns = columns_for(serializer)
-            if getattr(self, "export_rows", None) is not None:
-                cells = self.export_rows(queryset, chunk_size=EXPORT_CHUNK)
-            else:
-                cells = flatten(
-                    columns,
-                    (
-                        serializer.to_representation(obj)
-                        for obj in queryset.iterator(chunk_size=EXPORT_CHUNK)
-                    ),
-                )
-            return self.export(cells, columns)
-        page = self.paginate_queryset(queryset)
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
         if not page:
             self.check_filters()  # an empty answer may come from a mistyped stage slug
-        if getattr(self, "page_rows", None) is not None:
-            return self.get_paginated_response(page)  # rows already rendered (page_rows)
-        serializer = self.get_serializer(page, many=True)
-        return self.get_paginated_response(serializer.data)
+        return page
+
+    def list(self, request, *args, **kwargs):
+        if self.is_export():
+            return self.export_list(self.filter_queryset(self.get_queryset()))
+        if self.page_rows is None:
+            return super().list(request, *args, **kwargs)
+        # The paginator hands the page over as finished rows (``page_rows``).
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(page)
+
+    def export_list(self, queryset):
+        """Every matching row, streamed as CSV or XLSX."""
+        self.check_filters()
+        serializer = self.get_serializer()
+        columns = columns_for(serializer)
+        if self.export_rows is not None:
+            cells = self.export_rows(queryset, chunk_size=EXPORT_CHUNK)
+        else:
+            cells = flatten(
+                columns,
+                (
+                    serializer.to_representation(obj)
+                    for obj in queryset.iterator(chunk_size=EXPORT_CHUNK)
+                ),
+            )
+        return self.export(cells, columns)
 
 
-class RetrieveMixin:
-    def retrieve(self, request, *args, **kwargs):
-        return Response(self.get_serializer(self.get_object()).data)
+# DRF's CreateModelMixin and UpdateModelMixin answer with the write serializer's rendering
+# of the saved instance; ours answer with the row as the detail reads it (``read_data``),
+# since the write serializers (``write_serializer_class``) describe input only. A PATCH
+# without DRF's PUT (``update``) keeps the routes the contract documents.
 
 
-class CreateMixin:
-    # POST: validate with the write serializer, write through the service, answer 201.
+class CreateMixin(mixins.CreateModelMixin):
+    """POST: validate with the write serializer, write through the service, answer 201."""
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        instance = serializer.save()
-        return Response(self.read_data(instance), status=status.HTTP_201_CREATED)
+        self.perform_create(serializer)
+        return Response(self.read_data(serializer.instance), status=status.HTTP_201_CREATED)
 
 
 class PartialUpdateMixin:
+    """PATCH: as DRF's ``partial_update``, answered with the read row."""
+
     def partial_update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=True)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        instance = serializer.save()
-        return Response(self.read_data(instance))
+        serializer.save()
+        return Response(self.read_data(serializer.instance))
 
 
 @extend_schema_view(
@@ -184,12 +195,7 @@ class PartialUpdateMixin:
         responses={201: s.InstitutionSerializer},
     ),
 )
-class InstitutionViewSet(
-    ListMixin,
-    RetrieveMixin,
-    CreateMixin,
-    ApiViewSet,
-):
+class InstitutionViewSet(CreateMixin, ApiViewSet):
     """Research institutions startups come from (universities, CAS institutes, labs)."""
 
     queryset = selectors.institution_list()
@@ -202,7 +208,7 @@ class InstitutionViewSet(
 
 
 @extend_schema_view(list=extend_schema(summary=_("Pipeline stages, in order")))
-class StageViewSet(ListMixin, RetrieveMixin, ApiViewSet):
+class StageViewSet(ApiViewSet):
     """The pipeline's stages in order, with their TRL range and valley flag."""
 
     queryset = selectors.stage_list()
@@ -232,13 +238,7 @@ class StageViewSet(ListMixin, RetrieveMixin, ApiViewSet):
         responses={200: s.StartupDetailSerializer},
     ),
 )
-class StartupViewSet(
-    ListMixin,
-    RetrieveMixin,
-    CreateMixin,
-    PartialUpdateMixin,
-    ApiViewSet,
-):
+class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Startups: where each stands in the pipeline and what it has raised."""
 
     queryset = selectors.startup_list()
@@ -305,7 +305,7 @@ class StartupViewSet(
 
 
 @extend_schema_view(list=extend_schema(summary=_("Stage moves, append-only")))
-class StageTransitionViewSet(ListMixin, RetrieveMixin, ApiViewSet):
+class StageTransitionViewSet(ApiViewSet):
     """Every stage move of every startup (append-only history)."""
 
     queryset = selectors.stage_transition_list()
@@ -321,12 +321,7 @@ class StageTransitionViewSet(ListMixin, RetrieveMixin, ApiViewSet):
     list=extend_schema(summary=_("Milestones")),
     create=extend_schema(summary=_("Record a milestone (incubator staff)")),
 )
-class MilestoneViewSet(
-    ListMixin,
-    RetrieveMixin,
-    CreateMixin,
-    ApiViewSet,
-):
+class MilestoneViewSet(CreateMixin, ApiViewSet):
     """Milestones: first prototype, first customer, certification, ..."""
 
     queryset = selectors.milestone_list()
@@ -342,12 +337,7 @@ class MilestoneViewSet(
     list=extend_schema(summary=_("Quarterly KPI reports")),
     create=extend_schema(summary=_("Record a quarterly KPI report (incubator staff)")),
 )
-class KpiReportViewSet(
-    ListMixin,
-    RetrieveMixin,
-    CreateMixin,
-    ApiViewSet,
-):
+class KpiReportViewSet(CreateMixin, ApiViewSet):
     """Quarterly KPI reports, one per startup and quarter."""
 
     queryset = selectors.kpi_report_list()
@@ -363,12 +353,7 @@ class KpiReportViewSet(
     list=extend_schema(summary=_("Investors")),
     create=extend_schema(summary=_("Add an investor (incubator staff)")),
 )
-class InvestorViewSet(
-    ListMixin,
-    RetrieveMixin,
-    CreateMixin,
-    ApiViewSet,
-):
+class InvestorViewSet(CreateMixin, ApiViewSet):
     """Investors: government funds, state platforms, VCs, corporates, angels."""
 
     queryset = selectors.investor_list()
@@ -388,12 +373,7 @@ class InvestorViewSet(
         responses={201: s.FundingRoundSerializer},
     ),
 )
-class FundingRoundViewSet(
-    ListMixin,
-    RetrieveMixin,
-    CreateMixin,
-    ApiViewSet,
-):
+class FundingRoundViewSet(CreateMixin, ApiViewSet):
     """Funding rounds with their lead investor and participants."""
 
     queryset = selectors.funding_round_list()
@@ -410,7 +390,7 @@ class FundingRoundViewSet(
 
 
 @extend_schema_view(list=extend_schema(summary=_("Funds")))
-class FundViewSet(ListMixin, RetrieveMixin, ApiViewSet):
+class FundViewSet(ApiViewSet):
     """Funds, their report and holdings as of any date."""
 
     queryset = selectors.fund_list()
@@ -479,12 +459,7 @@ class FundViewSet(ListMixin, RetrieveMixin, ApiViewSet):
         responses={201: s.CommitmentSerializer},
     ),
 )
-class CommitmentViewSet(
-    ListMixin,
-    RetrieveMixin,
-    CreateMixin,
-    ApiViewSet,
-):
+class CommitmentViewSet(CreateMixin, ApiViewSet):
     """The fund's commitments (approved investments) to startups."""
 
     queryset = selectors.commitment_list()

@@ -39,7 +39,7 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
-from portfolio.models.validators import credit_code_check_character
+from portfolio.models.validators import make_credit_code
 
 BATCH = 5000
 ROUND_TYPES = [
@@ -54,11 +54,6 @@ ROUND_TYPES = [
     RoundType.GRANT,
     RoundType.DEBT,
 ]
-
-
-def _code(n: int) -> str:
-    first17 = f"92110000BM{n:07d}"
-    return first17 + credit_code_check_character(first17)
 
 
 @transaction.atomic
@@ -119,7 +114,7 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
             Startup(
                 name=f"基准量子企业{n:05d}",
                 name_en=f"Bench Quantum {n:05d}",
-                credit_code=_code(n),
+                credit_code=make_credit_code(n, prefix="92110000BM"),
                 tech_area=TechArea.values[n % 3],
                 institution=institutions[n % len(institutions)],
                 founded_on=admitted - dt.timedelta(days=rng.randint(30, 900)),

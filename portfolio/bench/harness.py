@@ -935,41 +935,21 @@ GROWTH = [
         )
     ],
     ("database's own CSV dump", ("P4", "dump", "seconds"), "s", 1, "the rows dumped (linear)"),
-    (
-        "pipeline report",
-        ("P5", "reports", "pipeline_report", "api_ms"),
-        "ms",
-        1,
-        "the moves aggregated (linear)",
-    ),
-    (
-        "fund report",
-        ("P5", "reports", "fund_report", "api_ms"),
-        "ms",
-        1,
-        "the fund's commitments, 1,000 in both sets (flat)",
-    ),
-    (
-        "dashboard pipeline",
-        ("P5", "dashboards", "pipeline", "ms"),
-        "ms",
-        1,
-        "the startups, moves and rounds aggregated (linear)",
-    ),
-    (
-        "dashboard fund",
-        ("P5", "dashboards", "fund", "ms"),
-        "ms",
-        1,
-        "the fund's commitments (flat)",
-    ),
-    (
-        "dashboard startup",
-        ("P5", "dashboards", "startup", "ms"),
-        "ms",
-        1,
-        "one startup, and its stage's median stay over every move (linear)",
-    ),
+    *[
+        (report.replace("_", " "), ("P5", "reports", report, "api_ms"), "ms", 1, expected)
+        for report, expected in (
+            ("pipeline_report", "the moves aggregated (linear)"),
+            ("fund_report", "the fund's commitments, 1,000 in both sets (flat)"),
+        )
+    ],
+    *[
+        (f"dashboard {page}", ("P5", "dashboards", page, "ms"), "ms", 1, expected)
+        for page, expected in (
+            ("pipeline", "the startups, moves and rounds aggregated (linear)"),
+            ("fund", "the fund's commitments (flat)"),
+            ("startup", "one startup, and its stage's median stay over every move (linear)"),
+        )
+    ],
     *[
         (f"admin {name}", ("P6", name, "ms"), "ms", 1, "nothing: one page, no full count (flat)")
         for name in ("startups", "funding rounds")

@@ -14,7 +14,6 @@ from portfolio.models.choices import (
     InvestorKind,
     TechArea,
 )
-from portfolio.models.validators import credit_code_check_character
 
 FUND_NAME = "北京量子信息产业发展投资基金"
 SOURCE = "来源: 21世纪经济报道 2024-11-20《北京海淀发力量子信息产业 争夺量子产业第一城》"
@@ -98,11 +97,6 @@ class Plan:
     description: str = ""
     founders: str = ""
     illustrative: bool = True
-
-
-def code(n: int) -> str:
-    first17 = f"91110108MA{n:07d}"
-    return first17 + credit_code_check_character(first17)
 
 
 REAL_STARTUPS = [

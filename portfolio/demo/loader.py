@@ -24,7 +24,6 @@ from portfolio.demo.facts import (
     SOURCE,
     M,
     Plan,
-    code,
 )
 from portfolio.models import Fund, Institution, Investor, KpiReport, Milestone, Stage, Startup
 from portfolio.models.choices import (
@@ -34,6 +33,7 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
+from portfolio.models.validators import make_credit_code
 from portfolio.services import ParticipantInput
 
 LAST_DAY = dt.date(2026, 9, 30)  # the demo's history ends with the third quarter of 2026
@@ -191,7 +191,7 @@ class DemoLoader:
         startup = services.startup_create(
             name=plan.name,
             name_en=plan.name_en,
-            credit_code=code(number),
+            credit_code=make_credit_code(number),
             tech_area=plan.tech_area,
             institution=self.institutions.get(plan.institution) if plan.institution else None,
             founders=plan.founders,

@@ -24,6 +24,18 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
 
 
+def trl_1_9(name: str, *fields: str) -> models.CheckConstraint:
+    """The database's TRL range (1-9) on ``fields``, with its one message."""
+    bounds = {}
+    for field in fields:
+        bounds |= {f"{field}__gte": 1, f"{field}__lte": 9}
+    return models.CheckConstraint(
+        condition=Q(**bounds),
+        name=name,
+        violation_error_message=_("TRL must be between 1 and 9."),
+    )
+
+
 class BilingualNameMixin(models.Model):
     """``name`` is Chinese, ``name_en`` English; ``display_name`` follows the active language."""
 
@@ -84,11 +96,7 @@ class Stage(BilingualNameMixin, models.Model):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(trl_min__gte=1, trl_min__lte=9, trl_max__gte=1, trl_max__lte=9),
-                name="stage_trl_range_1_9",
-                violation_error_message=_("TRL must be between 1 and 9."),
-            ),
+            trl_1_9("stage_trl_range_1_9", "trl_min", "trl_max"),
             models.CheckConstraint(
                 condition=Q(trl_min__lte=F("trl_max")),
                 name="stage_trl_min_lte_max",
@@ -172,11 +180,7 @@ class Startup(BilingualNameMixin, models.Model):
         verbose_name = _("startup")
         verbose_name_plural = _("startups")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(trl__gte=1, trl__lte=9),
-                name="startup_trl_1_9",
-                violation_error_message=_("TRL must be between 1 and 9."),
-            ),
+            trl_1_9("startup_trl_1_9", "trl"),
             models.CheckConstraint(
                 condition=Q(credit_code__isnull=True)
                 | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
@@ -247,11 +251,7 @@ class StageTransition(models.Model):
         verbose_name = _("stage transition")
         verbose_name_plural = _("stage transitions")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(trl__gte=1, trl__lte=9),
-                name="transition_trl_1_9",
-                violation_error_message=_("TRL must be between 1 and 9."),
-            ),
+            trl_1_9("transition_trl_1_9", "trl"),
             models.CheckConstraint(
                 condition=Q(from_stage__isnull=True) | ~Q(from_stage=F("to_stage")),
                 name="transition_moves",

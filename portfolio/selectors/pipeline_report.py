@@ -208,8 +208,9 @@ def stage_counts(transitions: QuerySet[StageTransition]) -> dict[int, int]:
 def stage_medians(transitions: QuerySet[StageTransition]) -> dict[int, float]:
     """``{stage id: median length in days of the completed stays}`` over ``transitions``
     (a stay runs from a startup's move into the stage to its next move; the last move of
-    each startup is a stay still open and not counted), one query. For an even number of
-    stays, the mean of the middle two (as ``metrics.median``)."""
+    each startup is a stay still open and not counted), one query. The median of an odd
+    number of stays is the middle one; of an even number, the mean of the middle two; a
+    stage with no completed stay has no entry (``tests/test_reports.py``)."""
     moves = transitions.order_by().values(
         stay_stage=F("to_stage_id"),
         entered_on=F("on"),
