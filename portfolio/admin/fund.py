@@ -184,8 +184,11 @@ class FundAdmin(BaseAdmin):
 
 
 class NoteOnlyAfterwardsMixin:
-    """A recorded cash flow or decision keeps its figures; only the note may be edited."""
+    """A recorded cash flow or decision is written by ``create_service`` from the add form's
+    fields (a refusal is a form error) and keeps its figures; afterwards only the note may be
+    edited, a write with no rule behind it (the model's validation, as the form runs it)."""
 
+    create_service = None  # staticmethod(services.<entity>_<action>)
     editable_after = ("note",)
 
     def get_readonly_fields(self, request, obj=None):
@@ -193,9 +196,16 @@ class NoteOnlyAfterwardsMixin:
             return ()
         return [f for f in self.get_fields(request, obj) if f not in self.editable_after]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        adopt(obj, self.create_service(by=request.user, **form.cleaned_data))
+
 
 @admin.register(Commitment)
 class CommitmentAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    create_service = staticmethod(services.commitment_create)
     fields = ("fund", "startup", "amount", "approved_on", "status", "note")
     list_display = (
         "startup",
@@ -229,21 +239,6 @@ class CommitmentAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     def paid_display(self, obj):
         return money(obj.paid)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        data = form.cleaned_data
-        created = services.commitment_create(
-            fund=data["fund"],
-            startup=data["startup"],
-            amount=data["amount"],
-            approved_on=data["approved_on"],
-            note=data.get("note", ""),
-            by=request.user,
-        )
-        adopt(obj, created)
-
     @admin.action(description=_("Cancel selected commitments"), permissions=["change"])
     def cancel_commitments(self, request, queryset):
         try:
@@ -263,6 +258,7 @@ class CommitmentAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 @admin.register(Disbursement)
 class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    create_service = staticmethod(services.disbursement_record)
     fields = ("commitment", "funding_round", "paid_on", "amount", "note")
     list_display = ("startup", "fund", "paid_on", "amount_display", "funding_round")
     list_filter = ("commitment__fund", "commitment__startup__tech_area")
@@ -293,20 +289,6 @@ class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     def amount_display(self, obj):
         return money(obj.amount)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        data = form.cleaned_data
-        created = services.disbursement_record(
-            commitment=data["commitment"],
-            amount=data["amount"],
-            paid_on=data["paid_on"],
-            funding_round=data.get("funding_round"),
-            note=data.get("note", ""),
-        )
-        adopt(obj, created)
-
 
 @admin.register(ValuationMark)
 class ValuationMarkAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
@@ -332,12 +314,14 @@ class ValuationMarkAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
             as_of=obj.as_of,
             fair_value=data["fair_value"],
             note=data.get("note", ""),
+            by=request.user,
         )
         adopt(obj, created)
 
 
 @admin.register(Distribution)
 class DistributionAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    create_service = staticmethod(services.distribution_record)
     fields = ("fund", "startup", "paid_on", "amount", "kind", "note")
     list_display = ("startup", "fund", "paid_on", "amount_display", "kind")
     list_filter = ("fund", "kind", "startup__tech_area")
@@ -350,18 +334,3 @@ class DistributionAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj):
         return money(obj.amount)
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        data = form.cleaned_data
-        created = services.distribution_record(
-            fund=data["fund"],
-            startup=data["startup"],
-            paid_on=data["paid_on"],
-            amount=data["amount"],
-            kind=data["kind"],
-            note=data.get("note", ""),
-        )
-        adopt(obj, created)
