@@ -138,9 +138,8 @@ def _check_figure(rule: str, value: Any) -> str:
 
 def compliance_rows(checks) -> list[ComplianceRow]:
     """``selectors.ComplianceCheck``s written out: the rule's label, the limit with its
-    direction (``min_*`` rules are floors; the others ceilings, but for the last day of the
-    investment period),
-    the actual figure and whether the limit is met."""
+    direction (``min_*`` rules are floors, the others ceilings, bar the investment period's
+    last day), the actual figure and whether the limit is met."""
     rows = []
     for check in checks:
         limit = _check_figure(check.rule, check.limit)
