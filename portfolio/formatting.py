@@ -6,10 +6,13 @@ format through these functions.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 YI = Decimal("100000000")  # 亿 = 10^8
 WAN = Decimal("10000")  # 万 = 10^4
@@ -100,3 +103,58 @@ def days(value: float | None) -> str:
 def day(value: dt.date | None) -> str:
     """A date in the active language's short format."""
     return date_format(value, "SHORT_DATE_FORMAT") if value else NONE
+
+
+# --- a fund's compliance checks, as the admin's fund page and the officials' fund page show them
+
+COMPLIANCE_LABELS = {
+    "committed_within_size": _("Live commitments within the fund's size"),
+    "max_single_company_pct": _("Largest holding, % of the fund's size (at most)"),
+    "min_target_sector_pct": _("Target sector, % of committed (at least)"),
+    "min_local_pct": _("Local firms (返投), % of committed (at least)"),
+    "investment_period_end": _("Last commitment within the investment period"),
+}
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    rule: str
+    label: str
+    limit: str  # with its direction: "≤ 20.00%", "≥ 50.00%"
+    actual: str
+    ok: bool
+    result: str  # "met" or "breached"
+
+
+def _check_figure(rule: str, value: Any) -> str:
+    if value is None:
+        return NONE
+    if isinstance(value, dt.date):
+        return day(value)
+    if rule == "committed_within_size":
+        return money(value)
+    return f"{value}%"
+
+
+def compliance_rows(checks) -> list[ComplianceRow]:
+    """``selectors.ComplianceCheck``s written out: the rule's label, the limit with its
+    direction (``min_*`` rules are floors, the others ceilings, bar the investment period's
+    last day), the actual figure and whether the limit is met."""
+    rows = []
+    for check in checks:
+        limit = _check_figure(check.rule, check.limit)
+        if check.rule.startswith("min_"):
+            limit = "≥ " + limit
+        elif check.rule != "investment_period_end":
+            limit = "≤ " + limit
+        rows.append(
+            ComplianceRow(
+                rule=check.rule,
+                label=str(COMPLIANCE_LABELS.get(check.rule, check.rule)),
+                limit=limit,
+                actual=_check_figure(check.rule, check.actual),
+                ok=check.ok,
+                result=str(_("met") if check.ok else _("breached")),
+            )
+        )
+    return rows

@@ -33,6 +33,13 @@ def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return (Decimal(numerator) / Decimal(denominator)).quantize(RATIO_PLACES, ROUND_HALF_UP)
 
 
+def available(*, size: Decimal, committed: Decimal) -> Decimal:
+    """What a fund can still commit: its size less its live commitments (negative when a
+    fund is over-committed). The one definition; the service's capacity check, the admin
+    and the report use it."""
+    return size - committed
+
+
 def moic(*, invested: Decimal, realized: Decimal, unrealized: Decimal) -> Decimal | None:
     """Multiple on invested capital: (realized + unrealized) / invested."""
     return ratio(realized + unrealized, invested)
@@ -98,7 +105,7 @@ class FundFigures:
 
     @property
     def available(self) -> Decimal:
-        return self.size - self.committed
+        return available(size=self.size, committed=self.committed)
 
     @property
     def undisbursed(self) -> Decimal:

@@ -64,3 +64,34 @@ def test_cancel_commitment_action_refuses_a_paid_commitment(fund_manager, world)
     world.commitment.refresh_from_db()
     assert world.commitment.status == "approved"
     assert any("5,000,000.00" in str(m) for m in response.context["messages"])
+
+
+def test_admin_and_dashboard_write_the_compliance_checks_alike(fund_manager, world):
+    """One label and one limit format per rule, on the admin's fund page and the officials'."""
+    from html import unescape
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    from portfolio.formatting import compliance_rows
+    from portfolio.selectors import fund_report
+
+    client = login(fund_manager)
+    admin_page = unescape(client.get(admin_url(Fund, "change", world.fund.pk)).content.decode())
+    board = unescape(client.get(reverse("dashboard:fund", args=[world.fund.pk])).content.decode())
+    with translation.override("zh-hans"):  # the pages' language
+        rows = compliance_rows(fund_report(world.fund).compliance)
+    assert rows[0].label == "有效投资承诺不超过基金规模"
+    assert {row.rule for row in rows} == {
+        "committed_within_size",
+        "max_single_company_pct",
+        "min_target_sector_pct",
+        "min_local_pct",
+        "investment_period_end",
+    }
+    for page in (admin_page, board):
+        for row in rows:
+            assert f"{row.label}</" in page, row.rule
+            assert f">{row.limit}</td>" in page, row.rule
+            assert f">{row.actual}</td>" in page, row.rule
+        assert page.count("✓ " + rows[0].result) == 5

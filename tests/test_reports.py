@@ -307,3 +307,34 @@ def test_stage_medians_in_sql_are_the_middle_stay(stays, median):
     medians = stage_medians(StageTransition.objects.all())
     assert medians[stage("lab").pk] == median
     assert stage("concept").pk not in medians  # every stay there is still open
+
+
+# --- each fund figure has one definition; the report's SQL copy is pinned to it -------------
+
+
+@pytest.mark.parametrize(
+    "as_of", [dt.date(2024, 12, 31), dt.date(2025, 2, 15), dt.date(2026, 6, 30)]
+)
+def test_report_sql_gives_committed_and_disbursed_as_defined_on_the_querysets(fund_history, as_of):
+    """HOLDINGS_SQL repeats "committed" (live commitments) and "disbursed" in SQL for the
+    report's speed (bar P5); the copy must give what the querysets define."""
+    from portfolio.models import Commitment, Disbursement
+    from portfolio.selectors import fund_totals
+
+    fund = fund_history[0]
+    totals = fund_totals(fund, as_of)
+    assert totals.committed == Commitment.objects.live(as_of).filter(fund=fund).total()
+    paid = Disbursement.objects.filter(commitment__fund=fund, paid_on__lte=as_of)
+    assert totals.disbursed == paid.total()
+
+
+def test_service_admin_list_and_report_share_committed_and_available(fund_history):
+    from portfolio import metrics
+    from portfolio.models import Fund
+
+    fund = fund_history[0]  # C's 5M commitment was cancelled: it never counts
+    listed = Fund.objects.with_capital().get(pk=fund.pk)
+    report = fund_report(fund)
+    assert listed.committed == report.committed == services.fund_committed(fund) == D("30000000")
+    assert listed.disbursed == report.disbursed == D("30000000")
+    assert metrics.available(size=fund.size, committed=listed.committed) == report.available

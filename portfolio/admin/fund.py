@@ -6,59 +6,20 @@ change permissions (migration 0002), incubator staff and viewers read.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portfolio import services
+from portfolio import metrics, services
 from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt
-from portfolio.formatting import format_yuan, money
+from portfolio.formatting import compliance_rows, format_yuan, money, multiple, percent
 from portfolio.models import Commitment, Disbursement, Distribution, Fund, ValuationMark
-from portfolio.models.choices import CommitmentStatus
 from portfolio.selectors import fund_report
-
-MONEY = DecimalField(max_digits=18, decimal_places=2)
-ZERO = Decimal("0.00")
-
-COMPLIANCE_LABELS = {
-    "committed_within_size": _("Live commitments within the fund's size"),
-    "max_single_company_pct": _("Largest holding, % of the fund's size (at most)"),
-    "min_target_sector_pct": _("Target sector, % of committed (at least)"),
-    "min_local_pct": _("Local firms (返投), % of committed (at least)"),
-    "investment_period_end": _("Last commitment within the investment period"),
-}
-
-
-def _sum(model, fk: str, field: str = "amount", **filters):
-    return Coalesce(
-        Subquery(
-            model.objects.filter(**{fk: OuterRef("pk")}, **filters)
-            .order_by()
-            .values(fk)
-            .annotate(total=Sum(field))
-            .values("total"),
-            output_field=MONEY,
-        ),
-        Value(ZERO),
-        output_field=MONEY,
-    )
-
-
-def _figure(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 @admin.register(Fund)
@@ -99,14 +60,7 @@ class FundAdmin(BaseAdmin):
         return self.fieldsets[1:] if obj is None else self.fieldsets
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                committed=_sum(Commitment, "fund", status=CommitmentStatus.APPROVED),
-                disbursed=_sum(Disbursement, "commitment__fund"),
-            )
-        )
+        return super().get_queryset(request).with_capital()
 
     @admin.display(description=_("size"), ordering="size")
     def size_display(self, obj):
@@ -122,7 +76,7 @@ class FundAdmin(BaseAdmin):
 
     @admin.display(description=_("available"))
     def available_display(self, obj):
-        return money(obj.size - obj.committed)
+        return money(metrics.available(size=obj.size, committed=obj.committed))
 
     def _report(self, obj):
         if not hasattr(obj, "_admin_report"):
@@ -180,34 +134,26 @@ class FundAdmin(BaseAdmin):
                 "MOIC %(moic)s · TVPI %(tvpi)s · DPI %(dpi)s · IRR %(irr)s · %(n)s companies"
             )
             % {
-                "moic": _figure(report.moic),
-                "tvpi": _figure(report.tvpi),
-                "dpi": _figure(report.dpi),
-                "irr": _figure(report.irr),
+                "moic": multiple(report.moic),
+                "tvpi": multiple(report.tvpi),
+                "dpi": multiple(report.dpi),
+                "irr": percent(report.irr),
                 "n": report.companies,
             },
         )
 
     @admin.display(description=_("compliance checks"))
     def compliance(self, obj):
-        rows = []
-        for check in self._report(obj).compliance:
-            if check.rule == "committed_within_size":
-                limit, actual = money(check.limit), money(check.actual)
-            elif check.rule == "investment_period_end":
-                limit, actual = _figure(check.limit), _figure(check.actual)
-            else:
-                limit = f"{check.limit}%" if check.limit is not None else "—"
-                actual = f"{check.actual}%" if check.actual is not None else "—"
-            rows.append(
-                (
-                    "ok" if check.ok else "breach",
-                    COMPLIANCE_LABELS.get(check.rule, check.rule),
-                    limit,
-                    actual,
-                    "✓ " + gettext("met") if check.ok else "✗ " + gettext("breached"),
-                )
+        rows = [
+            (
+                "ok" if row.ok else "breach",
+                row.label,
+                row.limit,
+                row.actual,
+                ("✓ " if row.ok else "✗ ") + row.result,
             )
+            for row in compliance_rows(self._report(obj).compliance)
+        ]
         return format_html(
             '<table class="compliance-table"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
             "<th>{}</th></tr></thead><tbody>{}</tbody></table>",
@@ -238,8 +184,11 @@ class FundAdmin(BaseAdmin):
 
 
 class NoteOnlyAfterwardsMixin:
-    """A recorded cash flow or decision keeps its figures; only the note may be edited."""
+    """A recorded cash flow or decision is written by ``create_service`` from the add form's
+    fields (a refusal is a form error) and keeps its figures; afterwards only the note may be
+    edited, a write with no rule behind it (the model's validation, as the form runs it)."""
 
+    create_service = None  # staticmethod(services.<entity>_<action>)
     editable_after = ("note",)
 
     def get_readonly_fields(self, request, obj=None):
@@ -247,9 +196,16 @@ class NoteOnlyAfterwardsMixin:
             return ()
         return [f for f in self.get_fields(request, obj) if f not in self.editable_after]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        adopt(obj, self.create_service(by=request.user, **form.cleaned_data))
+
 
 @admin.register(Commitment)
 class CommitmentAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    create_service = staticmethod(services.commitment_create)
     fields = ("fund", "startup", "amount", "approved_on", "status", "note")
     list_display = (
         "startup",
@@ -272,7 +228,8 @@ class CommitmentAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
         return self.fields if obj is not None else [f for f in self.fields if f != "status"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(paid=_sum(Disbursement, "commitment"))
+        paid = Disbursement.objects.total_per("commitment")
+        return super().get_queryset(request).annotate(paid=paid)
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj):
@@ -282,37 +239,15 @@ class CommitmentAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     def paid_display(self, obj):
         return money(obj.paid)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        data = form.cleaned_data
-        created = services.commitment_create(
-            fund=data["fund"],
-            startup=data["startup"],
-            amount=data["amount"],
-            approved_on=data["approved_on"],
-            note=data.get("note", ""),
-            by=request.user,
-        )
-        adopt(obj, created)
-
     @admin.action(description=_("Cancel selected commitments"), permissions=["change"])
     def cancel_commitments(self, request, queryset):
         try:
-            with transaction.atomic():
-                for commitment in queryset:
-                    try:
-                        services.commitment_cancel(commitment=commitment)
-                    except ValidationError as error:
-                        raise ValidationError(
-                            [f"{commitment}: {message}" for message in error.messages]
-                        ) from error
-        except ValidationError as error:
+            cancelled = services.commitment_cancel_many(commitments=queryset, by=request.user)
+        except ValidationError as error:  # each message names its commitment; nothing written
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return
-        count = queryset.count()
+        count = len(cancelled)
         self.message_user(
             request,
             ngettext("%(n)d commitment cancelled.", "%(n)d commitments cancelled.", count)
@@ -323,6 +258,7 @@ class CommitmentAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 @admin.register(Disbursement)
 class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    create_service = staticmethod(services.disbursement_record)
     fields = ("commitment", "funding_round", "paid_on", "amount", "note")
     list_display = ("startup", "fund", "paid_on", "amount_display", "funding_round")
     list_filter = ("commitment__fund", "commitment__startup__tech_area")
@@ -353,20 +289,6 @@ class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     def amount_display(self, obj):
         return money(obj.amount)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        data = form.cleaned_data
-        created = services.disbursement_record(
-            commitment=data["commitment"],
-            amount=data["amount"],
-            paid_on=data["paid_on"],
-            funding_round=data.get("funding_round"),
-            note=data.get("note", ""),
-        )
-        adopt(obj, created)
-
 
 @admin.register(ValuationMark)
 class ValuationMarkAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
@@ -392,12 +314,14 @@ class ValuationMarkAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
             as_of=obj.as_of,
             fair_value=data["fair_value"],
             note=data.get("note", ""),
+            by=request.user,
         )
         adopt(obj, created)
 
 
 @admin.register(Distribution)
 class DistributionAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    create_service = staticmethod(services.distribution_record)
     fields = ("fund", "startup", "paid_on", "amount", "kind", "note")
     list_display = ("startup", "fund", "paid_on", "amount_display", "kind")
     list_filter = ("fund", "kind", "startup__tech_area")
@@ -410,18 +334,3 @@ class DistributionAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj):
         return money(obj.amount)
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        data = form.cleaned_data
-        created = services.distribution_record(
-            fund=data["fund"],
-            startup=data["startup"],
-            paid_on=data["paid_on"],
-            amount=data["amount"],
-            kind=data["kind"],
-            note=data.get("note", ""),
-        )
-        adopt(obj, created)

@@ -145,37 +145,26 @@ class FundingRoundAdmin(ImportAdminMixin, SubquerySearchMixin, MoneyAdmin):
                         services.ParticipantInput(data["investor"], data.get("amount"))
                     )
         data = form.cleaned_data
+        figures = {
+            "round_type": data["round_type"],
+            "closed_on": data["closed_on"],
+            "amount": data.get("amount"),
+            "amount_precision": data["amount_precision"],
+            "announced_as": data.get("announced_as", ""),
+            "pre_money_valuation": data.get("pre_money_valuation"),
+            "lead_investor": data.get("lead_investor"),
+            "participants": participants,
+            "note": data.get("note", ""),
+            "by": request.user,
+        }
+        saved = []
         if change:
-            services.round_update(
-                funding_round=form.instance,
-                round_type=data["round_type"],
-                closed_on=data["closed_on"],
-                amount=data.get("amount"),
-                amount_precision=data["amount_precision"],
-                announced_as=data.get("announced_as", ""),
-                pre_money_valuation=data.get("pre_money_valuation"),
-                lead_investor=data.get("lead_investor"),
-                participants=participants,
-                note=data.get("note", ""),
-            )
-            for formset in formsets:
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            return
-        created = services.round_record(
-            startup=data["startup"],
-            round_type=data["round_type"],
-            closed_on=data["closed_on"],
-            amount=data.get("amount"),
-            amount_precision=data["amount_precision"],
-            announced_as=data.get("announced_as", ""),
-            pre_money_valuation=data.get("pre_money_valuation"),
-            lead_investor=data.get("lead_investor"),
-            participants=participants,
-            note=data.get("note", ""),
-        )
-        adopt(form.instance, created)
-        saved = list(created.participations.select_related("investor"))
-        for formset in formsets:
+            services.round_update(funding_round=form.instance, **figures)
+        else:
+            created = services.round_record(startup=data["startup"], **figures)
+            adopt(form.instance, created)
+            saved = list(created.participations.select_related("investor"))
+        for formset in formsets:  # the service wrote the participants; the admin logs these
             formset.new_objects, formset.changed_objects, formset.deleted_objects = saved, [], []
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -336,10 +335,11 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
         return [StageTransitionInline, FundingRoundInline, MilestoneInline, KpiReportInline]
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
         data = dict(form.cleaned_data)
+        if change:
+            changed = {name: data[name] for name in form.changed_data}
+            adopt(obj, services.startup_update(startup=obj, by=request.user, **changed))
+            return
         entered_on = data.pop("entered_on", None)
         created = services.startup_create(by=request.user, entered_on=entered_on, **data)
         adopt(obj, created)
@@ -383,36 +383,19 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
         initial = {"trl": single.trl} if single else {}
         form = AdvanceStageForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
-            refused = self._advance(request, startups, form)
-            if not refused:
-                for startup in startups:
-                    self.log_change(
-                        request,
-                        startup,
-                        gettext("Advanced to %(stage)s.")
-                        % {"stage": form.cleaned_data["to_stage"]},
-                    )
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d startup advanced to %(stage)s.",
-                        "%(count)d startups advanced to %(stage)s.",
-                        len(startups),
-                    )
-                    % {"count": len(startups), "stage": form.cleaned_data["to_stage"]},
-                    messages.SUCCESS,
-                )
+            try:
+                self._advance(request, startups, single, form)
+            except ValidationError as error:
+                if single:
+                    add_service_error(form, error)
+                else:  # each message names its startup: shown above the form
+                    form.add_error(None, ValidationError(error.messages))
+            else:
                 if single:
                     return HttpResponseRedirect(
                         reverse("admin:portfolio_startup_change", args=[single.pk])
                     )
                 return HttpResponseRedirect(reverse("admin:portfolio_startup_changelist"))
-            for startup, error in refused:
-                if single:
-                    add_service_error(form, error)
-                else:
-                    for message in error.messages:
-                        form.add_error(None, f"{startup}: {message}")
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Advance stage"),
@@ -424,21 +407,27 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
         }
         return TemplateResponse(request, "admin/portfolio/startup/advance.html", context)
 
-    def _advance(self, request, startups, form) -> list[tuple[Startup, ValidationError]]:
-        """Advance all or none: every refusal is collected, then everything rolls back."""
-        refused = []
-        with transaction.atomic():
-            for startup in startups:
-                try:
-                    with transaction.atomic():
-                        services.startup_advance(
-                            startup=startup, by=request.user, **form.cleaned_data
-                        )
-                except ValidationError as error:
-                    refused.append((startup, error))
-            if refused:
-                transaction.set_rollback(True)
-        return refused
+    def _advance(self, request, startups, single, form) -> None:
+        """Advance one startup, or all or none of several, through the services."""
+        data = form.cleaned_data
+        if single:
+            services.startup_advance(startup=single, by=request.user, **data)
+        else:
+            services.startup_advance_many(startups=startups, by=request.user, **data)
+        for startup in startups:
+            self.log_change(
+                request, startup, gettext("Advanced to %(stage)s.") % {"stage": data["to_stage"]}
+            )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d startup advanced to %(stage)s.",
+                "%(count)d startups advanced to %(stage)s.",
+                len(startups),
+            )
+            % {"count": len(startups), "stage": data["to_stage"]},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(StageTransition)

@@ -234,9 +234,7 @@ class StartupFilterSet(StrictFilterSet):
         return queryset.filter(crossed_valley_on__isnull=not value)
 
     def filter_fund(self, queryset, name, value):
-        live = Commitment.objects.filter(
-            fund_id=value, startup=OuterRef("pk"), status=CommitmentStatus.APPROVED
-        )
+        live = Commitment.objects.live().filter(fund_id=value, startup=OuterRef("pk"))
         return queryset.filter(Exists(live))
 
 

@@ -40,7 +40,7 @@ from portfolio.models import (
     StageTransition,
     Startup,
 )
-from portfolio.models.choices import AmountPrecision, CommitmentStatus, StageOutcome
+from portfolio.models.choices import AmountPrecision, StageOutcome
 from portfolio.models.expressions import Year
 
 ZERO = Decimal("0.00")
@@ -306,8 +306,7 @@ def fund_deployed(filters: PipelineFilters) -> Decimal:
     paid = Disbursement.objects.filter(paid_on__lte=filters.date)
     if filters.narrows:
         paid = paid.filter(commitment__startup__in=filters.startups().values("pk"))
-    total = paid.aggregate(total=Sum("amount"))["total"]
-    return total or ZERO
+    return paid.total()
 
 
 def watch_list(
@@ -409,9 +408,8 @@ def fund_deployment(fund: Fund, as_of: dt.date) -> list[DeploymentPoint]:
     """Commitments approved and cash paid per month, with running totals (one query: the two
     monthly aggregates are united in SQL)."""
     committed = (
-        Commitment.objects.filter(
-            fund=fund, status=CommitmentStatus.APPROVED, approved_on__lte=as_of
-        )
+        Commitment.objects.live(as_of)
+        .filter(fund=fund)
         .annotate(month=TruncMonth("approved_on"), kind=Value("c", output_field=CharField()))
         .order_by()
         .values("month", "kind")

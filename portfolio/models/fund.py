@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models.choices import CommitmentStatus, DistributionKind, TechArea
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
-from portfolio.models.querysets import PortfolioQuerySet
+from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
 
 PERCENT = {
     "max_digits": 5,
@@ -58,6 +58,8 @@ class Fund(BilingualNameMixin, models.Model):
             "A startup counts as local when its registration starts with this, e.g. 北京市."
         ),
     )
+
+    objects = FundQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -115,7 +117,7 @@ class Commitment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = PortfolioQuerySet.as_manager()
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["fund", "approved_on", "id"]

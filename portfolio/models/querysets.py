@@ -8,6 +8,11 @@ from django.db import models
 from django.db.models import DateField, DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from portfolio.models.choices import CommitmentStatus
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)  # a sum of yuan amounts
+ZERO = Decimal("0.00")
+
 
 class PortfolioQuerySet(models.QuerySet):
     """What every model's queryset shares: a faster ``dates()`` on SQLite."""
@@ -39,6 +44,22 @@ class PortfolioQuerySet(models.QuerySet):
             .order_by(("-" if order == "DESC" else "") + "datefield")
         )
 
+    def total(self, field: str = "amount") -> Decimal:
+        """The sum of ``field`` (yuan) over these rows, 0.00 when there are none (one query)."""
+        return self.aggregate(total=Sum(field))["total"] or ZERO
+
+    def total_per(self, fk: str, field: str = "amount"):
+        """The same sum for each outer row that ``fk`` points to, as an annotation: a
+        correlated subquery (no join, so the outer rows are not multiplied), 0.00 for none."""
+        per_row = (
+            self.filter(**{fk: OuterRef("pk")})
+            .order_by()
+            .values(fk)
+            .annotate(total=Sum(field))
+            .values("total")
+        )
+        return Coalesce(Subquery(per_row, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
 
 class StageQuerySet(PortfolioQuerySet):
     def pipeline(self) -> StageQuerySet:
@@ -63,13 +84,33 @@ class StartupQuerySet(PortfolioQuerySet):
         """
         from portfolio.models import FundingRound
 
-        rounds = FundingRound.objects.filter(startup=OuterRef("pk")).order_by()
-        money = DecimalField(max_digits=18, decimal_places=2)
-        total = rounds.values("startup").annotate(total=Sum("amount")).values("total")
-        last = rounds.order_by("-closed_on").values("closed_on")[:1]
+        last = FundingRound.objects.filter(startup=OuterRef("pk")).order_by("-closed_on")
         return self.annotate(
-            total_raised=Coalesce(
-                Subquery(total, output_field=money), Value(Decimal("0.00")), output_field=money
-            ),
-            last_round_on=Subquery(last),
+            total_raised=FundingRound.objects.total_per("startup"),
+            last_round_on=Subquery(last.values("closed_on")[:1]),
+        )
+
+
+# --- the fund's figures: each defined once, here ---------------------------------------------
+# ``selectors.fund_report`` repeats "committed" and "disbursed" in SQL text for the report's
+# speed (bar P5); tests/test_reports.py pins that copy to these definitions.
+
+
+class CommitmentQuerySet(PortfolioQuerySet):
+    def live(self, as_of=None) -> CommitmentQuerySet:
+        """The commitments that make up the fund's *committed* capital: approved (not
+        cancelled), and approved by ``as_of`` when a date is given."""
+        live = self.filter(status=CommitmentStatus.APPROVED)
+        return live if as_of is None else live.filter(approved_on__lte=as_of)
+
+
+class FundQuerySet(PortfolioQuerySet):
+    def with_capital(self) -> FundQuerySet:
+        """Annotate ``committed`` (the sum of live commitments) and ``disbursed`` (cash paid
+        against them), one subquery each; ``metrics.available`` gives what is left."""
+        from portfolio.models import Commitment, Disbursement
+
+        return self.annotate(
+            committed=Commitment.objects.live().total_per("fund"),
+            disbursed=Disbursement.objects.total_per("commitment__fund"),
         )

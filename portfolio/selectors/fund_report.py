@@ -79,6 +79,9 @@ class FundReport:
 # the ORM groups by every correlated subquery it selects and builds this query in more time
 # than the database takes to run it (bar P5, docs/benchmark-notes.md). The SQL is the same
 # on SQLite and PostgreSQL; dates and amounts come back through ``_date`` and ``_decimal``.
+# The copy buys speed for two figures defined on the querysets: *committed* (the live
+# commitments, ``Commitment.objects.live(as_of)``) and *disbursed*; tests/test_reports.py
+# (test_report_sql_gives_committed_and_disbursed_as_defined_on_the_querysets) pins them.
 HOLDINGS_SQL = """
 SELECT c.startup_id AS startup_id,
        SUM(c.amount) AS committed,
@@ -247,6 +250,9 @@ class HoldingTotals:
 
     @classmethod
     def of(cls, holdings: list[Holding]) -> HoldingTotals:
+        """The totals of ``TOTALS_SQL`` summed over rows a caller already fetched (the
+        dashboard: one query fewer); test_fund_totals_in_sql_equal_the_sum_of_holdings pins
+        the two."""
         return cls(
             committed=sum((h.committed for h in holdings), ZERO),
             disbursed=sum((h.disbursed for h in holdings), ZERO),

@@ -10,6 +10,7 @@ nothing. The admin, the API and management commands all call these functions, as
 from portfolio.services.common import to_yuan
 from portfolio.services.fund import (
     commitment_cancel,
+    commitment_cancel_many,
     commitment_create,
     disbursement_record,
     distribution_record,
@@ -17,11 +18,17 @@ from portfolio.services.fund import (
     valuation_mark,
 )
 from portfolio.services.funding import ParticipantInput, round_record, round_update
-from portfolio.services.pipeline import startup_advance, startup_create, startup_update
+from portfolio.services.pipeline import (
+    startup_advance,
+    startup_advance_many,
+    startup_create,
+    startup_update,
+)
 
 __all__ = [
     "ParticipantInput",
     "commitment_cancel",
+    "commitment_cancel_many",
     "commitment_create",
     "disbursement_record",
     "distribution_record",
@@ -29,6 +36,7 @@ __all__ = [
     "round_record",
     "round_update",
     "startup_advance",
+    "startup_advance_many",
     "startup_create",
     "startup_update",
     "to_yuan",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,10 @@ MSG_MONEY_POSITIVE = _("The amount must be greater than zero.")
 MSG_MONEY_NON_NEGATIVE = _("The amount cannot be negative.")
 MSG_DATE_FUTURE = _("This date is in the future; record what has happened.")
 MSG_TRL_RANGE = _("TRL must be a whole number from 1 to 9.")
+MSG_ROW = _("%(row)s: %(message)s")  # a bulk write's refusal, named by its row
+
+Row = TypeVar("Row")
+Written = TypeVar("Written")
 
 
 def today() -> dt.date:
@@ -66,3 +72,30 @@ def valid_trl(value: Any, *, field: str = "trl") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
         raise ValidationError({field: ValidationError(MSG_TRL_RANGE, code="trl")})
     return value
+
+
+def each_or_none(rows: Iterable[Row], write: Callable[[Row], Written]) -> list[Written]:
+    """Write every row or none, inside the caller's atomic service.
+
+    Each row is written in its own savepoint so that one refusal does not stop the others
+    being checked; every refusal is then raised together, keyed by field, each message
+    named by its row (``MSG_ROW``), and the caller's transaction rolls back whole.
+    """
+    written: list[Written] = []
+    errors: dict[str, list[ValidationError]] = {}
+    for row in rows:
+        try:
+            with transaction.atomic():
+                written.append(write(row))
+        except ValidationError as error:
+            for field, items in error.update_error_dict({}).items():
+                errors.setdefault(field, []).extend(
+                    ValidationError(
+                        MSG_ROW, code=item.code, params={"row": row, "message": message}
+                    )
+                    for item in items
+                    for message in item.messages
+                )
+    if errors:
+        raise ValidationError(errors)
+    return written

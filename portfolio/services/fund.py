@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from portfolio import metrics
 from portfolio.audit import attributed
 from portfolio.formatting import format_yuan
 from portfolio.models import (
@@ -27,7 +28,7 @@ from portfolio.models.choices import (
     DistributionKind,
     StartupStatus,
 )
-from portfolio.services.common import not_future, to_yuan
+from portfolio.services.common import each_or_none, not_future, to_yuan
 
 MSG_FUND_CAPACITY = _(
     "This commitment would take the fund above its size: %(available)s is still available."
@@ -55,11 +56,12 @@ MSG_NO_CASH_IN = _("The fund had paid nothing into this startup by this date.")
 
 
 def fund_committed(fund: Fund, *, startup: Startup | None = None) -> Decimal:
-    """Sum of the fund's live commitments (optionally to one startup)."""
-    live = Commitment.objects.filter(fund=fund, status=CommitmentStatus.APPROVED)
+    """The fund's committed capital (``Commitment.objects.live()``), optionally in one
+    startup: what the capacity and one-company checks count against."""
+    live = Commitment.objects.live().filter(fund=fund)
     if startup is not None:
         live = live.filter(startup=startup)
-    return live.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return live.total()
 
 
 @attributed
@@ -94,7 +96,7 @@ def commitment_create(
         )
     if startup.status == StartupStatus.CLOSED:
         raise ValidationError({"startup": ValidationError(MSG_STARTUP_CLOSED, code="closed")})
-    available = fund.size - fund_committed(fund)
+    available = metrics.available(size=fund.size, committed=fund_committed(fund))
     if amount > available:
         raise ValidationError(
             {
@@ -138,7 +140,7 @@ def commitment_create(
 def commitment_cancel(*, commitment: Commitment, by: Any = None) -> Commitment:
     """Cancel a commitment on which nothing was paid; it stops counting against the size."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    paid = commitment.disbursements.aggregate(total=Sum("amount"))["total"]
+    paid = commitment.disbursements.total()
     if paid:
         raise ValidationError(
             ValidationError(
@@ -150,6 +152,18 @@ def commitment_cancel(*, commitment: Commitment, by: Any = None) -> Commitment:
     commitment.status = CommitmentStatus.CANCELLED
     commitment.save(update_fields=["status"])
     return commitment
+
+
+@attributed
+@transaction.atomic
+def commitment_cancel_many(
+    *, commitments: Iterable[Commitment], by: Any = None
+) -> list[Commitment]:
+    """Cancel every commitment under ``commitment_cancel``'s rule, all or none; a refusal
+    names its commitment (``%(row)s: %(message)s``)."""
+    return each_or_none(
+        commitments, lambda commitment: commitment_cancel(commitment=commitment, by=by)
+    )
 
 
 @attributed
@@ -185,8 +199,7 @@ def disbursement_record(
         raise ValidationError(
             {"funding_round": ValidationError(MSG_ROUND_OTHER_STARTUP, code="other_startup")}
         )
-    paid = commitment.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    remaining = commitment.amount - paid
+    remaining = commitment.amount - commitment.disbursements.total()
     if amount > remaining:
         raise ValidationError(
             {

@@ -125,85 +125,22 @@ def _check_round(
     return _CheckedRound(amount, pre_money_valuation, rows)
 
 
-@attributed
-@transaction.atomic
-def round_record(
-    *,
-    startup: Startup,
-    round_type: str,
-    closed_on: dt.date,
-    amount: Decimal | str | int | None = None,
-    amount_precision: str = AmountPrecision.EXACT,
-    announced_as: str = "",
-    pre_money_valuation: Decimal | str | int | None = None,
-    lead_investor: Investor | None = None,
-    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
-    note: str = "",
-    by: Any = None,
-) -> FundingRound:
-    """Record a round with its participants, all or nothing.
-
-    An undisclosed round has no amount; otherwise the amount is positive. Participants'
-    known amounts are positive and add up to no more than the round. The lead investor is a
-    participant (added without an amount when not listed).
-    """
-    checked = _check_round(
-        round_type=round_type,
-        closed_on=closed_on,
-        amount=amount,
-        amount_precision=amount_precision,
-        pre_money_valuation=pre_money_valuation,
-        lead_investor=lead_investor,
-        participants=participants,
-    )
-    funding_round = FundingRound(
-        startup=startup,
-        round_type=round_type,
-        closed_on=closed_on,
-        amount=checked.amount,
-        amount_precision=amount_precision,
-        announced_as=announced_as,
-        pre_money_valuation=checked.pre_money_valuation,
-        lead_investor=lead_investor,
-        note=note,
-    )
-    funding_round.full_clean()
-    funding_round.save()
-    # One by one (a round has a handful of participants) so each row gets its history record
-    # with the request's user; bulk_create would skip the audit trail.
-    for row in checked.participants:
-        Participation.objects.create(
-            funding_round=funding_round, investor=row.investor, amount=row.amount
-        )
-    return funding_round
-
-
-# --- admin (issue 3): correcting a recorded round ---------------------------------------
-
-
-@attributed
-@transaction.atomic
-def round_update(
-    *,
+def _write_round(
     funding_round: FundingRound,
+    *,
     round_type: str,
     closed_on: dt.date,
-    amount: Decimal | str | int | None = None,
-    amount_precision: str = AmountPrecision.EXACT,
-    announced_as: str = "",
-    pre_money_valuation: Decimal | str | int | None = None,
-    lead_investor: Investor | None = None,
-    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
-    note: str = "",
-    by: Any = None,
+    amount: Decimal | str | int | None,
+    amount_precision: str,
+    announced_as: str,
+    pre_money_valuation: Decimal | str | int | None,
+    lead_investor: Investor | None,
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]],
+    note: str,
 ) -> FundingRound:
-    """Correct a recorded round and its participants under the same rules as recording.
-
-    ``participants`` is the full new list: listed investors are added or their amounts
-    updated, unlisted ones are removed (callers decide who may remove). The startup stays:
-    the fund's disbursements into the round are tied to it.
-    """
-    funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    """Check a round's figures, save them, and make its participants the checked list:
+    listed investors are added or their amounts updated, unlisted ones removed. One by one
+    (a round has a handful) so each row gets its history record; bulk writes would skip it."""
     checked = _check_round(
         round_type=round_type,
         closed_on=closed_on,
@@ -238,3 +175,78 @@ def round_update(
             participation.amount = row.amount
             participation.save(update_fields=["amount"])
     return funding_round
+
+
+@attributed
+@transaction.atomic
+def round_record(
+    *,
+    startup: Startup,
+    round_type: str,
+    closed_on: dt.date,
+    amount: Decimal | str | int | None = None,
+    amount_precision: str = AmountPrecision.EXACT,
+    announced_as: str = "",
+    pre_money_valuation: Decimal | str | int | None = None,
+    lead_investor: Investor | None = None,
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
+    note: str = "",
+    by: Any = None,
+) -> FundingRound:
+    """Record a round with its participants, all or nothing.
+
+    An undisclosed round has no amount; otherwise the amount is positive. Participants'
+    known amounts are positive and add up to no more than the round. The lead investor is a
+    participant (added without an amount when not listed).
+    """
+    return _write_round(
+        FundingRound(startup=startup),
+        round_type=round_type,
+        closed_on=closed_on,
+        amount=amount,
+        amount_precision=amount_precision,
+        announced_as=announced_as,
+        pre_money_valuation=pre_money_valuation,
+        lead_investor=lead_investor,
+        participants=participants,
+        note=note,
+    )
+
+
+# --- admin (issue 3): correcting a recorded round ---------------------------------------
+
+
+@attributed
+@transaction.atomic
+def round_update(
+    *,
+    funding_round: FundingRound,
+    round_type: str,
+    closed_on: dt.date,
+    amount: Decimal | str | int | None = None,
+    amount_precision: str = AmountPrecision.EXACT,
+    announced_as: str = "",
+    pre_money_valuation: Decimal | str | int | None = None,
+    lead_investor: Investor | None = None,
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
+    note: str = "",
+    by: Any = None,
+) -> FundingRound:
+    """Correct a recorded round and its participants under the same rules as recording.
+
+    ``participants`` is the full new list: listed investors are added or their amounts
+    updated, unlisted ones are removed (callers decide who may remove). The startup stays:
+    the fund's disbursements into the round are tied to it.
+    """
+    return _write_round(
+        FundingRound.objects.select_for_update().get(pk=funding_round.pk),
+        round_type=round_type,
+        closed_on=closed_on,
+        amount=amount,
+        amount_precision=amount_precision,
+        announced_as=announced_as,
+        pre_money_valuation=pre_money_valuation,
+        lead_investor=lead_investor,
+        participants=participants,
+        note=note,
+    )

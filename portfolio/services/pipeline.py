@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from portfolio.models.choices import (
     StartupStatus,
 )
 from portfolio.services import common
-from portfolio.services.common import dates_not_future, not_future, valid_trl
+from portfolio.services.common import dates_not_future, each_or_none, not_future, valid_trl
 
 MSG_SAME_STAGE = _("The startup is already in this stage.")
 MSG_FROM_TERMINAL = _("The startup has reached a terminal outcome (%(stage)s) and cannot move.")
@@ -143,6 +144,30 @@ def startup_advance(
     return transition
 
 
+@attributed
+@transaction.atomic
+def startup_advance_many(
+    *,
+    startups: Iterable[Startup],
+    to_stage: Stage,
+    on: dt.date,
+    trl: int,
+    note: str = "",
+    by: Any = None,
+) -> list[StageTransition]:
+    """Move every startup to ``to_stage`` under ``startup_advance``'s rules, all or none.
+
+    A refusal names its startup (``%(row)s: %(message)s``) under the field it concerns;
+    every startup is checked, then one refusal writes nothing at all.
+    """
+    return each_or_none(
+        startups,
+        lambda startup: startup_advance(
+            startup=startup, to_stage=to_stage, on=on, trl=trl, note=note, by=by
+        ),
+    )
+
+
 MSG_STATUS_BY_MOVE = _("Exited and closed follow from a move to a terminal stage; use advance.")
 STARTUP_UPDATABLE = frozenset(
     {
@@ -160,6 +185,7 @@ STARTUP_UPDATABLE = frozenset(
         "description",
         "website",
         "status",
+        "is_illustrative",
     }
 )
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from portfolio import metrics
+from portfolio import formatting, metrics
 from portfolio.dashboards import charts
 from portfolio.dashboards.charts import Chart, Series, TimeSeries
 from portfolio.dashboards.data import (
@@ -20,7 +19,7 @@ from portfolio.dashboards.panels.common import (
     scaled,
     valley_band,
 )
-from portfolio.formatting import day, money, percent
+from portfolio.formatting import ComplianceRow, money, percent
 
 
 def fund_charts(board: FundDashboard) -> dict[str, Chart]:
@@ -214,34 +213,8 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
     return result
 
 
-COMPLIANCE_LABELS = {
-    "committed_within_size": lambda: _("Commitments within the fund's size"),
-    "max_single_company_pct": lambda: _("Largest share in one company (% of size)"),
-    "min_target_sector_pct": lambda: _("Share in the target fields (% of committed)"),
-    "min_local_pct": lambda: _("Share in local firms, 返投 (% of committed)"),
-    "investment_period_end": lambda: _("Last commitment within the investment period"),
-}
-
-
-def compliance_rows(board: FundDashboard) -> list[dict]:
-    rows = []
-    for check in board.report.compliance:
-        label = COMPLIANCE_LABELS.get(check.rule, lambda c=check: c.rule)()
-        if isinstance(check.limit, dt.date) or isinstance(check.actual, dt.date):
-            limit, actual = day(check.limit), day(check.actual)
-        elif check.rule == "committed_within_size":
-            limit, actual = money(check.limit), money(check.actual)
-        else:
-            limit = "—" if check.limit is None else f"{check.limit}%"
-            actual = "—" if check.actual is None else f"{check.actual}%"
-        if check.rule.startswith("min_"):
-            limit = "≥ " + limit
-        elif check.rule != "investment_period_end":
-            limit = "≤ " + limit
-        rows.append(
-            {"rule": check.rule, "label": label, "limit": limit, "actual": actual, "ok": check.ok}
-        )
-    return rows
+def compliance_rows(board: FundDashboard) -> list[ComplianceRow]:
+    return formatting.compliance_rows(board.report.compliance)
 
 
 # --- startup -------------------------------------------------------------------------------
