@@ -8,9 +8,9 @@ import pytest
 
 from portfolio import services
 from portfolio.models import FundingRound, Participation
-from tests import factories
-from tests.admin_support import admin_url, form_data
-from tests.conftest import login
+from tests.support import factories
+from tests.support.admin import admin_url, form_data
+from tests.support.clients import login
 
 
 @pytest.fixture

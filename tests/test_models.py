@@ -20,7 +20,7 @@ from portfolio.models import (
     ValuationMark,
 )
 from portfolio.models.choices import AmountPrecision, RoundType
-from tests.factories import FundFactory, InvestorFactory, StartupFactory
+from tests.support.factories import FundFactory, InvestorFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from portfolio import services
 from portfolio.models import Stage
 from portfolio.selectors import fund_holdings, fund_report, pipeline_report
-from tests.factories import FundFactory, InstitutionFactory, StartupFactory, stage
+from tests.support.factories import FundFactory, InstitutionFactory, StartupFactory, stage
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portfolio import services
-from tests import factories
+from tests.support import factories
 
 
 @pytest.fixture

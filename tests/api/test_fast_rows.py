@@ -15,8 +15,8 @@ from rest_framework import serializers
 from portfolio import selectors, services
 from portfolio.api import renderers
 from portfolio.api import serializers as s
-from tests import factories
-from tests.factories import stage
+from tests.support import factories
+from tests.support.factories import stage
 
 
 def drf_row(serializer_class, obj) -> dict:
