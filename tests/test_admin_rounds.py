@@ -96,7 +96,7 @@ def test_undisclosed_round_with_an_amount_is_a_form_error(staff_user, startup, i
 
 
 def recorded(startup, lead, second):
-    return services.round_record(
+    return factories.FundingRoundFactory(
         startup=startup,
         round_type="seed",
         closed_on=dt.date(2024, 1, 5),

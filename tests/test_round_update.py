@@ -15,7 +15,7 @@ from tests.support import factories
 def recorded(db):
     startup = factories.StartupFactory()
     lead, other = factories.InvestorFactory(), factories.InvestorFactory()
-    funding_round = services.round_record(
+    funding_round = factories.FundingRoundFactory(
         startup=startup,
         round_type="a",
         closed_on=dt.date(2024, 1, 5),

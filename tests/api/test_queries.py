@@ -30,7 +30,7 @@ def many(world):
         services.startup_advance(
             startup=startup, to_stage=stage("prototype"), on=dt.date(2022, 5, 1), trl=4
         )
-        services.round_record(
+        factories.FundingRoundFactory(
             startup=startup,
             round_type="angel",
             closed_on=dt.date(2022, 6, 1),
@@ -38,7 +38,7 @@ def many(world):
             lead_investor=world.idg,
             participants=[(world.idg, Decimal("500000")), (world.robotics, None)],
         )
-        services.commitment_create(
+        factories.CommitmentFactory(
             fund=world.fund,
             startup=startup,
             amount=Decimal("1000000"),
