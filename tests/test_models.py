@@ -205,7 +205,12 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
             fund=r.fund, startup=r.startup, as_of=r.mark.as_of, fair_value=D("2")
         )
     ],
-    (ValuationMark, "valuation_non_negative"): [lambda r: update(r.mark, fair_value=D("-1"))()],
+    (ValuationMark, "valuation_non_negative"): [
+        lambda r: ValuationMark.objects.create(
+            fund=r.fund, startup=r.startup, as_of=dt.date(2025, 3, 1), fair_value=D("-1")
+        ),
+        lambda r: update(r.mark, fair_value=D("-1"))(),
+    ],
     (Distribution, "distribution_amount_positive"): [
         lambda r: Distribution.objects.create(
             fund=r.fund, startup=r.startup, amount=D("0"), paid_on=dt.date(2025, 2, 1)
