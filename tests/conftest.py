@@ -1,14 +1,12 @@
-"""Shared fixtures: one logged-in persona per role, and small domain objects."""
+"""Shared fixtures: one persona per role, and small domain objects. Helpers and worlds live in
+``tests/support/``; this file holds fixtures only."""
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
-from tests import factories
-
-ROLES = ("viewers", "incubator-staff", "fund-managers")
+from tests.support import factories
 
 
 @pytest.fixture(autouse=True)
@@ -51,19 +49,7 @@ def fund_manager(db):
 @pytest.fixture
 def persona(request, db):
     """A user for the role named by the test's parameter ("anonymous" gives None)."""
-    role = request.param
-    if role == "anonymous":
-        return None
-    if role == "superuser":
-        return factories.UserFactory(username="root", is_superuser=True)
-    return factories.UserFactory(username=role.replace("-", "_"), role=role)
-
-
-def login(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+    return factories.make_user(request.param)
 
 
 @pytest.fixture

@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 
 from portfolio.models import Commitment, FundingRound, Startup
-from tests.admin_support import (
-    FUND_WRITES,
-    INCUBATOR_WRITES,
-    MODELS,
-    NEVER_ADDED,
-    admin_url,
-    make_world,
-)
-from tests.conftest import login
+from tests.support.admin import FUND_WRITES, INCUBATOR_WRITES, MODELS, NEVER_ADDED, admin_url
+from tests.support.clients import login
+from tests.support.worlds import make_world
 
 ROLES = ["viewers", "incubator-staff", "fund-managers", "superuser"]
 
@@ -81,7 +75,7 @@ def test_viewer_cannot_change_anything(viewer, world):
 
 @pytest.mark.parametrize("persona", ["viewers", "fund-managers"], indirect=True)
 def test_only_staff_add_startups(persona, db):
-    from tests.factories import stage
+    from tests.support.factories import stage
 
     response = login(persona).post(
         admin_url(Startup, "add"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from portfolio.models import Fund, ValuationMark
-from tests.admin_support import admin_url, form_data, make_world
-from tests.conftest import login
+from tests.support.admin import admin_url, form_data
+from tests.support.clients import login
+from tests.support.worlds import make_world
 
 
 @pytest.fixture

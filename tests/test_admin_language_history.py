@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from portfolio import services
 from portfolio.models import FundingRound, KpiReport, Startup
-from tests import factories
-from tests.admin_support import admin_url, form_data, make_world
-from tests.conftest import login
+from tests.support import factories
+from tests.support.admin import admin_url, form_data
+from tests.support.clients import login
+from tests.support.worlds import make_world
 
 
 def test_chinese_by_default_with_a_language_switch(staff_user, db):

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portfolio.models import Startup
-from tests.admin_support import MODELS, admin_url, make_world
-from tests.conftest import login
+from tests.support.admin import MODELS, admin_url
+from tests.support.clients import login
+from tests.support.worlds import make_world
 
 N = 2
 

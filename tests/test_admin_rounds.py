@@ -8,9 +8,9 @@ import pytest
 
 from portfolio import services
 from portfolio.models import FundingRound, Participation
-from tests import factories
-from tests.admin_support import admin_url, form_data
-from tests.conftest import login
+from tests.support import factories
+from tests.support.admin import admin_url, form_data
+from tests.support.clients import login
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_undisclosed_round_with_an_amount_is_a_form_error(staff_user, startup, i
 
 
 def recorded(startup, lead, second):
-    return services.round_record(
+    return factories.FundingRoundFactory(
         startup=startup,
         round_type="seed",
         closed_on=dt.date(2024, 1, 5),

@@ -19,10 +19,10 @@ from portfolio import services
 from portfolio.models import Commitment, StageTransition, Startup
 from portfolio.models.choices import CommitmentStatus
 from portfolio.services import common
-from tests import factories
-from tests.admin_support import admin_url, form_data
-from tests.conftest import login
-from tests.factories import stage
+from tests.support import factories
+from tests.support.admin import admin_url, form_data
+from tests.support.clients import login
+from tests.support.factories import stage
 
 D = Decimal
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.test import Client
 from django.utils import timezone
 
 from portfolio import services
@@ -31,10 +30,11 @@ from portfolio.models import (
     ValuationMark,
 )
 from portfolio.services import importing
-from tests import factories
-from tests.admin_support import MONEY, admin_url, form_data, make_world
-from tests.conftest import login
-from tests.factories import stage
+from tests.support import factories
+from tests.support.admin import MONEY, admin_url, form_data
+from tests.support.clients import login, token_client
+from tests.support.factories import stage
+from tests.support.worlds import make_world
 
 #: every portfolio model this file writes through at least one path; the walk below fails
 #: when a model is added to the app and not to the audit.
@@ -202,11 +202,6 @@ def test_a_request_user_wins_over_by(db, staff_user, superuser):
 
 
 # --- the API (token and session) ------------------------------------------------------------
-
-
-def token_client(user) -> Client:
-    _token, key = ApiToken.issue(user)
-    return Client(HTTP_AUTHORIZATION=f"Token {key}")
 
 
 def api_post(client, url, data):
@@ -517,7 +512,7 @@ def test_money_rows_survive_every_admin_delete_path_of_a_non_superuser(db, role)
 
 
 def test_imports_are_attributed(db, staff_user):
-    from tests.test_import import good_startups, to_csv, to_xlsx
+    from tests.support.spreadsheets import good_startups, to_csv, to_xlsx
 
     factories.InstitutionFactory(name="清华大学", name_en="Tsinghua University")
     since = timezone.now()
@@ -552,7 +547,7 @@ def test_imports_are_attributed(db, staff_user):
 def test_admin_import_is_attributed(db, staff_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.test_import import good_startups, to_csv
+    from tests.support.spreadsheets import good_startups, to_csv
 
     factories.InstitutionFactory(name="清华大学", name_en="Tsinghua University")
     since = timezone.now()

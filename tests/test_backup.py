@@ -55,8 +55,8 @@ def test_restore_refuses_to_overwrite_without_force(tmp_path):
     ("content", "message"),
     [
         (b"not gzip at all", "not a readable backup"),
-        (gzip.compress(b"{not json"), "not a readable backup"),
-        (gzip.compress(b'{"a": 1}'), "not a backup written by"),
+        (gzip.compress(b"{not json", mtime=0), "not a readable backup"),
+        (gzip.compress(b'{"a": 1}', mtime=0), "not a backup written by"),
     ],
 )
 def test_restore_refuses_a_broken_file(tmp_path, content, message):

@@ -19,8 +19,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests import factories
-from tests.dashboard_world import build_world
+from tests.support import factories
+from tests.support.worlds import build_world
 
 pytestmark = pytest.mark.slow
 

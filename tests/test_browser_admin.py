@@ -11,7 +11,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from portfolio.models import Startup
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.slow
 

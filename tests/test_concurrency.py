@@ -17,7 +17,7 @@ from django.utils import translation
 
 from portfolio import services
 from portfolio.models import Commitment, Fund
-from tests.factories import FundFactory, StartupFactory
+from tests.support.factories import FundFactory, StartupFactory
 
 pytestmark = pytest.mark.slow
 

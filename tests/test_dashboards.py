@@ -17,9 +17,9 @@ from portfolio.dashboards import data
 from portfolio.dashboards.data import PipelineFilters
 from portfolio.models import Stage
 from portfolio.models.choices import TechArea
-from tests import factories
-from tests.conftest import login
-from tests.dashboard_world import build_world
+from tests.support import factories
+from tests.support.clients import login
+from tests.support.worlds import build_world
 
 ROLES = ["viewers", "incubator-staff", "fund-managers", "superuser"]
 

@@ -10,7 +10,7 @@ from django.db.models.functions import ExtractYear
 from portfolio import selectors
 from portfolio.models import Milestone, Startup
 from portfolio.models.expressions import Year
-from tests.factories import MilestoneFactory, StartupFactory, UserFactory
+from tests.support.factories import MilestoneFactory, StartupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

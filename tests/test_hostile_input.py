@@ -6,7 +6,6 @@ refusal writes nothing."""
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 from decimal import Decimal
 
@@ -32,9 +31,10 @@ from portfolio.models import (
     ValuationMark,
 )
 from portfolio.services import importing
-from tests import factories
-from tests.admin_support import admin_url
-from tests.conftest import login
+from tests.support import factories
+from tests.support.admin import admin_url
+from tests.support.clients import login
+from tests.support.spreadsheets import to_xlsx
 
 COUNTED = [
     Institution,
@@ -322,7 +322,7 @@ CROSS_FIELD = {"founded_on": {"admitted_on"}}
 
 
 def admin_forms(setup):
-    from tests.factories import stage
+    from tests.support.factories import stage
 
     return {
         Startup: (
@@ -409,29 +409,18 @@ def test_admin_add_forms_refuse_hostile_values_by_field(db, model):
 # --- the importers ----------------------------------------------------------------------------
 
 
-def xlsx_bytes(rows) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 STARTUP_HEADER = [column.name for column in importing.StartupImporter.columns]
 GOOD_ROW = ["导入公司", "", "", "sensing", "", "lab", "2", "", "", ""]
 
 BROKEN_FILES = {
-    "truncated-xlsx": ("s.xlsx", xlsx_bytes([STARTUP_HEADER, GOOD_ROW])[:300]),
+    "truncated-xlsx": ("s.xlsx", to_xlsx([STARTUP_HEADER, GOOD_ROW])[:300]),
     "garbage-xlsx": ("s.xlsx", bytes(range(256)) * 20),
     "garbage-csv": ("s.csv", bytes(range(256)) * 20),
     "gbk-csv": ("s.csv", "\n".join([",".join(STARTUP_HEADER), ",".join(GOOD_ROW)]).encode("gbk")),
     "empty-csv": ("s.csv", b""),
     "empty-xlsx": ("s.xlsx", b""),
     "header-only-csv": ("s.csv", ",".join(STARTUP_HEADER).encode()),
-    "header-only-xlsx": ("s.xlsx", xlsx_bytes([STARTUP_HEADER])),
+    "header-only-xlsx": ("s.xlsx", to_xlsx([STARTUP_HEADER])),
     "zip-not-xlsx": ("s.xlsx", b"PK\x03\x04" + b"\x00" * 100),
     "csv-null-bytes": ("s.csv", b"name,tech_area,stage,trl\n\x00\x00,sensing,lab,2\n"),
     "csv-10kB-cell": (
@@ -491,7 +480,7 @@ def test_kpi_and_round_importers_refuse_hostile_numbers(db):
         [startup.name, "9" * 40, "1", "1e30", "-5", "NaN"],
         [startup.name, "2024", "99", "9" * 40, "1", "1e400"],
     ]
-    result = importing.run_import("kpi", xlsx_bytes(rows), "k.xlsx", dry_run=False)
+    result = importing.run_import("kpi", to_xlsx(rows), "k.xlsx", dry_run=False)
     named = {(error.row, error.column) for error in result.errors}
     assert {(2, "revenue"), (2, "cash"), (2, "runway_months"), (3, "revenue")} <= named
     only_numbers = [
@@ -500,7 +489,7 @@ def test_kpi_and_round_importers_refuse_hostile_numbers(db):
         [startup.name, "2024", "99"],
         [startup.name, "-2024", "-1"],
     ]
-    result = importing.run_import("kpi", xlsx_bytes(only_numbers), "k.xlsx", dry_run=False)
+    result = importing.run_import("kpi", to_xlsx(only_numbers), "k.xlsx", dry_run=False)
     named = {(error.row, error.column) for error in result.errors}
     assert {(2, "year"), (3, "quarter"), (4, "year"), (4, "quarter")} <= named
     rounds = [
@@ -509,7 +498,7 @@ def test_kpi_and_round_importers_refuse_hostile_numbers(db):
         [startup.name, "zz", "2023-02-30", str(Decimal("1e30")), ""],
         [startup.name, "a", "2023-01-01", "-1", "某人=1e30"],
     ]
-    result = importing.run_import("rounds", xlsx_bytes(rounds), "r.xlsx", dry_run=False)
+    result = importing.run_import("rounds", to_xlsx(rounds), "r.xlsx", dry_run=False)
     named = {(error.row, error.column) for error in result.errors}
     expected = {(2, "closed_on"), (3, "round_type"), (3, "closed_on"), (3, "amount")}
     assert expected | {(4, "amount")} <= named

@@ -10,7 +10,7 @@ from django.utils import translation
 from portfolio import services
 from portfolio.models.choices import TechArea
 from portfolio.models.validators import validate_credit_code
-from tests.factories import FundFactory, StartupFactory
+from tests.support.factories import FundFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
@@ -10,78 +9,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from portfolio import services
 from portfolio.models import FundingRound, KpiReport, Participation, StageTransition, Startup
 from portfolio.services import importing
-from tests import factories
-from tests.admin_support import admin_url
-from tests.conftest import login
-
-STARTUP_HEADER = [
-    "name",
-    "name_en",
-    "credit_code",
-    "tech_area",
-    "institution",
-    "stage",
-    "trl",
-    "founded_on",
-    "admitted_on",
-    "registered_region",
-]
-
-
-def to_csv(rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(rows: list[list]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+from tests.support import factories
+from tests.support.admin import admin_url
+from tests.support.clients import login
+from tests.support.spreadsheets import STARTUP_HEADER, good_startups, to_csv, to_xlsx
 
 
 @pytest.fixture
 def institution(db):
     return factories.InstitutionFactory(name="清华大学", name_en="Tsinghua University")
-
-
-def good_startups() -> list[list]:
-    return [
-        STARTUP_HEADER,
-        [
-            "未磁科技",
-            "Weici",
-            factories.credit_code(1),
-            "sensing",
-            "清华大学",
-            "prototype",
-            "5",
-            "2020-06-01",
-            "2021-01-10",
-            "北京市海淀区",
-        ],
-        [
-            "相干科技",
-            "Coherent",
-            factories.credit_code(2),
-            "Quantum computing",
-            "Tsinghua University",
-            "原型开发",
-            "4",
-            "2021-02-01",
-            "2022-03-01",
-            "北京市海淀区",
-        ],
-        ["科微量子", "", "", "communication", "", "lab", "2", "", "", ""],
-    ]
 
 
 def errors_of(result) -> set[tuple[int, str]]:

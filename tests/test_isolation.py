@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from portfolio.api.urls import router
 from portfolio.models import ApiToken, Institution, KpiReport, Milestone, Stage
-from tests import factories
-from tests.admin_support import MODELS, admin_url, make_world
-from tests.conftest import login
+from tests.support import factories
+from tests.support.admin import MODELS, admin_url
+from tests.support.clients import login
+from tests.support.worlds import make_world
 
 SECRET_NAMES = [
     "机密量子科技",

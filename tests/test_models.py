@@ -1,17 +1,28 @@
-"""The database itself refuses rows that break an invariant (no Python validation involved)."""
+"""The database itself refuses rows that break an invariant (no Python validation involved).
+
+Every constraint the models declare (``Meta.constraints`` and ``unique=True`` fields) has at
+least one write below that breaks it, and each such write must fail with that very
+constraint named, not with just any ``IntegrityError``. A constraint added to a model
+without a write here fails ``test_every_constraint_has_a_violating_write``.
+"""
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.apps import apps
 
 from portfolio.models import (
+    ApiToken,
     Commitment,
     Disbursement,
     Distribution,
     Fund,
     FundingRound,
+    Institution,
+    Investor,
     KpiReport,
     Participation,
     Stage,
@@ -20,139 +31,236 @@ from portfolio.models import (
     ValuationMark,
 )
 from portfolio.models.choices import AmountPrecision, RoundType
-from tests.factories import FundFactory, InvestorFactory, StartupFactory
+from tests.support.constraints import assert_violates, declared
+from tests.support.factories import (
+    FundFactory,
+    InstitutionFactory,
+    InvestorFactory,
+    StartupFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
-
-def refused(create):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        create()
+D = Decimal
+DAY = dt.date(2024, 1, 1)
 
 
-def test_startup_trl_outside_1_9_is_refused(startup):
-    refused(lambda: Startup.objects.filter(pk=startup.pk).update(trl=10))
-    refused(lambda: Startup.objects.filter(pk=startup.pk).update(trl=0))
+@dataclass
+class Rows:
+    """One valid row of each kind, written straight to the database (no service)."""
+
+    startup: Startup
+    other: Startup
+    investor: Investor
+    round: FundingRound
+    fund: Fund
+    commitment: Commitment
+    kpi: KpiReport
+    mark: ValuationMark
+    token: ApiToken
 
 
-def test_startup_credit_code_format_and_uniqueness(startup):
-    refused(lambda: Startup.objects.filter(pk=startup.pk).update(credit_code="too-short"))
-    other = StartupFactory()
-    refused(lambda: Startup.objects.filter(pk=other.pk).update(credit_code=startup.credit_code))
-
-
-def test_stage_trl_range_and_terminal_valley():
-    refused(
-        lambda: Stage.objects.create(
-            slug="x", name="x", name_en="x", order=50, trl_min=5, trl_max=4
-        )
-    )
-    refused(
-        lambda: Stage.objects.create(
-            slug="y",
-            name="y",
-            name_en="y",
-            order=51,
-            trl_min=1,
-            trl_max=9,
-            in_valley=True,
-            outcome="closed",
-        )
-    )
-
-
-def test_transition_must_move_and_trl_in_range(startup):
-    lab = Stage.objects.get(slug="lab")
-    refused(
-        lambda: StageTransition.objects.create(
-            startup=startup, from_stage=lab, to_stage=lab, on=dt.date(2024, 1, 1), trl=2
-        )
-    )
-    refused(
-        lambda: StageTransition.objects.create(
-            startup=startup, to_stage=lab, on=dt.date(2024, 1, 1), trl=12
-        )
-    )
-
-
-def test_one_kpi_report_per_startup_and_quarter(startup):
-    KpiReport.objects.create(startup=startup, year=2024, quarter=1)
-    refused(lambda: KpiReport.objects.create(startup=startup, year=2024, quarter=1))
-    refused(lambda: KpiReport.objects.create(startup=startup, year=2024, quarter=5))
-    refused(
-        lambda: KpiReport.objects.create(
-            startup=startup, year=2024, quarter=2, revenue=Decimal("-1")
-        )
-    )
-
-
-def test_round_amount_positive_unless_undisclosed(startup):
-    def make(**kwargs):
-        return lambda: FundingRound.objects.create(
-            startup=startup, round_type=RoundType.A, closed_on=dt.date(2024, 1, 1), **kwargs
-        )
-
-    refused(make(amount=Decimal("0")))
-    refused(make(amount=Decimal("-5")))
-    refused(make(amount=None, amount_precision=AmountPrecision.EXACT))
-    refused(make(amount=Decimal("5"), amount_precision=AmountPrecision.UNDISCLOSED))
-    refused(make(amount=Decimal("5"), pre_money_valuation=Decimal("-1")))
-    make(amount=None, amount_precision=AmountPrecision.UNDISCLOSED)()
-    assert FundingRound.objects.count() == 1
-
-
-def test_participation_unique_per_round_and_investor(startup):
+@pytest.fixture
+def rows(startup) -> Rows:
+    investor = InvestorFactory()
     funding_round = FundingRound.objects.create(
+        startup=startup, round_type=RoundType.A, closed_on=DAY, amount=D("100")
+    )
+    Participation.objects.create(funding_round=funding_round, investor=investor)
+    fund = FundFactory()
+    commitment = Commitment.objects.create(
+        fund=fund, startup=startup, amount=D("10"), approved_on=dt.date(2025, 1, 1)
+    )
+    return Rows(
+        startup=startup,
+        other=StartupFactory(),
+        investor=investor,
+        round=funding_round,
+        fund=fund,
+        commitment=commitment,
+        kpi=KpiReport.objects.create(startup=startup, year=2024, quarter=1),
+        mark=ValuationMark.objects.create(
+            fund=fund, startup=startup, as_of=dt.date(2025, 2, 1), fair_value=D("1")
+        ),
+        token=ApiToken.issue(UserFactory())[0],
+    )
+
+
+def update(obj, **values) -> Callable[[], int]:
+    return lambda: type(obj).objects.filter(pk=obj.pk).update(**values)
+
+
+def new_round(r: Rows, **values) -> FundingRound:
+    values = {"round_type": RoundType.A, "closed_on": DAY, "amount": D("5"), **values}
+    return FundingRound.objects.create(startup=r.startup, **values)
+
+
+def new_stage(**values) -> Stage:
+    values = {"slug": "x", "name": "x", "name_en": "x", "order": 50, **values}
+    return Stage.objects.create(**{"trl_min": 1, "trl_max": 9, **values})
+
+
+def new_kpi(r: Rows, **values) -> KpiReport:
+    return KpiReport.objects.create(startup=r.startup, **{"year": 2024, "quarter": 2, **values})
+
+
+#: (model, constraint) -> writes that break that constraint, and only that one.
+VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
+    # pipeline
+    (Institution, "name"): [lambda r: InstitutionFactory(name=r.startup.institution.name)],
+    (Stage, "slug"): [lambda r: new_stage(slug="lab")],
+    (Stage, "name"): [lambda r: new_stage(name=Stage.objects.get(slug="lab").name)],
+    (Stage, "order"): [lambda r: new_stage(order=Stage.objects.get(slug="lab").order)],
+    (Stage, "stage_trl_range_1_9"): [
+        lambda r: new_stage(trl_max=10),
+        lambda r: new_stage(trl_min=0, trl_max=3),
+    ],
+    (Stage, "stage_trl_min_lte_max"): [lambda r: new_stage(trl_min=5, trl_max=4)],
+    (Stage, "stage_terminal_not_in_valley"): [
+        lambda r: new_stage(in_valley=True, outcome="closed")
+    ],
+    (Startup, "name"): [lambda r: update(r.other, name=r.startup.name)()],
+    (Startup, "credit_code"): [lambda r: update(r.other, credit_code=r.startup.credit_code)()],
+    (Startup, "startup_trl_1_9"): [
+        lambda r: update(r.startup, trl=10)(),
+        lambda r: update(r.startup, trl=0)(),
+    ],
+    (Startup, "startup_credit_code_format"): [
+        lambda r: update(r.startup, credit_code="too-short")(),
+        lambda r: update(r.startup, credit_code="91110108MA0000001I")(),  # I is not allowed
+    ],
+    (StageTransition, "transition_moves"): [
+        lambda r: StageTransition.objects.create(
+            startup=r.startup, from_stage=r.startup.stage, to_stage=r.startup.stage, on=DAY, trl=2
+        )
+    ],
+    (StageTransition, "transition_trl_1_9"): [
+        lambda r: StageTransition.objects.create(
+            startup=r.startup, to_stage=r.startup.stage, on=DAY, trl=12
+        ),
+        lambda r: update(r.startup.transitions.get(), trl=0)(),
+    ],
+    (KpiReport, "kpi_one_per_startup_quarter"): [lambda r: new_kpi(r, quarter=1)],
+    (KpiReport, "kpi_quarter_1_4"): [
+        lambda r: new_kpi(r, quarter=5),
+        lambda r: new_kpi(r, quarter=0),
+    ],
+    (KpiReport, "kpi_year_range"): [
+        lambda r: new_kpi(r, year=1999),
+        lambda r: new_kpi(r, year=2101),
+    ],
+    (KpiReport, "kpi_money_non_negative"): [
+        lambda r: new_kpi(r, revenue=D("-1")),
+        lambda r: new_kpi(r, rd_spend=D("-0.01")),
+        lambda r: new_kpi(r, cash=D("-1")),
+    ],
+    (KpiReport, "kpi_runway_non_negative"): [lambda r: new_kpi(r, runway_months=D("-1"))],
+    # funding
+    (Investor, "name"): [lambda r: InvestorFactory(name=r.investor.name)],
+    (FundingRound, "round_amount_positive_unless_undisclosed"): [
+        lambda r: new_round(r, amount=D("0")),
+        lambda r: new_round(r, amount=D("-5")),
+        lambda r: new_round(r, amount=None, amount_precision=AmountPrecision.EXACT),
+        lambda r: new_round(r, amount=D("5"), amount_precision=AmountPrecision.UNDISCLOSED),
+    ],
+    (FundingRound, "round_valuation_non_negative"): [
+        lambda r: new_round(r, pre_money_valuation=D("-1"))
+    ],
+    (FundingRound, "round_currency_cny"): [lambda r: update(r.round, currency="USD")()],
+    (Participation, "participation_unique_investor"): [
+        lambda r: Participation.objects.create(funding_round=r.round, investor=r.investor)
+    ],
+    (Participation, "participation_amount_positive"): [
+        lambda r: Participation.objects.create(
+            funding_round=r.round, investor=InvestorFactory(), amount=D("0")
+        )
+    ],
+    # fund
+    (Fund, "name"): [lambda r: FundFactory(name=r.fund.name)],
+    (Fund, "fund_size_positive"): [
+        lambda r: update(r.fund, size=D("0"))(),
+        lambda r: update(r.fund, size=D("-1"))(),
+    ],
+    (Fund, "fund_limits_are_percentages"): [
+        lambda r: update(r.fund, max_single_company_pct=D("101"))(),
+        lambda r: update(r.fund, min_target_sector_pct=D("-1"))(),
+        lambda r: update(r.fund, min_local_pct=D("100.01"))(),
+    ],
+    (Commitment, "commitment_amount_positive"): [
+        lambda r: Commitment.objects.create(
+            fund=r.fund, startup=r.other, amount=D("0"), approved_on=dt.date(2025, 1, 1)
+        )
+    ],
+    (Disbursement, "disbursement_amount_positive"): [
+        lambda r: Disbursement.objects.create(
+            commitment=r.commitment, amount=D("-1"), paid_on=dt.date(2025, 2, 1)
+        ),
+        lambda r: Disbursement.objects.create(
+            commitment=r.commitment, amount=D("0"), paid_on=dt.date(2025, 2, 1)
+        ),
+    ],
+    (ValuationMark, "valuation_one_per_day"): [
+        lambda r: ValuationMark.objects.create(
+            fund=r.fund, startup=r.startup, as_of=r.mark.as_of, fair_value=D("2")
+        )
+    ],
+    (ValuationMark, "valuation_non_negative"): [
+        lambda r: ValuationMark.objects.create(
+            fund=r.fund, startup=r.startup, as_of=dt.date(2025, 3, 1), fair_value=D("-1")
+        ),
+        lambda r: update(r.mark, fair_value=D("-1"))(),
+    ],
+    (Distribution, "distribution_amount_positive"): [
+        lambda r: Distribution.objects.create(
+            fund=r.fund, startup=r.startup, amount=D("0"), paid_on=dt.date(2025, 2, 1)
+        )
+    ],
+    # tokens
+    (ApiToken, "digest"): [
+        lambda r: ApiToken.objects.create(user=r.token.user, prefix="x", digest=r.token.digest)
+    ],
+}
+
+CASES = [
+    pytest.param(model, name, write, id=f"{model.__name__}.{name}-{n}")
+    for (model, name), writes in VIOLATIONS.items()
+    for n, write in enumerate(writes)
+]
+
+
+@pytest.mark.parametrize(("model", "constraint", "write"), CASES)
+def test_database_refuses_by_name(rows, model, constraint, write):
+    with assert_violates(model, constraint):
+        write(rows)
+
+
+def test_every_constraint_has_a_violating_write():
+    models = apps.get_app_config("portfolio").get_models()
+    everything = {(model, name) for model in models for name in declared(model)}
+    assert everything - set(VIOLATIONS) == set(), "constraints without a write breaking them"
+    assert set(VIOLATIONS) - everything == set(), "writes for constraints no model declares"
+
+
+def test_assert_violates_tells_constraints_apart(rows):
+    """Breaking one constraint does not pass for another one of the same table."""
+    wrong_check = assert_violates(Startup, "startup_credit_code_format")
+    with pytest.raises(AssertionError, match="reported 'startup_trl_1_9'"), wrong_check:
+        update(rows.startup, trl=10)()
+    wrong_unique = assert_violates(Startup, "credit_code")
+    with pytest.raises(AssertionError, match="reported 'name'"), wrong_unique:
+        update(rows.other, name=rows.startup.name)()
+
+
+def test_an_undisclosed_round_may_have_no_amount(startup):
+    FundingRound.objects.create(
         startup=startup,
         round_type=RoundType.A,
-        closed_on=dt.date(2024, 1, 1),
-        amount=Decimal("100"),
+        closed_on=DAY,
+        amount=None,
+        amount_precision=AmountPrecision.UNDISCLOSED,
     )
-    investor = InvestorFactory()
-    Participation.objects.create(funding_round=funding_round, investor=investor)
-    refused(lambda: Participation.objects.create(funding_round=funding_round, investor=investor))
-    refused(
-        lambda: Participation.objects.create(
-            funding_round=funding_round, investor=InvestorFactory(), amount=Decimal("0")
-        )
-    )
-
-
-def test_fund_money_rows_refuse_non_positive_amounts(startup):
-    fund = FundFactory()
-    refused(lambda: Fund.objects.filter(pk=fund.pk).update(size=Decimal("0")))
-    refused(lambda: Fund.objects.filter(pk=fund.pk).update(max_single_company_pct=Decimal("101")))
-    refused(
-        lambda: Commitment.objects.create(
-            fund=fund, startup=startup, amount=Decimal("0"), approved_on=dt.date(2025, 1, 1)
-        )
-    )
-    commitment = Commitment.objects.create(
-        fund=fund, startup=startup, amount=Decimal("10"), approved_on=dt.date(2025, 1, 1)
-    )
-    refused(
-        lambda: Disbursement.objects.create(
-            commitment=commitment, amount=Decimal("-1"), paid_on=dt.date(2025, 2, 1)
-        )
-    )
-    refused(
-        lambda: ValuationMark.objects.create(
-            fund=fund, startup=startup, as_of=dt.date(2025, 2, 1), fair_value=Decimal("-1")
-        )
-    )
-    ValuationMark.objects.create(
-        fund=fund, startup=startup, as_of=dt.date(2025, 2, 1), fair_value=Decimal("1")
-    )
-    refused(
-        lambda: ValuationMark.objects.create(
-            fund=fund, startup=startup, as_of=dt.date(2025, 2, 1), fair_value=Decimal("2")
-        )
-    )
-    refused(
-        lambda: Distribution.objects.create(
-            fund=fund, startup=startup, amount=Decimal("0"), paid_on=dt.date(2025, 2, 1)
-        )
-    )
+    assert FundingRound.objects.get().amount is None
 
 
 def test_money_and_history_are_protected(startup):

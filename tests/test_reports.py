@@ -8,7 +8,8 @@ import pytest
 from portfolio import services
 from portfolio.models import Stage
 from portfolio.selectors import fund_holdings, fund_report, pipeline_report
-from tests.factories import FundFactory, InstitutionFactory, StartupFactory, stage
+from tests.support import factories
+from tests.support.factories import FundFactory, InstitutionFactory, StartupFactory, stage
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -121,26 +122,28 @@ def fund_history():
     a = StartupFactory(registered_region="北京市海淀区", tech_area="computing")
     b = StartupFactory(registered_region="安徽省合肥市", tech_area="sensing")
     c = StartupFactory()
-    ca = services.commitment_create(
+    ca = factories.CommitmentFactory(
         fund=fund, startup=a, amount=D("20000000"), approved_on=dt.date(2025, 1, 10)
     )
-    cb = services.commitment_create(
+    cb = factories.CommitmentFactory(
         fund=fund, startup=b, amount=D("10000000"), approved_on=dt.date(2025, 3, 1)
     )
-    cc = services.commitment_create(
+    cc = factories.CommitmentFactory(
         fund=fund, startup=c, amount=D("5000000"), approved_on=dt.date(2025, 3, 1)
     )
     services.commitment_cancel(commitment=cc)
-    services.disbursement_record(commitment=ca, amount=D("10000000"), paid_on=dt.date(2025, 2, 1))
-    services.disbursement_record(commitment=ca, amount=D("10000000"), paid_on=dt.date(2025, 8, 1))
-    services.disbursement_record(commitment=cb, amount=D("10000000"), paid_on=dt.date(2025, 4, 1))
-    services.valuation_mark(
+    factories.DisbursementFactory(commitment=ca, amount=D("10000000"), paid_on=dt.date(2025, 2, 1))
+    factories.DisbursementFactory(commitment=ca, amount=D("10000000"), paid_on=dt.date(2025, 8, 1))
+    factories.DisbursementFactory(commitment=cb, amount=D("10000000"), paid_on=dt.date(2025, 4, 1))
+    factories.ValuationMarkFactory(
         fund=fund, startup=a, as_of=dt.date(2025, 12, 31), fair_value=D("30000000")
     )
-    services.distribution_record(
+    factories.DistributionFactory(
         fund=fund, startup=b, paid_on=dt.date(2026, 4, 1), amount=D("25000000")
     )
-    services.valuation_mark(fund=fund, startup=b, as_of=dt.date(2026, 4, 1), fair_value=D("0"))
+    factories.ValuationMarkFactory(
+        fund=fund, startup=b, as_of=dt.date(2026, 4, 1), fair_value=D("0")
+    )
     return fund, a, b
 
 

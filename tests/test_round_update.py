@@ -8,14 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portfolio import services
-from tests import factories
+from tests.support import factories
 
 
 @pytest.fixture
 def recorded(db):
     startup = factories.StartupFactory()
     lead, other = factories.InvestorFactory(), factories.InvestorFactory()
-    funding_round = services.round_record(
+    funding_round = factories.FundingRoundFactory(
         startup=startup,
         round_type="a",
         closed_on=dt.date(2024, 1, 5),

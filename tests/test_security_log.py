@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from portfolio.models import ApiToken
 from portfolio.models.tokens import token_digest
-from tests import factories
+from tests.support import factories
 
 SECRET_PASSWORD = "Zq8-very-secret-Password-77"  # noqa: S105
 

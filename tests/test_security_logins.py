@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests import factories
+from tests.support import factories
 
 PASSWORD = "pass-for-tests-1"  # noqa: S105 (the factories' password)
 

@@ -19,7 +19,7 @@ from portfolio.models import (
 )
 from portfolio.models.choices import AmountPrecision, CommitmentStatus, RoundType, StartupStatus
 from portfolio.services import common
-from tests.factories import FundFactory, InvestorFactory, StartupFactory, stage
+from tests.support.factories import FundFactory, InvestorFactory, StartupFactory, stage
 
 pytestmark = pytest.mark.django_db
 

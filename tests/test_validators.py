@@ -7,7 +7,7 @@ from portfolio.models.validators import (
     make_credit_code,
     validate_credit_code,
 )
-from tests.factories import StartupFactory, credit_code
+from tests.support.factories import StartupFactory, credit_code
 
 # Published codes of well-known companies (their check characters are known to be right).
 VALID = ["914403001922038216", "91110108MA01G0FB09"]

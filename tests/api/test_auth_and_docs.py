@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from portfolio.models import ApiToken
-from tests import factories
+from tests.support import factories
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from portfolio.bench import harness as bench
 from portfolio.models import FundingRound
-from tests.api.conftest import make_user, token_client
+from tests.support.clients import token_client
+from tests.support.factories import make_user
 
 
 def literal(sql: str, params: tuple) -> str:

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from portfolio.api import renderers
 from portfolio.api.serializers import StartupSerializer
-from tests.api.conftest import make_user, token_client
-from tests.api.test_queries import list_filters
+from tests.support.api import list_filters
+from tests.support.clients import token_client
+from tests.support.factories import make_user
 
 LISTS = [
     "/api/v1/institutions/",

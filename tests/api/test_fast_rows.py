@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 from rest_framework import serializers
 
-from portfolio import selectors, services
+from portfolio import selectors
 from portfolio.api import renderers
 from portfolio.api import serializers as s
-from tests import factories
-from tests.factories import stage
+from tests.support import factories
+from tests.support.factories import stage
 
 
 def drf_row(serializer_class, obj) -> dict:
@@ -38,7 +38,7 @@ def odd_rows(world):
     loner.admitted_on = None
     loner.headcount = None
     loner.save()
-    services.round_record(
+    factories.FundingRoundFactory(
         startup=loner,
         round_type="seed",
         closed_on=dt.date(2023, 3, 1),
@@ -48,7 +48,7 @@ def odd_rows(world):
         lead_investor=None,
         participants=[],
     )
-    services.round_record(
+    factories.FundingRoundFactory(
         startup=loner,
         round_type="angel",
         closed_on=dt.date(2024, 3, 1),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import make_user, token_client
+from tests.support.clients import token_client
+from tests.support.factories import make_user
 
 
 def names(body) -> set[str]:
@@ -167,7 +168,7 @@ def test_browsable_api_never_renders_a_select_of_more_than_100_options(world, su
     import re
 
     from portfolio.models import Startup
-    from tests.conftest import login
+    from tests.support.clients import login
 
     Startup.objects.bulk_create(
         Startup(name=f"批量{n}", tech_area="computing", stage=world.weici.stage, trl=2)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from tests.api.conftest import ROLE_NAMES, make_user, token_client
+from tests.support.api import api_routes
+from tests.support.clients import token_client
+from tests.support.factories import ROLE_NAMES, make_user
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -61,24 +63,6 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
 }
 
 
-def api_routes() -> dict[str, list[str]]:
-    """name -> URL keyword arguments of every route under /api/ (from the URL configuration)."""
-    found: dict[str, list[str]] = {}
-
-    def walk(patterns, prefix: str, namespace: str | None):
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                ns = pattern.namespace or namespace
-                walk(pattern.url_patterns, route, ns)
-            elif isinstance(pattern, URLPattern) and route.lstrip("^").startswith("api/"):
-                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                found[name] = list(pattern.pattern.regex.groupindex)
-
-    walk(get_resolver().url_patterns, "", None)
-    return found
-
-
 def expected(name: str, method: str, role: str) -> int:
     row = MATRIX[name]
     statuses = row.get(method, row.get("default", NO))
@@ -122,7 +106,7 @@ def test_permission_matrix(role, world):
 
 
 def test_session_login_reads_and_anonymous_gets_401_with_challenge(world, viewer):
-    from tests.conftest import login
+    from tests.support.clients import login
 
     assert login(viewer).get("/api/v1/startups/").status_code == 200
     response = login(None).get("/api/v1/startups/")

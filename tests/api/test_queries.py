@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portfolio import services
-from tests import factories
-from tests.api.conftest import make_user, token_client
-from tests.factories import stage
+from tests.support import factories
+from tests.support.api import api_routes, list_filters
+from tests.support.clients import token_client
+from tests.support.factories import make_user, stage
 
 EXTRA = 15  # rows beyond the world, so that a page of 10 is smaller than a page of 500
 
@@ -29,7 +30,7 @@ def many(world):
         services.startup_advance(
             startup=startup, to_stage=stage("prototype"), on=dt.date(2022, 5, 1), trl=4
         )
-        services.round_record(
+        factories.FundingRoundFactory(
             startup=startup,
             round_type="angel",
             closed_on=dt.date(2022, 6, 1),
@@ -37,7 +38,7 @@ def many(world):
             lead_investor=world.idg,
             participants=[(world.idg, Decimal("500000")), (world.robotics, None)],
         )
-        services.commitment_create(
+        factories.CommitmentFactory(
             fund=world.fund,
             startup=startup,
             amount=Decimal("1000000"),
@@ -48,72 +49,6 @@ def many(world):
         factories.InstitutionFactory()
         factories.InvestorFactory()
     return world
-
-
-def list_filters(world) -> dict[str, dict[str, object]]:
-    """Every list endpoint with every one of its filters set to a good value."""
-    return {
-        "/api/v1/institutions/": {"kind": "university", "search": "研究", "ordering": "name"},
-        "/api/v1/stages/": {"search": "o", "ordering": "-order"},
-        "/api/v1/startups/": {
-            "stage": ["concept", "prototype"],
-            "tech_area": "computing",
-            "status": "active",
-            "institution": world.tsinghua.pk,
-            "founded_after": "2019-01-01",
-            "founded_before": "2024-01-01",
-            "in_valley": "true",
-            "crossed_valley": "false",
-            "fund": world.fund.pk,
-            "search": "量子",
-            "ordering": "-total_raised",
-        },
-        "/api/v1/stage-transitions/": {
-            "startup": world.weici.pk,
-            "to_stage": "pilot",
-            "after": "2020-01-01",
-            "before": "2024-12-31",
-            "search": "未磁",
-            "ordering": "on",
-        },
-        "/api/v1/milestones/": {
-            "startup": world.weici.pk,
-            "kind": "certification",
-            "after": "2020-01-01",
-            "before": "2024-12-31",
-            "search": "NMPA",
-            "ordering": "achieved_on",
-        },
-        "/api/v1/kpi-reports/": {
-            "startup": world.weici.pk,
-            "year": 2024,
-            "quarter": 2,
-            "search": "未磁",
-            "ordering": "revenue",
-        },
-        "/api/v1/investors/": {"kind": "vc", "search": "IDG", "ordering": "name"},
-        "/api/v1/funding-rounds/": {
-            "startup": world.weici.pk,
-            "round_type": "a",
-            "closed_after": "2020-01-01",
-            "closed_before": "2024-12-31",
-            "amount_min": "1000.00",
-            "amount_max": "900000000",
-            "investor": world.robotics.pk,
-            "tech_area": "sensing",
-            "stage": "first-sales",
-            "search": "未磁",
-            "ordering": "-amount",
-        },
-        "/api/v1/funds/": {"search": "量子", "ordering": "size"},
-        "/api/v1/commitments/": {
-            "fund": world.fund.pk,
-            "startup": world.weici.pk,
-            "status": "approved",
-            "search": "未磁",
-            "ordering": "-amount",
-        },
-    }
 
 
 def count_queries(client, url, params) -> tuple[int, dict]:
@@ -154,7 +89,5 @@ def test_list_query_count_does_not_grow(url, many):
 
 
 def test_every_list_endpoint_is_covered(world):
-    from tests.api.test_permissions import api_routes
-
     lists = {name for name in api_routes() if name.endswith("-list")}
     assert len(lists) == len(list_filters(world))

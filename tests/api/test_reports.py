@@ -15,7 +15,8 @@ import datetime as dt
 
 import pytest
 
-from tests.api.conftest import make_user, token_client
+from tests.support.clients import token_client
+from tests.support.factories import make_user
 
 
 @pytest.fixture
@@ -217,7 +218,7 @@ def test_fund_report_of_a_fund_without_local_region_or_target_fields(client, wor
     from decimal import Decimal
 
     from portfolio import services
-    from tests import factories
+    from tests.support import factories
 
     fund = factories.FundFactory(local_region="", target_tech_areas=[], min_local_pct=0)
     services.commitment_create(

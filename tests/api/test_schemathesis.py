@@ -19,7 +19,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
 
 from portfolio.models import ApiToken
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.slow
 

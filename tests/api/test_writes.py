@@ -9,8 +9,9 @@ import pytest
 
 from portfolio import services
 from portfolio.models import Commitment, FundingRound, Institution, StageTransition, Startup
-from tests import factories
-from tests.api.conftest import make_user, token_client
+from tests.support import factories
+from tests.support.clients import token_client
+from tests.support.factories import make_user
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-"""Helpers for the admin tests: one row of every model, written through the services."""
+"""The admin as the tests see it: its models by who may write them, URLs, and the values a
+browser would submit from one of its forms."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
+from html.parser import HTMLParser
 
-from portfolio import services
+from django.urls import reverse
+
 from portfolio.models import (
     Commitment,
     Disbursement,
@@ -23,8 +23,8 @@ from portfolio.models import (
     Startup,
     ValuationMark,
 )
-from tests import factories
 
+#: Every model of the admin, in its menu order.
 MODELS = [
     Institution,
     Stage,
@@ -55,59 +55,12 @@ MONEY = {
 
 
 def admin_url(model, view: str, *args) -> str:
-    from django.urls import reverse
-
     opts = model._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
-@dataclass
-class World:
-    startup: Startup
-    investor: Investor
-    round: FundingRound
-    fund: Fund
-    commitment: Commitment
-
-    def instance(self, model):
-        return model.objects.order_by("pk").first()
-
-
-def make_world() -> World:
-    startup = factories.StartupFactory()
-    factories.MilestoneFactory(startup=startup)
-    factories.KpiReportFactory(startup=startup)
-    investor = factories.InvestorFactory()
-    funding_round = services.round_record(
-        startup=startup,
-        round_type="a",
-        closed_on=dt.date(2024, 3, 1),
-        amount=Decimal("30000000"),
-        lead_investor=investor,
-        participants=[(investor, Decimal("10000000"))],
-    )
-    fund = factories.FundFactory()
-    commitment = services.commitment_create(
-        fund=fund, startup=startup, amount=Decimal("10000000"), approved_on=dt.date(2024, 2, 1)
-    )
-    services.disbursement_record(
-        commitment=commitment,
-        amount=Decimal("5000000"),
-        paid_on=dt.date(2024, 3, 1),
-        funding_round=funding_round,
-    )
-    services.valuation_mark(
-        fund=fund, startup=startup, as_of=dt.date(2024, 6, 30), fair_value=Decimal("8000000")
-    )
-    services.distribution_record(
-        fund=fund, startup=startup, paid_on=dt.date(2024, 9, 1), amount=Decimal("1000000")
-    )
-    return World(startup, investor, funding_round, fund, commitment)
-
-
 def form_data(html: str, form_id: str) -> dict[str, str]:
     """The values a browser would submit from the form ``form_id`` of an admin page."""
-    from html.parser import HTMLParser
 
     class Collector(HTMLParser):
         def __init__(self):

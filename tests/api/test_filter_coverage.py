@@ -1,0 +1,203 @@
+"""Every field of every model the API lists has a filter, or is deliberately unfiltered.
+
+A field counts as filtered when a filter of its viewset's FilterSet works on it (its
+``field_name``, or the field a method filter is declared to cover in ``METHOD_FILTERS``),
+or when the viewset's ``?search=`` looks in it. Every other concrete field must be listed in
+``DELIBERATELY_UNFILTERED`` with the reason. Adding a field to an exposed model without
+deciding fails ``test_every_field_is_filtered_or_deliberately_unfiltered``; a listed field
+that is gone or has since been given a filter fails ``test_the_lists_hold_no_stale_entries``.
+(The primary key is the detail URL, not a filter, for every model.)
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from portfolio.api.urls import router
+from portfolio.models import (
+    Commitment,
+    Fund,
+    FundingRound,
+    Institution,
+    Investor,
+    KpiReport,
+    Milestone,
+    Stage,
+    StageTransition,
+    Startup,
+)
+
+#: A method filter's name -> the model field it filters (None: no field of this model, e.g.
+#: a filter across a reverse relation). Method filters cannot say which field they read.
+METHOD_FILTERS: dict[type[models.Model], dict[str, str | None]] = {
+    Startup: {
+        "crossed_valley": "crossed_valley_on",  # crossed_valley_on IS [NOT] NULL
+        "fund": None,  # startups the fund has a live commitment to (Commitment.startup)
+    },
+    FundingRound: {"investor": "lead_investor"},  # the lead, or a participant
+}
+
+STAGES = "nine fixed stages: the list is the whole table, read at once"
+TEXT = "free text shown on the page, not a criterion"
+MONEY_FIGURE = "a money figure: sorted by (?ordering=) and summed in the reports, not a criterion"
+AUDIT = "bookkeeping of who/when wrote the row, read in the admin's history"
+
+#: model -> field -> why the list has no filter for it.
+DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
+    Institution: {},
+    Stage: {
+        "order": STAGES,
+        "trl_min": STAGES,
+        "trl_max": STAGES,
+        "in_valley": STAGES + " (startups filter on it: ?in_valley=)",
+        "outcome": STAGES,
+        "description": STAGES,
+    },
+    Startup: {
+        "admitted_on": "cohorts are the pipeline report's ?cohort= and the dashboards' filter",
+        "stage_entered_on": "time in the current stage is a report figure; sortable (?ordering=)",
+        "trl": "the stage filter selects by maturity; TRL is sortable (?ordering=)",
+        "registered_region": "locality is the fund report's compliance figure, not a list filter",
+        "location": TEXT,
+        "headcount": "a KPI figure; the KPI reports carry it per quarter",
+        "description": TEXT,
+        "website": TEXT,
+        "is_illustrative": "marks demo data; a real deployment has none",
+        "created_at": AUDIT,
+        "updated_at": AUDIT,
+    },
+    StageTransition: {
+        "from_stage": "the previous transition's to_stage; filter on to_stage",
+        "trl": "the TRL at the move, read with the transition; sortable (?ordering=)",
+        "recorded_by": AUDIT,
+        "recorded_at": AUDIT,
+    },
+    Milestone: {"description": TEXT},
+    KpiReport: {
+        "revenue": MONEY_FIGURE,
+        "rd_spend": MONEY_FIGURE,
+        "cash": MONEY_FIGURE,
+        "headcount": "a figure of the report, not a criterion",
+        "patents_filed": "a figure of the report, not a criterion",
+        "patents_granted": "a figure of the report, not a criterion",
+        "customers": "a figure of the report, not a criterion",
+        "runway_months": "a figure of the report, not a criterion",
+    },
+    Investor: {},
+    FundingRound: {
+        "amount_precision": "how exact the amount is; amount_min/amount_max filter the amount",
+        "pre_money_valuation": MONEY_FIGURE,
+        "currency": "always CNY (a constraint holds it)",
+        "note": TEXT,
+    },
+    Fund: {
+        "size": "a handful of funds: the list is read whole",
+        "vintage_year": "a handful of funds: the list is read whole",
+        "investment_period_end": "a handful of funds: the list is read whole",
+        "max_single_company_pct": "a compliance limit, checked by the fund report",
+        "min_target_sector_pct": "a compliance limit, checked by the fund report",
+        "target_tech_areas": "a compliance rule, checked by the fund report",
+        "min_local_pct": "a compliance limit, checked by the fund report",
+        "local_region": "a compliance rule, checked by the fund report",
+    },
+    Commitment: {
+        "amount": MONEY_FIGURE,
+        "approved_on": "the fund report dates commitments; sortable (?ordering=)",
+        "created_by": AUDIT,
+        "created_at": AUDIT,
+    },
+}
+
+VIEWSETS = [viewset for _prefix, viewset, _basename in router.registry]
+
+
+def model_of(viewset) -> type[models.Model]:
+    return viewset.queryset.model
+
+
+def own_field(model: type[models.Model], path: str) -> str | None:
+    """The field of ``model`` a lookup path starts from (``institution_id`` -> institution,
+    ``startup__tech_area`` -> startup), or None when it names no field of the model."""
+    first = path.split("__", 1)[0]
+    for field in model._meta.concrete_fields:
+        if first in (field.name, field.attname):
+            return field.name
+    try:
+        return model._meta.get_field(first).name if first else None
+    except FieldDoesNotExist:
+        return None
+
+
+def filtered_fields(viewset) -> dict[str, str]:
+    """field name -> how the list filters it (``?<filter>=`` or ``?search=``)."""
+    model = model_of(viewset)
+    methods = METHOD_FILTERS.get(model, {})
+    found: dict[str, str] = {}
+    for name, flt in viewset.filterset_class.base_filters.items():
+        field = methods.get(name) if flt.method else own_field(model, flt.field_name)
+        if field:
+            found.setdefault(field, f"?{name}=")
+    for path in getattr(viewset, "search_fields", None) or ():
+        field = own_field(model, path.lstrip("^=@$"))
+        if field:
+            found.setdefault(field, "?search=")
+    return found
+
+
+def test_every_exposed_model_has_a_filterset_and_an_entry():
+    exposed = {model_of(viewset) for viewset in VIEWSETS}
+    assert all(viewset.filterset_class is not None for viewset in VIEWSETS)
+    assert exposed == set(DELIBERATELY_UNFILTERED)
+
+
+@pytest.mark.parametrize("viewset", VIEWSETS, ids=lambda v: v.__name__)
+def test_method_filters_say_which_field_they_filter(viewset):
+    model = model_of(viewset)
+    methods = {name for name, flt in viewset.filterset_class.base_filters.items() if flt.method}
+    assert methods == set(METHOD_FILTERS.get(model, {})), (
+        "name the field each method filter reads in METHOD_FILTERS"
+    )
+
+
+def undecided(viewset, fields: set[str]) -> set[str]:
+    """The ``fields`` of the viewset's model with neither a filter nor a listed reason."""
+    listed = DELIBERATELY_UNFILTERED.get(model_of(viewset), {})
+    return fields - set(filtered_fields(viewset)) - set(listed)
+
+
+@pytest.mark.parametrize("viewset", VIEWSETS, ids=lambda v: v.__name__)
+def test_every_field_is_filtered_or_deliberately_unfiltered(viewset):
+    model = model_of(viewset)
+    fields = {field.name for field in model._meta.concrete_fields if not field.primary_key}
+    missing = undecided(viewset, fields)
+    assert not missing, (
+        f"{model.__name__}: give {sorted(missing)} a filter in "
+        f"{viewset.filterset_class.__name__}, or list them in DELIBERATELY_UNFILTERED "
+        "with the reason"
+    )
+
+
+@pytest.mark.parametrize("viewset", VIEWSETS, ids=lambda v: v.__name__)
+def test_the_lists_hold_no_stale_entries(viewset):
+    model = model_of(viewset)
+    fields = {field.name for field in model._meta.concrete_fields}
+    listed = DELIBERATELY_UNFILTERED[model]
+    assert set(listed) <= fields, f"{model.__name__} has no field {set(listed) - fields}"
+    both = set(listed) & set(filtered_fields(viewset))
+    assert not both, f"{model.__name__}: {sorted(both)} are filtered now; unlist them"
+    assert all(reason.strip() for reason in listed.values())
+    assert set(METHOD_FILTERS.get(model, {}).values()) - {None} <= fields
+
+
+def test_the_check_notices_an_undecided_field():
+    """A field added to a model without a filter or a reason is reported; filtered, searched
+    and listed fields are not."""
+    from portfolio.api.views import FundingRoundViewSet, StartupViewSet
+
+    assert undecided(StartupViewSet, {"nickname", "tech_area", "founders", "website"}) == {
+        "nickname"
+    }
+    # a foreign key filtered by id, a field through a method filter, a money range
+    assert undecided(FundingRoundViewSet, {"startup", "lead_investor", "amount"}) == set()

@@ -1,0 +1,90 @@
+"""The API as the tests see it: its routes (read from the URL configuration) and a good
+value for every filter of every list."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+def api_routes() -> dict[str, list[str]]:
+    """name -> URL keyword arguments of every route under /api/ (from the URL configuration)."""
+    found: dict[str, list[str]] = {}
+
+    def walk(patterns, prefix: str, namespace: str | None):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                walk(pattern.url_patterns, route, ns)
+            elif isinstance(pattern, URLPattern) and route.lstrip("^").startswith("api/"):
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                found[name] = list(pattern.pattern.regex.groupindex)
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+def list_filters(world) -> dict[str, dict[str, object]]:
+    """Every list endpoint with every one of its filters set to a good value."""
+    return {
+        "/api/v1/institutions/": {"kind": "university", "search": "研究", "ordering": "name"},
+        "/api/v1/stages/": {"search": "o", "ordering": "-order"},
+        "/api/v1/startups/": {
+            "stage": ["concept", "prototype"],
+            "tech_area": "computing",
+            "status": "active",
+            "institution": world.tsinghua.pk,
+            "founded_after": "2019-01-01",
+            "founded_before": "2024-01-01",
+            "in_valley": "true",
+            "crossed_valley": "false",
+            "fund": world.fund.pk,
+            "search": "量子",
+            "ordering": "-total_raised",
+        },
+        "/api/v1/stage-transitions/": {
+            "startup": world.weici.pk,
+            "to_stage": "pilot",
+            "after": "2020-01-01",
+            "before": "2024-12-31",
+            "search": "未磁",
+            "ordering": "on",
+        },
+        "/api/v1/milestones/": {
+            "startup": world.weici.pk,
+            "kind": "certification",
+            "after": "2020-01-01",
+            "before": "2024-12-31",
+            "search": "NMPA",
+            "ordering": "achieved_on",
+        },
+        "/api/v1/kpi-reports/": {
+            "startup": world.weici.pk,
+            "year": 2024,
+            "quarter": 2,
+            "search": "未磁",
+            "ordering": "revenue",
+        },
+        "/api/v1/investors/": {"kind": "vc", "search": "IDG", "ordering": "name"},
+        "/api/v1/funding-rounds/": {
+            "startup": world.weici.pk,
+            "round_type": "a",
+            "closed_after": "2020-01-01",
+            "closed_before": "2024-12-31",
+            "amount_min": "1000.00",
+            "amount_max": "900000000",
+            "investor": world.robotics.pk,
+            "tech_area": "sensing",
+            "stage": "first-sales",
+            "search": "未磁",
+            "ordering": "-amount",
+        },
+        "/api/v1/funds/": {"search": "量子", "ordering": "size"},
+        "/api/v1/commitments/": {
+            "fund": world.fund.pk,
+            "startup": world.weici.pk,
+            "status": "approved",
+            "search": "未磁",
+            "ordering": "-amount",
+        },
+    }

@@ -1,0 +1,319 @@
+"""The shared worlds: portfolios the tests build through the factories (so through the
+services) and then read.
+
+- ``make_world()``: one row of every model, for the admin, audit and isolation tests.
+- ``build_world(n)``: ``n`` startups spread over fields, institutions, cohorts and stages
+  (some inside the valley, some across it, some closed), with rounds, milestones, quarterly
+  KPIs, and a fund that committed to, paid into and marked part of them; for the dashboards.
+- ``hand_checked_world()``: four named startups with hand-checkable numbers, for the API
+  and its reports (``tests/api/test_reports.py`` spells out what it yields).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from portfolio import services
+from portfolio.models import Commitment, Fund, FundingRound, Institution, Investor, Stage, Startup
+from portfolio.models.choices import AmountPrecision, InstitutionKind, MilestoneKind, TechArea
+from tests.support import factories
+from tests.support.factories import stage
+
+# --- one row of every model ------------------------------------------------------------------
+
+
+@dataclass
+class EveryModel:
+    startup: Startup
+    investor: Investor
+    round: FundingRound
+    fund: Fund
+    commitment: Commitment
+
+    def instance(self, model):
+        return model.objects.order_by("pk").first()
+
+
+def make_world() -> EveryModel:
+    """One row of every model: a startup with a milestone, a KPI report and an A round led
+    by one investor; a fund that committed 1000万 to it, paid 500万 into the round, marked it
+    at 800万 and got 100万 back."""
+    startup = factories.StartupFactory()
+    factories.MilestoneFactory(startup=startup)
+    factories.KpiReportFactory(startup=startup)
+    investor = factories.InvestorFactory()
+    funding_round = factories.FundingRoundFactory(
+        startup=startup,
+        round_type="a",
+        closed_on=dt.date(2024, 3, 1),
+        amount=Decimal("30000000"),
+        lead_investor=investor,
+        participants=[(investor, Decimal("10000000"))],
+    )
+    fund = factories.FundFactory()
+    commitment = factories.CommitmentFactory(
+        fund=fund, startup=startup, amount=Decimal("10000000"), approved_on=dt.date(2024, 2, 1)
+    )
+    factories.DisbursementFactory(
+        commitment=commitment,
+        amount=Decimal("5000000"),
+        paid_on=dt.date(2024, 3, 1),
+        funding_round=funding_round,
+    )
+    factories.ValuationMarkFactory(
+        fund=fund, startup=startup, as_of=dt.date(2024, 6, 30), fair_value=Decimal("8000000")
+    )
+    factories.DistributionFactory(
+        fund=fund, startup=startup, paid_on=dt.date(2024, 9, 1), amount=Decimal("1000000")
+    )
+    return EveryModel(startup, investor, funding_round, fund, commitment)
+
+
+# --- a varied portfolio ----------------------------------------------------------------------
+
+# Where startup number i ends up (by i % 7), as the list of stages it moves through.
+PATHS = [
+    ["lab"],
+    ["lab", "concept"],
+    ["lab", "concept", "prototype"],
+    ["lab", "concept", "prototype", "pilot"],
+    ["lab", "concept", "prototype", "pilot", "first-sales"],
+    ["lab", "concept", "prototype", "pilot", "first-sales", "scale-up"],
+    ["lab", "concept", "prototype", "closed"],
+]
+STEP_DAYS = [120, 200, 260, 310, 150, 400]
+AREAS = [TechArea.COMPUTING, TechArea.COMMUNICATION, TechArea.SENSING]
+
+
+@dataclass
+class Portfolio:
+    startups: list[Startup] = field(default_factory=list)
+    institutions: list[Institution] = field(default_factory=list)
+    fund: Fund | None = None
+
+
+def build_world(n: int, *, fund: Fund | None = None, offset: int = 0) -> Portfolio:
+    """``n`` varied startups (numbered from ``offset``), and ``fund`` (or a new one) holding
+    every third one that is not closed."""
+    stages = {s.slug: s for s in Stage.objects.all()}
+    world = Portfolio(fund=fund or factories.FundFactory())
+    world.institutions = list(Institution.objects.order_by("pk")[:3])
+    while len(world.institutions) < 3:
+        world.institutions.append(factories.InstitutionFactory())
+    investor = factories.InvestorFactory()
+    for i in range(offset, offset + n):
+        admitted = dt.date(2020 + i % 4, 3 + i % 5, 1)
+        startup = factories.StartupFactory(
+            tech_area=AREAS[i % 3],
+            institution=world.institutions[i % 3],
+            admitted_on=admitted,
+            founded_on=admitted - dt.timedelta(days=400),
+            registered_region="北京市海淀区" if i % 4 else "安徽省合肥市",
+        )
+        on = admitted
+        for step, slug in enumerate(PATHS[i % len(PATHS)][1:]):
+            on += dt.timedelta(days=STEP_DAYS[step] + 7 * (i % 3))
+            services.startup_advance(
+                startup=startup, to_stage=stages[slug], on=on, trl=min(2 + 2 * step, 9)
+            )
+        factories.FundingRoundFactory(
+            startup=startup,
+            round_type="seed",
+            closed_on=admitted + dt.timedelta(days=60),
+            amount=Decimal("3000000.00") + i * 100000,
+            lead_investor=investor,
+        )
+        if i % 2:
+            factories.FundingRoundFactory(
+                startup=startup,
+                round_type="a",
+                closed_on=admitted + dt.timedelta(days=500),
+                amount=Decimal("20000000.00"),
+                amount_precision=AmountPrecision.APPROXIMATE,
+                announced_as="数千万元",
+                lead_investor=None,
+            )
+        if i % 5 == 0:
+            factories.FundingRoundFactory(
+                startup=startup,
+                round_type="angel",
+                closed_on=admitted + dt.timedelta(days=20),
+                amount=None,
+                amount_precision=AmountPrecision.UNDISCLOSED,
+                lead_investor=None,
+            )
+        factories.MilestoneFactory(startup=startup, achieved_on=admitted + dt.timedelta(days=90))
+        for quarter in (1, 2, 3, 4):
+            factories.KpiReportFactory(
+                startup=startup,
+                year=2024,
+                quarter=quarter,
+                revenue=Decimal(100000 * quarter * (1 + i % 3)),
+                headcount=10 + quarter,
+                patents_filed=quarter % 2,
+                patents_granted=1 if quarter == 4 else 0,
+                customers=quarter,
+            )
+        startup.refresh_from_db()
+        world.startups.append(startup)
+        if i % 3 == 0 and startup.status != "closed":
+            commitment = factories.CommitmentFactory(
+                fund=world.fund,
+                startup=startup,
+                amount=Decimal("5000000.00"),
+                approved_on=dt.date(2024, 1 + i % 12, 10),
+            )
+            factories.DisbursementFactory(
+                commitment=commitment,
+                amount=Decimal("2000000.00"),
+                paid_on=dt.date(2024, 1 + i % 12, 20),
+            )
+            factories.ValuationMarkFactory(
+                fund=world.fund,
+                startup=startup,
+                as_of=dt.date(2025, 6, 30),
+                fair_value=Decimal("2500000.00") + i * 10000,
+            )
+    return world
+
+
+# --- a small hand-checked portfolio ----------------------------------------------------------
+
+
+@dataclass
+class HandChecked:
+    tsinghua: Institution
+    cas: Institution
+    weici: Startup  # sensing, crossed the valley (first-sales)
+    coherent: Startup  # computing, in the valley (pilot)
+    kewei: Startup  # communication, concept
+    huayi: Startup  # computing, closed
+    idg: Investor
+    robotics: Investor
+    fund: Fund
+
+
+def hand_checked_world() -> HandChecked:
+    """A small, hand-checkable portfolio (tests/api/test_reports.py has the numbers)."""
+    tsinghua = factories.InstitutionFactory(name="清华大学", name_en="Tsinghua University")
+    cas = factories.InstitutionFactory(
+        name="中国科学院物理研究所",
+        name_en="CAS Institute of Physics",
+        kind=InstitutionKind.CAS_INSTITUTE,
+    )
+    weici = factories.StartupFactory(
+        name="未磁科技",
+        name_en="Weici Technology",
+        tech_area=TechArea.SENSING,
+        institution=cas,
+        founded_on=dt.date(2020, 5, 1),
+        admitted_on=dt.date(2021, 1, 10),
+        stage=stage("concept"),
+        trl=3,
+    )
+    services.startup_advance(
+        startup=weici, to_stage=stage("prototype"), on=dt.date(2021, 6, 1), trl=5
+    )
+    services.startup_advance(startup=weici, to_stage=stage("pilot"), on=dt.date(2022, 1, 1), trl=6)
+    services.startup_advance(
+        startup=weici, to_stage=stage("first-sales"), on=dt.date(2023, 1, 1), trl=8
+    )
+    coherent = factories.StartupFactory(
+        name="相干科技",
+        name_en="Coherent Tech",
+        tech_area=TechArea.COMPUTING,
+        institution=tsinghua,
+        founded_on=dt.date(2021, 3, 1),
+        admitted_on=dt.date(2022, 2, 1),
+        stage=stage("prototype"),
+        trl=4,
+    )
+    services.startup_advance(
+        startup=coherent, to_stage=stage("pilot"), on=dt.date(2023, 2, 1), trl=6
+    )
+    kewei = factories.StartupFactory(
+        name="科微量子",
+        name_en="Kewei Quantum",
+        tech_area=TechArea.COMMUNICATION,
+        institution=tsinghua,
+        founded_on=dt.date(2022, 1, 1),
+        admitted_on=dt.date(2022, 3, 1),
+        stage=stage("concept"),
+        trl=3,
+    )
+    huayi = factories.StartupFactory(
+        name="华翊量子",
+        name_en="Huayi Quantum",
+        tech_area=TechArea.COMPUTING,
+        institution=tsinghua,
+        founded_on=dt.date(2021, 1, 1),
+        admitted_on=dt.date(2021, 2, 1),
+        stage=stage("prototype"),
+        trl=4,
+        registered_region="上海市",
+    )
+    services.startup_advance(startup=huayi, to_stage=stage("closed"), on=dt.date(2022, 2, 1), trl=4)
+
+    idg = factories.InvestorFactory(name="IDG资本", name_en="IDG Capital")
+    robotics = factories.InvestorFactory(
+        name="北京市机器人基金", name_en="Beijing Robotics Fund", kind="government_fund"
+    )
+    factories.FundingRoundFactory(
+        startup=weici,
+        round_type="a",
+        closed_on=dt.date(2022, 3, 1),
+        amount=Decimal("100000000"),
+        lead_investor=idg,
+        participants=[(idg, Decimal("60000000")), (robotics, Decimal("40000000"))],
+    )
+    factories.FundingRoundFactory(
+        startup=weici,
+        round_type="b",
+        closed_on=dt.date(2023, 6, 1),
+        amount=Decimal("200000000"),
+        lead_investor=robotics,
+        participants=[(robotics, None)],
+    )
+    factories.FundingRoundFactory(
+        startup=coherent,
+        round_type="seed",
+        closed_on=dt.date(2022, 9, 1),
+        amount=None,
+        amount_precision="undisclosed",
+        announced_as="数千万元",
+        lead_investor=idg,
+    )
+    factories.MilestoneFactory(
+        startup=weici,
+        kind=MilestoneKind.CERTIFICATION,
+        achieved_on=dt.date(2023, 3, 1),
+        title="NMPA 注册证",
+    )
+    factories.MilestoneFactory(startup=coherent, achieved_on=dt.date(2022, 6, 1))
+    factories.KpiReportFactory(startup=weici, year=2024, quarter=1)
+    factories.KpiReportFactory(startup=weici, year=2024, quarter=2, revenue=Decimal("3000000"))
+    factories.KpiReportFactory(startup=coherent, year=2023, quarter=4)
+
+    fund = factories.FundFactory(
+        name="北京量子信息产业发展投资基金", name_en="Beijing Quantum Fund"
+    )
+    c1 = factories.CommitmentFactory(
+        fund=fund, startup=weici, amount=Decimal("30000000"), approved_on=dt.date(2023, 1, 15)
+    )
+    factories.CommitmentFactory(
+        fund=fund, startup=coherent, amount=Decimal("20000000"), approved_on=dt.date(2023, 3, 1)
+    )
+    factories.DisbursementFactory(
+        commitment=c1, amount=Decimal("20000000"), paid_on=dt.date(2023, 6, 1)
+    )
+    factories.ValuationMarkFactory(
+        fund=fund, startup=weici, as_of=dt.date(2024, 6, 30), fair_value=Decimal("50000000")
+    )
+    factories.DistributionFactory(
+        fund=fund, startup=weici, paid_on=dt.date(2024, 9, 1), amount=Decimal("5000000")
+    )
+    for obj in (weici, coherent, kewei, huayi):
+        obj.refresh_from_db()
+    return HandChecked(tsinghua, cas, weici, coherent, kewei, huayi, idg, robotics, fund)
