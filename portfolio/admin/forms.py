@@ -7,7 +7,7 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models import Stage, Startup
+from portfolio.models import Stage, Startup, specs
 from portfolio.services import common
 
 
@@ -50,24 +50,7 @@ class StartupCreateForm(forms.ModelForm):
 
     class Meta:
         model = Startup
-        fields = [
-            "name",
-            "name_en",
-            "credit_code",
-            "tech_area",
-            "institution",
-            "founders",
-            "founded_on",
-            "admitted_on",
-            "stage",
-            "trl",
-            "registered_region",
-            "location",
-            "headcount",
-            "description",
-            "website",
-            "is_illustrative",
-        ]
+        fields = specs.STARTUP.writable(create=True, api=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
@@ -35,6 +35,7 @@ from portfolio.models import (
     Stage,
     StageTransition,
     Startup,
+    specs,
 )
 from portfolio.models.choices import StartupStatus
 from portfolio.services import common
@@ -177,14 +178,15 @@ class KpiReportInline(NonNegativeDecimalsMixin, admin.TabularInline):
     ordering = ("-year", "-quarter")
 
 
+# The startup's form, in sections; what a person may edit is ``specs.STARTUP``'s to say.
 STARTUP_FIELDS_HEAD = ("name", "name_en", "credit_code", "tech_area", "institution", "founders")
-STARTUP_FIELDS_TAIL = (
-    "registered_region",
-    "location",
-    "headcount",
-    "website",
-    "description",
-    "is_illustrative",
+STARTUP_DATES = ("founded_on", "admitted_on")
+STARTUP_STAGE = ("stage", "trl", "stage_entered_on", "crossed_valley_on")
+#: every other field a person gives: a column added to the spec lands here by itself
+STARTUP_FIELDS_TAIL = tuple(
+    name
+    for name in specs.STARTUP.writable(create=True, api=False)
+    if name not in (*STARTUP_FIELDS_HEAD, *STARTUP_DATES, *STARTUP_STAGE)
 )
 
 
@@ -230,21 +232,21 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
 
     add_fieldsets = (
         (None, {"fields": STARTUP_FIELDS_HEAD}),
-        (_("Dates"), {"fields": ("founded_on", "admitted_on")}),
+        (_("Dates"), {"fields": STARTUP_DATES}),
         (_("Initial stage"), {"fields": ("stage", "trl", "entered_on")}),
         (_("Details"), {"fields": STARTUP_FIELDS_TAIL}),
     )
     change_fieldsets = (
         (None, {"fields": (*STARTUP_FIELDS_HEAD, "status")}),
-        (_("Dates"), {"fields": ("founded_on", "admitted_on")}),
-        (
-            _("Stage (moves only through “Advance stage”)"),
-            {"fields": ("stage", "trl", "stage_entered_on", "crossed_valley_on")},
-        ),
+        (_("Dates"), {"fields": STARTUP_DATES}),
+        (_("Stage (moves only through “Advance stage”)"), {"fields": STARTUP_STAGE}),
         (_("Details"), {"fields": STARTUP_FIELDS_TAIL}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
-    stage_fields = ("stage", "trl", "stage_entered_on", "crossed_valley_on")
+    #: shown on the change form, changed only by the services (moves) or not at all
+    change_readonly = tuple(
+        name for name in flatten_fieldsets(change_fieldsets) if name not in specs.STARTUP.updatable
+    )
 
     # --- list --------------------------------------------------------------------------
 
@@ -304,7 +306,7 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        fields = (*self.stage_fields, "created_at", "updated_at")
+        fields = self.change_readonly
         if obj.stage.is_terminal:
             fields += ("status",)  # exited / closed follow the terminal stage
         return fields

@@ -1,5 +1,8 @@
 """Serializers of the reporting API: explicit fields, small Brief* serializers for nesting.
 
+The startups' and funding rounds' fields are their row specs' (``portfolio.models.specs``),
+built by ``RowSerializer``; their lists read the same rows faster through ``api/rows.py``.
+
 Reads serialize rows the selectors already joined; writes validate input here and hand it
 to the services (or to ``full_clean`` + ``save`` for rows that carry no rule beyond their
 own fields), so the API and the admin obey the same rules.
@@ -7,15 +10,15 @@ own fields), so the API and the admin obey the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from decimal import Decimal
-
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portfolio import selectors, services
+from portfolio import services
+from portfolio.api import rows
+from portfolio.api.rows import date_text, money_text, ratio_text, text
 from portfolio.models import (
     Commitment,
     Fund,
@@ -28,54 +31,12 @@ from portfolio.models import (
     Stage,
     StageTransition,
     Startup,
+    specs,
 )
 from portfolio.models.choices import StartupStatus
 
-CURRENCY = "CNY"
+CURRENCY = rows.CURRENCY_CODE
 MAX_ID = 2**63 - 1
-
-
-# --- fast read paths -------------------------------------------------------------------------
-# The big lists (startups, funding rounds; 500 rows a page, every row in an export) build
-# their rows in one plain function each instead of DRF's per-field machinery, which costs
-# ~5x the time of fetching the rows (bar P2, docs/benchmark-notes.md). The output is the same
-# as the declared fields give (tests/api/test_fast_rows.py compares the two, nulls included).
-
-CENT = Decimal("0.01")
-RATIO = Decimal("0.0001")
-
-
-def _decimal_text(value, places: Decimal) -> str | None:
-    """As DRF's DecimalField renders: quantized to ``places``, a plain decimal string."""
-    if value is None:
-        return None
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value).strip())
-    return f"{value.quantize(places):f}"
-
-
-def money_text(value) -> str | None:
-    """As ``money()`` renders: two places."""
-    return _decimal_text(value, CENT)
-
-
-def ratio_text(value) -> str | None:
-    """As ``ratio()`` renders: four places."""
-    return _decimal_text(value, RATIO)
-
-
-def _date(value) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return value.isoformat()
-
-
-def _text(value) -> str | None:
-    return None if value is None else str(value)
-
-
-def _brief(obj) -> dict | None:
-    return None if obj is None else {"id": obj.id, "name": _text(obj.name)}
 
 
 def money(**kwargs) -> serializers.DecimalField:
@@ -140,34 +101,28 @@ def save_clean(instance):
 # --- brief nested rows -----------------------------------------------------------------------
 
 
-class BriefStageSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Stage
-        fields = ["slug", "name", "name_en", "order", "in_valley"]
+_BRIEFS: dict[type, type[serializers.ModelSerializer]] = {}
 
 
-class BriefInstitutionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Institution
-        fields = ["id", "name"]
+def brief(model, fields: tuple[str, ...] = specs.BRIEF) -> type[serializers.ModelSerializer]:
+    """``Brief<Model>Serializer``: a related row nested in another, one class per model (so
+    the schema has one component for it)."""
+    serializer = _BRIEFS.get(model)
+    if serializer is None:
+        meta = type("Meta", (), {"model": model, "fields": list(fields)})
+        name = f"Brief{model.__name__}Serializer"
+        attrs = {"Meta": meta, "__module__": __name__, "__qualname__": name}
+        serializer = _BRIEFS[model] = type(name, (serializers.ModelSerializer,), attrs)
+    elif serializer.Meta.fields != list(fields):
+        raise ImproperlyConfigured(f"{model.__name__}: one brief row, not two")
+    return serializer
 
 
-class BriefStartupSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Startup
-        fields = ["id", "name"]
-
-
-class BriefInvestorSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Investor
-        fields = ["id", "name"]
-
-
-class BriefFundSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Fund
-        fields = ["id", "name"]
+BriefStageSerializer = brief(Stage, specs.STAGE_BRIEF)
+BriefInstitutionSerializer = brief(Institution)
+BriefStartupSerializer = brief(Startup)
+BriefInvestorSerializer = brief(Investor)
+BriefFundSerializer = brief(Fund)
 
 
 # --- institutions, stages, investors ---------------------------------------------------------
@@ -211,167 +166,55 @@ class InvestorSerializer(serializers.ModelSerializer):
 # --- startups --------------------------------------------------------------------------------
 
 
-class StartupSerializer(serializers.ModelSerializer):
+class FlagField(serializers.BooleanField):
+    """True when its source is set: ``crossed_valley`` from ``crossed_valley_on``."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance) -> bool:
+        return super().get_attribute(instance) is not None
+
+
+class RowSerializer(serializers.ModelSerializer):
+    # A serializer of a ``RowSpec``'s rows: ``Meta.fields`` name its columns; the model's own
+    # fields are built as ModelSerializer builds them, the others from their kind here. The
+    # big lists read these rows through ``portfolio.api.rows`` instead (bars P2, P4). (No
+    # docstring: the schema would show it on every subclass.)
+
+    row: specs.RowSpec
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        column = self.row.get(field_name)
+        kind = column.kind if column is not None else None
+        if kind == specs.OBJECT:
+            model_field = self.row.model_field(field_name)
+            related = brief(model_field.related_model, column.fields)
+            return related, {"read_only": True, "allow_null": model_field.null}
+        if kind == specs.PARTICIPANTS:
+            return ParticipantSerializer, {"source": column.source, "many": True}
+        if kind == specs.CURRENCY:
+            return CurrencyField, {}
+        if kind == specs.FLAG:
+            return FlagField, {"source": column.source}
+        if column is not None and self.row.model_field(field_name) is None:  # annotations
+            if kind == specs.MONEY:
+                return serializers.DecimalField, {"max_digits": 18, "decimal_places": 2}
+            if kind == specs.DATE:
+                return serializers.DateField, {"allow_null": True}
+        return super().build_field(field_name, info, model_class, nested_depth)
+
+
+class StartupSerializer(RowSerializer):
     """A row of the startups list (from ``selectors.startup_list``)."""
 
-    stage = BriefStageSerializer(read_only=True)
-    institution = BriefInstitutionSerializer(read_only=True, allow_null=True)
-    total_raised = money(read_only=True)
-    currency = CurrencyField()
-    last_round_on = serializers.DateField(read_only=True, allow_null=True)
-    crossed_valley = serializers.SerializerMethodField()
+    row = specs.STARTUP
 
     class Meta:
         model = Startup
-        fields = [
-            "id",
-            "name",
-            "name_en",
-            "credit_code",
-            "tech_area",
-            "status",
-            "stage",
-            "stage_entered_on",
-            "trl",
-            "institution",
-            "founded_on",
-            "admitted_on",
-            "registered_region",
-            "headcount",
-            "total_raised",
-            "currency",
-            "last_round_on",
-            "crossed_valley",
-            "crossed_valley_on",
-        ]
+        fields = specs.STARTUP.list_names
         read_only_fields = fields
-
-    def get_crossed_valley(self, obj) -> bool:
-        return obj.crossed_valley_on is not None
-
-    def to_representation(self, obj) -> dict:
-        stage = obj.stage
-        return {
-            "id": obj.id,
-            "name": _text(obj.name),
-            "name_en": _text(obj.name_en),
-            "credit_code": _text(obj.credit_code),
-            "tech_area": _text(obj.tech_area),
-            "status": _text(obj.status),
-            "stage": None
-            if stage is None
-            else {
-                "slug": _text(stage.slug),
-                "name": _text(stage.name),
-                "name_en": _text(stage.name_en),
-                "order": stage.order,
-                "in_valley": stage.in_valley,
-            },
-            "stage_entered_on": _date(obj.stage_entered_on),
-            "trl": obj.trl,
-            "institution": _brief(obj.institution),
-            "founded_on": _date(obj.founded_on),
-            "admitted_on": _date(obj.admitted_on),
-            "registered_region": _text(obj.registered_region),
-            "headcount": obj.headcount,
-            "total_raised": money_text(obj.total_raised),
-            "currency": CURRENCY,
-            "last_round_on": _date(obj.last_round_on),
-            "crossed_valley": obj.crossed_valley_on is not None,
-            "crossed_valley_on": _date(obj.crossed_valley_on),
-        }
-
-
-STARTUP_ROW_COLUMNS = (
-    "id",
-    "name",
-    "name_en",
-    "credit_code",
-    "tech_area",
-    "status",
-    "stage_id",
-    "stage__slug",
-    "stage__name",
-    "stage__name_en",
-    "stage__order",
-    "stage__in_valley",
-    "stage_entered_on",
-    "trl",
-    "institution_id",
-    "institution__name",
-    "founded_on",
-    "admitted_on",
-    "registered_region",
-    "headcount",
-    "total_raised",
-    "last_round_on",
-    "crossed_valley_on",
-)
-
-
-def startup_rows(queryset) -> list[dict]:
-    """A page of ``selectors.startup_list()`` (filtered, ordered, sliced) as the rows
-    ``StartupSerializer`` gives, read with ``values_list`` in the same one query."""
-    rows = []
-    for (
-        pk,
-        name,
-        name_en,
-        credit_code,
-        tech_area,
-        status,
-        stage_id,
-        stage_slug,
-        stage_name,
-        stage_name_en,
-        stage_order,
-        stage_in_valley,
-        stage_entered_on,
-        trl,
-        institution_id,
-        institution_name,
-        founded_on,
-        admitted_on,
-        registered_region,
-        headcount,
-        total_raised,
-        last_round_on,
-        crossed_valley_on,
-    ) in queryset.values_list(*STARTUP_ROW_COLUMNS):
-        rows.append(
-            {
-                "id": pk,
-                "name": _text(name),
-                "name_en": _text(name_en),
-                "credit_code": _text(credit_code),
-                "tech_area": _text(tech_area),
-                "status": _text(status),
-                "stage": None
-                if stage_id is None
-                else {
-                    "slug": _text(stage_slug),
-                    "name": _text(stage_name),
-                    "name_en": _text(stage_name_en),
-                    "order": stage_order,
-                    "in_valley": bool(stage_in_valley),
-                },
-                "stage_entered_on": _date(stage_entered_on),
-                "trl": trl,
-                "institution": None
-                if institution_id is None
-                else {"id": institution_id, "name": _text(institution_name)},
-                "founded_on": _date(founded_on),
-                "admitted_on": _date(admitted_on),
-                "registered_region": _text(registered_region),
-                "headcount": headcount,
-                "total_raised": money_text(total_raised),
-                "currency": CURRENCY,
-                "last_round_on": _date(last_round_on),
-                "crossed_valley": crossed_valley_on is not None,
-                "crossed_valley_on": _date(crossed_valley_on),
-            }
-        )
-    return rows
 
 
 class StageTransitionSerializer(serializers.ModelSerializer):
@@ -395,21 +238,15 @@ class HistoryTransitionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StartupRoundSerializer(serializers.ModelSerializer):
-    lead_investor = BriefInvestorSerializer(read_only=True, allow_null=True)
+class StartupRoundSerializer(RowSerializer):
+    row = specs.FUNDING_ROUND  # the list's row less the startup, participants and note
 
     class Meta:
         model = FundingRound
         fields = [
-            "id",
-            "round_type",
-            "closed_on",
-            "amount",
-            "amount_precision",
-            "announced_as",
-            "pre_money_valuation",
-            "currency",
-            "lead_investor",
+            name
+            for name in specs.FUNDING_ROUND.list_names
+            if name not in ("startup", "participants", "note")
         ]
         read_only_fields = fields
 
@@ -453,11 +290,7 @@ class StartupDetailSerializer(StartupSerializer):
 
     class Meta(StartupSerializer.Meta):
         fields = [
-            *StartupSerializer.Meta.fields,
-            "founders",
-            "location",
-            "description",
-            "website",
+            *specs.STARTUP.detail_names,
             "stage_history",
             "funding_rounds",
             "milestones",
@@ -465,31 +298,11 @@ class StartupDetailSerializer(StartupSerializer):
         ]
         read_only_fields = fields
 
-    # The detail is one row: DRF's declared fields, not the list's fast path.
-    to_representation = serializers.ModelSerializer.to_representation
-
     @extend_schema_field(KpiFiguresSerializer(allow_null=True))
     def get_latest_kpis(self, obj):
         # kpi_reports are prefetched newest first (selectors.startup_detail).
         reports = list(obj.kpi_reports.all())
         return KpiFiguresSerializer(reports[0]).data if reports else None
-
-
-STARTUP_EDITABLE = [
-    "name",
-    "name_en",
-    "credit_code",
-    "tech_area",
-    "institution",
-    "founders",
-    "founded_on",
-    "admitted_on",
-    "registered_region",
-    "location",
-    "headcount",
-    "description",
-    "website",
-]
 
 
 class StartupCreateSerializer(serializers.ModelSerializer):
@@ -504,7 +317,7 @@ class StartupCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Startup
-        fields = [*STARTUP_EDITABLE, "stage", "trl", "entered_on"]
+        fields = [*specs.STARTUP.writable(create=True), "entered_on"]
 
     def create(self, validated_data):
         return services.startup_create(by=self.context["request"].user, **validated_data)
@@ -522,7 +335,7 @@ class StartupUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Startup
-        fields = [*STARTUP_EDITABLE, "status"]
+        fields = specs.STARTUP.writable(create=False)
 
     def update(self, instance, validated_data):
         return services.startup_update(startup=instance, **validated_data)
@@ -603,161 +416,13 @@ class ParticipantSerializer(serializers.ModelSerializer):
         return f"{name}: {item['amount']}" if item.get("amount") else name
 
 
-class FundingRoundSerializer(serializers.ModelSerializer):
-    startup = BriefStartupSerializer(read_only=True)
-    lead_investor = BriefInvestorSerializer(read_only=True, allow_null=True)
-    participants = ParticipantSerializer(source="listed_participations", many=True, read_only=True)
+class FundingRoundSerializer(RowSerializer):
+    row = specs.FUNDING_ROUND  # rows of ``selectors.funding_round_list``
 
     class Meta:
         model = FundingRound
-        fields = [
-            "id",
-            "startup",
-            "round_type",
-            "closed_on",
-            "amount",
-            "amount_precision",
-            "announced_as",
-            "pre_money_valuation",
-            "currency",
-            "lead_investor",
-            "participants",
-            "note",
-        ]
+        fields = specs.FUNDING_ROUND.list_names
         read_only_fields = fields
-
-    def to_representation(self, obj) -> dict:
-        return {
-            "id": obj.id,
-            "startup": _brief(obj.startup),
-            "round_type": _text(obj.round_type),
-            "closed_on": _date(obj.closed_on),
-            "amount": money_text(obj.amount),
-            "amount_precision": _text(obj.amount_precision),
-            "announced_as": _text(obj.announced_as),
-            "pre_money_valuation": money_text(obj.pre_money_valuation),
-            "currency": _text(obj.currency),
-            "lead_investor": _brief(obj.lead_investor),
-            "participants": [
-                {"investor": _brief(part.investor), "amount": money_text(part.amount)}
-                for part in obj.listed_participations
-            ],
-            "note": _text(obj.note),
-        }
-
-
-ROUND_ROW_COLUMNS = (
-    "id",
-    "startup_id",
-    "startup__name",
-    "round_type",
-    "closed_on",
-    "amount",
-    "amount_precision",
-    "announced_as",
-    "pre_money_valuation",
-    "currency",
-    "lead_investor_id",
-    "lead_investor__name",
-    "note",
-)
-
-
-def funding_round_rows(queryset) -> list[dict]:
-    """A page of ``selectors.funding_round_list()`` (filtered, ordered, sliced) as the rows
-    ``FundingRoundSerializer`` gives: one query for the rounds, one for their participants,
-    as the prefetch does."""
-    rounds = list(queryset.values_list(*ROUND_ROW_COLUMNS))
-    participants = selectors.participant_rows([row[0] for row in rounds])
-    rows = []
-    for (
-        pk,
-        startup_id,
-        startup_name,
-        round_type,
-        closed_on,
-        amount,
-        amount_precision,
-        announced_as,
-        pre_money_valuation,
-        currency,
-        lead_id,
-        lead_name,
-        note,
-    ) in rounds:
-        rows.append(
-            {
-                "id": pk,
-                "startup": None
-                if startup_id is None
-                else {"id": startup_id, "name": _text(startup_name)},
-                "round_type": _text(round_type),
-                "closed_on": _date(closed_on),
-                "amount": money_text(amount),
-                "amount_precision": _text(amount_precision),
-                "announced_as": _text(announced_as),
-                "pre_money_valuation": money_text(pre_money_valuation),
-                "currency": _text(currency),
-                "lead_investor": None
-                if lead_id is None
-                else {"id": lead_id, "name": _text(lead_name)},
-                "participants": [
-                    {
-                        "investor": {"id": investor_id, "name": _text(investor_name)},
-                        "amount": money_text(part_amount),
-                    }
-                    for investor_id, investor_name, part_amount in participants.get(pk, ())
-                ],
-                "note": _text(note),
-            }
-        )
-    return rows
-
-
-def funding_round_export_rows(queryset, *, chunk_size: int = 2000) -> Iterator[list]:
-    """Every round of ``selectors.funding_round_list()`` (filtered, ordered) as the export
-    cells ``renderers.flatten`` makes of ``FundingRoundSerializer``'s rows, in its column
-    order, without a model instance or a dict per row (bar P4: the CSV export of 100k rounds
-    within 5x of the database's own CSV dump of the same query).
-
-    One query, read in chunks (a server-side cursor on PostgreSQL), the participants
-    already in their cell (``functions.ParticipantsText``); nothing is fetched until the
-    first row is asked for."""
-    rows = selectors.funding_round_export(queryset).values_list(
-        *ROUND_ROW_COLUMNS, "participants_text"
-    )
-    for (
-        pk,
-        startup_id,
-        startup_name,
-        round_type,
-        closed_on,
-        amount,
-        amount_precision,
-        announced_as,
-        pre_money_valuation,
-        currency,
-        lead_id,
-        lead_name,
-        note,
-        participants,
-    ) in rows.iterator(chunk_size=chunk_size):
-        yield [
-            pk,
-            startup_id,
-            _text(startup_name),
-            _text(round_type),
-            _date(closed_on),
-            money_text(amount),
-            _text(amount_precision),
-            _text(announced_as),
-            money_text(pre_money_valuation),
-            _text(currency),
-            lead_id,
-            _text(lead_name),
-            participants or "",
-            _text(note),
-        ]
 
 
 class ParticipantInputSerializer(serializers.Serializer):
@@ -776,18 +441,7 @@ class FundingRoundCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FundingRound
-        fields = [
-            "startup",
-            "round_type",
-            "closed_on",
-            "amount",
-            "amount_precision",
-            "announced_as",
-            "pre_money_valuation",
-            "lead_investor",
-            "participants",
-            "note",
-        ]
+        fields = specs.FUNDING_ROUND.writable(create=True)
 
     def create(self, validated_data):
         participants = [
@@ -896,8 +550,8 @@ class FundReportSerializer(serializers.Serializer):
         the report's SQL; bar P5). ``tests/api/test_fast_rows.py`` compares the two."""
         fund = report.fund
         return {
-            "fund": {"id": fund.id, "name": _text(fund.name)},
-            "as_of": _date(report.as_of),
+            "fund": {"id": fund.id, "name": text(fund.name)},
+            "as_of": date_text(report.as_of),
             "size": money_text(report.size),
             "committed": money_text(report.committed),
             "disbursed": money_text(report.disbursed),
@@ -914,9 +568,9 @@ class FundReportSerializer(serializers.Serializer):
             "companies": report.companies,
             "compliance": [
                 {
-                    "rule": _text(check.rule),
-                    "limit": _text(check.limit),
-                    "actual": _text(check.actual),
+                    "rule": text(check.rule),
+                    "limit": text(check.limit),
+                    "actual": text(check.actual),
                     "ok": bool(check.ok),
                 }
                 for check in report.compliance

@@ -7,6 +7,8 @@ and ``?format=xlsx`` (all matching rows, streamed) with the same filters.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -19,6 +21,7 @@ from rest_framework.views import APIView
 
 from portfolio import selectors, services
 from portfolio.api import filters as filtersets
+from portfolio.api import rows
 from portfolio.api import serializers as s
 from portfolio.api.auth import RolePermissions
 from portfolio.api.pagination import Pagination
@@ -26,6 +29,7 @@ from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_respon
 from portfolio.models import (
     Fund,
     Startup,
+    specs,
 )
 
 EXPORT_CHUNK = 2000
@@ -80,10 +84,14 @@ class ApiViewSet(viewsets.ReadOnlyModelViewSet):
     resource = ""
     #: serializer for writes (its output is shown with ``serializer_class``)
     write_serializer_class = None
-    #: ``page_rows(sliced queryset) -> rows``: the JSON page read as plain rows (bar P2)
-    page_rows = None
-    #: ``export_rows(queryset, chunk_size=...) -> cells``: the export read as plain cells
-    export_rows = None
+    #: a big list's row spec: its JSON pages and exports are read as plain rows from it
+    #: (``portfolio.api.rows``; bars P2, P4), its details through ``serializer_class``
+    row_spec: specs.RowSpec | None = None
+
+    @property
+    def page_rows(self):
+        """``RowsPaginator``'s reader of a page, for a list with a row spec."""
+        return None if self.row_spec is None else partial(rows.json_rows, self.row_spec)
 
     def permission_model(self) -> type[Model]:
         return self.queryset.model
@@ -148,8 +156,8 @@ class ApiViewSet(viewsets.ReadOnlyModelViewSet):
         self.check_filters()
         serializer = self.get_serializer()
         columns = columns_for(serializer)
-        if self.export_rows is not None:
-            cells = self.export_rows(queryset, chunk_size=EXPORT_CHUNK)
+        if self.row_spec is not None:
+            cells = rows.export_rows(self.row_spec, queryset, chunk_size=EXPORT_CHUNK)
         else:
             cells = flatten(
                 columns,
@@ -262,8 +270,7 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     ]
     ordering = ["name"]
     resource = "startups"
-    #: JSON pages read as plain rows (bar P2); exports and details use the serializer
-    page_rows = staticmethod(s.startup_rows)
+    row_spec = specs.STARTUP
     required_perms = {"advance": ["portfolio.change_startup", "portfolio.add_stagetransition"]}
 
     def get_queryset(self):
@@ -384,9 +391,7 @@ class FundingRoundViewSet(CreateMixin, ApiViewSet):
     ordering_fields = ["id", "closed_on", "amount", "pre_money_valuation", "round_type"]
     ordering = ["-closed_on", "id"]
     resource = "funding-rounds"
-    #: JSON pages and exports read as plain rows (bars P2, P4); details use the serializer
-    page_rows = staticmethod(s.funding_round_rows)
-    export_rows = staticmethod(s.funding_round_export_rows)
+    row_spec = specs.FUNDING_ROUND
 
 
 @extend_schema_view(list=extend_schema(summary=_("Funds")))

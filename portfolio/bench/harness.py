@@ -198,54 +198,26 @@ def p1_queries(c: Client) -> dict[str, dict[str, int]]:
     return rows
 
 
-STARTUP_COLUMNS = [
-    "id",
-    "name",
-    "name_en",
-    "credit_code",
-    "tech_area",
-    "status",
-    "stage__slug",
-    "stage__name",
-    "stage__order",
-    "stage__in_valley",
-    "trl",
-    "institution_id",
-    "institution__name",
-    "founded_on",
-    "admitted_on",
-    "total_raised",
-    "last_round_on",
-    "crossed_valley_on",
-]
-ROUND_COLUMNS = [
-    "id",
-    "startup_id",
-    "startup__name",
-    "round_type",
-    "closed_on",
-    "amount",
-    "amount_precision",
-    "pre_money_valuation",
-    "currency",
-    "lead_investor_id",
-    "lead_investor__name",
-]
+# The baselines read the API rows' own columns (``RowSpec.values``: "same columns", bar P2).
 
 
 def baseline_startups() -> bytes:
     from portfolio.models import Startup
+    from portfolio.models.specs import STARTUP
 
     rows = list(
-        Startup.objects.with_funding_totals().order_by("name").values(*STARTUP_COLUMNS)[:500]
+        Startup.objects.with_funding_totals().order_by("name").values(*STARTUP.values)[:500]
     )
     return json.dumps(rows, default=str).encode()
 
 
 def baseline_rounds() -> bytes:
     from portfolio.models import FundingRound, Participation
+    from portfolio.models.specs import FUNDING_ROUND
 
-    rows = list(FundingRound.objects.order_by("-closed_on", "id").values(*ROUND_COLUMNS)[:500])
+    rows = list(
+        FundingRound.objects.order_by("-closed_on", "id").values(*FUNDING_ROUND.values)[:500]
+    )
     ids = [row["id"] for row in rows]
     participants: dict[int, list] = {}
     for part in Participation.objects.filter(funding_round_id__in=ids).values(
@@ -307,13 +279,11 @@ def export_query() -> tuple[str, tuple]:
     in the list's default order, each with its participants' text (one query;
     ``tests/test_bench.py`` checks it is the query the export view sends)."""
     from portfolio import selectors
-    from portfolio.api.serializers import ROUND_ROW_COLUMNS
+    from portfolio.api import rows as api_rows
     from portfolio.api.views import FundingRoundViewSet
 
     rounds = selectors.funding_round_list().order_by(*FundingRoundViewSet.ordering)
-    rows = selectors.funding_round_export(rounds).values_list(
-        *ROUND_ROW_COLUMNS, "participants_text"
-    )
+    rows = api_rows.export_query(FundingRoundViewSet.row_spec, rounds)
     sql, params = rows.query.sql_with_params()
     return sql, tuple(params)
 

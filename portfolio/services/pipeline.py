@@ -15,6 +15,7 @@ from portfolio.models import (
     Stage,
     StageTransition,
     Startup,
+    specs,
 )
 from portfolio.models.choices import (
     StageOutcome,
@@ -169,25 +170,8 @@ def startup_advance_many(
 
 
 MSG_STATUS_BY_MOVE = _("Exited and closed follow from a move to a terminal stage; use advance.")
-STARTUP_UPDATABLE = frozenset(
-    {
-        "name",
-        "name_en",
-        "credit_code",
-        "tech_area",
-        "institution",
-        "founders",
-        "founded_on",
-        "admitted_on",
-        "registered_region",
-        "location",
-        "headcount",
-        "description",
-        "website",
-        "status",
-        "is_illustrative",
-    }
-)
+#: what an edit may change: the startup spec's columns editable after creation
+STARTUP_UPDATABLE = specs.STARTUP.updatable
 
 
 @attributed

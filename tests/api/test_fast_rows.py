@@ -1,5 +1,6 @@
-"""The startups and funding-rounds lists build their rows in one function each (bar P2);
-those rows must be exactly what the declared DRF fields give, null and empty values included."""
+"""The startups and funding-rounds lists build their rows from their row specs with plain
+readers (``portfolio.api.rows``; bars P2, P4); those rows and export cells must be exactly
+what the spec-derived DRF serializers give, null and empty values included."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import pytest
 from rest_framework import serializers
 
 from portfolio import selectors
-from portfolio.api import renderers
+from portfolio.api import renderers, rows
 from portfolio.api import serializers as s
+from portfolio.models import specs
 from tests.support import factories
 from tests.support.factories import stage
 
@@ -60,65 +62,53 @@ def odd_rows(world):
     return world
 
 
-def test_startup_rows_equal_the_declared_fields(odd_rows):
-    startups = list(selectors.startup_list().order_by("id"))
-    assert len(startups) >= 5
-    assert any(obj.institution is None for obj in startups)
-    for obj in startups:
-        fast = s.StartupSerializer().to_representation(obj)
-        assert as_json(fast) == as_json(drf_row(s.StartupSerializer, obj))
-        assert list(fast) == s.StartupSerializer.Meta.fields
-
-
-def test_round_rows_equal_the_declared_fields(odd_rows):
-    rounds = list(selectors.funding_round_list().order_by("id"))
-    assert any(obj.amount is None and obj.lead_investor is None for obj in rounds)
-    assert any(part.amount is None for obj in rounds for part in obj.listed_participations)
-    for obj in rounds:
-        fast = s.FundingRoundSerializer().to_representation(obj)
-        assert as_json(fast) == as_json(drf_row(s.FundingRoundSerializer, obj))
-        assert list(fast) == s.FundingRoundSerializer.Meta.fields
-
-
-def test_money_keeps_two_places():
-    assert s.money_text(Decimal("1234567.5")) == "1234567.50"
-    assert s.money_text(Decimal("0")) == "0.00"
-    assert s.money_text(None) is None
-
-
 def test_startup_list_pages_equal_the_serializer_rows(odd_rows, django_assert_num_queries):
     queryset = selectors.startup_list().order_by("-id")
     with django_assert_num_queries(1):
-        rows = s.startup_rows(queryset[:50])
-    expected = [s.StartupSerializer().to_representation(obj) for obj in queryset[:50]]
-    assert len(rows) >= 5
-    assert as_json(rows) == as_json(expected)
+        fast = rows.json_rows(specs.STARTUP, queryset[:50])
+    expected = [drf_row(s.StartupSerializer, obj) for obj in queryset[:50]]
+    assert len(fast) >= 5
+    assert any(row["institution"] is None for row in fast)
+    assert as_json(fast) == as_json(expected)
+    assert all(list(row) == s.StartupSerializer.Meta.fields for row in fast)
 
 
 def test_round_list_pages_equal_the_serializer_rows(odd_rows, django_assert_num_queries):
     queryset = selectors.funding_round_list().order_by("-closed_on", "id")
     with django_assert_num_queries(2):  # rounds, participants (as the prefetch)
-        rows = s.funding_round_rows(queryset[:50])
-    expected = [s.FundingRoundSerializer().to_representation(obj) for obj in queryset[:50]]
-    assert any(row["participants"] for row in rows)
-    assert as_json(rows) == as_json(expected)
+        fast = rows.json_rows(specs.FUNDING_ROUND, queryset[:50])
+    expected = [drf_row(s.FundingRoundSerializer, obj) for obj in queryset[:50]]
+    assert any(row["amount"] is None and row["lead_investor"] is None for row in fast)
+    assert any(part["amount"] is None for row in fast for part in row["participants"])
+    assert as_json(fast) == as_json(expected)
+    assert all(list(row) == s.FundingRoundSerializer.Meta.fields for row in fast)
     with django_assert_num_queries(1):  # no rounds: no participants query
-        assert s.funding_round_rows(queryset.filter(pk__lt=0)[:50]) == []
+        assert rows.json_rows(specs.FUNDING_ROUND, queryset.filter(pk__lt=0)[:50]) == []
+
+
+def test_money_keeps_two_places():
+    assert rows.money_text(Decimal("1234567.5")) == "1234567.50"
+    assert rows.money_text(Decimal("0")) == "0.00"
+    assert rows.money_text(None) is None
 
 
 # --- exports ---------------------------------------------------------------------------------
 
 
-def generic_cells(queryset) -> list[list]:
+def generic_cells(queryset, serializer_class=s.FundingRoundSerializer) -> list[list]:
     """The export cells of DRF's declared fields, flattened by the renderers' generic path."""
-    columns = renderers.columns_for(s.FundingRoundSerializer())
-    rows = (drf_row(s.FundingRoundSerializer, obj) for obj in queryset)
-    return list(renderers.flatten(columns, rows))
+    columns = renderers.columns_for(serializer_class())
+    drf_rows = (drf_row(serializer_class, obj) for obj in queryset)
+    return list(renderers.flatten(columns, drf_rows))
+
+
+def round_cells(queryset, **kwargs):
+    return rows.export_rows(specs.FUNDING_ROUND, queryset, **kwargs)
 
 
 def test_round_export_rows_equal_the_flattened_declared_fields(odd_rows):
     queryset = selectors.funding_round_list().order_by("-closed_on", "id")
-    fast = list(s.funding_round_export_rows(queryset))
+    fast = list(round_cells(queryset))
     assert fast == generic_cells(queryset)
     participants = [row[12] for row in fast]
     assert "IDG资本: 0.10; 北京市机器人基金" in participants  # no amount, no colon
@@ -132,9 +122,9 @@ def test_round_export_rows_are_one_lazy_query(odd_rows, django_assert_num_querie
     queryset = selectors.funding_round_list().order_by("id")
     assert queryset.count() >= 5
     with django_assert_num_queries(0):  # building the row iterator fetches nothing yet
-        rows = s.funding_round_export_rows(queryset, chunk_size=2)
+        cells = round_cells(queryset, chunk_size=2)
     with django_assert_num_queries(1):
-        fast = list(rows)
+        fast = list(cells)
     assert fast == generic_cells(queryset)
 
 
@@ -150,19 +140,40 @@ def test_round_export_participants_keep_their_order(odd_rows):
     round_.participations.create(investor=first, amount=None)
     round_.participations.create(investor=odd_rows.idg, amount=Decimal("100000000000.01"))
     queryset = selectors.funding_round_list().filter(pk=round_.pk)
-    (row,) = s.funding_round_export_rows(queryset)
+    (row,) = round_cells(queryset)
     assert row[12] == "甲投资: 2.50; 乙投资; IDG资本: 100000000000.01"
     assert [row] == generic_cells(queryset)
 
 
+def test_startup_export_rows_equal_the_flattened_declared_fields(
+    odd_rows, django_assert_num_queries
+):
+    queryset = selectors.startup_list().order_by("name")
+    with django_assert_num_queries(1):
+        fast = list(rows.export_rows(specs.STARTUP, queryset, chunk_size=2))
+    assert fast == generic_cells(queryset, s.StartupSerializer)
+    header = [column.name for column in renderers.columns_for(s.StartupSerializer())]
+    at = header.index("institution_id")
+    assert any(row[at] is None and row[at + 1] is None for row in fast)  # no institution
+
+
+LISTS = {
+    "startups": (specs.STARTUP, selectors.startup_list, s.StartupSerializer),
+    "rounds": (specs.FUNDING_ROUND, selectors.funding_round_list, s.FundingRoundSerializer),
+}
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_round_export_files_equal_the_generic_path(odd_rows, fmt):
+@pytest.mark.parametrize("resource", LISTS)
+def test_export_files_equal_the_generic_path(odd_rows, resource, fmt):
     """The fast export writes the same file (CSV bytes; XLSX cell values) as the generic one."""
-    queryset = selectors.funding_round_list().order_by("-closed_on", "id")
-    columns = renderers.columns_for(s.FundingRoundSerializer())
+    spec, selector, serializer_class = LISTS[resource]
+    queryset = selector().order_by("-id")
+    columns = renderers.columns_for(serializer_class())
     renderer = {"csv": renderers.CSVRenderer, "xlsx": renderers.XLSXRenderer}[fmt]()
-    fast = b"".join(renderer.stream(columns, s.funding_round_export_rows(queryset), title="r"))
-    generic = b"".join(renderer.stream(columns, generic_cells(queryset), title="r"))
+    fast = b"".join(renderer.stream(columns, rows.export_rows(spec, queryset), title="r"))
+    generic_rows = generic_cells(queryset, serializer_class)
+    generic = b"".join(renderer.stream(columns, generic_rows, title="r"))
     if fmt == "csv":
         assert fast == generic
     else:

@@ -1,0 +1,194 @@
+"""Fast rows of the big lists (startups, funding rounds), built from their row specs.
+
+The two lists (500 rows a page, every row in an export) read their rows with ``values_list``
+and build them with one small reader per column, made once per request from the resource's
+``RowSpec`` (``portfolio.models.specs``), instead of DRF's per-field machinery over model
+instances, which cost ~5x the time of fetching the rows (bars P2 and P4,
+docs/benchmark-notes.md). The output is what the spec-derived serializers give, nulls
+included: ``tests/api/test_fast_rows.py`` compares the two on every path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from operator import itemgetter
+
+from django.db.models import QuerySet
+
+from portfolio import selectors
+from portfolio.models.specs import (
+    BOOL,
+    CURRENCY,
+    DATE,
+    FLAG,
+    LIST,
+    MONEY,
+    NUMBER,
+    OBJECT,
+    PARTICIPANTS,
+    TEXT,
+    Column,
+    RowSpec,
+    kind_of,
+)
+
+CURRENCY_CODE = "CNY"
+CENT = Decimal("0.01")
+RATIO = Decimal("0.0001")
+
+Reader = Callable[[tuple], object]
+
+
+# --- values as the API writes them -----------------------------------------------------------
+
+
+def _decimal_text(value, places: Decimal) -> str | None:
+    """As DRF's DecimalField renders: quantized to ``places``, a plain decimal string."""
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value).strip())
+    return f"{value.quantize(places):f}"
+
+
+def money_text(value) -> str | None:
+    """As ``serializers.money()`` renders: two places."""
+    return _decimal_text(value, CENT)
+
+
+def ratio_text(value) -> str | None:
+    """As ``serializers.ratio()`` renders: four places."""
+    return _decimal_text(value, RATIO)
+
+
+def date_text(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _bool(value) -> bool | None:
+    return None if value is None else bool(value)
+
+
+# --- a reader per column ---------------------------------------------------------------------
+
+CONVERT: dict[str, Callable] = {DATE: date_text, MONEY: money_text, BOOL: _bool}
+
+
+def _value(kind: str, at: int) -> Reader:
+    """Reads the value at ``at`` of a ``values_list`` row as the JSON row holds it."""
+    convert = CONVERT.get(kind)
+    if kind in (TEXT, NUMBER):
+        return itemgetter(at)  # already str / int (or None) from the database
+    if convert is None:
+        raise ValueError(f"no reader for kind {kind!r}")
+    return lambda row: convert(row[at])
+
+
+def _sub_readers(spec: RowSpec, column: Column, at: int) -> list[tuple[str, Reader]]:
+    """An object's fields: ``id`` is its foreign key (at ``at``), the others follow."""
+    related = spec.model_field(column.name).related_model
+    readers = []
+    for name in column.fields:
+        if name == "id":
+            readers.append((name, itemgetter(at)))
+        else:
+            at += 1
+            readers.append((name, _value(kind_of(related._meta.get_field(name)), at)))
+    return readers
+
+
+def _width(column: Column) -> int:
+    """How many ``values_list`` keys a column reads (``RowSpec.values``)."""
+    if column.kind == OBJECT:
+        return 1 + sum(name != "id" for name in column.fields)
+    return 0 if column.kind in (CURRENCY, PARTICIPANTS) else 1
+
+
+def _json_reader(spec: RowSpec, column: Column, at: int, participants: dict) -> Reader:
+    kind = column.kind
+    if kind == CURRENCY:
+        return lambda row: CURRENCY_CODE
+    if kind == FLAG:
+        return lambda row: row[at] is not None
+    if kind == PARTICIPANTS:
+        return lambda row: [
+            {"investor": {"id": investor_id, "name": name}, "amount": money_text(amount)}
+            for investor_id, name, amount in participants.get(row[0], ())
+        ]
+    if kind == OBJECT:
+        subs = _sub_readers(spec, column, at)
+        return lambda row: None if row[at] is None else {name: read(row) for name, read in subs}
+    return _value(kind, at)
+
+
+def _lists_participants(spec: RowSpec) -> bool:
+    return any(column.kind == PARTICIPANTS for column in spec.columns)
+
+
+def _readers(spec: RowSpec, make) -> list:
+    readers, at = [], 0
+    for column in spec.shown(LIST):
+        readers.append(make(column, at))
+        at += _width(column)
+    return readers
+
+
+# --- JSON pages and export cells -------------------------------------------------------------
+
+
+def json_rows(spec: RowSpec, queryset: QuerySet) -> list[dict]:
+    """A page of the list's queryset (filtered, ordered, sliced) as the rows its serializer
+    gives, in one query (``values_list``); a round's participants in one more, as the
+    prefetch does (none for an empty page)."""
+    rows = list(queryset.values_list(*spec.values))
+    participants = {}
+    if rows and _lists_participants(spec):
+        participants = selectors.participant_rows([row[0] for row in rows])
+    readers = _readers(
+        spec, lambda column, at: (column.name, _json_reader(spec, column, at, participants))
+    )
+    return [{name: read(row) for name, read in readers} for row in rows]
+
+
+def _cell_readers(spec: RowSpec, column: Column, at: int) -> list[Reader]:
+    """The export cells of a column, as ``renderers.flatten`` makes them of its JSON value:
+    an object gives one cell per field (null when the object is: its fields come from a
+    LEFT JOIN), the participants their text (``ParticipantsText``, empty for none)."""
+    if column.kind == OBJECT:
+        return [read for _name, read in _sub_readers(spec, column, at)]
+    if column.kind == PARTICIPANTS:
+        return [lambda row: row[-1] or ""]
+    return [_json_reader(spec, column, at, {})]
+
+
+def export_query(spec: RowSpec, queryset: QuerySet) -> QuerySet:
+    """The one query of an export (the benchmark dumps it with the database's own tools):
+    the list row's ``values_list``, and a round's participants already in their cell
+    (``selectors.funding_round_export``), last."""
+    if _lists_participants(spec):
+        return selectors.funding_round_export(queryset).values_list(
+            *spec.values, "participants_text"
+        )
+    return queryset.values_list(*spec.values)
+
+
+def export_rows(spec: RowSpec, queryset: QuerySet, *, chunk_size: int = 2000) -> Iterator[list]:
+    """Every row of the list's queryset (filtered, ordered) as export cells, in the order of
+    the serializer's flattened columns, without a model instance or a dict per row (bar P4:
+    the CSV export of 100k rounds within 5x of the database's own CSV dump of the same
+    query). One query (``export_query``), read in chunks (a server-side cursor on
+    PostgreSQL); nothing is fetched until the first row is asked for."""
+    readers = [
+        read
+        for cells in _readers(spec, lambda column, at: _cell_readers(spec, column, at))
+        for read in cells
+    ]
+    for row in export_query(spec, queryset).iterator(chunk_size=chunk_size):
+        yield [read(row) for read in readers]

@@ -1,0 +1,197 @@
+"""Each resource's row, declared once: its columns in order, what kind of value each holds,
+where it is shown and who may write it.
+
+Everything else is derived from these specs: the API serializers' fields (and so the OpenAPI
+schema), the fast JSON rows and export cells (``portfolio/api/rows.py``), the write
+serializers' fields, the services' updatable fields, the admin's form fields and read-only
+fields, and the benchmark's baseline columns. ``tests/api/test_row_specs.py`` checks each.
+
+Adding a plain model field to a row is one line here (plus its migration); a column the
+model does not hold (an annotation) names its ``kind``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models
+
+from portfolio.models import FundingRound, Startup
+
+# --- what a column holds ---------------------------------------------------------------------
+TEXT = "text"
+NUMBER = "number"  # an integer, as it is
+BOOL = "bool"
+DATE = "date"  # ISO text
+MONEY = "money"  # yuan: a decimal string with two places
+CURRENCY = "currency"  # the constant "CNY" (no source)
+FLAG = "flag"  # true when ``source`` is not null
+OBJECT = "object"  # a related row: ``{field: ...}`` of ``fields``, or null
+PARTICIPANTS = "participants"  # a round's participants: [{"investor": {id, name}, "amount"}]
+
+# --- where a column is shown -----------------------------------------------------------------
+LIST = "list"  # the list row (and its exports) and the detail
+DETAIL = "detail"  # the detail only
+HIDDEN = "hidden"  # not read through the API
+
+# --- who may write a column ------------------------------------------------------------------
+READ = "read"  # nobody: computed, or written only by a service (a stage move)
+EDIT = "edit"  # at creation and later, through the API and the admin
+CREATE = "create"  # only at creation (the initial stage and TRL)
+UPDATE = "update"  # only later (the status)
+ADMIN = "admin"  # at creation and later, in the admin only
+
+BRIEF = ("id", "name")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = ""  # inferred from the model field when empty
+    source: str = ""  # FLAG: the column it tests; PARTICIPANTS: the relation it lists
+    fields: tuple[str, ...] = BRIEF  # OBJECT: the related row's fields
+    show: str = LIST
+    edit: str = READ
+
+
+class RowSpec:
+    """The columns of one resource's row, in the order the JSON row and the export give."""
+
+    def __init__(self, model: type[models.Model], *columns: Column):
+        self.model = model
+        self.columns = tuple(self._resolved(column) for column in columns)
+        self.by_name = {column.name: column for column in self.columns}
+        if len(self.by_name) != len(self.columns):
+            raise ImproperlyConfigured(f"{model.__name__}: a column is declared twice")
+
+    def _resolved(self, column: Column) -> Column:
+        if column.kind:
+            return column
+        kind = kind_of(self.model_field(column.name))
+        if kind is None:
+            raise ImproperlyConfigured(f"{self.model.__name__}.{column.name}: give its kind")
+        return Column(**{**column.__dict__, "kind": kind})
+
+    def model_field(self, name: str) -> models.Field | None:
+        try:
+            return self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+
+    def __getitem__(self, name: str) -> Column:
+        return self.by_name[name]
+
+    def get(self, name: str) -> Column | None:
+        return self.by_name.get(name)
+
+    def shown(self, *shows: str) -> list[Column]:
+        return [column for column in self.columns if column.show in shows]
+
+    @property
+    def list_names(self) -> list[str]:
+        """The list row's keys (and, flattened, the export's columns)."""
+        return [column.name for column in self.shown(LIST)]
+
+    @property
+    def detail_names(self) -> list[str]:
+        """The detail's own keys (before its related lists)."""
+        return [column.name for column in self.shown(LIST, DETAIL)]
+
+    def writable(self, *, create: bool, api: bool = True) -> list[str]:
+        """The fields a person gives when creating (``create``) or editing a row, through
+        the API (``api``) or the admin: the columns that may be edited, in row order, then
+        those only given at that moment."""
+        edits = (EDIT,) if api else (EDIT, ADMIN)
+        once = CREATE if create else UPDATE
+        return [c.name for c in self.columns if c.edit in edits] + [
+            c.name for c in self.columns if c.edit == once
+        ]
+
+    @property
+    def updatable(self) -> frozenset[str]:
+        """What ``services.<entity>_update`` accepts: every field editable after creation."""
+        return frozenset(self.writable(create=False, api=False))
+
+    @property
+    def values(self) -> list[str]:
+        """The ``values_list`` keys the list row is read from, in order: an object gives its
+        foreign key then its fields through the relation; a flag the column it tests."""
+        keys: list[str] = []
+        for column in self.shown(LIST):
+            if column.kind == OBJECT:
+                keys.append(f"{column.name}_id")
+                keys += [f"{column.name}__{name}" for name in column.fields if name != "id"]
+            elif column.kind == FLAG:
+                keys.append(column.source)
+            elif column.kind not in (CURRENCY, PARTICIPANTS):
+                keys.append(column.name)
+        return keys
+
+
+def kind_of(field: models.Field | None) -> str | None:
+    """The kind of a model field's value, or None for a field a row cannot show as is."""
+    if field is None or not field.concrete:
+        return None
+    if isinstance(field, models.ForeignKey):
+        return OBJECT
+    if isinstance(field, models.BooleanField):
+        return BOOL
+    if isinstance(field, models.DateTimeField):
+        return None
+    if isinstance(field, models.DateField):
+        return DATE
+    if isinstance(field, models.DecimalField) and field.decimal_places == 2:
+        return MONEY
+    if isinstance(field, models.IntegerField | models.AutoField):
+        return NUMBER
+    if isinstance(field, models.CharField | models.TextField):
+        return TEXT
+    return None
+
+
+STAGE_BRIEF = ("slug", "name", "name_en", "order", "in_valley")
+
+STARTUP = RowSpec(
+    Startup,
+    Column("id"),
+    Column("name", edit=EDIT),
+    Column("name_en", edit=EDIT),
+    Column("credit_code", edit=EDIT),
+    Column("tech_area", edit=EDIT),
+    Column("status", edit=UPDATE),  # exited / closed follow a move to a terminal stage
+    Column("stage", fields=STAGE_BRIEF, edit=CREATE),  # later it moves only by advancing
+    Column("stage_entered_on"),
+    Column("trl", edit=CREATE),
+    Column("institution", edit=EDIT),
+    Column("founded_on", edit=EDIT),
+    Column("admitted_on", edit=EDIT),
+    Column("registered_region", edit=EDIT),
+    Column("headcount", edit=EDIT),
+    Column("total_raised", kind=MONEY),  # annotations of ``selectors.startup_list``
+    Column("currency", kind=CURRENCY),
+    Column("last_round_on", kind=DATE),
+    Column("crossed_valley", kind=FLAG, source="crossed_valley_on"),
+    Column("crossed_valley_on"),
+    Column("founders", show=DETAIL, edit=EDIT),
+    Column("location", show=DETAIL, edit=EDIT),
+    Column("description", show=DETAIL, edit=EDIT),
+    Column("website", show=DETAIL, edit=EDIT),
+    Column("is_illustrative", show=HIDDEN, edit=ADMIN),
+)
+
+FUNDING_ROUND = RowSpec(
+    FundingRound,
+    Column("id"),
+    Column("startup", edit=CREATE),
+    Column("round_type", edit=CREATE),
+    Column("closed_on", edit=CREATE),
+    Column("amount", edit=CREATE),
+    Column("amount_precision", edit=CREATE),
+    Column("announced_as", edit=CREATE),
+    Column("pre_money_valuation", edit=CREATE),
+    Column("currency"),
+    Column("lead_investor", edit=CREATE),
+    Column("participants", kind=PARTICIPANTS, source="listed_participations", edit=CREATE),
+    Column("note", edit=CREATE),
+)
