@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 YI = Decimal("100000000")  # 亿 = 10^8
 WAN = Decimal("10000")  # 万 = 10^4
 MILLION = Decimal("1000000")
+ONE = Decimal(1)
 NONE = "—"  # what an absent figure reads as
 
 
@@ -25,35 +26,33 @@ def language() -> str:
     return get_language() or "zh-hans"
 
 
+def _in_unit(amount: Decimal | None, unit: Decimal, pattern: str, places: int = 2) -> str:
+    """``amount / unit`` with thousands separators and ``places`` decimals, written into
+    ``pattern`` (``"{} 万元"``); an absent amount reads as ``NONE``."""
+    if amount is None:
+        return NONE
+    return pattern.format(f"{Decimal(amount) / unit:,.{places}f}")
+
+
 def format_yuan(amount: Decimal | None) -> str:
     """Exact yuan with thousands separators: ``300,000,000.00 元``."""
-    if amount is None:
-        return "—"
-    return f"{Decimal(amount):,.2f} 元"
+    return _in_unit(amount, ONE, "{} 元")
 
 
 def format_wan(amount: Decimal | None) -> str:
     """In 万元: ``3,000 万元`` (decimals only when the figure has them)."""
-    if amount is None:
-        return "—"
-    wan = Decimal(amount) / WAN
-    if wan == wan.to_integral_value():
-        return f"{wan:,.0f} 万元"
-    return f"{wan:,.2f} 万元"
+    whole = amount is not None and Decimal(amount) % WAN == 0
+    return _in_unit(amount, WAN, "{} 万元", 0 if whole else 2)
 
 
 def format_yi(amount: Decimal | None) -> str:
     """In 亿元 with two decimals: ``2.00 亿元``."""
-    if amount is None:
-        return "—"
-    return f"{Decimal(amount) / YI:,.2f} 亿元"
+    return _in_unit(amount, YI, "{} 亿元")
 
 
 def format_cny_millions(amount: Decimal | None) -> str:
     """English style: ``CNY 200.0M``."""
-    if amount is None:
-        return "—"
-    return f"CNY {Decimal(amount) / MILLION:,.1f}M"
+    return _in_unit(amount, MILLION, "CNY {}M", 1)
 
 
 def format_money(amount: Decimal | None, language: str = "zh-hans") -> str:
@@ -63,17 +62,17 @@ def format_money(amount: Decimal | None, language: str = "zh-hans") -> str:
     English: CNY millions.
     """
     if amount is None:
-        return "—"
+        return NONE
     amount = Decimal(amount)
     if language.startswith("en"):
         if abs(amount) < MILLION:
-            return f"CNY {amount:,.0f}"
+            return _in_unit(amount, ONE, "CNY {}", 0)
         return format_cny_millions(amount)
     if abs(amount) >= YI:
         return format_yi(amount)
     if abs(amount) >= WAN:
         return format_wan(amount)
-    return f"{amount:,.2f} 元"
+    return format_yuan(amount)
 
 
 def money(amount: Decimal | None) -> str:

@@ -102,3 +102,25 @@ def test_responsive_draws_two_widths_with_distinct_ids():
     assert 'viewBox="0 0 960' in drawn["svg"] and 'id="c-title"' in drawn["svg"]
     assert 'viewBox="0 0 560' in drawn["svg_narrow"]
     assert 'id="c-narrow-title"' in drawn["svg_narrow"]
+
+
+def test_drawn_names_the_chart_once_and_draws_wide_charts_twice():
+    bars = [Series("s", "#000", [1])]
+    half = charts.drawn(charts.hbar, "c", "T", ["a"], bars)
+    assert half == {"id": "c", "title": "T", "svg": charts.hbar("c", "T", ["a"], bars)}
+    wide = charts.drawn(charts.hbar, "c", "T", ["a"], bars, wide=True)
+    assert wide == {
+        "id": "c",
+        "title": "T",
+        "wide": True,
+        **charts.responsive(charts.hbar, "c", "T", ["a"], bars),
+    }
+
+
+def test_legend_follows_the_series_then_the_extra_entries():
+    series = [Series("b", "#111"), Series("a", "#222")]
+    assert charts.legend(series, ("band", "#333")) == [
+        ("b", "#111"),
+        ("a", "#222"),
+        ("band", "#333"),
+    ]

@@ -95,6 +95,24 @@ def responsive(builder: Callable[..., SafeString], chart_id: str, *args, **kwarg
     }
 
 
+def drawn(
+    builder: Callable[..., SafeString], chart_id: str, title: str, *args, wide=False, **kwargs
+) -> dict:
+    """A chart's ``id``, ``title`` and drawing for ``Chart(**...)``: ``builder`` draws under the
+    same id and title; a ``wide`` chart is drawn at both widths (see ``responsive``)."""
+    if wide:
+        svgs = responsive(builder, chart_id, title, *args, **kwargs)
+        return {"id": chart_id, "title": title, "wide": True, **svgs}
+    return {"id": chart_id, "title": title, "svg": builder(chart_id, title, *args, **kwargs)}
+
+
+def legend(
+    series: list[Series] | list[TimeSeries], *more: tuple[str, str]
+) -> list[tuple[str, str]]:
+    """The legend of these series (label and colour, in their order), then ``more`` entries."""
+    return [(s.label, s.color) for s in series] + list(more)
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 

@@ -32,32 +32,25 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
     divisor, unit, fmt = money_axis(fund.size)
     undisbursed = max(report.committed - report.disbursed, Decimal(0))
     available = max(report.available, Decimal(0))
-    title = _("Capital at a glance")
+    capital = [
+        Series(_("Disbursed"), charts.DISBURSED, scaled([report.disbursed], divisor)),
+        Series(_("Committed, not yet paid"), charts.COMMITTED, scaled([undisbursed], divisor)),
+        Series(_("Available"), charts.AVAILABLE, scaled([available], divisor)),
+    ]
     result["capital"] = Chart(
-        id="chart-capital",
-        title=title,
-        **charts.responsive(
+        **charts.drawn(
             charts.hbar,
             "chart-capital",
-            title,
+            _("Capital at a glance"),
             [_("Fund size")],
-            [
-                Series(_("Disbursed"), charts.DISBURSED, scaled([report.disbursed], divisor)),
-                Series(
-                    _("Committed, not yet paid"), charts.COMMITTED, scaled([undisbursed], divisor)
-                ),
-                Series(_("Available"), charts.AVAILABLE, scaled([available], divisor)),
-            ],
+            capital,
             end_labels=[money(fund.size)],
             value_format=fmt,
             label_width=110,
             row_height=44,
+            wide=True,
         ),
-        legend=[
-            (_("Disbursed"), charts.DISBURSED),
-            (_("Committed, not yet paid"), charts.COMMITTED),
-            (_("Available"), charts.AVAILABLE),
-        ],
+        legend=charts.legend(capital),
         columns=[_("Figure"), _("Amount"), _("Share of the fund")],
         rows=[
             [label, money(value), percent(metrics.ratio(value, fund.size))]
@@ -70,33 +63,30 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
         ],
         api_url=report_url,
         note=_("Unit: %(unit)s") % {"unit": unit},
-        wide=True,
     )
 
     points = board.deployment
     top = max([fund.size, *(p.cumulative_committed for p in points)])
     divisor, unit, fmt = money_axis(top)
-    title = _("Deployment over time")
     start = points[0].month if points else board.as_of
+    cumulative = [
+        TimeSeries(
+            _("Committed (cumulative)"),
+            charts.COMMITTED,
+            [(p.month, float(p.cumulative_committed / divisor)) for p in points],
+        ),
+        TimeSeries(
+            _("Disbursed (cumulative)"),
+            charts.DISBURSED,
+            [(p.month, float(p.cumulative_disbursed / divisor)) for p in points],
+        ),
+    ]
     result["deployment"] = Chart(
-        id="chart-deployment",
-        title=title,
-        **charts.responsive(
+        **charts.drawn(
             charts.lines,
             "chart-deployment",
-            title,
-            [
-                TimeSeries(
-                    _("Committed (cumulative)"),
-                    charts.COMMITTED,
-                    [(p.month, float(p.cumulative_committed / divisor)) for p in points],
-                ),
-                TimeSeries(
-                    _("Disbursed (cumulative)"),
-                    charts.DISBURSED,
-                    [(p.month, float(p.cumulative_disbursed / divisor)) for p in points],
-                ),
-            ],
+            _("Deployment over time"),
+            cumulative,
             start=start,
             end=board.as_of,
             axis_label=unit,
@@ -104,11 +94,9 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
             y_ticks=charts.nice_ticks(float(top / divisor)),
             area=True,
             height=260,
+            wide=True,
         ),
-        legend=[
-            (_("Committed (cumulative)"), charts.COMMITTED),
-            (_("Disbursed (cumulative)"), charts.DISBURSED),
-        ],
+        legend=charts.legend(cumulative),
         columns=[
             _("Month"),
             _("Committed"),
@@ -127,19 +115,16 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
             for p in points
         ],
         api_url=api_url("commitments/", format="csv", fund=fund.pk),
-        wide=True,
     )
 
     holdings = sorted(board.holdings, key=lambda h: h.committed, reverse=True)
     limit = float(fund.max_single_company_pct)
     shares = [float(h.committed / fund.size * 100) for h in holdings]
-    title = _("Concentration by company")
     result["by_company"] = Chart(
-        id="chart-by-company",
-        title=title,
-        svg=charts.hbar(
+        **charts.drawn(
+            charts.hbar,
             "chart-by-company",
-            title,
+            _("Concentration by company"),
             [pick(h.name, h.name_en) for h in holdings],
             [Series(_("Committed, % of the fund"), charts.COMMITTED, shares)],
             end_labels=[f"{s:.1f}%" for s in shares],
@@ -161,35 +146,26 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
     by_stage = board.by_stage
     stage_names = [s.stage.display_name if s.stage else _("Unknown stage") for s in by_stage]
     divisor, unit, fmt = money_axis(max((s.committed for s in by_stage), default=0))
-    title = _("Concentration by stage")
+    paid_and_owed = [
+        Series(_("Disbursed"), charts.DISBURSED, scaled([s.disbursed for s in by_stage], divisor)),
+        Series(
+            _("Committed, not yet paid"),
+            charts.COMMITTED,
+            scaled([s.committed - s.disbursed for s in by_stage], divisor),
+        ),
+    ]
     result["by_stage"] = Chart(
-        id="chart-by-stage",
-        title=title,
-        svg=charts.hbar(
+        **charts.drawn(
+            charts.hbar,
             "chart-by-stage",
-            title,
+            _("Concentration by stage"),
             stage_names,
-            [
-                Series(
-                    _("Disbursed"),
-                    charts.DISBURSED,
-                    scaled([s.disbursed for s in by_stage], divisor),
-                ),
-                Series(
-                    _("Committed, not yet paid"),
-                    charts.COMMITTED,
-                    scaled([s.committed - s.disbursed for s in by_stage], divisor),
-                ),
-            ],
+            paid_and_owed,
             end_labels=[money(s.committed) for s in by_stage],
             bands=valley_band([bool(s.stage and s.stage.in_valley) for s in by_stage]),
             value_format=fmt,
         ),
-        legend=[
-            (_("Disbursed"), charts.DISBURSED),
-            (_("Committed, not yet paid"), charts.COMMITTED),
-            (_("Valley of death"), charts.VALLEY_BAND),
-        ],
+        legend=charts.legend(paid_and_owed, (_("Valley of death"), charts.VALLEY_BAND)),
         columns=[
             _("Stage"),
             _("Companies"),

@@ -24,6 +24,71 @@ from portfolio.dashboards.panels.common import (
 from portfolio.formatting import days, money, percent
 from portfolio.models.choices import RoundType
 
+# --- valley crossing by group (cohort, technology field, institution) ----------------------
+
+
+def valley_outcomes() -> list[tuple[str, str, str]]:
+    """Label, colour and ``ValleyGroup`` attribute of each outcome, in stacking order."""
+    return [
+        (_("Crossed the valley"), charts.CROSSED, "crossed"),
+        (_("In the valley"), charts.VALLEY, "in_valley"),
+        (_("Before the valley"), charts.BEFORE, "before_valley"),
+        (_("Closed"), charts.CLOSED, "closed"),
+    ]
+
+
+def valley_series(groups) -> list[Series]:
+    return [
+        Series(label, color, [getattr(g, attr) for g in groups])
+        for label, color, attr in valley_outcomes()
+    ]
+
+
+def valley_chart(drawing: dict, heading: str, groups, url: str, note: str = "") -> Chart:
+    """A valley-crossing chart: ``drawing`` from ``charts.drawn``, the outcome legend and a
+    table of the groups, ``heading`` naming what they are."""
+    return Chart(
+        **drawing,
+        legend=[(label, color) for label, color, _attr in valley_outcomes()],
+        columns=[
+            heading,
+            _("Crossed"),
+            _("In the valley"),
+            _("Before the valley"),
+            _("Closed"),
+            _("Total"),
+            _("Crossing rate"),
+        ],
+        rows=[
+            [
+                pick(g.name, g.name_en),
+                str(g.crossed),
+                str(g.in_valley),
+                str(g.before_valley),
+                str(g.closed),
+                str(g.total),
+                percent(g.crossing_rate),
+            ]
+            for g in groups
+        ],
+        api_url=url,
+        note=note,
+    )
+
+
+def valley_bars(chart_id: str, title: str, heading: str, groups, url: str, note: str = "") -> Chart:
+    """Valley crossing by a named group (technology field, institution): one stacked bar each."""
+    drawing = charts.drawn(
+        charts.hbar,
+        chart_id,
+        title,
+        [pick(g.name, g.name_en) for g in groups],
+        valley_series(groups),
+        label_width=190,
+        integer=True,
+    )
+    return valley_chart(drawing, heading, groups, url, note)
+
 
 def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
     filters = overview.filters
@@ -41,14 +106,11 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
     yes, no = _("yes"), ""
 
     result: dict[str, Chart] = {}
-    title = _("Startups per stage")
     result["funnel"] = Chart(
-        id="chart-funnel",
-        title=title,
-        **charts.responsive(
+        **charts.drawn(
             charts.hbar,
             "chart-funnel",
-            title,
+            _("Startups per stage"),
             names,
             [
                 Series(_("Reached the stage"), charts.REACHED, [r.entered for r in rows]),
@@ -62,6 +124,7 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
             bands=valley_bands,
             label_width=150,
             integer=True,
+            wide=True,
         ),
         legend=[
             (_("In the stage now"), charts.NOW),
@@ -74,26 +137,31 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
             for name, r in zip(names, rows, strict=True)
         ],
         api_url=report_url,
-        wide=True,
     )
 
-    title = _("Conversion to the next stage")
-    result["conversion"] = Chart(
-        id="chart-conversion",
-        title=title,
-        svg=charts.hbar(
-            "chart-conversion",
+    def stage_bars(chart_id: str, title: str, series: Series, end_labels, **options) -> dict:
+        """One bar per pipeline stage (outcomes left out), the valley banded."""
+        return charts.drawn(
+            charts.hbar,
+            chart_id,
             title,
             pipeline_names,
-            [
-                Series(
-                    _("Conversion"),
-                    charts.CROSSED,
-                    [float(r.conversion or 0) * 100 for r in pipeline_rows],
-                )
-            ],
-            end_labels=[percent(r.conversion) for r in pipeline_rows],
+            [series],
+            end_labels=end_labels,
             bands=pipeline_bands,
+            **options,
+        )
+
+    result["conversion"] = Chart(
+        **stage_bars(
+            "chart-conversion",
+            _("Conversion to the next stage"),
+            Series(
+                _("Conversion"),
+                charts.CROSSED,
+                [float(r.conversion or 0) * 100 for r in pipeline_rows],
+            ),
+            [percent(r.conversion) for r in pipeline_rows],
             max_value=100,
             value_format=lambda v: f"{v:.0f}%",
         ),
@@ -105,17 +173,12 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
         api_url=report_url,
     )
 
-    title = _("Median days in each stage")
     result["median"] = Chart(
-        id="chart-median",
-        title=title,
-        svg=charts.hbar(
+        **stage_bars(
             "chart-median",
-            title,
-            pipeline_names,
-            [Series(_("Median days"), charts.BEFORE, [r.median_days or 0 for r in pipeline_rows])],
-            end_labels=[days(r.median_days) for r in pipeline_rows],
-            bands=pipeline_bands,
+            _("Median days in each stage"),
+            Series(_("Median days"), charts.BEFORE, [r.median_days or 0 for r in pipeline_rows]),
+            [days(r.median_days) for r in pipeline_rows],
         ),
         columns=[_("Stage"), _("Median days (completed stays)")],
         rows=[
@@ -125,97 +188,36 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
         api_url=report_url,
     )
 
-    outcome_series = [
-        (_("Crossed the valley"), charts.CROSSED, "crossed"),
-        (_("In the valley"), charts.VALLEY, "in_valley"),
-        (_("Before the valley"), charts.BEFORE, "before_valley"),
-        (_("Closed"), charts.CLOSED, "closed"),
-    ]
-    legend = [(label, color) for label, color, _attr in outcome_series]
-    valley_columns = [
-        _("Crossed"),
-        _("In the valley"),
-        _("Before the valley"),
-        _("Closed"),
-        _("Total"),
-        _("Crossing rate"),
-    ]
-
-    def valley_table(groups) -> list[list[str]]:
-        return [
-            [
-                pick(g.name, g.name_en),
-                str(g.crossed),
-                str(g.in_valley),
-                str(g.before_valley),
-                str(g.closed),
-                str(g.total),
-                percent(g.crossing_rate),
-            ]
-            for g in groups
-        ]
-
-    def valley_series(groups) -> list[Series]:
-        return [
-            Series(label, color, [getattr(g, attr) for g in groups])
-            for label, color, attr in outcome_series
-        ]
-
-    title = _("Valley crossing by cohort (admission year)")
     cohorts = overview.by_cohort
-    result["cohort"] = Chart(
-        id="chart-cohort",
-        title=title,
-        svg=charts.columns(
+    result["cohort"] = valley_chart(
+        charts.drawn(
+            charts.columns,
             "chart-cohort",
-            title,
+            _("Valley crossing by cohort (admission year)"),
             [g.name for g in cohorts],
             valley_series(cohorts),
             axis_label=_("startups"),
             end_labels=[f"{g.crossed}/{g.total}" for g in cohorts],
             integer=True,
         ),
-        legend=legend,
-        columns=[_("Cohort"), *valley_columns],
-        rows=valley_table(cohorts),
-        api_url=report_url,
+        _("Cohort"),
+        cohorts,
+        report_url,
         note=_("Labels above the columns: crossed / total."),
     )
-
-    title = _("By technology field")
-    result["tech_area"] = Chart(
-        id="chart-tech-area",
-        title=title,
-        svg=charts.hbar(
-            "chart-tech-area",
-            title,
-            [pick(g.name, g.name_en) for g in overview.by_tech_area],
-            valley_series(overview.by_tech_area),
-            label_width=190,
-            integer=True,
-        ),
-        legend=legend,
-        columns=[_("Technology field"), *valley_columns],
-        rows=valley_table(overview.by_tech_area),
-        api_url=startups_url,
+    result["tech_area"] = valley_bars(
+        "chart-tech-area",
+        _("By technology field"),
+        _("Technology field"),
+        overview.by_tech_area,
+        startups_url,
     )
-
-    title = _("By origin institution")
-    result["institution"] = Chart(
-        id="chart-institution",
-        title=title,
-        svg=charts.hbar(
-            "chart-institution",
-            title,
-            [pick(g.name, g.name_en) for g in overview.by_institution],
-            valley_series(overview.by_institution),
-            label_width=190,
-            integer=True,
-        ),
-        legend=legend,
-        columns=[_("Institution"), *valley_columns],
-        rows=valley_table(overview.by_institution),
-        api_url=startups_url,
+    result["institution"] = valley_bars(
+        "chart-institution",
+        _("By origin institution"),
+        _("Institution"),
+        overview.by_institution,
+        startups_url,
         note=_("The %(n)s institutions with the most startups.")
         % {"n": len(overview.by_institution)},
     )
@@ -226,29 +228,25 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
     amounts = {(r.year, r.round_type): r.amount for r in raised}
     per_year = [sum((amounts.get((y, t.value), 0) for t in types), Decimal(0)) for y in years]
     divisor, unit, fmt = money_axis(max(per_year, default=0))
-    title = _("Funding raised per year by round type")
+    series = [
+        Series(
+            str(t.label),
+            charts.CATEGORICAL[i % len(charts.CATEGORICAL)],
+            scaled([amounts.get((y, t.value), 0) for y in years], divisor),
+        )
+        for i, t in enumerate(types)
+    ]
     result["raised"] = Chart(
-        id="chart-raised",
-        title=title,
-        svg=charts.columns(
+        **charts.drawn(
+            charts.columns,
             "chart-raised",
-            title,
+            _("Funding raised per year by round type"),
             [str(y) for y in years],
-            [
-                Series(
-                    str(t.label),
-                    charts.CATEGORICAL[i % len(charts.CATEGORICAL)],
-                    scaled([amounts.get((y, t.value), 0) for y in years], divisor),
-                )
-                for i, t in enumerate(types)
-            ],
+            series,
             axis_label=unit,
             value_format=fmt,
         ),
-        legend=[
-            (str(t.label), charts.CATEGORICAL[i % len(charts.CATEGORICAL)])
-            for i, t in enumerate(types)
-        ],
+        legend=charts.legend(series),
         columns=[
             _("Year"),
             _("Round type"),

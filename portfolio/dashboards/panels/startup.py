@@ -84,19 +84,17 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
         ],
         key=lambda row: row[0],
     )
-    title = _("Timeline")
     result["timeline"] = Chart(
-        id="chart-timeline",
-        title=title,
-        **charts.responsive(
+        **charts.drawn(
             charts.timeline,
             "chart-timeline",
-            title,
+            _("Timeline"),
             stays=stays,
             lanes=[(_("Rounds"), round_events), (_("Milestones"), milestone_events)],
             start=start,
             end=end,
             stage_lane_label=_("Stage"),
+            wide=True,
         ),
         legend=[
             (_("Before the valley"), charts.BEFORE),
@@ -108,16 +106,13 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
         columns=[_("Date"), _("Kind"), _("Event"), _("Detail")],
         rows=[[day(on), kind, what, detail] for on, kind, what, detail in events],
         api_url=api_url(f"startups/{pk}/"),
-        wide=True,
     )
 
-    title = _("TRL over time")
     result["trl"] = Chart(
-        id="chart-trl",
-        title=title,
-        svg=charts.lines(
+        **charts.drawn(
+            charts.lines,
             "chart-trl",
-            title,
+            _("TRL over time"),
             [TimeSeries("TRL", charts.NOW, [(t.on, t.trl) for t in transitions])],
             start=start,
             end=end,
@@ -133,13 +128,11 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
     quarters = [f"{k.year}Q{k.quarter}" for k in kpis]
     kpi_url = api_url("kpi-reports/", format="csv", startup=pk)
     divisor, unit, fmt = money_axis(max((k.revenue for k in kpis), default=0))
-    title = _("Revenue per quarter")
     result["revenue"] = Chart(
-        id="chart-revenue",
-        title=title,
-        svg=charts.columns(
+        **charts.drawn(
+            charts.columns,
             "chart-revenue",
-            title,
+            _("Revenue per quarter"),
             quarters,
             [Series(_("Revenue"), charts.CROSSED, scaled([k.revenue for k in kpis], divisor))],
             axis_label=unit,
@@ -157,9 +150,8 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
         ("customers", _("Customers / installed units"), "customers", charts.VALLEY),
     ):
         result[key] = Chart(
-            id=f"chart-{key}",
-            title=label,
-            svg=charts.columns(
+            **charts.drawn(
+                charts.columns,
                 f"chart-{key}",
                 label,
                 quarters,
@@ -171,22 +163,21 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
             rows=[[q, str(getattr(k, attr))] for q, k in zip(quarters, kpis, strict=True)],
             api_url=kpi_url,
         )
-    title = _("Patents per quarter")
+    patents = [
+        Series(_("Granted"), charts.CROSSED, [k.patents_granted for k in kpis]),
+        Series(_("Filed"), charts.BEFORE, [k.patents_filed for k in kpis]),
+    ]
     result["patents"] = Chart(
-        id="chart-patents",
-        title=title,
-        svg=charts.columns(
+        **charts.drawn(
+            charts.columns,
             "chart-patents",
-            title,
+            _("Patents per quarter"),
             quarters,
-            [
-                Series(_("Granted"), charts.CROSSED, [k.patents_granted for k in kpis]),
-                Series(_("Filed"), charts.BEFORE, [k.patents_filed for k in kpis]),
-            ],
+            patents,
             height=210,
             integer=True,
         ),
-        legend=[(_("Granted"), charts.CROSSED), (_("Filed"), charts.BEFORE)],
+        legend=charts.legend(patents),
         columns=[_("Quarter"), _("Filed"), _("Granted")],
         rows=[
             [q, str(k.patents_filed), str(k.patents_granted)]
