@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio import metrics, services
 from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt
 from portfolio.formatting import compliance_rows, format_yuan, money, multiple, percent
-from portfolio.models import Commitment, Disbursement, Distribution, Fund, ValuationMark
+from portfolio.models import Commitment, Disbursement, Distribution, Fund, ValuationMark, specs
 from portfolio.selectors import fund_report
 
 
@@ -43,16 +43,7 @@ class FundAdmin(BaseAdmin):
         ),
         (
             _("Policy limits"),
-            {
-                "fields": (
-                    "investment_period_end",
-                    "max_single_company_pct",
-                    "min_target_sector_pct",
-                    "target_tech_areas",
-                    "min_local_pct",
-                    "local_region",
-                )
-            },
+            {"fields": specs.FUND_POLICY},
         ),
     )
 
@@ -203,8 +194,18 @@ class NoteOnlyAfterwardsMixin:
         adopt(obj, self.create_service(by=request.user, **form.cleaned_data))
 
 
+class FundStartupAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    """A fund's row about one startup (a commitment, a valuation mark, a distribution):
+    searched by the startup, both picked by autocomplete, a big table."""
+
+    list_select_related = ("fund", "startup")
+    search_fields = ("startup__name", "startup__name_en", "startup__credit_code", "note")
+    autocomplete_fields = ("fund", "startup")
+    show_full_result_count = False
+
+
 @admin.register(Commitment)
-class CommitmentAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+class CommitmentAdmin(FundStartupAdmin):
     create_service = staticmethod(services.commitment_create)
     fields = ("fund", "startup", "amount", "approved_on", "status", "note")
     list_display = (
@@ -218,10 +219,7 @@ class CommitmentAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     )
     list_filter = ("fund", "status", "startup__tech_area", "startup__stage")
     list_select_related = ("fund", "startup", "created_by")
-    search_fields = ("startup__name", "startup__name_en", "startup__credit_code", "note")
-    autocomplete_fields = ("fund", "startup")
     date_hierarchy = "approved_on"
-    show_full_result_count = False
     actions = ("cancel_commitments",)
 
     def get_fields(self, request, obj=None):
@@ -291,16 +289,12 @@ class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 @admin.register(ValuationMark)
-class ValuationMarkAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+class ValuationMarkAdmin(FundStartupAdmin):
     fields = ("fund", "startup", "as_of", "fair_value", "note")
     editable_after = ("fair_value", "note")
     list_display = ("startup", "fund", "as_of", "fair_value_display")
     list_filter = ("fund", "startup__tech_area")
-    list_select_related = ("fund", "startup")
-    search_fields = ("startup__name", "startup__name_en", "startup__credit_code", "note")
-    autocomplete_fields = ("fund", "startup")
     date_hierarchy = "as_of"
-    show_full_result_count = False
 
     @admin.display(description=_("fair value"), ordering="fair_value")
     def fair_value_display(self, obj):
@@ -320,16 +314,12 @@ class ValuationMarkAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 @admin.register(Distribution)
-class DistributionAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+class DistributionAdmin(FundStartupAdmin):
     create_service = staticmethod(services.distribution_record)
     fields = ("fund", "startup", "paid_on", "amount", "kind", "note")
     list_display = ("startup", "fund", "paid_on", "amount_display", "kind")
     list_filter = ("fund", "kind", "startup__tech_area")
-    list_select_related = ("fund", "startup")
-    search_fields = ("startup__name", "startup__name_en", "startup__credit_code", "note")
-    autocomplete_fields = ("fund", "startup")
     date_hierarchy = "paid_on"
-    show_full_result_count = False
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj):

@@ -163,18 +163,7 @@ class MilestoneInline(admin.TabularInline):
 class KpiReportInline(NonNegativeDecimalsMixin, admin.TabularInline):
     model = KpiReport
     extra = 0
-    fields = (
-        "year",
-        "quarter",
-        "revenue",
-        "rd_spend",
-        "headcount",
-        "patents_filed",
-        "patents_granted",
-        "customers",
-        "cash",
-        "runway_months",
-    )
+    fields = tuple(name for name in specs.KPI_FIGURES if name != "currency")
     ordering = ("-year", "-quarter")
 
 

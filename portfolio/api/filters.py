@@ -15,23 +15,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 
-from portfolio.models import (
-    Commitment,
-    Fund,
-    FundingRound,
-    Institution,
-    Investor,
-    KpiReport,
-    Milestone,
-    Participation,
-    Stage,
-    StageTransition,
-    Startup,
-)
+from portfolio import models
 from portfolio.models.choices import (
     CommitmentStatus,
-    InstitutionKind,
-    InvestorKind,
     MilestoneKind,
     RoundType,
     StartupStatus,
@@ -66,36 +52,36 @@ class StrictBooleanFilter(filters.Filter):
     field_class = StrictBooleanField
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
-class IdFilter(filters.NumberFilter):
+class BoundedIntegerFilter(filters.NumberFilter):
+    """A whole number from ``low`` to ``high`` (each subclass's), typed and range-checked;
+    its OpenAPI schema states the same bounds."""
+
+    field_class = forms.IntegerField
+    low: int
+    high: int
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        extend_schema_field({"type": "integer", "minimum": cls.low, "maximum": cls.high})(cls)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", self.low)
+        kwargs.setdefault("max_value", self.high)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(BoundedIntegerFilter):
     """A foreign key by id, typed (no select of all rows), range-checked."""
 
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
+    low, high = 1, MAX_ID
 
 
-@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
-class YearFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 2000)
-        kwargs.setdefault("max_value", 2100)
-        super().__init__(*args, **kwargs)
+class YearFilter(BoundedIntegerFilter):
+    low, high = 2000, 2100
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 4})
-class QuarterFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 4)
-        super().__init__(*args, **kwargs)
+class QuarterFilter(BoundedIntegerFilter):
+    low, high = 1, 4
 
 
 @extend_schema_field(
@@ -166,7 +152,7 @@ class StageSlugsFilter(filters.Filter):
             return qs
         self.parent.stage_slugs = [*getattr(self.parent, "stage_slugs", []), (self, value)]
         # Every slug must exist, or nothing matches (and check_stage_slugs names it).
-        exists = [Exists(Stage.objects.filter(slug=slug)) for slug in dict.fromkeys(value)]
+        exists = [Exists(models.Stage.objects.filter(slug=slug)) for slug in dict.fromkeys(value)]
         return qs.filter(*exists, **{f"{self.field_name}__slug__in": value})
 
 
@@ -179,7 +165,7 @@ def check_stage_slugs(filterset) -> None:
 
     names = {id(flt): name for name, flt in filterset.filters.items()}
     for flt, slugs in getattr(filterset, "stage_slugs", []):
-        known = set(Stage.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        known = set(models.Stage.objects.filter(slug__in=slugs).values_list("slug", flat=True))
         unknown = [slug for slug in slugs if slug not in known]
         if unknown:
             raise ValidationError(
@@ -187,21 +173,27 @@ def check_stage_slugs(filterset) -> None:
             )
 
 
+def date_range(field: str) -> tuple[filters.DateFilter, filters.DateFilter]:
+    """A pair of filters on a date: on or after, on or before."""
+    return (
+        filters.DateFilter(field_name=field, lookup_expr="gte"),
+        filters.DateFilter(field_name=field, lookup_expr="lte"),
+    )
+
+
 class StrictFilterSet(filters.FilterSet):
     """Ordinary FilterSet; the strictness lives in the filter classes above."""
 
 
 class InstitutionFilterSet(StrictFilterSet):
-    kind = filters.ChoiceFilter(choices=InstitutionKind.choices)
-
     class Meta:
-        model = Institution
+        model = models.Institution
         fields = ["kind"]
 
 
 class StageFilterSet(StrictFilterSet):
     class Meta:
-        model = Stage
+        model = models.Stage
         fields: list[str] = []
 
 
@@ -210,14 +202,13 @@ class StartupFilterSet(StrictFilterSet):
     tech_area = filters.ChoiceFilter(choices=TechArea.choices)
     status = filters.ChoiceFilter(choices=StartupStatus.choices)
     institution = IdFilter(field_name="institution_id")
-    founded_after = filters.DateFilter(field_name="founded_on", lookup_expr="gte")
-    founded_before = filters.DateFilter(field_name="founded_on", lookup_expr="lte")
+    founded_after, founded_before = date_range("founded_on")
     in_valley = StrictBooleanFilter(field_name="stage__in_valley")
     crossed_valley = StrictBooleanFilter(method="filter_crossed_valley")
     fund = IdFilter(method="filter_fund", help_text=_("Startups the fund has committed to."))
 
     class Meta:
-        model = Startup
+        model = models.Startup
         fields = [
             "stage",
             "tech_area",
@@ -234,29 +225,27 @@ class StartupFilterSet(StrictFilterSet):
         return queryset.filter(crossed_valley_on__isnull=not value)
 
     def filter_fund(self, queryset, name, value):
-        live = Commitment.objects.live().filter(fund_id=value, startup=OuterRef("pk"))
+        live = models.Commitment.objects.live().filter(fund_id=value, startup=OuterRef("pk"))
         return queryset.filter(Exists(live))
 
 
 class StageTransitionFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
     to_stage = StageSlugsFilter(field_name="to_stage", help_text=_("Stage slug, repeatable."))
-    after = filters.DateFilter(field_name="on", lookup_expr="gte")
-    before = filters.DateFilter(field_name="on", lookup_expr="lte")
+    after, before = date_range("on")
 
     class Meta:
-        model = StageTransition
+        model = models.StageTransition
         fields = ["startup", "to_stage", "after", "before"]
 
 
 class MilestoneFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
     kind = filters.ChoiceFilter(choices=MilestoneKind.choices)
-    after = filters.DateFilter(field_name="achieved_on", lookup_expr="gte")
-    before = filters.DateFilter(field_name="achieved_on", lookup_expr="lte")
+    after, before = date_range("achieved_on")
 
     class Meta:
-        model = Milestone
+        model = models.Milestone
         fields = ["startup", "kind", "after", "before"]
 
 
@@ -266,23 +255,20 @@ class KpiReportFilterSet(StrictFilterSet):
     quarter = QuarterFilter()
 
     class Meta:
-        model = KpiReport
+        model = models.KpiReport
         fields = ["startup", "year", "quarter"]
 
 
 class InvestorFilterSet(StrictFilterSet):
-    kind = filters.ChoiceFilter(choices=InvestorKind.choices)
-
     class Meta:
-        model = Investor
+        model = models.Investor
         fields = ["kind"]
 
 
 class FundingRoundFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
     round_type = filters.ChoiceFilter(choices=RoundType.choices)
-    closed_after = filters.DateFilter(field_name="closed_on", lookup_expr="gte")
-    closed_before = filters.DateFilter(field_name="closed_on", lookup_expr="lte")
+    closed_after, closed_before = date_range("closed_on")
     amount_min = MoneyFilter(field_name="amount", lookup_expr="gte")
     amount_max = MoneyFilter(field_name="amount", lookup_expr="lte")
     investor = IdFilter(method="filter_investor", help_text=_("Lead investor or participant."))
@@ -292,7 +278,7 @@ class FundingRoundFilterSet(StrictFilterSet):
     )
 
     class Meta:
-        model = FundingRound
+        model = models.FundingRound
         fields = [
             "startup",
             "round_type",
@@ -306,13 +292,15 @@ class FundingRoundFilterSet(StrictFilterSet):
         ]
 
     def filter_investor(self, queryset, name, value):
-        took_part = Participation.objects.filter(funding_round=OuterRef("pk"), investor_id=value)
+        took_part = models.Participation.objects.filter(
+            funding_round=OuterRef("pk"), investor_id=value
+        )
         return queryset.filter(Q(lead_investor_id=value) | Exists(took_part))
 
 
 class FundFilterSet(StrictFilterSet):
     class Meta:
-        model = Fund
+        model = models.Fund
         fields: list[str] = []
 
 
@@ -322,7 +310,7 @@ class CommitmentFilterSet(StrictFilterSet):
     status = filters.ChoiceFilter(choices=CommitmentStatus.choices)
 
     class Meta:
-        model = Commitment
+        model = models.Commitment
         fields = ["fund", "startup", "status"]
 
 

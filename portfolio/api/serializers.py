@@ -16,23 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portfolio import services
+from portfolio import models, services
 from portfolio.api import rows
 from portfolio.api.rows import date_text, money_text, ratio_text, text
-from portfolio.models import (
-    Commitment,
-    Fund,
-    FundingRound,
-    Institution,
-    Investor,
-    KpiReport,
-    Milestone,
-    Participation,
-    Stage,
-    StageTransition,
-    Startup,
-    specs,
-)
+from portfolio.models import specs
 from portfolio.models.choices import StartupStatus
 
 CURRENCY = rows.CURRENCY_CODE
@@ -83,7 +70,7 @@ class StageSlugField(serializers.SlugRelatedField):
     before it reaches the database (PostgreSQL refuses NUL bytes in a query)."""
 
     def __init__(self, **kwargs):
-        super().__init__(slug_field="slug", queryset=Stage.objects.all(), **kwargs)
+        super().__init__(slug_field="slug", queryset=models.Stage.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str) or "\x00" in data or len(data) > 100:
@@ -118,11 +105,11 @@ def brief(model, fields: tuple[str, ...] = specs.BRIEF) -> type[serializers.Mode
     return serializer
 
 
-BriefStageSerializer = brief(Stage, specs.STAGE_BRIEF)
-BriefInstitutionSerializer = brief(Institution)
-BriefStartupSerializer = brief(Startup)
-BriefInvestorSerializer = brief(Investor)
-BriefFundSerializer = brief(Fund)
+BriefStageSerializer = brief(models.Stage, specs.STAGE_BRIEF)
+BriefInstitutionSerializer = brief(models.Institution)
+BriefStartupSerializer = brief(models.Startup)
+BriefInvestorSerializer = brief(models.Investor)
+BriefFundSerializer = brief(models.Fund)
 
 
 # --- institutions, stages, investors ---------------------------------------------------------
@@ -130,16 +117,16 @@ BriefFundSerializer = brief(Fund)
 
 class InstitutionSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Institution
+        model = models.Institution
         fields = ["id", "name", "name_en", "short_name", "kind", "city"]
 
     def create(self, validated_data):
-        return save_clean(Institution(**validated_data))
+        return save_clean(models.Institution(**validated_data))
 
 
 class StageSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Stage
+        model = models.Stage
         fields = [
             "id",
             "slug",
@@ -156,11 +143,11 @@ class StageSerializer(serializers.ModelSerializer):
 
 class InvestorSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Investor
+        model = models.Investor
         fields = ["id", "name", "name_en", "kind"]
 
     def create(self, validated_data):
-        return save_clean(Investor(**validated_data))
+        return save_clean(models.Investor(**validated_data))
 
 
 # --- startups --------------------------------------------------------------------------------
@@ -212,7 +199,7 @@ class StartupSerializer(RowSerializer):
     row = specs.STARTUP
 
     class Meta:
-        model = Startup
+        model = models.Startup
         fields = specs.STARTUP.list_names
         read_only_fields = fields
 
@@ -223,7 +210,7 @@ class StageTransitionSerializer(serializers.ModelSerializer):
     to_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
-        model = StageTransition
+        model = models.StageTransition
         fields = ["id", "startup", "from_stage", "to_stage", "on", "trl", "note", "recorded_at"]
         read_only_fields = fields
 
@@ -233,7 +220,7 @@ class HistoryTransitionSerializer(serializers.ModelSerializer):
     to_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
-        model = StageTransition
+        model = models.StageTransition
         fields = ["id", "from_stage", "to_stage", "on", "trl", "note"]
         read_only_fields = fields
 
@@ -242,7 +229,7 @@ class StartupRoundSerializer(RowSerializer):
     row = specs.FUNDING_ROUND  # the list's row less the startup, participants and note
 
     class Meta:
-        model = FundingRound
+        model = models.FundingRound
         fields = [
             name
             for name in specs.FUNDING_ROUND.list_names
@@ -253,7 +240,7 @@ class StartupRoundSerializer(RowSerializer):
 
 class StartupMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Milestone
+        model = models.Milestone
         fields = ["id", "kind", "achieved_on", "title", "description"]
         read_only_fields = fields
 
@@ -262,21 +249,8 @@ class KpiFiguresSerializer(serializers.ModelSerializer):
     currency = CurrencyField()
 
     class Meta:
-        model = KpiReport
-        fields = [
-            "id",
-            "year",
-            "quarter",
-            "revenue",
-            "rd_spend",
-            "currency",
-            "headcount",
-            "patents_filed",
-            "patents_granted",
-            "customers",
-            "cash",
-            "runway_months",
-        ]
+        model = models.KpiReport
+        fields = ["id", *specs.KPI_FIGURES]
         read_only_fields = fields
 
 
@@ -309,14 +283,16 @@ class StartupCreateSerializer(serializers.ModelSerializer):
     """Input of ``POST /startups/``: the startup enters ``stage`` on ``entered_on``."""
 
     stage = StageSlugField()
-    institution = IdField(queryset=Institution.objects.all(), allow_null=True, required=False)
+    institution = IdField(
+        queryset=models.Institution.objects.all(), allow_null=True, required=False
+    )
     entered_on = serializers.DateField(
         required=False, help_text=_("When it entered the stage; default: admitted_on or today.")
     )
     trl = serializers.IntegerField(min_value=1, max_value=9)
 
     class Meta:
-        model = Startup
+        model = models.Startup
         fields = [*specs.STARTUP.writable(create=True), "entered_on"]
 
     def create(self, validated_data):
@@ -326,7 +302,9 @@ class StartupCreateSerializer(serializers.ModelSerializer):
 class StartupUpdateSerializer(serializers.ModelSerializer):
     """Input of ``PATCH /startups/{id}/``. Stage moves go through ``advance``."""
 
-    institution = IdField(queryset=Institution.objects.all(), allow_null=True, required=False)
+    institution = IdField(
+        queryset=models.Institution.objects.all(), allow_null=True, required=False
+    )
     status = serializers.ChoiceField(
         choices=[StartupStatus.ACTIVE, StartupStatus.GRADUATED],
         required=False,
@@ -334,7 +312,7 @@ class StartupUpdateSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = Startup
+        model = models.Startup
         fields = specs.STARTUP.writable(create=False)
 
     def update(self, instance, validated_data):
@@ -354,40 +332,25 @@ class AdvanceSerializer(serializers.Serializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    startup = IdField(queryset=Startup.objects.all())
+    startup = IdField(queryset=models.Startup.objects.all())
     startup_name = serializers.CharField(source="startup.name", read_only=True)
 
     class Meta:
-        model = Milestone
+        model = models.Milestone
         fields = ["id", "startup", "startup_name", "kind", "achieved_on", "title", "description"]
 
     def create(self, validated_data):
-        return save_clean(Milestone(**validated_data))
+        return save_clean(models.Milestone(**validated_data))
 
 
 class KpiReportSerializer(serializers.ModelSerializer):
-    startup = IdField(queryset=Startup.objects.all())
+    startup = IdField(queryset=models.Startup.objects.all())
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     currency = CurrencyField()
 
     class Meta:
-        model = KpiReport
-        fields = [
-            "id",
-            "startup",
-            "startup_name",
-            "year",
-            "quarter",
-            "revenue",
-            "rd_spend",
-            "currency",
-            "headcount",
-            "patents_filed",
-            "patents_granted",
-            "customers",
-            "cash",
-            "runway_months",
-        ]
+        model = models.KpiReport
+        fields = ["id", "startup", "startup_name", *specs.KPI_FIGURES]
         validators = []  # the (startup, year, quarter) rule is checked by full_clean
         # The model's "not negative" constraint names no field; refuse here, by field.
         extra_kwargs = {
@@ -395,7 +358,7 @@ class KpiReportSerializer(serializers.ModelSerializer):
         }
 
     def create(self, validated_data):
-        return save_clean(KpiReport(**validated_data))
+        return save_clean(models.KpiReport(**validated_data))
 
 
 # --- funding rounds --------------------------------------------------------------------------
@@ -405,7 +368,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
     investor = BriefInvestorSerializer(read_only=True)
 
     class Meta:
-        model = Participation
+        model = models.Participation
         fields = ["investor", "amount"]
         read_only_fields = fields
 
@@ -420,27 +383,27 @@ class FundingRoundSerializer(RowSerializer):
     row = specs.FUNDING_ROUND  # rows of ``selectors.funding_round_list``
 
     class Meta:
-        model = FundingRound
+        model = models.FundingRound
         fields = specs.FUNDING_ROUND.list_names
         read_only_fields = fields
 
 
 class ParticipantInputSerializer(serializers.Serializer):
-    investor = IdField(queryset=Investor.objects.all())
+    investor = IdField(queryset=models.Investor.objects.all())
     amount = money(required=False, allow_null=True, min_value=0)
 
 
 class FundingRoundCreateSerializer(serializers.ModelSerializer):
     """Input of ``POST /funding-rounds/``, recorded by ``round_record`` all or nothing."""
 
-    startup = IdField(queryset=Startup.objects.all())
-    lead_investor = IdField(queryset=Investor.objects.all(), allow_null=True, required=False)
+    startup = IdField(queryset=models.Startup.objects.all())
+    lead_investor = IdField(queryset=models.Investor.objects.all(), allow_null=True, required=False)
     participants = ParticipantInputSerializer(many=True, required=False)
     amount = money(required=False, allow_null=True, min_value=0)
     pre_money_valuation = money(required=False, allow_null=True, min_value=0)
 
     class Meta:
-        model = FundingRound
+        model = models.FundingRound
         fields = specs.FUNDING_ROUND.writable(create=True)
 
     def create(self, validated_data):
@@ -458,7 +421,7 @@ class FundSerializer(serializers.ModelSerializer):
     currency = CurrencyField()
 
     class Meta:
-        model = Fund
+        model = models.Fund
         fields = [
             "id",
             "name",
@@ -467,12 +430,7 @@ class FundSerializer(serializers.ModelSerializer):
             "currency",
             "vintage_year",
             "manager",
-            "investment_period_end",
-            "max_single_company_pct",
-            "min_target_sector_pct",
-            "target_tech_areas",
-            "min_local_pct",
-            "local_region",
+            *specs.FUND_POLICY,
         ]
         read_only_fields = fields
 
@@ -483,7 +441,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     currency = CurrencyField()
 
     class Meta:
-        model = Commitment
+        model = models.Commitment
         fields = ["id", "fund", "startup", "amount", "currency", "approved_on", "status", "note"]
         read_only_fields = fields
 
@@ -491,8 +449,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
 class CommitmentCreateSerializer(serializers.Serializer):
     """Input of ``POST /commitments/``, checked by ``commitment_create`` against the size."""
 
-    fund = IdField(queryset=Fund.objects.all())
-    startup = IdField(queryset=Startup.objects.all())
+    fund = IdField(queryset=models.Fund.objects.all())
+    startup = IdField(queryset=models.Startup.objects.all())
     amount = money(min_value=0)
     approved_on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -610,7 +568,7 @@ class AsOfQuerySerializer(serializers.Serializer):
 
 class PipelineQuerySerializer(AsOfQuerySerializer):
     tech_area = serializers.ChoiceField(
-        choices=Startup._meta.get_field("tech_area").choices, required=False
+        choices=models.Startup._meta.get_field("tech_area").choices, required=False
     )
     institution = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     cohort = serializers.IntegerField(

@@ -197,11 +197,7 @@ class PartialUpdateMixin:
 
 @extend_schema_view(
     list=extend_schema(summary=_("Research institutions")),
-    create=extend_schema(
-        summary=_("Add an institution (incubator staff)"),
-        request=s.InstitutionSerializer,
-        responses={201: s.InstitutionSerializer},
-    ),
+    create=extend_schema(summary=_("Add an institution (incubator staff)")),
 )
 class InstitutionViewSet(CreateMixin, ApiViewSet):
     """Research institutions startups come from (universities, CAS institutes, labs)."""

@@ -941,6 +941,11 @@ def growth_rows(small: dict, large: dict) -> list[tuple]:
     ]
 
 
+def _table_head(title: str, *columns: str) -> list[str]:
+    """A report section that opens with a table: its heading, header row and rule."""
+    return ["", f"## {title}", "", f"| {' | '.join(columns)} |", "|" + "---|" * len(columns)]
+
+
 def markdown(report: dict[str, Any]) -> str:
     small, large = report["figures"]["small"], report["figures"]["large"]
     sizes = report["dataset_sizes"]
@@ -972,46 +977,42 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {name} | {s['startups']:,} | {s['funding_rounds']:,} | {s['participations']:,} "
             f"| {s['stage_transitions']:,} | {s['kpi_reports']:,} | {s['commitments']:,} |"
         )
-    lines += ["", "## Bars", "", "| bar | figure | bound | holds | unit |", "|---|---|---|---|---|"]
+    lines += _table_head("Bars", "bar", "figure", "bound", "holds", "unit")
     for name, bar in report["bars"].items():
         lines.append(
             f"| {name} | {_fmt(bar['figure'])} | {_fmt(bar['bound'])} | {bar['holds']} | "
             f"{bar['unit']} |"
         )
-    lines += [
-        "",
-        "## P1: queries per list request",
-        "",
-        "| list | small, 10 | small, 500 | large, 10 | large, 500 |",
-        "|---|---|---|---|---|",
-    ]
+    lines += _table_head(
+        "P1: queries per list request", "list", "small, 10", "small, 500", "large, 10", "large, 500"
+    )
     for name, row in small["P1"].items():
         other = large["P1"][name]
         lines.append(
             f"| `{name}` | {row['page_size_10']} | {row['page_size_500']} | "
             f"{other['page_size_10']} | {other['page_size_500']} |"
         )
-    lines += [
-        "",
-        "## P2: time per row, page_size 500",
-        "",
-        "| list | size | API µs/row | baseline µs/row | ratio |",
-        "|---|---|---|---|---|",
-    ]
+    lines += _table_head(
+        "P2: time per row, page_size 500", "list", "size", "API µs/row", "baseline µs/row", "ratio"
+    )
     for size_name, size in (("small", small), ("large", large)):
         for name, row in size["P2"].items():
             lines.append(
                 f"| {name} | {size_name} | {row['api_us_per_row']:.1f} | "
                 f"{row['baseline_us_per_row']:.1f} | {row['ratio']:.2f} |"
             )
-    lines += [
-        "",
-        "## P4: exports of every funding round",
-        "",
-        "| size | rows | CSV s | CSV rows/s | CSV peak MiB | XLSX s | XLSX rows/s | "
-        "XLSX peak MiB | database dump s |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
+    lines += _table_head(
+        "P4: exports of every funding round",
+        "size",
+        "rows",
+        "CSV s",
+        "CSV rows/s",
+        "CSV peak MiB",
+        "XLSX s",
+        "XLSX rows/s",
+        "XLSX peak MiB",
+        "database dump s",
+    )
     for size_name, size in (("small", small), ("large", large)):
         p4 = size["P4"]
         lines.append(
@@ -1021,13 +1022,9 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {p4['xlsx']['peak_python_bytes'] / 2**20:.1f} | {p4['dump']['seconds']:.2f} "
             f"({p4['dump']['tool']}) |"
         )
-    lines += [
-        "",
-        "## P5: reports and dashboards",
-        "",
-        "| what | size | ms | raw SQL ms | ratio / queries |",
-        "|---|---|---|---|---|",
-    ]
+    lines += _table_head(
+        "P5: reports and dashboards", "what", "size", "ms", "raw SQL ms", "ratio / queries"
+    )
     for size_name, size in (("small", small), ("large", large)):
         for name, row in size["P5"]["reports"].items():
             lines.append(
@@ -1038,13 +1035,7 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append(
                 f"| dashboard {name} | {size_name} | {row['ms']:.1f} | | {row['queries']} queries |"
             )
-    lines += [
-        "",
-        "## P6: admin changelists",
-        "",
-        "| changelist | size | ms | queries |",
-        "|---|---|---|---|",
-    ]
+    lines += _table_head("P6: admin changelists", "changelist", "size", "ms", "queries")
     for size_name, size in (("small", small), ("large", large)):
         for name, row in size["P6"].items():
             lines.append(f"| {name} | {size_name} | {row['ms']:.1f} | {row['queries']} |")

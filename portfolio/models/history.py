@@ -9,32 +9,23 @@ from __future__ import annotations
 
 from simple_history import register
 
-from portfolio.models.fund import Commitment, Disbursement, Distribution, Fund, ValuationMark
-from portfolio.models.funding import FundingRound, Investor, Participation
-from portfolio.models.pipeline import (
-    Institution,
-    KpiReport,
-    Milestone,
-    Stage,
-    StageTransition,
-    Startup,
-)
+from portfolio import models
 
 AUDITED = [
-    Institution,
-    Stage,
-    Startup,
-    StageTransition,
-    Milestone,
-    KpiReport,
-    Investor,
-    FundingRound,
-    Participation,
-    Fund,
-    Commitment,
-    Disbursement,
-    ValuationMark,
-    Distribution,
+    models.Institution,
+    models.Stage,
+    models.Startup,
+    models.StageTransition,
+    models.Milestone,
+    models.KpiReport,
+    models.Investor,
+    models.FundingRound,
+    models.Participation,
+    models.Fund,
+    models.Commitment,
+    models.Disbursement,
+    models.ValuationMark,
+    models.Distribution,
 ]
 
 for _model in AUDITED:

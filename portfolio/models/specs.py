@@ -195,3 +195,31 @@ FUNDING_ROUND = RowSpec(
     Column("participants", kind=PARTICIPANTS, source="listed_participations", edit=CREATE),
     Column("note", edit=CREATE),
 )
+
+# --- lists of fields shown together, for the rows without a spec of their own ---------------
+
+#: A KPI report's figures, in the order its API rows give them (after ``id`` and the startup).
+#: ``currency`` is the constant "CNY", not a model field: the admin inline leaves it out.
+KPI_FIGURES = (
+    "year",
+    "quarter",
+    "revenue",
+    "rd_spend",
+    "currency",
+    "headcount",
+    "patents_filed",
+    "patents_granted",
+    "customers",
+    "cash",
+    "runway_months",
+)
+
+#: A fund's policy limits: the fund report checks each; the API row and the admin show them.
+FUND_POLICY = (
+    "investment_period_end",
+    "max_single_company_pct",
+    "min_target_sector_pct",
+    "target_tech_areas",
+    "min_local_pct",
+    "local_region",
+)

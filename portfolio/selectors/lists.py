@@ -8,89 +8,77 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from portfolio.models import (
-    Commitment,
-    Fund,
-    FundingRound,
-    Institution,
-    Investor,
-    KpiReport,
-    Milestone,
-    Participation,
-    Stage,
-    StageTransition,
-    Startup,
-)
+from portfolio import models
 from portfolio.models.expressions import ParticipantsText
 
 
-def institution_list() -> QuerySet[Institution]:
-    return Institution.objects.all()
+def institution_list() -> QuerySet[models.Institution]:
+    return models.Institution.objects.all()
 
 
-def stage_list() -> QuerySet[Stage]:
-    return Stage.objects.all()
+def stage_list() -> QuerySet[models.Stage]:
+    return models.Stage.objects.all()
 
 
-def investor_list() -> QuerySet[Investor]:
-    return Investor.objects.all()
+def investor_list() -> QuerySet[models.Investor]:
+    return models.Investor.objects.all()
 
 
-def fund_list() -> QuerySet[Fund]:
-    return Fund.objects.all()
+def fund_list() -> QuerySet[models.Fund]:
+    return models.Fund.objects.all()
 
 
-def startup_list() -> QuerySet[Startup]:
+def startup_list() -> QuerySet[models.Startup]:
     """Startups with stage and institution joined, ``total_raised`` and ``last_round_on``."""
-    return Startup.objects.with_funding_totals().select_related("stage", "institution")
+    return models.Startup.objects.with_funding_totals().select_related("stage", "institution")
 
 
 def cohort_years() -> list[int]:
     """The admission years of the startups, newest first (one query; the dashboard's and
     the admin's cohort filters)."""
-    return [day.year for day in Startup.objects.dates("admitted_on", "year", order="DESC")]
+    return [day.year for day in models.Startup.objects.dates("admitted_on", "year", order="DESC")]
 
 
-def startup_detail() -> QuerySet[Startup]:
+def startup_detail() -> QuerySet[models.Startup]:
     """One startup with its history, rounds, milestones and KPI reports (newest first)."""
     return startup_list().prefetch_related(
         Prefetch(
             "transitions",
-            queryset=StageTransition.objects.select_related("from_stage", "to_stage").order_by(
-                "on", "id"
-            ),
+            queryset=models.StageTransition.objects.select_related(
+                "from_stage", "to_stage"
+            ).order_by("on", "id"),
         ),
         Prefetch(
             "funding_rounds",
-            queryset=FundingRound.objects.select_related("lead_investor").order_by(
+            queryset=models.FundingRound.objects.select_related("lead_investor").order_by(
                 "closed_on", "id"
             ),
         ),
-        Prefetch("milestones", queryset=Milestone.objects.order_by("achieved_on", "id")),
-        Prefetch("kpi_reports", queryset=KpiReport.objects.order_by("-year", "-quarter")),
+        Prefetch("milestones", queryset=models.Milestone.objects.order_by("achieved_on", "id")),
+        Prefetch("kpi_reports", queryset=models.KpiReport.objects.order_by("-year", "-quarter")),
     )
 
 
-def stage_transition_list() -> QuerySet[StageTransition]:
-    return StageTransition.objects.select_related("startup", "from_stage", "to_stage")
+def stage_transition_list() -> QuerySet[models.StageTransition]:
+    return models.StageTransition.objects.select_related("startup", "from_stage", "to_stage")
 
 
-def milestone_list() -> QuerySet[Milestone]:
-    return Milestone.objects.select_related("startup")
+def milestone_list() -> QuerySet[models.Milestone]:
+    return models.Milestone.objects.select_related("startup")
 
 
-def kpi_report_list() -> QuerySet[KpiReport]:
-    return KpiReport.objects.select_related("startup")
+def kpi_report_list() -> QuerySet[models.KpiReport]:
+    return models.KpiReport.objects.select_related("startup")
 
 
-def funding_round_list() -> QuerySet[FundingRound]:
+def funding_round_list() -> QuerySet[models.FundingRound]:
     """Rounds with startup and lead joined; participants (with investors) in one prefetch,
     as the list ``listed_participations`` (a list, not a queryset per row: Django would
     otherwise clone a queryset for each of a page's 500 rounds)."""
-    return FundingRound.objects.select_related("startup", "lead_investor").prefetch_related(
+    return models.FundingRound.objects.select_related("startup", "lead_investor").prefetch_related(
         Prefetch(
             "participations",
-            queryset=Participation.objects.select_related("investor").order_by("id"),
+            queryset=models.Participation.objects.select_related("investor").order_by("id"),
             to_attr="listed_participations",
         )
     )
@@ -103,7 +91,7 @@ def participant_rows(round_ids: list[int]) -> dict[int, list[tuple]]:
     if not round_ids:
         return rows
     for round_id, *participant in (
-        Participation.objects.filter(funding_round_id__in=round_ids)
+        models.Participation.objects.filter(funding_round_id__in=round_ids)
         .order_by("id")
         .values_list("funding_round_id", "investor_id", "investor__name", "amount")
     ):
@@ -111,11 +99,11 @@ def participant_rows(round_ids: list[int]) -> dict[int, list[tuple]]:
     return rows
 
 
-def funding_round_export(queryset: QuerySet[FundingRound]) -> QuerySet[FundingRound]:
+def funding_round_export(queryset: QuerySet[models.FundingRound]) -> QuerySet[models.FundingRound]:
     """The rounds of ``funding_round_list()`` (filtered, ordered) for an export: each with
     ``participants_text``, in the one query (no prefetch)."""
     return queryset.prefetch_related(None).annotate(participants_text=ParticipantsText())
 
 
-def commitment_list() -> QuerySet[Commitment]:
-    return Commitment.objects.select_related("fund", "startup")
+def commitment_list() -> QuerySet[models.Commitment]:
+    return models.Commitment.objects.select_related("fund", "startup")

@@ -23,11 +23,7 @@ from portfolio.models import (
     Startup,
     ValuationMark,
 )
-from portfolio.models.choices import (
-    CommitmentStatus,
-    DistributionKind,
-    StartupStatus,
-)
+from portfolio.models.choices import CommitmentStatus, DistributionKind, StartupStatus
 from portfolio.services.common import each_or_none, not_future, to_yuan
 
 MSG_FUND_CAPACITY = _(

@@ -14,16 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.audit import attributed
 from portfolio.formatting import format_yuan
-from portfolio.models import (
-    FundingRound,
-    Investor,
-    Participation,
-    Startup,
-)
-from portfolio.models.choices import (
-    AmountPrecision,
-    RoundType,
-)
+from portfolio.models import FundingRound, Investor, Participation, Startup
+from portfolio.models.choices import AmountPrecision, RoundType
 from portfolio.services.common import not_future, to_yuan
 
 MSG_ROUND_UNDISCLOSED_AMOUNT = _("Leave the amount empty for an undisclosed round.")

@@ -11,16 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.audit import attributed
-from portfolio.models import (
-    Stage,
-    StageTransition,
-    Startup,
-    specs,
-)
-from portfolio.models.choices import (
-    StageOutcome,
-    StartupStatus,
-)
+from portfolio.models import Stage, StageTransition, Startup, specs
+from portfolio.models.choices import StageOutcome, StartupStatus
 from portfolio.services import common
 from portfolio.services.common import dates_not_future, each_or_none, not_future, valid_trl
 
