@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,9 @@ MSG_ROW = _("%(row)s: %(message)s")  # a bulk write's refusal, named by its row
 
 Row = TypeVar("Row")
 Written = TypeVar("Written")
+
+
+Instance = TypeVar("Instance", bound=Model)
 
 
 def today() -> dt.date:
@@ -99,3 +103,10 @@ def each_or_none(rows: Iterable[Row], write: Callable[[Row], Written]) -> list[W
     if errors:
         raise ValidationError(errors)
     return written
+
+
+def saved(instance: Instance) -> Instance:
+    """``instance`` checked by the model's own validation (``full_clean``), saved, returned."""
+    instance.full_clean()
+    instance.save()
+    return instance

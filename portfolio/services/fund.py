@@ -24,7 +24,7 @@ from portfolio.models import (
     ValuationMark,
 )
 from portfolio.models.choices import CommitmentStatus, DistributionKind, StartupStatus
-from portfolio.services.common import each_or_none, not_future, to_yuan
+from portfolio.services.common import each_or_none, not_future, saved, to_yuan
 
 MSG_FUND_CAPACITY = _(
     "This commitment would take the fund above its size: %(available)s is still available."
@@ -118,17 +118,16 @@ def commitment_create(
                 )
             }
         )
-    commitment = Commitment(
-        fund=fund,
-        startup=startup,
-        amount=amount,
-        approved_on=approved_on,
-        note=note,
-        created_by=by if getattr(by, "pk", None) else None,
+    return saved(
+        Commitment(
+            fund=fund,
+            startup=startup,
+            amount=amount,
+            approved_on=approved_on,
+            note=note,
+            created_by=by if getattr(by, "pk", None) else None,
+        )
     )
-    commitment.full_clean()
-    commitment.save()
-    return commitment
 
 
 @attributed
@@ -206,16 +205,15 @@ def disbursement_record(
                 )
             }
         )
-    disbursement = Disbursement(
-        commitment=commitment,
-        amount=amount,
-        paid_on=paid_on,
-        funding_round=funding_round,
-        note=note,
+    return saved(
+        Disbursement(
+            commitment=commitment,
+            amount=amount,
+            paid_on=paid_on,
+            funding_round=funding_round,
+            note=note,
+        )
     )
-    disbursement.full_clean()
-    disbursement.save()
-    return disbursement
 
 
 @attributed
@@ -261,9 +259,8 @@ def distribution_record(
         commitment__fund=fund, commitment__startup=startup, paid_on__lte=paid_on
     ).exists():
         raise ValidationError({"startup": ValidationError(MSG_NO_CASH_IN, code="no_cash_in")})
-    distribution = Distribution(
-        fund=fund, startup=startup, paid_on=paid_on, amount=amount, kind=kind, note=note
+    return saved(
+        Distribution(
+            fund=fund, startup=startup, paid_on=paid_on, amount=amount, kind=kind, note=note
+        )
     )
-    distribution.full_clean()
-    distribution.save()
-    return distribution

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +28,21 @@ MSG_PARTICIPANTS_EXCEED = _(
 
 
 # --- rounds -------------------------------------------------------------------------------
+
+
+class RoundFields(TypedDict, total=False):
+    """A round's own figures, as ``round_record`` and ``round_update`` take them (keyword
+    arguments; the defaults are ``_write_round``'s)."""
+
+    round_type: Required[str]
+    closed_on: Required[dt.date]
+    amount: Decimal | str | int | None
+    amount_precision: str
+    announced_as: str
+    pre_money_valuation: Decimal | str | int | None
+    lead_investor: Investor | None
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]]
+    note: str
 
 
 @dataclass(frozen=True)
@@ -122,13 +137,13 @@ def _write_round(
     *,
     round_type: str,
     closed_on: dt.date,
-    amount: Decimal | str | int | None,
-    amount_precision: str,
-    announced_as: str,
-    pre_money_valuation: Decimal | str | int | None,
-    lead_investor: Investor | None,
-    participants: Iterable[ParticipantInput | tuple[Investor, Any]],
-    note: str,
+    amount: Decimal | str | int | None = None,
+    amount_precision: str = AmountPrecision.EXACT,
+    announced_as: str = "",
+    pre_money_valuation: Decimal | str | int | None = None,
+    lead_investor: Investor | None = None,
+    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
+    note: str = "",
 ) -> FundingRound:
     """Check a round's figures, save them, and make its participants the checked list:
     listed investors are added or their amounts updated, unlisted ones removed. One by one
@@ -172,18 +187,7 @@ def _write_round(
 @attributed
 @transaction.atomic
 def round_record(
-    *,
-    startup: Startup,
-    round_type: str,
-    closed_on: dt.date,
-    amount: Decimal | str | int | None = None,
-    amount_precision: str = AmountPrecision.EXACT,
-    announced_as: str = "",
-    pre_money_valuation: Decimal | str | int | None = None,
-    lead_investor: Investor | None = None,
-    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
-    note: str = "",
-    by: Any = None,
+    *, startup: Startup, by: Any = None, **fields: Unpack[RoundFields]
 ) -> FundingRound:
     """Record a round with its participants, all or nothing.
 
@@ -191,18 +195,7 @@ def round_record(
     known amounts are positive and add up to no more than the round. The lead investor is a
     participant (added without an amount when not listed).
     """
-    return _write_round(
-        FundingRound(startup=startup),
-        round_type=round_type,
-        closed_on=closed_on,
-        amount=amount,
-        amount_precision=amount_precision,
-        announced_as=announced_as,
-        pre_money_valuation=pre_money_valuation,
-        lead_investor=lead_investor,
-        participants=participants,
-        note=note,
-    )
+    return _write_round(FundingRound(startup=startup), **fields)
 
 
 # --- admin (issue 3): correcting a recorded round ---------------------------------------
@@ -211,18 +204,7 @@ def round_record(
 @attributed
 @transaction.atomic
 def round_update(
-    *,
-    funding_round: FundingRound,
-    round_type: str,
-    closed_on: dt.date,
-    amount: Decimal | str | int | None = None,
-    amount_precision: str = AmountPrecision.EXACT,
-    announced_as: str = "",
-    pre_money_valuation: Decimal | str | int | None = None,
-    lead_investor: Investor | None = None,
-    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
-    note: str = "",
-    by: Any = None,
+    *, funding_round: FundingRound, by: Any = None, **fields: Unpack[RoundFields]
 ) -> FundingRound:
     """Correct a recorded round and its participants under the same rules as recording.
 
@@ -230,15 +212,5 @@ def round_update(
     updated, unlisted ones are removed (callers decide who may remove). The startup stays:
     the fund's disbursements into the round are tied to it.
     """
-    return _write_round(
-        FundingRound.objects.select_for_update().get(pk=funding_round.pk),
-        round_type=round_type,
-        closed_on=closed_on,
-        amount=amount,
-        amount_precision=amount_precision,
-        announced_as=announced_as,
-        pre_money_valuation=pre_money_valuation,
-        lead_investor=lead_investor,
-        participants=participants,
-        note=note,
-    )
+    locked = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    return _write_round(locked, **fields)

@@ -411,10 +411,7 @@ class KpiImporter(Importer):
 
     def write(self, values, user):
         # KPI reports have no service: their rules are the model's validation and constraints.
-        report = KpiReport(**values)
-        report.full_clean()
-        report.save()
-        return report
+        return common.saved(KpiReport(**values))
 
 
 IMPORTERS: dict[str, type[Importer]] = {

@@ -14,7 +14,7 @@ from portfolio.audit import attributed
 from portfolio.models import Stage, StageTransition, Startup, specs
 from portfolio.models.choices import StageOutcome, StartupStatus
 from portfolio.services import common
-from portfolio.services.common import dates_not_future, each_or_none, not_future, valid_trl
+from portfolio.services.common import dates_not_future, each_or_none, not_future, saved, valid_trl
 
 MSG_SAME_STAGE = _("The startup is already in this stage.")
 MSG_FROM_TERMINAL = _("The startup has reached a terminal outcome (%(stage)s) and cannot move.")
@@ -184,6 +184,4 @@ def startup_update(*, startup: Startup, by: Any = None, **fields: Any) -> Startu
         )
     for name, value in fields.items():
         setattr(startup, name, value)
-    startup.full_clean()
-    startup.save()
-    return startup
+    return saved(startup)
