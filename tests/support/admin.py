@@ -7,40 +7,10 @@ from html.parser import HTMLParser
 
 from django.urls import reverse
 
-from portfolio.models import (
-    Commitment,
-    Disbursement,
-    Distribution,
-    Fund,
-    FundingRound,
-    Institution,
-    Investor,
-    KpiReport,
-    Milestone,
-    Participation,
-    Stage,
-    StageTransition,
-    Startup,
-    ValuationMark,
-)
+from portfolio.models.history import AUDITED
 
-#: Every model of the admin, in its menu order.
-MODELS = [
-    Institution,
-    Stage,
-    Startup,
-    StageTransition,
-    Milestone,
-    KpiReport,
-    Investor,
-    FundingRound,
-    Participation,
-    Fund,
-    Commitment,
-    Disbursement,
-    ValuationMark,
-    Distribution,
-]
+#: Every model of the admin, in its menu order (each keeps a history, in that order).
+MODELS = list(AUDITED)
 INCUBATOR_WRITES = {"institution", "startup", "milestone", "kpireport", "investor", "fundinground"}
 FUND_WRITES = {"commitment", "disbursement", "valuationmark", "distribution"}
 NEVER_ADDED = {"stagetransition", "participation"}  # written by advancing / with their round
