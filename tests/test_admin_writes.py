@@ -188,3 +188,13 @@ def test_admin_bulk_cancel_cancels_unpaid_commitments(fund_manager, commitments)
         Commitment.objects.filter(status=CommitmentStatus.CANCELLED).values_list("pk", flat=True)
     ) == {free.pk, other.pk}
     assert Commitment.history.filter(history_type="~").latest().history_user == fund_manager
+
+
+def test_held_by_fund_counts_live_commitments_only(staff_user, commitments):
+    """The startups changelist's "held by fund" filter uses the one definition of a holding
+    (``Commitment.objects.live()``), as the API's ``fund`` filter does."""
+    free, paid, other = commitments
+    services.commitment_cancel(commitment=free)
+    response = login(staff_user).get(admin_url(Startup, "changelist"), {"fund": str(free.fund_id)})
+    shown = {row.pk for row in response.context["cl"].result_list}
+    assert shown == {paid.startup_id, other.startup_id}

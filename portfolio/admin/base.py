@@ -23,9 +23,10 @@ def adopt(target: models.Model, source: models.Model) -> None:
     target.__dict__.update(source.__dict__)
 
 
-def fund_filter(related_model, outer: str, fund_path: str, title=None):
-    """A list filter "fund": rows linked to a fund through ``related_model`` (an EXISTS
-    subquery, so no duplicated rows and no join on the changelist)."""
+def fund_filter(related, outer: str, fund_path: str, title=None):
+    """A list filter "fund": rows linked to a fund through the ``related`` queryset (an
+    EXISTS subquery, so no duplicated rows and no join on the changelist). Pass the rows
+    that count, e.g. ``Commitment.objects.live()``: a cancelled commitment holds nothing."""
     from django.db.models import Exists, OuterRef
 
     from portfolio.models import Fund
@@ -40,7 +41,7 @@ def fund_filter(related_model, outer: str, fund_path: str, title=None):
             value = self.value()
             if not value or not value.isdigit():
                 return queryset
-            linked = related_model.objects.filter(**{outer: OuterRef("pk"), fund_path: value})
+            linked = related.filter(**{outer: OuterRef("pk"), fund_path: value})
             return queryset.filter(Exists(linked))
 
     FundFilter.title = title or _("fund")

@@ -91,7 +91,9 @@ class FundingRoundAdmin(ImportAdminMixin, SubquerySearchMixin, MoneyAdmin):
         "amount_precision",
         "startup__tech_area",
         "startup__stage",
-        fund_filter(Disbursement, "funding_round", "commitment__fund", _("paid into by fund")),
+        fund_filter(
+            Disbursement.objects.all(), "funding_round", "commitment__fund", _("paid into by fund")
+        ),
     )
     list_select_related = ("startup", "lead_investor")
     search_fields = (

@@ -202,7 +202,7 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
         "status",
         CohortYearFilter,
         ValleyFilter,
-        fund_filter(Commitment, "startup", "fund", _("held by fund")),
+        fund_filter(Commitment.objects.live(), "startup", "fund", _("held by fund")),
         "is_illustrative",
     )
     list_select_related = ("stage", "institution")
