@@ -104,7 +104,7 @@ migrations-check: $(TEST_STAMP)
 
 ## messages: refresh and compile the translation catalogs (zh_Hans, en)
 messages: $(STAMP)
-	$(DEV) $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete \
+	$(DEV) $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location \
 		--ignore=.venv --ignore=.venv-test --ignore=.venv-lock
 	$(DEV) $(BIN)/python manage.py compilemessages \
 		--ignore=.venv --ignore=.venv-test --ignore=.venv-lock

@@ -108,8 +108,11 @@ def day(value: dt.date | None) -> str:
 
 COMPLIANCE_LABELS = {
     "committed_within_size": _("Live commitments within the fund's size"),
+    # xgettext:no-python-format
     "max_single_company_pct": _("Largest holding, % of the fund's size (at most)"),
+    # xgettext:no-python-format
     "min_target_sector_pct": _("Target sector, % of committed (at least)"),
+    # xgettext:no-python-format
     "min_local_pct": _("Local firms (返投), % of committed (at least)"),
     "investment_period_end": _("Last commitment within the investment period"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portfolio import formatting, metrics
 from portfolio.dashboards import charts
@@ -20,6 +21,9 @@ from portfolio.dashboards.panels.common import (
     valley_band,
 )
 from portfolio.formatting import ComplianceRow, money, percent
+
+# xgettext:no-python-format
+COMMITTED_SHARE = gettext_lazy("Committed, % of the fund")
 
 
 def fund_charts(board: FundDashboard) -> dict[str, Chart]:
@@ -126,13 +130,13 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
             "chart-by-company",
             _("Concentration by company"),
             [pick(h.name, h.name_en) for h in holdings],
-            [Series(_("Committed, % of the fund"), charts.COMMITTED, shares)],
+            [Series(COMMITTED_SHARE, charts.COMMITTED, shares)],
             end_labels=[f"{s:.1f}%" for s in shares],
             reference=(limit, _("limit %(pct)s%%") % {"pct": f"{limit:g}"}),
             value_format=lambda v: f"{v:g}%",
         ),
         legend=[
-            (_("Committed, % of the fund"), charts.COMMITTED),
+            (COMMITTED_SHARE, charts.COMMITTED),
             (_("Policy limit per company"), charts.ALERT),
         ],
         columns=[_("Company"), _("Committed"), _("Share of the fund")],
