@@ -18,6 +18,15 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Population(models.TextChoices):
+    """Whose figures (domain.md, "Populations"): incubatees have an admission date; tracked
+    companies are real firms followed as the ecosystem or a benchmark, never admitted."""
+
+    INCUBATOR = "incubator", _("Incubatees")
+    TRACKED = "tracked", _("Tracked companies")
+    ALL = "all", _("All companies")
+
+
 class StartupStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     GRADUATED = "graduated", _("Graduated")

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import DateField, DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from portfolio.models.choices import CommitmentStatus
+from portfolio.models.choices import CommitmentStatus, Population
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)  # a sum of yuan amounts
 ZERO = Decimal("0.00")
@@ -71,6 +71,22 @@ class StageQuerySet(PortfolioQuerySet):
 
 
 class StartupQuerySet(PortfolioQuerySet):
+    def incubatees(self) -> StartupQuerySet:
+        """Admitted startups: the incubator's own figures are about them."""
+        return self.filter(admitted_on__isnull=False)
+
+    def tracked(self) -> StartupQuerySet:
+        """Real companies followed but never admitted."""
+        return self.filter(admitted_on__isnull=True)
+
+    def in_population(self, population: str) -> StartupQuerySet:
+        """``Population.INCUBATOR``, ``TRACKED`` or ``ALL`` (every startup)."""
+        if population == Population.INCUBATOR:
+            return self.incubatees()
+        if population == Population.TRACKED:
+            return self.tracked()
+        return self.all()
+
     def in_valley(self) -> StartupQuerySet:
         return self.filter(stage__in_valley=True)
 
