@@ -182,7 +182,8 @@ def date_range(field: str) -> tuple[filters.DateFilter, filters.DateFilter]:
 
 
 class StrictFilterSet(filters.FilterSet):
-    """Ordinary FilterSet; the strictness lives in the filter classes above."""
+    """Ordinary FilterSet; the strictness lives in the filter classes above. A filterset
+    whose filters are all declared needs no ``Meta``: the view's queryset gives the model."""
 
 
 class InstitutionFilterSet(StrictFilterSet):
@@ -234,29 +235,17 @@ class StageTransitionFilterSet(StrictFilterSet):
     to_stage = StageSlugsFilter(field_name="to_stage", help_text=_("Stage slug, repeatable."))
     after, before = date_range("on")
 
-    class Meta:
-        model = models.StageTransition
-        fields = ["startup", "to_stage", "after", "before"]
-
 
 class MilestoneFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
     kind = filters.ChoiceFilter(choices=MilestoneKind.choices)
     after, before = date_range("achieved_on")
 
-    class Meta:
-        model = models.Milestone
-        fields = ["startup", "kind", "after", "before"]
-
 
 class KpiReportFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
     year = YearFilter()
     quarter = QuarterFilter()
-
-    class Meta:
-        model = models.KpiReport
-        fields = ["startup", "year", "quarter"]
 
 
 class InvestorFilterSet(StrictFilterSet):

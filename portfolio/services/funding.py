@@ -32,7 +32,7 @@ MSG_PARTICIPANTS_EXCEED = _(
 
 class RoundFields(TypedDict, total=False):
     """A round's own figures, as ``round_record`` and ``round_update`` take them (keyword
-    arguments; the defaults are ``_write_round``'s)."""
+    arguments; ``ROUND_DEFAULTS`` fills what is not given)."""
 
     round_type: Required[str]
     closed_on: Required[dt.date]
@@ -43,6 +43,26 @@ class RoundFields(TypedDict, total=False):
     lead_investor: Investor | None
     participants: Iterable[ParticipantInput | tuple[Investor, Any]]
     note: str
+
+
+ROUND_DEFAULTS: RoundFields = {
+    "amount": None,
+    "amount_precision": AmountPrecision.EXACT,
+    "announced_as": "",
+    "pre_money_valuation": None,
+    "lead_investor": None,
+    "participants": (),
+    "note": "",
+}
+# Saved on the round as given; amount and pre-money valuation are saved as checked.
+_STORED_AS_GIVEN = (
+    "round_type",
+    "closed_on",
+    "amount_precision",
+    "announced_as",
+    "lead_investor",
+    "note",
+)
 
 
 @dataclass(frozen=True)
@@ -58,22 +78,16 @@ class _CheckedRound:
     participants: list[ParticipantInput]
 
 
-def _check_round(
-    *,
-    round_type: str,
-    closed_on: dt.date,
-    amount: Decimal | str | int | None,
-    amount_precision: str,
-    pre_money_valuation: Decimal | str | int | None,
-    lead_investor: Investor | None,
-    participants: Iterable[ParticipantInput | tuple[Investor, Any]],
-) -> _CheckedRound:
+def _check_round(fields: RoundFields) -> _CheckedRound:
     """The rules of a round and its participants (shared by recording and correcting)."""
+    round_type, amount_precision = fields["round_type"], fields["amount_precision"]
+    amount, pre_money_valuation = fields["amount"], fields["pre_money_valuation"]
+    lead_investor = fields["lead_investor"]
     if round_type not in RoundType.values:
         raise ValidationError({"round_type": _("Unknown round type.")})
     if amount_precision not in AmountPrecision.values:
         raise ValidationError({"amount_precision": _("Unknown amount precision.")})
-    not_future(closed_on, field="closed_on")
+    not_future(fields["closed_on"], field="closed_on")
     if amount_precision == AmountPrecision.UNDISCLOSED:
         if amount not in (None, ""):
             raise ValidationError({"amount": MSG_ROUND_UNDISCLOSED_AMOUNT})
@@ -92,7 +106,7 @@ def _check_round(
     rows: list[ParticipantInput] = []
     errors: list[ValidationError] = []
     seen: set[int] = set()
-    for index, item in enumerate(participants, start=1):
+    for index, item in enumerate(fields["participants"], start=1):
         row = item if isinstance(item, ParticipantInput) else ParticipantInput(*item)
         if row.investor.pk in seen:
             errors.append(
@@ -132,39 +146,18 @@ def _check_round(
     return _CheckedRound(amount, pre_money_valuation, rows)
 
 
-def _write_round(
-    funding_round: FundingRound,
-    *,
-    round_type: str,
-    closed_on: dt.date,
-    amount: Decimal | str | int | None = None,
-    amount_precision: str = AmountPrecision.EXACT,
-    announced_as: str = "",
-    pre_money_valuation: Decimal | str | int | None = None,
-    lead_investor: Investor | None = None,
-    participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
-    note: str = "",
-) -> FundingRound:
+def _write_round(funding_round: FundingRound, **given: Unpack[RoundFields]) -> FundingRound:
     """Check a round's figures, save them, and make its participants the checked list:
     listed investors are added or their amounts updated, unlisted ones removed. One by one
     (a round has a handful) so each row gets its history record; bulk writes would skip it."""
-    checked = _check_round(
-        round_type=round_type,
-        closed_on=closed_on,
-        amount=amount,
-        amount_precision=amount_precision,
-        pre_money_valuation=pre_money_valuation,
-        lead_investor=lead_investor,
-        participants=participants,
-    )
-    funding_round.round_type = round_type
-    funding_round.closed_on = closed_on
+    if unknown := given.keys() - RoundFields.__annotations__.keys():
+        raise TypeError(f"unknown round fields: {', '.join(sorted(unknown))}")
+    fields: RoundFields = {**ROUND_DEFAULTS, **given}
+    checked = _check_round(fields)
+    for name in _STORED_AS_GIVEN:
+        setattr(funding_round, name, fields[name])
     funding_round.amount = checked.amount
-    funding_round.amount_precision = amount_precision
-    funding_round.announced_as = announced_as
     funding_round.pre_money_valuation = checked.pre_money_valuation
-    funding_round.lead_investor = lead_investor
-    funding_round.note = note
     funding_round.full_clean()
     funding_round.save()
     current = {p.investor_id: p for p in funding_round.participations.all()}
