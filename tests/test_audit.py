@@ -14,16 +14,25 @@ from django.utils import timezone
 from portfolio import services
 from portfolio.models import (
     ApiToken,
+    CapitalCall,
+    CapitalCallItem,
+    CapitalCallPayment,
     Commitment,
     Disbursement,
     Distribution,
     Fund,
+    FundExpense,
     FundingRound,
     Institution,
     Investor,
     KpiReport,
+    LimitedPartner,
+    LpCommitment,
+    LpDistribution,
     Milestone,
     Participation,
+    ReallocationBeneficiary,
+    ReallocationRule,
     Stage,
     StageTransition,
     Startup,
@@ -36,6 +45,17 @@ from tests.support.clients import login, token_client
 from tests.support.factories import stage
 from tests.support.worlds import make_world
 
+LP_MODELS = [
+    LimitedPartner,
+    LpCommitment,
+    CapitalCall,
+    CapitalCallItem,
+    CapitalCallPayment,
+    FundExpense,
+    LpDistribution,
+    ReallocationRule,
+    ReallocationBeneficiary,
+]
 #: every portfolio model this file writes through at least one path; the walk below fails
 #: when a model is added to the app and not to the audit.
 WRITTEN_HERE = {
@@ -53,6 +73,7 @@ WRITTEN_HERE = {
     Disbursement,
     ValuationMark,
     Distribution,
+    *LP_MODELS,
 }
 NOT_AUDITED = {ApiToken}  # credentials, not portfolio data: revoked, never edited
 
@@ -486,7 +507,7 @@ def test_money_rows_survive_every_admin_delete_path_of_a_non_superuser(db, role)
     user.user_permissions.add(*Permission.objects.filter(codename__startswith="delete_"))
     client = login(user)
     money_models = [m for m in WRITTEN_HERE if m._meta.model_name in MONEY]
-    assert len(money_models) == 6
+    assert len(money_models) == 12
     counts = {model: model.objects.count() for model in money_models}
     for model in money_models:
         obj = model.objects.order_by("pk").first()
@@ -506,6 +527,117 @@ def test_money_rows_survive_every_admin_delete_path_of_a_non_superuser(db, role)
         client.post(url, data)
     assert counts == {model: model.objects.count() for model in money_models}
     assert not any(model.history.filter(history_type="-").exists() for model in money_models)
+
+
+# --- the fund's investors (LPs) ---------------------------------------------------------------
+
+
+def test_every_lp_service_and_admin_write_is_attributed(db, fund_manager, superuser):
+    from portfolio.services import lps
+
+    since = timezone.now()
+    fund = factories.FundFactory()
+    written = {
+        "LimitedPartner": lps.limited_partner_create(
+            name="审计引导基金", kind="government_guidance", by=fund_manager
+        )
+    }
+    other = lps.limited_partner_create(name="审计社会资本", kind="social_capital", by=fund_manager)
+    for lp in (written["LimitedPartner"], other):
+        written["LpCommitment"] = lps.lp_commitment_create(
+            fund=fund,
+            limited_partner=lp,
+            amount=Decimal("50000000"),
+            committed_on=dt.date(2024, 1, 2),
+            by=fund_manager,
+        )
+    call = lps.capital_call_create(
+        fund=fund,
+        call_date=dt.date(2024, 1, 10),
+        due_date=dt.date(2024, 1, 20),
+        amount=Decimal("10000000"),
+        by=fund_manager,
+    )
+    written["CapitalCall"] = call
+    written["CapitalCallItem"] = call.items.first()
+    written["CapitalCallPayment"] = lps.capital_call_payment_record(
+        capital_call=call,
+        limited_partner=other,
+        paid_on=dt.date(2024, 1, 15),
+        amount=Decimal("5000000"),
+        by=fund_manager,
+    )
+    written["FundExpense"] = lps.fund_expense_record(
+        fund=fund,
+        incurred_on=dt.date(2024, 2, 1),
+        amount=Decimal("10000"),
+        category="legal",
+        by=fund_manager,
+    )
+    written["LpDistribution"] = lps.lp_distribution_record(
+        fund=fund, paid_on=dt.date(2024, 3, 1), amount=Decimal("100000"), by=fund_manager
+    )
+    rule = lps.reallocation_rule_set(
+        fund=fund,
+        ceding=written["LimitedPartner"],
+        pct=Decimal("10"),
+        beneficiaries=[(other, Decimal("1"))],
+        by=superuser,
+    )
+    assert_audited(rule, superuser, "+", since)
+    assert_audited(rule.shares.get(), superuser, "+", since)
+    for obj in written.values():
+        assert_audited(obj, fund_manager, "+", since)
+
+    # The same rows from the admin's forms, by a fund manager.
+    manager = login(fund_manager)
+    lp = admin_save(manager, LimitedPartner, {"name": "后台出资人", "kind": "social_capital"})
+    assert_audited(lp, fund_manager, "+", since)
+    admin_save(manager, LimitedPartner, {"note": "补充说明"}, obj=lp)
+    assert_audited(lp, fund_manager, "~", since)
+    commitment = admin_save(
+        manager,
+        LpCommitment,
+        {
+            "fund": fund.pk,
+            "limited_partner": lp.pk,
+            "amount": "10000000",
+            "committed_on": "2024-01-05",
+            "pays_fees": "on",
+        },
+    )
+    assert_audited(commitment, fund_manager, "+", since)
+    second = admin_save(
+        manager,
+        CapitalCall,
+        {
+            "fund": fund.pk,
+            "call_date": "2024-04-01",
+            "due_date": "2024-04-15",
+            "amount": "1100000",
+            "investments": "1000000",
+            "management_fees": "100000",
+            "expenses": "0",
+        },
+    )
+    assert_audited(second, fund_manager, "+", since)
+    item = second.items.get(limited_partner=lp)
+    payment = admin_save(
+        manager,
+        CapitalCallPayment,
+        {"item": item.pk, "paid_on": "2024-04-10", "amount": str(item.amount)},
+    )
+    assert_audited(payment, fund_manager, "+", since)
+    expense = admin_save(
+        manager,
+        FundExpense,
+        {"fund": fund.pk, "incurred_on": "2024-04-30", "amount": "20000", "category": "audit"},
+    )
+    assert_audited(expense, fund_manager, "+", since)
+    distribution = admin_save(
+        manager, LpDistribution, {"fund": fund.pk, "paid_on": "2024-05-01", "amount": "50000"}
+    )
+    assert_audited(distribution, fund_manager, "+", since)
 
 
 # --- bulk importers -----------------------------------------------------------------------------

@@ -16,15 +16,24 @@ from django.apps import apps
 
 from portfolio.models import (
     ApiToken,
+    CapitalCall,
+    CapitalCallItem,
+    CapitalCallPayment,
     Commitment,
     Disbursement,
     Distribution,
     Fund,
+    FundExpense,
     FundingRound,
     Institution,
     Investor,
     KpiReport,
+    LimitedPartner,
+    LpCommitment,
+    LpDistribution,
     Participation,
+    ReallocationBeneficiary,
+    ReallocationRule,
     Stage,
     StageTransition,
     Startup,
@@ -59,6 +68,11 @@ class Rows:
     kpi: KpiReport
     mark: ValuationMark
     token: ApiToken
+    lp: LimitedPartner
+    lp_commitment: LpCommitment
+    call: CapitalCall
+    item: CapitalCallItem
+    rule: ReallocationRule
 
 
 @pytest.fixture
@@ -84,7 +98,36 @@ def rows(startup) -> Rows:
             fund=fund, startup=startup, as_of=dt.date(2025, 2, 1), fair_value=D("1")
         ),
         token=ApiToken.issue(UserFactory())[0],
+        **lp_rows(fund),
     )
+
+
+def lp_rows(fund: Fund) -> dict:
+    lp = LimitedPartner.objects.create(name="引导基金", kind="government_guidance")
+    call = new_call(fund)
+    rule = ReallocationRule.objects.create(fund=fund, ceding=lp, pct=D("50"))
+    ReallocationBeneficiary.objects.create(rule=rule, limited_partner=lp)
+    return {
+        "lp": lp,
+        "lp_commitment": LpCommitment.objects.create(
+            fund=fund, limited_partner=lp, amount=D("100"), committed_on=DAY
+        ),
+        "call": call,
+        "item": CapitalCallItem.objects.create(capital_call=call, limited_partner=lp, amount=1),
+        "rule": rule,
+    }
+
+
+def new_call(fund: Fund, **values) -> CapitalCall:
+    values = {
+        "number": CapitalCall.objects.filter(fund=fund).count() + 1,
+        "call_date": DAY,
+        "due_date": DAY,
+        "amount": D("10"),
+        "investments": D("10"),
+        **values,
+    }
+    return CapitalCall.objects.create(fund=fund, **values)
 
 
 def update(obj, **values) -> Callable[[], int]:
@@ -215,6 +258,80 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
         lambda r: Distribution.objects.create(
             fund=r.fund, startup=r.startup, amount=D("0"), paid_on=dt.date(2025, 2, 1)
         )
+    ],
+    (Fund, "fund_lp_terms_in_range"): [
+        lambda r: update(r.fund, management_fee_pct=D("-1"))(),
+        lambda r: update(r.fund, hurdle_pct=D("101"))(),
+        lambda r: update(r.fund, carry_pct=D("100"))(),
+        lambda r: update(r.fund, carry_pct=D("20"), catch_up_pct=D("20"))(),
+    ],
+    # the fund's investors (LPs)
+    (LimitedPartner, "name"): [
+        lambda r: LimitedPartner.objects.create(name=r.lp.name, kind="social_capital")
+    ],
+    (LimitedPartner, "credit_code"): [
+        lambda r: [
+            LimitedPartner.objects.create(name=n, kind="gp", credit_code="91110108MA01A1B2C3")
+            for n in ("甲", "乙")
+        ]
+    ],
+    (LimitedPartner, "lp_credit_code_format"): [
+        lambda r: LimitedPartner.objects.create(name="丙", kind="gp", credit_code="short")
+    ],
+    (LpCommitment, "lp_commitment_amount_positive"): [
+        lambda r: LpCommitment.objects.create(
+            fund=FundFactory(), limited_partner=r.lp, amount=D("0"), committed_on=DAY
+        )
+    ],
+    (LpCommitment, "lp_commitment_one_per_fund"): [
+        lambda r: LpCommitment.objects.create(
+            fund=r.fund, limited_partner=r.lp, amount=D("1"), committed_on=DAY
+        )
+    ],
+    (CapitalCall, "capital_call_amount_positive"): [
+        lambda r: new_call(r.fund, amount=D("0"), investments=D("0"))
+    ],
+    (CapitalCall, "capital_call_purposes_non_negative"): [
+        lambda r: new_call(r.fund, investments=D("11"), expenses=D("-1"))
+    ],
+    (CapitalCall, "capital_call_purposes_add_up"): [
+        lambda r: new_call(r.fund, investments=D("9")),
+        lambda r: update(r.call, management_fees=D("1"))(),
+    ],
+    (CapitalCall, "capital_call_due_after_call"): [
+        lambda r: new_call(r.fund, due_date=DAY - dt.timedelta(days=1))
+    ],
+    (CapitalCall, "capital_call_number_per_fund"): [
+        lambda r: new_call(r.fund, number=r.call.number)
+    ],
+    (CapitalCallItem, "call_item_amount_non_negative"): [
+        lambda r: update(r.item, amount=D("-1"))()
+    ],
+    (CapitalCallItem, "call_item_one_per_lp"): [
+        lambda r: CapitalCallItem.objects.create(
+            capital_call=r.call, limited_partner=r.lp, amount=D("1")
+        )
+    ],
+    (CapitalCallPayment, "call_payment_amount_positive"): [
+        lambda r: CapitalCallPayment.objects.create(item=r.item, paid_on=DAY, amount=D("0"))
+    ],
+    (FundExpense, "fund_expense_amount_positive"): [
+        lambda r: FundExpense.objects.create(
+            fund=r.fund, incurred_on=DAY, amount=D("-1"), category="audit"
+        )
+    ],
+    (LpDistribution, "lp_distribution_amount_positive"): [
+        lambda r: LpDistribution.objects.create(fund=r.fund, paid_on=DAY, amount=D("0"))
+    ],
+    (ReallocationRule, "fund"): [
+        lambda r: ReallocationRule.objects.create(fund=r.fund, ceding=r.lp, pct=D("1"))
+    ],
+    (ReallocationRule, "reallocation_pct_range"): [lambda r: update(r.rule, pct=D("0"))()],
+    (ReallocationBeneficiary, "reallocation_weight_positive"): [
+        lambda r: ReallocationBeneficiary.objects.filter(rule=r.rule).update(weight=D("0"))
+    ],
+    (ReallocationBeneficiary, "reallocation_beneficiary_once"): [
+        lambda r: ReallocationBeneficiary.objects.create(rule=r.rule, limited_partner=r.lp)
     ],
     # tokens
     (ApiToken, "digest"): [

@@ -431,6 +431,7 @@ class FundSerializer(serializers.ModelSerializer):
             "vintage_year",
             "manager",
             *specs.FUND_POLICY,
+            *specs.FUND_LP_TERMS,
         ]
         read_only_fields = fields
 

@@ -1,5 +1,16 @@
 from portfolio.models.fund import Commitment, Disbursement, Distribution, Fund, ValuationMark
 from portfolio.models.funding import FundingRound, Investor, Participation
+from portfolio.models.lps import (
+    CapitalCall,
+    CapitalCallItem,
+    CapitalCallPayment,
+    FundExpense,
+    LimitedPartner,
+    LpCommitment,
+    LpDistribution,
+    ReallocationBeneficiary,
+    ReallocationRule,
+)
 from portfolio.models.pipeline import (
     Institution,
     KpiReport,
@@ -12,6 +23,15 @@ from portfolio.models.tokens import ApiToken
 
 __all__ = [
     "ApiToken",
+    "CapitalCall",
+    "CapitalCallItem",
+    "CapitalCallPayment",
+    "FundExpense",
+    "LimitedPartner",
+    "LpCommitment",
+    "LpDistribution",
+    "ReallocationBeneficiary",
+    "ReallocationRule",
     "Commitment",
     "Disbursement",
     "Distribution",

@@ -96,3 +96,37 @@ class DistributionKind(models.TextChoices):
     EXIT = "exit", _("Exit proceeds")
     DIVIDEND = "dividend", _("Dividend")
     OTHER = "other", _("Other")
+
+
+# --- the fund's investors (LPs): fund-accounting.md ---------------------------------------
+
+
+class LpKind(models.TextChoices):
+    GOVERNMENT_GUIDANCE = "government_guidance", _("Government guidance fund")
+    STATE_PLATFORM = "state_platform", _("State-owned platform")
+    SOCIAL_CAPITAL = "social_capital", _("Social capital")
+    GP = "gp", _("GP commitment")
+
+
+class ExpenseCategory(models.TextChoices):
+    FORMATION = "formation", _("Formation")
+    AUDIT = "audit", _("Audit")
+    LEGAL = "legal", _("Legal")
+    CUSTODY = "custody", _("Custody (托管)")
+    VALUATION = "valuation", _("Valuation")
+    OTHER = "other", _("Other")
+
+
+class FeeBasis(models.TextChoices):
+    COMMITTED = "committed", _("Commitments (认缴)")
+    PAID_IN = "paid_in", _("Paid-in capital (实缴)")
+    INVESTED = "invested", _("Unexited cost of investments")
+
+
+class HurdleKind(models.TextChoices):
+    COMPOUND = "compound", _("Compound (IRR-equivalent)")
+    SIMPLE = "simple", _("Simple interest")
+
+
+class Waterfall(models.TextChoices):
+    EUROPEAN = "european", _("European (whole fund)")

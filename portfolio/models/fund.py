@@ -5,10 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.choices import CommitmentStatus, DistributionKind, TechArea
+from portfolio.models.choices import (
+    CommitmentStatus,
+    DistributionKind,
+    FeeBasis,
+    HurdleKind,
+    TechArea,
+    Waterfall,
+)
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
 from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
@@ -58,6 +65,21 @@ class Fund(BilingualNameMixin, models.Model):
             "A startup counts as local when its registration starts with this, e.g. 北京市."
         ),
     )
+    # LP terms (fund-accounting.md): what the management fee, the waterfall and the carry
+    # follow. Superusers set them; see the fund's admin.
+    management_fee_pct = models.DecimalField(_("management fee (% a year)"), default=2, **PERCENT)
+    fee_basis = models.CharField(
+        _("fee basis"), max_length=16, choices=FeeBasis.choices, default=FeeBasis.PAID_IN
+    )
+    hurdle_pct = models.DecimalField(_("hurdle (% a year)"), default=8, **PERCENT)
+    hurdle_kind = models.CharField(
+        _("hurdle kind"), max_length=16, choices=HurdleKind.choices, default=HurdleKind.COMPOUND
+    )
+    catch_up_pct = models.DecimalField(_("GP catch-up (%)"), default=100, **PERCENT)
+    carry_pct = models.DecimalField(_("carried interest (%)"), default=20, **PERCENT)
+    waterfall = models.CharField(
+        _("waterfall"), max_length=16, choices=Waterfall.choices, default=Waterfall.EUROPEAN
+    )
 
     objects = FundQuerySet.as_manager()
 
@@ -82,6 +104,22 @@ class Fund(BilingualNameMixin, models.Model):
                 ),
                 name="fund_limits_are_percentages",
                 violation_error_message=_("Policy limits are percentages between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    management_fee_pct__gte=0,
+                    management_fee_pct__lte=100,
+                    hurdle_pct__gte=0,
+                    hurdle_pct__lte=100,
+                    carry_pct__gte=0,
+                    carry_pct__lt=100,
+                    catch_up_pct__lte=100,
+                )
+                & (Q(catch_up_pct=0) | Q(catch_up_pct__gt=F("carry_pct"))),
+                name="fund_lp_terms_in_range",
+                violation_error_message=_(
+                    "Fee, hurdle and carry are percentages; a catch-up is 0 or above the carry."
+                ),
             ),
         ]
 

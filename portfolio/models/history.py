@@ -26,6 +26,15 @@ AUDITED = [
     models.Disbursement,
     models.ValuationMark,
     models.Distribution,
+    models.LimitedPartner,
+    models.LpCommitment,
+    models.CapitalCall,
+    models.CapitalCallItem,
+    models.CapitalCallPayment,
+    models.FundExpense,
+    models.LpDistribution,
+    models.ReallocationRule,
+    models.ReallocationBeneficiary,
 ]
 
 for _model in AUDITED:

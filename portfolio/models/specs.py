@@ -223,3 +223,14 @@ FUND_POLICY = (
     "min_local_pct",
     "local_region",
 )
+# The fund's LP terms (fund-accounting.md): the fee, the hurdle, the catch-up and the carry
+# that the LP report's management fees and waterfall follow.
+FUND_LP_TERMS = (
+    "management_fee_pct",
+    "fee_basis",
+    "hurdle_pct",
+    "hurdle_kind",
+    "catch_up_pct",
+    "carry_pct",
+    "waterfall",
+)

@@ -101,6 +101,18 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "target_tech_areas": "a compliance rule, checked by the fund report",
         "min_local_pct": "a compliance limit, checked by the fund report",
         "local_region": "a compliance rule, checked by the fund report",
+        **dict.fromkeys(
+            (
+                "management_fee_pct",
+                "fee_basis",
+                "hurdle_pct",
+                "hurdle_kind",
+                "catch_up_pct",
+                "carry_pct",
+                "waterfall",
+            ),
+            "an LP term, read by the LP report; a handful of funds: the list is read whole",
+        ),
     },
     Commitment: {
         "amount": MONEY_FIGURE,

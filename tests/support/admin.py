@@ -12,8 +12,26 @@ from portfolio.models.history import AUDITED
 #: Every model of the admin, in its menu order (each keeps a history, in that order).
 MODELS = list(AUDITED)
 INCUBATOR_WRITES = {"institution", "startup", "milestone", "kpireport", "investor", "fundinground"}
-FUND_WRITES = {"commitment", "disbursement", "valuationmark", "distribution"}
-NEVER_ADDED = {"stagetransition", "participation"}  # written by advancing / with their round
+FUND_WRITES = {
+    "commitment",
+    "disbursement",
+    "valuationmark",
+    "distribution",
+    "limitedpartner",
+    "lpcommitment",
+    "capitalcall",
+    "capitalcallpayment",
+    "fundexpense",
+    "lpdistribution",
+}
+# Written by advancing / with their round / with their call / as a fund term (the service)
+NEVER_ADDED = {
+    "stagetransition",
+    "participation",
+    "capitalcallitem",
+    "reallocationrule",
+    "reallocationbeneficiary",
+}
 MONEY = {
     "fundinground",
     "participation",
@@ -21,6 +39,12 @@ MONEY = {
     "disbursement",
     "valuationmark",
     "distribution",
+    "lpcommitment",
+    "capitalcall",
+    "capitalcallitem",
+    "capitalcallpayment",
+    "fundexpense",
+    "lpdistribution",
 }
 
 

@@ -128,3 +128,77 @@ RANGLI_PERFORMANCE = {  # party -> (D, NAV, TVPI, IRR)
 }
 RANGLI_CEDED_CASH, RANGLI_CEDED_NAV = 1_790_627, 5_860_143
 GROSS_MOIC, GROSS_IRR = "2.3750", "0.5426"
+
+
+def build(*, hurdle_kind: str = "compound", rangli: bool = False):
+    """The worked example written through the services, as a fund manager would enter it:
+    returns ``(fund, {"LP1": LimitedPartner, ...})``."""
+    from types import SimpleNamespace
+
+    from portfolio import services
+    from portfolio.models.choices import DistributionKind, LpKind
+    from portfolio.services import lps
+    from tests.support.factories import FundFactory, StartupFactory
+
+    fund = FundFactory(
+        vintage_year=2023, investment_period_end=d(2029, 12, 31), hurdle_kind=hurdle_kind
+    )
+    kinds = {
+        "LP1": ("北京市政府引导基金(示例)", LpKind.GOVERNMENT_GUIDANCE),
+        "LP2": ("海淀区国资平台(示例)", LpKind.STATE_PLATFORM),
+        "LP3": ("社会资本(示例)", LpKind.SOCIAL_CAPITAL),
+    }
+    partners = {}
+    for partner in PARTNERS:
+        name, kind = kinds[partner.key]
+        lp = lps.limited_partner_create(name=name, kind=kind, is_illustrative=True)
+        lps.lp_commitment_create(
+            fund=fund, limited_partner=lp, amount=partner.commitment, committed_on=d(2023, 1, 15)
+        )
+        partners[partner.key] = lp
+    for on, amount in CALLS:
+        call = lps.capital_call_create(fund=fund, call_date=on, due_date=on, amount=amount)
+        for contribution in CONTRIBUTIONS:
+            if contribution.on == on:
+                lps.capital_call_payment_record(
+                    capital_call=call,
+                    limited_partner=partners[contribution.partner],
+                    paid_on=on,
+                    amount=contribution.amount,
+                )
+    for expense, category in zip(EXPENSES, ("formation", "audit", "audit"), strict=True):
+        lps.fund_expense_record(
+            fund=fund, incurred_on=expense.on, amount=expense.amount, category=category
+        )
+    startups, commitments = {}, {}
+    for event in HOLDINGS:
+        key = event.holding
+        if event.kind == "invest":
+            startups[key] = StartupFactory(
+                name=f"{key}(示例)", registered_region="北京市海淀区", founded_on=d(2020, 1, 1)
+            )
+            commitments[key] = services.commitment_create(
+                fund=fund, startup=startups[key], amount=event.amount, approved_on=event.on
+            )
+            services.disbursement_record(
+                commitment=commitments[key], amount=event.amount, paid_on=event.on
+            )
+        elif event.kind == "mark":
+            services.valuation_mark(
+                fund=fund, startup=startups[key], as_of=event.on, fair_value=event.amount
+            )
+        else:
+            services.distribution_record(
+                fund=fund,
+                startup=startups[key],
+                paid_on=event.on,
+                amount=event.amount,
+                kind=DistributionKind.EXIT,
+            )
+    if rangli:
+        lps.reallocation_rule_set(
+            fund=fund, ceding=partners["LP1"], pct=RANGLI.pct, beneficiaries=[(partners["LP3"], 1)]
+        )
+    for distribution in DISTRIBUTIONS:
+        lps.lp_distribution_record(fund=fund, paid_on=distribution.on, amount=distribution.amount)
+    return SimpleNamespace(fund=fund, lps=partners, startups=startups)

@@ -68,7 +68,42 @@ def make_world() -> EveryModel:
     factories.DistributionFactory(
         fund=fund, startup=startup, paid_on=dt.date(2024, 9, 1), amount=Decimal("1000000")
     )
+    add_lps(fund)
     return EveryModel(startup, investor, funding_round, fund, commitment)
+
+
+def add_lps(fund: Fund) -> dict:
+    """The fund's investors, through their services: a guidance fund (60 %) and social
+    capital (40 %) committed 1亿; one call of 2000万 paid in full, an audit fee, a 让利 rule
+    and a distribution of 100万 to the partners."""
+    from portfolio.services import lps
+
+    gov = lps.limited_partner_create(name="市引导基金(示例)", kind="government_guidance")
+    social = lps.limited_partner_create(name="社会资本(示例)", kind="social_capital")
+    for lp, amount in ((gov, 60_000_000), (social, 40_000_000)):
+        lps.lp_commitment_create(
+            fund=fund, limited_partner=lp, amount=amount, committed_on=dt.date(2024, 1, 2)
+        )
+    call = lps.capital_call_create(
+        fund=fund,
+        call_date=dt.date(2024, 1, 10),
+        due_date=dt.date(2024, 1, 31),
+        amount=20_000_000,
+        management_fees=500_000,
+    )
+    for item in call.items.all():
+        lps.capital_call_payment_record(
+            capital_call=call,
+            limited_partner=item.limited_partner,
+            paid_on=dt.date(2024, 1, 20),
+            amount=item.amount,
+        )
+    lps.fund_expense_record(
+        fund=fund, incurred_on=dt.date(2024, 4, 30), amount=100_000, category="audit"
+    )
+    lps.reallocation_rule_set(fund=fund, ceding=gov, pct=50, beneficiaries=[(social, 1)])
+    lps.lp_distribution_record(fund=fund, paid_on=dt.date(2024, 10, 1), amount=1_000_000)
+    return {"government": gov, "social": social, "call": call}
 
 
 # --- a varied portfolio ----------------------------------------------------------------------

@@ -1,0 +1,184 @@
+"""Admin of the fund's investors (LPs): fund managers record commitments, calls, payments,
+expenses and distributions through the services; the 让利 rule is a fund term (superusers)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.admin.base import BaseAdmin, MoneyAdmin, ReadOnlyInline, adopt
+from portfolio.admin.fund import NoteOnlyAfterwardsMixin
+from portfolio.formatting import money
+from portfolio.models import (
+    CapitalCall,
+    CapitalCallItem,
+    CapitalCallPayment,
+    FundExpense,
+    LimitedPartner,
+    LpCommitment,
+    LpDistribution,
+    ReallocationBeneficiary,
+    ReallocationRule,
+)
+from portfolio.services import lps
+
+
+class AmountMixin:
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount)
+
+
+@admin.register(LimitedPartner)
+class LimitedPartnerAdmin(NoteOnlyAfterwardsMixin, BaseAdmin):
+    create_service = staticmethod(lps.limited_partner_create)
+    fields = ("name", "name_en", "kind", "credit_code", "is_illustrative", "note")
+    editable_after = ("name", "name_en", "credit_code", "is_illustrative", "note")
+    list_display = ("name", "name_en", "kind", "is_illustrative")
+    list_filter = ("kind", "is_illustrative")
+    search_fields = ("name", "name_en", "credit_code")
+
+
+@admin.register(LpCommitment)
+class LpCommitmentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+    create_service = staticmethod(lps.lp_commitment_create)
+    fields = ("fund", "limited_partner", "amount", "committed_on", "pays_fees")
+    editable_after = ()
+    list_display = ("limited_partner", "fund", "amount_display", "committed_on", "pays_fees")
+    list_filter = ("fund", "limited_partner__kind")
+    list_select_related = ("fund", "limited_partner")
+    search_fields = ("limited_partner__name", "limited_partner__name_en")
+    autocomplete_fields = ("fund", "limited_partner")
+
+
+class CallItemInline(ReadOnlyInline):
+    model = CapitalCallItem
+    fields = ("limited_partner", "amount")
+
+
+@admin.register(CapitalCall)
+class CapitalCallAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+    create_service = staticmethod(lps.capital_call_create)
+    fields = (
+        "fund",
+        "call_date",
+        "due_date",
+        "amount",
+        "investments",
+        "management_fees",
+        "expenses",
+        "note",
+    )
+    list_display = ("fund", "number", "call_date", "due_date", "amount_display")
+    list_filter = ("fund",)
+    list_select_related = ("fund",)
+    search_fields = ("fund__name", "note")
+    autocomplete_fields = ("fund",)
+    date_hierarchy = "call_date"
+    inlines = (CallItemInline,)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
+
+@admin.register(CapitalCallItem)
+class CapitalCallItemAdmin(AmountMixin, MoneyAdmin):
+    """Items are written with their call (pro rata); shown here for search and history."""
+
+    list_display = ("capital_call", "limited_partner", "amount_display")
+    list_filter = ("capital_call__fund",)
+    list_select_related = ("capital_call__fund", "limited_partner")
+    search_fields = ("limited_partner__name", "limited_partner__name_en")
+    readonly_fields = ("capital_call", "limited_partner", "amount")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CapitalCallPayment)
+class CapitalCallPaymentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+    fields = ("item", "paid_on", "amount")
+    editable_after = ()
+    list_display = ("item", "paid_on", "amount_display")
+    list_filter = ("item__capital_call__fund",)
+    list_select_related = ("item__capital_call__fund", "item__limited_partner")
+    search_fields = ("item__limited_partner__name", "item__limited_partner__name_en")
+    autocomplete_fields = ("item",)
+    date_hierarchy = "paid_on"
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        adopt(
+            obj,
+            lps.capital_call_payment_record(
+                capital_call=data["item"].capital_call,
+                limited_partner=data["item"].limited_partner,
+                paid_on=data["paid_on"],
+                amount=data["amount"],
+                by=request.user,
+            ),
+        )
+
+
+@admin.register(FundExpense)
+class FundExpenseAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+    create_service = staticmethod(lps.fund_expense_record)
+    fields = ("fund", "incurred_on", "amount", "category", "note")
+    list_display = ("fund", "incurred_on", "category", "amount_display")
+    list_filter = ("fund", "category")
+    list_select_related = ("fund",)
+    search_fields = ("fund__name", "note")
+    autocomplete_fields = ("fund",)
+    date_hierarchy = "incurred_on"
+
+
+@admin.register(LpDistribution)
+class LpDistributionAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+    create_service = staticmethod(lps.lp_distribution_record)
+    fields = ("fund", "paid_on", "amount", "note")
+    list_display = ("fund", "paid_on", "amount_display")
+    list_filter = ("fund",)
+    list_select_related = ("fund",)
+    search_fields = ("fund__name", "note")
+    autocomplete_fields = ("fund",)
+    date_hierarchy = "paid_on"
+
+
+class BeneficiaryInline(ReadOnlyInline):
+    model = ReallocationBeneficiary
+    fields = ("limited_partner", "weight")
+    show_change_link = False
+
+
+@admin.register(ReallocationRule)
+class ReallocationRuleAdmin(BaseAdmin):
+    """Shown to everyone who may see the fund; set through ``reallocation_rule_set`` (the
+    API or a superuser's shell), a term of the fund like its fee and carry."""
+
+    list_display = ("fund", "ceding", "pct", "applies_to_nav")
+    list_select_related = ("fund", "ceding")
+    search_fields = ("fund__name", "ceding__name")
+    readonly_fields = ("fund", "ceding", "pct", "applies_to_nav")
+    inlines = (BeneficiaryInline,)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReallocationBeneficiary)
+class ReallocationBeneficiaryAdmin(BaseAdmin):
+    list_display = ("rule", "limited_partner", "weight")
+    list_select_related = ("rule__fund", "rule__ceding", "limited_partner")
+    readonly_fields = ("rule", "limited_partner", "weight")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,363 @@
+"""The fund's own investors (LPs): commitments (认缴), capital calls and their payments
+(实缴), fund expenses and distributions to the LPs. The figures that follow from them
+(management fees, the waterfall, NAV, capital accounts) are computed, never stored:
+``portfolio.fund_accounting`` from these rows (``fund-accounting.md``)."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.models.choices import ExpenseCategory, LpKind
+from portfolio.models.fund import PERCENT, Fund
+from portfolio.models.pipeline import MONEY, BilingualNameMixin
+from portfolio.models.querysets import PortfolioQuerySet
+from portfolio.models.validators import validate_credit_code
+
+
+class LimitedPartner(BilingualNameMixin, models.Model):
+    """An investor in the fund (出资人): a government guidance fund, a state platform, social
+    capital, or the GP's own commitment line."""
+
+    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=LpKind.choices)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Invented for the demo: not a real investor of the fund."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("limited partner")
+        verbose_name_plural = _("limited partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_code__isnull=True)
+                | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+                name="lp_credit_code_format",
+                violation_error_message=_(
+                    "A unified social credit code has 18 allowed characters."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class LpCommitment(models.Model):
+    """What one LP has committed to the fund (认缴)."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="lp_commitments"
+    )
+    limited_partner = models.ForeignKey(
+        LimitedPartner,
+        verbose_name=_("limited partner"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    committed_on = models.DateField(_("committed on"))
+    pays_fees = models.BooleanField(
+        _("pays the management fee"),
+        default=True,
+        help_text=_("Off for the GP's own commitment, which is usually exempt."),
+    )
+
+    objects = PortfolioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fund", "committed_on", "id"]
+        verbose_name = _("LP commitment")
+        verbose_name_plural = _("LP commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="lp_commitment_amount_positive",
+                violation_error_message=_("A commitment must be a positive amount."),
+            ),
+            models.UniqueConstraint(
+                fields=["fund", "limited_partner"],
+                name="lp_commitment_one_per_fund",
+                violation_error_message=_("This LP already has a commitment to this fund."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.limited_partner} → {self.fund} ({self.amount})"
+
+
+class CapitalCall(models.Model):
+    """A call on the LPs' unfunded commitments (缴款通知), split pro rata by largest
+    remainder into one item per LP; ``investments + management_fees + expenses`` is its
+    amount."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="capital_calls"
+    )
+    number = models.PositiveIntegerField(_("number"), validators=[MinValueValidator(1)])
+    call_date = models.DateField(_("call date"))
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    investments = models.DecimalField(_("for investments (yuan)"), default=0, **MONEY)
+    management_fees = models.DecimalField(_("for management fees (yuan)"), default=0, **MONEY)
+    expenses = models.DecimalField(_("for fund expenses (yuan)"), default=0, **MONEY)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fund", "number"]
+        verbose_name = _("capital call")
+        verbose_name_plural = _("capital calls")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="capital_call_amount_positive",
+                violation_error_message=_("A capital call must be a positive amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(investments__gte=0, management_fees__gte=0, expenses__gte=0),
+                name="capital_call_purposes_non_negative",
+                violation_error_message=_("A call's purposes cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount=F("investments") + F("management_fees") + F("expenses")),
+                name="capital_call_purposes_add_up",
+                violation_error_message=_(
+                    "Investments, management fees and expenses must add up to the call."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("call_date")),
+                name="capital_call_due_after_call",
+                violation_error_message=_("A call cannot be due before it is made."),
+            ),
+            models.UniqueConstraint(
+                fields=["fund", "number"],
+                name="capital_call_number_per_fund",
+                violation_error_message=_("This fund already has a call with this number."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} #{self.number} ({self.call_date})"
+
+
+class CapitalCallItem(models.Model):
+    """One LP's part of a call: what it owes; its payments are what it has paid in (实缴)."""
+
+    capital_call = models.ForeignKey(
+        CapitalCall, verbose_name=_("capital call"), on_delete=models.PROTECT, related_name="items"
+    )
+    limited_partner = models.ForeignKey(
+        LimitedPartner,
+        verbose_name=_("limited partner"),
+        on_delete=models.PROTECT,
+        related_name="call_items",
+    )
+    amount = models.DecimalField(_("amount due (yuan)"), **MONEY)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["capital_call", "limited_partner__name"]
+        verbose_name = _("capital call item")
+        verbose_name_plural = _("capital call items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="call_item_amount_non_negative",
+                violation_error_message=_("An LP's part of a call cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["capital_call", "limited_partner"],
+                name="call_item_one_per_lp",
+                violation_error_message=_("This LP already has a part in this call."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.capital_call} {self.limited_partner} ({self.amount})"
+
+
+class CapitalCallPayment(models.Model):
+    """Money an LP paid against its part of a call; it counts from ``paid_on``."""
+
+    item = models.ForeignKey(
+        CapitalCallItem,
+        verbose_name=_("capital call item"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "paid_on", "id"]
+        verbose_name = _("capital call payment")
+        verbose_name_plural = _("capital call payments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="call_payment_amount_positive",
+                violation_error_message=_("A payment must be a positive amount."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.amount} ({self.paid_on})"
+
+
+class FundExpense(models.Model):
+    """A partnership expense (合伙企业费用): audit, legal, custody, valuation, formation."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="expenses"
+    )
+    incurred_on = models.DateField(_("incurred on"))
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    category = models.CharField(_("category"), max_length=16, choices=ExpenseCategory.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fund", "incurred_on", "id"]
+        verbose_name = _("fund expense")
+        verbose_name_plural = _("fund expenses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="fund_expense_amount_positive",
+                violation_error_message=_("An expense must be a positive amount."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} {self.get_category_display()} {self.amount} ({self.incurred_on})"
+
+
+class LpDistribution(models.Model):
+    """Cash the fund paid out to its partners; the waterfall splits it tier by tier between
+    the LPs and the GP (computed from the fund's terms, never typed in)."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="lp_distributions"
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fund", "paid_on", "id"]
+        verbose_name = _("LP distribution")
+        verbose_name_plural = _("LP distributions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="lp_distribution_amount_positive",
+                violation_error_message=_("A distribution must be a positive amount."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} {self.amount} ({self.paid_on})"
+
+
+class ReallocationRule(models.Model):
+    """让利: a (government) LP cedes a share of its tier-4 (split) return to other LPs, in
+    cash on every distribution and, optionally, in the hypothetical liquidation behind its
+    NAV (``fund-accounting.md`` §1). At most one rule a fund."""
+
+    fund = models.OneToOneField(
+        Fund,
+        verbose_name=_("fund"),
+        on_delete=models.PROTECT,
+        related_name="reallocation_rule",
+    )
+    ceding = models.ForeignKey(
+        LimitedPartner,
+        verbose_name=_("ceding LP"),
+        on_delete=models.PROTECT,
+        related_name="ceded_rules",
+    )
+    pct = models.DecimalField(_("share of its split ceded (%)"), **PERCENT)
+    applies_to_nav = models.BooleanField(_("also in the NAV"), default=True)
+    beneficiaries = models.ManyToManyField(
+        LimitedPartner,
+        through="ReallocationBeneficiary",
+        related_name="benefiting_rules",
+        verbose_name=_("beneficiaries"),
+    )
+
+    class Meta:
+        ordering = ["fund"]
+        verbose_name = _("让利 rule")
+        verbose_name_plural = _("让利 rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pct__gt=0, pct__lte=100),
+                name="reallocation_pct_range",
+                violation_error_message=_("The ceded share is a percentage above 0."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund}: {self.ceding} {self.pct}%"
+
+
+class ReallocationBeneficiary(models.Model):
+    rule = models.ForeignKey(
+        ReallocationRule,
+        verbose_name=_("让利 rule"),
+        on_delete=models.CASCADE,
+        related_name="shares",
+    )
+    limited_partner = models.ForeignKey(
+        LimitedPartner,
+        verbose_name=_("limited partner"),
+        on_delete=models.PROTECT,
+        related_name="reallocation_shares",
+    )
+    weight = models.DecimalField(_("weight"), max_digits=8, decimal_places=4, default=1)
+
+    class Meta:
+        ordering = ["rule", "id"]
+        verbose_name = _("让利 beneficiary")
+        verbose_name_plural = _("让利 beneficiaries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="reallocation_weight_positive",
+                violation_error_message=_("A beneficiary's weight must be positive."),
+            ),
+            models.UniqueConstraint(
+                fields=["rule", "limited_partner"],
+                name="reallocation_beneficiary_once",
+                violation_error_message=_("This LP is already a beneficiary of the rule."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} → {self.limited_partner} ({self.weight})"

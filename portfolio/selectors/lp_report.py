@@ -1,0 +1,190 @@
+"""The fund's investors (LPs): the LP report, capital accounts and management fees.
+
+Each answer loads the fund's rows in a fixed number of queries (``fund_engine``) and hands
+them to ``portfolio.fund_accounting``, which does the arithmetic of ``fund-accounting.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from portfolio import fund_accounting as fa
+from portfolio.models import (
+    CapitalCallPayment,
+    Disbursement,
+    Distribution,
+    Fund,
+    FundExpense,
+    LimitedPartner,
+    LpCommitment,
+    LpDistribution,
+    ReallocationRule,
+    ValuationMark,
+)
+
+# A company's distribution that ends the holding (its fair value is 0 from then).
+ENDING_KINDS = ("exit", "write_off")
+
+
+def fund_engine(fund: Fund, *, excluding_distribution: int | None = None) -> fa.Fund:
+    """The LP engine of ``fund`` from its rows: 8 queries whatever their number (LP
+    commitments, payments, expenses, disbursements, marks, company distributions, LP
+    distributions, the 让利 rule with its beneficiaries)."""
+    commitments = list(
+        LpCommitment.objects.filter(fund=fund)
+        .order_by("committed_on", "id")
+        .values_list("limited_partner_id", "amount", "pays_fees", "committed_on")
+    )
+    partners = [fa.Partner(lp, amount, pays, on) for lp, amount, pays, on in commitments]
+    payments = CapitalCallPayment.objects.filter(item__capital_call__fund=fund).values_list(
+        "paid_on", "item__limited_partner_id", "amount"
+    )
+    expenses = FundExpense.objects.filter(fund=fund).values_list("incurred_on", "amount")
+    holdings = [
+        fa.HoldingEvent(on, startup, "invest", amount)
+        for on, startup, amount in Disbursement.objects.filter(commitment__fund=fund).values_list(
+            "paid_on", "commitment__startup_id", "amount"
+        )
+    ]
+    holdings += [
+        fa.HoldingEvent(on, startup, "mark", value)
+        for on, startup, value in ValuationMark.objects.filter(fund=fund).values_list(
+            "as_of", "startup_id", "fair_value"
+        )
+    ]
+    holdings += [
+        fa.HoldingEvent(on, startup, kind if kind in ENDING_KINDS else "dividend", amount)
+        for on, startup, kind, amount in Distribution.objects.filter(fund=fund).values_list(
+            "paid_on", "startup_id", "kind", "amount"
+        )
+    ]
+    # Same-day events: the money first, then marks, then what ends a holding.
+    order = {"invest": 0, "mark": 1, "dividend": 2, "exit": 3, "write_off": 3}
+    holdings.sort(key=lambda e: (e.on, order[e.kind]))
+    distributions = LpDistribution.objects.filter(fund=fund).order_by("paid_on", "id")
+    if excluding_distribution is not None:
+        distributions = distributions.exclude(pk=excluding_distribution)
+    rule = (
+        ReallocationRule.objects.filter(fund=fund)
+        .prefetch_related("shares")
+        .only("ceding_id", "pct", "applies_to_nav")
+        .first()
+    )
+    reallocation = None
+    if rule is not None:
+        reallocation = fa.Reallocation(
+            rule.ceding_id,
+            tuple((s.limited_partner_id, s.weight) for s in rule.shares.all()),
+            rule.pct,
+            rule.applies_to_nav,
+        )
+    return fa.Fund(
+        terms=fund_terms(fund),
+        partners=partners,
+        contributions=[fa.Contribution(on, lp, amount) for on, lp, amount in payments],
+        expenses=[fa.Dated(on, amount) for on, amount in expenses],
+        holdings=holdings,
+        distributions=[
+            fa.Dated(d.paid_on, d.amount) for d in distributions.only("paid_on", "amount")
+        ],
+        reallocation=reallocation,
+    )
+
+
+def fund_terms(fund: Fund) -> fa.Terms:
+    return fa.Terms(
+        management_fee_pct=fund.management_fee_pct,
+        fee_basis=fund.fee_basis,
+        hurdle_pct=fund.hurdle_pct,
+        hurdle_kind=fund.hurdle_kind,
+        catch_up_pct=fund.catch_up_pct,
+        carry_pct=fund.carry_pct,
+    )
+
+
+def lp_names(fund: Fund) -> dict[int, LimitedPartner]:
+    """The fund's LPs by id (one query), for naming the engine's rows."""
+    ids = LpCommitment.objects.filter(fund=fund).values("limited_partner_id")
+    return {lp.pk: lp for lp in LimitedPartner.objects.filter(pk__in=ids)}
+
+
+# --- the LP report --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LpRow:
+    limited_partner: LimitedPartner | None  # None: all LPs together (net)
+    figures: fa.FundFigures
+    irr: Decimal | None
+
+
+@dataclass(frozen=True)
+class LpReport:
+    fund: Fund
+    as_of: dt.date
+    lps: list[LpRow]
+    net: LpRow
+    carried_interest_paid: Decimal
+    carried_interest_accrued: Decimal
+
+
+def lp_report(fund: Fund, as_of: dt.date | None = None) -> LpReport:
+    """Per LP and for all LPs together: committed, paid-in, unfunded, distributed, NAV (net
+    of accrued carry) and the net multiples and IRR, as of ``as_of`` (today by default)."""
+    as_of = as_of or timezone.localdate()
+    engine = fund_engine(fund)
+    names = lp_names(fund)
+    rows = [
+        LpRow(names[key], engine.lp_figures(as_of, key), engine.irr(as_of, key))
+        for key in engine.keys
+    ]
+    paid = sum((allocations[fa.GP].total for _, allocations in engine.waterfall(as_of)), fa.ZERO)
+    accrued, _ = engine.accrued_carry(as_of) if engine.keys else (fa.ZERO, {})
+    return LpReport(
+        fund=fund,
+        as_of=as_of,
+        lps=rows,
+        net=LpRow(None, engine.lp_figures(as_of), engine.irr(as_of)),
+        carried_interest_paid=paid,
+        carried_interest_accrued=accrued,
+    )
+
+
+# --- capital accounts -------------------------------------------------------------------------
+
+STATEMENT_LINES = ("beginning", *fa.LINES, "ending")
+
+
+@dataclass(frozen=True)
+class CapitalAccount:
+    limited_partner: LimitedPartner | None  # None: the fund's total
+    period: dict[str, Decimal]
+    since_inception: dict[str, Decimal]
+
+
+def capital_accounts(
+    fund: Fund, start: dt.date, end: dt.date
+) -> tuple[list[CapitalAccount], CapitalAccount]:
+    """Each LP's capital account for ``[start, end]`` and since inception to ``end``, and
+    the total of all LPs: ``beginning`` + the signed movements = ``ending``."""
+    engine = fund_engine(fund)
+    names = lp_names(fund)
+    period = engine.ledger(end, start)
+    inception = engine.ledger(end)
+    accounts = [CapitalAccount(names[key], period[key], inception[key]) for key in engine.keys]
+
+    def total(ledger: dict) -> dict[str, Decimal]:
+        return {
+            line: sum((ledger[k][line] for k in engine.keys), fa.ZERO) for line in STATEMENT_LINES
+        }
+
+    return accounts, CapitalAccount(None, total(period), total(inception))
+
+
+def management_fees(fund: Fund, through: dt.date | None = None) -> list[fa.FeeLine]:
+    """The fee of every quarter-end from the first contribution's quarter to ``through``."""
+    return fund_engine(fund).fees(through or timezone.localdate())

@@ -1,0 +1,362 @@
+"""Writes on the fund's investors (LPs): commitments, capital calls and their payments,
+fund expenses and distributions to the partners (``fund-accounting.md``).
+
+Writes that count against the fund's totals (commitments, calls, distributions) lock the
+fund's row first, like ``commitment_create``, so two at once are checked one after the
+other against the same totals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from portfolio import fund_accounting
+from portfolio.audit import attributed
+from portfolio.formatting import format_yuan
+from portfolio.models import (
+    CapitalCall,
+    CapitalCallItem,
+    CapitalCallPayment,
+    Fund,
+    FundExpense,
+    LimitedPartner,
+    LpCommitment,
+    LpDistribution,
+    ReallocationBeneficiary,
+    ReallocationRule,
+)
+from portfolio.models.choices import ExpenseCategory, LpKind
+from portfolio.services.common import not_future, saved, to_yuan
+
+MSG_LP_COMMITMENTS_EXCEED = _(
+    "The LPs' commitments would exceed the fund's size: %(open)s is still open."
+)
+MSG_CALL_PURPOSES = _(
+    "Investments, management fees and expenses add up to %(sum)s, not the call's %(amount)s."
+)
+MSG_CALL_EXCEEDS = _("This call is more than the unfunded commitments: %(callable)s can be called.")
+MSG_CALL_NO_LPS = _("The fund has no LP commitments on the call date.")
+MSG_DUE_BEFORE_CALL = _("A call cannot be due before it is made.")
+MSG_NOT_IN_CALL = _("This LP has no part in this call.")
+MSG_PAYMENT_BEFORE_CALL = _("A payment cannot precede the call (%(on)s).")
+MSG_PAYMENT_EXCEEDS = _("This payment is more than the LP still owes on the call: %(owed)s.")
+MSG_DISTRIBUTION_CASH = _("The fund had %(cash)s in cash on this date; it cannot pay out more.")
+MSG_DISTRIBUTION_ORDER = _(
+    "The fund's last distribution was on %(last)s; distributions are recorded in order."
+)
+MSG_UNKNOWN_CHOICE = _("Unknown value.")
+
+
+def _choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        raise ValidationError({field: ValidationError(MSG_UNKNOWN_CHOICE, code="invalid_choice")})
+    return value
+
+
+@attributed
+@transaction.atomic
+def limited_partner_create(
+    *,
+    name: str,
+    kind: str,
+    name_en: str = "",
+    credit_code: str | None = None,
+    is_illustrative: bool = False,
+    note: str = "",
+    by: Any = None,
+) -> LimitedPartner:
+    _choice(kind, LpKind, "kind")
+    return saved(
+        LimitedPartner(
+            name=name,
+            name_en=name_en,
+            kind=kind,
+            credit_code=credit_code or None,
+            is_illustrative=is_illustrative,
+            note=note,
+        )
+    )
+
+
+@attributed
+@transaction.atomic
+def lp_commitment_create(
+    *,
+    fund: Fund,
+    limited_partner: LimitedPartner,
+    amount: Decimal | str | int,
+    committed_on: dt.date,
+    pays_fees: bool | None = None,
+    by: Any = None,
+) -> LpCommitment:
+    """An LP commits to the fund (认缴); all LPs' commitments stay within the fund's size.
+    The GP's own line pays no fee unless told otherwise."""
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    amount = to_yuan(amount, field="amount")
+    not_future(committed_on, field="committed_on")
+    open_ = fund.size - LpCommitment.objects.filter(fund=fund).total()
+    if amount > open_:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    MSG_LP_COMMITMENTS_EXCEED,
+                    code="exceeds_size",
+                    params={"open": format_yuan(max(open_, Decimal(0)))},
+                )
+            }
+        )
+    if pays_fees is None:
+        pays_fees = limited_partner.kind != LpKind.GP
+    return saved(
+        LpCommitment(
+            fund=fund,
+            limited_partner=limited_partner,
+            amount=amount,
+            committed_on=committed_on,
+            pays_fees=pays_fees,
+        )
+    )
+
+
+def callable_amount(fund: Fund, on: dt.date | None = None) -> Decimal:
+    """What can still be called: the LPs' commitments (by ``on``) less what was called."""
+    commitments = LpCommitment.objects.filter(fund=fund)
+    if on is not None:
+        commitments = commitments.filter(committed_on__lte=on)
+    called = CapitalCallItem.objects.filter(capital_call__fund=fund).total()
+    return commitments.total() - called
+
+
+@attributed
+@transaction.atomic
+def capital_call_create(
+    *,
+    fund: Fund,
+    call_date: dt.date,
+    due_date: dt.date,
+    amount: Decimal | str | int,
+    investments: Decimal | str | int | None = None,
+    management_fees: Decimal | str | int = 0,
+    expenses: Decimal | str | int = 0,
+    note: str = "",
+    by: Any = None,
+) -> CapitalCall:
+    """Call capital from the LPs, pro rata to their commitments and rounded to the yuan by
+    largest remainder, so the parts add up to the call; never more than is unfunded. The
+    purposes (investments, fees, expenses) add up to the amount; when ``investments`` is
+    not given it is what the other two leave."""
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    amount = to_yuan(amount, field="amount")
+    fees = to_yuan(management_fees, field="management_fees", allow_zero=True)
+    costs = to_yuan(expenses, field="expenses", allow_zero=True)
+    if investments is None:
+        investments = amount - fees - costs
+    investments = to_yuan(investments, field="investments", allow_zero=True)
+    if investments + fees + costs != amount:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    MSG_CALL_PURPOSES,
+                    code="purposes",
+                    params={
+                        "sum": format_yuan(investments + fees + costs),
+                        "amount": format_yuan(amount),
+                    },
+                )
+            }
+        )
+    not_future(call_date, field="call_date")
+    if due_date < call_date:
+        raise ValidationError({"due_date": ValidationError(MSG_DUE_BEFORE_CALL, code="due")})
+    commitments = list(
+        LpCommitment.objects.filter(fund=fund, committed_on__lte=call_date).order_by(
+            "committed_on", "id"
+        )
+    )
+    if not commitments:
+        raise ValidationError({"fund": ValidationError(MSG_CALL_NO_LPS, code="no_lps")})
+    room = callable_amount(fund, call_date)
+    if amount > room:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    MSG_CALL_EXCEEDS,
+                    code="over_call",
+                    params={"callable": format_yuan(max(room, Decimal(0)))},
+                ),
+                "callable": ValidationError(
+                    str(max(room, Decimal(0)).quantize(Decimal("0.01"))), code="callable"
+                ),
+            }
+        )
+    number = (CapitalCall.objects.filter(fund=fund).aggregate(n=Max("number"))["n"] or 0) + 1
+    call = saved(
+        CapitalCall(
+            fund=fund,
+            number=number,
+            call_date=call_date,
+            due_date=due_date,
+            amount=amount,
+            investments=investments,
+            management_fees=fees,
+            expenses=costs,
+            note=note,
+        )
+    )
+    parts = fund_accounting.largest_remainder(
+        amount, [(c.limited_partner_id, c.amount) for c in commitments]
+    )
+    for commitment in commitments:
+        CapitalCallItem.objects.create(
+            capital_call=call,
+            limited_partner_id=commitment.limited_partner_id,
+            amount=parts[commitment.limited_partner_id],
+        )
+    return call
+
+
+@attributed
+@transaction.atomic
+def capital_call_payment_record(
+    *,
+    capital_call: CapitalCall,
+    limited_partner: LimitedPartner,
+    paid_on: dt.date,
+    amount: Decimal | str | int,
+    by: Any = None,
+) -> CapitalCallPayment:
+    """An LP pays (part of) what a call asks of it; it counts as paid-in from ``paid_on``."""
+    item = (
+        CapitalCallItem.objects.select_for_update()
+        .filter(capital_call=capital_call, limited_partner=limited_partner)
+        .first()
+    )
+    if item is None:
+        raise ValidationError(
+            {"limited_partner": ValidationError(MSG_NOT_IN_CALL, code="not_in_call")}
+        )
+    amount = to_yuan(amount, field="amount")
+    not_future(paid_on, field="paid_on")
+    if paid_on < capital_call.call_date:
+        raise ValidationError(
+            {
+                "paid_on": ValidationError(
+                    MSG_PAYMENT_BEFORE_CALL,
+                    code="before_call",
+                    params={"on": capital_call.call_date},
+                )
+            }
+        )
+    owed = item.amount - item.payments.total()
+    if amount > owed:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    MSG_PAYMENT_EXCEEDS, code="exceeds", params={"owed": format_yuan(owed)}
+                )
+            }
+        )
+    return saved(CapitalCallPayment(item=item, paid_on=paid_on, amount=amount))
+
+
+@attributed
+@transaction.atomic
+def fund_expense_record(
+    *,
+    fund: Fund,
+    incurred_on: dt.date,
+    amount: Decimal | str | int,
+    category: str,
+    note: str = "",
+    by: Any = None,
+) -> FundExpense:
+    _choice(category, ExpenseCategory, "category")
+    amount = to_yuan(amount, field="amount")
+    not_future(incurred_on, field="incurred_on")
+    return saved(
+        FundExpense(fund=fund, incurred_on=incurred_on, amount=amount, category=category, note=note)
+    )
+
+
+@attributed
+@transaction.atomic
+def lp_distribution_record(
+    *,
+    fund: Fund,
+    paid_on: dt.date,
+    amount: Decimal | str | int,
+    note: str = "",
+    by: Any = None,
+) -> LpDistribution:
+    """Pay cash out to the partners; the waterfall splits it (computed on every read).
+    Never more than the fund's cash on that date, and in date order (each distribution's
+    tiers depend on the ones before)."""
+    from portfolio.selectors.lp_report import fund_engine  # reads, not a cycle at import
+
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    amount = to_yuan(amount, field="amount")
+    not_future(paid_on, field="paid_on")
+    last = LpDistribution.objects.filter(fund=fund).aggregate(last=Max("paid_on"))["last"]
+    if last is not None and paid_on < last:
+        raise ValidationError(
+            {
+                "paid_on": ValidationError(
+                    MSG_DISTRIBUTION_ORDER, code="order", params={"last": last}
+                )
+            }
+        )
+    cash = fund_engine(fund).cash(paid_on)
+    if amount > cash:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    MSG_DISTRIBUTION_CASH,
+                    code="cash",
+                    params={"cash": format_yuan(max(cash, Decimal(0)))},
+                )
+            }
+        )
+    return saved(LpDistribution(fund=fund, paid_on=paid_on, amount=amount, note=note))
+
+
+MSG_CEDING_IS_BENEFICIARY = _("The ceding LP cannot be its own beneficiary.")
+MSG_NOT_AN_LP = _("%(lp)s has no commitment to this fund.")
+
+
+@attributed
+@transaction.atomic
+def reallocation_rule_set(
+    *,
+    fund: Fund,
+    ceding: LimitedPartner,
+    pct: Decimal | str | int,
+    beneficiaries: list[tuple[LimitedPartner, Decimal | str | int]],
+    applies_to_nav: bool = True,
+    by: Any = None,
+) -> ReallocationRule:
+    """Set the fund's 让利 rule (replacing any): ``ceding`` gives ``pct`` % of its tier-4
+    share to ``beneficiaries`` by weight. Every party is an LP of the fund."""
+    members = set(
+        LpCommitment.objects.filter(fund=fund).values_list("limited_partner_id", flat=True)
+    )
+    for field, lp in [("ceding", ceding), *(("beneficiaries", b) for b, _weight in beneficiaries)]:
+        if lp.pk not in members:
+            raise ValidationError(
+                {field: ValidationError(MSG_NOT_AN_LP, code="not_an_lp", params={"lp": lp})}
+            )
+    if any(b.pk == ceding.pk for b, _weight in beneficiaries):
+        raise ValidationError(
+            {"beneficiaries": ValidationError(MSG_CEDING_IS_BENEFICIARY, code="self")}
+        )
+    ReallocationRule.objects.filter(fund=fund).delete()
+    rule = saved(ReallocationRule(fund=fund, ceding=ceding, pct=pct, applies_to_nav=applies_to_nav))
+    for lp, weight in beneficiaries:
+        saved(ReallocationBeneficiary(rule=rule, limited_partner=lp, weight=weight))
+    return rule
