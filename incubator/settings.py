@@ -215,6 +215,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MilestoneKindEnum": "portfolio.models.choices.MilestoneKind",
         "StartupStatusEnum": "portfolio.models.choices.StartupStatus",
+        "LpKindEnum": "portfolio.models.choices.LpKind",
+        "ExpenseCategoryEnum": "portfolio.models.choices.ExpenseCategory",
     },
 }
 

@@ -119,10 +119,12 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Dated:
-    """A dated fund-level amount: an expense, or a distribution to the LPs."""
+    """A dated fund-level amount: an expense, or a distribution to the LPs (``key`` names
+    the row it came from)."""
 
     on: dt.date
     amount: Decimal
+    key: Hashable = None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from portfolio.models import (
     LimitedPartner,
     LpCommitment,
     LpDistribution,
+    LpDistributionAllocation,
     Milestone,
     Participation,
     ReallocationBeneficiary,
@@ -53,6 +54,7 @@ LP_MODELS = [
     CapitalCallPayment,
     FundExpense,
     LpDistribution,
+    LpDistributionAllocation,
     ReallocationRule,
     ReallocationBeneficiary,
 ]
@@ -507,7 +509,7 @@ def test_money_rows_survive_every_admin_delete_path_of_a_non_superuser(db, role)
     user.user_permissions.add(*Permission.objects.filter(codename__startswith="delete_"))
     client = login(user)
     money_models = [m for m in WRITTEN_HERE if m._meta.model_name in MONEY]
-    assert len(money_models) == 12
+    assert len(money_models) == 13
     counts = {model: model.objects.count() for model in money_models}
     for model in money_models:
         obj = model.objects.order_by("pk").first()
@@ -577,6 +579,7 @@ def test_every_lp_service_and_admin_write_is_attributed(db, fund_manager, superu
     written["LpDistribution"] = lps.lp_distribution_record(
         fund=fund, paid_on=dt.date(2024, 3, 1), amount=Decimal("100000"), by=fund_manager
     )
+    written["LpDistributionAllocation"] = written["LpDistribution"].allocations.first()
     rule = lps.reallocation_rule_set(
         fund=fund,
         ceding=written["LimitedPartner"],

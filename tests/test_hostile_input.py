@@ -6,6 +6,7 @@ refusal writes nothing."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -23,11 +24,12 @@ from portfolio.models import (
     Startup,
 )
 from portfolio.models.history import AUDITED
-from portfolio.services import importing
+from portfolio.services import importing, lps
 from tests.support import factories
 from tests.support.admin import admin_url
 from tests.support.clients import login
 from tests.support.spreadsheets import to_xlsx
+from tests.support.worlds import add_lps
 
 #: every audited model but the stages (the data migrations install those)
 COUNTED = [model for model in AUDITED if model is not Stage]
@@ -86,6 +88,14 @@ class Setup:
         self.startup = factories.StartupFactory()
         self.investor = factories.InvestorFactory()
         self.fund = factories.FundFactory()
+        self.lps = add_lps(self.fund)
+        self.free_lp = lps.limited_partner_create(name="待认缴出资人", kind="social_capital")
+        self.open_call = lps.capital_call_create(
+            fund=self.fund,
+            call_date=dt.date(2024, 6, 1),
+            due_date=dt.date(2024, 6, 30),
+            amount=1_000_000,
+        )
         _t, staff_key = ApiToken.issue(self.staff)
         _t, manager_key = ApiToken.issue(self.manager)
         self.clients = {
@@ -163,6 +173,66 @@ class Setup:
                     "title": "专利",
                 },
             ),
+            "limited-partners": (
+                "manager",
+                "post",
+                "/api/v1/limited-partners/",
+                {"name": "新出资人", "kind": "social_capital", "credit_code": "", "note": "n"},
+            ),
+            "lp-commitments": (
+                "manager",
+                "post",
+                "/api/v1/lp-commitments/",
+                {
+                    "fund": self.fund.pk,
+                    "limited_partner": self.free_lp.pk,
+                    "amount": "1000000",
+                    "committed_on": "2024-01-05",
+                },
+            ),
+            "capital-calls": (
+                "manager",
+                "post",
+                "/api/v1/capital-calls/",
+                {
+                    "fund": self.fund.pk,
+                    "call_date": "2024-07-01",
+                    "due_date": "2024-07-31",
+                    "amount": "1000000",
+                    "investments": "900000",
+                    "management_fees": "100000",
+                    "expenses": "0",
+                    "note": "n",
+                },
+            ),
+            "capital-call-payments": (
+                "manager",
+                "post",
+                f"/api/v1/capital-calls/{self.open_call.pk}/payments/",
+                {
+                    "limited_partner": self.lps["government"].pk,
+                    "paid_on": "2024-06-10",
+                    "amount": "1000",
+                },
+            ),
+            "fund-expenses": (
+                "manager",
+                "post",
+                "/api/v1/fund-expenses/",
+                {
+                    "fund": self.fund.pk,
+                    "incurred_on": "2024-05-01",
+                    "amount": "1000",
+                    "category": "legal",
+                    "note": "n",
+                },
+            ),
+            "lp-distributions": (
+                "manager",
+                "post",
+                "/api/v1/lp-distributions/",
+                {"fund": self.fund.pk, "paid_on": "2024-12-01", "amount": "1000", "note": "n"},
+            ),
             "kpi-reports": (
                 "staff",
                 "post",
@@ -188,6 +258,12 @@ ENDPOINTS = [
     "commitments",
     "milestones",
     "kpi-reports",
+    "limited-partners",
+    "lp-commitments",
+    "capital-calls",
+    "capital-call-payments",
+    "fund-expenses",
+    "lp-distributions",
 ]
 
 

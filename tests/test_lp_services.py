@@ -34,7 +34,7 @@ def test_calls_are_split_pro_rata_and_paid_in(worked):
 
 
 def test_management_fees_follow_the_terms(worked):
-    lines = selectors.management_fees(worked.fund, W.AS_OF)
+    lines, _names = selectors.management_fees(worked.fund, W.AS_OF)
     assert {line.quarter_end: int(line.amount) for line in lines} == W.FEES
 
 
@@ -53,8 +53,14 @@ def test_the_lp_report(worked):
     assert names[worked.lps["LP1"].pk].figures.unfunded == 39 * W.M
 
 
-def test_the_waterfall_from_the_rows(worked):
-    [(_, allocations)] = selectors.fund_engine(worked.fund).waterfall()
+def test_the_waterfall_from_the_rows_and_its_notice(worked):
+    [(dated, allocations)] = selectors.fund_engine(worked.fund).waterfall()
+    # The notice stored when the distribution was made says the same, tier by tier.
+    stored = {
+        (a.limited_partner_id or GP): (a.return_of_capital, a.preferred_return, a.catch_up, a.split)
+        for a in LpDistribution.objects.get(pk=dated.key).allocations.all()
+    }
+    assert stored == {k: tuple(getattr(a, t) for t in TIERS) for k, a in allocations.items()}
     by_name = {
         ("gp" if key == GP else next(k for k, lp in worked.lps.items() if lp.pk == key)): tuple(
             getattr(a, t) for t in TIERS

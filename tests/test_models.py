@@ -31,6 +31,7 @@ from portfolio.models import (
     LimitedPartner,
     LpCommitment,
     LpDistribution,
+    LpDistributionAllocation,
     Participation,
     ReallocationBeneficiary,
     ReallocationRule,
@@ -116,6 +117,22 @@ def lp_rows(fund: Fund) -> dict:
         "item": CapitalCallItem.objects.create(capital_call=call, limited_partner=lp, amount=1),
         "rule": rule,
     }
+
+
+def new_allocation(r, *, again: bool = False, **values) -> LpDistributionAllocation:
+    """An allocation row of a new distribution (``again``: two rows of the same party)."""
+    distribution = LpDistribution.objects.create(fund=r.fund, paid_on=DAY, amount=D("1"))
+    values = {
+        "limited_partner": None,
+        "return_of_capital": D("1"),
+        "preferred_return": D("0"),
+        "catch_up": D("0"),
+        "split": D("0"),
+        **values,
+    }
+    if again:
+        LpDistributionAllocation.objects.create(distribution=distribution, **values)
+    return LpDistributionAllocation.objects.create(distribution=distribution, **values)
 
 
 def new_call(fund: Fund, **values) -> CapitalCall:
@@ -322,6 +339,16 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     ],
     (LpDistribution, "lp_distribution_amount_positive"): [
         lambda r: LpDistribution.objects.create(fund=r.fund, paid_on=DAY, amount=D("0"))
+    ],
+    (LpDistributionAllocation, "lp_allocation_tiers_non_negative"): [
+        lambda r: new_allocation(r, split=D("-1")),
+        lambda r: new_allocation(r, return_of_capital=D("-0.01")),
+    ],
+    (LpDistributionAllocation, "lp_allocation_once_per_partner"): [
+        lambda r: new_allocation(r, limited_partner=r.lp, again=True)
+    ],
+    (LpDistributionAllocation, "lp_allocation_one_gp_row"): [
+        lambda r: new_allocation(r, limited_partner=None, again=True)
     ],
     (ReallocationRule, "fund"): [
         lambda r: ReallocationRule.objects.create(fund=r.fund, ceding=r.lp, pct=D("1"))

@@ -17,6 +17,7 @@ from portfolio.models import (
     LimitedPartner,
     LpCommitment,
     LpDistribution,
+    LpDistributionAllocation,
     ReallocationBeneficiary,
     ReallocationRule,
 )
@@ -135,6 +136,35 @@ class FundExpenseAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     date_hierarchy = "incurred_on"
 
 
+class AllocationInline(ReadOnlyInline):
+    model = LpDistributionAllocation
+    fields = (
+        "limited_partner",
+        "return_of_capital",
+        "preferred_return",
+        "catch_up",
+        "split",
+        "reallocated",
+    )
+    show_change_link = False
+
+
+@admin.register(LpDistributionAllocation)
+class LpDistributionAllocationAdmin(MoneyAdmin):
+    """A distribution's notice, tier by tier: written by the waterfall, never by hand."""
+
+    list_display = ("distribution", "limited_partner", "return_of_capital", "split")
+    list_filter = ("distribution__fund",)
+    list_select_related = ("distribution__fund", "limited_partner")
+    readonly_fields = AllocationInline.fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(LpDistribution)
 class LpDistributionAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     create_service = staticmethod(lps.lp_distribution_record)
@@ -145,6 +175,10 @@ class LpDistributionAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     search_fields = ("fund__name", "note")
     autocomplete_fields = ("fund",)
     date_hierarchy = "paid_on"
+    inlines = (AllocationInline,)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
 
 
 class BeneficiaryInline(ReadOnlyInline):

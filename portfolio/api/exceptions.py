@@ -28,5 +28,9 @@ def exception_handler(exc, context):
             if _codes(exc) & CONFLICT_CODES
             else status.HTTP_400_BAD_REQUEST
         )
-        return Response(django_errors(exc), status=code)
+        body = django_errors(exc)
+        # A figure a client acts on (an over-call's ``callable``) is a plain decimal string.
+        if isinstance(body, dict) and isinstance(body.get("callable"), list):
+            body["callable"] = body["callable"][0]
+        return Response(body, status=code)
     return drf_exception_handler(exc, context)

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from portfolio.api import views
+from portfolio.api import lp_reports, lps, views
 
 
 class Router(DefaultRouter):
@@ -24,11 +24,21 @@ for viewset in (
     views.FundingRoundViewSet,
     views.FundViewSet,
     views.CommitmentViewSet,
+    lps.LimitedPartnerViewSet,
+    lps.LpCommitmentViewSet,
+    lps.CapitalCallViewSet,
+    lps.FundExpenseViewSet,
+    lps.LpDistributionViewSet,
 ):
     router.register(viewset.resource, viewset)
 
 app_name = "api"
 urlpatterns = [
     path("reports/pipeline/", views.PipelineReportView.as_view(), name="report-pipeline"),
+    path(
+        "management-fees/",
+        lp_reports.ManagementFeeView.as_view(),
+        name="management-fee-list",
+    ),
     *router.urls,
 ]

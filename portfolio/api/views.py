@@ -24,6 +24,7 @@ from portfolio.api import filters as filtersets
 from portfolio.api import rows
 from portfolio.api import serializers as s
 from portfolio.api.auth import RolePermissions
+from portfolio.api.lp_reports import LP_READ, FundLpActions
 from portfolio.api.pagination import Pagination
 from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
 from portfolio.models import (
@@ -391,8 +392,8 @@ class FundingRoundViewSet(CreateMixin, ApiViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary=_("Funds")))
-class FundViewSet(ApiViewSet):
-    """Funds, their report and holdings as of any date."""
+class FundViewSet(FundLpActions, ApiViewSet):
+    """Funds, their report and holdings as of any date, and their LP figures."""
 
     queryset = selectors.fund_list()
     serializer_class = s.FundSerializer
@@ -401,10 +402,12 @@ class FundViewSet(ApiViewSet):
     ordering_fields = ["id", "name", "size", "vintage_year"]
     ordering = ["name"]
     resource = "funds"
-    export_actions = ("list", "holdings")
+    export_actions = ("list", "holdings", "capital_accounts")
     required_perms = {
         "report": ["portfolio.view_fund", "portfolio.view_commitment"],
         "holdings": ["portfolio.view_fund", "portfolio.view_commitment"],
+        "lp_report": LP_READ,
+        "capital_accounts": LP_READ,
     }
 
     def as_of(self):

@@ -12,6 +12,7 @@ LP_MODELS = [
     "capitalcallpayment",
     "fundexpense",
     "lpdistribution",
+    "lpdistributionallocation",
     "reallocationrule",
     "reallocationbeneficiary",
 ]

@@ -8,6 +8,7 @@ from portfolio.models.lps import (
     LimitedPartner,
     LpCommitment,
     LpDistribution,
+    LpDistributionAllocation,
     ReallocationBeneficiary,
     ReallocationRule,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "LimitedPartner",
     "LpCommitment",
     "LpDistribution",
+    "LpDistributionAllocation",
     "ReallocationBeneficiary",
     "ReallocationRule",
     "Commitment",

@@ -33,6 +33,7 @@ AUDITED = [
     models.CapitalCallPayment,
     models.FundExpense,
     models.LpDistribution,
+    models.LpDistributionAllocation,
     models.ReallocationRule,
     models.ReallocationBeneficiary,
 ]

@@ -361,3 +361,69 @@ class ReallocationBeneficiary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} → {self.limited_partner} ({self.weight})"
+
+
+class LpDistributionAllocation(models.Model):
+    """One partner's share of a distribution, tier by tier, as the waterfall gave it when the
+    distribution was made (the distribution notice; reports recompute the same figures from
+    the fund's events, and a test pins the two together). ``limited_partner`` is empty for
+    the GP's row."""
+
+    distribution = models.ForeignKey(
+        LpDistribution,
+        verbose_name=_("LP distribution"),
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
+    limited_partner = models.ForeignKey(
+        LimitedPartner,
+        verbose_name=_("limited partner"),
+        on_delete=models.PROTECT,
+        related_name="distribution_allocations",
+        null=True,
+        blank=True,
+    )
+    return_of_capital = models.DecimalField(_("return of capital"), **MONEY)
+    preferred_return = models.DecimalField(_("preferred return"), **MONEY)
+    catch_up = models.DecimalField(_("GP catch-up"), **MONEY)
+    split = models.DecimalField(_("carried-interest split"), **MONEY)
+    reallocated = models.DecimalField(_("让利 reallocation"), default=0, **MONEY)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["distribution", "id"]
+        verbose_name = _("distribution allocation")
+        verbose_name_plural = _("distribution allocations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(return_of_capital__gte=0, preferred_return__gte=0)
+                & Q(catch_up__gte=0, split__gte=0),
+                name="lp_allocation_tiers_non_negative",
+                violation_error_message=_("A waterfall tier cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["distribution", "limited_partner"],
+                name="lp_allocation_once_per_partner",
+                violation_error_message=_("This partner already has a share of the distribution."),
+            ),
+            models.UniqueConstraint(
+                fields=["distribution"],
+                condition=Q(limited_partner__isnull=True),
+                name="lp_allocation_one_gp_row",
+                violation_error_message=_("The GP already has a share of the distribution."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.distribution} {self.limited_partner or 'GP'}"
+
+    @property
+    def total(self):
+        return (
+            self.return_of_capital
+            + self.preferred_return
+            + self.catch_up
+            + self.split
+            + self.reallocated
+        )

@@ -30,44 +30,17 @@ from portfolio.models import (
 ENDING_KINDS = ("exit", "write_off")
 
 
-def fund_engine(fund: Fund, *, excluding_distribution: int | None = None) -> fa.Fund:
+def fund_engine(fund: Fund) -> fa.Fund:
     """The LP engine of ``fund`` from its rows: 8 queries whatever their number (LP
     commitments, payments, expenses, disbursements, marks, company distributions, LP
     distributions, the 让利 rule with its beneficiaries)."""
-    commitments = list(
-        LpCommitment.objects.filter(fund=fund)
-        .order_by("committed_on", "id")
-        .values_list("limited_partner_id", "amount", "pays_fees", "committed_on")
-    )
-    partners = [fa.Partner(lp, amount, pays, on) for lp, amount, pays, on in commitments]
+    partners, _names = fund_partners(fund)
     payments = CapitalCallPayment.objects.filter(item__capital_call__fund=fund).values_list(
         "paid_on", "item__limited_partner_id", "amount"
     )
     expenses = FundExpense.objects.filter(fund=fund).values_list("incurred_on", "amount")
-    holdings = [
-        fa.HoldingEvent(on, startup, "invest", amount)
-        for on, startup, amount in Disbursement.objects.filter(commitment__fund=fund).values_list(
-            "paid_on", "commitment__startup_id", "amount"
-        )
-    ]
-    holdings += [
-        fa.HoldingEvent(on, startup, "mark", value)
-        for on, startup, value in ValuationMark.objects.filter(fund=fund).values_list(
-            "as_of", "startup_id", "fair_value"
-        )
-    ]
-    holdings += [
-        fa.HoldingEvent(on, startup, kind if kind in ENDING_KINDS else "dividend", amount)
-        for on, startup, kind, amount in Distribution.objects.filter(fund=fund).values_list(
-            "paid_on", "startup_id", "kind", "amount"
-        )
-    ]
-    # Same-day events: the money first, then marks, then what ends a holding.
-    order = {"invest": 0, "mark": 1, "dividend": 2, "exit": 3, "write_off": 3}
-    holdings.sort(key=lambda e: (e.on, order[e.kind]))
+    holdings = _holding_events(fund)
     distributions = LpDistribution.objects.filter(fund=fund).order_by("paid_on", "id")
-    if excluding_distribution is not None:
-        distributions = distributions.exclude(pk=excluding_distribution)
     rule = (
         ReallocationRule.objects.filter(fund=fund)
         .prefetch_related("shares")
@@ -89,10 +62,46 @@ def fund_engine(fund: Fund, *, excluding_distribution: int | None = None) -> fa.
         expenses=[fa.Dated(on, amount) for on, amount in expenses],
         holdings=holdings,
         distributions=[
-            fa.Dated(d.paid_on, d.amount) for d in distributions.only("paid_on", "amount")
+            fa.Dated(d.paid_on, d.amount, d.pk) for d in distributions.only("paid_on", "amount")
         ],
         reallocation=reallocation,
     )
+
+
+def _holding_events(fund: Fund) -> list[fa.HoldingEvent]:
+    """The fund toward companies (3 queries): cash in (disbursements), marks, cash back."""
+    holdings = [
+        fa.HoldingEvent(on, startup, "invest", amount)
+        for on, startup, amount in Disbursement.objects.filter(commitment__fund=fund).values_list(
+            "paid_on", "commitment__startup_id", "amount"
+        )
+    ]
+    holdings += [
+        fa.HoldingEvent(on, startup, "mark", value)
+        for on, startup, value in ValuationMark.objects.filter(fund=fund).values_list(
+            "as_of", "startup_id", "fair_value"
+        )
+    ]
+    holdings += [
+        fa.HoldingEvent(on, startup, kind if kind in ENDING_KINDS else "dividend", amount)
+        for on, startup, kind, amount in Distribution.objects.filter(fund=fund).values_list(
+            "paid_on", "startup_id", "kind", "amount"
+        )
+    ]
+    # Same-day events: the money first, then marks, then what ends a holding.
+    order = {"invest": 0, "mark": 1, "dividend": 2, "exit": 3, "write_off": 3}
+    holdings.sort(key=lambda e: (e.on, order[e.kind]))
+    return holdings
+
+
+def fund_partners(fund: Fund) -> tuple[list[fa.Partner], dict[int, LimitedPartner]]:
+    """The fund's LP lines in commitment order, and its LPs by id (one query)."""
+    commitments = LpCommitment.objects.filter(fund=fund).select_related("limited_partner")
+    partners, names = [], {}
+    for c in commitments.order_by("committed_on", "id"):
+        partners.append(fa.Partner(c.limited_partner_id, c.amount, c.pays_fees, c.committed_on))
+        names[c.limited_partner_id] = c.limited_partner
+    return partners, names
 
 
 def fund_terms(fund: Fund) -> fa.Terms:
@@ -108,8 +117,7 @@ def fund_terms(fund: Fund) -> fa.Terms:
 
 def lp_names(fund: Fund) -> dict[int, LimitedPartner]:
     """The fund's LPs by id (one query), for naming the engine's rows."""
-    ids = LpCommitment.objects.filter(fund=fund).values("limited_partner_id")
-    return {lp.pk: lp for lp in LimitedPartner.objects.filter(pk__in=ids)}
+    return fund_partners(fund)[1]
 
 
 # --- the LP report --------------------------------------------------------------------------
@@ -185,6 +193,21 @@ def capital_accounts(
     return accounts, CapitalAccount(None, total(period), total(inception))
 
 
-def management_fees(fund: Fund, through: dt.date | None = None) -> list[fa.FeeLine]:
-    """The fee of every quarter-end from the first contribution's quarter to ``through``."""
-    return fund_engine(fund).fees(through or timezone.localdate())
+def management_fees(
+    fund: Fund, through: dt.date | None = None
+) -> tuple[list[fa.FeeLine], dict[int, LimitedPartner]]:
+    """The fee of every quarter-end from the first contribution's quarter to ``through``,
+    and the LPs by id: 2 queries (3 when the fee is on the unexited cost)."""
+    partners, names = fund_partners(fund)
+    payments = CapitalCallPayment.objects.filter(item__capital_call__fund=fund).values_list(
+        "paid_on", "item__limited_partner_id", "amount"
+    )
+    holdings = _holding_events(fund) if fund.fee_basis == "invested" else []
+    lines = fa.fee_schedule(
+        terms=fund_terms(fund),
+        partners=partners,
+        contributions=[fa.Contribution(on, lp, amount) for on, lp, amount in payments],
+        holdings=holdings,
+        through=through or timezone.localdate(),
+    )
+    return lines, names

@@ -29,6 +29,7 @@ from portfolio.models import (
     LimitedPartner,
     LpCommitment,
     LpDistribution,
+    LpDistributionAllocation,
     ReallocationBeneficiary,
     ReallocationRule,
 )
@@ -323,7 +324,23 @@ def lp_distribution_record(
                 )
             }
         )
-    return saved(LpDistribution(fund=fund, paid_on=paid_on, amount=amount, note=note))
+    distribution = saved(LpDistribution(fund=fund, paid_on=paid_on, amount=amount, note=note))
+    # The notice: each partner's tiers as the waterfall gives them now (reports recompute
+    # the same from the events; tests/test_lp_services.py pins the two together).
+    [tiers] = [t for dated, t in fund_engine(fund).waterfall() if dated.key == distribution.pk]
+    for key, allocation in tiers.items():
+        saved(
+            LpDistributionAllocation(
+                distribution=distribution,
+                limited_partner_id=None if key == fund_accounting.GP else key,
+                return_of_capital=allocation.return_of_capital,
+                preferred_return=allocation.preferred_return,
+                catch_up=allocation.catch_up,
+                split=allocation.split,
+                reallocated=allocation.reallocated,
+            )
+        )
+    return distribution
 
 
 MSG_CEDING_IS_BENEFICIARY = _("The ceding LP cannot be its own beneficiary.")

@@ -17,12 +17,17 @@ from django.db import models
 
 from portfolio.api.urls import router
 from portfolio.models import (
+    CapitalCall,
     Commitment,
     Fund,
+    FundExpense,
     FundingRound,
     Institution,
     Investor,
     KpiReport,
+    LimitedPartner,
+    LpCommitment,
+    LpDistribution,
     Milestone,
     Stage,
     StageTransition,
@@ -119,6 +124,33 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "approved_on": "the fund report dates commitments; sortable (?ordering=)",
         "created_by": AUDIT,
         "created_at": AUDIT,
+    },
+    # the fund's investors (LPs): a handful of rows per fund, read whole by the LP pages
+    LimitedPartner: {
+        "is_illustrative": "a label shown on every row, not a criterion",
+        "note": TEXT,
+    },
+    LpCommitment: {
+        "amount": MONEY_FIGURE,
+        "committed_on": "a handful per fund: sortable (?ordering=)",
+        "pays_fees": "a term of the line, read by the fee schedule",
+    },
+    CapitalCall: {
+        "number": "given by the server per fund; sortable (?ordering=)",
+        "due_date": "shown with each call; a late payer is a report figure",
+        "amount": MONEY_FIGURE,
+        "investments": MONEY_FIGURE,
+        "management_fees": MONEY_FIGURE,
+        "expenses": MONEY_FIGURE,
+    },
+    FundExpense: {
+        "incurred_on": "a handful per fund: sortable (?ordering=)",
+        "amount": MONEY_FIGURE,
+        "category": "a handful per fund, read whole",
+    },
+    LpDistribution: {
+        "paid_on": "a handful per fund: sortable (?ordering=)",
+        "amount": MONEY_FIGURE,
     },
 }
 

@@ -23,6 +23,7 @@ FUND_WRITES = {
     "capitalcallpayment",
     "fundexpense",
     "lpdistribution",
+    "lpdistributionallocation",
 }
 # Written by advancing / with their round / with their call / as a fund term (the service)
 NEVER_ADDED = {
@@ -31,6 +32,7 @@ NEVER_ADDED = {
     "capitalcallitem",
     "reallocationrule",
     "reallocationbeneficiary",
+    "lpdistributionallocation",
 }
 MONEY = {
     "fundinground",
@@ -45,6 +47,7 @@ MONEY = {
     "capitalcallpayment",
     "fundexpense",
     "lpdistribution",
+    "lpdistributionallocation",
 }
 
 

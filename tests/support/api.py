@@ -24,6 +24,12 @@ def api_routes() -> dict[str, list[str]]:
     return found
 
 
+def lp_id() -> int:
+    from portfolio.models import LimitedPartner
+
+    return LimitedPartner.objects.order_by("pk").values_list("pk", flat=True).first()
+
+
 def list_filters(world) -> dict[str, dict[str, object]]:
     """Every list endpoint with every one of its filters set to a good value."""
     return {
@@ -80,6 +86,31 @@ def list_filters(world) -> dict[str, dict[str, object]]:
             "ordering": "-amount",
         },
         "/api/v1/funds/": {"search": "量子", "ordering": "size"},
+        "/api/v1/limited-partners/": {
+            "kind": "government_guidance",
+            "search": "引导",
+            "ordering": "name",
+        },
+        "/api/v1/lp-commitments/": {
+            "fund": world.fund.pk,
+            "limited_partner": lp_id(),
+            "search": "引导",
+            "ordering": "-amount",
+        },
+        "/api/v1/capital-calls/": {
+            "fund": world.fund.pk,
+            "after": "2024-01-01",
+            "before": "2024-12-31",
+            "search": "量子",
+            "ordering": "call_date",
+        },
+        "/api/v1/fund-expenses/": {"fund": world.fund.pk, "search": "a", "ordering": "amount"},
+        "/api/v1/management-fees/": {"fund": world.fund.pk, "through": "2025-06-30"},
+        "/api/v1/lp-distributions/": {
+            "fund": world.fund.pk,
+            "search": "a",
+            "ordering": "-paid_on",
+        },
         "/api/v1/commitments/": {
             "fund": world.fund.pk,
             "startup": world.weici.pk,

@@ -78,8 +78,8 @@ def add_lps(fund: Fund) -> dict:
     and a distribution of 100万 to the partners."""
     from portfolio.services import lps
 
-    gov = lps.limited_partner_create(name="市引导基金(示例)", kind="government_guidance")
-    social = lps.limited_partner_create(name="社会资本(示例)", kind="social_capital")
+    gov = lps.limited_partner_create(name=f"市引导基金{fund.pk}(示例)", kind="government_guidance")
+    social = lps.limited_partner_create(name=f"社会资本{fund.pk}(示例)", kind="social_capital")
     for lp, amount in ((gov, 60_000_000), (social, 40_000_000)):
         lps.lp_commitment_create(
             fund=fund, limited_partner=lp, amount=amount, committed_on=dt.date(2024, 1, 2)
@@ -349,6 +349,7 @@ def hand_checked_world() -> HandChecked:
     factories.DistributionFactory(
         fund=fund, startup=weici, paid_on=dt.date(2024, 9, 1), amount=Decimal("5000000")
     )
+    add_lps(fund)
     for obj in (weici, coherent, kewei, huayi):
         obj.refresh_from_db()
     return HandChecked(tsinghua, cas, weici, coherent, kewei, huayi, idg, robotics, fund)

@@ -1,0 +1,173 @@
+"""Viewsets of the fund's investors (LPs): limited partners, their commitments, capital calls
+and payments, fund expenses, and distributions with their waterfall (``api-contract.md``,
+"The fund's investors"). Reads are plain querysets, the waterfall comes from
+``selectors.lp_report``; writes go through ``services.lps``."""
+
+from __future__ import annotations
+
+from django.db.models import Max, Prefetch, Sum
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from portfolio import models
+from portfolio.api.lp_serializers import (
+    CapitalCallCreateSerializer,
+    CapitalCallFilterSet,
+    CapitalCallSerializer,
+    FundExpenseCreateSerializer,
+    FundExpenseSerializer,
+    FundFilter,
+    LimitedPartnerCreateSerializer,
+    LimitedPartnerFilterSet,
+    LimitedPartnerSerializer,
+    LpCommitmentCreateSerializer,
+    LpCommitmentFilterSet,
+    LpCommitmentSerializer,
+    LpDistributionCreateSerializer,
+    LpDistributionSerializer,
+    PaymentSerializer,
+)
+from portfolio.api.views import ApiViewSet, CreateMixin
+from portfolio.services import lps as services
+
+# --- views ----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("The fund's investors (LPs)")),
+    create=extend_schema(
+        summary=_("Add a limited partner (fund managers)"),
+        request=LimitedPartnerCreateSerializer,
+        responses={201: LimitedPartnerSerializer},
+    ),
+)
+class LimitedPartnerViewSet(CreateMixin, ApiViewSet):
+    queryset = models.LimitedPartner.objects.all()
+    serializer_class = LimitedPartnerSerializer
+    write_serializer_class = LimitedPartnerCreateSerializer
+    filterset_class = LimitedPartnerFilterSet
+    search_fields = ["name", "name_en", "credit_code"]
+    ordering_fields = ["id", "name", "kind"]
+    ordering = ["name"]
+    resource = "limited-partners"
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("LP commitments (认缴)")),
+    create=extend_schema(
+        summary=_("Record an LP's commitment (fund managers)"),
+        request=LpCommitmentCreateSerializer,
+        responses={201: LpCommitmentSerializer},
+    ),
+)
+class LpCommitmentViewSet(CreateMixin, ApiViewSet):
+    queryset = models.LpCommitment.objects.select_related("fund", "limited_partner")
+    serializer_class = LpCommitmentSerializer
+    write_serializer_class = LpCommitmentCreateSerializer
+    filterset_class = LpCommitmentFilterSet
+    search_fields = ["limited_partner__name", "limited_partner__name_en"]
+    ordering_fields = ["id", "committed_on", "amount"]
+    ordering = ["fund__name", "committed_on", "id"]
+    resource = "lp-commitments"
+
+
+def call_items():
+    return models.CapitalCallItem.objects.select_related("limited_partner").annotate(
+        paid=Sum("payments__amount"), paid_on=Max("payments__paid_on")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Capital calls with each LP's part and payments")),
+    create=extend_schema(
+        summary=_("Call capital from the LPs, pro rata (fund managers)"),
+        description=_(
+            "Split by largest remainder; 400 with `callable` (a decimal string) when the "
+            "call is more than the unfunded commitments."
+        ),
+        request=CapitalCallCreateSerializer,
+        responses={201: CapitalCallSerializer},
+    ),
+)
+class CapitalCallViewSet(CreateMixin, ApiViewSet):
+    queryset = models.CapitalCall.objects.select_related("fund").prefetch_related(
+        Prefetch("items", queryset=call_items())
+    )
+    serializer_class = CapitalCallSerializer
+    write_serializer_class = CapitalCallCreateSerializer
+    filterset_class = CapitalCallFilterSet
+    search_fields = ["fund__name", "note"]
+    ordering_fields = ["id", "call_date", "amount", "number"]
+    ordering = ["fund__name", "number"]
+    resource = "capital-calls"
+    required_perms = {"payments": ["portfolio.add_capitalcallpayment"]}
+
+    def get_serializer_class(self):
+        if self.action == "payments":
+            return PaymentSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(
+        summary=_("Record an LP's payment of its part of a call (fund managers)"),
+        request=PaymentSerializer,
+        responses={201: CapitalCallSerializer},
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def payments(self, request, pk=None):
+        call = self.get_object()
+        serializer = PaymentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.capital_call_payment_record(
+            capital_call=call, by=request.user, **serializer.validated_data
+        )
+        return Response(self.read_data(call), status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Fund expenses (audit, legal, custody, ...)")),
+    create=extend_schema(
+        summary=_("Record a fund expense (fund managers)"),
+        request=FundExpenseCreateSerializer,
+        responses={201: FundExpenseSerializer},
+    ),
+)
+class FundExpenseViewSet(CreateMixin, ApiViewSet):
+    queryset = models.FundExpense.objects.select_related("fund")
+    serializer_class = FundExpenseSerializer
+    write_serializer_class = FundExpenseCreateSerializer
+    filterset_class = FundFilter
+    search_fields = ["note"]
+    ordering_fields = ["id", "incurred_on", "amount"]
+    ordering = ["fund__name", "incurred_on", "id"]
+    resource = "fund-expenses"
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Distributions to the partners, tier by tier")),
+    create=extend_schema(
+        summary=_("Distribute cash to the partners (fund managers)"),
+        description=_(
+            "Split by the fund's European waterfall; 400 naming `amount` when the fund has "
+            "less cash on that date."
+        ),
+        request=LpDistributionCreateSerializer,
+        responses={201: LpDistributionSerializer},
+    ),
+)
+class LpDistributionViewSet(CreateMixin, ApiViewSet):
+    queryset = models.LpDistribution.objects.select_related("fund").prefetch_related(
+        Prefetch(
+            "allocations",
+            queryset=models.LpDistributionAllocation.objects.select_related("limited_partner"),
+        )
+    )
+    serializer_class = LpDistributionSerializer
+    write_serializer_class = LpDistributionCreateSerializer
+    filterset_class = FundFilter
+    search_fields = ["note"]
+    ordering_fields = ["id", "paid_on", "amount"]
+    ordering = ["fund__name", "paid_on", "id"]
+    resource = "lp-distributions"
