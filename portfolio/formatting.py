@@ -106,6 +106,21 @@ def day(value: dt.date | None) -> str:
 
 # --- a fund's compliance checks, as the admin's fund page and the officials' fund page show them
 
+#: the capital-account statement's rows (ILPA order): line -> label
+CAPITAL_ACCOUNT_LINES = (
+    ("beginning", _("Beginning NAV")),
+    ("contributions", _("Contributions")),
+    ("distributions", _("Distributions")),
+    ("management_fees", _("Management fees")),
+    ("expenses", _("Partnership expenses")),
+    ("realized", _("Realized gain / (loss)")),
+    ("unrealized", _("Change in unrealized gain / (loss)")),
+    ("carried_interest_paid", _("Carried interest paid")),
+    ("carried_interest_accrued", _("Change in accrued carried interest")),
+    ("reallocated", _("让利 reallocation")),
+    ("ending", _("Ending NAV, net of accrued carried interest")),
+)
+
 COMPLIANCE_LABELS = {
     "committed_within_size": _("Live commitments within the fund's size"),
     # xgettext:no-python-format

@@ -29,24 +29,12 @@ from portfolio.api.lp_serializers import (
 )
 from portfolio.api.pagination import Pagination
 from portfolio.api.renderers import export_filename
+from portfolio.formatting import CAPITAL_ACCOUNT_LINES
 from portfolio.selectors import lp_report as lp_selectors
 
 LP_READ = ["portfolio.view_fund", "portfolio.view_lpcommitment"]
 
-#: statement rows of the capital-account sheet: (line, label)
-STATEMENT = (
-    ("beginning", _("Beginning NAV")),
-    ("contributions", _("Contributions")),
-    ("distributions", _("Distributions")),
-    ("management_fees", _("Management fees")),
-    ("expenses", _("Partnership expenses")),
-    ("realized", _("Realized gain / (loss)")),
-    ("unrealized", _("Change in unrealized gain / (loss)")),
-    ("carried_interest_paid", _("Carried interest paid")),
-    ("carried_interest_accrued", _("Change in accrued carried interest")),
-    ("reallocated", _("让利 reallocation")),
-    ("ending", _("Ending NAV, net of accrued carried interest")),
-)
+STATEMENT = CAPITAL_ACCOUNT_LINES
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import selectors
@@ -60,3 +63,29 @@ class AsOfForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class StatementForm(forms.Form):
+    """The quarter of a capital-account statement (default: the last quarter ended)."""
+
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *((str(q), f"Q{q}") for q in range(1, 5))],
+    )
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The quarter's first and last day."""
+        data = self.cleaned_data if self.is_bound else {}
+        today = timezone.localdate()
+        year, quarter = data.get("year"), data.get("quarter")
+        if year is None or quarter is None:
+            # The last quarter that has ended.
+            last = dt.date(today.year, (today.month - 1) // 3 * 3 + 1, 1) - dt.timedelta(days=1)
+            year, quarter = year or last.year, quarter or (last.month - 1) // 3 + 1
+        start = dt.date(year, 3 * quarter - 2, 1)
+        following = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+        return start, following - dt.timedelta(days=1)

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from portfolio.dashboards import data, panels
-from portfolio.dashboards.forms import AsOfForm, PipelineFilterForm
+from portfolio.dashboards.forms import AsOfForm, PipelineFilterForm, StatementForm
 from portfolio.dashboards.panels import common
-from portfolio.models import Fund, Startup
+from portfolio.models import Fund, LimitedPartner, Startup
+from portfolio.selectors import lp_report
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -82,3 +83,53 @@ def startup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds_url": common.api_url("funding-rounds/", format="csv", startup=startup.pk),
     }
     return render(request, "portfolio/startup.html", context)
+
+
+LP_PERMS = ("portfolio.view_fund", "portfolio.view_lpcommitment")
+
+
+@_may_view(*LP_PERMS)
+def fund_lps(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fund's investors: per LP and net, committed to IRR, beside the gross figures."""
+    fund = get_object_or_404(Fund, pk=pk)
+    form = AsOfForm(request.GET or None)
+    context = {"form": form, "fund": fund, "funds": _funds()}
+    if form.is_bound and not form.is_valid():
+        return render(request, "portfolio/fund_lps.html", context, status=400)
+    as_of = (form.cleaned_data["as_of"] if form.is_bound else None) or timezone.localdate()
+    report = lp_report.lp_report(fund, as_of)
+    context.update(
+        report=report,
+        quarter=(as_of.year, (as_of.month - 1) // 3 + 1),
+        report_url=common.api_url(f"funds/{fund.pk}/lp-report/", as_of=as_of.isoformat()),
+        accounts_url=common.api_url(
+            f"funds/{fund.pk}/capital-accounts/",
+            start=f"{as_of.year}-01-01",
+            end=as_of.isoformat(),
+            format="xlsx",
+        ),
+    )
+    return render(request, "portfolio/fund_lps.html", context)
+
+
+@_may_view(*LP_PERMS)
+def lp_statement(request: HttpRequest, pk: int, lp: int) -> HttpResponse:
+    """A printable capital-account statement of one LP for one quarter and since inception."""
+    fund = get_object_or_404(Fund, pk=pk)
+    partner = get_object_or_404(LimitedPartner, pk=lp, commitments__fund=fund)
+    form = StatementForm(request.GET or None)
+    context = {"form": form, "fund": fund, "partner": partner, "funds": _funds()}
+    if form.is_bound and not form.is_valid():
+        return render(request, "portfolio/lp_statement.html", context, status=400)
+    start, end = form.period()
+    accounts, _total = lp_report.capital_accounts(fund, start, end)
+    account = next(a for a in accounts if a.limited_partner.pk == partner.pk)
+    context.update(
+        start=start,
+        end=end,
+        lines=panels.statement_lines(account),
+        figures=next(
+            row for row in lp_report.lp_report(fund, end).lps if row.limited_partner == partner
+        ),
+    )
+    return render(request, "portfolio/lp_statement.html", context)

@@ -12,6 +12,7 @@ register.filter("money", formatting.money)
 register.filter("multiple", formatting.multiple)
 register.filter("percent", formatting.percent)
 register.filter("days", formatting.days)
+register.filter("yuan", formatting.format_yuan)
 
 
 @register.filter

@@ -20,3 +20,8 @@ document.addEventListener("click", (event) => {
     done();
   }
 });
+
+// The statement's print button (no inline handlers: the page's own script only).
+document.querySelectorAll("[data-print]").forEach((button) => {
+  button.addEventListener("click", () => window.print());
+});
