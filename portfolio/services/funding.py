@@ -43,6 +43,7 @@ class RoundFields(TypedDict, total=False):
     lead_investor: Investor | None
     participants: Iterable[ParticipantInput | tuple[Investor, Any]]
     note: str
+    is_illustrative: bool
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def _write_round(
     lead_investor: Investor | None = None,
     participants: Iterable[ParticipantInput | tuple[Investor, Any]] = (),
     note: str = "",
+    is_illustrative: bool = False,
 ) -> FundingRound:
     """Check a round's figures, save them, and make its participants the checked list:
     listed investors are added or their amounts updated, unlisted ones removed. One by one
@@ -165,6 +167,7 @@ def _write_round(
     funding_round.pre_money_valuation = checked.pre_money_valuation
     funding_round.lead_investor = lead_investor
     funding_round.note = note
+    funding_round.is_illustrative = bool(is_illustrative)
     funding_round.full_clean()
     funding_round.save()
     current = {p.investor_id: p for p in funding_round.participations.all()}
