@@ -154,6 +154,7 @@ def test_the_schema_marks_the_old_fund_keys_deprecated(db):
 def test_pages_mark_every_invented_row(labelled, viewer):
     world, tracked, invented = labelled
     client = login(viewer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = client.get(reverse("dashboard:startup", args=[invented.pk])).content.decode()
     assert page.count("data-illustrative") >= 2  # the name, the round (and the legend)
     assert 'id="illustrative-legend"' in page
@@ -168,7 +169,8 @@ def test_pages_mark_every_invented_row(labelled, viewer):
     assert holdings.count("data-illustrative") == 2  # the invented holding, the legend
     pipeline = client.get(reverse("dashboard:pipeline")).content.decode()
     watch = pipeline.split('id="watch-list"')[1].split("</section>")[0]
-    assert "量晶芯科技（示例）" in watch and "data-illustrative" in watch
+    row = watch.split(reverse("dashboard:startup", args=[invented.pk]))[1].split("</tr>")[0]
+    assert "data-illustrative" in row and 'id="illustrative-legend"' in watch
 
 
 def test_the_marker_is_translated(labelled, viewer):
