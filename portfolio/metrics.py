@@ -115,6 +115,32 @@ class FundFigures:
     def moic(self) -> Decimal | None:
         return moic(invested=self.disbursed, realized=self.realized, unrealized=self.unrealized)
 
+    # The gross figures (domain.md, "Money and numbers"): the portfolio's, on the cash the
+    # fund paid into companies and got back from them, before fees and carry. The LP (net)
+    # TVPI/DPI/RVPI are another layer; the names below keep the two apart.
+
+    @property
+    def gross_moic(self) -> Decimal | None:
+        """Gross multiple: (realized + unrealized) / disbursed."""
+        return self.moic
+
+    @property
+    def gross_dpi(self) -> Decimal | None:
+        """Gross realized multiple: realized / disbursed."""
+        return dpi(paid_in=self.disbursed, distributed=self.realized)
+
+    @property
+    def gross_rvpi(self) -> Decimal | None:
+        """Gross unrealized multiple: unrealized (fair value) / disbursed."""
+        return rvpi(paid_in=self.disbursed, residual=self.unrealized)
+
+    @property
+    def gross_irr(self) -> Decimal | None:
+        """Gross IRR: XIRR of the fund<->company cash flows with the fair value at the end."""
+        return self.irr
+
+    # Deprecated names of the gross figures (the API's old keys, kept for one release).
+
     @property
     def tvpi(self) -> Decimal | None:
         return tvpi(paid_in=self.disbursed, distributed=self.realized, residual=self.unrealized)

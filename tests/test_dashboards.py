@@ -132,9 +132,11 @@ def test_fund_numbers_equal_the_fund_report(world, viewer):
         ("fund-available", report.available),
     ):
         assert _tile(html, element_id) == formatting.format_money(value, "zh-hans")
-    assert _tile(html, "fund-tvpi") == f"{report.tvpi:.2f}x"
-    assert _tile(html, "fund-dpi") == f"{report.dpi:.2f}x"
-    assert _tile(html, "fund-irr") == f"{report.irr * 100:.1f}%"
+    assert _tile(html, "fund-gross-moic") == f"{report.gross_moic:.2f}x"
+    assert _tile(html, "fund-gross-dpi") == f"{report.gross_dpi:.2f}x"
+    assert _tile(html, "fund-gross-rvpi") == f"{report.gross_rvpi:.2f}x"
+    assert _tile(html, "fund-gross-irr") == f"{report.gross_irr * 100:.1f}%"
+    assert "<dt>TVPI</dt>" not in html and "<dt>DPI</dt>" not in html  # gross, not LP figures
     holdings = selectors.fund_holdings(world.fund)
     assert response.context["board"].holdings == holdings
     for holding in holdings:

@@ -4,23 +4,30 @@ These tests only read, so the demo is loaded once for the module (``demo``).
 """
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
+from portfolio.demo.facts import ARTICLE_PATH, FACTS, PUBLIC_RECORD, REAL_STARTUPS, SOURCE
 from portfolio.models import (
+    Commitment,
     Distribution,
     Fund,
+    FundingRound,
     Institution,
+    Investor,
     KpiReport,
     Milestone,
     Stage,
     Startup,
+    ValuationMark,
 )
 from portfolio.models.choices import InstitutionKind, StartupStatus, TechArea
-from portfolio.selectors import fund_report, pipeline_report
+from portfolio.selectors import fund_holdings, fund_report, pipeline_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -38,36 +45,106 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def test_demo_carries_the_source_facts(demo):
-    weici = Startup.objects.get(name="北京未磁科技有限公司")
-    assert weici.tech_area == TechArea.SENSING
-    assert weici.founders == "蔡宾"
-    rounds = weici.funding_rounds.all()
-    assert rounds.count() == 5
-    assert sum(r.amount for r in rounds) > Decimal("300000000")
-    investors = set(weici.funding_rounds.values_list("investors__name", flat=True))
-    assert {"北京市机器人产业发展投资基金", "IDG资本"} <= investors
-    assert weici.milestones.filter(kind="first_export").exists()
+ARTICLE = (Path(settings.BASE_DIR) / ARTICLE_PATH).read_text(encoding="utf-8")
 
-    xianggan = Startup.objects.get(name="相干科技")
-    assert xianggan.institution.name == "北京量子信息科学研究院"
-    assert Startup.objects.get(name="华翊量子").founders == "段路明"
-    assert Startup.objects.filter(name="科微量子").exists()
-    hefei = Startup.objects.filter(registered_region="安徽省合肥市")
-    assert set(hefei.values_list("name", flat=True)) == {
-        "国盾量子",
-        "本源量子",
-        "国仪量子",
-        "幺正量子",
-        "启科量子",
-    }
+
+@pytest.mark.parametrize("pin", FACTS, ids=lambda f: f"{f.company}-{f.field}")
+def test_every_fact_cites_a_sentence_the_article_holds(pin):
+    """The table pins each fact to its source: an article quote is in the seed file, word
+    for word; a public record names itself (a registry, an exchange, an annual report)."""
+    if pin.source == "article":
+        assert pin.quote in ARTICLE
+    else:
+        assert pin.source == PUBLIC_RECORD and pin.quote and pin.quote not in ARTICLE
+
+
+def held(startup: Startup, field: str):
+    """What the demo holds for a fact's ``field`` (``facts.Fact``)."""
+    if field == "institution":
+        return startup.institution.name if startup.institution else None
+    if field == "stage":
+        return startup.transitions.order_by("on", "id").last().to_stage.slug
+    if field in ("exited_year", "exited_on"):
+        exit_on = startup.transitions.get(to_stage__slug="exited").on
+        return exit_on.year if field == "exited_year" else exit_on
+    if field == "rounds":
+        return startup.funding_rounds.count()
+    if field == "investors":
+        names = startup.funding_rounds.values_list("investors__name", flat=True)
+        return {name for name in names if name}
+    if field == "valuation":
+        return startup.funding_rounds.get().pre_money_valuation
+    return getattr(startup, field)
+
+
+@pytest.mark.parametrize("pin", FACTS, ids=lambda f: f"{f.company}-{f.field}")
+def test_the_demo_holds_each_pinned_fact(demo, pin):
+    startup = Startup.objects.get(name=pin.company)
+    if pin.field == "raised_over":  # "超过3亿元": at least, and approximate
+        rounds = startup.funding_rounds.all()
+        assert sum(r.amount for r in rounds) >= pin.value
+        assert {r.amount_precision for r in rounds} == {"approximate"}
+    elif pin.field == "milestone":
+        assert startup.milestones.filter(title=pin.value).exists()
+    elif pin.field == "investors":
+        assert held(startup, pin.field) == set(pin.value)
+    else:
+        assert held(startup, pin.field) == pin.value
+
+
+def test_real_companies_hold_nothing_the_sources_do_not_give(demo):
+    real = Startup.objects.filter(is_illustrative=False)
+    assert set(real.values_list("name", flat=True)) == {plan.name for plan in REAL_STARTUPS}
+    assert "科微量子" not in {plan.name for plan in REAL_STARTUPS}  # no field, no stage given
+    pinned = {(f.company, f.field) for f in FACTS}
+    for startup in real:
+        # tracked, not admitted: no source says any of them is an incubatee
+        assert startup.admitted_on is None
+        assert startup.credit_code is None and startup.headcount is None
+        assert startup.founded_on is None
+        # a field the sources do not give stays empty
+        for field in ("registered_region", "location", "founders", "institution"):
+            if (startup.name, field) not in pinned:
+                assert not getattr(startup, field), (startup.name, field)
+        # no invented KPI, and every other row on it is sourced or flagged
+        assert not startup.kpi_reports.exists()
+        for round_ in startup.funding_rounds.all():
+            assert round_.is_illustrative and SOURCE in round_.note
+    qudoor = Startup.objects.get(name="启科量子")
+    assert (qudoor.name_en, qudoor.registered_region) == ("QUDOOR", "北京市")
+    assert "QBoson" not in qudoor.name_en and qudoor.institution is None
+    assert Startup.objects.get(name="幺正量子").location == ""
     assert Startup.objects.get(name="国盾量子").status == StartupStatus.EXITED
-    origin = Startup.objects.get(name="本源量子").funding_rounds.get()
-    assert origin.pre_money_valuation == Decimal("6500000000")
 
+
+def test_no_investor_is_dated_into_a_round_before_it_existed(demo):
+    """The Beijing Robotics Fund (registered 2024) is named by the article without a round:
+    it sits only on a round flagged illustrative, and none before 2024."""
+    robotics = Investor.objects.get(name="北京市机器人产业发展投资基金")
+    rounds = FundingRound.objects.filter(investors=robotics)
+    assert rounds.exists()
+    assert all(r.is_illustrative and r.closed_on.year >= 2024 for r in rounds)
+
+
+def test_no_kpi_report_on_a_real_company_without_a_source(demo):
+    """Invented quarterly figures belong to illustrative startups only, flagged; a KPI
+    report on a real company must cite its source."""
+    reports = KpiReport.objects.select_related("startup")
+    assert reports.exists()
+    assert not reports.filter(startup__is_illustrative=False, source="").exists()
+    assert not reports.filter(startup__is_illustrative=True, is_illustrative=False).exists()
+    assert not reports.filter(is_illustrative=False, source="").exists()
+
+
+def test_invented_rows_are_flagged(demo):
+    illustrative = Startup.objects.filter(is_illustrative=True)
+    assert not FundingRound.objects.filter(startup__in=illustrative, is_illustrative=False).exists()
+    assert not Milestone.objects.filter(startup__in=illustrative, is_illustrative=False).exists()
+    assert Commitment.objects.exists()
+    assert not Commitment.objects.filter(is_illustrative=False).exists()
     fund = Fund.objects.get()
-    assert fund.name == "北京量子信息产业发展投资基金"
-    assert fund.size == Decimal("200000000")
+    assert fund.is_illustrative
+    assert "20/80/50%" in fund.illustrative_note and "vintage" in fund.illustrative_note
 
 
 def test_demo_spreads_over_everything(demo):
@@ -85,7 +162,8 @@ def test_demo_spreads_over_everything(demo):
         InstitutionKind.CAS_INSTITUTE,
         InstitutionKind.RESEARCH_INSTITUTE,
     }
-    assert all(i.startups.exists() for i in institutions)
+    # USTC is a research origin the article names (Hefei); no source ties a company to it
+    assert [i.short_name for i in institutions if not i.startups.exists()] == ["中科大"]
     assert KpiReport.objects.count() > 200
     assert Milestone.objects.count() > 40
     # Every startup's current stage is its latest transition.
@@ -107,8 +185,18 @@ def test_demo_fund_has_cash_flows_and_one_exit(demo):
     report = fund_report(fund)
     assert Decimal("0") < report.committed <= fund.size
     assert report.disbursed > 0 and report.realized > 0 and report.unrealized > 0
-    assert report.irr is not None
+    assert report.gross_irr is not None
     assert Distribution.objects.values("startup").distinct().count() == 1
+    # every exited holding ends: proceeds, or written off; nothing is held after an exit
+    for holding in fund_holdings(fund):
+        if holding.stage_slug == "exited":
+            assert holding.fair_value == 0
+            assert (
+                holding.realized > 0
+                or ValuationMark.objects.filter(
+                    fund=fund, startup_id=holding.startup_id, fair_value=0
+                ).exists()
+            )
     assert all(check.ok for check in report.compliance)
     pipeline = pipeline_report()
     assert pipeline.total == Startup.objects.count()

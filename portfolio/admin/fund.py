@@ -32,6 +32,7 @@ class FundAdmin(BaseAdmin):
         "committed_display",
         "disbursed_display",
         "available_display",
+        "is_illustrative",
     )
     search_fields = ("name", "name_en", "manager")
     readonly_fields = ("capital", "compliance", "entries")
@@ -45,6 +46,7 @@ class FundAdmin(BaseAdmin):
             _("Policy limits"),
             {"fields": specs.FUND_POLICY},
         ),
+        (_("Illustrative terms"), {"fields": ("is_illustrative", "illustrative_note")}),
     )
 
     def get_fieldsets(self, request, obj=None):
@@ -122,13 +124,14 @@ class FundAdmin(BaseAdmin):
             % {"pct": f"{max(Decimal(0), 100 - disbursed_pct - pending_pct):.1f}"},
             table=table,
             ratios=gettext(
-                "MOIC %(moic)s · TVPI %(tvpi)s · DPI %(dpi)s · IRR %(irr)s · %(n)s companies"
+                "Gross multiple %(moic)s · gross realized multiple %(dpi)s · gross unrealized "
+                "multiple %(rvpi)s · gross IRR %(irr)s · %(n)s companies"
             )
             % {
-                "moic": multiple(report.moic),
-                "tvpi": multiple(report.tvpi),
-                "dpi": multiple(report.dpi),
-                "irr": percent(report.irr),
+                "moic": multiple(report.gross_moic),
+                "dpi": multiple(report.gross_dpi),
+                "rvpi": multiple(report.gross_rvpi),
+                "irr": percent(report.gross_irr),
                 "n": report.companies,
             },
         )
@@ -207,7 +210,16 @@ class FundStartupAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
 @admin.register(Commitment)
 class CommitmentAdmin(FundStartupAdmin):
     create_service = staticmethod(services.commitment_create)
-    fields = ("fund", "startup", "amount", "approved_on", "status", "note")
+    fields = (
+        "fund",
+        "startup",
+        "amount",
+        "approved_on",
+        "status",
+        "registered_region",
+        "is_illustrative",
+        "note",
+    )
     list_display = (
         "startup",
         "fund",
@@ -215,15 +227,20 @@ class CommitmentAdmin(FundStartupAdmin):
         "paid_display",
         "approved_on",
         "status",
+        "registered_region",
+        "is_illustrative",
         "created_by",
     )
-    list_filter = ("fund", "status", "startup__tech_area", "startup__stage")
+    list_filter = ("fund", "status", "is_illustrative", "startup__tech_area", "startup__stage")
     list_select_related = ("fund", "startup", "created_by")
     date_hierarchy = "approved_on"
     actions = ("cancel_commitments",)
 
     def get_fields(self, request, obj=None):
-        return self.fields if obj is not None else [f for f in self.fields if f != "status"]
+        # the status and the region at commitment are the service's to set
+        if obj is not None:
+            return self.fields
+        return [f for f in self.fields if f not in ("status", "registered_region")]
 
     def get_queryset(self, request):
         paid = Disbursement.objects.total_per("commitment")

@@ -75,7 +75,7 @@ class FundingRoundAdmin(ImportAdminMixin, SubquerySearchMixin, MoneyAdmin):
     """A round and its participants in one form, written by ``services.round_record``."""
 
     import_kind = "rounds"
-    fields = (*ROUND_FIGURES, "announced_as", "note")
+    fields = (*ROUND_FIGURES, "announced_as", "note", "is_illustrative")
     inlines = (ParticipationInline,)
     list_display = (
         "startup",
@@ -85,8 +85,10 @@ class FundingRoundAdmin(ImportAdminMixin, SubquerySearchMixin, MoneyAdmin):
         "amount_precision",
         "lead_investor",
         "participant_count",
+        "is_illustrative",
     )
     list_filter = (
+        "is_illustrative",
         "round_type",
         "amount_precision",
         "startup__tech_area",
@@ -157,6 +159,7 @@ class FundingRoundAdmin(ImportAdminMixin, SubquerySearchMixin, MoneyAdmin):
             "lead_investor": data.get("lead_investor"),
             "participants": participants,
             "note": data.get("note", ""),
+            "is_illustrative": bool(data.get("is_illustrative")),
             "by": request.user,
         }
         saved = []

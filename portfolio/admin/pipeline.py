@@ -156,7 +156,7 @@ class FundingRoundInline(ReadOnlyInline):
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
-    fields = ("achieved_on", "kind", "title", "description")
+    fields = ("achieved_on", "kind", "title", "description", "is_illustrative")
     ordering = ("-achieved_on", "-id")
 
 
@@ -444,8 +444,8 @@ class StageTransitionAdmin(BaseAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(BaseAdmin):
-    list_display = ("startup", "kind", "title", "achieved_on")
-    list_filter = ("kind", "startup__tech_area", "startup__stage")
+    list_display = ("startup", "kind", "title", "achieved_on", "is_illustrative")
+    list_filter = ("kind", "is_illustrative", "startup__tech_area", "startup__stage")
     list_select_related = ("startup",)
     search_fields = ("title", "startup__name", "startup__name_en", "startup__credit_code")
     autocomplete_fields = ("startup",)
@@ -465,8 +465,9 @@ class KpiReportAdmin(ImportAdminMixin, BaseAdmin):
         "customers",
         "cash_display",
         "runway_months",
+        "is_illustrative",
     )
-    list_filter = ("year", "quarter", "startup__tech_area", "startup__stage")
+    list_filter = ("year", "quarter", "is_illustrative", "startup__tech_area", "startup__stage")
     list_select_related = ("startup",)
     search_fields = ("startup__name", "startup__name_en", "startup__credit_code")
     autocomplete_fields = ("startup",)

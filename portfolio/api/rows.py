@@ -17,6 +17,7 @@ from operator import itemgetter
 from django.db.models import QuerySet
 
 from portfolio import selectors
+from portfolio.models.choices import Population
 from portfolio.models.specs import (
     BOOL,
     CURRENCY,
@@ -27,6 +28,7 @@ from portfolio.models.specs import (
     NUMBER,
     OBJECT,
     PARTICIPANTS,
+    POPULATION,
     TEXT,
     Column,
     RowSpec,
@@ -70,6 +72,11 @@ def date_text(value) -> str | None:
 
 def text(value) -> str | None:
     return None if value is None else str(value)
+
+
+def population_text(admitted_on) -> str:
+    """Whose figures a startup's are (``Population``): admitted, or tracked only."""
+    return Population.TRACKED.value if admitted_on is None else Population.INCUBATOR.value
 
 
 def _bool(value) -> bool | None:
@@ -117,6 +124,8 @@ def _json_reader(spec: RowSpec, column: Column, at: int, participants: dict) -> 
         return lambda row: CURRENCY_CODE
     if kind == FLAG:
         return lambda row: row[at] is not None
+    if kind == POPULATION:
+        return lambda row: population_text(row[at])
     if kind == PARTICIPANTS:
         return lambda row: [
             {"investor": {"id": investor_id, "name": name}, "amount": money_text(amount)}

@@ -13,14 +13,14 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from portfolio import models, services
 from portfolio.api import rows
 from portfolio.api.rows import date_text, money_text, ratio_text, text
 from portfolio.models import specs
-from portfolio.models.choices import StartupStatus
+from portfolio.models.choices import Population, StartupStatus
 
 CURRENCY = rows.CURRENCY_CODE
 MAX_ID = 2**63 - 1
@@ -164,6 +164,29 @@ class FlagField(serializers.BooleanField):
         return super().get_attribute(instance) is not None
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [Population.INCUBATOR.value, Population.TRACKED.value],
+        "readOnly": True,
+    }
+)
+class PopulationField(serializers.Field):
+    """``"incubator"`` when the startup was admitted (its source, the admission date, is
+    set), else ``"tracked"``: whose figures the row's are (domain.md, "Populations")."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance) -> str:
+        # the text here, not in to_representation: DRF renders a None attribute as null
+        return rows.population_text(super().get_attribute(instance))
+
+    def to_representation(self, value) -> str:
+        return value
+
+
 class RowSerializer(serializers.ModelSerializer):
     # A serializer of a ``RowSpec``'s rows: ``Meta.fields`` name its columns; the model's own
     # fields are built as ModelSerializer builds them, the others from their kind here. The
@@ -185,6 +208,8 @@ class RowSerializer(serializers.ModelSerializer):
             return CurrencyField, {}
         if kind == specs.FLAG:
             return FlagField, {"source": column.source}
+        if kind == specs.POPULATION:
+            return PopulationField, {"source": column.source}
         if column is not None and self.row.model_field(field_name) is None:  # annotations
             if kind == specs.MONEY:
                 return serializers.DecimalField, {"max_digits": 18, "decimal_places": 2}
@@ -241,7 +266,7 @@ class StartupRoundSerializer(RowSerializer):
 class StartupMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.Milestone
-        fields = ["id", "kind", "achieved_on", "title", "description"]
+        fields = ["id", "kind", "achieved_on", "title", "description", "is_illustrative"]
         read_only_fields = fields
 
 
@@ -282,14 +307,22 @@ class StartupDetailSerializer(StartupSerializer):
 class StartupCreateSerializer(serializers.ModelSerializer):
     """Input of ``POST /startups/``: the startup enters ``stage`` on ``entered_on``."""
 
-    stage = StageSlugField()
+    stage = StageSlugField(
+        required=False,
+        help_text=_("The stage it starts in (a slug); default: the first pipeline stage."),
+    )
     institution = IdField(
         queryset=models.Institution.objects.all(), allow_null=True, required=False
     )
     entered_on = serializers.DateField(
         required=False, help_text=_("When it entered the stage; default: admitted_on or today.")
     )
-    trl = serializers.IntegerField(min_value=1, max_value=9)
+    trl = serializers.IntegerField(
+        min_value=1,
+        max_value=9,
+        required=False,
+        help_text=_("Within the stage's TRL range; default: the stage's lowest TRL."),
+    )
 
     class Meta:
         model = models.Startup
@@ -337,7 +370,16 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = models.Milestone
-        fields = ["id", "startup", "startup_name", "kind", "achieved_on", "title", "description"]
+        fields = [
+            "id",
+            "startup",
+            "startup_name",
+            "kind",
+            "achieved_on",
+            "title",
+            "description",
+            "is_illustrative",
+        ]
 
     def create(self, validated_data):
         return save_clean(models.Milestone(**validated_data))
@@ -432,6 +474,8 @@ class FundSerializer(serializers.ModelSerializer):
             "manager",
             *specs.FUND_POLICY,
             *specs.FUND_LP_TERMS,
+            "is_illustrative",
+            "illustrative_note",
         ]
         read_only_fields = fields
 
@@ -443,7 +487,18 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = models.Commitment
-        fields = ["id", "fund", "startup", "amount", "currency", "approved_on", "status", "note"]
+        fields = [
+            "id",
+            "fund",
+            "startup",
+            "amount",
+            "currency",
+            "approved_on",
+            "status",
+            "registered_region",
+            "is_illustrative",
+            "note",
+        ]
         read_only_fields = fields
 
 
@@ -472,6 +527,9 @@ class HoldingSerializer(serializers.Serializer):
     realized = money()
     currency = CurrencyField()
     moic = ratio()
+    is_illustrative = serializers.BooleanField(
+        help_text=_("Invented demo data: the startup or the fund's commitment to it.")
+    )
 
 
 class ComplianceSerializer(serializers.Serializer):
@@ -481,6 +539,26 @@ class ComplianceSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
 
 
+#: the fund report's deprecated keys and the gross figure each repeats (one more release)
+DEPRECATED_GROSS_KEYS = {
+    "tvpi": "gross_moic",
+    "dpi": "gross_dpi",
+    "rvpi": "gross_rvpi",
+    "irr": "gross_irr",
+}
+
+
+def deprecated_gross(new: str):
+    return ratio(
+        help_text=_(
+            "Deprecated: the same figure as %(new)s, a gross figure on the cash paid into "
+            "companies (not the LPs' net figure). Removed in the next release."
+        )
+        % {"new": new}
+    )
+
+
+@extend_schema_serializer(deprecate_fields=list(DEPRECATED_GROSS_KEYS))
 class FundReportSerializer(serializers.Serializer):
     fund = serializers.SerializerMethodField()
     as_of = serializers.DateField()
@@ -493,11 +571,23 @@ class FundReportSerializer(serializers.Serializer):
     unrealized = money()
     currency = CurrencyField()
     moic = ratio()
-    tvpi = ratio()
-    dpi = ratio()
-    rvpi = ratio()
-    irr = ratio()
+    gross_moic = ratio(help_text=_("Gross multiple: (realized + unrealized) / disbursed."))
+    gross_dpi = ratio(help_text=_("Gross realized multiple: realized / disbursed."))
+    gross_rvpi = ratio(help_text=_("Gross unrealized multiple: unrealized / disbursed."))
+    gross_irr = ratio(
+        help_text=_(
+            "Gross IRR: XIRR of the fund's payments into companies and the proceeds back, "
+            "with the fair value at the report date."
+        )
+    )
+    tvpi = deprecated_gross("gross_moic")
+    dpi = deprecated_gross("gross_dpi")
+    rvpi = deprecated_gross("gross_rvpi")
+    irr = deprecated_gross("gross_irr")
     companies = serializers.IntegerField()
+    is_illustrative = serializers.BooleanField(
+        help_text=_("Some of the fund's terms are invented demo settings (see the fund).")
+    )
     compliance = ComplianceSerializer(many=True)
 
     @extend_schema_field(BriefFundSerializer)
@@ -508,6 +598,12 @@ class FundReportSerializer(serializers.Serializer):
         """The declared fields in one plain function (DRF's per-field path cost as much as
         the report's SQL; bar P5). ``tests/api/test_fast_rows.py`` compares the two."""
         fund = report.fund
+        gross = {
+            "gross_moic": ratio_text(report.gross_moic),
+            "gross_dpi": ratio_text(report.gross_dpi),
+            "gross_rvpi": ratio_text(report.gross_rvpi),
+            "gross_irr": ratio_text(report.gross_irr),
+        }
         return {
             "fund": {"id": fund.id, "name": text(fund.name)},
             "as_of": date_text(report.as_of),
@@ -520,11 +616,10 @@ class FundReportSerializer(serializers.Serializer):
             "unrealized": money_text(report.unrealized),
             "currency": CURRENCY,
             "moic": ratio_text(report.moic),
-            "tvpi": ratio_text(report.tvpi),
-            "dpi": ratio_text(report.dpi),
-            "rvpi": ratio_text(report.rvpi),
-            "irr": ratio_text(report.irr),
+            **gross,
+            **{old: gross[new] for old, new in DEPRECATED_GROSS_KEYS.items()},
             "companies": report.companies,
+            "is_illustrative": bool(fund.is_illustrative),
             "compliance": [
                 {
                     "rule": text(check.rule),

@@ -219,6 +219,7 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
             amount=Decimal(rng.randint(50, 190)) * 1000,
             approved_on=dt.date(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 400)),
             status=CommitmentStatus.APPROVED,
+            registered_region=startup.registered_region,  # as commitment_create keeps it
         )
         for startup in held
     )

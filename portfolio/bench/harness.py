@@ -400,12 +400,12 @@ RAW_FUND = {
     "holdings": """
         SELECT SUM(committed), SUM(disbursed), SUM(realized),
                SUM(COALESCE(mark, disbursed, 0)), MAX(committed), COUNT(*),
-               MAX(last_approved), SUM(CASE WHEN is_local = 1 THEN committed END),
+               MAX(last_approved), SUM(local_committed),
                SUM(CASE WHEN is_target = 1 THEN committed END)
           FROM (SELECT c.startup_id, SUM(c.amount) AS committed,
                        MAX(c.approved_on) AS last_approved,
-                       CASE WHEN s.registered_region LIKE %(local)s THEN 1 ELSE 0 END
-                           AS is_local,
+                       SUM(CASE WHEN c.registered_region LIKE %(local)s THEN c.amount
+                                ELSE 0 END) AS local_committed,
                        CASE WHEN s.tech_area IN ({areas}) THEN 1 ELSE 0 END AS is_target,
                        (SELECT SUM(d.amount) FROM portfolio_disbursement d
                           JOIN portfolio_commitment c2 ON c2.id = d.commitment_id
@@ -420,7 +420,7 @@ RAW_FUND = {
                   FROM portfolio_commitment c JOIN portfolio_startup s ON s.id = c.startup_id
                  WHERE c.fund_id = %(fund)s AND c.status = 'approved'
                    AND c.approved_on <= %(as_of)s
-                 GROUP BY c.fund_id, c.startup_id, s.registered_region, s.tech_area) h""",
+                 GROUP BY c.fund_id, c.startup_id, s.tech_area) h""",
     # cash out and in by date, for the IRR
     "paid": """
         SELECT d.paid_on, SUM(d.amount) FROM portfolio_disbursement d

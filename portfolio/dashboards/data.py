@@ -138,6 +138,7 @@ class WatchRow:
     since: dt.date
     days: int
     median_days: float | None
+    is_illustrative: bool = False  # invented demo data: marked on the page
 
     @property
     def stalled(self) -> bool:
@@ -324,7 +325,7 @@ def watch_list(
         .annotate(since=Subquery(_latest_move(as_of).values("on")[:1], output_field=DateField()))
         .filter(stage_at__in=pipeline_ids)
         .order_by("since", "name")
-        .values_list("pk", "name", "name_en", "stage_at", "since")[:limit]
+        .values_list("pk", "name", "name_en", "stage_at", "since", "is_illustrative")[:limit]
     )
     return [
         WatchRow(
@@ -335,8 +336,9 @@ def watch_list(
             since=since,
             days=(as_of - since).days,
             median_days=medians.get(stage_id),
+            is_illustrative=illustrative,
         )
-        for pk, name, name_en, stage_id, since in rows
+        for pk, name, name_en, stage_id, since, illustrative in rows
     ]
 
 
@@ -500,6 +502,20 @@ class StartupDashboard:
     @property
     def total_raised(self) -> Decimal:
         return sum((r.amount for r in self.rounds if r.amount is not None), ZERO)
+
+    @property
+    def illustrative_kpis(self) -> bool:
+        return any(k.is_illustrative for k in self.kpis)
+
+    @property
+    def has_illustrative(self) -> bool:
+        """Anything on the page is invented demo data (the page explains the marker)."""
+        return (
+            self.startup.is_illustrative
+            or self.illustrative_kpis
+            or any(r.is_illustrative for r in self.rounds)
+            or any(m.is_illustrative for m in self.milestones)
+        )
 
 
 def stage_median_days(stage: Stage, as_of: dt.date) -> float | None:

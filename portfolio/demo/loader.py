@@ -16,14 +16,18 @@ from simple_history.utils import bulk_create_with_history
 
 from portfolio import services
 from portfolio.demo.facts import (
+    ARTICLE_DATE,
+    FACTS,
     FUND_NAME,
     ILLUSTRATIVE,
     INSTITUTIONS,
     INVESTORS,
     REAL_STARTUPS,
     SOURCE,
+    WEICI,
     M,
     Plan,
+    fact,
 )
 from portfolio.models import Fund, Institution, Investor, KpiReport, Milestone, Stage, Startup
 from portfolio.models.choices import (
@@ -139,7 +143,7 @@ def illustrative_plans(rng: random.Random, institutions: list[str]) -> list[Plan
             path.append((slug, on, TRL_AT[slug]))
             on = min(on + dt.timedelta(days=step) + _days(rng, -20, 20), end)
         if final == "exited":
-            path.append((final, EXIT_DAY, path[-1][2]))
+            path.append((final, EXIT_DAY, 0))  # the exit stage's lowest TRL, or higher
         elif final == "closed":
             path.append((final, max(on, path[-1][1] + dt.timedelta(days=30)), path[-1][2]))
         plans.append(
@@ -186,43 +190,57 @@ class DemoLoader:
 
     # --- startups ---------------------------------------------------------------------------
 
+    def trl(self, slug: str, trl: int, previous: int = 0) -> int:
+        """``trl``, or for 0 (not given by a source) the stage's lowest TRL, not below the
+        TRL the startup already had."""
+        stage = self.stages[slug]
+        if trl:
+            return trl
+        return min(max(previous, stage.trl_min), stage.trl_max)
+
     def startup(self, plan: Plan, number: int) -> Startup:
         first_slug, first_on, first_trl = plan.path[0]
+        trl = self.trl(first_slug, first_trl)
         startup = services.startup_create(
             name=plan.name,
             name_en=plan.name_en,
-            credit_code=make_credit_code(number),
+            # a real company's credit code is not in the source: left empty
+            credit_code=make_credit_code(number) if plan.illustrative else None,
             tech_area=plan.tech_area,
             institution=self.institutions.get(plan.institution) if plan.institution else None,
             founders=plan.founders,
             founded_on=plan.founded_on,
             admitted_on=plan.admitted_on,
             registered_region=plan.region,
-            location=plan.region,
+            location=plan.location or (plan.region if plan.illustrative else ""),
             description=plan.description,
             is_illustrative=plan.illustrative,
             stage=self.stages[first_slug],
-            trl=first_trl,
+            trl=trl,
             entered_on=first_on,
         )
-        for slug, on, trl in plan.path[1:]:
+        for slug, on, step_trl in plan.path[1:]:
+            trl = self.trl(slug, step_trl, trl)
             services.startup_advance(
                 startup=startup,
                 to_stage=self.stages[slug],
                 on=on,
                 trl=trl,
-                note=ILLUSTRATIVE if plan.illustrative else "阶段日期为示例 (illustrative date)",
+                note=ILLUSTRATIVE if plan.illustrative else plan.note,
             )
         startup.refresh_from_db()
-        if startup.status == StartupStatus.ACTIVE and plan.path[-1][0] == "scale-up":
-            startup.headcount = self.rng.randint(80, 300)
-        else:
-            startup.headcount = self.rng.randint(5, 80)
-        startup.save(update_fields=["headcount"])
+        if plan.illustrative:  # a real company's headcount is not in the source
+            if startup.status == StartupStatus.ACTIVE and plan.path[-1][0] == "scale-up":
+                startup.headcount = self.rng.randint(80, 300)
+            else:
+                startup.headcount = self.rng.randint(5, 80)
+            startup.save(update_fields=["headcount"])
         return startup
 
     def illustrative_rounds(self, startup: Startup, plan: Plan) -> None:
-        pool = [i for n, i in self.investors.items() if n != FUND_NAME]
+        # invented rounds name invented investors only: a real investor's participation
+        # in a company that does not exist would be an invented fact about it
+        pool = [i for n, i in self.investors.items() if "示例" in n]
         for slug, on, _trl in plan.path:
             if slug not in ROUND_AT or self.rng.random() < 0.25:
                 continue
@@ -248,43 +266,55 @@ class DemoLoader:
                     for inv, share in zip(investors, shares, strict=True)
                 ],
                 note=ILLUSTRATIVE,
+                is_illustrative=True,
             )
 
     def weici_rounds(self, startup: Startup) -> None:
-        """未磁科技: 5 rounds totalling over 300 million yuan (source); split illustrative."""
-        robotics = self.investors["北京市机器人产业发展投资基金"]
-        idg = self.investors["IDG资本"]
-        rounds = [
-            (RoundType.ANGEL, dt.date(2021, 3, 15), Decimal("15000000"), [idg]),
-            (RoundType.PRE_A, dt.date(2021, 11, 20), Decimal("40000000"), [idg]),
-            (RoundType.A, dt.date(2022, 8, 10), Decimal("60000000"), [robotics, idg]),
-            (RoundType.A_PLUS, dt.date(2023, 6, 5), Decimal("85000000"), [robotics]),
-            (RoundType.B, dt.date(2024, 5, 20), Decimal("110000000"), [robotics, idg]),
+        """未磁科技: 5 rounds totalling over 300 million yuan, investors include the Beijing
+        Robotics Fund and IDG Capital (source). The source dates no round, splits no amount
+        and pairs no investor with a round: the rounds' dates and equal split are
+        illustrative (flagged), and the named investors are listed on the last one only, on
+        the article's date (by which they had invested), the pairing flagged illustrative
+        too; no investor is dated into an earlier round (the Robotics Fund was registered
+        in 2024)."""
+        investors = [self.investors[name] for name in fact(WEICI, "investors")]
+        count = fact(WEICI, "rounds")
+        per_round = (fact(WEICI, "raised_over") / count).quantize(M)
+        dates = [
+            dt.date(2021, 6, 30),
+            dt.date(2022, 6, 30),
+            dt.date(2023, 6, 30),
+            dt.date(2024, 6, 30),
+            ARTICLE_DATE,
         ]
-        for round_type, closed_on, amount, investors in rounds:
+        kinds = [RoundType.ANGEL, RoundType.PRE_A, RoundType.A, RoundType.A_PLUS, RoundType.B]
+        for number, (round_type, closed_on) in enumerate(zip(kinds, dates, strict=True), 1):
+            last = number == count
             services.round_record(
                 startup=startup,
                 round_type=round_type,
                 closed_on=closed_on,
-                amount=amount,
+                amount=per_round,
                 amount_precision=AmountPrecision.APPROXIMATE,
                 announced_as="5轮合计超过3亿元",
-                lead_investor=investors[0],
-                participants=[ParticipantInput(inv, None) for inv in investors],
-                note=f"{SOURCE}: 成立四年完成5轮超过3亿元融资, "
-                "投资方包括北京市机器人基金、IDG资本。各轮日期与金额拆分为示例。",
+                participants=[ParticipantInput(inv, None) for inv in investors] if last else [],
+                note=f"{SOURCE}: 成立四年来完成5轮超过3亿元融资, 获得了北京市机器人基金、"
+                "IDG资本等多家机构投资。轮次、日期与金额均分为示例"
+                + ("; 投资方来自来源, 列在此轮为示例 (pairing illustrative)。" if last else "。"),
+                is_illustrative=True,
             )
 
     def origin_valuation(self, startup: Startup) -> None:
         services.round_record(
             startup=startup,
             round_type=RoundType.B,
-            closed_on=dt.date(2021, 6, 30),
+            closed_on=dt.date(2021, 12, 31),
             amount=None,
             amount_precision=AmountPrecision.UNDISCLOSED,
-            pre_money_valuation=Decimal("6500000000"),
-            note=f"{SOURCE}: 2021年估值六七十亿元 "
-            "(valuation 6-7 billion yuan; round illustrative).",
+            pre_money_valuation=fact("本源量子", "valuation"),
+            note=f"{SOURCE}: 本源量子的估值在2021年就有六七十亿元 "
+            "(valuation 6-7 billion yuan in 2021; the round, its type and date are illustrative).",
+            is_illustrative=True,
         )
 
     def milestones(self, startup: Startup, plan: Plan) -> None:
@@ -303,34 +333,34 @@ class DemoLoader:
                 achieved_on=min(on + _days(self.rng, 0, 60), LAST_DAY),
                 title=str(MilestoneKind(kind).label),
                 description=ILLUSTRATIVE,
+                is_illustrative=True,
             )
 
     def weici_milestones(self, startup: Startup) -> None:
+        """The article's facts about 未磁's products. The export is dated by the article
+        (11月8日); the hospitals' installations are known on the article's date only, so
+        that date stands in for when they happened and those rows are flagged."""
+        titles = [f.value for f in FACTS if (f.company, f.field) == (WEICI, "milestone")]
+        export, hearts, brains = titles
         facts = [
-            (
-                MilestoneKind.CERTIFICATION,
-                dt.date(2022, 5, 1),
-                "心磁图仪医疗器械注册证（日期为示例）",
-            ),
-            (
-                MilestoneKind.FIRST_CUSTOMER,
-                dt.date(2022, 7, 1),
-                "无液氦心磁图仪装机: 北京安贞医院、北京协和医院、长沙湘雅医院、"
-                "武汉同济医院、广东省人民医院等十余家",
-            ),
-            (
-                MilestoneKind.FIRST_CUSTOMER,
-                dt.date(2023, 9, 1),
-                "脑磁图仪应用: 北京天坛医院、北京宣武医院、上海华山医院等十余家医院",
-            ),
-            (MilestoneKind.FIRST_EXPORT, dt.date(2024, 11, 8), "心磁图仪装箱出口（来源: 11月8日）"),
+            (MilestoneKind.FIRST_EXPORT, dt.date(2024, 11, 8), export, False),
+            (MilestoneKind.FIRST_CUSTOMER, ARTICLE_DATE, hearts, True),
+            (MilestoneKind.FIRST_CUSTOMER, ARTICLE_DATE, brains, True),
         ]
-        for kind, on, title in facts:
+        for kind, on, title, illustrative in facts:
             Milestone.objects.create(
-                startup=startup, kind=kind, achieved_on=on, title=title, description=SOURCE
+                startup=startup,
+                kind=kind,
+                achieved_on=on,
+                title=title,
+                description=SOURCE
+                + ("; 日期为来源报道日, 实际日期未给出 (date stands in)" if illustrative else ""),
+                is_illustrative=illustrative,
             )
 
     def kpis(self, startup: Startup, plan: Plan) -> None:
+        """Invented quarterly figures, for an illustrative startup only (flagged)."""
+        assert plan.illustrative, "invented KPIs on a real company"
         start = plan.admitted_on or dt.date(2024, 1, 1)
         year, quarter = start.year, (start.month - 1) // 3 + 1
         stage_on = [(on, slug) for slug, on, _ in plan.path]
@@ -368,6 +398,8 @@ class DemoLoader:
                     runway_months=min(
                         Decimal("99.9"), (cash / max(rd, M) * 3).quantize(Decimal("0.1"))
                     ),
+                    is_illustrative=True,
+                    source=ILLUSTRATIVE,
                 )
             )
             quarter += 1
@@ -391,6 +423,13 @@ class DemoLoader:
             target_tech_areas=[area.value for area in TechArea],
             min_local_pct=Decimal("50.00"),
             local_region="北京市",
+            is_illustrative=True,
+            illustrative_note=(
+                "名称与规模(2亿元)来自来源; 成立年份、管理人、投资期与20%/80%/50%限额为示例。 "
+                "The name and size (200 million yuan) are from the source; the vintage, manager, "
+                "investment period and the 20/80/50% limits are illustrative, and so is every "
+                "investment."
+            ),
         )
         fund_investor = self.investors[FUND_NAME]
         # Invests in illustrative startups only: the fund was being set up in November 2024.
@@ -409,7 +448,12 @@ class DemoLoader:
             if exit_on:
                 approved = max(dt.date(2025, 2, 1), startup.admitted_on)
             commitment = services.commitment_create(
-                fund=fund, startup=startup, amount=amount, approved_on=approved, note=ILLUSTRATIVE
+                fund=fund,
+                startup=startup,
+                amount=amount,
+                approved_on=approved,
+                note=ILLUSTRATIVE,
+                is_illustrative=True,
             )
             first = (amount * Decimal("0.6")).quantize(M)
             paid_on = approved + dt.timedelta(days=30)
@@ -422,6 +466,7 @@ class DemoLoader:
                 lead_investor=fund_investor,
                 participants=[ParticipantInput(fund_investor, amount)],
                 note=ILLUSTRATIVE,
+                is_illustrative=True,
             )
             services.disbursement_record(
                 commitment=commitment, amount=first, paid_on=paid_on, funding_round=funding_round
@@ -447,25 +492,27 @@ class DemoLoader:
                     ).quantize(M),
                     note=ILLUSTRATIVE,
                 )
-        # The one exit: an illustrative holding acquired in 2026, 2.4x cash back.
+        # Every exited holding ends: the first acquired in 2026 with 2.4x cash back, any
+        # other sold for nothing and written off to zero; either way nothing is held after.
         exited = [s for s in candidates[:14] if s.stage.slug == "exited"]
-        if exited:
-            startup = exited[0]
+        for number, startup in enumerate(exited):
             paid = sum(d.amount for c in startup.commitments.all() for d in c.disbursements.all())
-            exit_on = startup.stage_entered_on + dt.timedelta(days=20)
-            services.distribution_record(
-                fund=fund,
-                startup=startup,
-                paid_on=min(exit_on, LAST_DAY),
-                amount=(paid * Decimal("2.4")).quantize(Decimal("0.01")),
-                note=f"{ILLUSTRATIVE}: 被并购退出 (acquisition)",
-            )
+            exit_on = min(startup.stage_entered_on + dt.timedelta(days=20), LAST_DAY)
+            if number == 0:
+                services.distribution_record(
+                    fund=fund,
+                    startup=startup,
+                    paid_on=exit_on,
+                    amount=(paid * Decimal("2.4")).quantize(Decimal("0.01")),
+                    note=f"{ILLUSTRATIVE}: 被并购退出 (acquisition)",
+                )
+                note = "退出后持仓为零 (nothing held after the exit)"
+            else:
+                note = (
+                    f"{ILLUSTRATIVE}: 退出无回收, 核销为零 (exited with no proceeds: written off)"
+                )
             services.valuation_mark(
-                fund=fund,
-                startup=startup,
-                as_of=min(exit_on, LAST_DAY),
-                fair_value=Decimal("0"),
-                note="退出后持仓为零 (nothing held after the exit)",
+                fund=fund, startup=startup, as_of=exit_on, fair_value=Decimal("0"), note=note
             )
         return fund
 
@@ -504,18 +551,15 @@ class DemoLoader:
         for number, plan in enumerate(plans, start=1):
             startup = self.startup(plan, number)
             startups.append(startup)
-            if plan.name == "北京未磁科技有限公司":
+            if plan.illustrative:
+                self.illustrative_rounds(startup, plan)
+                self.milestones(startup, plan)
+                self.kpis(startup, plan)
+            elif plan.name == WEICI:
                 self.weici_rounds(startup)
                 self.weici_milestones(startup)
             elif plan.name == "本源量子":
                 self.origin_valuation(startup)
-                self.milestones(startup, plan)
-            else:
-                if plan.illustrative:
-                    self.illustrative_rounds(startup, plan)
-                self.milestones(startup, plan)
-            if plan.admitted_on:
-                self.kpis(startup, plan)
         for startup in startups:
             startup.refresh_from_db()
         self.fund(startups)

@@ -80,6 +80,16 @@ class Fund(BilingualNameMixin, models.Model):
     waterfall = models.CharField(
         _("waterfall"), max_length=16, choices=Waterfall.choices, default=Waterfall.EUROPEAN
     )
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Some of the fund's terms are invented demo settings, not from a source."),
+    )
+    illustrative_note = models.TextField(
+        _("which terms are illustrative"),
+        blank=True,
+        help_text=_("Shown on the fund page, e.g. the vintage, investment period and limits."),
+    )
 
     objects = FundQuerySet.as_manager()
 
@@ -145,6 +155,23 @@ class Commitment(models.Model):
         default=CommitmentStatus.APPROVED,
     )
     note = models.TextField(_("note"), blank=True)
+    registered_region = models.CharField(
+        _("startup registered in (at commitment)"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Where the startup was registered when the fund committed: the local share "
+            "(返投比例) counts the commitment by this, not by where the company is now."
+        ),
+    )
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_(
+            "An invented demo investment: its payments, marks and proceeds are illustrative too."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

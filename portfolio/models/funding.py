@@ -67,6 +67,14 @@ class FundingRound(models.Model):
         related_name="funding_rounds",
     )
     note = models.TextField(_("note / source"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_(
+            "Invented demo data, or a round whose date, amount or investors are not all "
+            "from a source (the note says which)."
+        ),
+    )
 
     objects = PortfolioQuerySet.as_manager()
 

@@ -278,6 +278,11 @@ class Milestone(models.Model):
     achieved_on = models.DateField(_("achieved on"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description / evidence"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Invented demo data (or an invented date), not a fact from a source."),
+    )
 
     objects = PortfolioQuerySet.as_manager()
 
@@ -312,6 +317,16 @@ class KpiReport(models.Model):
     cash = models.DecimalField(_("cash (yuan)"), default=0, **MONEY)
     runway_months = models.DecimalField(
         _("runway (months)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Invented demo figures, not reported by the company."),
+    )
+    source = models.TextField(
+        _("source"),
+        blank=True,
+        help_text=_("Where the figures come from: a publication, a founder submission, ..."),
     )
 
     class Meta:

@@ -27,6 +27,7 @@ DATE = "date"  # ISO text
 MONEY = "money"  # yuan: a decimal string with two places
 CURRENCY = "currency"  # the constant "CNY" (no source)
 FLAG = "flag"  # true when ``source`` is not null
+POPULATION = "population"  # "incubator" when ``source`` (the admission date) is set, else "tracked"
 OBJECT = "object"  # a related row: ``{field: ...}`` of ``fields``, or null
 PARTICIPANTS = "participants"  # a round's participants: [{"investor": {id, name}, "amount"}]
 
@@ -122,7 +123,7 @@ class RowSpec:
             if column.kind == OBJECT:
                 keys.append(f"{column.name}_id")
                 keys += [f"{column.name}__{name}" for name in column.fields if name != "id"]
-            elif column.kind == FLAG:
+            elif column.kind in (FLAG, POPULATION):
                 keys.append(column.source)
             elif column.kind not in (CURRENCY, PARTICIPANTS):
                 keys.append(column.name)
@@ -173,11 +174,13 @@ STARTUP = RowSpec(
     Column("last_round_on", kind=DATE),
     Column("crossed_valley", kind=FLAG, source="crossed_valley_on"),
     Column("crossed_valley_on"),
+    # whose figures (domain.md, "Populations"): ``Startup.objects.incubatees()`` / ``tracked()``
+    Column("population", kind=POPULATION, source="admitted_on"),
+    Column("is_illustrative", edit=ADMIN),  # invented demo data: shown, written in the admin
     Column("founders", show=DETAIL, edit=EDIT),
     Column("location", show=DETAIL, edit=EDIT),
     Column("description", show=DETAIL, edit=EDIT),
     Column("website", show=DETAIL, edit=EDIT),
-    Column("is_illustrative", show=HIDDEN, edit=ADMIN),
 )
 
 FUNDING_ROUND = RowSpec(
@@ -194,6 +197,7 @@ FUNDING_ROUND = RowSpec(
     Column("lead_investor", edit=CREATE),
     Column("participants", kind=PARTICIPANTS, source="listed_participations", edit=CREATE),
     Column("note", edit=CREATE),
+    Column("is_illustrative", edit=CREATE),  # invented demo data, or invented details
 )
 
 # --- lists of fields shown together, for the rows without a spec of their own ---------------
@@ -212,6 +216,8 @@ KPI_FIGURES = (
     "customers",
     "cash",
     "runway_months",
+    "is_illustrative",  # invented demo figures
+    "source",  # where the figures come from (may be empty)
 )
 
 #: A fund's policy limits: the fund report checks each; the API row and the admin show them.

@@ -41,11 +41,20 @@ class Holding:
     disbursed: Decimal
     fair_value: Decimal
     realized: Decimal
-    #: for the compliance checks: the latest approval, and whether the company counts
-    #: towards the fund's local and target-sector shares (decided in SQL, as in the totals)
+    #: for the compliance checks: the latest approval, what of the committed counts towards
+    #: the fund's local share (each commitment by the region the startup was registered in
+    #: when the fund committed, ``Commitment.registered_region``), and whether the company
+    #: counts towards the target-sector share (decided in SQL, as in the totals)
     last_approved: dt.date | None = None
-    local: bool = False
+    local_committed: Decimal = ZERO
     target: bool = False
+    #: invented demo data: the startup or one of the fund's commitments to it is illustrative
+    is_illustrative: bool = False
+
+    @property
+    def local(self) -> bool:
+        """Counts (in part) towards the local share."""
+        return self.local_committed > 0
 
     @property
     def moic(self) -> Decimal | None:
@@ -70,6 +79,11 @@ class FundReport:
     companies: int
     compliance: list[ComplianceCheck]
 
+    @property
+    def is_illustrative(self) -> bool:
+        """Some of the fund's terms are invented demo settings (``Fund.illustrative_note``)."""
+        return self.fund.is_illustrative
+
     def __getattr__(self, name: str):
         # size, committed, available, moic, ... read through to the figures.
         return getattr(self.figures, name)
@@ -86,8 +100,10 @@ HOLDINGS_SQL = """
 SELECT c.startup_id AS startup_id,
        SUM(c.amount) AS committed,
        MAX(c.approved_on) AS last_approved,
-       {local} AS is_local,
+       SUM({local}) AS local_committed,
        {target} AS is_target,
+       MAX(CASE WHEN c.is_illustrative OR s.is_illustrative THEN 1 ELSE 0 END)
+         AS is_illustrative,
        (SELECT SUM(d.amount) FROM {disbursement} d
           JOIN {commitment} dc ON dc.id = d.commitment_id
          WHERE dc.fund_id = c.fund_id AND dc.startup_id = c.startup_id
@@ -100,7 +116,7 @@ SELECT c.startup_id AS startup_id,
          ORDER BY m.as_of DESC LIMIT 1) AS mark
   FROM {commitment} c JOIN {startup} s ON s.id = c.startup_id
  WHERE c.fund_id = %(fund)s AND c.status = %(approved)s AND c.approved_on <= %(as_of)s
- GROUP BY c.fund_id, c.startup_id, s.registered_region, s.tech_area
+ GROUP BY c.fund_id, c.startup_id, s.tech_area
 """
 # Served by commitment_holding_idx (fund, startup, status), distribution_holding_idx and
 # the (fund, startup, as_of) unique index of the marks.
@@ -108,14 +124,14 @@ SELECT c.startup_id AS startup_id,
 TOTALS_SQL = """
 SELECT SUM(h.committed), SUM(h.disbursed), SUM(h.realized),
        SUM(COALESCE(h.mark, h.disbursed, 0)), MAX(h.committed), COUNT(*), MAX(h.last_approved),
-       SUM(CASE WHEN h.is_local = 1 THEN h.committed END),
+       SUM(h.local_committed),
        SUM(CASE WHEN h.is_target = 1 THEN h.committed END)
   FROM ({holdings}) h
 """
 
 ROWS_SQL = """
 SELECT h.startup_id, s.name, s.name_en, st.slug, s.tech_area, h.committed, h.disbursed,
-       h.realized, h.mark, h.last_approved, h.is_local, h.is_target
+       h.realized, h.mark, h.last_approved, h.local_committed, h.is_target, h.is_illustrative
   FROM ({holdings}) h
   JOIN {startup} s ON s.id = h.startup_id
   LEFT JOIN {stage} st ON st.id = s.stage_id
@@ -168,18 +184,21 @@ def _like_prefix(value: str) -> str:
 
 def _holdings_sql(fund: Fund, as_of: dt.date) -> tuple[str, dict]:
     """The holdings query and its parameters: one row per company the fund committed to
-    by ``as_of``: committed, latest approval, local/target flags, disbursed, realized, mark.
+    by ``as_of``: committed, latest approval, local committed, target flag, illustrative
+    flag, disbursed, realized, mark.
 
-    ``is_local``: registered in the fund's local region (a prefix, as Django's
-    ``startswith``); ``is_target``: in one of the fund's target sectors."""
+    ``local_committed``: the commitments made while the startup was registered in the
+    fund's local region (``Commitment.registered_region``, a prefix, as Django's
+    ``startswith``), not where it is registered now; ``is_target``: in one of the fund's
+    target sectors."""
     params = {
         "fund": fund.pk,
         "as_of": connection.ops.adapt_datefield_value(as_of),
         "approved": CommitmentStatus.APPROVED.value,
     }
-    local = target = "0"
+    local, target = "0", "0"
     if fund.local_region:
-        local = "CASE WHEN s.registered_region LIKE %(local)s ESCAPE '\\' THEN 1 ELSE 0 END"
+        local = "CASE WHEN c.registered_region LIKE %(local)s ESCAPE '\\' THEN c.amount ELSE 0 END"
         params["local"] = _like_prefix(fund.local_region)
     if fund.target_tech_areas:
         names = [f"area{i}" for i in range(len(fund.target_tech_areas))]
@@ -212,8 +231,9 @@ def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
         realized,
         mark,
         last_approved,
-        is_local,
+        local_committed,
         is_target,
+        is_illustrative,
     ) in rows:
         disbursed = _decimal(disbursed) or ZERO
         result.append(
@@ -228,8 +248,9 @@ def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
                 realized=_decimal(realized) or ZERO,
                 fair_value=disbursed if mark is None else _decimal(mark),
                 last_approved=_date(last_approved),
-                local=bool(is_local),
+                local_committed=_decimal(local_committed) or ZERO,
                 target=bool(is_target),
+                is_illustrative=bool(is_illustrative),
             )
         )
     return result
@@ -260,7 +281,7 @@ class HoldingTotals:
             unrealized=sum((h.fair_value for h in holdings), ZERO),
             largest=max((h.committed for h in holdings), default=ZERO),
             companies=len(holdings),
-            local=sum((h.committed for h in holdings if h.local), ZERO),
+            local=sum((h.local_committed for h in holdings), ZERO),
             target=sum((h.committed for h in holdings if h.target), ZERO),
             last_approved=max((h.last_approved for h in holdings if h.last_approved), default=None),
         )

@@ -69,6 +69,7 @@ def commitment_create(
     amount: Decimal | str | int,
     approved_on: dt.date,
     note: str = "",
+    is_illustrative: bool = False,
     by: Any = None,
 ) -> Commitment:
     """Commit the fund to a startup, never above the fund's size or its one-company limit.
@@ -76,6 +77,10 @@ def commitment_create(
     The fund row is locked (PostgreSQL ``SELECT ... FOR UPDATE``; on SQLite the IMMEDIATE
     transaction already holds the database's write lock), so concurrent commitments are
     checked one after another against the same total.
+
+    The startup's registered region is kept on the commitment as it is now: the fund's
+    local share (返投比例) counts the commitment by where the company was registered when
+    the fund committed, whatever it moves to later.
     """
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
     amount = to_yuan(amount, field="amount")
@@ -125,6 +130,10 @@ def commitment_create(
             amount=amount,
             approved_on=approved_on,
             note=note,
+            registered_region=Startup.objects.values_list("registered_region", flat=True).get(
+                pk=startup.pk
+            ),
+            is_illustrative=bool(is_illustrative),
             created_by=by if getattr(by, "pk", None) else None,
         )
     )

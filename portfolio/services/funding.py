@@ -43,6 +43,7 @@ class RoundFields(TypedDict, total=False):
     lead_investor: Investor | None
     participants: Iterable[ParticipantInput | tuple[Investor, Any]]
     note: str
+    is_illustrative: bool
 
 
 ROUND_DEFAULTS: RoundFields = {
@@ -53,6 +54,7 @@ ROUND_DEFAULTS: RoundFields = {
     "lead_investor": None,
     "participants": (),
     "note": "",
+    "is_illustrative": False,
 }
 # Saved on the round as given; amount and pre-money valuation are saved as checked.
 _STORED_AS_GIVEN = (
@@ -62,6 +64,7 @@ _STORED_AS_GIVEN = (
     "announced_as",
     "lead_investor",
     "note",
+    "is_illustrative",
 )
 
 

@@ -19,6 +19,41 @@ from portfolio.services.common import dates_not_future, each_or_none, not_future
 MSG_SAME_STAGE = _("The startup is already in this stage.")
 MSG_FROM_TERMINAL = _("The startup has reached a terminal outcome (%(stage)s) and cannot move.")
 MSG_BEFORE_LAST_MOVE = _("The date is before the startup's last move (%(last)s).")
+MSG_TRL_OUTSIDE_STAGE = _(
+    "TRL %(trl)s is outside the range of %(stage)s (TRL %(min)s-%(max)s): record the move at "
+    "a TRL the stage allows, or correct the stage's range."
+)
+MSG_NO_PIPELINE = _("There is no pipeline stage to start in; give the stage.")
+
+
+def trl_in_stage(trl: int, stage: Stage) -> int:
+    """A TRL inside ``stage``'s range (docs/admin.md, "Stage moves"): a move or a start
+    outside it is refused, naming ``trl``; there is no exception by note, so every stage's
+    figures mean what its range says."""
+    if not stage.trl_min <= trl <= stage.trl_max:
+        raise ValidationError(
+            {
+                "trl": ValidationError(
+                    MSG_TRL_OUTSIDE_STAGE,
+                    code="trl_outside_stage",
+                    params={
+                        "trl": trl,
+                        "stage": stage,
+                        "min": stage.trl_min,
+                        "max": stage.trl_max,
+                    },
+                )
+            }
+        )
+    return trl
+
+
+def first_stage() -> Stage:
+    """Where a startup starts when no stage is given: the first pipeline stage."""
+    stage = Stage.objects.pipeline().order_by("order").first()
+    if stage is None:
+        raise ValidationError({"stage": ValidationError(MSG_NO_PIPELINE, code="no_pipeline")})
+    return stage
 
 
 def _post_valley_order() -> int | None:
@@ -41,16 +76,21 @@ def startup_create(
     *,
     name: str,
     tech_area: str,
-    stage: Stage,
-    trl: int,
+    stage: Stage | None = None,
+    trl: int | None = None,
     entered_on: dt.date | None = None,
     by: Any = None,
     **fields: Any,
 ) -> Startup:
-    """Create a startup in ``stage`` and record its first transition (from nowhere)."""
-    trl = valid_trl(trl)
+    """Create a startup in ``stage`` and record its first transition (from nowhere).
+
+    Without a stage it starts in the first pipeline stage; without a TRL, at its stage's
+    lowest TRL. A TRL outside the stage's range is refused (``trl_in_stage``)."""
+    if stage is None:
+        stage = first_stage()
     if stage.is_terminal:
         raise ValidationError({"stage": _("A new startup cannot start in a terminal outcome.")})
+    trl = trl_in_stage(valid_trl(stage.trl_min if trl is None else trl), stage)
     dates_not_future(fields)
     entered_on = entered_on or fields.get("admitted_on") or common.today()
     not_future(entered_on, field="entered_on")
@@ -91,6 +131,7 @@ def startup_advance(
         )
     if to_stage.pk == startup.stage_id:
         raise ValidationError({"to_stage": ValidationError(MSG_SAME_STAGE, code="same_stage")})
+    trl_in_stage(trl, to_stage)
     not_future(on, field="on")
     last_on = (
         StageTransition.objects.filter(startup=startup)

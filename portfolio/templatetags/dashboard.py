@@ -18,3 +18,9 @@ register.filter("yuan", formatting.format_yuan)
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def any_illustrative(rows) -> bool:
+    """Whether any row shown is invented demo data (the page then explains the marker)."""
+    return any(getattr(row, "is_illustrative", False) for row in rows or ())

@@ -79,7 +79,10 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "recorded_by": AUDIT,
         "recorded_at": AUDIT,
     },
-    Milestone: {"description": TEXT},
+    Milestone: {
+        "description": TEXT,
+        "is_illustrative": "marks demo data; a real deployment has none",
+    },
     KpiReport: {
         "revenue": MONEY_FIGURE,
         "rd_spend": MONEY_FIGURE,
@@ -89,6 +92,8 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "patents_granted": "a figure of the report, not a criterion",
         "customers": "a figure of the report, not a criterion",
         "runway_months": "a figure of the report, not a criterion",
+        "is_illustrative": "marks demo data; a real deployment has none",
+        "source": TEXT,
     },
     Investor: {},
     FundingRound: {
@@ -96,8 +101,11 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "pre_money_valuation": MONEY_FIGURE,
         "currency": "always CNY (a constraint holds it)",
         "note": TEXT,
+        "is_illustrative": "marks demo data; a real deployment has none",
     },
     Fund: {
+        "is_illustrative": "a handful of funds: the list is read whole",
+        "illustrative_note": TEXT,
         "size": "a handful of funds: the list is read whole",
         "vintage_year": "a handful of funds: the list is read whole",
         "investment_period_end": "a handful of funds: the list is read whole",
@@ -124,6 +132,8 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "approved_on": "the fund report dates commitments; sortable (?ordering=)",
         "created_by": AUDIT,
         "created_at": AUDIT,
+        "registered_region": "kept for the fund report's local share (返投), not a criterion",
+        "is_illustrative": "marks demo data; a real deployment has none",
     },
     # the fund's investors (LPs): a handful of rows per fund, read whole by the LP pages
     LimitedPartner: {

@@ -79,7 +79,11 @@ def test_capital_accounts(worked, manager):
 
 def test_capital_accounts_as_a_workbook(worked, manager):
     url = f"/api/v1/funds/{worked.fund.pk}/capital-accounts/"
-    response = manager.get(url, {"start": "2025-04-01", "end": "2025-06-30", "format": "xlsx"})
+    response = manager.get(
+        url,
+        {"start": "2025-04-01", "end": "2025-06-30", "format": "xlsx"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))

@@ -135,12 +135,17 @@ def test_fund_report_end_2024(client, world):
     assert body["realized"] == "5000000.00"
     assert body["unrealized"] == "50000000.00"  # 未磁 marked 50M; 相干 carried at cost (0)
     assert body["moic"] == "2.7500"  # (5 + 50) / 20
-    assert body["tvpi"] == "2.7500"
-    assert body["dpi"] == "0.2500"
-    assert body["rvpi"] == "2.5000"
+    assert body["gross_moic"] == "2.7500"  # the gross multiple is the MOIC
+    assert body["gross_dpi"] == "0.2500"  # realized 5 / disbursed 20
+    assert body["gross_rvpi"] == "2.5000"  # unrealized 50 / disbursed 20
     assert body["companies"] == 2
+    assert body["is_illustrative"] is False
+    # the deprecated keys repeat the gross figures for one release
+    assert [body[old] for old in ("tvpi", "dpi", "rvpi", "irr")] == [
+        body[new] for new in ("gross_moic", "gross_dpi", "gross_rvpi", "gross_irr")
+    ]
     # IRR: the rate r at which -20M (2023-06-01) + 5M (2024-09-01) + 50M (2024-12-31) is 0.
-    r = float(body["irr"])
+    r = float(body["gross_irr"])
     npv = (
         -20e6
         + 5e6 / (1 + r) ** ((dt.date(2024, 9, 1) - dt.date(2023, 6, 1)).days / 365)
@@ -164,7 +169,7 @@ def test_fund_report_and_holdings_as_of_an_earlier_date(client, world):
     body = client.get(f"/api/v1/funds/{world.fund.pk}/report/", {"as_of": "2023-02-01"}).json()
     assert (body["committed"], body["disbursed"], body["companies"]) == ("30000000.00", "0.00", 1)
     assert body["moic"] is None
-    assert body["irr"] is None
+    assert body["gross_irr"] is None and body["irr"] is None
     rows = client.get(f"/api/v1/funds/{world.fund.pk}/holdings/", {"as_of": "2023-02-01"}).json()
     assert [(r["name"], r["committed"], r["disbursed"]) for r in rows] == [
         ("未磁科技", "30000000.00", "0.00")
@@ -186,6 +191,7 @@ def test_holdings_end_2024(client, world):
             "realized": "5000000.00",
             "currency": "CNY",
             "moic": "2.7500",
+            "is_illustrative": False,
         },
         {
             "startup": world.coherent.pk,
@@ -199,6 +205,7 @@ def test_holdings_end_2024(client, world):
             "realized": "0.00",
             "currency": "CNY",
             "moic": None,
+            "is_illustrative": False,
         },
     ]
 

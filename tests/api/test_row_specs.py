@@ -57,7 +57,8 @@ def test_the_startup_detail_adds_the_detail_columns():
     fields = list(s.StartupDetailSerializer().fields)
     assert fields[: len(specs.STARTUP.detail_names)] == specs.STARTUP.detail_names
     assert {"founders", "location", "description", "website"} <= set(fields)
-    assert "is_illustrative" not in fields  # hidden: the admin's only
+    # shown in the list row (and so the detail and the export); written in the admin only
+    assert {"population", "is_illustrative"} <= set(specs.STARTUP.list_names)
 
 
 def test_the_editable_startup_fields_are_the_specs_everywhere():

@@ -150,9 +150,9 @@ def build_world(n: int, *, fund: Fund | None = None, offset: int = 0) -> Portfol
         on = admitted
         for step, slug in enumerate(PATHS[i % len(PATHS)][1:]):
             on += dt.timedelta(days=STEP_DAYS[step] + 7 * (i % 3))
-            services.startup_advance(
-                startup=startup, to_stage=stages[slug], on=on, trl=min(2 + 2 * step, 9)
-            )
+            stage = stages[slug]  # a TRL inside the stage's range (startup_advance's rule)
+            trl = min(max(2 + 2 * step, stage.trl_min), stage.trl_max)
+            services.startup_advance(startup=startup, to_stage=stage, on=on, trl=trl)
         factories.FundingRoundFactory(
             startup=startup,
             round_type="seed",

@@ -67,6 +67,11 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
         charts.Event(m.achieved_on, m.title, charts.VALLEY_INK, shape="diamond", size=7)
         for m in board.milestones
     ]
+    marker = _("illustrative")
+
+    def marked(text: str, row) -> str:
+        return f"{text} ({marker})" if row.is_illustrative else text
+
     events = sorted(
         [(t.on, _("Stage"), t.to_stage.display_name, f"TRL {t.trl}") for t in transitions]
         + [
@@ -74,12 +79,17 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
                 r.closed_on,
                 _("Round"),
                 r.get_round_type_display(),
-                money(r.amount) if r.amount is not None else (r.announced_as or _("undisclosed")),
+                marked(
+                    money(r.amount)
+                    if r.amount is not None
+                    else (r.announced_as or _("undisclosed")),
+                    r,
+                ),
             )
             for r in board.rounds
         ]
         + [
-            (m.achieved_on, _("Milestone"), m.title, str(MilestoneKind(m.kind).label))
+            (m.achieved_on, _("Milestone"), m.title, marked(str(MilestoneKind(m.kind).label), m))
             for m in board.milestones
         ],
         key=lambda row: row[0],
@@ -126,6 +136,12 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
 
     kpis = board.kpis
     quarters = [f"{k.year}Q{k.quarter}" for k in kpis]
+    # invented quarterly figures say so under every KPI chart
+    kpi_note = (
+        _("Illustrative: invented demo figures, not reported by the company.")
+        if board.illustrative_kpis
+        else ""
+    )
     kpi_url = api_url("kpi-reports/", format="csv", startup=pk)
     divisor, unit, fmt = money_axis(max((k.revenue for k in kpis), default=0))
     result["revenue"] = Chart(
@@ -144,6 +160,7 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
             [q, money(k.revenue), money(k.rd_spend)] for q, k in zip(quarters, kpis, strict=True)
         ],
         api_url=kpi_url,
+        note=kpi_note,
     )
     for key, label, attr, color in (
         ("headcount", _("Headcount"), "headcount", charts.COMMITTED),
@@ -162,6 +179,7 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
             columns=[_("Quarter"), label],
             rows=[[q, str(getattr(k, attr))] for q, k in zip(quarters, kpis, strict=True)],
             api_url=kpi_url,
+            note=kpi_note,
         )
     patents = [
         Series(_("Granted"), charts.CROSSED, [k.patents_granted for k in kpis]),
@@ -184,5 +202,6 @@ def startup_charts(board: StartupDashboard) -> dict[str, Chart]:
             for q, k in zip(quarters, kpis, strict=True)
         ],
         api_url=kpi_url,
+        note=kpi_note,
     )
     return result
