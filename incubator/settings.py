@@ -7,6 +7,7 @@ used when DEBUG is on. See README.md ("Configuration") for the variables.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import secrets
 import sys
@@ -45,6 +46,20 @@ if not SECRET_KEY:
         SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+
+
+# The reverse proxies (load balancers) in front of the app: comma-separated addresses or
+# networks (CIDR). A request from one of them is attributed to the right-most address of its
+# X-Forwarded-For that is not a trusted proxy (portfolio.security.client_address); with none
+# set, X-Forwarded-For is ignored and the peer's address counts. See docs/deploy.md.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (CIDR)."
+        ) from None
 
 
 def require_production_settings() -> None:
@@ -251,9 +266,11 @@ AXES_COOLOFF_TIME = dt.timedelta(hours=1)
 # Locked per username and IP together: a stranger cannot lock a colleague out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Behind a proxy, set AXES_IPWARE_PROXY_COUNT so the client's address (not the proxy's) counts.
-if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
+# The client's address (not the proxy's): portfolio.security.client_address, the same
+# function as the security log's and the API rate limits'. Lockouts live in the database
+# (axes' database handler), so every app server sees the same ones.
+AXES_CLIENT_IP_CALLABLE = "portfolio.security.client_address"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Production hardening (see docs/deploy.md) ------------------------------------------------
