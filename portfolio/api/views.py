@@ -390,12 +390,25 @@ class FundingRoundViewSet(CreateMixin, ApiViewSet):
     row_spec = specs.FUNDING_ROUND
 
 
-@extend_schema_view(list=extend_schema(summary=_("Funds")))
-class FundViewSet(ApiViewSet):
+@extend_schema_view(
+    list=extend_schema(summary=_("Funds")),
+    partial_update=extend_schema(
+        summary=_("Change a fund's settings, size, policy limits and terms (superusers)"),
+        description=_(
+            "The size, limits and terms are what commitments are checked against: only a "
+            "superuser may change them (403 for everyone else). The size cannot go below what "
+            "is committed (400 naming size)."
+        ),
+        request=s.FundUpdateSerializer,
+        responses={200: s.FundSerializer},
+    ),
+)
+class FundViewSet(PartialUpdateMixin, ApiViewSet):
     """Funds, their report and holdings as of any date."""
 
     queryset = selectors.fund_list()
     serializer_class = s.FundSerializer
+    write_serializer_class = s.FundUpdateSerializer
     filterset_class = filtersets.FundFilterSet
     search_fields = ["name", "name_en", "manager"]
     ordering_fields = ["id", "name", "size", "vintage_year"]
@@ -405,6 +418,7 @@ class FundViewSet(ApiViewSet):
     required_perms = {
         "report": ["portfolio.view_fund", "portfolio.view_commitment"],
         "holdings": ["portfolio.view_fund", "portfolio.view_commitment"],
+        "partial_update": ["portfolio.change_fund", "portfolio.change_fund_terms"],
     }
 
     def as_of(self):

@@ -223,3 +223,7 @@ FUND_POLICY = (
     "min_local_pct",
     "local_region",
 )
+#: the fund's size, policy limits and terms: superusers only (``portfolio.change_fund_terms``)
+FUND_TERMS = ("size", "vintage_year", *FUND_POLICY)
+#: what a fund manager may change on a fund (with ``change_fund``)
+FUND_DETAILS = ("name", "name_en", "manager")

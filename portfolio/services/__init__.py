@@ -15,6 +15,7 @@ from portfolio.services.fund import (
     disbursement_record,
     distribution_record,
     fund_committed,
+    fund_update,
     valuation_mark,
 )
 from portfolio.services.funding import ParticipantInput, round_record, round_update
@@ -33,6 +34,7 @@ __all__ = [
     "disbursement_record",
     "distribution_record",
     "fund_committed",
+    "fund_update",
     "round_record",
     "round_update",
     "startup_advance",

@@ -24,6 +24,7 @@ NO = (401, 405, 405, 405, 405)  # the route does not offer the method
 STAFF_POST = (401, 403, 400, 403, 400)
 MANAGER_POST = (401, 403, 403, 400, 400)
 STAFF_PATCH = (401, 403, 200, 403, 200)
+SUPER_PATCH = (401, 403, 403, 403, 200)  # a fund's size, limits and terms
 PUBLIC_PAGE = (200, 200, 200, 200, 200)
 PUBLIC_NO = (405, 405, 405, 405, 405)
 
@@ -53,7 +54,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:fundinground-list": read_only(POST=STAFF_POST),
     "api:fundinground-detail": read_only(),
     "api:fund-list": read_only(),
-    "api:fund-detail": read_only(),
+    "api:fund-detail": read_only(PATCH=SUPER_PATCH),
     "api:fund-report": read_only(),
     "api:fund-holdings": read_only(),
     "api:commitment-list": read_only(POST=MANAGER_POST),
