@@ -161,6 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: its password_changed hook revokes the user's API tokens.
+    {"NAME": "portfolio.security.RevokeApiTokensOnPasswordChange"},
 ]
 
 # Internationalization: Chinese by default, English on request.
@@ -196,7 +198,10 @@ REST_FRAMEWORK = {
         "portfolio.api.auth.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "portfolio.api.auth.TokenScopePermission",
+        "rest_framework.permissions.IsAuthenticated",
+    ],
     # Rate limits (docs/deploy.md, "Throttling"); over the limit the answer is 429.
     "DEFAULT_THROTTLE_CLASSES": [
         "portfolio.api.throttles.ExportRateThrottle",
@@ -226,7 +231,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema needs a login like the API; only the docs page shell is public.
-    "SERVE_PERMISSIONS": ["portfolio.api.auth.HasARole"],
+    "SERVE_PERMISSIONS": ["portfolio.api.auth.TokenScopePermission", "portfolio.api.auth.HasARole"],
     "ENUM_NAME_OVERRIDES": {
         "MilestoneKindEnum": "portfolio.models.choices.MilestoneKind",
         "StartupStatusEnum": "portfolio.models.choices.StartupStatus",

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
 logger = logging.getLogger("security")
 
@@ -180,3 +181,31 @@ class SecurityLogMiddleware:
         if response.status_code in (401, 403):
             log_permission_denied(request, status=response.status_code)
         return response
+
+
+class RevokeApiTokensOnPasswordChange:
+    """Listed in ``AUTH_PASSWORD_VALIDATORS`` for its ``password_changed`` hook: Django calls
+    it whenever a user's password is set and saved (the admin's password form, the
+    ``changepassword`` command, the password-change and reset views), never when a login
+    merely re-hashes the same password. A new password revokes every API token of the user:
+    someone who knew the old password may have issued one. It validates nothing; its help
+    text tells the user so."""
+
+    def validate(self, password, user=None) -> None:
+        return None
+
+    def password_changed(self, password, user=None) -> None:
+        if user is None or user.pk is None:
+            return
+        from portfolio.services import tokens_revoke_for_user
+
+        revoked = tokens_revoke_for_user(user=user)
+        if revoked:
+            logger.info(
+                "api_tokens_revoked reason=password_changed user=%s count=%s",
+                _username(user),
+                revoked,
+            )
+
+    def get_help_text(self) -> str:
+        return gettext("A new password revokes the account's API tokens.")

@@ -23,7 +23,7 @@ from portfolio import selectors, services
 from portfolio.api import filters as filtersets
 from portfolio.api import rows
 from portfolio.api import serializers as s
-from portfolio.api.auth import RolePermissions
+from portfolio.api.auth import RolePermissions, TokenScopePermission
 from portfolio.api.pagination import Pagination
 from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
 from portfolio.models import (
@@ -73,7 +73,7 @@ class ApiViewSet(viewsets.ReadOnlyModelViewSet):
     list and retrieve; a list also answers ``?format=csv|xlsx`` with every matching row,
     streamed."""
 
-    permission_classes = [RolePermissions]
+    permission_classes = [TokenScopePermission, RolePermissions]
     filter_backends = [filtersets.FilterBackend, StrictSearchFilter, StrictOrderingFilter]
     pagination_class = Pagination
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
@@ -491,7 +491,7 @@ class CommitmentViewSet(CreateMixin, ApiViewSet):
 class PipelineReportView(APIView):
     """Valley-of-death analytics: per stage, who is there, who entered, who moved on."""
 
-    permission_classes = [RolePermissions]
+    permission_classes = [TokenScopePermission, RolePermissions]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
     required_perms = None
 

@@ -25,6 +25,7 @@ from portfolio.services.pipeline import (
     startup_create,
     startup_update,
 )
+from portfolio.services.tokens import token_issue, token_revoke, tokens_revoke_for_user
 
 __all__ = [
     "ParticipantInput",
@@ -42,5 +43,8 @@ __all__ = [
     "startup_create",
     "startup_update",
     "to_yuan",
+    "token_issue",
+    "token_revoke",
+    "tokens_revoke_for_user",
     "valuation_mark",
 ]
