@@ -154,6 +154,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not shared-cache memory) so threads in tests see real SQLite locking.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
+# --- State shared by every worker and app server (docs/deploy.md, "Several app servers") ---
+# The cache holds the API's rate-limit counters (and the admin's import previews): the
+# database's cache table by default (created by migration 0009, nothing to install), Redis
+# when REDIS_URL is set (Django's own RedisCache; it needs the `redis` package, which the
+# lock files do not carry: install it on the servers that use Redis). Never per-process
+# memory: each worker would keep its own count. Sessions live in the database; login
+# lockouts too (django-axes' database handler).
+CACHE_TABLE = "django_cache"
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "REDIS_URL is set but the `redis` package is not installed; install it "
+            "(pip install redis) or unset REDIS_URL to use the database cache."
+        ) from None
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "incubator"),
+        }
+    }
+elif TESTING and not env_bool("TEST_SHARED_CACHE"):
+    # The in-process test suite counts each request's SQL (bars P1, P5): its rate-limit
+    # counters stay in memory. The shared stores are tested for real by the tests that
+    # switch the cache to the table (tests/test_shared_state.py) and by the two-server test,
+    # whose servers run this configuration without TESTING.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -235,6 +275,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MilestoneKindEnum": "portfolio.models.choices.MilestoneKind",
         "StartupStatusEnum": "portfolio.models.choices.StartupStatus",
+        "TechAreaEnum": "portfolio.models.choices.TechArea",
     },
 }
 
