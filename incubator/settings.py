@@ -163,7 +163,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # lockouts too (django-axes' database handler).
 CACHE_TABLE = "django_cache"
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+if TESTING and not env_bool("TEST_SHARED_CACHE"):
+    # The in-process test suite counts each request's SQL (bars P1, P5): its rate-limit
+    # counters stay in memory. The shared stores are tested for real by the tests that
+    # switch the cache to the table (tests/test_shared_state.py) and by the two-server test,
+    # whose servers run this configuration without TESTING (and with REDIS_URL, if set).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
     try:
         import redis  # noqa: F401
     except ImportError:
@@ -178,12 +184,6 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "incubator"),
         }
     }
-elif TESTING and not env_bool("TEST_SHARED_CACHE"):
-    # The in-process test suite counts each request's SQL (bars P1, P5): its rate-limit
-    # counters stay in memory. The shared stores are tested for real by the tests that
-    # switch the cache to the table (tests/test_shared_state.py) and by the two-server test,
-    # whose servers run this configuration without TESTING.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {
         "default": {
