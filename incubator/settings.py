@@ -7,6 +7,7 @@ used when DEBUG is on. See README.md ("Configuration") for the variables.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import secrets
 import sys
@@ -45,6 +46,20 @@ if not SECRET_KEY:
         SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+
+
+# The reverse proxies (load balancers) in front of the app: comma-separated addresses or
+# networks (CIDR). A request from one of them is attributed to the right-most address of its
+# X-Forwarded-For that is not a trusted proxy (portfolio.security.client_address); with none
+# set, X-Forwarded-For is ignored and the peer's address counts. See docs/deploy.md.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (CIDR)."
+        ) from None
 
 
 def require_production_settings() -> None:
@@ -139,6 +154,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not shared-cache memory) so threads in tests see real SQLite locking.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
+# --- State shared by every worker and app server (docs/deploy.md, "Several app servers") ---
+# The cache holds the API's rate-limit counters (and the admin's import previews): the
+# database's cache table by default (created by migration 0009, nothing to install), Redis
+# when REDIS_URL is set (Django's own RedisCache; it needs the `redis` package, which the
+# lock files do not carry: install it on the servers that use Redis). Never per-process
+# memory: each worker would keep its own count. Sessions live in the database; login
+# lockouts too (django-axes' database handler).
+CACHE_TABLE = "django_cache"
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if TESTING and not env_bool("TEST_SHARED_CACHE"):
+    # The in-process test suite counts each request's SQL (bars P1, P5): its rate-limit
+    # counters stay in memory. The shared stores are tested for real by the tests that
+    # switch the cache to the table (tests/test_shared_state.py) and by the two-server test,
+    # whose servers run this configuration without TESTING (and with REDIS_URL, if set).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "REDIS_URL is set but the `redis` package is not installed; install it "
+            "(pip install redis) or unset REDIS_URL to use the database cache."
+        ) from None
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "incubator"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -146,6 +201,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: its password_changed hook revokes the user's API tokens.
+    {"NAME": "portfolio.security.RevokeApiTokensOnPasswordChange"},
 ]
 
 # Internationalization: Chinese by default, English on request.
@@ -181,7 +238,10 @@ REST_FRAMEWORK = {
         "portfolio.api.auth.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "portfolio.api.auth.TokenScopePermission",
+        "rest_framework.permissions.IsAuthenticated",
+    ],
     # Rate limits (docs/deploy.md, "Throttling"); over the limit the answer is 429.
     "DEFAULT_THROTTLE_CLASSES": [
         "portfolio.api.throttles.ExportRateThrottle",
@@ -211,12 +271,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema needs a login like the API; only the docs page shell is public.
-    "SERVE_PERMISSIONS": ["portfolio.api.auth.HasARole"],
+    "SERVE_PERMISSIONS": ["portfolio.api.auth.TokenScopePermission", "portfolio.api.auth.HasARole"],
     "ENUM_NAME_OVERRIDES": {
         "MilestoneKindEnum": "portfolio.models.choices.MilestoneKind",
         "StartupStatusEnum": "portfolio.models.choices.StartupStatus",
         "LpKindEnum": "portfolio.models.choices.LpKind",
         "ExpenseCategoryEnum": "portfolio.models.choices.ExpenseCategory",
+        "TechAreaEnum": "portfolio.models.choices.TechArea",
     },
 }
 
@@ -253,9 +314,11 @@ AXES_COOLOFF_TIME = dt.timedelta(hours=1)
 # Locked per username and IP together: a stranger cannot lock a colleague out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Behind a proxy, set AXES_IPWARE_PROXY_COUNT so the client's address (not the proxy's) counts.
-if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
+# The client's address (not the proxy's): portfolio.security.client_address, the same
+# function as the security log's and the API rate limits'. Lockouts live in the database
+# (axes' database handler), so every app server sees the same ones.
+AXES_CLIENT_IP_CALLABLE = "portfolio.security.client_address"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Production hardening (see docs/deploy.md) ------------------------------------------------

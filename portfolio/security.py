@@ -7,21 +7,88 @@ API token (tokens appear by their id and key prefix).
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
 logger = logging.getLogger("security")
 
 #: longest username written to the log (a hostile client may send megabytes)
 MAX_USERNAME = 150
+#: X-Forwarded-For entries looked at, from the right (a chain of proxies is short)
+MAX_FORWARDED_HOPS = 20
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@functools.cache
+def trusted_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    """``settings.TRUSTED_PROXIES`` (addresses or CIDRs) as networks; a typo is an error."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {entry!r} is not an IP address or network."
+            ) from None
+    return tuple(networks)
+
+
+def parse_address(text: str) -> Address | None:
+    """An address as a proxy writes it: ``1.2.3.4``, ``1.2.3.4:5678``, ``::1`` or
+    ``[::1]:80``; None for anything else."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
+    """The client's IP address: the one function behind the security log, django-axes
+    (``AXES_CLIENT_IP_CALLABLE``) and the API's rate limits.
+
+    The peer (``REMOTE_ADDR``) unless it is one of ``settings.TRUSTED_PROXIES``; then the
+    right-most ``X-Forwarded-For`` entry that is not a trusted proxy. Entries to its left
+    were written by the client and may say anything, so the left-most is never taken. A
+    header with nothing usable leaves the peer's address.
+    """
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR") or None
+    networks = trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if not networks or remote is None:
+        return remote
+    peer = parse_address(remote)
+    if peer is None or not any(peer in network for network in networks):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = forwarded.split(",")[::-1][:MAX_FORWARDED_HOPS]
+    for hop in hops:
+        address = parse_address(hop)
+        if address is None:
+            # Not written by a proxy we trust: what lies further left cannot be believed.
+            return remote
+        if not any(address in network for network in networks):
+            return str(address)
+    return remote
 
 
 def client_ip(request) -> str:
-    if request is None:
-        return "-"
-    return request.META.get("REMOTE_ADDR") or "-"
+    """:func:`client_address` for a log line ("-" when unknown)."""
+    return client_address(request) or "-"
 
 
 def _clean(value) -> str:
@@ -114,3 +181,31 @@ class SecurityLogMiddleware:
         if response.status_code in (401, 403):
             log_permission_denied(request, status=response.status_code)
         return response
+
+
+class RevokeApiTokensOnPasswordChange:
+    """Listed in ``AUTH_PASSWORD_VALIDATORS`` for its ``password_changed`` hook: Django calls
+    it whenever a user's password is set and saved (the admin's password form, the
+    ``changepassword`` command, the password-change and reset views), never when a login
+    merely re-hashes the same password. A new password revokes every API token of the user:
+    someone who knew the old password may have issued one. It validates nothing; its help
+    text tells the user so."""
+
+    def validate(self, password, user=None) -> None:
+        return None
+
+    def password_changed(self, password, user=None) -> None:
+        if user is None or user.pk is None:
+            return
+        from portfolio.services import tokens_revoke_for_user
+
+        revoked = tokens_revoke_for_user(user=user)
+        if revoked:
+            logger.info(
+                "api_tokens_revoked reason=password_changed user=%s count=%s",
+                _username(user),
+                revoked,
+            )
+
+    def get_help_text(self) -> str:
+        return gettext("A new password revokes the account's API tokens.")

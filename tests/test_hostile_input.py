@@ -98,9 +98,12 @@ class Setup:
         )
         _t, staff_key = ApiToken.issue(self.staff)
         _t, manager_key = ApiToken.issue(self.manager)
+        self.root = factories.UserFactory(username="root", is_superuser=True)
+        _t, root_key = ApiToken.issue(self.root)
         self.clients = {
             "staff": Client(HTTP_AUTHORIZATION=f"Token {staff_key}"),
             "manager": Client(HTTP_AUTHORIZATION=f"Token {manager_key}"),
+            "superuser": Client(HTTP_AUTHORIZATION=f"Token {root_key}"),
         }
 
     def endpoints(self):
@@ -233,6 +236,21 @@ class Setup:
                 "/api/v1/lp-distributions/",
                 {"fund": self.fund.pk, "paid_on": "2024-12-01", "amount": "1000", "note": "n"},
             ),
+            "funds-patch": (
+                "superuser",
+                "patch",
+                f"/api/v1/funds/{self.fund.pk}/",
+                {
+                    "name": "新基金名",
+                    "size": "300000000",
+                    "vintage_year": 2025,
+                    "investment_period_end": "2030-12-31",
+                    "max_single_company_pct": "25",
+                    "min_local_pct": "40",
+                    "target_tech_areas": ["computing"],
+                    "local_region": "北京市",
+                },
+            ),
             "kpi-reports": (
                 "staff",
                 "post",
@@ -264,6 +282,7 @@ ENDPOINTS = [
     "capital-call-payments",
     "fund-expenses",
     "lp-distributions",
+    "funds-patch",
 ]
 
 
@@ -335,8 +354,8 @@ def test_api_writes_refuse_malformed_bodies(db, endpoint, raw):
     who, method, url, _valid = setup.endpoints()[endpoint]
     before = counts()
     response = send(setup.clients[who], method, url, None, raw=raw)
-    if endpoint == "startups-patch" and raw in ("", "null"):
-        # An empty PATCH changes nothing and answers the startup.
+    if endpoint in ("startups-patch", "funds-patch") and raw in ("", "null"):
+        # An empty PATCH changes nothing and answers the row.
         assert response.status_code in (200, 400), response.status_code
         assert counts() == before
         return
@@ -619,3 +638,28 @@ def test_html_in_names_is_shown_as_text(db, viewer, superuser):
         body = response.content.decode()
         assert "<script>alert" not in body, where
         assert "<img src=x" not in body, where
+
+
+FORWARDED = [
+    "量" * 10_000,
+    "abc\x00def",
+    ",".join(["203.0.113.1"] * 5_000),
+    "999.1.1.1",
+    "[::1",
+    "1.2.3.4:99999999",
+    SQL,
+    HTML,
+    "203.0.113.9\r\nX-Injected: 1",
+    "",
+]
+
+
+@pytest.mark.parametrize("forwarded", FORWARDED, ids=range(len(FORWARDED)))
+def test_forwarded_for_garbage_never_breaks_login_or_the_api(db, forwarded, settings):
+    """Behind a trusted proxy, whatever a client writes into X-Forwarded-For: the login
+    answers (200 with the form's error), the API answers 401, nothing is a 500."""
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    client = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
+    response = client.post("/accounts/login/", {"username": "nobody", "password": "x"})
+    assert response.status_code == 200
+    assert client.get("/api/v1/stages/").status_code == 401

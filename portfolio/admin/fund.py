@@ -46,11 +46,27 @@ class FundAdmin(BaseAdmin):
             _("Policy limits"),
             {"fields": specs.FUND_POLICY},
         ),
+        (_("LP terms (fee, hurdle, carry)"), {"fields": specs.FUND_LP_TERMS}),
         (_("Illustrative terms"), {"fields": ("is_illustrative", "illustrative_note")}),
     )
 
     def get_fieldsets(self, request, obj=None):
         return self.fieldsets[1:] if obj is None else self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        """The size, policy limits and terms are shown, not edited, without the terms
+        permission (superusers): a fund manager changes the name and the manager only."""
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.has_perm(services.fund.TERMS_PERMISSION):
+            readonly += specs.FUND_TERMS
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        adopt(obj, services.fund_update(fund=obj, by=request.user, **changed))
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_capital()

@@ -1,19 +1,18 @@
 """Bulk import pages on the changelists of startups, funding rounds and KPI reports.
 
 Upload, see a dry-run preview (or every bad row), confirm, and the file is written whole.
-Between preview and confirmation the upload is kept in a private temporary file whose
-token lives in the user's session.
+Between preview and confirmation the upload is kept in the shared cache (the database's
+cache table, or Redis), never on one server's disk: the confirmation may reach another app
+server than the preview. Its token lives in the user's session (in the database too) and
+the cached upload names its user, so nobody else can confirm it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import secrets
-import tempfile
-import time
-from pathlib import Path
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -24,7 +23,8 @@ from portfolio.admin.forms import ImportForm
 from portfolio.services import importing
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "incubator-imports"
+#: how long a previewed upload waits for its confirmation
+PREVIEW_SECONDS = 24 * 3600
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -84,17 +84,15 @@ class ImportAdminMixin:
             if not stored or stored.get("kind") != self.import_kind:
                 self.message_user(request, gettext("The upload expired; upload the file again."))
                 return HttpResponseRedirect(request.path)
-            upload = UPLOAD_DIR / f"{token}.bin"
-            try:
-                content = upload.read_bytes()
-            except FileNotFoundError:
+            content = _previewed_upload(token, request.user)
+            if content is None:
                 self.message_user(request, gettext("The upload expired; upload the file again."))
                 return HttpResponseRedirect(request.path)
             result = importing.run_import(
                 self.import_kind, content, stored["filename"], dry_run=False, user=request.user
             )
             if result.ok:
-                upload.unlink(missing_ok=True)
+                cache.delete(_cache_key(token))
                 del request.session[f"import:{token}"]
                 self.message_user(
                     request,
@@ -124,9 +122,11 @@ class ImportAdminMixin:
                     )
                     if result.ok:
                         token = secrets.token_urlsafe(24)
-                        UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
-                        _forget_old_uploads()
-                        (UPLOAD_DIR / f"{token}.bin").write_bytes(content)
+                        cache.set(
+                            _cache_key(token),
+                            {"user": request.user.pk, "content": content},
+                            PREVIEW_SECONDS,
+                        )
                         request.session[f"import:{token}"] = {
                             "kind": self.import_kind,
                             "filename": upload.name,
@@ -145,10 +145,13 @@ class ImportAdminMixin:
         return TemplateResponse(request, "admin/portfolio/import.html", context)
 
 
-def _forget_old_uploads(max_age_seconds: int = 24 * 3600) -> None:
-    """Previews never confirmed leave their upload behind; drop those older than a day."""
-    limit = time.time() - max_age_seconds
-    for stale in UPLOAD_DIR.glob("*.bin"):
-        with contextlib.suppress(OSError):
-            if stale.stat().st_mtime < limit:
-                stale.unlink()
+def _cache_key(token: str) -> str:
+    return f"import-preview:{token}"
+
+
+def _previewed_upload(token: str, user) -> bytes | None:
+    """The previewed file of ``token`` if it is still kept and ``user`` uploaded it."""
+    stored = cache.get(_cache_key(token))
+    if not isinstance(stored, dict) or stored.get("user") != user.pk:
+        return None
+    return stored.get("content")

@@ -22,7 +22,8 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
 class HashedTokenAuthentication(TokenAuthentication):
-    """``Authorization: Token <key>`` against :class:`ApiToken` digests (one query)."""
+    """``Authorization: Token <key>`` against :class:`ApiToken` digests (one query: the
+    token with its user; revoked, expired and inactive users' tokens are answered 401)."""
 
     keyword = "Token"
 
@@ -51,9 +52,28 @@ class HashedTokenAuthentication(TokenAuthentication):
                 _("User inactive or deleted."), code="inactive_user"
             )
         now = timezone.now()
+        if token.expired(now):
+            raise exceptions.AuthenticationFailed(_("Token expired."), code="expired_token")
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
+
+
+def read_only_token(request) -> bool:
+    """The request came with a read-only token (its writes are refused, whatever the role)."""
+    token = getattr(request, "auth", None)
+    return isinstance(token, ApiToken) and token.read_only
+
+
+class TokenScopePermission(permissions.BasePermission):
+    """A read-only token may read: every other method is 403, before the role is asked
+    (so also on routes that do not offer the method). In every API view's permissions and
+    the default ones (the API root, the schema)."""
+
+    message = _("This API token is read-only.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or not read_only_token(request)
 
 
 def user_permissions(user) -> frozenset[str]:

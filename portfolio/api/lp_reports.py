@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portfolio import models
-from portfolio.api.auth import RolePermissions
+from portfolio.api.auth import RolePermissions, TokenScopePermission
 from portfolio.api.lp_serializers import (
     AsOfSerializer,
     CapitalAccountSerializer,
@@ -148,7 +148,7 @@ class ManagementFeeView(APIView):
     """The management fee of every quarter-end, derived from the fund's terms (nothing is
     booked by hand): a list like every list."""
 
-    permission_classes = [RolePermissions]
+    permission_classes = [TokenScopePermission, RolePermissions]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
     required_perms = {None: LP_READ}
 

@@ -20,7 +20,7 @@ from portfolio import models, services
 from portfolio.api import rows
 from portfolio.api.rows import date_text, money_text, ratio_text, text
 from portfolio.models import specs
-from portfolio.models.choices import Population, StartupStatus
+from portfolio.models.choices import Population, StartupStatus, TechArea
 
 CURRENCY = rows.CURRENCY_CODE
 MAX_ID = 2**63 - 1
@@ -478,6 +478,24 @@ class FundSerializer(serializers.ModelSerializer):
             "illustrative_note",
         ]
         read_only_fields = fields
+
+
+class FundUpdateSerializer(serializers.ModelSerializer):
+    """Input of ``PATCH /funds/{id}/`` (superusers: the size, limits and terms are what
+    commitments are checked against), written by ``services.fund_update``."""
+
+    target_tech_areas = serializers.ListField(
+        child=serializers.ChoiceField(choices=TechArea.choices), required=False
+    )
+
+    class Meta:
+        model = models.Fund
+        fields = [*specs.FUND_DETAILS, *specs.FUND_TERMS]
+
+    def update(self, instance, validated_data):
+        return services.fund_update(
+            fund=instance, by=self.context["request"].user, **validated_data
+        )
 
 
 class CommitmentSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@
 Exports stream every matching row, so they are the expensive requests: ``exports`` limits
 CSV/XLSX answers per user. Scripts authenticate with a token; ``token-burst`` caps how fast one
 token may call any endpoint. People in the browser (session) are limited only on exports.
-Counts live in the default cache.
+Counts live in the default cache, which every app server shares (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from portfolio import security
 from portfolio.api.renderers import EXPORT_RENDERERS
 from portfolio.models import ApiToken
 
@@ -24,6 +25,11 @@ class SettingsRateThrottle(SimpleRateThrottle):
             return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
         except KeyError:
             raise ImproperlyConfigured(f"No throttle rate set for scope {self.scope!r}.") from None
+
+    def get_ident(self, request):
+        """The client's address as the security log and the lockouts see it (behind trusted
+        proxies, the forwarded client's), not DRF's own reading of X-Forwarded-For."""
+        return security.client_ip(request)
 
 
 class ExportRateThrottle(SettingsRateThrottle):

@@ -23,7 +23,7 @@ from portfolio import selectors, services
 from portfolio.api import filters as filtersets
 from portfolio.api import rows
 from portfolio.api import serializers as s
-from portfolio.api.auth import RolePermissions
+from portfolio.api.auth import RolePermissions, TokenScopePermission
 from portfolio.api.lp_reports import LP_READ, FundLpActions
 from portfolio.api.pagination import Pagination
 from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
@@ -74,7 +74,7 @@ class ApiViewSet(viewsets.ReadOnlyModelViewSet):
     list and retrieve; a list also answers ``?format=csv|xlsx`` with every matching row,
     streamed."""
 
-    permission_classes = [RolePermissions]
+    permission_classes = [TokenScopePermission, RolePermissions]
     filter_backends = [filtersets.FilterBackend, StrictSearchFilter, StrictOrderingFilter]
     pagination_class = Pagination
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
@@ -391,12 +391,25 @@ class FundingRoundViewSet(CreateMixin, ApiViewSet):
     row_spec = specs.FUNDING_ROUND
 
 
-@extend_schema_view(list=extend_schema(summary=_("Funds")))
-class FundViewSet(FundLpActions, ApiViewSet):
+@extend_schema_view(
+    list=extend_schema(summary=_("Funds")),
+    partial_update=extend_schema(
+        summary=_("Change a fund's settings, size, policy limits and terms (superusers)"),
+        description=_(
+            "The size, limits and terms are what commitments are checked against: only a "
+            "superuser may change them (403 for everyone else). The size cannot go below what "
+            "is committed (400 naming size)."
+        ),
+        request=s.FundUpdateSerializer,
+        responses={200: s.FundSerializer},
+    ),
+)
+class FundViewSet(FundLpActions, PartialUpdateMixin, ApiViewSet):
     """Funds, their report and holdings as of any date, and their LP figures."""
 
     queryset = selectors.fund_list()
     serializer_class = s.FundSerializer
+    write_serializer_class = s.FundUpdateSerializer
     filterset_class = filtersets.FundFilterSet
     search_fields = ["name", "name_en", "manager"]
     ordering_fields = ["id", "name", "size", "vintage_year"]
@@ -408,6 +421,7 @@ class FundViewSet(FundLpActions, ApiViewSet):
         "holdings": ["portfolio.view_fund", "portfolio.view_commitment"],
         "lp_report": LP_READ,
         "capital_accounts": LP_READ,
+        "partial_update": ["portfolio.change_fund", "portfolio.change_fund_terms"],
     }
 
     def as_of(self):
@@ -480,7 +494,7 @@ class CommitmentViewSet(CreateMixin, ApiViewSet):
 class PipelineReportView(APIView):
     """Valley-of-death analytics: per stage, who is there, who entered, who moved on."""
 
-    permission_classes = [RolePermissions]
+    permission_classes = [TokenScopePermission, RolePermissions]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
     required_perms = None
 

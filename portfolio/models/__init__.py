@@ -20,7 +20,7 @@ from portfolio.models.pipeline import (
     StageTransition,
     Startup,
 )
-from portfolio.models.tokens import ApiToken
+from portfolio.models.tokens import ApiToken, TokenScope
 
 __all__ = [
     "ApiToken",
@@ -46,6 +46,7 @@ __all__ = [
     "Participation",
     "Stage",
     "StageTransition",
+    "TokenScope",
     "Startup",
     "ValuationMark",
 ]

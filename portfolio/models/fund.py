@@ -97,6 +97,12 @@ class Fund(BilingualNameMixin, models.Model):
         ordering = ["name"]
         verbose_name = _("fund")
         verbose_name_plural = _("funds")
+        # The size, policy limits and terms (specs.FUND_TERMS) are the very limits a fund
+        # manager's commitments are checked against: changing them needs this permission,
+        # which no role holds (superusers have every permission). services.fund_update.
+        permissions = [
+            ("change_fund_terms", _("Can change a fund's size, policy limits and terms")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(size__gt=0),

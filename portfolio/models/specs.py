@@ -240,3 +240,14 @@ FUND_LP_TERMS = (
     "carry_pct",
     "waterfall",
 )
+#: the fund's size, policy limits and terms: superusers only (``portfolio.change_fund_terms``)
+FUND_TERMS = (
+    "size",
+    "vintage_year",
+    *FUND_POLICY,
+    *FUND_LP_TERMS,
+    "is_illustrative",
+    "illustrative_note",
+)
+#: what a fund manager may change on a fund (with ``change_fund``)
+FUND_DETAILS = ("name", "name_en", "manager")

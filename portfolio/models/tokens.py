@@ -1,15 +1,29 @@
-"""API tokens for scripts, stored hashed: the key is shown once, only its digest is kept."""
+"""API tokens for scripts, stored hashed: the key is shown once, only its digest is kept.
+
+A token has a scope (read-write, or read-only: 403 on every write), may expire (401 from
+then on), is revoked by hand (command or admin) and is revoked when its user's password
+changes (``portfolio.security.RevokeApiTokensOnPasswordChange``). Issued and revoked by
+``portfolio.services.tokens``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PREFIX_LENGTH = 8
+
+
+class TokenScope(models.TextChoices):
+    READ_WRITE = "read-write", _("read and write")
+    READ_ONLY = "read-only", _("read only")
 
 
 def token_digest(key: str) -> str:
@@ -36,20 +50,58 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked = models.BooleanField(_("revoked"), default=False)
+    scope = models.CharField(
+        _("scope"), max_length=16, choices=TokenScope.choices, default=TokenScope.READ_WRITE
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"), null=True, blank=True, help_text=_("Empty: the token does not expire.")
+    )
 
     class Meta:
         ordering = ["-created_at", "id"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=TokenScope.values),
+                name="api_token_scope_known",
+                violation_error_message=_("A token's scope is read-write or read-only."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
 
+    @property
+    def read_only(self) -> bool:
+        return self.scope == TokenScope.READ_ONLY
+
+    def expired(self, now: dt.datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def status(self, now: dt.datetime | None = None) -> str:
+        """ "revoked", "expired" or "active" (for lists; the API checks the fields)."""
+        if self.revoked:
+            return "revoked"
+        return "expired" if self.expired(now) else "active"
+
     @classmethod
-    def issue(cls, user, *, name: str = "") -> tuple[ApiToken, str]:
+    def issue(
+        cls,
+        user,
+        *,
+        name: str = "",
+        scope: str = TokenScope.READ_WRITE,
+        expires_at: dt.datetime | None = None,
+    ) -> tuple[ApiToken, str]:
         """Create a token for ``user``; returns it with the plain key (shown only now)."""
         key = secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, prefix=key[:PREFIX_LENGTH], digest=token_digest(key), name=name
+            user=user,
+            prefix=key[:PREFIX_LENGTH],
+            digest=token_digest(key),
+            name=name,
+            scope=scope,
+            expires_at=expires_at,
         )
         return token, key

@@ -15,6 +15,7 @@ from portfolio.services.fund import (
     disbursement_record,
     distribution_record,
     fund_committed,
+    fund_update,
     valuation_mark,
 )
 from portfolio.services.funding import ParticipantInput, round_record, round_update
@@ -24,6 +25,7 @@ from portfolio.services.pipeline import (
     startup_create,
     startup_update,
 )
+from portfolio.services.tokens import token_issue, token_revoke, tokens_revoke_for_user
 
 __all__ = [
     "ParticipantInput",
@@ -33,6 +35,7 @@ __all__ = [
     "disbursement_record",
     "distribution_record",
     "fund_committed",
+    "fund_update",
     "round_record",
     "round_update",
     "startup_advance",
@@ -40,5 +43,8 @@ __all__ = [
     "startup_create",
     "startup_update",
     "to_yuan",
+    "token_issue",
+    "token_revoke",
+    "tokens_revoke_for_user",
     "valuation_mark",
 ]

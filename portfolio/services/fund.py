@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from portfolio.models import (
     FundingRound,
     Startup,
     ValuationMark,
+    specs,
 )
 from portfolio.models.choices import CommitmentStatus, DistributionKind, StartupStatus
 from portfolio.services.common import each_or_none, not_future, saved, to_yuan
@@ -48,7 +49,58 @@ MSG_NOT_A_HOLDING = _("The fund has no commitment to this startup.")
 MSG_NO_CASH_IN = _("The fund had paid nothing into this startup by this date.")
 
 
+MSG_FIELD_NOT_EDITABLE = _("This field cannot be changed here.")
+MSG_TERMS_PERMISSION = _(
+    "Only a superuser can change a fund's size, policy limits and terms (%(fields)s)."
+)
+MSG_SIZE_BELOW_COMMITTED = _(
+    "The fund has %(committed)s committed: its size cannot be lower than that."
+)
+#: the fund's own fields a change may name; FUND_TERMS need ``portfolio.change_fund_terms``
+FUND_UPDATABLE = frozenset((*specs.FUND_DETAILS, *specs.FUND_TERMS))
+TERMS_PERMISSION = "portfolio.change_fund_terms"
+
+
 # --- the fund -----------------------------------------------------------------------------
+
+
+@attributed
+@transaction.atomic
+def fund_update(*, fund: Fund, by: Any = None, **fields: Any) -> Fund:
+    """Change a fund's own settings.
+
+    Its size, policy limits and terms (``specs.FUND_TERMS``) are what every commitment is
+    checked against, so changing them needs ``portfolio.change_fund_terms`` (superusers);
+    ``by=None`` is the command line, trusted like the database itself. The fund row is
+    locked as ``commitment_create`` locks it, so the size is never lowered below what is
+    committed, even by a commitment made at the same moment.
+    """
+    unknown = set(fields) - FUND_UPDATABLE
+    if unknown:
+        raise ValidationError({name: MSG_FIELD_NOT_EDITABLE for name in sorted(unknown)})
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    terms = sorted(
+        name for name in specs.FUND_TERMS if name in fields and fields[name] != getattr(fund, name)
+    )
+    if terms and by is not None and not by.has_perm(TERMS_PERMISSION):
+        raise PermissionDenied(MSG_TERMS_PERMISSION % {"fields": ", ".join(terms)})
+    if "size" in terms:
+        size = to_yuan(fields["size"], field="size")
+        committed = fund_committed(fund)
+        if size < committed:
+            raise ValidationError(
+                {
+                    "size": ValidationError(
+                        MSG_SIZE_BELOW_COMMITTED,
+                        code="below_committed",
+                        params={"committed": format_yuan(committed)},
+                    )
+                }
+            )
+        fields["size"] = size
+    for name, value in fields.items():
+        setattr(fund, name, value)
+    return saved(fund)
 
 
 def fund_committed(fund: Fund, *, startup: Startup | None = None) -> Decimal:

@@ -3,15 +3,21 @@
 Routes are read from the URL configuration, so a new route without an entry here fails.
 Writes are sent with an empty body: a role that may write gets 400 (the body is refused
 by validation, nothing is written), a role that may not gets 403, anonymous gets 401.
+Read-only tokens read as their role and get 403 on every write; expired and revoked tokens
+get 401 everywhere.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from portfolio.models import ApiToken, TokenScope
 from tests.support.api import api_routes
 from tests.support.clients import token_client
 from tests.support.factories import ROLE_NAMES, make_user
@@ -24,6 +30,7 @@ NO = (401, 405, 405, 405, 405)  # the route does not offer the method
 STAFF_POST = (401, 403, 400, 403, 400)
 MANAGER_POST = (401, 403, 403, 400, 400)
 STAFF_PATCH = (401, 403, 200, 403, 200)
+SUPER_PATCH = (401, 403, 403, 403, 200)  # a fund's size, limits and terms
 PUBLIC_PAGE = (200, 200, 200, 200, 200)
 PUBLIC_NO = (405, 405, 405, 405, 405)
 
@@ -53,7 +60,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:fundinground-list": read_only(POST=STAFF_POST),
     "api:fundinground-detail": read_only(),
     "api:fund-list": read_only(),
-    "api:fund-detail": read_only(),
+    "api:fund-detail": read_only(PATCH=SUPER_PATCH),
     "api:fund-report": read_only(),
     "api:fund-holdings": read_only(),
     "api:commitment-list": read_only(POST=MANAGER_POST),
@@ -126,3 +133,64 @@ def test_session_login_reads_and_anonymous_gets_401_with_challenge(world, viewer
     response = login(None).get("/api/v1/startups/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+# --- token scopes (contract, "Tokens and exports"): read-only and expired tokens -----------
+
+PUBLIC_ROUTES = {"swagger-ui"}  # the docs page's shell: no token is read there
+
+
+def token_of(user, **kwargs) -> Client:
+    _token, key = ApiToken.issue(user, **kwargs)
+    return Client(HTTP_AUTHORIZATION=f"Token {key}")
+
+
+def sweep(client: Client, world, want) -> list[str]:
+    mismatches = []
+    for name, kwargs in sorted(api_routes().items()):
+        path = fill(name, kwargs, world)
+        for method in METHODS:
+            wanted = want(name, method)
+            response = client.generic(
+                method, path, data=json.dumps({}), content_type="application/json"
+            )
+            if response.status_code != wanted:
+                mismatches.append(f"{method} {path}: {response.status_code}, expected {wanted}")
+    return mismatches
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES[1:])
+def test_read_only_token_reads_as_its_role_and_every_write_is_403(role, world):
+    client = token_of(make_user(role), scope=TokenScope.READ_ONLY)
+
+    def want(name, method):
+        if method == "GET" or name in PUBLIC_ROUTES:
+            return expected(name, method, role)
+        return 403
+
+    mismatches = sweep(client, world, want)
+    assert not mismatches, "\n".join(mismatches)
+
+
+@pytest.mark.parametrize("role", ["viewers", "superuser"])
+def test_expired_token_is_401_everywhere(role, world):
+    client = token_of(make_user(role), expires_at=timezone.now() - dt.timedelta(seconds=1))
+
+    def want(name, method):
+        return 401  # the docs page too: the credentials sent are refused, not ignored
+
+    mismatches = sweep(client, world, want)
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_revoked_token_is_401_everywhere(world):
+    user = make_user("superuser")
+    token, key = ApiToken.issue(user)
+    ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+
+    def want(name, method):
+        return 401  # the docs page too: the credentials sent are refused, not ignored
+
+    mismatches = sweep(client, world, want)
+    assert not mismatches, "\n".join(mismatches)

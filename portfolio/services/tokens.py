@@ -1,0 +1,66 @@
+"""API tokens: issued (the key shown once), revoked by hand, revoked with a password change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.models import ApiToken, TokenScope
+
+#: the longest lifetime a token may be given (ten years); no expiry at all is also allowed
+MAX_EXPIRES_DAYS = 3650
+MSG_EXPIRES_DAYS = _("The lifetime is a whole number of days from 1 to %(max)s.")
+MSG_NAME_TOO_LONG = _("A token's name has at most %(max)s characters.")
+MSG_USER_INACTIVE = _("The user is inactive: their tokens would not work.")
+MSG_ALREADY_REVOKED = _("This token is already revoked.")
+
+
+@transaction.atomic
+def token_issue(
+    *,
+    user: Any,
+    name: str = "",
+    read_only: bool = False,
+    expires_days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for ``user``: returns it and its key, which is stored only as a digest."""
+    if not user.is_active:
+        raise ValidationError({"user": ValidationError(MSG_USER_INACTIVE, code="inactive")})
+    max_name = ApiToken._meta.get_field("name").max_length
+    if len(name) > max_name:
+        error = ValidationError(MSG_NAME_TOO_LONG, code="max_length", params={"max": max_name})
+        raise ValidationError({"name": error})
+    expires_at = None
+    if expires_days is not None:
+        if isinstance(expires_days, bool) or not 1 <= expires_days <= MAX_EXPIRES_DAYS:
+            raise ValidationError(
+                {
+                    "expires_days": ValidationError(
+                        MSG_EXPIRES_DAYS, code="invalid", params={"max": MAX_EXPIRES_DAYS}
+                    )
+                }
+            )
+        expires_at = timezone.now() + dt.timedelta(days=expires_days)
+    scope = TokenScope.READ_ONLY if read_only else TokenScope.READ_WRITE
+    return ApiToken.issue(user, name=name, scope=scope, expires_at=expires_at)
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke one token: it is answered 401 from the next request on."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked:
+        raise ValidationError(MSG_ALREADY_REVOKED, code="revoked")
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    return token
+
+
+def tokens_revoke_for_user(*, user: Any) -> int:
+    """Revoke every live token of ``user`` (a new password, ``--revoke-others``)."""
+    return ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
