@@ -3,6 +3,7 @@
 These tests only read, so the demo is loaded once for the module (``demo``).
 """
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -201,6 +202,30 @@ def test_demo_fund_has_cash_flows_and_one_exit(demo):
     pipeline = pipeline_report()
     assert pipeline.total == Startup.objects.count()
     assert pipeline.crossed_valley > 0
+
+
+def test_demo_fund_has_illustrative_lps_whose_figures_add_up(demo):
+    """Three invented LPs, their calls paid in, and the exit distributed through the
+    waterfall: the fund never runs out of cash, each LP's account adds up, and every row
+    about the LPs says it is invented."""
+    from portfolio.models import CapitalCall, LimitedPartner, LpDistribution
+    from portfolio.selectors import lp_report
+
+    fund = Fund.objects.get()
+    assert LimitedPartner.objects.count() == 3
+    assert all(lp.is_illustrative for lp in LimitedPartner.objects.all())
+    assert CapitalCall.objects.filter(fund=fund).count() >= 2
+    assert LpDistribution.objects.filter(fund=fund).count() == 1
+    engine = lp_report.fund_engine(fund)
+    last = dt.date(2026, 9, 30)
+    days = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(0, (last.year - 2024) * 365)]
+    assert min(engine.cash(day) for day in days if day <= last) >= 0
+    report = lp_report.lp_report(fund, last)
+    assert report.net.figures.paid_in > 0 and report.net.figures.distributed > 0
+    assert sum(row.figures.nav for row in report.lps) == report.net.figures.nav
+    for account in engine.ledger(last).values():
+        movements = sum(v for k, v in account.items() if k not in ("beginning", "ending"))
+        assert account["beginning"] + movements == account["ending"]
 
 
 def test_demo_users_one_per_role(demo):

@@ -516,6 +516,88 @@ class DemoLoader:
             )
         return fund
 
+    # --- the fund's investors (LPs), all illustrative ----------------------------------------
+
+    def lps(self, fund: Fund) -> None:
+        """Three invented LPs (the source names none) commit the fund's 2亿; capital is called
+        ahead of each payment into a company, a formation cost and audits are booked, and the
+        exit's proceeds are distributed to the partners through the waterfall. The fees,
+        NAV and capital accounts then follow from the fund's terms (nothing typed in)."""
+        from portfolio.models import Disbursement, Distribution
+        from portfolio.services import lps
+
+        partners = [
+            ("北京市政府投资引导基金（示例）", "Beijing guidance fund (illustrative)",
+             "government_guidance", 60 * M),
+            ("海淀区国有资本平台（示例）", "Haidian state platform (illustrative)",
+             "state_platform", 40 * M),
+            ("社会资本合伙人（示例）", "Social capital partner (illustrative)",
+             "social_capital", 100 * M),
+        ]  # fmt: skip
+        for name, name_en, kind, amount in partners:
+            lp = lps.limited_partner_create(
+                name=name, name_en=name_en, kind=kind, is_illustrative=True, note=ILLUSTRATIVE
+            )
+            lps.lp_commitment_create(
+                fund=fund, limited_partner=lp, amount=amount, committed_on=dt.date(2025, 1, 15)
+            )
+        lps.fund_expense_record(
+            fund=fund,
+            incurred_on=dt.date(2025, 3, 1),
+            amount=Decimal("500000"),
+            category="formation",
+            note=ILLUSTRATIVE,
+        )
+        lps.fund_expense_record(
+            fund=fund,
+            incurred_on=dt.date(2026, 4, 30),
+            amount=Decimal("100000"),
+            category="audit",
+            note=ILLUSTRATIVE,
+        )
+        # Call ahead of the payments into companies: whenever the money called so far would
+        # not cover what is paid out by then (plus a reserve for fees and costs), call the
+        # next 10 % of the commitments (or more) twenty days before, paid ten days later.
+        called, out = Decimal(0), Decimal(1_000_000)
+        reserve = 6 * M
+        for paid_on, amount in (
+            Disbursement.objects.filter(commitment__fund=fund)
+            .order_by("paid_on")
+            .values_list("paid_on", "amount")
+        ):
+            out += amount
+            if called - out >= reserve:
+                continue
+            need = out + reserve - called
+            step = max(
+                20 * M, (need / (10 * M)).to_integral_value(rounding="ROUND_CEILING") * 10 * M
+            )
+            call_date = max(dt.date(2025, 1, 20), paid_on - dt.timedelta(days=20))
+            call = lps.capital_call_create(
+                fund=fund,
+                call_date=call_date,
+                due_date=call_date + dt.timedelta(days=10),
+                amount=step,
+                management_fees=Decimal(2 * M) if called == 0 else Decimal(0),
+                note=ILLUSTRATIVE,
+            )
+            for item in call.items.all():
+                lps.capital_call_payment_record(
+                    capital_call=call,
+                    limited_partner=item.limited_partner,
+                    paid_on=call_date + dt.timedelta(days=10),
+                    amount=item.amount,
+                )
+            called += step
+        # The exit's proceeds go out to the partners three weeks after they came in.
+        for on, amount in Distribution.objects.filter(fund=fund).values_list("paid_on", "amount"):
+            lps.lp_distribution_record(
+                fund=fund,
+                paid_on=min(on + dt.timedelta(days=21), LAST_DAY),
+                amount=(amount * Decimal("0.9")).quantize(M),
+                note=ILLUSTRATIVE,
+            )
+
     # --- users ------------------------------------------------------------------------------
 
     @staticmethod
@@ -562,5 +644,5 @@ class DemoLoader:
                 self.origin_valuation(startup)
         for startup in startups:
             startup.refresh_from_db()
-        self.fund(startups)
+        self.lps(self.fund(startups))
         return True
