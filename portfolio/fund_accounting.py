@@ -49,12 +49,20 @@ LINES = (
     "reallocated",
 )
 TIERS = ("return_of_capital", "preferred_return", "catch_up", "split")
+#: a partner's share of a distribution: the four tiers and the 让利 move
+SHARE_PARTS = (*TIERS, "reallocated")
 GP = "gp"  # the GP's key in waterfall allocations
 
 
 def yuan(value: Decimal) -> Decimal:
     """Rounded half-up to the yuan."""
     return Decimal(value).quantize(YUAN, ROUND_HALF_UP)
+
+
+def share_total(share) -> Decimal:
+    """What a partner got of a distribution: its four tiers and its 让利 move (an engine
+    ``Allocation`` or a stored ``LpDistributionAllocation``)."""
+    return sum((getattr(share, part) for part in SHARE_PARTS), ZERO)
 
 
 def largest_remainder(
@@ -261,13 +269,7 @@ class Allocation:
 
     @property
     def total(self) -> Decimal:
-        return (
-            self.return_of_capital
-            + self.preferred_return
-            + self.catch_up
-            + self.split
-            + self.reallocated
-        )
+        return share_total(self)
 
 
 @dataclass

@@ -6,21 +6,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portfolio import models
 from portfolio.admin.base import BaseAdmin, MoneyAdmin, ReadOnlyInline, adopt
 from portfolio.admin.fund import NoteOnlyAfterwardsMixin
 from portfolio.formatting import money
-from portfolio.models import (
-    CapitalCall,
-    CapitalCallItem,
-    CapitalCallPayment,
-    FundExpense,
-    LimitedPartner,
-    LpCommitment,
-    LpDistribution,
-    LpDistributionAllocation,
-    ReallocationBeneficiary,
-    ReallocationRule,
-)
 from portfolio.services import lps
 
 
@@ -30,7 +19,7 @@ class AmountMixin:
         return money(obj.amount)
 
 
-@admin.register(LimitedPartner)
+@admin.register(models.LimitedPartner)
 class LimitedPartnerAdmin(NoteOnlyAfterwardsMixin, BaseAdmin):
     create_service = staticmethod(lps.limited_partner_create)
     fields = ("name", "name_en", "kind", "credit_code", "is_illustrative", "note")
@@ -40,7 +29,7 @@ class LimitedPartnerAdmin(NoteOnlyAfterwardsMixin, BaseAdmin):
     search_fields = ("name", "name_en", "credit_code")
 
 
-@admin.register(LpCommitment)
+@admin.register(models.LpCommitment)
 class LpCommitmentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     create_service = staticmethod(lps.lp_commitment_create)
     fields = ("fund", "limited_partner", "amount", "committed_on", "pays_fees")
@@ -53,11 +42,11 @@ class LpCommitmentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 class CallItemInline(ReadOnlyInline):
-    model = CapitalCallItem
+    model = models.CapitalCallItem
     fields = ("limited_partner", "amount")
 
 
-@admin.register(CapitalCall)
+@admin.register(models.CapitalCall)
 class CapitalCallAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     create_service = staticmethod(lps.capital_call_create)
     fields = (
@@ -82,7 +71,7 @@ class CapitalCallAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
         return self.inlines if obj is not None else ()
 
 
-@admin.register(CapitalCallItem)
+@admin.register(models.CapitalCallItem)
 class CapitalCallItemAdmin(AmountMixin, MoneyAdmin):
     """Items are written with their call (pro rata); shown here for search and history."""
 
@@ -99,7 +88,7 @@ class CapitalCallItemAdmin(AmountMixin, MoneyAdmin):
         return False
 
 
-@admin.register(CapitalCallPayment)
+@admin.register(models.CapitalCallPayment)
 class CapitalCallPaymentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     fields = ("item", "paid_on", "amount")
     editable_after = ()
@@ -124,7 +113,7 @@ class CapitalCallPaymentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
         )
 
 
-@admin.register(FundExpense)
+@admin.register(models.FundExpense)
 class FundExpenseAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     create_service = staticmethod(lps.fund_expense_record)
     fields = ("fund", "incurred_on", "amount", "category", "note")
@@ -137,7 +126,7 @@ class FundExpenseAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 class AllocationInline(ReadOnlyInline):
-    model = LpDistributionAllocation
+    model = models.LpDistributionAllocation
     fields = (
         "limited_partner",
         "return_of_capital",
@@ -149,7 +138,7 @@ class AllocationInline(ReadOnlyInline):
     show_change_link = False
 
 
-@admin.register(LpDistributionAllocation)
+@admin.register(models.LpDistributionAllocation)
 class LpDistributionAllocationAdmin(MoneyAdmin):
     """A distribution's notice, tier by tier: written by the waterfall, never by hand."""
 
@@ -165,7 +154,7 @@ class LpDistributionAllocationAdmin(MoneyAdmin):
         return False
 
 
-@admin.register(LpDistribution)
+@admin.register(models.LpDistribution)
 class LpDistributionAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     create_service = staticmethod(lps.lp_distribution_record)
     fields = ("fund", "paid_on", "amount", "note")
@@ -182,12 +171,12 @@ class LpDistributionAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 class BeneficiaryInline(ReadOnlyInline):
-    model = ReallocationBeneficiary
+    model = models.ReallocationBeneficiary
     fields = ("limited_partner", "weight")
     show_change_link = False
 
 
-@admin.register(ReallocationRule)
+@admin.register(models.ReallocationRule)
 class ReallocationRuleAdmin(BaseAdmin):
     """Shown to everyone who may see the fund; set through ``reallocation_rule_set`` (the
     API or a superuser's shell), a term of the fund like its fee and carry."""
@@ -205,7 +194,7 @@ class ReallocationRuleAdmin(BaseAdmin):
         return False
 
 
-@admin.register(ReallocationBeneficiary)
+@admin.register(models.ReallocationBeneficiary)
 class ReallocationBeneficiaryAdmin(BaseAdmin):
     list_display = ("rule", "limited_partner", "weight")
     list_select_related = ("rule__fund", "rule__ceding", "limited_partner")

@@ -541,20 +541,13 @@ class DemoLoader:
             lps.lp_commitment_create(
                 fund=fund, limited_partner=lp, amount=amount, committed_on=dt.date(2025, 1, 15)
             )
-        lps.fund_expense_record(
-            fund=fund,
-            incurred_on=dt.date(2025, 3, 1),
-            amount=Decimal("500000"),
-            category="formation",
-            note=ILLUSTRATIVE,
-        )
-        lps.fund_expense_record(
-            fund=fund,
-            incurred_on=dt.date(2026, 4, 30),
-            amount=Decimal("100000"),
-            category="audit",
-            note=ILLUSTRATIVE,
-        )
+        for on, amount, category in (
+            (dt.date(2025, 3, 1), Decimal("500000"), "formation"),
+            (dt.date(2026, 4, 30), Decimal("100000"), "audit"),
+        ):
+            lps.fund_expense_record(
+                fund=fund, incurred_on=on, amount=amount, category=category, note=ILLUSTRATIVE
+            )
         # Call ahead of the payments into companies: whenever the money called so far would
         # not cover what is paid out by then (plus a reserve for fees and costs), call the
         # next 10 % of the commitments (or more) twenty days before, paid ten days later.

@@ -420,10 +420,6 @@ class LpDistributionAllocation(models.Model):
 
     @property
     def total(self):
-        return (
-            self.return_of_capital
-            + self.preferred_return
-            + self.catch_up
-            + self.split
-            + self.reallocated
-        )
+        from portfolio.fund_accounting import share_total
+
+        return share_total(self)

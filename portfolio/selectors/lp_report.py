@@ -6,6 +6,7 @@ them to ``portfolio.fund_accounting``, which does the arithmetic of ``fund-accou
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -105,14 +106,8 @@ def fund_partners(fund: Fund) -> tuple[list[fa.Partner], dict[int, LimitedPartne
 
 
 def fund_terms(fund: Fund) -> fa.Terms:
-    return fa.Terms(
-        management_fee_pct=fund.management_fee_pct,
-        fee_basis=fund.fee_basis,
-        hurdle_pct=fund.hurdle_pct,
-        hurdle_kind=fund.hurdle_kind,
-        catch_up_pct=fund.catch_up_pct,
-        carry_pct=fund.carry_pct,
-    )
+    """The engine's terms from the fund's fields of the same names."""
+    return fa.Terms(**{f.name: getattr(fund, f.name) for f in dataclasses.fields(fa.Terms)})
 
 
 def lp_names(fund: Fund) -> dict[int, LimitedPartner]:

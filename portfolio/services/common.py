@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -57,6 +57,12 @@ def to_yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
     if not allow_zero and amount <= 0:
         raise ValidationError({field: ValidationError(MSG_MONEY_POSITIVE, code="min_value")})
     return amount.quantize(Decimal("0.01"))
+
+
+def refuse(field: str, message: Any, code: str, **params: Any) -> NoReturn:
+    """Refuse a write on one field: ``message`` (a constant, with ``params``) keyed by
+    ``field``, as the admin's form and the API's 400 show it."""
+    raise ValidationError({field: ValidationError(message, code=code, params=params or None)})
 
 
 def not_future(on: dt.date, *, field: str) -> None:

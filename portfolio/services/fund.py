@@ -25,7 +25,7 @@ from portfolio.models import (
     specs,
 )
 from portfolio.models.choices import CommitmentStatus, DistributionKind, StartupStatus
-from portfolio.services.common import each_or_none, not_future, saved, to_yuan
+from portfolio.services.common import each_or_none, not_future, refuse, saved, to_yuan
 
 MSG_FUND_CAPACITY = _(
     "This commitment would take the fund above its size: %(available)s is still available."
@@ -88,14 +88,11 @@ def fund_update(*, fund: Fund, by: Any = None, **fields: Any) -> Fund:
         size = to_yuan(fields["size"], field="size")
         committed = fund_committed(fund)
         if size < committed:
-            raise ValidationError(
-                {
-                    "size": ValidationError(
-                        MSG_SIZE_BELOW_COMMITTED,
-                        code="below_committed",
-                        params={"committed": format_yuan(committed)},
-                    )
-                }
+            refuse(
+                "size",
+                MSG_SIZE_BELOW_COMMITTED,
+                code="below_committed",
+                committed=format_yuan(committed),
             )
         fields["size"] = size
     for name, value in fields.items():
@@ -138,42 +135,31 @@ def commitment_create(
     amount = to_yuan(amount, field="amount")
     not_future(approved_on, field="approved_on")
     if fund.investment_period_end and approved_on > fund.investment_period_end:
-        raise ValidationError(
-            {
-                "approved_on": ValidationError(
-                    MSG_INVESTMENT_PERIOD,
-                    code="investment_period",
-                    params={"end": fund.investment_period_end},
-                )
-            }
+        refuse(
+            "approved_on",
+            MSG_INVESTMENT_PERIOD,
+            code="investment_period",
+            end=fund.investment_period_end,
         )
     if startup.status == StartupStatus.CLOSED:
-        raise ValidationError({"startup": ValidationError(MSG_STARTUP_CLOSED, code="closed")})
+        refuse("startup", MSG_STARTUP_CLOSED, code="closed")
     available = metrics.available(size=fund.size, committed=fund_committed(fund))
     if amount > available:
-        raise ValidationError(
-            {
-                "amount": ValidationError(
-                    MSG_FUND_CAPACITY,
-                    code="capacity",
-                    params={"available": format_yuan(max(available, Decimal("0")))},
-                )
-            }
+        refuse(
+            "amount",
+            MSG_FUND_CAPACITY,
+            code="capacity",
+            available=format_yuan(max(available, Decimal("0"))),
         )
     limit = (fund.size * fund.max_single_company_pct / 100).quantize(Decimal("0.01"))
     room = limit - fund_committed(fund, startup=startup)
     if amount > room:
-        raise ValidationError(
-            {
-                "amount": ValidationError(
-                    MSG_SINGLE_COMPANY_LIMIT,
-                    code="single_company_limit",
-                    params={
-                        "pct": format(fund.max_single_company_pct.normalize(), "f"),
-                        "room": format_yuan(max(room, Decimal("0"))),
-                    },
-                )
-            }
+        refuse(
+            "amount",
+            MSG_SINGLE_COMPANY_LIMIT,
+            code="single_company_limit",
+            pct=format(fund.max_single_company_pct.normalize(), "f"),
+            room=format_yuan(max(room, Decimal("0"))),
         )
     return saved(
         Commitment(
@@ -237,34 +223,24 @@ def disbursement_record(
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     amount = to_yuan(amount, field="amount")
     if commitment.status != CommitmentStatus.APPROVED:
-        raise ValidationError(
-            {"commitment": ValidationError(MSG_COMMITMENT_NOT_LIVE, code="not_live")}
-        )
+        refuse("commitment", MSG_COMMITMENT_NOT_LIVE, code="not_live")
     not_future(paid_on, field="paid_on")
     if paid_on < commitment.approved_on:
-        raise ValidationError(
-            {
-                "paid_on": ValidationError(
-                    MSG_DISBURSEMENT_BEFORE_APPROVAL,
-                    code="before_approval",
-                    params={"on": commitment.approved_on},
-                )
-            }
+        refuse(
+            "paid_on",
+            MSG_DISBURSEMENT_BEFORE_APPROVAL,
+            code="before_approval",
+            on=commitment.approved_on,
         )
     if funding_round is not None and funding_round.startup_id != commitment.startup_id:
-        raise ValidationError(
-            {"funding_round": ValidationError(MSG_ROUND_OTHER_STARTUP, code="other_startup")}
-        )
+        refuse("funding_round", MSG_ROUND_OTHER_STARTUP, code="other_startup")
     remaining = commitment.amount - commitment.disbursements.total()
     if amount > remaining:
-        raise ValidationError(
-            {
-                "amount": ValidationError(
-                    MSG_DISBURSEMENT_EXCEEDS,
-                    code="exceeds_commitment",
-                    params={"remaining": format_yuan(remaining)},
-                )
-            }
+        refuse(
+            "amount",
+            MSG_DISBURSEMENT_EXCEEDS,
+            code="exceeds_commitment",
+            remaining=format_yuan(remaining),
         )
     return saved(
         Disbursement(
@@ -292,7 +268,7 @@ def valuation_mark(
     fair_value = to_yuan(fair_value, field="fair_value", allow_zero=True)
     not_future(as_of, field="as_of")
     if not Commitment.objects.filter(fund=fund, startup=startup).exists():
-        raise ValidationError({"startup": ValidationError(MSG_NOT_A_HOLDING, code="not_held")})
+        refuse("startup", MSG_NOT_A_HOLDING, code="not_held")
     mark, _created = ValuationMark.objects.update_or_create(
         fund=fund, startup=startup, as_of=as_of, defaults={"fair_value": fair_value, "note": note}
     )
@@ -319,7 +295,7 @@ def distribution_record(
     if not Disbursement.objects.filter(
         commitment__fund=fund, commitment__startup=startup, paid_on__lte=paid_on
     ).exists():
-        raise ValidationError({"startup": ValidationError(MSG_NO_CASH_IN, code="no_cash_in")})
+        refuse("startup", MSG_NO_CASH_IN, code="no_cash_in")
     return saved(
         Distribution(
             fund=fund, startup=startup, paid_on=paid_on, amount=amount, kind=kind, note=note

@@ -17,24 +17,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from portfolio import fund_accounting
+from portfolio import fund_accounting, models
 from portfolio.audit import attributed
 from portfolio.formatting import format_yuan
-from portfolio.models import (
-    CapitalCall,
-    CapitalCallItem,
-    CapitalCallPayment,
-    Fund,
-    FundExpense,
-    LimitedPartner,
-    LpCommitment,
-    LpDistribution,
-    LpDistributionAllocation,
-    ReallocationBeneficiary,
-    ReallocationRule,
-)
 from portfolio.models.choices import ExpenseCategory, LpKind
-from portfolio.services.common import not_future, saved, to_yuan
+from portfolio.services.common import not_future, refuse, saved, to_yuan
 
 MSG_LP_COMMITMENTS_EXCEED = _(
     "The LPs' commitments would exceed the fund's size: %(open)s is still open."
@@ -72,10 +59,10 @@ def limited_partner_create(
     is_illustrative: bool = False,
     note: str = "",
     by: Any = None,
-) -> LimitedPartner:
+) -> models.LimitedPartner:
     _choice(kind, LpKind, "kind")
     return saved(
-        LimitedPartner(
+        models.LimitedPartner(
             name=name,
             name_en=name_en,
             kind=kind,
@@ -90,33 +77,30 @@ def limited_partner_create(
 @transaction.atomic
 def lp_commitment_create(
     *,
-    fund: Fund,
-    limited_partner: LimitedPartner,
+    fund: models.Fund,
+    limited_partner: models.LimitedPartner,
     amount: Decimal | str | int,
     committed_on: dt.date,
     pays_fees: bool | None = None,
     by: Any = None,
-) -> LpCommitment:
+) -> models.LpCommitment:
     """An LP commits to the fund (认缴); all LPs' commitments stay within the fund's size.
     The GP's own line pays no fee unless told otherwise."""
-    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    fund = models.Fund.objects.select_for_update().get(pk=fund.pk)
     amount = to_yuan(amount, field="amount")
     not_future(committed_on, field="committed_on")
-    open_ = fund.size - LpCommitment.objects.filter(fund=fund).total()
+    open_ = fund.size - models.LpCommitment.objects.filter(fund=fund).total()
     if amount > open_:
-        raise ValidationError(
-            {
-                "amount": ValidationError(
-                    MSG_LP_COMMITMENTS_EXCEED,
-                    code="exceeds_size",
-                    params={"open": format_yuan(max(open_, Decimal(0)))},
-                )
-            }
+        refuse(
+            "amount",
+            MSG_LP_COMMITMENTS_EXCEED,
+            code="exceeds_size",
+            open=format_yuan(max(open_, Decimal(0))),
         )
     if pays_fees is None:
         pays_fees = limited_partner.kind != LpKind.GP
     return saved(
-        LpCommitment(
+        models.LpCommitment(
             fund=fund,
             limited_partner=limited_partner,
             amount=amount,
@@ -126,12 +110,12 @@ def lp_commitment_create(
     )
 
 
-def callable_amount(fund: Fund, on: dt.date | None = None) -> Decimal:
+def callable_amount(fund: models.Fund, on: dt.date | None = None) -> Decimal:
     """What can still be called: the LPs' commitments (by ``on``) less what was called."""
-    commitments = LpCommitment.objects.filter(fund=fund)
+    commitments = models.LpCommitment.objects.filter(fund=fund)
     if on is not None:
         commitments = commitments.filter(committed_on__lte=on)
-    called = CapitalCallItem.objects.filter(capital_call__fund=fund).total()
+    called = models.CapitalCallItem.objects.filter(capital_call__fund=fund).total()
     return commitments.total() - called
 
 
@@ -139,7 +123,7 @@ def callable_amount(fund: Fund, on: dt.date | None = None) -> Decimal:
 @transaction.atomic
 def capital_call_create(
     *,
-    fund: Fund,
+    fund: models.Fund,
     call_date: dt.date,
     due_date: dt.date,
     amount: Decimal | str | int,
@@ -148,12 +132,12 @@ def capital_call_create(
     expenses: Decimal | str | int = 0,
     note: str = "",
     by: Any = None,
-) -> CapitalCall:
+) -> models.CapitalCall:
     """Call capital from the LPs, pro rata to their commitments and rounded to the yuan by
     largest remainder, so the parts add up to the call; never more than is unfunded. The
     purposes (investments, fees, expenses) add up to the amount; when ``investments`` is
     not given it is what the other two leave."""
-    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    fund = models.Fund.objects.select_for_update().get(pk=fund.pk)
     amount = to_yuan(amount, field="amount")
     fees = to_yuan(management_fees, field="management_fees", allow_zero=True)
     costs = to_yuan(expenses, field="expenses", allow_zero=True)
@@ -161,28 +145,23 @@ def capital_call_create(
         investments = amount - fees - costs
     investments = to_yuan(investments, field="investments", allow_zero=True)
     if investments + fees + costs != amount:
-        raise ValidationError(
-            {
-                "amount": ValidationError(
-                    MSG_CALL_PURPOSES,
-                    code="purposes",
-                    params={
-                        "sum": format_yuan(investments + fees + costs),
-                        "amount": format_yuan(amount),
-                    },
-                )
-            }
+        refuse(
+            "amount",
+            MSG_CALL_PURPOSES,
+            code="purposes",
+            sum=format_yuan(investments + fees + costs),
+            amount=format_yuan(amount),
         )
     not_future(call_date, field="call_date")
     if due_date < call_date:
-        raise ValidationError({"due_date": ValidationError(MSG_DUE_BEFORE_CALL, code="due")})
+        refuse("due_date", MSG_DUE_BEFORE_CALL, code="due")
     commitments = list(
-        LpCommitment.objects.filter(fund=fund, committed_on__lte=call_date).order_by(
+        models.LpCommitment.objects.filter(fund=fund, committed_on__lte=call_date).order_by(
             "committed_on", "id"
         )
     )
     if not commitments:
-        raise ValidationError({"fund": ValidationError(MSG_CALL_NO_LPS, code="no_lps")})
+        refuse("fund", MSG_CALL_NO_LPS, code="no_lps")
     room = callable_amount(fund, call_date)
     if amount > room:
         raise ValidationError(
@@ -197,9 +176,9 @@ def capital_call_create(
                 ),
             }
         )
-    number = (CapitalCall.objects.filter(fund=fund).aggregate(n=Max("number"))["n"] or 0) + 1
+    number = (models.CapitalCall.objects.filter(fund=fund).aggregate(n=Max("number"))["n"] or 0) + 1
     call = saved(
-        CapitalCall(
+        models.CapitalCall(
             fund=fund,
             number=number,
             call_date=call_date,
@@ -215,7 +194,7 @@ def capital_call_create(
         amount, [(c.limited_partner_id, c.amount) for c in commitments]
     )
     for commitment in commitments:
-        CapitalCallItem.objects.create(
+        models.CapitalCallItem.objects.create(
             capital_call=call,
             limited_partner_id=commitment.limited_partner_id,
             amount=parts[commitment.limited_partner_id],
@@ -227,62 +206,48 @@ def capital_call_create(
 @transaction.atomic
 def capital_call_payment_record(
     *,
-    capital_call: CapitalCall,
-    limited_partner: LimitedPartner,
+    capital_call: models.CapitalCall,
+    limited_partner: models.LimitedPartner,
     paid_on: dt.date,
     amount: Decimal | str | int,
     by: Any = None,
-) -> CapitalCallPayment:
+) -> models.CapitalCallPayment:
     """An LP pays (part of) what a call asks of it; it counts as paid-in from ``paid_on``."""
     item = (
-        CapitalCallItem.objects.select_for_update()
+        models.CapitalCallItem.objects.select_for_update()
         .filter(capital_call=capital_call, limited_partner=limited_partner)
         .first()
     )
     if item is None:
-        raise ValidationError(
-            {"limited_partner": ValidationError(MSG_NOT_IN_CALL, code="not_in_call")}
-        )
+        refuse("limited_partner", MSG_NOT_IN_CALL, code="not_in_call")
     amount = to_yuan(amount, field="amount")
     not_future(paid_on, field="paid_on")
     if paid_on < capital_call.call_date:
-        raise ValidationError(
-            {
-                "paid_on": ValidationError(
-                    MSG_PAYMENT_BEFORE_CALL,
-                    code="before_call",
-                    params={"on": capital_call.call_date},
-                )
-            }
-        )
+        refuse("paid_on", MSG_PAYMENT_BEFORE_CALL, code="before_call", on=capital_call.call_date)
     owed = item.amount - item.payments.total()
     if amount > owed:
-        raise ValidationError(
-            {
-                "amount": ValidationError(
-                    MSG_PAYMENT_EXCEEDS, code="exceeds", params={"owed": format_yuan(owed)}
-                )
-            }
-        )
-    return saved(CapitalCallPayment(item=item, paid_on=paid_on, amount=amount))
+        refuse("amount", MSG_PAYMENT_EXCEEDS, code="exceeds", owed=format_yuan(owed))
+    return saved(models.CapitalCallPayment(item=item, paid_on=paid_on, amount=amount))
 
 
 @attributed
 @transaction.atomic
 def fund_expense_record(
     *,
-    fund: Fund,
+    fund: models.Fund,
     incurred_on: dt.date,
     amount: Decimal | str | int,
     category: str,
     note: str = "",
     by: Any = None,
-) -> FundExpense:
+) -> models.FundExpense:
     _choice(category, ExpenseCategory, "category")
     amount = to_yuan(amount, field="amount")
     not_future(incurred_on, field="incurred_on")
     return saved(
-        FundExpense(fund=fund, incurred_on=incurred_on, amount=amount, category=category, note=note)
+        models.FundExpense(
+            fund=fund, incurred_on=incurred_on, amount=amount, category=category, note=note
+        )
     )
 
 
@@ -290,47 +255,37 @@ def fund_expense_record(
 @transaction.atomic
 def lp_distribution_record(
     *,
-    fund: Fund,
+    fund: models.Fund,
     paid_on: dt.date,
     amount: Decimal | str | int,
     note: str = "",
     by: Any = None,
-) -> LpDistribution:
+) -> models.LpDistribution:
     """Pay cash out to the partners; the waterfall splits it (computed on every read).
     Never more than the fund's cash on that date, and in date order (each distribution's
     tiers depend on the ones before)."""
     from portfolio.selectors.lp_report import fund_engine  # reads, not a cycle at import
 
-    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    fund = models.Fund.objects.select_for_update().get(pk=fund.pk)
     amount = to_yuan(amount, field="amount")
     not_future(paid_on, field="paid_on")
-    last = LpDistribution.objects.filter(fund=fund).aggregate(last=Max("paid_on"))["last"]
+    last = models.LpDistribution.objects.filter(fund=fund).aggregate(last=Max("paid_on"))["last"]
     if last is not None and paid_on < last:
-        raise ValidationError(
-            {
-                "paid_on": ValidationError(
-                    MSG_DISTRIBUTION_ORDER, code="order", params={"last": last}
-                )
-            }
-        )
+        refuse("paid_on", MSG_DISTRIBUTION_ORDER, code="order", last=last)
     cash = fund_engine(fund).cash(paid_on)
     if amount > cash:
-        raise ValidationError(
-            {
-                "amount": ValidationError(
-                    MSG_DISTRIBUTION_CASH,
-                    code="cash",
-                    params={"cash": format_yuan(max(cash, Decimal(0)))},
-                )
-            }
+        refuse(
+            "amount", MSG_DISTRIBUTION_CASH, code="cash", cash=format_yuan(max(cash, Decimal(0)))
         )
-    distribution = saved(LpDistribution(fund=fund, paid_on=paid_on, amount=amount, note=note))
+    distribution = saved(
+        models.LpDistribution(fund=fund, paid_on=paid_on, amount=amount, note=note)
+    )
     # The notice: each partner's tiers as the waterfall gives them now (reports recompute
     # the same from the events; tests/test_lp_services.py pins the two together).
     [tiers] = [t for dated, t in fund_engine(fund).waterfall() if dated.key == distribution.pk]
     for key, allocation in tiers.items():
         saved(
-            LpDistributionAllocation(
+            models.LpDistributionAllocation(
                 distribution=distribution,
                 limited_partner_id=None if key == fund_accounting.GP else key,
                 return_of_capital=allocation.return_of_capital,
@@ -351,17 +306,17 @@ MSG_NOT_AN_LP = _("%(lp)s has no commitment to this fund.")
 @transaction.atomic
 def reallocation_rule_set(
     *,
-    fund: Fund,
-    ceding: LimitedPartner,
+    fund: models.Fund,
+    ceding: models.LimitedPartner,
     pct: Decimal | str | int,
-    beneficiaries: list[tuple[LimitedPartner, Decimal | str | int]],
+    beneficiaries: list[tuple[models.LimitedPartner, Decimal | str | int]],
     applies_to_nav: bool = True,
     by: Any = None,
-) -> ReallocationRule:
+) -> models.ReallocationRule:
     """Set the fund's 让利 rule (replacing any): ``ceding`` gives ``pct`` % of its tier-4
     share to ``beneficiaries`` by weight. Every party is an LP of the fund."""
     members = set(
-        LpCommitment.objects.filter(fund=fund).values_list("limited_partner_id", flat=True)
+        models.LpCommitment.objects.filter(fund=fund).values_list("limited_partner_id", flat=True)
     )
     for field, lp in [("ceding", ceding), *(("beneficiaries", b) for b, _weight in beneficiaries)]:
         if lp.pk not in members:
@@ -369,11 +324,11 @@ def reallocation_rule_set(
                 {field: ValidationError(MSG_NOT_AN_LP, code="not_an_lp", params={"lp": lp})}
             )
     if any(b.pk == ceding.pk for b, _weight in beneficiaries):
-        raise ValidationError(
-            {"beneficiaries": ValidationError(MSG_CEDING_IS_BENEFICIARY, code="self")}
-        )
-    ReallocationRule.objects.filter(fund=fund).delete()
-    rule = saved(ReallocationRule(fund=fund, ceding=ceding, pct=pct, applies_to_nav=applies_to_nav))
+        refuse("beneficiaries", MSG_CEDING_IS_BENEFICIARY, code="self")
+    models.ReallocationRule.objects.filter(fund=fund).delete()
+    rule = saved(
+        models.ReallocationRule(fund=fund, ceding=ceding, pct=pct, applies_to_nav=applies_to_nav)
+    )
     for lp, weight in beneficiaries:
-        saved(ReallocationBeneficiary(rule=rule, limited_partner=lp, weight=weight))
+        saved(models.ReallocationBeneficiary(rule=rule, limited_partner=lp, weight=weight))
     return rule
