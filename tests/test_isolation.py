@@ -11,7 +11,18 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from portfolio.api.urls import router
-from portfolio.models import ApiToken, Institution, KpiReport, Milestone, Stage
+from portfolio.models import (
+    ApiToken,
+    CapitalCall,
+    FundExpense,
+    Institution,
+    KpiReport,
+    LimitedPartner,
+    LpCommitment,
+    LpDistribution,
+    Milestone,
+    Stage,
+)
 from tests.support import factories
 from tests.support.admin import MODELS, admin_url
 from tests.support.clients import login
@@ -62,6 +73,16 @@ def api_urls(world) -> list[str]:
         "fundinground": world.round.pk,
         "fund": world.fund.pk,
         "commitment": world.commitment.pk,
+        **{
+            model._meta.model_name: model.objects.order_by("pk").first().pk
+            for model in (
+                LimitedPartner,
+                LpCommitment,
+                CapitalCall,
+                FundExpense,
+                LpDistribution,
+            )
+        },
     }
     urls = ["/api/v1/reports/pipeline/", "/api/v1/reports/pipeline/?tech_area=sensing"]
     for prefix, _viewset, basename in router.registry:
