@@ -45,7 +45,9 @@ class AutoSchema(openapi.AutoSchema):
         query_serializers = bool(getattr(self, "_overrides_parameters", False))
         if self.method in ("POST", "PUT", "PATCH") or has_params or query_serializers:
             codes.append("400")
-        if self.method == "GET" and self.path.endswith(("/report/", "/holdings/", "/pipeline/")):
+        if self.method == "GET" and self.path.endswith(
+            ("/report/", "/holdings/", "/pipeline/", "/valley/")
+        ):
             codes.append("400")
         if not public:
             codes += ["401", "403", "429"]  # 429: rate limits (portfolio/api/throttles.py)

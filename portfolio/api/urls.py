@@ -30,5 +30,6 @@ for viewset in (
 app_name = "api"
 urlpatterns = [
     path("reports/pipeline/", views.PipelineReportView.as_view(), name="report-pipeline"),
+    path("reports/valley/", views.ValleyReportView.as_view(), name="report-valley"),
     *router.urls,
 ]
