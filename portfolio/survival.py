@@ -5,8 +5,11 @@ A stay that has not ended by the report date is *censored*: it counts as at risk
 length and never as an event, so the startups stuck longest are kept in instead of dropping
 out (the median of completed stays alone comes out low).
 
-The survival products are exact fractions, so "S falls to 0.5" is decided without rounding
-(two stays, one ended: S = 1/2 exactly); figures leave as ``Decimal`` to four places.
+"S falls to 0.5" is decided exactly (two stays, one ended: S = 1/2, reached): S is carried
+as a float, and whenever it comes within ``NEAR`` of a level the product so far is taken
+again in exact fractions (a product of thousands of fractions kept exact all along grows
+numbers of thousands of digits: 1 s for the benchmark's valley). Figures leave as
+``Decimal`` to four places.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 PLACES = Decimal("0.0001")
+NEAR = 1e-9  # a float this close to a level is decided in exact fractions
+LEVELS = {"p25": Fraction(3, 4), "median": Fraction(1, 2), "p75": Fraction(1, 4)}
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,19 @@ class Survival:
     curve: tuple[CurvePoint, ...]
 
 
-def _decimal(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        PLACES, rounding=ROUND_HALF_UP
-    )
+def _decimal(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(PLACES, rounding=ROUND_HALF_UP)
+
+
+def _reached(survival: float, level: Fraction, factors: list[tuple[int, int]]) -> bool:
+    """Whether S has fallen to ``level`` or below: by the float when it is clearly on one
+    side, else by the exact product of ``factors`` ((n - d, n) each)."""
+    if abs(survival - float(level)) > NEAR:
+        return survival < float(level)
+    exact = Fraction(1)
+    for kept, at_risk in factors:
+        exact *= Fraction(kept, at_risk)
+    return exact <= level
 
 
 def kaplan_meier_counts(counts: Mapping[tuple[int, bool], int]) -> Survival:
@@ -71,21 +85,19 @@ def kaplan_meier_counts(counts: Mapping[tuple[int, bool], int]) -> Survival:
             events[days] += n
     total = sum(lengths.values())
     at_risk = total
-    survival = Fraction(1)
+    survival = 1.0
+    factors: list[tuple[int, int]] = []
     curve: list[CurvePoint] = []
-    quantiles: dict[Fraction, int | None] = {
-        Fraction(3, 4): None,
-        Fraction(1, 2): None,
-        Fraction(1, 4): None,
-    }
+    quantiles: dict[str, int | None] = dict.fromkeys(LEVELS)
     for day in sorted(lengths):
         ended_here = events.get(day, 0)
         if ended_here:
-            survival *= 1 - Fraction(ended_here, at_risk)
+            survival *= (at_risk - ended_here) / at_risk
+            factors.append((at_risk - ended_here, at_risk))
             curve.append(CurvePoint(day, at_risk, ended_here, _decimal(survival)))
-            for level, reached in quantiles.items():
-                if reached is None and survival <= level:
-                    quantiles[level] = day
+            for name, level in LEVELS.items():
+                if quantiles[name] is None and _reached(survival, level, factors):
+                    quantiles[name] = day
         at_risk -= lengths[day]
     event_count = sum(events.values())
     return Survival(
@@ -93,9 +105,9 @@ def kaplan_meier_counts(counts: Mapping[tuple[int, bool], int]) -> Survival:
         events=event_count,
         censored=total - event_count,
         longest=max(lengths) if lengths else None,
-        median=quantiles[Fraction(1, 2)],
-        p25=quantiles[Fraction(3, 4)],
-        p75=quantiles[Fraction(1, 4)],
+        median=quantiles["median"],
+        p25=quantiles["p25"],
+        p75=quantiles["p75"],
         curve=tuple(curve),
     )
 

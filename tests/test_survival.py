@@ -75,3 +75,12 @@ def test_no_stays():
 def test_a_negative_stay_is_refused():
     with pytest.raises(ValueError):
         kaplan_meier([(-1, True)])
+
+
+def test_a_level_reached_exactly_is_reached_although_the_float_product_says_otherwise():
+    # S(3) = 9/10 * 7/9 * 5/7 = 1/2 exactly; the float product is 0.5000000000000001.
+    stays = [(1, True), (2, True), (2, True), (3, True), (3, True)] + [(10, False)] * 5
+    assert 0.9 * (7 / 9) * (5 / 7) > 0.5
+    result = kaplan_meier(stays)
+    assert result.curve[-1].survival == D("0.5000")
+    assert result.median == 3

@@ -503,21 +503,33 @@ def raw_kaplan_meier(counts: dict[tuple[int, bool], int]) -> dict[str, Any]:
     """Kaplan-Meier written out again from survival.md, apart from ``portfolio.survival``
     (the baseline shares no code with the report): at each event time t, S *= (1 - d/n)
     with n the stays of length >= t; a quantile is the first event time with S at or under
-    its level."""
+    its level (in floats; in exact fractions when S is within 1e-9 of the level)."""
+    from decimal import ROUND_HALF_UP, Decimal
     from fractions import Fraction
 
     times = sorted({days for days, _ended in counts})
     n = sum(counts.values())
-    s = Fraction(1)
+    s, factors = 1.0, []
     curve, quantiles = [], {"p25": None, "median": None, "p75": None}
     levels = {"p25": Fraction(3, 4), "median": Fraction(1, 2), "p75": Fraction(1, 4)}
     for t in times:
         d = counts.get((t, True), 0)
         if d:
-            s = s * (n - d) / n
-            curve.append((t, round(float(s), 4)))
+            s *= (n - d) / n
+            factors.append(Fraction(n - d, n))
+            rounded = Decimal(repr(s)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+            curve.append((t, float(rounded)))
             for name, level in levels.items():
-                if quantiles[name] is None and s <= level:
+                if quantiles[name] is not None:
+                    continue
+                if abs(s - level) <= 1e-9:
+                    exact = Fraction(1)
+                    for factor in factors:
+                        exact *= factor
+                    reached = exact <= level
+                else:
+                    reached = s < level
+                if reached:
                     quantiles[name] = t
         n -= d + counts.get((t, False), 0)
     censored = sum(v for (_days, ended), v in counts.items() if not ended)
