@@ -2,7 +2,7 @@
 is stuck there, split by whether a fund backed them (``survival.md``).
 
 Four queries whatever the data size: the stages, the moves of the startups that entered the
-valley, their first live commitment, their last KPI report. The stays are walked and the
+valley, their first live commitment, their names and last KPI report. The stays are walked and the
 Kaplan-Meier figures computed in Python (``portfolio.survival``).
 """
 
@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Min, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portfolio.models import Commitment, Fund, KpiReport, Stage, StageTransition, Startup
@@ -106,13 +106,14 @@ def quarters_ended(as_of: dt.date) -> Q:
 
 
 def valley_stays(
-    moves: list[tuple[int, str, str, dt.date, int]],
+    moves: list[tuple[int, dt.date, int]],
     stages: list[Stage],
     as_of: dt.date,
     first_backing: dict[int, dt.date],
+    names: dict[int, tuple[str, str]] | None = None,
 ) -> list[ValleyStay]:
-    """The valley stays in ``moves`` (``(startup id, name, name_en, on, to stage id)``,
-    ordered by startup, date and id; only moves on or before ``as_of``).
+    """The valley stays in ``moves`` (``(startup id, on, to stage id)``, ordered by startup,
+    date and id; only moves on or before ``as_of``); ``names``: ``{id: (name, name_en)}``.
 
     A stay starts at a startup's first move into a valley stage and ends at its first later
     move to a pipeline stage after the last valley stage (crossed) or to a terminal outcome
@@ -126,16 +127,19 @@ def valley_stays(
     last_valley = max(valley)
     stays: list[ValleyStay] = []
 
+    names = names or {}
+
     def close(startup, start, end, ending, stage):
         if start is None:
             return
         until = end or as_of
-        first = first_backing.get(startup[0])
+        first = first_backing.get(startup)
+        name, name_en = names.get(startup, ("", ""))
         stays.append(
             ValleyStay(
-                startup_id=startup[0],
-                name=startup[1],
-                name_en=startup[2],
+                startup_id=startup,
+                name=name,
+                name_en=name_en,
                 started_on=start,
                 ended_on=end,
                 ending=ending,
@@ -147,11 +151,11 @@ def valley_stays(
 
     current = None
     start = end = ending = stage = None
-    for startup_id, name, name_en, on, stage_id in moves:
-        if current is None or startup_id != current[0]:
+    for startup_id, on, stage_id in moves:
+        if current is None or startup_id != current:
             if current is not None:
                 close(current, start, end, ending, stage)
-            current = (startup_id, name, name_en)
+            current = startup_id
             start = end = None
             ending = CENSORED
         stage = by_id[stage_id]
@@ -204,10 +208,13 @@ def valley_report(
     ).values("startup")
 
     stages = list(Stage.objects.order_by("order"))  # query 1
-    moves = list(  # query 2: every move by the date of the startups that entered the valley
+    # query 2: every move by the date of the startups that entered the valley, read off the
+    # cursor (tens of thousands of rows: Django's per-value converters cost more than the
+    # query); only the order of the dates matters, and days between them
+    moves = fetch_moves(
         StageTransition.objects.filter(on__lte=as_of, startup__in=entrants)
         .order_by("startup_id", "on", "id")
-        .values_list("startup_id", "startup__name", "startup__name_en", "on", "to_stage_id")
+        .values_list("startup_id", "on", "to_stage_id")
     )
     live = Commitment.objects.live(as_of).filter(startup__in=entrants)
     if fund_id is not None:
@@ -218,8 +225,9 @@ def valley_report(
         .annotate(first=Min("approved_on"))
         .values_list("startup", "first")
     )
-    stays = valley_stays(moves, stages, as_of, first_backing)
-    last_kpis = last_kpi_reports(entrants, as_of)  # query 4 (always: a constant count)
+    # query 4: their names and last KPI report
+    names, last_kpis = entrant_names_and_kpis(entrants, as_of)
+    stays = valley_stays(moves, stages, as_of, first_backing, names)
 
     stuck_stays = sorted(
         (stay for stay in stays if stay.censored), key=lambda s: (-s.days, s.name, s.startup_id)
@@ -253,21 +261,44 @@ def valley_report(
     )
 
 
-def last_kpi_reports(startups: QuerySet[Startup], as_of: dt.date) -> dict[int, LastKpi]:
-    """``{startup id: its last KPI report of a quarter ended by as_of}``, one query."""
-    rows = (
-        KpiReport.objects.filter(quarters_ended(as_of), startup__in=startups)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("startup_id")],
-                order_by=[F("year").desc(), F("quarter").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values_list("startup_id", "year", "quarter", "cash", "runway_months")
+def fetch_moves(moves: QuerySet) -> list[tuple[int, dt.date, int]]:
+    """``(startup id, on, to stage id)`` rows of ``moves``, straight from the cursor; SQLite
+    gives the dates as ISO text."""
+    sql, params = moves.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if rows and isinstance(rows[0][1], str):
+        parse = dt.date.fromisoformat
+        return [(startup, parse(on), stage) for startup, on, stage in rows]
+    return rows
+
+
+def entrant_names_and_kpis(
+    startups: QuerySet, as_of: dt.date
+) -> tuple[dict[int, tuple[str, str]], dict[int, LastKpi]]:
+    """``{id: (name, name_en)}`` of ``startups`` (a queryset of ids) and ``{id: LastKpi}``,
+    their last KPI report of a quarter ended by ``as_of``; one query (the last report by the
+    index of one report per startup and quarter)."""
+    last = KpiReport.objects.filter(quarters_ended(as_of), startup=OuterRef("pk")).order_by(
+        "-year", "-quarter"
     )
-    return {
-        startup: LastKpi(year=year, quarter=quarter, cash=cash, runway_months=runway)
-        for startup, year, quarter, cash, runway in rows
-    }
+    rows = (
+        Startup.objects.filter(pk__in=startups)
+        .annotate(
+            kpi_year=Subquery(last.values("year")[:1]),
+            kpi_quarter=Subquery(last.values("quarter")[:1]),
+            kpi_cash=Subquery(last.values("cash")[:1]),
+            kpi_runway=Subquery(last.values("runway_months")[:1]),
+        )
+        .order_by()
+        .values_list("pk", "name", "name_en", "kpi_year", "kpi_quarter", "kpi_cash", "kpi_runway")
+    )
+    names, kpis = {}, {}
+    for pk, name, name_en, year, quarter, cash, runway in rows:
+        names[pk] = (name, name_en)
+        if year is not None:
+            if runway is not None:  # as the field holds it: one place (SQLite drops it)
+                runway = Decimal(runway).quantize(Decimal("0.1"))
+            kpis[pk] = LastKpi(year=year, quarter=quarter, cash=cash, runway_months=runway)
+    return names, kpis
