@@ -232,3 +232,21 @@ def test_advance_of_nothing_is_not_found(staff_user, db):
     assert (
         client.get(reverse("admin:portfolio_startup_advance_many") + "?ids=x,").status_code == 404
     )
+
+
+def test_changelist_filters_by_population(staff_user, db):
+    """Incubatees (admitted) and tracked companies (never admitted) apart; no choice: all."""
+    admitted = factories.StartupFactory(name="在孵企业")
+    tracked = factories.StartupFactory(name="跟踪企业", admitted_on=None)
+    client = login(staff_user)
+    url = admin_url(Startup, "changelist")
+
+    def listed(**params):
+        page = client.get(url, params)
+        assert page.status_code == 200
+        return {s.pk for s in page.context["cl"].result_list}
+
+    assert listed(population="incubator") == {admitted.pk}
+    assert listed(population="tracked") == {tracked.pk}
+    assert listed() == {admitted.pk, tracked.pk}
+    assert "population" in client.get(url).content.decode()

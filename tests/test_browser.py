@@ -6,6 +6,7 @@ the browser asks nothing of any host but the test server.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -185,3 +186,48 @@ def test_dashboards_in_a_real_browser(live_server, browser, tmp_path: Path):
     assert browser.find_element(By.ID, "fund-size").text == "2.00 亿元"
     watch.check()
     assert {p.name for p in tmp_path.iterdir()} == {"pipeline.png", "fund.png", "startup.png"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_valley_chart_stuck_table_and_population_switch_in_a_real_browser(
+    live_server, browser, tmp_path: Path
+):
+    build_world(7)  # startups in prototype and pilot, crossed, closed from the valley
+    factories.StartupFactory(name="跟踪企业", admitted_on=None, entered_on=dt.date(2022, 1, 1))
+    factories.UserFactory(username="official", role="viewers")
+    watch = Watch(browser, live_server.url)
+    browser.get(live_server.url + "/accounts/login/?next=/dashboard/")
+    _wait_for(browser, "input[name=username]")
+    browser.find_element(By.NAME, "username").send_keys("official")
+    browser.find_element(By.NAME, "password").send_keys("pass-for-tests-1")
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, ".login button[type=submit]"))
+
+    # The time-in-the-valley chart: drawn, one step curve per group, its table and export.
+    svg = _wait_for(browser, "#chart-valley-survival svg")
+    assert svg.is_displayed()
+    curves = browser.find_elements(By.CSS_SELECTOR, "#chart-valley-survival .survival-curve")
+    assert len(curves) >= 2  # all, and at least one of fund-backed / not backed
+    export = browser.find_element(By.CSS_SELECTOR, "#chart-valley-survival a.export")
+    assert "/api/v1/reports/valley/" in export.get_attribute("href")
+    browser.find_element(By.CSS_SELECTOR, "#chart-valley-survival details summary").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#chart-valley-survival-table tbody tr")
+    assert len(rows) == len(curves)
+
+    # The stuck table: rows, longest first, with days in the valley.
+    table = browser.find_element(By.ID, "stuck-table")
+    assert table.is_displayed()
+    stuck = browser.find_elements(By.CSS_SELECTOR, "#stuck-table tbody tr")
+    days = [int(r.find_elements(By.TAG_NAME, "td")[1].text.replace(",", "")) for r in stuck]
+    assert days and days == sorted(days, reverse=True)
+    # The tracked company sits in the benchmark panel, not in the incubator's figures.
+    assert "跟踪企业" in browser.find_element(By.ID, "tracked-benchmark").text
+    browser.save_screenshot(str(tmp_path / "valley.png"))
+    watch.check()
+
+    # The population switch: all companies, kept in the URL; the benchmark panel goes.
+    Select(browser.find_element(By.NAME, "population")).select_by_value("all")
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, "#filters button[type=submit]"))
+    assert "population=all" in browser.current_url
+    _wait_for(browser, "#chart-valley-survival svg")
+    assert not browser.find_elements(By.ID, "tracked-benchmark")
+    watch.check()

@@ -372,7 +372,9 @@ def test_query_counts_are_the_same_at_n_and_3n(db, viewer):
     build_world(2 * n, fund=world.fund, offset=n)
     after = [_count_queries(client, url) for url in urls]
     assert before == after
-    assert max(after) <= 20
+    # The overview: the pipeline report (5), the valley report (4), the tracked benchmark
+    # (2), its own charts and the page's furniture (session, user, filter choices, funds).
+    assert max(after) <= 28
     # A startup's page costs the same whatever its history (1 to 6 moves, 1 to 3 rounds).
     startup_counts = {
         _count_queries(client, reverse("dashboard:startup", args=[s.pk]))

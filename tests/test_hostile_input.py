@@ -620,11 +620,48 @@ def test_list_filters_refuse_hostile_parameters(db, viewer):
         assert client.get(url).status_code in (200, 400), url
 
 
+REPORT_QUERIES = [
+    *LIST_QUERIES,
+    "population=%00",
+    "population=" + "x" * 5000,
+    "population=INCUBATOR",
+    "fund=%00",
+    "fund=-1",
+    "fund=0",
+    "fund=1.5",
+    "cohort=1e30",
+    "institution=99999999999999999999999",
+    "tech_area=" + "x" * 5000,
+    "as_of=9999-12-31",
+    "as_of=0001-01-01",
+]
+
+
+@pytest.mark.parametrize("report", ["pipeline", "valley"])
+def test_reports_refuse_hostile_parameters(db, viewer, report):
+    factories.StartupFactory()
+    client = login(viewer)
+    for query in REPORT_QUERIES:
+        for fmt in ("", "&format=csv"):
+            url = f"/api/v1/reports/{report}/?{query}{fmt}"
+            response = client.get(url)
+            assert response.status_code in (200, 400, 404), (url, response.status_code)
+            if response.status_code == 400 and "=" in query:
+                name = query.split("=", 1)[0]
+                if name in ("population", "fund", "cohort", "institution", "tech_area"):
+                    assert name in response.json(), url
+
+
 def test_html_in_names_is_shown_as_text(db, viewer, superuser):
     """Markup stored as a name (it is valid text) is escaped wherever it is shown."""
+    from tests.support.factories import stage
+
     startup = factories.StartupFactory(name=HTML)
+    # in the valley: on the overview's "stuck in the valley" table and the valley report
+    factories.StartupFactory(name=HTML + "谷", stage=stage("prototype"), trl=5)
     fund = factories.FundFactory(name=HTML + "基金")
     pages = {
+        "valley-api": (login(viewer), "/api/v1/reports/valley/?format=api"),
         "dashboard": (login(viewer), f"/dashboard/startups/{startup.pk}/"),
         "overview": (login(viewer), "/dashboard/"),
         "fund": (login(viewer), f"/dashboard/funds/{fund.pk}/"),

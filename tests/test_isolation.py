@@ -84,7 +84,14 @@ def api_urls(world) -> list[str]:
             )
         },
     }
-    urls = ["/api/v1/reports/pipeline/", "/api/v1/reports/pipeline/?tech_area=sensing"]
+    urls = [
+        "/api/v1/reports/pipeline/",
+        "/api/v1/reports/pipeline/?tech_area=sensing",
+        "/api/v1/reports/pipeline/?population=all&format=csv",
+        "/api/v1/reports/valley/",
+        "/api/v1/reports/valley/?population=all",
+        f"/api/v1/reports/valley/?fund={world.fund.pk}",
+    ]
     for prefix, _viewset, basename in router.registry:
         base = f"/api/v1/{prefix}/"
         urls += [
@@ -114,6 +121,7 @@ def page_urls(world) -> list[str]:
     urls = [
         reverse("dashboard:pipeline"),
         reverse("dashboard:pipeline") + "?tech_area=sensing",
+        reverse("dashboard:pipeline") + "?population=all",
         reverse("dashboard:fund", args=[world.fund.pk]),
         reverse("dashboard:startup", args=[world.startup.pk]),
     ]

@@ -60,16 +60,31 @@ def test_pipeline_report_today(pipeline):
     }
     # lab: a, b, d entered; a and b moved on.
     assert (by["lab"].entered, by["lab"].advanced, by["lab"].conversion) == (3, 2, D("0.6667"))
-    assert by["lab"].median_days == 45  # median of 59 and 31
+    # Stays in the lab: a 59 and b 31 days (ended), d 914 days and counting (censored):
+    # S(31) = 2/3, S(59) = 1/3, so the Kaplan-Meier median is 59 days (the median of the
+    # completed stays alone, 45, ignored d).
+    lab = by["lab"]
+    assert (lab.stays, lab.still_in_stage, lab.longest_days) == (3, 1, 914)
+    assert (lab.p25_days, lab.median_days, lab.p75_days) == (31, 59, None)
     # concept: a and b entered; only a went higher (b closed).
     assert (by["concept"].entered, by["concept"].advanced) == (2, 1)
-    assert by["concept"].median_days == (92 + 303) / 2  # b stayed 2021-02-01..2021-12-01
+    # stays of 92 and 303 days (b stayed 2021-02-01..2021-12-01, then closed): S(92) = 1/2
+    concept = by["concept"]
+    assert (concept.stays, concept.still_in_stage) == (2, 0)
+    assert (concept.p25_days, concept.median_days, concept.p75_days) == (92, 92, 303)
     # prototype: a and c entered, both advanced; stays of 214 and 365 days.
     assert (by["prototype"].entered, by["prototype"].advanced) == (2, 2)
     assert by["prototype"].conversion == D("1.0000")
-    assert by["prototype"].median_days == (214 + 365) / 2
+    assert (by["prototype"].median_days, by["prototype"].p75_days) == (214, 365)
     assert (by["pilot"].entered, by["pilot"].advanced) == (2, 1)
+    # pilot: a left after 151 days; c has been there 245 days (censored): S(151) = 1/2
+    assert (by["pilot"].stays, by["pilot"].still_in_stage, by["pilot"].median_days) == (2, 1, 151)
+    # first sales: only a, there since 2022-06-01 (579 days, censored): no median
+    first_sales = by["first-sales"]
+    assert (first_sales.stays, first_sales.still_in_stage) == (1, 1)
+    assert (first_sales.median_days, first_sales.longest_days) == (None, 579)
     assert by["closed"].conversion is None
+    assert (by["closed"].stays, by["closed"].median_days) == (0, None)  # no stays in outcomes
     assert report.total == 4
     assert report.crossed_valley == 1
     assert report.crossing_rate == D("0.2500")
@@ -262,7 +277,14 @@ def test_pipeline_report_equals_the_benchmark_raw_sql(pipeline, as_of):
         assert row.entered == entered, row.slug
         if not row.outcome:
             assert row.advanced == advanced, row.slug
-        assert row.median_days == raw["medians"].get(pk), row.slug
+        if not row.outcome:
+            figures = raw["stays"].get(pk, {"stays": 0, "censored": 0})
+            assert (row.stays, row.still_in_stage) == (figures["stays"], figures["censored"])
+            assert (row.p25_days, row.median_days, row.p75_days) == (
+                figures.get("p25"),
+                figures.get("median"),
+                figures.get("p75"),
+            ), row.slug
     assert any(row.median_days for row in report.stages)
 
 
@@ -296,20 +318,25 @@ def test_fund_report_equals_the_benchmark_raw_sql(fund_history, as_of):
     assert report.realized == sum((_decimal(v) for _on, v in raw["returned"]), D("0.00"))
 
 
-@pytest.mark.parametrize(
-    "stays, median", [([10], 10.0), ([90, 10, 20], 20.0), ([90, 10, 20, 41], 30.5)]
-)
-def test_stage_medians_in_sql_are_the_middle_stay(stays, median):
+@pytest.mark.parametrize("stays, median", [([10], 10), ([90, 10, 20], 20), ([90, 10, 20, 41], 20)])
+def test_stage_stays_in_sql_give_the_kaplan_meier_median(stays, median):
+    """Every stay in the lab ended (at the move to the concept stage): the Kaplan-Meier
+    median is the first stay at which half have left (with four stays, 20 days: S = 1/2),
+    not the mean of the middle two; every stay in the concept stage is censored."""
     from portfolio.models import StageTransition
-    from portfolio.selectors import stage_medians
+    from portfolio.selectors import stage_survival
 
     start = dt.date(2020, 1, 1)
     for days in stays:  # each startup: into the lab, then on to the concept stage
         startup = StartupFactory(admitted_on=start)
         advance(startup, "concept", start + dt.timedelta(days=days), 3)
-    medians = stage_medians(StageTransition.objects.all())
-    assert medians[stage("lab").pk] == median
-    assert stage("concept").pk not in medians  # every stay there is still open
+    as_of = dt.date(2021, 1, 1)
+    survival = stage_survival(StageTransition.objects.all(), as_of)
+    assert survival[stage("lab").pk].median == median
+    assert survival[stage("lab").pk].censored == 0
+    concept = survival[stage("concept").pk]
+    assert (concept.stays, concept.censored, concept.median) == (len(stays), len(stays), None)
+    assert concept.longest == (as_of - start).days - min(stays)
 
 
 # --- each fund figure has one definition; the report's SQL copy is pinned to it -------------

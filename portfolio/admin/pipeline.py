@@ -37,7 +37,7 @@ from portfolio.models import (
     Startup,
     specs,
 )
-from portfolio.models.choices import StartupStatus
+from portfolio.models.choices import Population, StartupStatus
 from portfolio.services import common
 
 
@@ -102,6 +102,25 @@ class CohortYearFilter(admin.SimpleListFilter):
         value = self.value()
         if value and value.isdigit():
             return queryset.filter(admitted_on__year=int(value))
+        return queryset
+
+
+class PopulationFilter(admin.SimpleListFilter):
+    """Incubatees (admitted) or tracked companies (followed, never admitted): domain.md,
+    "Populations". No choice: every startup."""
+
+    title = _("population")
+    parameter_name = "population"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Population.INCUBATOR, Population.INCUBATOR.label),
+            (Population.TRACKED, Population.TRACKED.label),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in (Population.INCUBATOR, Population.TRACKED):
+            return queryset.in_population(self.value())
         return queryset
 
 
@@ -200,6 +219,7 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
         "tech_area",
         "institution",
         "status",
+        PopulationFilter,
         CohortYearFilter,
         ValleyFilter,
         fund_filter(Commitment.objects.live(), "startup", "fund", _("held by fund")),

@@ -19,6 +19,7 @@ from portfolio import models
 from portfolio.models.choices import (
     CommitmentStatus,
     MilestoneKind,
+    Population,
     RoundType,
     StartupStatus,
     TechArea,
@@ -207,6 +208,11 @@ class StartupFilterSet(StrictFilterSet):
     in_valley = StrictBooleanFilter(field_name="stage__in_valley")
     crossed_valley = StrictBooleanFilter(method="filter_crossed_valley")
     fund = IdFilter(method="filter_fund", help_text=_("Startups the fund has committed to."))
+    population = filters.ChoiceFilter(
+        choices=Population.choices,
+        method="filter_population",
+        help_text=_("incubator (admitted startups), tracked (followed, not admitted) or all."),
+    )
 
     class Meta:
         model = models.Startup
@@ -220,7 +226,11 @@ class StartupFilterSet(StrictFilterSet):
             "in_valley",
             "crossed_valley",
             "fund",
+            "population",
         ]
+
+    def filter_population(self, queryset, name, value):
+        return queryset.in_population(value)
 
     def filter_crossed_valley(self, queryset, name, value):
         return queryset.filter(crossed_valley_on__isnull=not value)

@@ -16,7 +16,7 @@ ERRORS = {
     "400": _("Invalid input or parameter: messages keyed by field or parameter name."),
     "401": _("Not authenticated: send `Authorization: Token <key>` or log in."),
     "403": _("Authenticated, but the role may not do this."),
-    "404": _("No such object (or page)."),
+    "404": _("No such object (or page), or an unknown export format."),
     "409": _("Conflict: the fund's live commitments would exceed its size."),
     "415": _("Unsupported media type: send the body as JSON."),
     "429": _(
@@ -46,18 +46,32 @@ class AutoSchema(openapi.AutoSchema):
         if self.method in ("POST", "PUT", "PATCH") or has_params or query_serializers:
             codes.append("400")
         if self.method == "GET" and self.path.endswith(
-            ("/report/", "/holdings/", "/pipeline/", "/lp-report/", "/capital-accounts/")
+            (
+                "/report/",
+                "/holdings/",
+                "/pipeline/",
+                "/valley/",
+                "/lp-report/",
+                "/capital-accounts/",
+            )
         ):
             codes.append("400")
         if not public:
             codes += ["401", "403", "429"]  # 429: rate limits (portfolio/api/throttles.py)
         if "{" in self.path or self._is_list_view():
             codes.append("404")  # unknown id, or a page past the end
+        if self._offers_exports():
+            codes.append("404")  # an unknown ?format= (DRF's content negotiation)
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append("415")
         if self.method == "POST" and getattr(view, "conflict_on_create", False):
             codes.append("409")
         return sorted(set(codes))
+
+    def _offers_exports(self) -> bool:
+        from portfolio.api.renderers import EXPORT_RENDERERS
+
+        return any(issubclass(r, EXPORT_RENDERERS) for r in self.view.renderer_classes)
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

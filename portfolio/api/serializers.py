@@ -661,11 +661,21 @@ class PipelineStageSerializer(serializers.Serializer):
     entered = serializers.IntegerField()
     advanced = serializers.IntegerField()
     conversion = ratio()
-    median_days = serializers.FloatField(allow_null=True)
+    stays = serializers.IntegerField(help_text=_("Stays in the stage, ended or not by the date."))
+    still_in_stage = serializers.IntegerField(
+        help_text=_("Stays not ended by the date (censored).")
+    )
+    median_days = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Kaplan-Meier median stay in days; null when fewer than half have left."),
+    )
+    p25_days = serializers.IntegerField(allow_null=True)
+    p75_days = serializers.IntegerField(allow_null=True)
 
 
 class PipelineReportSerializer(serializers.Serializer):
     as_of = serializers.DateField()
+    population = serializers.ChoiceField(choices=Population.choices)
     stages = PipelineStageSerializer(many=True)
     crossed_valley = serializers.IntegerField()
     crossing_rate = ratio()
@@ -681,6 +691,14 @@ class AsOfQuerySerializer(serializers.Serializer):
 
 
 class PipelineQuerySerializer(AsOfQuerySerializer):
+    population = serializers.ChoiceField(
+        choices=Population.choices,
+        default=Population.INCUBATOR,
+        help_text=_(
+            "Whose figures: incubator (admitted startups, the default), tracked (companies "
+            "followed but not admitted) or all."
+        ),
+    )
     tech_area = serializers.ChoiceField(
         choices=models.Startup._meta.get_field("tech_area").choices, required=False
     )
@@ -688,6 +706,105 @@ class PipelineQuerySerializer(AsOfQuerySerializer):
     cohort = serializers.IntegerField(
         min_value=1900, max_value=2100, required=False, help_text=_("Admission year.")
     )
+
+
+class ValleyQuerySerializer(PipelineQuerySerializer):
+    fund = IdField(
+        queryset=models.Fund.objects.all(),
+        required=False,
+        help_text=_("Backed means by this fund's commitments (default: any fund's)."),
+    )
+
+
+class CurvePointSerializer(serializers.Serializer):
+    day = serializers.IntegerField()
+    survival = ratio(help_text=_("Share still in the valley after this many days."))
+
+
+class ValleyGroupSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=["all", "fund_backed", "not_backed"])
+    stays = serializers.IntegerField()
+    crossed = serializers.IntegerField()
+    exited = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    censored = serializers.IntegerField()
+    median_days = serializers.IntegerField(allow_null=True)
+    p25_days = serializers.IntegerField(allow_null=True)
+    p75_days = serializers.IntegerField(allow_null=True)
+    curve = CurvePointSerializer(many=True)
+
+
+class StageRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LastKpiSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    cash = money()
+    runway_months = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+
+
+class StuckSerializer(serializers.Serializer):
+    startup = BriefStartupSerializer()
+    stage = StageRefSerializer()
+    days_in_valley = serializers.IntegerField()
+    backed = serializers.BooleanField()
+    last_kpi = LastKpiSerializer(allow_null=True)
+
+
+class ValleyReportSerializer(serializers.Serializer):
+    """Declared for the schema; ``to_representation`` writes the same fields in one plain
+    function (the report's rows are plain dataclasses)."""
+
+    as_of = serializers.DateField()
+    population = serializers.ChoiceField(choices=Population.choices)
+    groups = ValleyGroupSerializer(many=True)
+    stuck = StuckSerializer(many=True)
+
+    def to_representation(self, report) -> dict:
+        return {
+            "as_of": date_text(report.as_of),
+            "population": str(report.population),
+            "groups": [
+                {
+                    "key": group.key,
+                    "stays": group.stays,
+                    "crossed": group.crossed,
+                    "exited": group.exited,
+                    "closed": group.closed,
+                    "censored": group.censored,
+                    "median_days": group.survival.median,
+                    "p25_days": group.survival.p25,
+                    "p75_days": group.survival.p75,
+                    "curve": [
+                        {"day": point.day, "survival": ratio_text(point.survival)}
+                        for point in group.survival.curve
+                    ],
+                }
+                for group in report.groups
+            ],
+            "stuck": [
+                {
+                    "startup": {"id": row.startup_id, "name": text(row.name)},
+                    "stage": {"slug": row.stage.slug, "name": text(row.stage.name)},
+                    "days_in_valley": row.days_in_valley,
+                    "backed": row.backed,
+                    "last_kpi": None
+                    if row.last_kpi is None
+                    else {
+                        "year": row.last_kpi.year,
+                        "quarter": row.last_kpi.quarter,
+                        "cash": money_text(row.last_kpi.cash),
+                        "runway_months": None
+                        if row.last_kpi.runway_months is None
+                        else str(row.last_kpi.runway_months),
+                    },
+                }
+                for row in report.stuck
+            ],
+        }
 
 
 def django_errors(exc: DjangoValidationError) -> dict | list:

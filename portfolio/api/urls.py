@@ -35,6 +35,7 @@ for viewset in (
 app_name = "api"
 urlpatterns = [
     path("reports/pipeline/", views.PipelineReportView.as_view(), name="report-pipeline"),
+    path("reports/valley/", views.ValleyReportView.as_view(), name="report-valley"),
     path(
         "management-fees/",
         lp_reports.ManagementFeeView.as_view(),

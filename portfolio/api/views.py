@@ -491,8 +491,8 @@ class CommitmentViewSet(CreateMixin, ApiViewSet):
     conflict_on_create = True
 
 
-class PipelineReportView(APIView):
-    """Valley-of-death analytics: per stage, who is there, who entered, who moved on."""
+class ReportView(APIView):
+    """A report: read by every role that may read startups (the pipeline's permission)."""
 
     permission_classes = [TokenScopePermission, RolePermissions]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
@@ -500,6 +500,13 @@ class PipelineReportView(APIView):
 
     def permission_model(self):
         return Startup
+
+
+class PipelineReportView(ReportView):
+    """Valley-of-death analytics: per stage, who is there, who entered, who moved on, and how
+    long they stay (Kaplan-Meier). ``?format=csv|xlsx``: one row per stage."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
 
     @extend_schema(
         summary=_("Pipeline report: stages, conversion, time in stage, valley crossing"),
@@ -510,4 +517,43 @@ class PipelineReportView(APIView):
         query = s.PipelineQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         report = selectors.pipeline_report(**query.validated_data)
-        return Response(s.PipelineReportSerializer(report).data)
+        data = s.PipelineReportSerializer(report).data
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(renderer, EXPORT_RENDERERS):
+            columns = columns_for(s.PipelineStageSerializer())
+            rows = flatten(columns, data["stages"])
+            return export_response(
+                renderer, columns, rows, resource=f"pipeline-report-{report.population}"
+            )
+        return Response(data)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error answer to an export request is JSON, so the client can read the reason.
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and isinstance(getattr(request, "accepted_renderer", None), EXPORT_RENDERERS)
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ValleyReportView(ReportView):
+    """Time in the valley of death (Kaplan-Meier), crossings, exits and closures, fund-backed
+    against not backed, and who is stuck there now."""
+
+    @extend_schema(
+        summary=_("Valley report: time in the valley, backed vs not backed, who is stuck"),
+        description=_(
+            "Survival figures of the stays in the valley (survival.md). The backed/not-backed "
+            "split is descriptive, not causal."
+        ),
+        parameters=[s.ValleyQuerySerializer],
+        responses={200: s.ValleyReportSerializer},
+    )
+    def get(self, request):
+        query = s.ValleyQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        report = selectors.valley_report(**query.validated_data)
+        return Response(s.ValleyReportSerializer(report).data)

@@ -10,7 +10,7 @@ a warm-up, side by side:
 - P2 API list time per row against ``.values()`` + ``json.dumps`` of the same rows;
 - P4 CSV/XLSX export of every funding round: rows/s, peak Python memory small vs large, and
   the CSV time against the database's own CSV dump of the same query;
-- P5 dashboard pages and the pipeline/fund reports against raw SQL aggregates;
+- P5 dashboard pages and the pipeline/valley/fund reports against raw SQL aggregates;
 - P6 admin changelists: queries at both sizes, and time;
 - P7 requests/s of the startups list under gunicorn against a trivial JSON endpoint.
 """
@@ -348,19 +348,24 @@ def database_dump_time(runs: int = 3) -> dict[str, Any]:
 # --- P5 ---------------------------------------------------------------------------------------
 
 
-# Hand-written SQL for the same figures as the reports (as of a date, every startup, the
-# first fund), each the fastest form found for its database; ``tests/test_reports.py``
-# checks they give the reports' numbers. Parameters: %(as_of)s, %(fund)s.
+# Hand-written SQL for the same figures as the reports (as of a date, the incubatees -- the
+# reports' default population -- and the first fund), each the fastest form found for its
+# database; ``tests/test_reports.py`` checks they give the reports' numbers. Parameters:
+# %(as_of)s, %(fund)s.
+INCUBATEE_MOVES = """
+    SELECT t.* FROM portfolio_stagetransition t
+      JOIN portfolio_startup s ON s.id = t.startup_id AND s.admitted_on IS NOT NULL
+     WHERE t."on" <= %(as_of)s"""
 RAW_PIPELINE = {
     # where each startup stood at the date: its latest move by then
-    "counts": """
+    "counts": f"""
         SELECT to_stage_id, COUNT(*) FROM (
             SELECT to_stage_id, ROW_NUMBER() OVER (
                        PARTITION BY startup_id ORDER BY "on" DESC, id DESC) AS rn
-              FROM portfolio_stagetransition WHERE "on" <= %(as_of)s) latest
+              FROM ({INCUBATEE_MOVES}) m) latest
          WHERE rn = 1 GROUP BY to_stage_id""",
     # entered each stage, and of those moved on to a higher stage (not closed) by the date
-    "flows": """
+    "flows": f"""
         SELECT t.to_stage_id, COUNT(DISTINCT t.startup_id),
                COUNT(DISTINCT CASE WHEN EXISTS (
                    SELECT 1 FROM portfolio_stagetransition u
@@ -369,30 +374,87 @@ RAW_PIPELINE = {
                       AND u."on" <= %(as_of)s AND su."order" > st."order"
                       AND su.outcome <> 'closed')
                THEN t.startup_id END)
-          FROM portfolio_stagetransition t JOIN portfolio_stage st ON st.id = t.to_stage_id
-         WHERE t."on" <= %(as_of)s GROUP BY t.to_stage_id""",
-    # completed stays in days (SQLite: the median is taken in Python, which is faster there
-    # than a median in SQL; PostgreSQL: percentile_cont)
+          FROM ({INCUBATEE_MOVES}) t JOIN portfolio_stage st ON st.id = t.to_stage_id
+         GROUP BY t.to_stage_id""",
+    # the stays per stage (to the next move, or censored at the date), counted by length and
+    # ending; the Kaplan-Meier figures are taken in Python (``raw_kaplan_meier``)
     "stays": {
-        "sqlite": """
-            SELECT to_stage_id, CAST(julianday(next_on) - julianday("on") AS INTEGER) FROM (
-                SELECT to_stage_id, "on", LEAD("on") OVER (
-                           PARTITION BY startup_id ORDER BY "on", id) AS next_on
-                  FROM portfolio_stagetransition WHERE "on" <= %(as_of)s) stays
-             WHERE next_on IS NOT NULL""",
-        "postgresql": """
-            SELECT to_stage_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY next_on - "on")
+        "sqlite": f"""
+            SELECT to_stage_id,
+                   CAST(julianday(COALESCE(next_on, %(as_of)s)) - julianday("on") AS INTEGER),
+                   next_on IS NOT NULL, COUNT(*)
               FROM (SELECT to_stage_id, "on", LEAD("on") OVER (
                                PARTITION BY startup_id ORDER BY "on", id) AS next_on
-                      FROM portfolio_stagetransition WHERE "on" <= %(as_of)s) stays
-             WHERE next_on IS NOT NULL GROUP BY to_stage_id""",
+                      FROM ({INCUBATEE_MOVES}) m) stays
+             GROUP BY 1, 2, 3""",
+        "postgresql": f"""
+            SELECT to_stage_id, COALESCE(next_on, %(as_of)s::date) - "on",
+                   next_on IS NOT NULL, COUNT(*)
+              FROM (SELECT to_stage_id, "on", LEAD("on") OVER (
+                               PARTITION BY startup_id ORDER BY "on", id) AS next_on
+                      FROM ({INCUBATEE_MOVES}) m) stays
+             GROUP BY 1, 2, 3""",
     },
     # startups in the pipeline by the date, and how many had crossed the valley
     "totals": """
         SELECT COUNT(*), COUNT(CASE WHEN s.crossed_valley_on <= %(as_of)s THEN 1 END)
           FROM portfolio_startup s
-         WHERE EXISTS (SELECT 1 FROM portfolio_stagetransition t
-                        WHERE t.startup_id = s.id AND t."on" <= %(as_of)s)""",
+         WHERE s.admitted_on IS NOT NULL AND EXISTS (
+               SELECT 1 FROM portfolio_stagetransition t
+                WHERE t.startup_id = s.id AND t."on" <= %(as_of)s)""",
+}
+
+# The valley report's stays: one row per incubatee that entered the valley by the date, with
+# the day it entered, the first later move that ended the stay (to a stage after the last
+# valley stage, or to an outcome), where it stood at the date, and its first live
+# commitment. Parameters: %(as_of)s, %(last_valley)s.
+RAW_VALLEY = {
+    "stays": f"""
+        WITH moves AS (
+            SELECT m.startup_id, m."on", m.id, m.to_stage_id, st.in_valley, st.outcome,
+                   st."order"
+              FROM ({INCUBATEE_MOVES}) m JOIN portfolio_stage st ON st.id = m.to_stage_id),
+        first_valley AS (
+            SELECT startup_id, "on" AS started_on, id AS start_id FROM (
+                SELECT startup_id, "on", id, ROW_NUMBER() OVER (
+                           PARTITION BY startup_id ORDER BY "on", id) AS rn
+                  FROM moves WHERE in_valley) v
+             WHERE rn = 1),
+        ends AS (
+            SELECT m.startup_id, m."on" AS ended_on, m.outcome, ROW_NUMBER() OVER (
+                       PARTITION BY m.startup_id ORDER BY m."on", m.id) AS rn
+              FROM moves m JOIN first_valley f ON f.startup_id = m.startup_id
+             WHERE (m."on" > f.started_on OR (m."on" = f.started_on AND m.id > f.start_id))
+               AND (m.outcome <> '' OR m."order" > %(last_valley)s)),
+        now AS (
+            SELECT startup_id, to_stage_id FROM (
+                SELECT startup_id, to_stage_id, ROW_NUMBER() OVER (
+                           PARTITION BY startup_id ORDER BY "on" DESC, id DESC) AS rn
+                  FROM moves) n
+             WHERE rn = 1),
+        backing AS (
+            SELECT c.startup_id, MIN(c.approved_on) AS first_on
+              FROM portfolio_commitment c JOIN first_valley f ON f.startup_id = c.startup_id
+             WHERE c.status = 'approved' AND c.approved_on <= %(as_of)s
+             GROUP BY c.startup_id)
+        SELECT f.startup_id, f.started_on, e.ended_on, e.outcome, n.to_stage_id, b.first_on
+          FROM first_valley f
+          LEFT JOIN ends e ON e.startup_id = f.startup_id AND e.rn = 1
+          JOIN now n ON n.startup_id = f.startup_id
+          LEFT JOIN backing b ON b.startup_id = f.startup_id""",
+    # the last KPI report of a quarter ended by the date, of each incubatee in the valley
+    "kpis": f"""
+        SELECT startup_id, year, quarter, cash, runway_months FROM (
+            SELECT k.startup_id, k.year, k.quarter, k.cash, k.runway_months,
+                   ROW_NUMBER() OVER (PARTITION BY k.startup_id
+                                      ORDER BY k.year DESC, k.quarter DESC) AS rn
+              FROM portfolio_kpireport k
+             WHERE (k.year < %(year)s OR (k.year = %(year)s AND k.quarter <= %(quarters)s))
+               AND k.startup_id IN (
+                   SELECT m.startup_id FROM ({INCUBATEE_MOVES}) m
+                     JOIN portfolio_stage st ON st.id = m.to_stage_id
+                    WHERE st.in_valley)) k
+         WHERE rn = 1""",
 }
 
 RAW_FUND = {
@@ -437,9 +499,46 @@ def _fetch(cursor, sql: str, params: dict) -> list[tuple]:
     return cursor.fetchall()
 
 
+def raw_kaplan_meier(counts: dict[tuple[int, bool], int]) -> dict[str, Any]:
+    """Kaplan-Meier written out again from survival.md, apart from ``portfolio.survival``
+    (the baseline shares no code with the report): at each event time t, S *= (1 - d/n)
+    with n the stays of length >= t; a quantile is the first event time with S at or under
+    its level (in floats; in exact fractions when S is within 1e-9 of the level)."""
+    from decimal import ROUND_HALF_UP, Decimal
+    from fractions import Fraction
+
+    times = sorted({days for days, _ended in counts})
+    n = sum(counts.values())
+    s, factors = 1.0, []
+    curve, quantiles = [], {"p25": None, "median": None, "p75": None}
+    levels = {"p25": Fraction(3, 4), "median": Fraction(1, 2), "p75": Fraction(1, 4)}
+    for t in times:
+        d = counts.get((t, True), 0)
+        if d:
+            s *= (n - d) / n
+            factors.append(Fraction(n - d, n))
+            rounded = Decimal(repr(s)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+            curve.append((t, float(rounded)))
+            for name, level in levels.items():
+                if quantiles[name] is not None:
+                    continue
+                if abs(s - level) <= 1e-9:
+                    exact = Fraction(1)
+                    for factor in factors:
+                        exact *= factor
+                    reached = exact <= level
+                else:
+                    reached = s < level
+                if reached:
+                    quantiles[name] = t
+        n -= d + counts.get((t, False), 0)
+    censored = sum(v for (_days, ended), v in counts.items() if not ended)
+    return {"stays": sum(counts.values()), "censored": censored, "curve": curve, **quantiles}
+
+
 def raw_pipeline(as_of: dt.date) -> dict[str, Any]:
     """The pipeline report's figures from hand-written SQL: counts, flows (entered,
-    advanced), median completed stay per stage id; total and crossed."""
+    advanced), the Kaplan-Meier figures of the stays per stage id; total and crossed."""
     params = {"as_of": connection.ops.adapt_datefield_value(as_of)}
     with connection.cursor() as cursor:
         counts = dict(_fetch(cursor, RAW_PIPELINE["counts"], params))
@@ -447,21 +546,67 @@ def raw_pipeline(as_of: dt.date) -> dict[str, Any]:
             stage: (entered, advanced)
             for stage, entered, advanced in _fetch(cursor, RAW_PIPELINE["flows"], params)
         }
-        stays = _fetch(cursor, RAW_PIPELINE["stays"][_vendor()], params)
-        if _vendor() == "sqlite":
-            by_stage: dict[int, list[int]] = {}
-            for stage, days in stays:
-                by_stage.setdefault(stage, []).append(days)
-            medians = {stage: float(statistics.median(days)) for stage, days in by_stage.items()}
-        else:
-            medians = {stage: float(days) for stage, days in stays}
+        by_stage: dict[int, dict[tuple[int, bool], int]] = {}
+        for stage, days, ended, n in _fetch(cursor, RAW_PIPELINE["stays"][_vendor()], params):
+            by_stage.setdefault(stage, {})[(int(days), bool(ended))] = n
         ((total, crossed),) = _fetch(cursor, RAW_PIPELINE["totals"], params)
+    stays = {stage: raw_kaplan_meier(stage_counts) for stage, stage_counts in by_stage.items()}
     return {
         "counts": counts,
         "flows": flows,
-        "medians": medians,
+        "stays": stays,
+        "medians": {stage: figures["median"] for stage, figures in stays.items()},
         "total": total,
         "crossed": crossed,
+    }
+
+
+def _day(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def raw_valley(as_of: dt.date) -> dict[str, Any]:
+    """The valley report's figures (incubatees, any fund) from hand-written SQL and the
+    Kaplan-Meier of ``raw_kaplan_meier``: per group the stays by ending and the survival
+    figures; the stuck list as (startup id, days, backed, stage id, last KPI or None)."""
+    from portfolio.models import Stage
+
+    valley = list(Stage.objects.filter(in_valley=True, outcome="").values_list("order", flat=True))
+    quarter_ends = [(3, 31), (6, 30), (9, 30), (12, 31)]
+    quarters = sum(dt.date(as_of.year, m, d) <= as_of for m, d in quarter_ends)
+    params = {
+        "as_of": connection.ops.adapt_datefield_value(as_of),
+        "last_valley": max(valley),
+        "year": as_of.year,
+        "quarters": quarters,
+    }
+    with connection.cursor() as cursor:
+        rows = _fetch(cursor, RAW_VALLEY["stays"], params)
+        kpis = {row[0]: row[1:] for row in _fetch(cursor, RAW_VALLEY["kpis"], params)}
+    groups: dict[str, dict[str, Any]] = {
+        key: {"counts": {}, "crossed": 0, "exited": 0, "closed": 0, "censored": 0}
+        for key in ("all", "fund_backed", "not_backed")
+    }
+    stuck = []
+    for startup, started, ended, outcome, stage_now, first_on in rows:
+        started, ended, first_on = _day(started), _day(ended), _day(first_on)
+        ending = "censored" if ended is None else (outcome or "crossed")
+        days = ((ended or as_of) - started).days
+        backed = first_on is not None and first_on <= (ended or as_of)
+        for key in ("all", "fund_backed" if backed else "not_backed"):
+            group = groups[key]
+            group[ending] += 1
+            group["counts"][(days, ended is not None)] = (
+                group["counts"].get((days, ended is not None), 0) + 1
+            )
+        if ended is None:
+            stuck.append((startup, days, backed, stage_now, kpis.get(startup)))
+    stuck.sort(key=lambda row: -row[1])
+    return {
+        "groups": {
+            key: {**raw_kaplan_meier(group.pop("counts")), **group} for key, group in groups.items()
+        },
+        "stuck": stuck,
     }
 
 
@@ -497,6 +642,7 @@ def p5_reports(c: Client) -> dict[str, dict[str, float]]:
     out = {}
     for name, url, baseline in (
         ("pipeline_report", "/api/v1/reports/pipeline/", lambda: raw_pipeline(today)),
+        ("valley_report", "/api/v1/reports/valley/", lambda: raw_valley(today)),
         ("fund_report", f"/api/v1/funds/{fund.pk}/report/", lambda: raw_fund(fund, today)),
     ):
         api = median_time(lambda u=url: fetch(c, u))
@@ -909,6 +1055,7 @@ GROWTH = [
         (report.replace("_", " "), ("P5", "reports", report, "api_ms"), "ms", 1, expected)
         for report, expected in (
             ("pipeline_report", "the moves aggregated (linear)"),
+            ("valley_report", "the moves of the startups in the valley, walked (linear)"),
             ("fund_report", "the fund's commitments, 1,000 in both sets (flat)"),
         )
     ],

@@ -40,13 +40,15 @@ from portfolio.models import (
     StageTransition,
     Startup,
 )
-from portfolio.models.choices import AmountPrecision, StageOutcome
+from portfolio.models.choices import AmountPrecision, Population, StageOutcome
 from portfolio.models.expressions import Year
 
 ZERO = Decimal("0.00")
 # A startup is "stalled" when it has been in its stage this many times the median stay.
 STALLED_FACTOR = 2
 WATCH_LIST_SIZE = 10
+STUCK_SHOWN = 15
+TRACKED_SHOWN = 12
 INSTITUTIONS_SHOWN = 12
 
 
@@ -58,6 +60,7 @@ class PipelineFilters:
     institution: int | None = None
     cohort: int | None = None
     as_of: dt.date | None = None
+    population: str = Population.INCUBATOR
 
     @property
     def date(self) -> dt.date:
@@ -69,16 +72,22 @@ class PipelineFilters:
             "institution": self.institution,
             "cohort": self.cohort,
             "as_of": self.date,
+            "population": self.population,
         }
 
     @property
     def narrows(self) -> bool:
         """Whether the filters leave out any startup (the date aside)."""
-        return bool(self.tech_area or self.institution or self.cohort)
+        return bool(
+            self.tech_area or self.institution or self.cohort or self.population != Population.ALL
+        )
 
     def startups(self) -> QuerySet[Startup]:
         return selectors.pipeline_startups(
-            tech_area=self.tech_area, institution=self.institution, cohort=self.cohort
+            tech_area=self.tech_area,
+            institution=self.institution,
+            cohort=self.cohort,
+            population=self.population,
         )
 
 
@@ -137,12 +146,51 @@ class WatchRow:
     stage: Stage
     since: dt.date
     days: int
-    median_days: float | None
+    median_days: int | None
     is_illustrative: bool = False  # invented demo data: marked on the page
 
     @property
     def stalled(self) -> bool:
         return is_stalled(self.days, self.median_days)
+
+
+@dataclass(frozen=True)
+class StuckRow:
+    """A row of the "stuck in the valley" table: the valley report's, with the stalled flag
+    against the Kaplan-Meier median time in the valley."""
+
+    row: selectors.StuckRow
+    median_days: int | None
+
+    @property
+    def stalled(self) -> bool:
+        return is_stalled(self.row.days_in_valley, self.median_days)
+
+
+@dataclass(frozen=True)
+class TrackedRow:
+    startup_id: int
+    name: str
+    name_en: str
+    stage: Stage
+    crossed_valley_on: dt.date | None
+    total_raised: Decimal
+
+
+@dataclass(frozen=True)
+class TrackedBenchmark:
+    """The tracked companies (never admitted) under the page's field and institution
+    filters, shown beside the incubatees' figures, never inside them."""
+
+    total: int
+    in_valley: int
+    crossed: int
+    exited: int
+    rows: list[TrackedRow]
+
+    @property
+    def crossing_rate(self) -> Decimal | None:
+        return metrics.ratio(self.crossed, self.total)
 
 
 @dataclass
@@ -156,10 +204,14 @@ class PipelineOverview:
     by_institution: list[ValleyRow]
     raised: list[RaisedRow]
     watch_list: list[WatchRow] = field(default_factory=list)
+    valley: selectors.ValleyReport | None = None
+    stuck: list[StuckRow] = field(default_factory=list)
+    tracked: TrackedBenchmark | None = None
 
 
 def is_stalled(days: int | None, median_days: float | None) -> bool:
-    """Far above the median completed stay in the stage (no median: nothing to compare)."""
+    """Far above the Kaplan-Meier median stay (survival.md); no median (fewer than half have
+    left): nothing to compare with."""
     if days is None or not median_days:
         return False
     return days > STALLED_FACTOR * median_days
@@ -313,7 +365,7 @@ def fund_deployed(filters: PipelineFilters) -> Decimal:
 def watch_list(
     filters: PipelineFilters,
     stages: list[Stage],
-    medians: dict[int, float | None],
+    medians: dict[int, int | None],
     limit: int = WATCH_LIST_SIZE,
 ) -> list[WatchRow]:
     """The startups longest in their current (non-terminal) stage at the date (one query)."""
@@ -342,11 +394,55 @@ def watch_list(
     ]
 
 
+def tracked_benchmark(filters: PipelineFilters, stages: list[Stage]) -> TrackedBenchmark:
+    """The tracked companies at the date under the field and institution filters (cohorts are
+    admission years: tracked companies have none). Two queries: the counts, the largest by
+    money raised."""
+    tracked = PipelineFilters(
+        tech_area=filters.tech_area,
+        institution=filters.institution,
+        as_of=filters.as_of,
+        population=Population.TRACKED,
+    )
+    at = startups_at(tracked)
+    counts = at.aggregate(
+        **_valley_counts(tracked, stages),
+        exited=Count("pk", filter=Q(stage_at__in=[s.pk for s in stages if s.outcome == "exited"])),
+    )
+    by_id = {s.pk: s for s in stages}
+    rows = (
+        at.with_funding_totals()
+        .order_by(F("total_raised").desc(), "name")
+        .values_list("pk", "name", "name_en", "stage_at", "crossed_valley_on", "total_raised")[
+            :TRACKED_SHOWN
+        ]
+    )
+    date = filters.date
+    return TrackedBenchmark(
+        total=counts["total"],
+        in_valley=counts["in_valley"],
+        crossed=counts["crossed"],
+        exited=counts["exited"],
+        rows=[
+            TrackedRow(
+                startup_id=pk,
+                name=name,
+                name_en=name_en,
+                stage=by_id[stage_id],
+                crossed_valley_on=crossed if crossed and crossed <= date else None,
+                total_raised=raised or ZERO,
+            )
+            for pk, name, name_en, stage_id, crossed, raised in rows
+        ],
+    )
+
+
 def pipeline_overview(filters: PipelineFilters) -> PipelineOverview:
-    """Everything the overview page shows. Queries: the pipeline report (5), the stages (1),
-    one per chart below (cohort, field, institution, raised), fund deployed (1), watch
-    list (1)."""
+    """Everything the overview page shows. Queries: the pipeline report (5), the valley report
+    (4), the stages (1), one per chart below (cohort, field, institution, raised), fund
+    deployed (1), watch list (1), and for the incubatees the tracked benchmark (2)."""
     report = selectors.pipeline_report(**filters.report_kwargs())
+    valley = selectors.valley_report(**filters.report_kwargs())
     stages = list(Stage.objects.order_by("order"))
     by_slug = {s.slug: s for s in stages}
     medians = {by_slug[row.slug].pk: row.median_days for row in report.stages}
@@ -362,6 +458,7 @@ def pipeline_overview(filters: PipelineFilters) -> PipelineOverview:
         undisclosed_rounds=sum(row.undisclosed for row in raised),
         fund_deployed=fund_deployed(filters),
     )
+    valley_median = valley.group("all").survival.median
     return PipelineOverview(
         filters=filters,
         report=report,
@@ -372,6 +469,11 @@ def pipeline_overview(filters: PipelineFilters) -> PipelineOverview:
         by_institution=valley_by_institution(filters, stages),
         raised=raised,
         watch_list=watch_list(filters, stages, medians),
+        valley=valley,
+        stuck=[StuckRow(row, valley_median) for row in valley.stuck[:STUCK_SHOWN]],
+        tracked=tracked_benchmark(filters, stages)
+        if filters.population == Population.INCUBATOR
+        else None,
     )
 
 
@@ -493,7 +595,7 @@ class StartupDashboard:
     kpis: list[KpiReport]
     stages: list[Stage]
     days_in_stage: int | None
-    median_days: float | None
+    median_days: int | None
 
     @property
     def stalled(self) -> bool:
@@ -518,13 +620,17 @@ class StartupDashboard:
         )
 
 
-def stage_median_days(stage: Stage, as_of: dt.date) -> float | None:
-    """Median completed stay in ``stage`` across all startups, up to the date (one query)."""
-    # Whole histories of the startups that entered the stage: a stay ends at each one's
+def stage_median_days(stage: Stage, as_of: dt.date) -> int | None:
+    """The Kaplan-Meier median stay in ``stage`` of the incubatees, up to the date (one
+    query): the figure the pipeline report gives the stage by default."""
+    # Whole histories of the incubatees that entered the stage: a stay ends at each one's
     # next move, whatever stage that is.
-    entered = StageTransition.objects.filter(to_stage=stage, on__lte=as_of).values("startup")
+    entered = StageTransition.objects.filter(
+        to_stage=stage, on__lte=as_of, startup__in=Startup.objects.incubatees().values("pk")
+    ).values("startup")
     moves = StageTransition.objects.filter(on__lte=as_of, startup__in=entered)
-    return selectors.stage_medians(moves).get(stage.pk)
+    survival = selectors.stage_survival(moves, as_of).get(stage.pk)
+    return survival.median if survival else None
 
 
 def startup_dashboard(startup: Startup, as_of: dt.date | None = None) -> StartupDashboard:

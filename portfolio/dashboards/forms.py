@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio import selectors
 from portfolio.dashboards.data import PipelineFilters
 from portfolio.models import Institution
-from portfolio.models.choices import TechArea
+from portfolio.models.choices import Population, TechArea
 
 
 class InstitutionChoiceField(forms.ModelChoiceField):
@@ -20,8 +20,16 @@ class InstitutionChoiceField(forms.ModelChoiceField):
 
 
 class PipelineFilterForm(forms.Form):
-    """Field, institution, cohort and as-of date; every overview chart applies all four."""
+    """Population, field, institution, cohort and as-of date; every overview chart applies
+    them all."""
 
+    population = forms.ChoiceField(
+        label=_("Whose figures"),
+        required=False,
+        choices=Population.choices,
+        initial=Population.INCUBATOR,
+        help_text=_("Incubatees by default; tracked companies are shown apart."),
+    )
     tech_area = forms.ChoiceField(
         label=_("Technology field"),
         required=False,
@@ -56,6 +64,7 @@ class PipelineFilterForm(forms.Form):
             institution=data["institution"].pk if data["institution"] else None,
             cohort=data["cohort"],
             as_of=data["as_of"],
+            population=data["population"] or Population.INCUBATOR,
         )
 
 

@@ -11,6 +11,7 @@ from portfolio.dashboards import data, panels
 from portfolio.dashboards.forms import AsOfForm, PipelineFilterForm, StatementForm
 from portfolio.dashboards.panels import common
 from portfolio.models import Fund, LimitedPartner, Startup
+from portfolio.models.choices import Population
 from portfolio.selectors import lp_report
 
 
@@ -42,11 +43,21 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return render(request, "portfolio/pipeline.html", context, status=400)
     overview = data.pipeline_overview(form.filters())
+    params = common.filter_params(overview.filters)
     context.update(
         overview=overview,
         headline=overview.headline,
         charts=panels.overview_charts(overview),
-        report_url=common.api_url("reports/pipeline/", **common.filter_params(overview.filters)),
+        population=Population(overview.filters.population).label,
+        report_url=common.api_url("reports/pipeline/", **params),
+        valley_url=common.api_url("reports/valley/", **params),
+        tracked_url=common.api_url(
+            "startups/",
+            format="csv",
+            population=Population.TRACKED,
+            tech_area=overview.filters.tech_area,
+            institution=overview.filters.institution,
+        ),
     )
     return render(request, "portfolio/pipeline.html", context)
 

@@ -36,10 +36,25 @@ from portfolio.selectors.pipeline_report import (
     pipeline_report,
     pipeline_startups,
     stage_counts,
-    stage_medians,
+    stage_stay_counts,
+    stage_survival,
+)
+from portfolio.selectors.valley_report import (
+    StuckRow,
+    ValleyGroup,
+    ValleyReport,
+    ValleyStay,
+    valley_report,
+    valley_stays,
 )
 
 __all__ = [
+    "StuckRow",
+    "ValleyGroup",
+    "ValleyReport",
+    "ValleyStay",
+    "valley_report",
+    "valley_stays",
     "ComplianceCheck",
     "FundReport",
     "Holding",
@@ -65,8 +80,9 @@ __all__ = [
     "pipeline_startups",
     "stage_counts",
     "stage_list",
+    "stage_stay_counts",
+    "stage_survival",
     "stage_transition_list",
-    "stage_medians",
     "startup_detail",
     "startup_list",
 ]

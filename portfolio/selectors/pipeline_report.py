@@ -1,5 +1,5 @@
-"""The pipeline report: stage counts, conversion, median stays and the valley crossing, as of a
-date.
+"""The pipeline report: stage counts, conversion, time in stage (Kaplan-Meier, ``survival.md``)
+and the valley crossing, as of a date, for one population (incubatees by default).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from portfolio.models import (
     StageTransition,
     Startup,
 )
-from portfolio.models.choices import StageOutcome
+from portfolio.models.choices import Population, StageOutcome
+from portfolio.survival import Survival, kaplan_meier_counts
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,13 @@ class StageRow:
     entered: int
     advanced: int
     conversion: Decimal | None
-    median_days: float | None
+    # time in the stage (survival.md): every stay, ended or not by the date
+    stays: int = 0
+    still_in_stage: int = 0  # censored stays
+    median_days: int | None = None  # Kaplan-Meier median; None when S never falls to 0.5
+    p25_days: int | None = None
+    p75_days: int | None = None
+    longest_days: int | None = None  # for "more than N days" when there is no median
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class PipelineReport:
     crossing_rate: Decimal | None
     total: int
     filters: dict = field(default_factory=dict)
+    population: str = Population.INCUBATOR
 
 
 def pipeline_startups(
@@ -60,9 +68,11 @@ def pipeline_startups(
     tech_area: str | None = None,
     institution: int | None = None,
     cohort: int | None = None,
+    population: str = Population.INCUBATOR,
 ) -> QuerySet[Startup]:
-    """The startups a pipeline report covers."""
-    startups = Startup.objects.all()
+    """The startups a pipeline report covers: ``population`` (incubatees by default) narrowed
+    by field, institution and cohort (admission year)."""
+    startups = Startup.objects.in_population(population)
     if tech_area:
         startups = startups.filter(tech_area=tech_area)
     if institution:
@@ -78,6 +88,7 @@ def pipeline_report(
     institution: int | None = None,
     cohort: int | None = None,
     as_of: dt.date | None = None,
+    population: str = Population.INCUBATOR,
 ) -> PipelineReport:
     """Where startups stand per stage as of a date, who moved on, and who crossed the valley.
 
@@ -85,13 +96,16 @@ def pipeline_report(
     - ``entered``: startups that ever entered the stage by ``as_of``;
     - ``advanced``: of those, the ones that later reached a higher stage (not "closed");
     - ``conversion``: advanced / entered;
-    - ``median_days``: median length of completed stays in the stage (still-open stays are
-      not counted);
+    - ``stays``, ``still_in_stage``, ``median_days``, ``p25_days``, ``p75_days``: the stays
+      in the stage and their Kaplan-Meier figures (``survival.md``): a stay ends at the
+      startup's next move, any direction; one not ended by ``as_of`` is censored there;
     - ``crossed_valley``: startups that reached the stage after the last valley stage;
     - ``crossing_rate``: crossed_valley / total.
     """
     as_of = as_of or timezone.localdate()
-    startups = pipeline_startups(tech_area=tech_area, institution=institution, cohort=cohort)
+    startups = pipeline_startups(
+        tech_area=tech_area, institution=institution, cohort=cohort, population=population
+    )
     transitions = StageTransition.objects.filter(
         on__lte=as_of, startup__in=startups.values("pk")
     ).order_by()
@@ -118,8 +132,9 @@ def pipeline_report(
         )
     }
 
-    # Query 4: the median completed stay (from one move to the next) per stage.
-    medians = stage_medians(transitions)
+    # Query 4: the stays per stage (from one move to the next, or to as_of), counted by
+    # length and ending; the Kaplan-Meier figures follow in Python.
+    survival = stage_survival(transitions, as_of)
 
     # Query 5: total covered as of the date and how many had crossed the valley by then.
     moved = StageTransition.objects.filter(startup=OuterRef("pk"), on__lte=as_of)
@@ -133,6 +148,7 @@ def pipeline_report(
         flow = flows.get(stage.pk, {})
         entered = flow.get("entered", 0)
         advanced = flow.get("advanced", 0) if not stage.outcome else 0
+        stays = None if stage.outcome else survival.get(stage.pk)
         rows.append(
             StageRow(
                 slug=stage.slug,
@@ -145,7 +161,12 @@ def pipeline_report(
                 entered=entered,
                 advanced=advanced,
                 conversion=None if stage.outcome else metrics.ratio(advanced, entered),
-                median_days=medians.get(stage.pk),
+                stays=stays.stays if stays else 0,
+                still_in_stage=stays.censored if stays else 0,
+                median_days=stays.median if stays else None,
+                p25_days=stays.p25 if stays else None,
+                p75_days=stays.p75 if stays else None,
+                longest_days=stays.longest if stays else None,
             )
         )
     return PipelineReport(
@@ -155,34 +176,33 @@ def pipeline_report(
         crossing_rate=metrics.ratio(totals["crossed"], totals["total"]),
         total=totals["total"],
         filters={"tech_area": tech_area, "institution": institution, "cohort": cohort},
+        population=population,
     )
 
 
 # Two pipeline figures wrap the ORM's query of the moves in SQL it cannot write: a count
-# over a window (each startup's latest move) and a median (PostgreSQL's percentile_cont; on
-# SQLite the middle rows of a ranking). The database does the work; Python gets one row per
-# stage (bar P5: the report against hand-written SQL for the same figures).
+# over a window (each startup's latest move) and the stays grouped by length and ending (the
+# next move by LEAD; the report date for a stay not ended). The database does the work;
+# Python gets one row per stage, or per stage and length, and computes the Kaplan-Meier
+# figures over those counts (bar P5: the report against hand-written SQL for the same
+# figures).
 COUNTS_SQL = (
     "SELECT move_stage, COUNT(*) FROM ({moves}) moves WHERE move_rank = 1 GROUP BY move_stage"
 )
 
-MEDIANS_SQL = {
+# Rows: stage, days, ended (1/0 or true/false), how many. %s is the report date.
+STAYS_SQL = {
     "postgresql": """
-        SELECT stay_stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY left_on - entered_on)
+        SELECT stay_stage, COALESCE(left_on, %s::date) - entered_on, left_on IS NOT NULL,
+               COUNT(*)
           FROM ({moves}) moves
-         WHERE left_on IS NOT NULL
-         GROUP BY stay_stage""",
+         GROUP BY 1, 2, 3""",
     "sqlite": """
-        SELECT stay_stage, AVG(days) FROM (
-            SELECT stay_stage, days,
-                   ROW_NUMBER() OVER (PARTITION BY stay_stage ORDER BY days) AS n,
-                   COUNT(*) OVER (PARTITION BY stay_stage) AS stays
-              FROM (SELECT stay_stage,
-                           CAST(julianday(left_on) - julianday(entered_on) AS INTEGER) AS days
-                      FROM ({moves}) moves
-                     WHERE left_on IS NOT NULL) completed) ranked
-         WHERE n IN ((stays + 1) / 2, (stays + 2) / 2)
-         GROUP BY stay_stage""",
+        SELECT stay_stage,
+               CAST(julianday(COALESCE(left_on, %s)) - julianday(entered_on) AS INTEGER),
+               left_on IS NOT NULL, COUNT(*)
+          FROM ({moves}) moves
+         GROUP BY 1, 2, 3""",
 }
 
 
@@ -205,17 +225,31 @@ def stage_counts(transitions: QuerySet[StageTransition]) -> dict[int, int]:
     return dict(_rows(COUNTS_SQL.format(moves=sql), params))
 
 
-def stage_medians(transitions: QuerySet[StageTransition]) -> dict[int, float]:
-    """``{stage id: median length in days of the completed stays}`` over ``transitions``
-    (a stay runs from a startup's move into the stage to its next move; the last move of
-    each startup is a stay still open and not counted), one query. The median of an odd
-    number of stays is the middle one; of an even number, the mean of the middle two; a
-    stage with no completed stay has no entry (``tests/test_reports.py``)."""
+def stage_stay_counts(
+    transitions: QuerySet[StageTransition], as_of: dt.date
+) -> dict[int, dict[tuple[int, bool], int]]:
+    """``{stage id: {(days, ended): stays}}`` over ``transitions`` (which hold only moves on
+    or before ``as_of``): a stay runs from a startup's move into the stage to its next move
+    (ended), or to ``as_of`` when there is none (censored). One query; the terminal
+    outcomes' rows come back too and are the caller's to leave out."""
     moves = transitions.order_by().values(
         stay_stage=F("to_stage_id"),
         entered_on=F("on"),
         left_on=Window(Lead("on"), partition_by=[F("startup_id")], order_by=[F("on"), F("id")]),
     )
     sql, params = moves.query.sql_with_params()
-    rows = _rows(MEDIANS_SQL[connection.vendor].format(moves=sql), params)
-    return {stage: float(median) for stage, median in rows}
+    date = connection.ops.adapt_datefield_value(as_of)
+    result: dict[int, dict[tuple[int, bool], int]] = {}
+    for stage, days, ended, n in _rows(
+        STAYS_SQL[connection.vendor].format(moves=sql), (date, *params)
+    ):
+        result.setdefault(stage, {})[(int(days), bool(ended))] = n
+    return result
+
+
+def stage_survival(transitions: QuerySet[StageTransition], as_of: dt.date) -> dict[int, Survival]:
+    """``{stage id: Kaplan-Meier figures of its stays}`` (``stage_stay_counts``), one query."""
+    return {
+        stage: kaplan_meier_counts(counts)
+        for stage, counts in stage_stay_counts(transitions, as_of).items()
+    }

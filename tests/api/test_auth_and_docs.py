@@ -81,6 +81,7 @@ def test_schema_needs_a_login_and_documents_errors(viewer_user):
         "/api/v1/funds/{id}/report/",
         "/api/v1/funds/{id}/holdings/",
         "/api/v1/reports/pipeline/",
+        "/api/v1/reports/valley/",
     ]:
         assert path in paths, path
     assert set(paths["/api/v1/commitments/"]["post"]["responses"]) >= {
@@ -117,4 +118,7 @@ def test_schema_needs_a_login_and_documents_errors(viewer_user):
     }
     assert set(listing["responses"]) >= {"200", "400", "401", "403", "404"}
     pipeline = {p["name"] for p in paths["/api/v1/reports/pipeline/"]["get"]["parameters"]}
-    assert pipeline >= {"tech_area", "institution", "cohort", "as_of"}
+    assert pipeline >= {"tech_area", "institution", "cohort", "as_of", "population"}
+    valley = {p["name"] for p in paths["/api/v1/reports/valley/"]["get"]["parameters"]}
+    assert valley == {"as_of", "population", "tech_area", "institution", "cohort", "fund"}
+    assert "population" in names

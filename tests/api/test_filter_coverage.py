@@ -40,6 +40,7 @@ METHOD_FILTERS: dict[type[models.Model], dict[str, str | None]] = {
     Startup: {
         "crossed_valley": "crossed_valley_on",  # crossed_valley_on IS [NOT] NULL
         "fund": None,  # startups the fund has a live commitment to (Commitment.startup)
+        "population": "admitted_on",  # incubatees have an admission date, tracked ones none
     },
     FundingRound: {"investor": "lead_investor"},  # the lead, or a participant
 }
@@ -61,7 +62,6 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "description": STAGES,
     },
     Startup: {
-        "admitted_on": "cohorts are the pipeline report's ?cohort= and the dashboards' filter",
         "stage_entered_on": "time in the current stage is a report figure; sortable (?ordering=)",
         "trl": "the stage filter selects by maturity; TRL is sortable (?ordering=)",
         "registered_region": "locality is the fund report's compliance figure, not a list filter",

@@ -42,6 +42,7 @@ def read_only(**extra):
 MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:api-root": read_only(),
     "api:report-pipeline": read_only(),
+    "api:report-valley": read_only(),
     "api:institution-list": read_only(POST=STAFF_POST),
     "api:institution-detail": read_only(),
     "api:stage-list": read_only(),

@@ -71,14 +71,18 @@ def test_pipeline_report_as_of_end_2024(client):
     assert rows["first-sales"]["conversion"] == "0.0000"
     assert rows["lab"]["conversion"] is None
     assert rows["closed"]["conversion"] is None
-    # completed stays: concept 142 (未磁); prototype 214, 365, 365; pilot 365 (相干 still in)
+    # Kaplan-Meier medians (survival.md): concept 142 (未磁 left; 科微 still in, censored);
+    # prototype 214, 365, 365 (all left); pilot 365 (未磁 left; 相干 still in, 699 days)
     assert rows["concept"]["median_days"] == 142
+    assert (rows["concept"]["stays"], rows["concept"]["still_in_stage"]) == (2, 1)
+    assert (rows["prototype"]["p25_days"], rows["prototype"]["p75_days"]) == (214, 365)
     assert rows["prototype"]["median_days"] == 365
     assert rows["pilot"]["median_days"] == 365
     assert rows["first-sales"]["median_days"] is None
     assert body["crossed_valley"] == 1
     assert body["total"] == 4
     assert body["crossing_rate"] == "0.2500"
+    assert body["population"] == "incubator"
 
 
 def test_pipeline_report_as_of_mid_2022(client):
@@ -93,8 +97,13 @@ def test_pipeline_report_as_of_mid_2022(client):
     assert rows["prototype"]["entered"] == 3
     assert rows["prototype"]["advanced"] == 1  # 相干 reaches pilot only in 2023
     assert rows["prototype"]["conversion"] == "0.3333"
-    assert rows["prototype"]["median_days"] == 289.5  # (214 + 365) / 2
+    # prototype: 未磁 left after 214 days, 华翊 after 365; 相干 has been there 149 days
+    # (censored): S(214) = 1/2, so the Kaplan-Meier median is 214 (completed stays alone
+    # gave 289.5)
+    assert rows["prototype"]["median_days"] == 214
+    assert (rows["prototype"]["stays"], rows["prototype"]["still_in_stage"]) == (3, 1)
     assert rows["pilot"]["median_days"] is None
+    assert (rows["pilot"]["stays"], rows["pilot"]["still_in_stage"]) == (1, 1)
     assert body["crossed_valley"] == 0
     assert body["crossing_rate"] == "0.0000"
 

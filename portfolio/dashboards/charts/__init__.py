@@ -553,3 +553,95 @@ def timeline(
                     f'fill-opacity="0.85" stroke="#ffffff">{tip}</circle>'
                 )
     return _svg(chart_id, title, height, body, width)
+
+
+# --- survival curves -----------------------------------------------------------------------
+
+
+@dataclass
+class StepSeries:
+    """A Kaplan-Meier curve: ``points`` are ``(day, share still in)`` at each event time; the
+    curve starts at (0, 1) and runs flat to ``until`` (the longest stay observed)."""
+
+    label: str
+    color: str
+    points: list[tuple[int, float]]
+    until: int = 0
+
+
+def survival_steps(
+    chart_id: str,
+    title: str,
+    series: Sequence[StepSeries],
+    *,
+    width: int = WIDTH,
+    axis_label: str = "",
+    day_label: str = "",
+    reference: tuple[float, str] | None = None,
+    height: int = 240,
+) -> SafeString:
+    """Step curves of the share still in (0-100 %) against days since entering; a dashed
+    ``reference`` line (e.g. 50 %: the median) across."""
+    left, right, top_pad, bottom = 48, 16, 16, 34
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    last = max([s.until for s in series] + [d for s in series for d, _ in s.points] + [0])
+    ticks = nice_ticks(last or 1, integer=True)
+    span = ticks[-1] or 1
+
+    def px(day: float) -> float:
+        return left + day / span * plot_w
+
+    def py(share: float) -> float:
+        return top_pad + plot_h - share * plot_h
+
+    body: list[str] = []
+    for share in (0, 0.25, 0.5, 0.75, 1):
+        y = py(share)
+        body.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+        )
+        body.append(_text(left - 6, y + 4, f"{share:.0%}", anchor="end", size=10, fill=MUTED))
+    for tick in ticks:
+        x = px(tick)
+        body.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top_pad + plot_h}" '
+            f'y2="{top_pad + plot_h + 4}" stroke="{MUTED}"/>'
+        )
+        body.append(_text(x, height - 18, number(tick), anchor="middle", size=10, fill=MUTED))
+    if day_label:
+        body.append(_text(left + plot_w / 2, height - 4, day_label, anchor="middle", size=10))
+    if axis_label:
+        body.append(_text(4, 11, axis_label, size=10, fill=MUTED))
+    if reference:
+        y = py(reference[0])
+        body.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{ALERT}" stroke-width="1" stroke-dasharray="5 4"/>'
+        )
+        body.append(
+            _text(width - right - 2, y - 4, reference[1], anchor="end", size=10, fill=ALERT)
+        )
+    for s in series:
+        coords = [(px(0), py(1))]
+        share = 1.0
+        for day, value in s.points:
+            coords.append((px(day), py(share)))
+            share = float(value)
+            coords.append((px(day), py(share)))
+        coords.append((px(max(s.until, s.points[-1][0] if s.points else 0)), py(share)))
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        body.append(
+            f'<polyline class="survival-curve" points="{path}" fill="none" stroke="{s.color}" '
+            f'stroke-width="2.2" stroke-linejoin="round"><title>{_t(s.label)}</title></polyline>'
+        )
+        for day, value in s.points:
+            body.append(
+                f'<circle cx="{px(day):.1f}" cy="{py(float(value)):.1f}" r="2.5" '
+                f'fill="{s.color}"><title>{_t(s.label)} · {day}: {float(value):.1%}</title>'
+                "</circle>"
+            )
+    body.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{top_pad + plot_h}" '
+        f'y2="{top_pad + plot_h}" stroke="{MUTED}"/>'
+    )
+    return _svg(chart_id, title, height, body, width)

@@ -48,6 +48,7 @@ def valley_band(flags: list[bool]) -> list[Band]:
 
 def filter_params(filters: PipelineFilters) -> dict:
     return {
+        "population": filters.population,
         "tech_area": filters.tech_area,
         "institution": filters.institution,
         "cohort": filters.cohort,

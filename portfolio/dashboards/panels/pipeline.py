@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from portfolio.dashboards import charts
-from portfolio.dashboards.charts import Chart, Series
+from portfolio.dashboards.charts import Chart, Series, StepSeries
 from portfolio.dashboards.data import (
     PipelineOverview,
 )
@@ -23,6 +23,89 @@ from portfolio.dashboards.panels.common import (
 )
 from portfolio.formatting import days, money, percent
 from portfolio.models.choices import RoundType
+
+# --- time in a stage and in the valley (Kaplan-Meier, survival.md) --------------------------
+
+
+def median_text(median: int | None, longest: int | None) -> str:
+    """The Kaplan-Meier median in days, or "more than N days" when fewer than half have left
+    (N: the longest stay); a dash without stays."""
+    if median is not None:
+        return days(median)
+    if longest is None:
+        return days(None)
+    return _("more than %(days)s days") % {"days": days(longest)}
+
+
+def group_label(key: str) -> str:
+    return {
+        "all": _("All in the valley"),
+        "fund_backed": _("Fund-backed"),
+        "not_backed": _("Not backed"),
+    }[key]
+
+
+GROUP_COLORS = {"all": charts.INK, "fund_backed": charts.COMMITTED, "not_backed": charts.VALLEY}
+
+
+def valley_survival_chart(valley, url: str) -> Chart:
+    """Time in the valley: one step curve per group (all, fund-backed, not backed), the share
+    still in the valley against days since entering it."""
+    series = [
+        StepSeries(
+            group_label(group.key),
+            GROUP_COLORS[group.key],
+            [(point.day, float(point.survival)) for point in group.survival.curve],
+            until=group.survival.longest or 0,
+        )
+        for group in valley.groups
+        if group.stays
+    ]
+    return Chart(
+        **charts.drawn(
+            charts.survival_steps,
+            "chart-valley-survival",
+            _("Time in the valley"),
+            series,
+            axis_label=_("still in the valley"),
+            day_label=_("days since entering the valley"),
+            reference=(0.5, _("median")),
+        ),
+        legend=charts.legend(series),
+        columns=[
+            _("Group"),
+            _("Stays"),
+            _("Crossed"),
+            _("Exited"),
+            _("Closed"),
+            _("Still in the valley"),
+            _("25% had left by (days)"),
+            _("Median days"),
+            _("75% had left by (days)"),
+        ],
+        rows=[
+            [
+                group_label(group.key),
+                str(group.stays),
+                str(group.crossed),
+                str(group.exited),
+                str(group.closed),
+                str(group.censored),
+                days(group.survival.p25),
+                median_text(group.survival.median, group.survival.longest),
+                days(group.survival.p75),
+            ]
+            for group in valley.groups
+            if group.stays
+        ],
+        api_url=url,
+        note=_(
+            "Kaplan-Meier: startups still in the valley count until today, so the longest "
+            "stays are not left out. Fund-backed: a fund had committed by the end of the stay. "
+            "The comparison describes; it does not show that backing causes crossing."
+        ),
+    )
+
 
 # --- valley crossing by group (cohort, technology field, institution) ----------------------
 
@@ -95,7 +178,11 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
     params = filter_params(filters)
     report_url = api_url("reports/pipeline/", **params)
     startups_url = api_url(
-        "startups/", format="csv", tech_area=filters.tech_area, institution=filters.institution
+        "startups/",
+        format="csv",
+        tech_area=filters.tech_area,
+        institution=filters.institution,
+        population=filters.population,
     )
     rows = overview.report.stages
     pipeline_rows = [row for row in rows if not row.outcome]
@@ -177,16 +264,43 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
         **stage_bars(
             "chart-median",
             _("Median days in each stage"),
-            Series(_("Median days"), charts.BEFORE, [r.median_days or 0 for r in pipeline_rows]),
-            [days(r.median_days) for r in pipeline_rows],
+            Series(
+                _("Median days"),
+                charts.BEFORE,
+                [r.median_days or r.longest_days or 0 for r in pipeline_rows],
+            ),
+            [median_text(r.median_days, r.longest_days) for r in pipeline_rows],
         ),
-        columns=[_("Stage"), _("Median days (completed stays)")],
+        columns=[
+            _("Stage"),
+            _("Stays"),
+            _("Still in the stage"),
+            _("25% had left by (days)"),
+            _("Median days"),
+            _("75% had left by (days)"),
+        ],
         rows=[
-            [name, days(r.median_days)]
+            [
+                name,
+                str(r.stays),
+                str(r.still_in_stage),
+                days(r.p25_days),
+                median_text(r.median_days, r.longest_days),
+                days(r.p75_days),
+            ]
             for name, r in zip(pipeline_names, pipeline_rows, strict=True)
         ],
         api_url=report_url,
+        note=_(
+            "Kaplan-Meier median: startups still in a stage count until today. Where fewer "
+            "than half have left, the bar shows the longest stay so far."
+        ),
     )
+
+    if overview.valley is not None:
+        result["valley_survival"] = valley_survival_chart(
+            overview.valley, api_url("reports/valley/", **params)
+        )
 
     cohorts = overview.by_cohort
     result["cohort"] = valley_chart(
