@@ -15,6 +15,8 @@ from portfolio.selectors.fund_report import (
     fund_totals,
 )
 from portfolio.selectors.lists import (
+    MAX_SEARCH_TERMS,
+    MSG_SEARCH_TERMS,
     cohort_years,
     commitment_list,
     fund_list,
@@ -40,6 +42,8 @@ from portfolio.selectors.pipeline_report import (
 )
 
 __all__ = [
+    "MAX_SEARCH_TERMS",
+    "MSG_SEARCH_TERMS",
     "ComplianceCheck",
     "FundReport",
     "Holding",
