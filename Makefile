@@ -44,14 +44,13 @@ seed: $(STAMP)
 
 ## serve: the production configuration (gunicorn + whitenoise, DEBUG off) on 127.0.0.1:$(PORT)
 ## against DATABASE_URL; SECRET_KEY and ALLOWED_HOSTS come from the environment (a local
-## secret key is generated into .secret-key when none is set).
+## secret key is generated into .secret-key, mode 0600, when none is set).
 SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
 WORKERS ?= 2
 serve: $(STAMP)
-	@test -n "$$SECRET_KEY" -o -s .secret-key || \
-		$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret-key
+	@test -n "$$SECRET_KEY" || $(BIN)/python -m incubator.keyfile .secret-key
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(BIN)/gunicorn incubator.wsgi --workers $(WORKERS) \
