@@ -56,8 +56,13 @@ serve: $(STAMP)
 	$(SERVE_ENV) $(BIN)/gunicorn incubator.wsgi --workers $(WORKERS) \
 		--bind 127.0.0.1:$(PORT) --access-logfile - --forwarded-allow-ips 127.0.0.1
 
-## serve-demo: the demo data, served by the production configuration
-serve-demo: seed serve
+## serve-demo: the demo data, served by the production configuration; the demo users get
+## random passwords, printed once (never the public demo password with DEBUG off)
+serve-demo: $(STAMP)
+	@test -n "$$SECRET_KEY" || $(BIN)/python -m incubator.keyfile .secret-key
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	PORT=$(PORT) $(SERVE_ENV) $(BIN)/python manage.py seed_demo --allow-production
+	$(MAKE) serve
 
 ## bench: the speed/memory benchmark (bars P1-P7) on generated data in its own databases;
 ## writes bench-results.json and docs/benchmarks.md. bench-pg: the same on PostgreSQL.
