@@ -218,6 +218,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Bulk imports (admin and command line): uploads larger than this are refused before they
+# are read (bar R11; portfolio/services/importing.py bounds the rest).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

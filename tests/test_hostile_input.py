@@ -28,6 +28,7 @@ from tests.support import factories
 from tests.support.admin import admin_url
 from tests.support.clients import login
 from tests.support.spreadsheets import to_xlsx
+from tests.test_import_limits import CRAFTED
 
 #: every audited model but the stages (the data migrations install those)
 COUNTED = [model for model in AUDITED if model is not Stage]
@@ -481,6 +482,11 @@ BROKEN_FILES = {
         ).encode(),
     ),
     "wrong-extension": ("s.pdf", b"%PDF-1.4"),
+    # issue 13: what claims to be small but is not (tests/test_import_limits.py bounds them)
+    **{
+        f"xlsx-{name}": ("s.xlsx", CRAFTED[name][0])
+        for name in ("dimension-bomb", "billion-laughs", "external-entity", "broken-xml")
+    },
 }
 
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +23,6 @@ from django.utils.translation import gettext, ngettext
 from portfolio.admin.forms import ImportForm
 from portfolio.services import importing
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "incubator-imports"
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -115,8 +114,10 @@ class ImportAdminMixin:
             form = ImportForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
-                if upload.size > MAX_UPLOAD_BYTES:
-                    form.add_error("file", gettext("The file is larger than 10 MB; split it."))
+                try:
+                    importing.check_upload_size(upload.size)  # before reading it
+                except ValidationError as error:
+                    form.add_error("file", error)
                 else:
                     content = upload.read()
                     result = importing.run_import(
