@@ -158,7 +158,7 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(text)
     number = 0
     try:
-        for number, row in enumerate(reader, start=1):  # noqa: B007 (read in except)
+        for number, row in enumerate(reader, start=1):
             yield number, row
     except UnicodeDecodeError as error:
         raise TableUnreadable(
