@@ -104,7 +104,7 @@ format: $(TEST_STAMP)
 	$(TEST_BIN)/ruff format .
 
 migrations-check: $(TEST_STAMP)
-	TESTING=1 $(TEST_BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_BIN)/python manage.py makemigrations --check --dry-run
 
 ## messages: refresh and compile the translation catalogs (zh_Hans, en)
 messages: $(STAMP)

@@ -31,8 +31,17 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The test run (pytest, or TESTING=1) gets a fast hasher and a throwaway key.
-TESTING = env_bool("TESTING", "pytest" in sys.modules)
+# The test run (pytest) gets a fast hasher and a throwaway key, and no HTTPS hardening.
+RUNNING_TESTS = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+TESTING = env_bool("TESTING", RUNNING_TESTS)
+if TESTING and not DEBUG and not RUNNING_TESTS:
+    # A server (or a command) started with TESTING=1 left in its environment would quietly
+    # drop the HTTPS redirect, HSTS and secure cookies and hash passwords with MD5.
+    raise ImproperlyConfigured(
+        "TESTING=1 is for the test suite only: with DEBUG off it would switch off the "
+        "production hardening and use the tests' fast password hasher. Unset TESTING "
+        "(or set DEBUG=1 for development)."
+    )
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # Serving (wsgi.py / asgi.py) refuses to start with DEBUG off unless both are set in the
@@ -78,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: only the site's own scripts and styles (portfolio/csp.py).
+    "portfolio.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
