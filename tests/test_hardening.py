@@ -13,7 +13,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import path
 
-from portfolio.csp import POLICY
+from portfolio.csp import BROWSABLE_API_POLICY, POLICY
 from portfolio.models import Fund, FundingRound, Startup
 from tests.support.admin import admin_url
 from tests.support.clients import login
@@ -49,6 +49,7 @@ def test_policy_allows_only_the_sites_own_scripts_and_styles():
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     assert "unsafe" not in POLICY
+    assert BROWSABLE_API_POLICY.count("unsafe") == 1  # style="" attributes only
 
 
 @pytest.mark.django_db
@@ -71,6 +72,7 @@ def test_every_page_type_carries_the_policy_and_nothing_it_would_block(superuser
         "admin-fund": (user, admin_url(Fund, "change", fund.pk), 200),
         "admin-round": (user, admin_url(FundingRound, "change", round_.pk), 200),
         "admin-import": (user, admin_url(Startup, "import"), 200),
+        "admin-history": (user, admin_url(Startup, "history", startup.pk), 200),
         "api-docs": (anonymous, "/api/docs/", 200),
         "not-found": (user, "/no/such/page/", 404),
         "forbidden-json": (anonymous, "/api/v1/startups/", 401),
@@ -83,11 +85,14 @@ def test_every_page_type_carries_the_policy_and_nothing_it_would_block(superuser
         assert response["Content-Security-Policy"] == POLICY, where
         if response["Content-Type"].startswith("text/html"):
             assert_inline_free(response.content.decode(), where)
-    # the browsable API: its inline style attributes are blocked, never its scripts
-    response = user.get(f"/api/v1/startups/{startup.pk}/", HTTP_ACCEPT="text/html")
-    assert response.status_code == 200
-    assert response["Content-Security-Policy"] == POLICY
-    assert_inline_free(response.content.decode(), "browsable-api", style_attributes=False)
+    # the browsable API: DRF's style="" attributes are allowed there, never a script
+    for url in (f"/api/v1/startups/{startup.pk}/", "/api/v1/startups/"):
+        response = user.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert response["Content-Security-Policy"] == BROWSABLE_API_POLICY
+        assert_inline_free(response.content.decode(), "browsable-api", style_attributes=False)
+    assert "script-src 'self';" in BROWSABLE_API_POLICY
+    assert "style-src-attr 'unsafe-inline'" in BROWSABLE_API_POLICY
     # Swagger UI's start-up script is a file of its own
     script = anonymous.get("/api/docs/", {"script": ""})
     assert script.status_code == 200
