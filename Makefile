@@ -44,21 +44,25 @@ seed: $(STAMP)
 
 ## serve: the production configuration (gunicorn + whitenoise, DEBUG off) on 127.0.0.1:$(PORT)
 ## against DATABASE_URL; SECRET_KEY and ALLOWED_HOSTS come from the environment (a local
-## secret key is generated into .secret-key when none is set).
+## secret key is generated into .secret-key, mode 0600, when none is set).
 SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
 WORKERS ?= 2
 serve: $(STAMP)
-	@test -n "$$SECRET_KEY" -o -s .secret-key || \
-		$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret-key
+	@test -n "$$SECRET_KEY" || $(BIN)/python -m incubator.keyfile .secret-key
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(BIN)/gunicorn incubator.wsgi --workers $(WORKERS) \
 		--bind 127.0.0.1:$(PORT) --access-logfile - --forwarded-allow-ips 127.0.0.1
 
-## serve-demo: the demo data, served by the production configuration
-serve-demo: seed serve
+## serve-demo: the demo data, served by the production configuration; the demo users get
+## random passwords, printed once (never the public demo password with DEBUG off)
+serve-demo: $(STAMP)
+	@test -n "$$SECRET_KEY" || $(BIN)/python -m incubator.keyfile .secret-key
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	PORT=$(PORT) $(SERVE_ENV) $(BIN)/python manage.py seed_demo --allow-production
+	$(MAKE) serve
 
 ## bench: the speed/memory benchmark (bars P1-P7) on generated data in its own databases;
 ## writes bench-results.json and docs/benchmarks.md. bench-pg: the same on PostgreSQL.
@@ -100,7 +104,7 @@ format: $(TEST_STAMP)
 	$(TEST_BIN)/ruff format .
 
 migrations-check: $(TEST_STAMP)
-	TESTING=1 $(TEST_BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_BIN)/python manage.py makemigrations --check --dry-run
 
 ## messages: refresh and compile the translation catalogs (zh_Hans, en)
 messages: $(STAMP)

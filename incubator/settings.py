@@ -32,8 +32,17 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The test run (pytest, or TESTING=1) gets a fast hasher and a throwaway key.
-TESTING = env_bool("TESTING", "pytest" in sys.modules)
+# The test run (pytest) gets a fast hasher and a throwaway key, and no HTTPS hardening.
+RUNNING_TESTS = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+TESTING = env_bool("TESTING", RUNNING_TESTS)
+if TESTING and not DEBUG and not RUNNING_TESTS:
+    # A server (or a command) started with TESTING=1 left in its environment would quietly
+    # drop the HTTPS redirect, HSTS and secure cookies and hash passwords with MD5.
+    raise ImproperlyConfigured(
+        "TESTING=1 is for the test suite only: with DEBUG off it would switch off the "
+        "production hardening and use the tests' fast password hasher. Unset TESTING "
+        "(or set DEBUG=1 for development)."
+    )
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # Serving (wsgi.py / asgi.py) refuses to start with DEBUG off unless both are set in the
@@ -93,6 +102,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: only the site's own scripts and styles (portfolio/csp.py).
+    "portfolio.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -280,6 +291,10 @@ SPECTACULAR_SETTINGS = {
         "TechAreaEnum": "portfolio.models.choices.TechArea",
     },
 }
+
+# Bulk imports (admin and command line): uploads larger than this are refused before they
+# are read (bar R11; portfolio/services/importing.py bounds the rest).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

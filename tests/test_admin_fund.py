@@ -18,12 +18,14 @@ def world(db):
 @pytest.mark.parametrize("persona", ["viewers", "incubator-staff", "fund-managers"], indirect=True)
 def test_fund_page_shows_capital_and_compliance(persona, world):
     page = login(persona).get(admin_url(Fund, "change", world.fund.pk)).content.decode()
-    assert 'class="capital-bar"' in page
+    assert '<svg class="capital-bar"' in page
     # size 2亿, committed 1000万, disbursed 500万 (Chinese is the default language)
     for figure in ("2.00 亿元", "1,000 万元", "500 万元", "1.90 亿元", "200,000,000.00 元"):
         assert figure in page, figure
-    assert "width:2.50%" in page  # disbursed share of the size
-    assert "width:2.50%" in page.split("capital-bar-committed")[1]  # committed, not yet paid
+    disbursed = page.split('class="capital-bar-disbursed"')[1].split(">")[0]
+    committed = page.split('class="capital-bar-committed"')[1].split(">")[0]
+    assert 'width="2.50%"' in disbursed  # disbursed share of the size
+    assert 'x="2.50%" width="2.50%"' in committed  # committed, not yet paid, after it
     assert page.count('class="compliance-ok"') == 5
 
 

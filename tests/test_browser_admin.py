@@ -37,6 +37,7 @@ def browser():
     ):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
     yield driver
@@ -90,3 +91,15 @@ def test_staff_add_advance_and_see_history(live_server, browser):
     wait.until(ec.presence_of_element_located((By.ID, "change-history")))
     history = browser.find_element(By.ID, "change-history").text
     assert history.count("staff") >= 2  # created, then advanced: both by the staff user
+
+    # The Content-Security-Policy blocked nothing on these pages, nor on the browsable API
+    # and the API docs (issue 13, finding 10).
+    for url in ("/api/v1/startups/", f"/api/v1/startups/{startup.pk}/", "/api/docs/"):
+        browser.get(f"{live_server.url}{url}")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".swagger-ui")))
+    refused = [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+    ]
+    assert refused == [], "\n".join(refused)

@@ -1,9 +1,13 @@
 """The demo command: real facts from the source, enough illustrative data, idempotent."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.test import override_settings
 
+from portfolio.demo.loader import DEMO_PASSWORD
 from portfolio.models import (
     Commitment,
     Distribution,
@@ -17,6 +21,7 @@ from portfolio.models import (
     ValuationMark,
 )
 from portfolio.selectors import fund_report
+from tests.support import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -51,3 +56,46 @@ def test_seed_demo_twice_is_idempotent(capsys):
 
 def test_migrations_alone_create_no_users():
     assert get_user_model().objects.count() == 0
+
+
+@override_settings(DEBUG=False, TESTING=False)
+def test_seed_demo_refuses_in_production_without_the_flag():
+    with pytest.raises(CommandError, match="--allow-production"):
+        call_command("seed_demo")
+    assert not Fund.objects.exists()
+    assert get_user_model().objects.count() == 0
+
+
+@override_settings(DEBUG=False, TESTING=False)
+def test_seed_demo_in_production_gives_random_passwords_printed_once(capsys):
+    call_command("seed_demo", "--allow-production")
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD not in out
+    passwords = dict(re.findall(r"^\s+(\w+)\s.*password: (\S+)$", out, re.MULTILINE))
+    assert set(passwords) == {"admin", "staff", "manager", "viewer"}
+    assert len(set(passwords.values())) == 4
+    for username, password in passwords.items():
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(password)
+        assert not user.check_password(DEMO_PASSWORD)
+    # run again: nothing printed twice, nothing changed
+    call_command("seed_demo", "--allow-production")
+    again = capsys.readouterr().out
+    assert "password:" not in again
+    assert again.count("left unchanged") == 4
+    assert get_user_model().objects.get(username="admin").check_password(passwords["admin"])
+
+
+def test_seed_demo_never_changes_an_existing_user(capsys):
+    """An administrator demoted the demo 'admin' and changed its password: a re-run keeps it."""
+    admin = factories.UserFactory(username="admin", role="viewers", is_staff=False)
+    admin.set_password("chosen-by-the-administrator-1")
+    admin.save()
+    call_command("seed_demo")
+    admin.refresh_from_db()
+    assert not admin.is_superuser and not admin.is_staff
+    assert list(admin.groups.values_list("name", flat=True)) == ["viewers"]
+    assert admin.check_password("chosen-by-the-administrator-1")
+    assert "left unchanged" in capsys.readouterr().out
+    # the other demo users are new, with the documented demo password (DEBUG/test run)
+    assert get_user_model().objects.get(username="staff").check_password(DEMO_PASSWORD)

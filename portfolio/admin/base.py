@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portfolio import selectors
 from portfolio.admin.forms import ServiceErrorsFormMixin
 
 admin.site.site_header = _("Quantum Technology Incubator")
@@ -85,6 +86,34 @@ class NonNegativeDecimalsMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+def search_terms(search_term: str) -> list[str]:
+    """The words of an admin search, as Django's admin splits them."""
+    from django.utils.text import smart_split, unescape_string_literal
+
+    terms = []
+    for term in smart_split(search_term):
+        if term[:1] in {'"', "'"} and term[-1:] == term[:1]:
+            term = unescape_string_literal(term)
+        if term:
+            terms.append(term)
+    return terms
+
+
+def refuse_search(request, queryset):
+    """A search of too many words: no rows, and a message saying why."""
+    messages.error(request, selectors.MSG_SEARCH_TERMS % {"max": selectors.MAX_SEARCH_TERMS})
+    return queryset.none(), False
+
+
+class SearchTermsMixin:
+    """Refuses a search of more than ``MAX_SEARCH_TERMS`` words (a message, no rows)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        if len(search_terms(search_term)) > selectors.MAX_SEARCH_TERMS:
+            return refuse_search(request, queryset)
+        return super().get_search_results(request, queryset, search_term)
+
+
 class SubquerySearchMixin:
     """Search ``search_fields`` plus related rows matched through ``search_subqueries``.
 
@@ -100,14 +129,10 @@ class SubquerySearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         from django.db.models import Q
-        from django.utils.text import smart_split, unescape_string_literal
 
-        terms = []
-        for term in smart_split(search_term):
-            if term[:1] in {'"', "'"} and term[-1:] == term[:1]:
-                term = unescape_string_literal(term)
-            if term:
-                terms.append(term)
+        terms = search_terms(search_term)
+        if len(terms) > selectors.MAX_SEARCH_TERMS:
+            return refuse_search(request, queryset)
         for term in terms:
             condition = Q()
             for field in self.get_search_fields(request):
@@ -145,7 +170,11 @@ class ServiceAdminMixin:
 
 
 class BaseAdmin(
-    NonNegativeDecimalsMixin, SafeAutocompleteMixin, ServiceAdminMixin, SimpleHistoryAdmin
+    SearchTermsMixin,
+    NonNegativeDecimalsMixin,
+    SafeAutocompleteMixin,
+    ServiceAdminMixin,
+    SimpleHistoryAdmin,
 ):
     """Every model admin: history page (read-only; reverting would bypass the services)."""
 

@@ -13,7 +13,7 @@ import secrets
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,7 +22,6 @@ from django.utils.translation import gettext, ngettext
 from portfolio.admin.forms import ImportForm
 from portfolio.services import importing
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 #: how long a previewed upload waits for its confirmation
 PREVIEW_SECONDS = 24 * 3600
 CONTENT_TYPES = {
@@ -113,8 +112,10 @@ class ImportAdminMixin:
             form = ImportForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
-                if upload.size > MAX_UPLOAD_BYTES:
-                    form.add_error("file", gettext("The file is larger than 10 MB; split it."))
+                try:
+                    importing.check_upload_size(upload.size)  # before reading it
+                except ValidationError as error:
+                    form.add_error("file", error)
                 else:
                     content = upload.read()
                     result = importing.run_import(

@@ -4,6 +4,12 @@ The list views hand these renderers an iterator of rows (all matching rows, no p
 already flattened into cells, one per column (nested objects become columns, ``stage.slug``
 -> ``stage_slug``: ``flatten``); the renderers yield the file piece by piece, so memory does
 not grow with the number of rows.
+
+Every export path (the serializer's rows and the fast rows alike) ends in ``stream_csv`` or
+``stream_xlsx``, so this is where stored text is kept from running as a spreadsheet formula
+(bar R10, contract "Tokens and exports"): a text cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return gets a leading ``'`` in CSV and is written as a string
+cell (never a ``<f>`` formula) in XLSX. Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -18,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
@@ -105,6 +112,20 @@ def flatten(columns: list[Column], rows: Iterable[dict]) -> Iterator[list]:
         yield [cell(column, column.value(row)) for column in columns]
 
 
+# --- formulas --------------------------------------------------------------------------------
+
+#: what a spreadsheet takes for the start of a formula (or of a DDE payload) in a typed cell
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def number_text(value: str) -> bool:
+    """A number column's text (``"-1500.00"``, as the API writes decimals) is a number."""
+    try:
+        return Decimal(value).is_finite()
+    except InvalidOperation:
+        return False
+
+
 def csv_text(value):
     """A cell as CSV writes it: booleans as ``true``/``false``; None is an empty field and
     numbers their ``str`` (what ``csv.writer`` does with them)."""
@@ -113,17 +134,41 @@ def csv_text(value):
     return value
 
 
-def xlsx_cell(column: Column, value):
+def csv_safe_text(value, number: bool = False):
+    """``csv_text``, and text that a spreadsheet would run as a formula gets a leading
+    ``'``; a number column's numbers (``-5.00``) stay as they are."""
+    value = csv_text(value)
+    if (
+        value.__class__ is str
+        and value.startswith(FORMULA_START)
+        and not (number and number_text(value))
+    ):
+        return "'" + value
+    return value
+
+
+#: a CSV line in which some cell after the first starts like a formula, quoted or not (the
+#: writer quotes a cell holding a carriage return, so an unquoted one ends the line); most
+#: lines have none, so the cells are looked at one by one only for the lines this finds, or
+#: whose first cell starts so (bar P4: a per-cell check doubled the CSV export's time)
+FORMULA_CELL_RE = re.compile(r',(?:[=+\-@\t]|"[=+\-@\t\r])')
+FORMULA_LINE_START = (*FORMULA_START, '"')
+
+
+def xlsx_cell(column: Column, value, sheet=None):
     if value is None or isinstance(value, bool):
         return value
-    if column.kind == "number" and isinstance(value, str):
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            return value
+    if column.kind == "number" and isinstance(value, str) and number_text(value):
+        return Decimal(value)
     if isinstance(value, str):
         # XML cannot hold control characters: openpyxl would fail mid-stream on them.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_START) or value in ERROR_CODES:
+            # openpyxl would write "=..." as a formula (``<f>``) and "#N/A" as an error:
+            # a cell typed as a string is shown as the text it holds.
+            text = WriteOnlyCell(sheet, value)
+            text.data_type = "s"
+            return text
     return value
 
 
@@ -142,10 +187,15 @@ def stream_csv(columns: list[Column], rows: Iterable[list]) -> Iterator[bytes]:
     ``rows`` are lists of cells (``flatten``)."""
     writer = csv.writer(_Line())
     writerow = writer.writerow
+    numbers = [column.kind == "number" for column in columns]
     buffer = [BOM, writerow([column.name for column in columns])]
     size = 0
     for row in rows:
         line = writerow([csv_text(value) for value in row])
+        if line.startswith(FORMULA_LINE_START) or FORMULA_CELL_RE.search(line):
+            line = writerow(
+                [csv_safe_text(value, number) for value, number in zip(row, numbers, strict=True)]
+            )
         buffer.append(line)
         size += len(line)
         if size >= CHUNK:
@@ -166,7 +216,9 @@ def stream_xlsx(columns: list[Column], rows: Iterable[list], *, title: str) -> I
     sheet = workbook.create_sheet(title=title[:31] or "export")
     sheet.append([column.name for column in columns])
     for row in rows:
-        sheet.append([xlsx_cell(column, value) for column, value in zip(columns, row, strict=True)])
+        sheet.append(
+            [xlsx_cell(column, value, sheet) for column, value in zip(columns, row, strict=True)]
+        )
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)

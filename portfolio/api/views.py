@@ -37,11 +37,23 @@ EXPORT_CHUNK = 2000
 
 
 class StrictSearchFilter(filters.SearchFilter):
+    """A malformed search, or one of more than ``MAX_SEARCH_TERMS`` words, answers 400
+    naming ``search``."""
+
     def get_search_terms(self, request):
         try:
-            return super().get_search_terms(request)
+            terms = super().get_search_terms(request)
         except ValidationError as exc:
             raise ValidationError({self.search_param: exc.detail}) from None
+        if len(terms) > selectors.MAX_SEARCH_TERMS:
+            raise ValidationError(
+                {
+                    self.search_param: [
+                        selectors.MSG_SEARCH_TERMS % {"max": selectors.MAX_SEARCH_TERMS}
+                    ]
+                }
+            )
+        return terms
 
 
 class StrictOrderingFilter(filters.OrderingFilter):

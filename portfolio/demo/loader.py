@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -43,7 +45,15 @@ from portfolio.services import ParticipantInput
 LAST_DAY = dt.date(2026, 9, 30)  # the demo's history ends with the third quarter of 2026
 EXIT_DAY = dt.date(2026, 8, 15)  # illustrative startups that exit do so on this day
 
-DEMO_PASSWORD = "quantum-demo-2024"
+DEMO_PASSWORD = "quantum-demo-2024"  # public (README): only ever used with DEBUG on
+
+
+class DemoLogin(NamedTuple):
+    username: str
+    description: str
+    password: str | None  # None: the account existed already and was left as it was
+
+
 DEMO_USERS = [
     # username, role (group) or None for the superuser, description
     ("admin", None, "superuser"),
@@ -594,21 +604,28 @@ class DemoLoader:
     # --- users ------------------------------------------------------------------------------
 
     @staticmethod
-    def users() -> list[tuple[str, str]]:
+    def users(password: Callable[[], str] = lambda: DEMO_PASSWORD) -> list[DemoLogin]:
+        """Create the demo users that do not exist yet, each with ``password()``. An existing
+        user is never changed: not its password, flags or groups (a re-run must not undo
+        what an administrator did to the account)."""
         User = get_user_model()
         logins = []
         for username, role, description in DEMO_USERS:
-            user, created = User.objects.get_or_create(
-                username=username, defaults={"email": f"{username}@demo.invalid"}
+            if User.objects.filter(username=username).exists():
+                logins.append(DemoLogin(username, description, None))
+                continue
+            secret = password()
+            user = User(
+                username=username,
+                email=f"{username}@demo.invalid",
+                is_staff=True,
+                is_superuser=role is None,
             )
-            user.is_staff = True
-            user.is_superuser = role is None
-            if created:
-                user.set_password(DEMO_PASSWORD)
+            user.set_password(secret)
             user.save()
             if role:
                 user.groups.set([Group.objects.get(name=role)])
-            logins.append((username, description))
+            logins.append(DemoLogin(username, description, secret))
         return logins
 
     # --- all --------------------------------------------------------------------------------

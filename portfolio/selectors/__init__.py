@@ -15,6 +15,8 @@ from portfolio.selectors.fund_report import (
     fund_totals,
 )
 from portfolio.selectors.lists import (
+    MAX_SEARCH_TERMS,
+    MSG_SEARCH_TERMS,
     cohort_years,
     commitment_list,
     fund_list,
@@ -55,6 +57,8 @@ __all__ = [
     "ValleyStay",
     "valley_report",
     "valley_stays",
+    "MAX_SEARCH_TERMS",
+    "MSG_SEARCH_TERMS",
     "ComplianceCheck",
     "FundReport",
     "Holding",

@@ -7,9 +7,15 @@ foreign keys joined) plus at most one prefetch per to-many relation.
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from portfolio import models
 from portfolio.models.expressions import ParticipantsText
+
+#: a search is at most this many words (each one more condition on every searched field: a
+#: thousand of them is an expression tree SQLite refuses to build), in the API and the admin
+MAX_SEARCH_TERMS = 10
+MSG_SEARCH_TERMS = _("Search with at most %(max)d words.")
 
 
 def institution_list() -> QuerySet[models.Institution]:

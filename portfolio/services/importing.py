@@ -13,17 +13,21 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from xml.parsers import expat
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from openpyxl.utils.cell import column_index_from_string
 
 from portfolio import services
 from portfolio.audit import history_user
@@ -86,6 +90,54 @@ class RowInvalid(Exception):
 
 
 # --- reading files ------------------------------------------------------------------------
+#
+# Memory and time are bounded by the caps whatever the file claims (bar R11): the upload's
+# size is checked before anything is parsed; CSV rows are counted as they are read; an XLSX
+# file's parts are checked against their uncompressed sizes before any is opened, and its
+# sheet is read one cell at a time (its <dimension> tag is ignored, cells beyond the header's
+# columns are dropped as they come, reading stops at the row cap). A file that cannot be
+# read (broken XML, entity payloads: expat refuses entity amplification and never fetches an
+# external entity) is the importer's row error, never a 500.
+
+MAX_COLUMNS = 30
+#: an XLSX file's sheet and shared strings, uncompressed; 20,000 rows of 15 columns take ~25 MB
+MAX_XLSX_XML_BYTES = 48 * 1024 * 1024
+#: any other part of an XLSX file (workbook, styles, relationships), uncompressed: openpyxl
+#: reads these whole
+MAX_XLSX_PART_BYTES = 2 * 1024 * 1024
+MAX_XLSX_PARTS = 500
+#: cells read in all (blank ones and ones beyond the header's columns included)
+MAX_CELLS = (MAX_ROWS + 1) * MAX_COLUMNS
+#: rows read in all, blank ones included
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+
+MSG_TOO_LARGE = _("The file is larger than %(size)s; split it.")
+MSG_TOO_LARGE_XLSX = _("The file holds more than %(size)s of spreadsheet data; split it.")
+MSG_TOO_MANY_COLUMNS = _("The file has more than %(max)d columns.")
+MSG_DTD = _("The file's part %(part)s declares a DTD (entities); a spreadsheet has none.")
+CHUNK = 64 * 1024
+
+
+class TableUnreadable(ValidationError):
+    """A file refused while reading it; ``row`` is where (1: the file as a whole)."""
+
+    def __init__(self, message, row: int = 1):
+        super().__init__(message)
+        self.row = row
+
+
+def max_upload_bytes() -> int:
+    return settings.IMPORT_MAX_BYTES
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def check_upload_size(size: int) -> None:
+    """Refuses an upload over ``IMPORT_MAX_BYTES`` (checked before it is even read)."""
+    if size > max_upload_bytes():
+        raise TableUnreadable(MSG_TOO_LARGE % {"size": megabytes(max_upload_bytes())})
 
 
 def _cell(value: Any) -> str:
@@ -100,39 +152,257 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the data rows (numbered as in a spreadsheet) of a CSV or XLSX file."""
-    name = filename.lower()
-    if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValidationError(
-                MSG_BAD_FILE % {"format": "CSV (UTF-8)", "error": error}
-            ) from None
-        try:
-            rows = list(csv.reader(io.StringIO(text)))
-        except csv.Error as error:  # e.g. a cell beyond the csv module's field limit
-            raise ValidationError(MSG_BAD_FILE % {"format": "CSV", "error": error}) from None
-    elif name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The records of a UTF-8 CSV file, numbered from 1, decoded and split as they are read."""
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, row
+    except UnicodeDecodeError as error:
+        raise TableUnreadable(
+            MSG_BAD_FILE % {"format": "CSV (UTF-8)", "error": error}, row=number + 1
+        ) from None
+    except csv.Error as error:  # e.g. a cell beyond the csv module's field limit
+        raise TableUnreadable(
+            MSG_BAD_FILE % {"format": "CSV", "error": error}, row=number + 1
+        ) from None
 
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise ValidationError(MSG_BAD_FILE % {"format": "XLSX", "error": error}) from None
-        sheet = book.worksheets[0]
-        rows = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
+
+class _Stop(Exception):
+    """Ends an expat scan early (the root element started: no DTD can follow)."""
+
+
+def _refuse_dtd(name: str, data) -> None:
+    """A spreadsheet part never declares a DTD; one that does is refused before anything
+    parses it (entity payloads: billion laughs, external entities). Only the prolog is
+    read: parsing stops at the root element."""
+    parser = expat.ParserCreate()
+
+    def doctype(*_args):
+        raise TableUnreadable(MSG_DTD % {"part": name})
+
+    def root(*_args):
+        raise _Stop
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        while chunk := data.read(CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Stop:
+        return
+
+
+def _xlsx_reader(content: bytes):
+    """openpyxl's reader of the package, after checking every part's uncompressed size (a
+    zip's declared sizes bound what it inflates: ``ZipExtFile`` stops there) and that no
+    part declares a DTD."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, WORKSHEET_TYPE
+    from openpyxl.xml.functions import fromstring
+
+    too_large = TableUnreadable(MSG_TOO_LARGE_XLSX % {"size": megabytes(MAX_XLSX_XML_BYTES)})
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    parts = {info.filename: info.file_size for info in archive.infolist()}
+    if len(parts) > MAX_XLSX_PARTS or sum(parts.values()) > MAX_XLSX_XML_BYTES:
+        raise too_large
+    for name in parts:
+        if name.endswith((".xml", ".rels")):
+            with archive.open(name) as data:
+                _refuse_dtd(name, data)
+    if parts.get(ARC_CONTENT_TYPES, 0) > MAX_XLSX_PART_BYTES:
+        raise too_large
+    manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+    streamed = {
+        part.PartName.lstrip("/")
+        for part in manifest.Override
+        if part.ContentType in (SHARED_STRINGS, WORKSHEET_TYPE)
+    }
+    if any(size > MAX_XLSX_PART_BYTES for name, size in parts.items() if name not in streamed):
+        raise too_large
+    reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    return reader
+
+
+class _SheetReader:
+    """The first worksheet's rows from expat's events, one cell at a time: a row is a dict
+    of its first ``MAX_COLUMNS`` cells' values, nothing else is kept (no element tree)."""
+
+    def __init__(self, shared_strings, date_formats, timedelta_formats, epoch):
+        self.shared_strings = shared_strings
+        self.date_formats, self.timedelta_formats = date_formats, timedelta_formats
+        self.epoch = epoch
+        self.row = self.column = self.rows = self.cells = 0
+        self.values: dict[int, Any] = {}
+        self.done: list[tuple[int, dict[int, Any]]] = []
+        self.cell_type = self.cell_style = None
+        self.text: list[str] | None = None  # collecting a value's text
+        self.value: str | None = None
+        self.in_phonetic = False
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = name.rpartition("}")[2]
+        if tag == "row":
+            self.rows += 1
+            if self.rows > MAX_SHEET_ROWS:
+                raise TableUnreadable(MSG_TOO_MANY_ROWS % {"max": MAX_ROWS}, row=self.row)
+            number = attrs.get("r")
+            self.row = int(number) if number else self.row + 1
+            self.column = 0
+            self.values = {}
+        elif tag == "c":
+            self.cells += 1
+            if self.cells > MAX_CELLS:
+                raise TableUnreadable(MSG_TOO_MANY_ROWS % {"max": MAX_ROWS}, row=self.row)
+            coordinate = attrs.get("r")
+            if coordinate:
+                letters = coordinate.rstrip("0123456789")
+                self.column = column_index_from_string(letters)
+            else:
+                self.column += 1
+            self.cell_type = attrs.get("t", "n")
+            self.cell_style = int(attrs.get("s", 0) or 0)
+            self.value = None
+        elif tag == "v" or (tag == "t" and self.cell_type == "inlineStr"):
+            if not self.in_phonetic:
+                self.text = []
+        elif tag == "rPh":
+            self.in_phonetic = True
+
+    def data(self, text: str) -> None:
+        if self.text is not None:
+            self.text.append(text)
+
+    def end(self, name: str) -> None:
+        tag = name.rpartition("}")[2]
+        if tag in ("v", "t") and self.text is not None:
+            self.value = (self.value or "") + "".join(self.text)
+            self.text = None
+        elif tag == "rPh":
+            self.in_phonetic = False
+        elif tag == "c":
+            if self.column <= MAX_COLUMNS:
+                self.values[self.column] = self.convert(self.value)
+            elif self.value and self.row == 1:
+                raise TableUnreadable(MSG_TOO_MANY_COLUMNS % {"max": MAX_COLUMNS})
+        elif tag == "row":
+            self.done.append((self.row, self.values))
+            self.values = {}
+
+    def convert(self, value: str | None) -> Any:
+        """A cell's value as openpyxl's ``WorkSheetParser.parse_cell`` gives it (data only)."""
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        kind = self.cell_type
+        if value is None or value == "" and kind != "inlineStr":
+            return None
+        if kind == "n":
+            number = float(value) if any(c in value for c in ".Ee") else int(value)
+            if self.cell_style in self.date_formats:
+                timedelta = self.cell_style in self.timedelta_formats
+                return from_excel(number, self.epoch, timedelta=timedelta)
+            return number
+        if kind == "s":
+            return self.shared_strings[int(value)]
+        if kind == "b":
+            return bool(int(value))
+        if kind == "d":
+            return from_ISO8601(value)
+        return value  # inlineStr, str (a formula's text), e (an error's text)
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of the first worksheet, numbered as in the sheet, each a list of its first
+    ``MAX_COLUMNS`` cells' values, read in chunks as they come."""
+    try:
+        reader = _xlsx_reader(content)
+        sheet_path = next(
+            rel.target
+            for _sheet, rel in reader.parser.find_sheets()
+            if rel.Type.endswith("/worksheet")
+        )
+        source = reader.archive.open(sheet_path)
+    except TableUnreadable:
+        raise
+    except Exception as error:  # zipfile, expat, lxml and openpyxl raise many kinds
+        raise TableUnreadable(MSG_BAD_FILE % {"format": "XLSX", "error": error}) from None
+    book = reader.wb
+    sheet = _SheetReader(
+        reader.shared_strings, book._date_formats, book._timedelta_formats, book.epoch
+    )
+    parser = expat.ParserCreate(namespace_separator="}")
+
+    def doctype(*_args):
+        raise TableUnreadable(MSG_DTD % {"part": sheet_path})
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = sheet.start
+    parser.EndElementHandler = sheet.end
+    parser.CharacterDataHandler = sheet.data
+    parser.buffer_text = True
+    try:
+        with source:
+            while chunk := source.read(CHUNK):
+                parser.Parse(chunk, False)
+                yield from _row_lists(sheet)
+            parser.Parse(b"", True)
+            yield from _row_lists(sheet)
+    except TableUnreadable:
+        raise
+    except Exception as error:  # broken XML, undefined entities, impossible cells
+        raise TableUnreadable(
+            MSG_BAD_FILE % {"format": "XLSX", "error": error}, row=max(sheet.row, 1)
+        ) from None
+
+
+def _row_lists(sheet: _SheetReader) -> Iterator[tuple[int, list[Any]]]:
+    done, sheet.done = sheet.done, []
+    for number, values in done:
+        width = max(values, default=0)
+        yield number, [values.get(column) for column in range(1, width + 1)]
+
+
+def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the data rows (numbered as in a spreadsheet) of a CSV or XLSX file:
+    at most ``MAX_ROWS`` non-blank rows, each cut to the header's columns."""
+    name = filename.lower()
+    check_upload_size(len(content))
+    if name.endswith(".csv"):
+        records: Iterator[tuple[int, list[Any]]] = _csv_rows(content)
+    elif name.endswith(".xlsx"):
+        records = _xlsx_rows(content)
     else:
         raise ValidationError(MSG_FORMAT)
-    rows = [[_cell(value) for value in row] for row in rows]
-    if not rows or not any(rows[0]):
+    header: list[str] | None = None
+    data: list[tuple[int, list[str]]] = []
+    for number, raw in records:
+        if header is None:
+            if number != 1 or not any(_cell(value) for value in raw[:MAX_COLUMNS]):
+                raise ValidationError(MSG_EMPTY_FILE)
+            if any(_cell(value) for value in raw[MAX_COLUMNS:]):
+                raise TableUnreadable(MSG_TOO_MANY_COLUMNS % {"max": MAX_COLUMNS})
+            header = [_cell(value) for value in raw[:MAX_COLUMNS]]
+            while header and not header[-1]:
+                header.pop()
+            width = len(header)
+            continue
+        row = [_cell(value) for value in raw[:width]]
+        row += [""] * (width - len(row))
+        if any(row):
+            data.append((number, row))
+            if len(data) > MAX_ROWS:
+                raise TableUnreadable(MSG_TOO_MANY_ROWS % {"max": MAX_ROWS})
+    if header is None:
         raise ValidationError(MSG_EMPTY_FILE)
-    header = [column.strip() for column in rows[0]]
-    while header and not header[-1]:
-        header.pop()
-    data = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(row)]
     return header, data
 
 
@@ -428,7 +698,7 @@ def run_import(
     try:
         header, rows = read_table(content, filename)
     except ValidationError as error:
-        result.errors.append(RowError(1, "", error.messages[0]))
+        result.errors.append(RowError(getattr(error, "row", 1), "", error.messages[0]))
         return result
     result.header = header
     known = [column.name for column in importer.columns]
@@ -442,12 +712,10 @@ def run_import(
             )
     if not rows:
         result.errors.append(RowError(2, "", str(MSG_NO_ROWS)))
-    if len(rows) > MAX_ROWS:
-        result.errors.append(RowError(1, "", str(MSG_TOO_MANY_ROWS % {"max": MAX_ROWS})))
     if result.errors:
         return result
 
-    records = [(number, dict(zip(header, row, strict=False))) for number, row in rows]
+    records = [(number, dict(zip(header, row, strict=True))) for number, row in rows]
     # A NUL character is never data (and PostgreSQL refuses it even in a lookup).
     for number, raw in records:
         for column, value in raw.items():

@@ -1,5 +1,11 @@
 """Write the whole database to one gzip-compressed JSON file (restore with `restore`).
 
+The file is a JSON object: a header (``format``, ``version``, when it was written, the
+migration state of every app, the number of rows of every model) and ``rows``, the
+``dumpdata`` rows. `restore` refuses a file without the header or whose rows do not match
+its counts. It holds password hashes, token digests and all fund data: the file is written
+0600 and a folder it creates 0700, whatever the umask (bar R13).
+
 Content types and permissions are not dumped: migrate recreates them, and rows that point
 at them (groups' permissions) are written with natural keys, so the file loads into any
 freshly migrated database of the same schema, SQLite or PostgreSQL.
@@ -9,18 +15,37 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
+from collections import Counter
 from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from portfolio.private_files import private_dir, private_writer
+
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+FORMAT = "quantum-incubator-backup"
+VERSION = 2
+
+
+def migration_state() -> dict[str, list[str]]:
+    """Every app's applied migrations, by name."""
+    state: dict[str, list[str]] = {}
+    for app, name in MigrationRecorder(connection).applied_migrations():
+        state.setdefault(app, []).append(name)
+    return {app: sorted(names) for app, names in sorted(state.items())}
+
+
+def row_counts(rows: list[dict]) -> dict[str, int]:
+    return dict(sorted(Counter(row["model"] for row in rows).items()))
 
 
 class Command(BaseCommand):
-    help = "Back up the whole database to a .json.gz file."
+    help = "Back up the whole database to a .json.gz file (mode 0600)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -34,7 +59,7 @@ class Command(BaseCommand):
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
             path = Path("backups") / f"backup-{stamp}.json.gz"
         target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         buffer = io.StringIO()
         # One transaction: a consistent snapshot even while people keep working.
         with transaction.atomic():
@@ -45,8 +70,17 @@ class Command(BaseCommand):
                 indent=None,
                 stdout=buffer,
             )
-        partial = target.with_suffix(target.suffix + ".partial")
-        with gzip.open(partial, "wt", encoding="utf-8") as handle:
-            handle.write(buffer.getvalue())
-        partial.replace(target)
-        self.stdout.write(self.style.SUCCESS(f"Backup written to {target}"))
+            migrations = migration_state()
+        rows = json.loads(buffer.getvalue())
+        del buffer
+        backup = {
+            "format": FORMAT,
+            "version": VERSION,
+            "written_at": timezone.localtime().isoformat(),
+            "migrations": migrations,
+            "counts": row_counts(rows),
+            "rows": rows,
+        }
+        with private_writer(target) as raw, gzip.GzipFile(fileobj=raw, mode="wb") as handle:
+            handle.write(json.dumps(backup, ensure_ascii=False).encode("utf-8"))
+        self.stdout.write(self.style.SUCCESS(f"Backup written to {target} ({len(rows)} rows)"))

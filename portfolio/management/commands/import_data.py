@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from portfolio.services import importing
@@ -32,9 +33,12 @@ class Command(BaseCommand):
             except get_user_model().DoesNotExist:
                 raise CommandError(f"No user named {user!r}.") from None
         try:
+            importing.check_upload_size(path.stat().st_size)  # before reading it
             content = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from None
+        except ValidationError as error:
+            raise CommandError(f"{path.name}: {error.messages[0]}") from None
         result = importing.run_import(kind, content, path.name, dry_run=dry_run, user=author)
         if not result.ok:
             for error in result.errors:
