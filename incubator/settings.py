@@ -287,6 +287,8 @@ SPECTACULAR_SETTINGS = {
         "MilestoneKindEnum": "portfolio.models.choices.MilestoneKind",
         "StartupStatusEnum": "portfolio.models.choices.StartupStatus",
         "LpKindEnum": "portfolio.models.choices.LpKind",
+        "PopulationEnum": "portfolio.models.choices.Population",
+        "RowPopulationEnum": ["incubator", "tracked"],  # a startup row: never "all"
         "ExpenseCategoryEnum": "portfolio.models.choices.ExpenseCategory",
         "TechAreaEnum": "portfolio.models.choices.TechArea",
     },

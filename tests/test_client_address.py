@@ -90,6 +90,7 @@ def test_settings_refuse_a_misspelt_trusted_proxy():
         env={
             "DJANGO_SETTINGS_MODULE": "incubator.settings",
             "TESTING": "1",
+            "DEBUG": "1",  # TESTING with DEBUG off refuses to start outside the suite
             "TRUSTED_PROXIES": "10.0.0.1,proxy.example.org",
             "PATH": "/usr/bin:/bin",
         },

@@ -385,6 +385,7 @@ def test_formula_text_written_through_the_api_is_exported_inert(db, endpoint):
         if endpoint == "advance":
             body["on"] = f"2024-05-0{number + 1}"
             body["to_stage"] = ["prototype", "pilot"][number % 2]
+            body["trl"] = [5, 6][number % 2]  # inside each stage's TRL range
         if endpoint == "commitments":
             body["approved_on"] = f"2024-08-0{number + 1}"
         response = send(client, method, url, body)
