@@ -4,8 +4,9 @@ Against a running demo (``make demo`` in another terminal), with Debian's Chromi
 
     .venv-test/bin/python docs/screenshots/take_screenshots.py http://127.0.0.1:8000
 
-Logs in as the demo viewer and saves full-page PNGs next to this file: the three pages in
-Chinese (the default) on a laptop-sized window, and the overview in English on a tablet.
+Logs in as the demo viewer and saves full-page PNGs next to this file: the pipeline, fund,
+LP and startup pages in Chinese (the default) on a laptop-sized window, and the overview in
+English on a tablet.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def main() -> None:
         log_in(driver, base, args.user, args.password)
         shoot(driver, base + "/dashboard/", HERE / "pipeline.png", 1280)
         shoot(driver, f"{base}/dashboard/funds/{args.fund}/", HERE / "fund.png", 1280)
+        shoot(driver, f"{base}/dashboard/funds/{args.fund}/lps/", HERE / "fund-lps.png", 1280)
         shoot(driver, f"{base}/dashboard/startups/{args.startup}/", HERE / "startup.png", 1280)
     finally:
         driver.quit()
