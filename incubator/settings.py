@@ -168,8 +168,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # --- State shared by every worker and app server (docs/deploy.md, "Several app servers") ---
 # The cache holds the API's rate-limit counters (and the admin's import previews): the
 # database's cache table by default (created by migration 0009, nothing to install), Redis
-# when REDIS_URL is set (Django's own RedisCache; it needs the `redis` package, which the
-# lock files do not carry: install it on the servers that use Redis). Never per-process
+# when REDIS_URL is set (Django's own RedisCache, with the `redis` package of the lock
+# files). Never per-process
 # memory: each worker would keep its own count. Sessions live in the database; login
 # lockouts too (django-axes' database handler).
 CACHE_TABLE = "django_cache"
