@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
@@ -88,6 +89,12 @@ class CallItemSerializer(serializers.Serializer):
     amount = money()
     paid = money()
     paid_on = serializers.DateField(allow_null=True)
+    overdue = serializers.SerializerMethodField(
+        help_text=_("Past the call's due date with part of the amount still unpaid.")
+    )
+
+    def get_overdue(self, item) -> bool:
+        return item.paid < item.amount and item.capital_call.due_date < timezone.localdate()
 
 
 class CapitalCallSerializer(serializers.ModelSerializer):

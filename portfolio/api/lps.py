@@ -5,7 +5,10 @@ and payments, fund expenses, and distributions with their waterfall (``api-contr
 
 from __future__ import annotations
 
-from django.db.models import Max, Prefetch, Sum
+from decimal import Decimal
+
+from django.db.models import DecimalField, Max, Prefetch, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -74,9 +77,14 @@ class LpCommitmentViewSet(CreateMixin, ApiViewSet):
     resource = "lp-commitments"
 
 
+MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
+
+
 def call_items():
+    """Each LP's part of a call with what it has paid (0 when nothing) and when it last paid."""
     return models.CapitalCallItem.objects.select_related("limited_partner").annotate(
-        paid=Sum("payments__amount"), paid_on=Max("payments__paid_on")
+        paid=Coalesce(Sum("payments__amount"), Value(Decimal(0)), output_field=MONEY_FIELD),
+        paid_on=Max("payments__paid_on"),
     )
 
 

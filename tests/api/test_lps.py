@@ -154,10 +154,15 @@ def test_calls_payments_and_refusals(worked, manager):
         content_type="application/json",
     )
     assert paid.status_code == 201, paid.content
-    item = next(
-        i for i in paid.json()["items"] if i["limited_partner"]["id"] == worked.lps["LP2"].pk
-    )
-    assert (item["paid"], item["paid_on"]) == ("200000.00", "2025-07-10")
+    items = {lp_key(worked, i["limited_partner"]["id"]): i for i in paid.json()["items"]}
+    assert (items["LP2"]["paid"], items["LP2"]["paid_on"]) == ("200000.00", "2025-07-10")
+    # Due on 2025-07-15, long past: the two LPs that have not paid are overdue, LP2 is not.
+    assert (items["LP1"]["paid"], items["LP1"]["paid_on"]) == ("0.00", None)
+    assert {key: item["overdue"] for key, item in items.items()} == {
+        "LP1": True,
+        "LP2": False,
+        "LP3": True,
+    }
     too_much = manager.post(
         f"/api/v1/capital-calls/{call['id']}/payments/",
         {"limited_partner": worked.lps["LP2"].pk, "paid_on": "2025-07-11", "amount": "1"},
