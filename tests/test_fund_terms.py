@@ -158,3 +158,33 @@ def test_no_role_holds_the_terms_permission(world):
 
     for group in Group.objects.all():
         assert not group.permissions.filter(codename="change_fund_terms").exists(), group
+
+
+def test_only_a_superuser_sets_up_a_fund_through_the_api(db, superuser, fund_manager):
+    from tests.support.clients import token_client as _client
+
+    body = {
+        "name": "二期量子基金",
+        "size": "300000000",
+        "vintage_year": 2026,
+        "management_fee_pct": "1.5",
+        "fee_basis": "invested",
+        "hurdle_pct": "6",
+        "hurdle_kind": "simple",
+        "carry_pct": "20",
+    }
+    refused = _client(fund_manager).post("/api/v1/funds/", body, content_type="application/json")
+    assert refused.status_code == 403
+    created = _client(superuser).post("/api/v1/funds/", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    fund = created.json()
+    assert (fund["size"], fund["fee_basis"], fund["hurdle_kind"]) == (
+        "300000000.00",
+        "invested",
+        "simple",
+    )
+    assert fund["management_fee_pct"] == "1.50"
+    bad = _client(superuser).post(
+        "/api/v1/funds/", dict(body, name="三期", carry_pct="150"), content_type="application/json"
+    )
+    assert bad.status_code == 400 and "carry_pct" in bad.json()

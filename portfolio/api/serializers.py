@@ -498,6 +498,13 @@ class FundUpdateSerializer(serializers.ModelSerializer):
         )
 
 
+class FundCreateSerializer(FundUpdateSerializer):
+    """Input of ``POST /funds/`` (superusers), written by ``services.fund_create``."""
+
+    def create(self, validated_data):
+        return services.fund_create(by=self.context["request"].user, **validated_data)
+
+
 class CommitmentSerializer(serializers.ModelSerializer):
     fund = BriefFundSerializer(read_only=True)
     startup = BriefStartupSerializer(read_only=True)

@@ -415,8 +415,13 @@ class FundingRoundViewSet(CreateMixin, ApiViewSet):
         request=s.FundUpdateSerializer,
         responses={200: s.FundSerializer},
     ),
+    create=extend_schema(
+        summary=_("Set up a fund with its size, policy limits and LP terms (superusers)"),
+        request=s.FundCreateSerializer,
+        responses={201: s.FundSerializer},
+    ),
 )
-class FundViewSet(FundLpActions, PartialUpdateMixin, ApiViewSet):
+class FundViewSet(FundLpActions, CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Funds, their report and holdings as of any date, and their LP figures."""
 
     queryset = selectors.fund_list()
@@ -434,7 +439,13 @@ class FundViewSet(FundLpActions, PartialUpdateMixin, ApiViewSet):
         "lp_report": LP_READ,
         "capital_accounts": LP_READ,
         "partial_update": ["portfolio.change_fund", "portfolio.change_fund_terms"],
+        "create": ["portfolio.add_fund", "portfolio.change_fund_terms"],
     }
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.FundCreateSerializer
+        return super().get_serializer_class()
 
     def as_of(self):
         query = s.AsOfQuerySerializer(data=self.request.query_params)

@@ -15,6 +15,7 @@ from portfolio.services.fund import (
     disbursement_record,
     distribution_record,
     fund_committed,
+    fund_create,
     fund_update,
     valuation_mark,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "disbursement_record",
     "distribution_record",
     "fund_committed",
+    "fund_create",
     "fund_update",
     "round_record",
     "round_update",

@@ -100,6 +100,23 @@ def fund_update(*, fund: Fund, by: Any = None, **fields: Any) -> Fund:
     return saved(fund)
 
 
+@attributed
+@transaction.atomic
+def fund_create(*, by: Any = None, **fields: Any) -> Fund:
+    """A new fund with its settings, size, policy limits and LP terms. The size, limits and
+    terms are what commitments are checked against, so creating a fund needs
+    ``portfolio.change_fund_terms`` (superusers), as changing them does."""
+    unknown = set(fields) - FUND_UPDATABLE
+    if unknown:
+        raise ValidationError({name: MSG_FIELD_NOT_EDITABLE for name in sorted(unknown)})
+    if by is not None and not by.has_perm(TERMS_PERMISSION):
+        terms = sorted(set(fields) & set(specs.FUND_TERMS)) or ["size"]
+        raise PermissionDenied(MSG_TERMS_PERMISSION % {"fields": ", ".join(terms)})
+    if "size" in fields:
+        fields["size"] = to_yuan(fields["size"], field="size")
+    return saved(Fund(**fields))
+
+
 def fund_committed(fund: Fund, *, startup: Startup | None = None) -> Decimal:
     """The fund's committed capital (``Commitment.objects.live()``), optionally in one
     startup: what the capacity and one-company checks count against."""

@@ -60,7 +60,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:investor-detail": read_only(),
     "api:fundinground-list": read_only(POST=STAFF_POST),
     "api:fundinground-detail": read_only(),
-    "api:fund-list": read_only(),
+    "api:fund-list": read_only(POST=(401, 403, 403, 403, 400)),  # superusers set up funds
     "api:fund-detail": read_only(PATCH=SUPER_PATCH),
     "api:fund-report": read_only(),
     "api:fund-holdings": read_only(),
