@@ -339,6 +339,10 @@ class Fund:
         self.holdings = sorted(holdings, key=lambda e: e.on)
         self.distributions = sorted(distributions, key=lambda d: d.on)
         self.reallocation = reallocation
+        # The engine never changes after it is built: fees and ledgers are computed once per
+        # date (lp_report asks for each LP's figures, and each needs the same ledger).
+        self._fees: dict[dt.date, list[FeeLine]] = {}
+        self._ledgers: dict[tuple[dt.date, dt.date | None], dict] = {}
         self._carry = Decimal(terms.carry_pct) / HUNDRED
         self._hurdle = Decimal(terms.hurdle_pct) / HUNDRED
         self._catch_up = Decimal(terms.catch_up_pct) / HUNDRED
@@ -346,6 +350,11 @@ class Fund:
     # --- money in and out ---
 
     def fees(self, through: dt.date) -> list[FeeLine]:
+        if through not in self._fees:
+            self._fees[through] = self._fee_schedule(through)
+        return self._fees[through]
+
+    def _fee_schedule(self, through: dt.date) -> list[FeeLine]:
         return fee_schedule(
             terms=self.terms,
             partners=self.partners,
@@ -636,6 +645,12 @@ class Fund:
         since inception), one signed total per line for events in ``[start, end]``, and
         ``ending``. ``reallocated`` holds 让利 moves; ``carried_interest_accrued`` is the
         change in the accrued-carry balance over the period."""
+        key = (end, start)
+        if key not in self._ledgers:
+            self._ledgers[key] = self._ledger(end, start)
+        return self._ledgers[key]
+
+    def _ledger(self, end: dt.date, start: dt.date | None) -> dict[Hashable, dict[str, Decimal]]:
         accounts = {k: dict.fromkeys(("beginning", *LINES, "ending"), ZERO) for k in self.keys}
         before = None if start is None else start - dt.timedelta(days=1)
         for on, line, allocated in self.ledger_events(end):
