@@ -5,10 +5,7 @@ and payments, fund expenses, and distributions with their waterfall (``api-contr
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import DecimalField, Max, Prefetch, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -35,6 +32,7 @@ from portfolio.api.lp_serializers import (
 )
 from portfolio.api.schema import documented
 from portfolio.api.views import ApiViewSet, CreateMixin
+from portfolio.selectors import lp_report as lp_selectors
 from portfolio.services import lps as services
 
 # --- views ----------------------------------------------------------------------------------
@@ -70,17 +68,6 @@ class LpCommitmentViewSet(CreateMixin, ApiViewSet):
     resource = "lp-commitments"
 
 
-MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
-
-
-def call_items():
-    """Each LP's part of a call with what it has paid (0 when nothing) and when it last paid."""
-    return models.CapitalCallItem.objects.select_related("limited_partner").annotate(
-        paid=Coalesce(Sum("payments__amount"), Value(Decimal(0)), output_field=MONEY_FIELD),
-        paid_on=Max("payments__paid_on"),
-    )
-
-
 @documented(
     list=_("Capital calls with each LP's part and payments"),
     create=_("Call capital from the LPs, pro rata (fund managers)"),
@@ -91,7 +78,7 @@ def call_items():
 )
 class CapitalCallViewSet(CreateMixin, ApiViewSet):
     queryset = models.CapitalCall.objects.select_related("fund").prefetch_related(
-        Prefetch("items", queryset=call_items())
+        Prefetch("items", queryset=lp_selectors.call_items())
     )
     serializer_class = CapitalCallSerializer
     write_serializer_class = CapitalCallCreateSerializer

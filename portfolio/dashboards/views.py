@@ -117,6 +117,7 @@ def fund_lps(request: HttpRequest, pk: int) -> HttpResponse:
     report = lp_report.lp_report(fund, as_of)
     context.update(
         report=report,
+        calls=lp_report.capital_calls(fund, as_of),
         quarter=(as_of.year, (as_of.month - 1) // 3 + 1),
         report_url=common.api_url(f"funds/{fund.pk}/lp-report/", as_of=as_of.isoformat()),
         accounts_url=common.api_url(

@@ -214,6 +214,37 @@ def capital_call_payment_record(
 
 @attributed
 @transaction.atomic
+def call_default_record(
+    *,
+    item: models.CapitalCallItem,
+    noticed_on: dt.date,
+    note: str = "",
+    by: Any = None,
+) -> models.CallDefault:
+    """Record that an LP is in default on its part of a call: after the due date, with money
+    still owed on ``noticed_on`` (kept as ``outstanding``). Only the event; remedies follow
+    the partnership agreement. One record per LP and call."""
+    item = (
+        models.CapitalCallItem.objects.select_for_update()
+        .select_related("capital_call")
+        .get(pk=item.pk)
+    )
+    not_future(noticed_on, field="noticed_on")
+    due = item.capital_call.due_date
+    if noticed_on <= due:
+        refuse("noticed_on", msg.DEFAULT_NOT_LATE, code="not_late", due=due)
+    if models.CallDefault.objects.filter(item=item).exists():
+        refuse("item", msg.DEFAULT_RECORDED, code="recorded")
+    outstanding = item.amount - item.payments.filter(paid_on__lte=noticed_on).total()
+    if outstanding <= 0:
+        refuse("item", msg.DEFAULT_PAID, code="paid")
+    return saved(
+        models.CallDefault(item=item, noticed_on=noticed_on, outstanding=outstanding, note=note)
+    )
+
+
+@attributed
+@transaction.atomic
 def fund_expense_record(
     *,
     fund: models.Fund,

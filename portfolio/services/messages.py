@@ -86,6 +86,9 @@ DISTRIBUTION_ORDER = _(
 )
 UNKNOWN_CHOICE = _("Unknown value.")
 CEDING_IS_BENEFICIARY = _("The ceding LP cannot be its own beneficiary.")
+DEFAULT_NOT_LATE = _("The call was due on %(due)s: an LP is in default only after that.")
+DEFAULT_RECORDED = _("A default of this LP on this call is already recorded.")
+DEFAULT_PAID = _("This LP had paid its part of the call in full by that date.")
 NOT_AN_LP = _("%(lp)s has no commitment to this fund.")
 
 # --- API tokens ---------------------------------------------------------------
