@@ -2,12 +2,12 @@
 
 ``generate(startups=10_000)`` makes, per startup, ~4 stage transitions, 10 funding rounds
 (2.5 participations each) and 4 quarterly KPI reports, plus one 200M fund with ~1,000
-commitments, each with a disbursement and a valuation mark, and 100 exits. Rows are built
+commitments, each with a disbursement and a valuation mark. Rows are built
 consistent with the rules (current stage = latest transition, participants within the round,
 commitments within the fund) and checked by the database's constraints; the services are
 bypassed only because row-by-row writes would take hours at this size. The fund's LP layer
 (``lp_layer``: 4 LPs, 8 calls with their payments, 24 expenses, 2 distributions through the
-waterfall) is small and written through the services.
+waterfall of the cash not invested) is small and written through the services.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from django.db import transaction
 from portfolio.models import (
     Commitment,
     Disbursement,
-    Distribution,
     Fund,
     FundingRound,
     Institution,
@@ -36,7 +35,6 @@ from portfolio.models import (
 from portfolio.models.choices import (
     AmountPrecision,
     CommitmentStatus,
-    DistributionKind,
     InstitutionKind,
     InvestorKind,
     LpKind,
@@ -241,16 +239,6 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         )
         for c in commitments
     )
-    exits = Distribution.objects.bulk_create(
-        Distribution(
-            fund=fund,
-            startup=c.startup,
-            paid_on=dt.date(2026, 7, 1) + dt.timedelta(days=rng.randint(0, 60)),
-            amount=(c.amount * Decimal(rng.uniform(0.5, 4))).quantize(Decimal("1")),
-            kind=DistributionKind.EXIT,
-        )
-        for c in rng.sample(commitments, k=min(100, len(commitments)))
-    )
     lp_rows = lp_layer(fund)
     return {
         "startups": len(created),
@@ -259,7 +247,6 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         "participations": len(participations),
         "kpi_reports": len(kpis),
         "commitments": len(commitments),
-        "exits": len(exits),
         **lp_rows,
     }
 
@@ -268,7 +255,8 @@ def lp_layer(fund: Fund) -> dict[str, int]:
     """The fund's investors, through the services: a guidance fund, a state platform, social
     capital and the GP commit the fund's size; 8 quarterly calls of 18.75M (the last on
     2026-10-01), each paid in full by every LP on its due date; a quarterly audit, custody
-    and legal expense; two distributions of the exits' proceeds through the waterfall."""
+    and legal expense; two distributions of 10M (cash called but not invested) through the
+    waterfall."""
     from portfolio.services import lps as services
 
     partners = [
