@@ -60,6 +60,9 @@ LISTS = {
     "/api/v1/funding-rounds/": "round_type=a&amount_min=100000&closed_after=2016-01-01",
     "/api/v1/funds/": "",
     "/api/v1/commitments/": "status=approved",
+    "/api/v1/disbursements/": "after=2025-01-01",
+    "/api/v1/valuation-marks/": "method=other",
+    "/api/v1/distributions/": "kind=exit",
 }
 
 BOUNDS = {"P1": 6, "P2": 3.0, "P4": 1.5, "P4_dump": 5.0, "P5": 2.0, "P6": 0}
