@@ -274,7 +274,7 @@ class ValuationMark(models.Model):
         # marks recorded before the method was kept say "other" (migration 0013)
         default=ValuationMethod.OTHER,
     )
-    note = models.TextField(_("note / method"), blank=True)
+    note = models.TextField(_("note"), blank=True)
 
     objects = PortfolioQuerySet.as_manager()
 
