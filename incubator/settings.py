@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
         "PopulationEnum": "portfolio.models.choices.Population",
         "RowPopulationEnum": ["incubator", "tracked"],  # a startup row: never "all"
         "ExpenseCategoryEnum": "portfolio.models.choices.ExpenseCategory",
+        "DistributionKindEnum": "portfolio.models.choices.DistributionKind",
+        "ValuationMethodEnum": "portfolio.models.choices.ValuationMethod",
         "TechAreaEnum": "portfolio.models.choices.TechArea",
     },
 }

@@ -335,6 +335,48 @@ def test_every_api_write_is_attributed(db, staff_user, fund_manager):
     )
     assert_audited(commitment, fund_manager, "+", since)
 
+    manager = token_client(fund_manager)
+    disbursement = Disbursement.objects.get(
+        pk=api_post(
+            manager,
+            "/api/v1/disbursements/",
+            {
+                "commitment": commitment.pk,
+                "paid_on": "2023-08-02",
+                "amount": "400000",
+                "round": funding_round.pk,
+            },
+        )["id"]
+    )
+    assert_audited(disbursement, fund_manager, "+", since)
+    mark_body = {
+        "fund": fund.pk,
+        "startup": startup.pk,
+        "as_of": "2023-12-31",
+        "fair_value": "900000",
+        "method": "recent_round",
+    }
+    mark = ValuationMark.objects.get(
+        pk=api_post(manager, "/api/v1/valuation-marks/", mark_body)["id"]
+    )
+    assert_audited(mark, fund_manager, "+", since)
+    api_post(manager, "/api/v1/valuation-marks/", {**mark_body, "fair_value": "0"})  # replaces
+    assert_audited(mark, fund_manager, "~", since)
+    distribution = Distribution.objects.get(
+        pk=api_post(
+            manager,
+            "/api/v1/distributions/",
+            {
+                "fund": fund.pk,
+                "startup": startup.pk,
+                "paid_on": "2024-01-15",
+                "amount": "0",
+                "kind": "write_off",
+            },
+        )["id"]
+    )
+    assert_audited(distribution, fund_manager, "+", since)
+
 
 @pytest.mark.parametrize("role", ["incubator-staff", "fund-managers", "superuser"])
 def test_the_api_deletes_nothing(db, role):
@@ -354,6 +396,9 @@ def test_the_api_deletes_nothing(db, role):
         "investors": world.investor.pk,
         "milestones": Milestone.objects.get().pk,
         "kpi-reports": KpiReport.objects.get().pk,
+        "disbursements": Disbursement.objects.get().pk,
+        "valuation-marks": ValuationMark.objects.get().pk,
+        "distributions": Distribution.objects.get().pk,
     }
     counts = {model: model.objects.count() for model in WRITTEN_HERE}
     for resource, pk in targets.items():

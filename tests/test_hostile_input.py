@@ -15,13 +15,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
+from portfolio import services
 from portfolio.models import (
     ApiToken,
     Commitment,
+    Disbursement,
+    Distribution,
     FundingRound,
     KpiReport,
     Stage,
     Startup,
+    ValuationMark,
 )
 from portfolio.models.history import AUDITED
 from portfolio.services import importing, lps
@@ -102,6 +106,19 @@ class Setup:
         self.fund = factories.FundFactory()
         self.lps = add_lps(self.fund)
         self.free_lp = lps.limited_partner_create(name="待认缴出资人", kind="social_capital")
+        # a holding with room left to pay, a round of its own to pay into, cash already in
+        self.commitment = services.commitment_create(
+            fund=self.fund,
+            startup=self.startup,
+            amount=10_000_000,
+            approved_on=dt.date(2024, 2, 1),
+        )
+        self.round = factories.FundingRoundFactory(
+            startup=self.startup, closed_on=dt.date(2024, 3, 1), lead_investor=self.investor
+        )
+        services.disbursement_record(
+            commitment=self.commitment, amount=1_000_000, paid_on=dt.date(2024, 3, 1)
+        )
         self.open_call = lps.capital_call_create(
             fund=self.fund,
             call_date=dt.date(2024, 6, 1),
@@ -263,6 +280,72 @@ class Setup:
                     "local_region": "北京市",
                 },
             ),
+            "funds-post": (
+                "superuser",
+                "post",
+                "/api/v1/funds/",
+                {
+                    "name": "新设基金",
+                    "name_en": "New Fund",
+                    "manager": "某管理人",
+                    "size": "300000000",
+                    "vintage_year": 2025,
+                    "investment_period_end": "2030-12-31",
+                    "max_single_company_pct": "25",
+                    "min_target_sector_pct": "50",
+                    "target_tech_areas": ["computing"],
+                    "min_local_pct": "40",
+                    "local_region": "北京市",
+                    "management_fee_pct": "2",
+                    "fee_basis": "paid_in",
+                    "hurdle_pct": "8",
+                    "hurdle_kind": "compound",
+                    "catch_up_pct": "100",
+                    "carry_pct": "20",
+                    "waterfall": "european",
+                    "is_illustrative": False,
+                    "illustrative_note": "n",
+                },
+            ),
+            "disbursements": (
+                "manager",
+                "post",
+                "/api/v1/disbursements/",
+                {
+                    "commitment": self.commitment.pk,
+                    "paid_on": "2024-08-01",
+                    "amount": "1000",
+                    "round": self.round.pk,
+                    "tranche": None,
+                    "note": "n",
+                },
+            ),
+            "valuation-marks": (
+                "manager",
+                "post",
+                "/api/v1/valuation-marks/",
+                {
+                    "fund": self.fund.pk,
+                    "startup": s.pk,
+                    "as_of": "2024-06-30",
+                    "fair_value": "8000000",
+                    "method": "recent_round",
+                    "note": "n",
+                },
+            ),
+            "distributions": (
+                "manager",
+                "post",
+                "/api/v1/distributions/",
+                {
+                    "fund": self.fund.pk,
+                    "startup": s.pk,
+                    "paid_on": "2024-09-01",
+                    "amount": "1000",
+                    "kind": "dividend",
+                    "note": "n",
+                },
+            ),
             "kpi-reports": (
                 "staff",
                 "post",
@@ -295,6 +378,10 @@ ENDPOINTS = [
     "fund-expenses",
     "lp-distributions",
     "funds-patch",
+    "funds-post",
+    "disbursements",
+    "valuation-marks",
+    "distributions",
 ]
 
 
@@ -323,8 +410,18 @@ def check_answer(response, field: str | None, before: dict, where: str):
     return True
 
 
+@pytest.fixture
+def no_rate_limits(settings):
+    """Hundreds of writes from one token in a few seconds (a fund has 20 fields): lift the
+    token's burst limit, or the 429 would answer for the app."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"exports": "100000/minute", "token-burst": "100000/minute"},
+    }
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_api_writes_refuse_hostile_values_by_field(db, endpoint):
+def test_api_writes_refuse_hostile_values_by_field(db, endpoint, no_rate_limits):
     setup = Setup()
     who, method, url, valid = setup.endpoints()[endpoint]
     client = setup.clients[who]
@@ -364,6 +461,9 @@ EXPORTED_BY = {
     "funding-rounds": "/api/v1/funding-rounds/",
     "commitments": "/api/v1/commitments/",
     "milestones": "/api/v1/milestones/",
+    "disbursements": "/api/v1/disbursements/",
+    "valuation-marks": "/api/v1/valuation-marks/",
+    "distributions": "/api/v1/distributions/",
 }
 FORMULA_FIELDS = {"name", "name_en", "description", "note", "announced_as", "title", "founders"}
 
@@ -388,6 +488,8 @@ def test_formula_text_written_through_the_api_is_exported_inert(db, endpoint):
             body["trl"] = [5, 6][number % 2]  # inside each stage's TRL range
         if endpoint == "commitments":
             body["approved_on"] = f"2024-08-0{number + 1}"
+        if endpoint == "valuation-marks":
+            body["as_of"] = f"2024-06-0{number + 1}"  # a mark on a marked day replaces it
         response = send(client, method, url, body)
         assert response.status_code in (200, 201), (endpoint, label, response.content[:300])
         # as stored: DRF trims the whitespace around text ("\t=1+1" is kept as "=1+1")
@@ -504,6 +606,38 @@ def admin_forms(setup):
                 "note": "n",
             },
         ),
+        Disbursement: (
+            setup.manager,
+            {
+                "commitment": setup.commitment.pk,
+                "funding_round": setup.round.pk,
+                "paid_on": "2024-08-01",
+                "amount": "1000",
+                "note": "n",
+            },
+        ),
+        ValuationMark: (
+            setup.manager,
+            {
+                "fund": setup.fund.pk,
+                "startup": setup.startup.pk,
+                "as_of": "2024-06-30",
+                "fair_value": "8000000",
+                "method": "recent_round",
+                "note": "n",
+            },
+        ),
+        Distribution: (
+            setup.manager,
+            {
+                "fund": setup.fund.pk,
+                "startup": setup.startup.pk,
+                "paid_on": "2024-09-01",
+                "amount": "1000",
+                "kind": "dividend",
+                "note": "n",
+            },
+        ),
     }
 
 
@@ -517,7 +651,11 @@ def form_errors(response) -> set[str]:
     return errors
 
 
-@pytest.mark.parametrize("model", [Startup, FundingRound, Commitment], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model",
+    [Startup, FundingRound, Commitment, Disbursement, ValuationMark, Distribution],
+    ids=lambda m: m.__name__,
+)
 def test_admin_add_forms_refuse_hostile_values_by_field(db, model):
     setup = Setup()
     user, valid = admin_forms(setup)[model]

@@ -14,6 +14,8 @@ from portfolio.api.urls import router
 from portfolio.models import (
     ApiToken,
     CapitalCall,
+    Disbursement,
+    Distribution,
     FundExpense,
     Institution,
     KpiReport,
@@ -22,6 +24,7 @@ from portfolio.models import (
     LpDistribution,
     Milestone,
     Stage,
+    ValuationMark,
 )
 from tests.support import factories
 from tests.support.admin import MODELS, admin_url
@@ -76,6 +79,9 @@ def api_urls(world) -> list[str]:
         **{
             model._meta.model_name: model.objects.order_by("pk").first().pk
             for model in (
+                Disbursement,
+                ValuationMark,
+                Distribution,
                 LimitedPartner,
                 LpCommitment,
                 CapitalCall,

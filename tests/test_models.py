@@ -274,7 +274,27 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     (Distribution, "distribution_amount_positive"): [
         lambda r: Distribution.objects.create(
             fund=r.fund, startup=r.startup, amount=D("0"), paid_on=dt.date(2025, 2, 1)
-        )
+        ),
+        lambda r: Distribution.objects.create(
+            fund=r.fund, startup=r.startup, amount=D("0"), paid_on=DAY, kind="dividend"
+        ),
+        lambda r: Distribution.objects.create(
+            fund=r.fund, startup=r.startup, amount=D("-1"), paid_on=DAY, kind="write_off"
+        ),
+    ],
+    (Distribution, "distribution_one_end_per_holding"): [
+        lambda r: [
+            Distribution.objects.create(
+                fund=r.fund, startup=r.startup, amount=D("0"), paid_on=DAY, kind=kind
+            )
+            for kind in ("write_off", "write_off")
+        ],
+        lambda r: [
+            Distribution.objects.create(
+                fund=r.fund, startup=r.startup, amount=D("5"), paid_on=DAY, kind=kind
+            )
+            for kind in ("exit", "write_off")
+        ],
     ],
     (Fund, "fund_lp_terms_in_range"): [
         lambda r: update(r.fund, management_fee_pct=D("-1"))(),
@@ -395,6 +415,19 @@ def test_assert_violates_tells_constraints_apart(rows):
     wrong_unique = assert_violates(Startup, "credit_code")
     with pytest.raises(AssertionError, match="reported 'name'"), wrong_unique:
         update(rows.other, name=rows.startup.name)()
+
+
+def test_a_write_off_may_bring_nothing_and_proceeds_may_follow_an_end(rows):
+    """Only an exit or a write-off ends a holding, once; a write-off may be 0; dividends and
+    other proceeds are not limited."""
+    for kind, amount in (("write_off", "0"), ("dividend", "5"), ("other", "1"), ("dividend", "2")):
+        Distribution.objects.create(
+            fund=rows.fund, startup=rows.startup, amount=D(amount), paid_on=DAY, kind=kind
+        )
+    Distribution.objects.create(
+        fund=rows.fund, startup=rows.other, amount=D("7"), paid_on=DAY, kind="exit"
+    )
+    assert Distribution.objects.count() == 5
 
 
 def test_an_undisclosed_round_may_have_no_amount(startup):

@@ -154,7 +154,7 @@ def fund_history():
         fund=fund, startup=a, as_of=dt.date(2025, 12, 31), fair_value=D("30000000")
     )
     factories.DistributionFactory(
-        fund=fund, startup=b, paid_on=dt.date(2026, 4, 1), amount=D("25000000")
+        fund=fund, startup=b, paid_on=dt.date(2026, 4, 1), amount=D("25000000"), kind="exit"
     )
     factories.ValuationMarkFactory(
         fund=fund, startup=b, as_of=dt.date(2026, 4, 1), fair_value=D("0")

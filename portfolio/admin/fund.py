@@ -323,10 +323,10 @@ class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 @admin.register(ValuationMark)
 class ValuationMarkAdmin(FundStartupAdmin):
-    fields = ("fund", "startup", "as_of", "fair_value", "note")
-    editable_after = ("fair_value", "note")
-    list_display = ("startup", "fund", "as_of", "fair_value_display")
-    list_filter = ("fund", "startup__tech_area")
+    fields = ("fund", "startup", "as_of", "fair_value", "method", "note")
+    editable_after = ("fair_value", "method", "note")
+    list_display = ("startup", "fund", "as_of", "fair_value_display", "method")
+    list_filter = ("fund", "method", "startup__tech_area")
     date_hierarchy = "as_of"
 
     @admin.display(description=_("fair value"), ordering="fair_value")
@@ -340,6 +340,7 @@ class ValuationMarkAdmin(FundStartupAdmin):
             startup=obj.startup,
             as_of=obj.as_of,
             fair_value=data["fair_value"],
+            method=data.get("method", obj.method),
             note=data.get("note", ""),
             by=request.user,
         )

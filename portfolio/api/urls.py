@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from portfolio.api import lp_reports, lps, views
+from portfolio.api import fund_rows, lp_reports, lps, views
 
 
 class Router(DefaultRouter):
@@ -24,6 +24,9 @@ for viewset in (
     views.FundingRoundViewSet,
     views.FundViewSet,
     views.CommitmentViewSet,
+    fund_rows.DisbursementViewSet,
+    fund_rows.ValuationMarkViewSet,
+    fund_rows.DistributionViewSet,
     lps.LimitedPartnerViewSet,
     lps.LpCommitmentViewSet,
     lps.CapitalCallViewSet,

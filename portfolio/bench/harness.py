@@ -62,6 +62,9 @@ LISTS = {
     "/api/v1/funding-rounds/": "round_type=a&amount_min=100000&closed_after=2016-01-01",
     "/api/v1/funds/": "",
     "/api/v1/commitments/": "status=approved",
+    "/api/v1/disbursements/": "after=2025-01-01",
+    "/api/v1/valuation-marks/": "method=other",
+    "/api/v1/distributions/": "kind=exit",
 }
 
 BOUNDS = {"P1": 6, "P2": 3.0, "P4": 1.5, "P4_dump": 5.0, "P5": 2.0, "P6": 0}
@@ -478,9 +481,15 @@ RAW_FUND = {
                        (SELECT SUM(x.amount) FROM portfolio_distribution x
                          WHERE x.fund_id = c.fund_id AND x.startup_id = c.startup_id
                            AND x.paid_on <= %(as_of)s) AS realized,
-                       (SELECT m.fair_value FROM portfolio_valuationmark m
-                         WHERE m.fund_id = c.fund_id AND m.startup_id = c.startup_id
-                           AND m.as_of <= %(as_of)s ORDER BY m.as_of DESC LIMIT 1) AS mark
+                       CASE WHEN EXISTS (
+                              SELECT 1 FROM portfolio_distribution e
+                               WHERE e.fund_id = c.fund_id AND e.startup_id = c.startup_id
+                                 AND e.kind IN ('exit', 'write_off')
+                                 AND e.paid_on <= %(as_of)s) THEN 0
+                       ELSE (SELECT m.fair_value FROM portfolio_valuationmark m
+                              WHERE m.fund_id = c.fund_id AND m.startup_id = c.startup_id
+                                AND m.as_of <= %(as_of)s ORDER BY m.as_of DESC LIMIT 1)
+                       END AS mark
                   FROM portfolio_commitment c JOIN portfolio_startup s ON s.id = c.startup_id
                  WHERE c.fund_id = %(fund)s AND c.status = 'approved'
                    AND c.approved_on <= %(as_of)s

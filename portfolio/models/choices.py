@@ -93,8 +93,27 @@ class CommitmentStatus(models.TextChoices):
 
 
 class DistributionKind(models.TextChoices):
+    """What came back from a holding. An exit or a write-off ends the holding (its fair value
+    is 0 from that date); a dividend (or other proceeds) leaves it open."""
+
     EXIT = "exit", _("Exit proceeds")
     DIVIDEND = "dividend", _("Dividend")
+    WRITE_OFF = "write_off", _("Write-off")
+    OTHER = "other", _("Other")
+
+
+#: the kinds of distribution that end a holding
+ENDING_DISTRIBUTION_KINDS = (DistributionKind.EXIT, DistributionKind.WRITE_OFF)
+
+
+class ValuationMethod(models.TextChoices):
+    """How a holding's fair value was arrived at (a mark's method)."""
+
+    COST = "cost", _("At cost")
+    RECENT_ROUND = "recent_round", _("Price of a recent round")
+    COMPARABLES = "comparables", _("Comparable companies")
+    DCF = "dcf", _("Discounted cash flow")
+    WRITE_DOWN = "write_down", _("Write-down")
     OTHER = "other", _("Other")
 
 

@@ -9,11 +9,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import (
+    ENDING_DISTRIBUTION_KINDS,
     CommitmentStatus,
     DistributionKind,
     FeeBasis,
     HurdleKind,
     TechArea,
+    ValuationMethod,
     Waterfall,
 )
 from portfolio.models.funding import FundingRound
@@ -265,7 +267,14 @@ class ValuationMark(models.Model):
     )
     as_of = models.DateField(_("as of"))
     fair_value = models.DecimalField(_("fair value (yuan)"), **MONEY)
-    note = models.TextField(_("note / method"), blank=True)
+    method = models.CharField(
+        _("valuation method"),
+        max_length=16,
+        choices=ValuationMethod.choices,
+        # marks recorded before the method was kept say "other" (migration 0013)
+        default=ValuationMethod.OTHER,
+    )
+    note = models.TextField(_("note"), blank=True)
 
     objects = PortfolioQuerySet.as_manager()
 
@@ -319,9 +328,18 @@ class Distribution(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gt=0),
+                condition=Q(amount__gt=0) | Q(kind=DistributionKind.WRITE_OFF, amount=0),
                 name="distribution_amount_positive",
-                violation_error_message=_("A distribution must be a positive amount."),
+                violation_error_message=_(
+                    "A distribution must be a positive amount (a write-off may be 0)."
+                ),
+            ),
+            # An exit or a write-off ends the holding: once (services.distribution_record).
+            models.UniqueConstraint(
+                fields=["fund", "startup"],
+                condition=Q(kind__in=ENDING_DISTRIBUTION_KINDS),
+                name="distribution_one_end_per_holding",
+                violation_error_message=_("This holding has already ended (exit or write-off)."),
             ),
         ]
 

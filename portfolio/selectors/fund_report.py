@@ -20,7 +20,7 @@ from portfolio.models import (
     Startup,
     ValuationMark,
 )
-from portfolio.models.choices import CommitmentStatus
+from portfolio.models.choices import CommitmentStatus, DistributionKind
 
 ZERO = Decimal("0.00")
 
@@ -111,13 +111,22 @@ SELECT c.startup_id AS startup_id,
        (SELECT SUM(x.amount) FROM {distribution} x
          WHERE x.fund_id = c.fund_id AND x.startup_id = c.startup_id
            AND x.paid_on <= %(as_of)s) AS realized,
-       (SELECT m.fair_value FROM {valuationmark} m
-         WHERE m.fund_id = c.fund_id AND m.startup_id = c.startup_id AND m.as_of <= %(as_of)s
-         ORDER BY m.as_of DESC LIMIT 1) AS mark
+       CASE WHEN EXISTS (SELECT 1 FROM {distribution} e
+                          WHERE e.fund_id = c.fund_id AND e.startup_id = c.startup_id
+                            AND e.kind IN (%(exit)s, %(write_off)s)
+                            AND e.paid_on <= %(as_of)s)
+            THEN 0
+            ELSE (SELECT m.fair_value FROM {valuationmark} m
+                   WHERE m.fund_id = c.fund_id AND m.startup_id = c.startup_id
+                     AND m.as_of <= %(as_of)s
+                   ORDER BY m.as_of DESC LIMIT 1)
+       END AS mark
   FROM {commitment} c JOIN {startup} s ON s.id = c.startup_id
  WHERE c.fund_id = %(fund)s AND c.status = %(approved)s AND c.approved_on <= %(as_of)s
  GROUP BY c.fund_id, c.startup_id, s.tech_area
 """
+# An exit or a write-off on or before the date ends the holding: its fair value is 0 from
+# that date, whatever its marks said (services.distribution_record keeps later marks out).
 # Served by commitment_holding_idx (fund, startup, status), distribution_holding_idx and
 # the (fund, startup, as_of) unique index of the marks.
 
@@ -195,6 +204,8 @@ def _holdings_sql(fund: Fund, as_of: dt.date) -> tuple[str, dict]:
         "fund": fund.pk,
         "as_of": connection.ops.adapt_datefield_value(as_of),
         "approved": CommitmentStatus.APPROVED.value,
+        "exit": DistributionKind.EXIT.value,
+        "write_off": DistributionKind.WRITE_OFF.value,
     }
     local, target = "0", "0"
     if fund.local_region:
@@ -212,7 +223,8 @@ def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
     """One row per company the fund committed to by ``as_of``, by name, in one query.
 
     The fair value is the latest mark on or before ``as_of``; a holding not yet marked is
-    carried at cost (what was disbursed).
+    carried at cost (what was disbursed); a holding ended by an exit or a write-off on or
+    before ``as_of`` is worth 0.
     """
     as_of = as_of or timezone.localdate()
     holdings, params = _holdings_sql(fund, as_of)

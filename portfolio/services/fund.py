@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Q
 
 from portfolio import metrics
 from portfolio.audit import attributed
@@ -24,7 +24,13 @@ from portfolio.models import (
     ValuationMark,
     specs,
 )
-from portfolio.models.choices import CommitmentStatus, DistributionKind, StartupStatus
+from portfolio.models.choices import (
+    ENDING_DISTRIBUTION_KINDS,
+    CommitmentStatus,
+    DistributionKind,
+    StartupStatus,
+    ValuationMethod,
+)
 from portfolio.services import messages as msg
 from portfolio.services.common import each_or_none, not_future, refuse, saved, to_yuan
 
@@ -197,6 +203,21 @@ def commitment_cancel_many(
     )
 
 
+def holding_end(fund: Fund | int, startup: Startup | int) -> Distribution | None:
+    """The exit or write-off that ended the fund's holding in ``startup``, or None while it
+    is open (at most one: ``distribution_one_end_per_holding``)."""
+    return (
+        Distribution.objects.filter(fund=fund, startup=startup, kind__in=ENDING_DISTRIBUTION_KINDS)
+        .order_by("paid_on")
+        .first()
+    )
+
+
+def _ended(end: Distribution) -> dict[str, Any]:
+    """The message parameters that say when and how a holding ended."""
+    return {"on": end.paid_on, "kind": end.get_kind_display()}
+
+
 @attributed
 @transaction.atomic
 def disbursement_record(
@@ -208,7 +229,16 @@ def disbursement_record(
     note: str = "",
     by: Any = None,
 ) -> Disbursement:
-    """Pay cash against a live commitment, never more than what is not yet paid."""
+    """Pay cash against a live commitment: never more than what is not yet paid, not before
+    the approval, into a round of the commitment's own startup, and never after the holding
+    ended (an exit or write-off).
+
+    The fund's row is locked first, as every write on the fund's money locks it (the
+    commitments, the company distributions, the LP calls and distributions), then the
+    commitment's: two payments at once are checked one after the other against what is
+    left, and a payment cannot slip past an exit recorded at the same moment.
+    """
+    Fund.objects.select_for_update().get(pk=commitment.fund_id)
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     amount = to_yuan(amount, field="amount")
     if commitment.status != CommitmentStatus.APPROVED:
@@ -221,6 +251,9 @@ def disbursement_record(
             code="before_approval",
             on=commitment.approved_on,
         )
+    end = holding_end(commitment.fund_id, commitment.startup_id)
+    if end is not None and paid_on > end.paid_on:
+        refuse("paid_on", msg.PAYMENT_AFTER_END, code="holding_ended", **_ended(end))
     if funding_round is not None and funding_round.startup_id != commitment.startup_id:
         refuse("funding_round", msg.ROUND_OTHER_STARTUP, code="other_startup")
     remaining = commitment.amount - commitment.disbursements.total()
@@ -250,16 +283,38 @@ def valuation_mark(
     startup: Startup,
     as_of: dt.date,
     fair_value: Decimal | str | int,
+    method: str = ValuationMethod.OTHER,
     note: str = "",
     by: Any = None,
 ) -> ValuationMark:
-    """Mark the fund's holding in a startup to fair value (replaces a mark of the same day)."""
+    """Mark the fund's holding in a startup to fair value (replaces a mark of the same day).
+
+    Refused after the holding ended (an exit or write-off: its fair value is 0 from that
+    date), and above 0 on the day it ended. The fund's row is locked, so a mark and an exit
+    recorded at the same moment are checked one after the other.
+    """
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    if method not in ValuationMethod.values:
+        refuse("method", msg.UNKNOWN_METHOD, code="invalid_choice")
     fair_value = to_yuan(fair_value, field="fair_value", allow_zero=True)
     not_future(as_of, field="as_of")
     if not Commitment.objects.filter(fund=fund, startup=startup).exists():
         refuse("startup", msg.NOT_A_HOLDING, code="not_held")
+    end = holding_end(fund, startup)
+    if end is not None and as_of > end.paid_on:
+        refuse("as_of", msg.MARK_AFTER_END, code="holding_ended", **_ended(end))
+    if end is not None and as_of == end.paid_on and fair_value > 0:
+        refuse(
+            "fair_value",
+            msg.MARK_ON_END_NOT_ZERO,
+            code="holding_ended",
+            kind=end.get_kind_display(),
+        )
     mark, _created = ValuationMark.objects.update_or_create(
-        fund=fund, startup=startup, as_of=as_of, defaults={"fair_value": fair_value, "note": note}
+        fund=fund,
+        startup=startup,
+        as_of=as_of,
+        defaults={"fair_value": fair_value, "method": method, "note": note},
     )
     return mark
 
@@ -276,17 +331,61 @@ def distribution_record(
     note: str = "",
     by: Any = None,
 ) -> Distribution:
-    """Record cash returned to the fund by a holding it had paid into."""
-    amount = to_yuan(amount, field="amount")
+    """Record cash returned to the fund by a holding it had paid into.
+
+    An exit or a write-off ends the holding: once (a second one is refused, naming
+    ``kind``), and only after its last payment and mark (naming ``paid_on``); a write-off
+    may bring nothing back (amount 0), every other kind brings a positive amount. A dividend
+    or other proceeds leave the holding open, and may also come after its end (an escrow
+    released after an exit). The fund's row is locked, as for the payments and marks.
+    """
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
     if kind not in DistributionKind.values:
-        raise ValidationError({"kind": _("Unknown distribution kind.")})
+        refuse("kind", msg.UNKNOWN_KIND, code="invalid_choice")
+    amount = to_yuan(amount, field="amount", allow_zero=kind == DistributionKind.WRITE_OFF)
     not_future(paid_on, field="paid_on")
     if not Disbursement.objects.filter(
         commitment__fund=fund, commitment__startup=startup, paid_on__lte=paid_on
     ).exists():
         refuse("startup", msg.NO_CASH_IN, code="no_cash_in")
+    if kind in ENDING_DISTRIBUTION_KINDS:
+        _check_end(fund, startup, paid_on)
     return saved(
         Distribution(
             fund=fund, startup=startup, paid_on=paid_on, amount=amount, kind=kind, note=note
         )
     )
+
+
+def _check_end(fund: Fund, startup: Startup, paid_on: dt.date) -> None:
+    """An exit or write-off on ``paid_on`` may end the holding: it has not ended yet, and
+    nothing paid into it or marked above 0 comes on or after that date (payments on the
+    day count before it)."""
+    end = holding_end(fund, startup)
+    if end is not None:
+        refuse("kind", msg.ALREADY_ENDED, code="holding_ended", **_ended(end))
+    later_payment = (
+        Disbursement.objects.filter(
+            commitment__fund=fund, commitment__startup=startup, paid_on__gt=paid_on
+        )
+        .order_by("-paid_on")
+        .values_list("paid_on", flat=True)
+        .first()
+    )
+    if later_payment is not None:
+        refuse("paid_on", msg.END_BEFORE_PAYMENT, code="before_payment", on=later_payment)
+    later_mark = (
+        ValuationMark.objects.filter(fund=fund, startup=startup)
+        .filter(Q(as_of__gt=paid_on) | Q(as_of=paid_on, fair_value__gt=0))
+        .order_by("-as_of")
+        .values_list("as_of", "fair_value")
+        .first()
+    )
+    if later_mark is not None:
+        refuse(
+            "paid_on",
+            msg.END_BEFORE_MARK,
+            code="before_mark",
+            on=later_mark[0],
+            value=format_yuan(later_mark[1]),
+        )

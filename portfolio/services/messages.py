@@ -65,6 +65,32 @@ TERMS_PERMISSION = _(
 SIZE_BELOW_COMMITTED = _(
     "The fund has %(committed)s committed: its size cannot be lower than that."
 )
+UNKNOWN_KIND = _("Unknown distribution kind.")
+UNKNOWN_METHOD = _("Unknown valuation method.")
+# An exit or a write-off ends the holding (api-contract.md): its fair value is 0 from that
+# date, and nothing is paid into it or marked after it.
+PAYMENT_AFTER_END = _(
+    "The fund's holding in this startup ended on %(on)s (%(kind)s): no payment after that date."
+)
+MARK_AFTER_END = _(
+    "The fund's holding in this startup ended on %(on)s (%(kind)s): its fair value is 0 from "
+    "that date, so no later mark."
+)
+MARK_ON_END_NOT_ZERO = _(
+    "The fund's holding in this startup ended on this date (%(kind)s): its fair value is 0."
+)
+ALREADY_ENDED = _(
+    "The fund's holding in this startup already ended on %(on)s (%(kind)s). Later proceeds "
+    "are a dividend or other proceeds."
+)
+END_BEFORE_PAYMENT = _(
+    "The fund paid into this startup on %(on)s, after this date: an exit or write-off comes "
+    "after the last payment."
+)
+END_BEFORE_MARK = _(
+    "The holding is marked at %(value)s on %(on)s: an exit or write-off cannot precede a "
+    "later mark (nor a mark above 0 on the same day)."
+)
 
 # --- the fund's investors (LPs) -----------------------------------------------
 

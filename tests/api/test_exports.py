@@ -29,6 +29,9 @@ LISTS = [
     "/api/v1/funding-rounds/",
     "/api/v1/funds/",
     "/api/v1/commitments/",
+    "/api/v1/disbursements/",
+    "/api/v1/valuation-marks/",
+    "/api/v1/distributions/",
 ]
 
 

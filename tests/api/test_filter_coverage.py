@@ -19,6 +19,8 @@ from portfolio.api.urls import router
 from portfolio.models import (
     CapitalCall,
     Commitment,
+    Disbursement,
+    Distribution,
     Fund,
     FundExpense,
     FundingRound,
@@ -32,6 +34,7 @@ from portfolio.models import (
     Stage,
     StageTransition,
     Startup,
+    ValuationMark,
 )
 
 #: A method filter's name -> the model field it filters (None: no field of this model, e.g.
@@ -135,6 +138,10 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "registered_region": "kept for the fund report's local share (返投), not a criterion",
         "is_illustrative": "marks demo data; a real deployment has none",
     },
+    # the fund's money rows toward companies: filtered by fund, startup and date
+    Disbursement: {"amount": MONEY_FIGURE},
+    ValuationMark: {"fair_value": MONEY_FIGURE},
+    Distribution: {"amount": MONEY_FIGURE},
     # the fund's investors (LPs): a handful of rows per fund, read whole by the LP pages
     LimitedPartner: {
         "is_illustrative": "a label shown on every row, not a criterion",

@@ -38,11 +38,20 @@ def many(world):
             lead_investor=world.idg,
             participants=[(world.idg, Decimal("500000")), (world.robotics, None)],
         )
-        factories.CommitmentFactory(
+        commitment = factories.CommitmentFactory(
             fund=world.fund,
             startup=startup,
             amount=Decimal("1000000"),
             approved_on=dt.date(2024, 1, 1),
+        )
+        factories.DisbursementFactory(
+            commitment=commitment, amount=Decimal("500000"), paid_on=dt.date(2024, 2, 1)
+        )
+        factories.ValuationMarkFactory(
+            fund=world.fund, startup=startup, as_of=dt.date(2024, 6, 30), method="dcf"
+        )
+        factories.DistributionFactory(
+            fund=world.fund, startup=startup, paid_on=dt.date(2024, 9, 1), kind="write_off"
         )
         factories.MilestoneFactory(startup=startup)
         factories.KpiReportFactory(startup=startup, year=2024, quarter=1)
@@ -71,6 +80,9 @@ def count_queries(client, url, params) -> tuple[int, dict]:
         "/api/v1/funding-rounds/",
         "/api/v1/funds/",
         "/api/v1/commitments/",
+        "/api/v1/disbursements/",
+        "/api/v1/valuation-marks/",
+        "/api/v1/distributions/",
     ],
 )
 def test_list_query_count_does_not_grow(url, many):

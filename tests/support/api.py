@@ -30,6 +30,15 @@ def lp_id() -> int:
     return LimitedPartner.objects.order_by("pk").values_list("pk", flat=True).first()
 
 
+def round_id(world) -> int:
+    """The world's round the fund paid into (weici's B round)."""
+    from portfolio.models import Disbursement
+
+    return Disbursement.objects.filter(commitment__fund=world.fund).values_list(
+        "funding_round", flat=True
+    )[0]
+
+
 def list_filters(world) -> dict[str, dict[str, object]]:
     """Every list endpoint with every one of its filters set to a good value."""
     return {
@@ -115,6 +124,34 @@ def list_filters(world) -> dict[str, dict[str, object]]:
             "fund": world.fund.pk,
             "startup": world.weici.pk,
             "status": "approved",
+            "search": "未磁",
+            "ordering": "-amount",
+        },
+        "/api/v1/disbursements/": {
+            "fund": world.fund.pk,
+            "startup": world.weici.pk,
+            "commitment": world.fund.commitments.get(startup=world.weici).pk,
+            "round": round_id(world),
+            "after": "2023-01-01",
+            "before": "2023-12-31",
+            "search": "未磁",
+            "ordering": "-paid_on",
+        },
+        "/api/v1/valuation-marks/": {
+            "fund": world.fund.pk,
+            "startup": world.weici.pk,
+            "method": "recent_round",
+            "after": "2024-01-01",
+            "before": "2024-12-31",
+            "search": "未磁",
+            "ordering": "-fair_value",
+        },
+        "/api/v1/distributions/": {
+            "fund": world.fund.pk,
+            "startup": world.weici.pk,
+            "kind": "dividend",
+            "after": "2024-01-01",
+            "before": "2024-12-31",
             "search": "未磁",
             "ordering": "-amount",
         },

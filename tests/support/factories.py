@@ -36,7 +36,13 @@ from portfolio.models import (
     Startup,
     ValuationMark,
 )
-from portfolio.models.choices import InstitutionKind, InvestorKind, RoundType, TechArea
+from portfolio.models.choices import (
+    DistributionKind,
+    InstitutionKind,
+    InvestorKind,
+    RoundType,
+    TechArea,
+)
 from portfolio.models.validators import make_credit_code as credit_code
 
 #: The roles a persona can have: a group of users, or ``superuser``; ``anonymous`` is no user.
@@ -237,7 +243,8 @@ class ValuationMarkFactory(factory.django.DjangoModelFactory):
 
 
 class DistributionFactory(factory.django.DjangoModelFactory):
-    """Cash back from a holding, through ``distribution_record``.
+    """Cash back from a holding, through ``distribution_record``: a dividend by default, which
+    leaves the holding open (``kind="exit"`` or ``"write_off"`` ends it).
 
     The service wants cash paid in first; when the fund paid nothing into the startup by
     ``paid_on``, a default commitment and a disbursement on that day (through their
@@ -251,6 +258,7 @@ class DistributionFactory(factory.django.DjangoModelFactory):
     startup = factory.SubFactory(StartupFactory)
     paid_on = dt.date(2024, 9, 1)
     amount = Decimal("1000000.00")
+    kind = DistributionKind.DIVIDEND
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

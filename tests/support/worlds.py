@@ -303,7 +303,7 @@ def hand_checked_world() -> HandChecked:
         lead_investor=idg,
         participants=[(idg, Decimal("60000000")), (robotics, Decimal("40000000"))],
     )
-    factories.FundingRoundFactory(
+    round_b = factories.FundingRoundFactory(
         startup=weici,
         round_type="b",
         closed_on=dt.date(2023, 6, 1),
@@ -341,10 +341,17 @@ def hand_checked_world() -> HandChecked:
         fund=fund, startup=coherent, amount=Decimal("20000000"), approved_on=dt.date(2023, 3, 1)
     )
     factories.DisbursementFactory(
-        commitment=c1, amount=Decimal("20000000"), paid_on=dt.date(2023, 6, 1)
+        commitment=c1,
+        amount=Decimal("20000000"),
+        paid_on=dt.date(2023, 6, 1),
+        funding_round=round_b,
     )
     factories.ValuationMarkFactory(
-        fund=fund, startup=weici, as_of=dt.date(2024, 6, 30), fair_value=Decimal("50000000")
+        fund=fund,
+        startup=weici,
+        as_of=dt.date(2024, 6, 30),
+        fair_value=Decimal("50000000"),
+        method="recent_round",
     )
     factories.DistributionFactory(
         fund=fund, startup=weici, paid_on=dt.date(2024, 9, 1), amount=Decimal("5000000")

@@ -1,0 +1,206 @@
+"""Serializers and filters of the fund's money rows toward companies in the API
+(``api-contract.md``, "The fund's investors"): disbursements, valuation marks and company
+distributions. Rows, write inputs (each ``create`` calls its service in
+``services.fund``, the admin's too) and one FilterSet per model."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+
+from portfolio import models, services
+from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
+from portfolio.api.serializers import (
+    BriefFundSerializer,
+    BriefStartupSerializer,
+    CurrencyField,
+    IdField,
+    money,
+)
+from portfolio.models.choices import (
+    ENDING_DISTRIBUTION_KINDS,
+    DistributionKind,
+    ValuationMethod,
+)
+
+MSG_NO_TRANCHES = _(
+    "Tranches are not recorded yet (they come with milestone-linked tranches): leave tranche empty."
+)
+
+
+def note_field():
+    return serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+def renamed(error: DjangoValidationError, names: dict[str, str]) -> DjangoValidationError:
+    """A service's refusal with its field names as the API calls them (``funding_round`` is
+    ``round`` here)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return DjangoValidationError(
+        {names.get(field, field): errors for field, errors in error.error_dict.items()}
+    )
+
+
+# --- disbursements ------------------------------------------------------------------------
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    commitment = serializers.IntegerField(source="commitment_id", read_only=True)
+    fund = BriefFundSerializer(source="commitment.fund", read_only=True)
+    startup = BriefStartupSerializer(source="commitment.startup", read_only=True)
+    round = serializers.IntegerField(
+        source="funding_round_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The funding round the payment went into (id), if any."),
+    )
+    currency = CurrencyField()
+
+    class Meta:
+        model = models.Disbursement
+        fields = [
+            "id",
+            "commitment",
+            "fund",
+            "startup",
+            "paid_on",
+            "amount",
+            "currency",
+            "round",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class DisbursementCreateSerializer(serializers.Serializer):
+    """Input of ``POST /disbursements/``, checked by ``services.disbursement_record``."""
+
+    commitment = IdField(queryset=models.Commitment.objects.all())
+    paid_on = serializers.DateField()
+    amount = money(min_value=0)
+    round = IdField(
+        queryset=models.FundingRound.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("A funding round of the commitment's startup (id)."),
+    )
+    tranche = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Not recorded yet: must be empty (null)."),
+    )
+    note = note_field()
+
+    def validate_tranche(self, value):
+        if value is not None:
+            raise serializers.ValidationError(MSG_NO_TRANCHES, code="no_tranches")
+        return value
+
+    def create(self, validated_data):
+        validated_data.pop("tranche", None)
+        funding_round = validated_data.pop("round", None)
+        try:
+            return services.disbursement_record(
+                by=self.context["request"].user, funding_round=funding_round, **validated_data
+            )
+        except DjangoValidationError as error:
+            raise renamed(error, {"funding_round": "round"}) from None
+
+
+class DisbursementFilterSet(StrictFilterSet):
+    fund = IdFilter(field_name="commitment__fund_id")
+    startup = IdFilter(field_name="commitment__startup_id")
+    commitment = IdFilter(field_name="commitment_id")
+    round = IdFilter(field_name="funding_round_id")
+    after, before = date_range("paid_on")
+
+
+# --- valuation marks ----------------------------------------------------------------------
+
+
+class ValuationMarkSerializer(serializers.ModelSerializer):
+    fund = BriefFundSerializer(read_only=True)
+    startup = BriefStartupSerializer(read_only=True)
+    currency = CurrencyField()
+
+    class Meta:
+        model = models.ValuationMark
+        fields = ["id", "fund", "startup", "as_of", "fair_value", "currency", "method", "note"]
+        read_only_fields = fields
+
+
+class ValuationMarkCreateSerializer(serializers.Serializer):
+    """Input of ``POST /valuation-marks/``, checked by ``services.valuation_mark``."""
+
+    fund = IdField(queryset=models.Fund.objects.all())
+    startup = IdField(queryset=models.Startup.objects.all())
+    as_of = serializers.DateField()
+    fair_value = money(min_value=0)
+    method = serializers.ChoiceField(choices=ValuationMethod.choices)
+    note = note_field()
+
+    def create(self, validated_data):
+        return services.valuation_mark(by=self.context["request"].user, **validated_data)
+
+
+class ValuationMarkFilterSet(StrictFilterSet):
+    fund = IdFilter(field_name="fund_id")
+    startup = IdFilter(field_name="startup_id")
+    method = filters.ChoiceFilter(choices=ValuationMethod.choices)
+    after, before = date_range("as_of")
+
+
+# --- distributions from companies ---------------------------------------------------------
+
+
+class DistributionSerializer(serializers.ModelSerializer):
+    fund = BriefFundSerializer(read_only=True)
+    startup = BriefStartupSerializer(read_only=True)
+    currency = CurrencyField()
+    ends_holding = serializers.SerializerMethodField(
+        help_text=_("An exit or a write-off: the holding is worth 0 from this date.")
+    )
+
+    class Meta:
+        model = models.Distribution
+        fields = [
+            "id",
+            "fund",
+            "startup",
+            "paid_on",
+            "amount",
+            "currency",
+            "kind",
+            "ends_holding",
+            "note",
+        ]
+        read_only_fields = fields
+
+    def get_ends_holding(self, distribution) -> bool:
+        return distribution.kind in ENDING_DISTRIBUTION_KINDS
+
+
+class DistributionCreateSerializer(serializers.Serializer):
+    """Input of ``POST /distributions/``, checked by ``services.distribution_record``."""
+
+    fund = IdField(queryset=models.Fund.objects.all())
+    startup = IdField(queryset=models.Startup.objects.all())
+    paid_on = serializers.DateField()
+    amount = money(min_value=0, help_text=_("Positive; a write-off may be 0."))
+    kind = serializers.ChoiceField(choices=DistributionKind.choices)
+    note = note_field()
+
+    def create(self, validated_data):
+        return services.distribution_record(by=self.context["request"].user, **validated_data)
+
+
+class DistributionFilterSet(StrictFilterSet):
+    fund = IdFilter(field_name="fund_id")
+    startup = IdFilter(field_name="startup_id")
+    kind = filters.ChoiceFilter(choices=DistributionKind.choices)
+    after, before = date_range("paid_on")
