@@ -47,6 +47,7 @@ class FundAdmin(BaseAdmin):
             {"fields": specs.FUND_POLICY},
         ),
         (_("LP terms (fee, hurdle, carry)"), {"fields": specs.FUND_LP_TERMS}),
+        (_("Policy pack (返投, stake cap)"), {"fields": specs.FUND_POLICY_PACK}),
         (_("Illustrative terms"), {"fields": ("is_illustrative", "illustrative_note")}),
     )
 

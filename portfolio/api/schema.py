@@ -53,6 +53,8 @@ class AutoSchema(openapi.AutoSchema):
                 "/valley/",
                 "/lp-report/",
                 "/capital-accounts/",
+                "/policy/",
+                "/investees/",
             )
         ):
             codes.append("400")

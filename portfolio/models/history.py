@@ -36,6 +36,7 @@ AUDITED = [
     models.LpDistributionAllocation,
     models.ReallocationRule,
     models.ReallocationBeneficiary,
+    models.StartupTechThreshold,
 ]
 
 for _model in AUDITED:

@@ -234,9 +234,13 @@ def disbursement_record(
     paid_on: dt.date,
     funding_round: FundingRound | None = None,
     note: str = "",
+    ownership_pct: Decimal | str | None = None,
     by: Any = None,
 ) -> Disbursement:
-    """Pay cash against a live commitment, never more than what is not yet paid."""
+    """Pay cash against a live commitment, never more than what is not yet paid.
+
+    ``ownership_pct``: the stake the payment bought (after the round), when known; empty,
+    the policy pack derives it from the round (``selectors.fund_policy``)."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     amount = to_yuan(amount, field="amount")
     if commitment.status != CommitmentStatus.APPROVED:
@@ -266,6 +270,7 @@ def disbursement_record(
             paid_on=paid_on,
             funding_round=funding_round,
             note=note,
+            ownership_pct=ownership_pct if ownership_pct not in ("", None) else None,
         )
     )
 
