@@ -214,10 +214,10 @@ class FundPolicyActions:
         summary=_("Policy pack: leverage, 返投, 投早投小, 初创科技型企业, stake caps, idle money"),
         parameters=[PolicyQuerySerializer],
         responses={
-            (200, "application/json"): PolicyPackSerializer,
-            (200, XLSX_MEDIA_TYPE): OpenApiResponse(
-                description=_("`?format=xlsx`: one sheet per part of the pack.")
-            ),
+            200: OpenApiResponse(
+                response=PolicyPackSerializer,
+                description=_("JSON; `?format=xlsx`: one sheet per part of the pack."),
+            )
         },
         filters=False,
     )

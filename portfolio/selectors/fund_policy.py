@@ -64,8 +64,12 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 
 def add_months(on: dt.date, months: int) -> dt.date:
+    """``on`` moved by whole months (to the month's last day when it is shorter); past
+    the calendar's end, its last day."""
     year, month = divmod(on.month - 1 + months, 12)
     year, month = on.year + year, month + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
     for day in (on.day, 30, 29, 28):
         try:
             return dt.date(year, month, day)
