@@ -36,9 +36,12 @@ def install(apps, schema_editor):
 
     from django.contrib.auth.management import create_permissions
 
+    from django.utils import timezone
+
     Threshold = apps.get_model("portfolio", "StartupTechThreshold")
+    History = apps.get_model("portfolio", "HistoricalStartupTechThreshold")
     for start, end, headcount, money, source, note in THRESHOLDS:
-        Threshold.objects.create(
+        row = Threshold.objects.create(
             effective_from=dt.date.fromisoformat(start),
             effective_to=dt.date.fromisoformat(end),
             max_headcount=headcount,
@@ -47,6 +50,12 @@ def install(apps, schema_editor):
             max_age_months=60,
             source=source,
             note=note,
+        )
+        # the row's creation in the audit trail, as every other row has it
+        History.objects.create(
+            **{f.attname: getattr(row, f.attname) for f in Threshold._meta.concrete_fields},
+            history_date=timezone.now(),
+            history_type="+",
         )
     config = apps.get_app_config("portfolio")
     config.models_module = True
