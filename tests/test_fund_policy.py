@@ -432,3 +432,20 @@ def test_month_and_quarter_arithmetic():
     assert add_months(d(2023, 1, 31), 1) == d(2023, 2, 28)
     assert quarters_before(d(2023, 3, 15)) == [(2022, 1), (2022, 2), (2022, 3), (2022, 4)]
     assert quarters_before(d(2023, 4, 1)) == [(2022, 2), (2022, 3), (2022, 4), (2023, 1)]
+
+
+def test_docs_say_whose_each_figure_is_and_how_computed():
+    """docs/fund.md explains every part of the pack and every column of the investee export."""
+    from pathlib import Path
+
+    from portfolio.api.policy import REGISTRY_HEADERS, InvesteeSerializer
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "fund.md").read_text()
+    section = text[text.index("## Policy pack") :]
+    for heading in ("Leverage", "返投", "投早投小", "初创科技型企业", "Stake caps", "Idle money"):
+        assert heading in section, heading
+    for column in InvesteeSerializer().fields:
+        assert f"`{column}`" in section, column
+    for header in REGISTRY_HEADERS.values():
+        if header not in ("企业编号", "币种", "示例数据"):
+            assert header in section, header
