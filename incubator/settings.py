@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "RowPopulationEnum": ["incubator", "tracked"],  # a startup row: never "all"
         "ExpenseCategoryEnum": "portfolio.models.choices.ExpenseCategory",
         "TechAreaEnum": "portfolio.models.choices.TechArea",
+        "LocalBasisEnum": "portfolio.models.choices.LocalBasis",
+        "PolicyTestStatusEnum": ["met", "failed", "unknown"],  # the policy pack's tests
     },
 }
 

@@ -36,7 +36,9 @@ def url(fund, route: str) -> str:
 
 
 def test_the_policy_pack(built, viewer_client):
-    body = viewer_client.get(url(built.fund, "policy"), {"as_of": "2024-12-31"}).json()
+    body = viewer_client.get(
+        url(built.fund, "policy"), {"as_of": "2024-12-31"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
     assert body["as_of"] == "2024-12-31"
     assert body["fund"]["id"] == built.fund.pk
     assert body["leverage"] == {
