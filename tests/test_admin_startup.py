@@ -10,6 +10,7 @@ from django.urls import reverse
 from portfolio import services
 from portfolio.models import StageTransition, Startup
 from portfolio.services import common
+from portfolio.services import messages as msg
 from tests.support import factories
 from tests.support.admin import admin_url, form_data
 from tests.support.clients import login
@@ -71,7 +72,7 @@ def test_add_form_shows_a_service_refusal_on_its_field(staff_user, db):
     response = login(staff_user).post(admin_url(Startup, "add"), add_data(entered_on=future))
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert str(common.MSG_DATE_FUTURE) in form.errors["entered_on"]
+    assert str(msg.DATE_FUTURE) in form.errors["entered_on"]
     assert not Startup.objects.exists()
     assert not StageTransition.objects.exists()
 
@@ -130,7 +131,7 @@ def test_advance_stage_through_the_object_button(staff_user, startup):
 @pytest.mark.parametrize(
     ("to", "on", "field", "message"),
     [
-        ("lab", "2024-02-01", "to_stage", services.pipeline.MSG_SAME_STAGE),
+        ("lab", "2024-02-01", "to_stage", msg.SAME_STAGE),
         ("concept", "2020-01-01", "on", None),  # before the last move (2021-03-01)
     ],
 )

@@ -19,6 +19,7 @@ from portfolio import services
 from portfolio.models import Commitment, StageTransition, Startup
 from portfolio.models.choices import CommitmentStatus
 from portfolio.services import common
+from portfolio.services import messages as msg
 from tests.support import factories
 from tests.support.admin import admin_url, form_data
 from tests.support.clients import login
@@ -53,14 +54,14 @@ def test_startup_change_refuses_a_future_date_like_the_service(staff_user, db, f
     startup = factories.StartupFactory(admitted_on=None)
     with pytest.raises(ValidationError) as refused:
         services.startup_update(startup=startup, **{field: future()})
-    assert refused.value.message_dict == {field: [str(common.MSG_DATE_FUTURE)]}
+    assert refused.value.message_dict == {field: [str(msg.DATE_FUTURE)]}
 
     client = english(staff_user)
     data = change_form(client, startup)
     data.update({field: future().isoformat(), "name": "改名未遂"})
     response = client.post(admin_url(Startup, "change", startup.pk), data)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors[field] == [str(common.MSG_DATE_FUTURE)]
+    assert response.context["adminform"].form.errors[field] == [str(msg.DATE_FUTURE)]
     before = Startup.objects.get(pk=startup.pk)
     assert (before.name, getattr(before, field)) == (startup.name, getattr(startup, field))
     assert startup.history.count() == 1  # only its creation
@@ -93,7 +94,7 @@ def test_advance_many_moves_all_or_none_and_names_each_refused_startup(db):
             startups=[ready, there, late], to_stage=stage("concept"), on=dt.date(2024, 2, 1), trl=3
         )
     errors = refused.value.message_dict
-    assert errors["to_stage"] == [f"{there}: {services.pipeline.MSG_SAME_STAGE}"]
+    assert errors["to_stage"] == [f"{there}: {msg.SAME_STAGE}"]
     assert len(errors["on"]) == 1 and errors["on"][0].startswith(f"{late}: ")
     assert StageTransition.objects.count() == 3  # the three first transitions, nothing else
     assert Startup.objects.get(pk=ready.pk).stage.slug == "lab"  # its good move rolled back
@@ -151,7 +152,7 @@ def test_cancel_many_cancels_all_or_none_and_names_the_paid_commitment(commitmen
     with pytest.raises(ValidationError) as refused:
         services.commitment_cancel_many(commitments=commitments)
     assert refused.value.messages == [
-        f"{paid}: " + services.fund.MSG_COMMITMENT_HAS_DISBURSEMENTS % {"paid": "400,000.00 元"}
+        f"{paid}: " + msg.COMMITMENT_HAS_DISBURSEMENTS % {"paid": "400,000.00 元"}
     ]
     assert set(Commitment.objects.values_list("status", flat=True)) == {CommitmentStatus.APPROVED}
 

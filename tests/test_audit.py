@@ -14,6 +14,7 @@ from django.utils import timezone
 from portfolio import services
 from portfolio.models import (
     ApiToken,
+    CallDefault,
     CapitalCall,
     CapitalCallItem,
     CapitalCallPayment,
@@ -48,6 +49,7 @@ from tests.support.factories import stage
 from tests.support.worlds import make_world
 
 LP_MODELS = [
+    CallDefault,
     LimitedPartner,
     LpCommitment,
     CapitalCall,
@@ -571,6 +573,11 @@ def test_every_lp_service_and_admin_write_is_attributed(db, fund_manager, superu
         amount=Decimal("5000000"),
         by=fund_manager,
     )
+    written["CallDefault"] = lps.call_default_record(
+        item=call.items.exclude(limited_partner=other).get(),  # it paid nothing
+        noticed_on=dt.date(2024, 1, 25),
+        by=fund_manager,
+    )
     written["FundExpense"] = lps.fund_expense_record(
         fund=fund,
         incurred_on=dt.date(2024, 2, 1),
@@ -626,6 +633,9 @@ def test_every_lp_service_and_admin_write_is_attributed(db, fund_manager, superu
         },
     )
     assert_audited(second, fund_manager, "+", since)
+    late = second.items.exclude(limited_partner=lp).first()
+    default = admin_save(manager, CallDefault, {"item": late.pk, "noticed_on": "2024-04-20"})
+    assert_audited(default, fund_manager, "+", since)
     item = second.items.get(limited_partner=lp)
     payment = admin_save(
         manager,

@@ -27,3 +27,20 @@ def test_generated_rows_follow_the_rules():
     report = fund_report(Commitment.objects.first().fund)
     assert report.committed == fund_total <= report.size
     assert pipeline_report().total == 60
+
+
+def test_the_bench_fund_has_an_lp_layer_written_through_the_services():
+    from portfolio.bench.harness import raw_lp_report
+    from portfolio.models import CapitalCallPayment, LpDistributionAllocation
+    from portfolio.selectors.lp_report import lp_report
+
+    sizes = generate(startups=60)
+    assert (sizes["lp_calls"], sizes["fund_expenses"], sizes["lp_distributions"]) == (8, 24, 2)
+    fund = Commitment.objects.first().fund
+    assert CapitalCallPayment.objects.count() == 8 * 4  # every LP pays every call
+    assert LpDistributionAllocation.objects.count() == 2 * 5  # 4 LPs and the GP, each time
+    report = lp_report(fund)
+    assert report.net.figures.paid_in == 8 * 18_750_000
+    assert report.net.figures.distributed > 0
+    raw = raw_lp_report(fund, report.as_of)
+    assert (report.net.figures, report.net.irr) == raw["net"]

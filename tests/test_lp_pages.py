@@ -127,3 +127,27 @@ def test_query_counts_do_not_grow_with_the_fund_rows(worked, viewer):
     after = [_queries(client, url) for url in urls]
     assert before == after
     assert max(after) <= 30
+
+
+def test_the_lp_page_lists_the_calls_and_marks_a_late_payer(worked, viewer, fund_manager):
+    call = lps.capital_call_create(
+        fund=worked.fund, call_date=dt.date(2025, 7, 1), due_date=dt.date(2025, 7, 15), amount=W.M
+    )
+    late = call.items.get(limited_partner=worked.lps["LP3"])
+    lps.capital_call_payment_record(
+        capital_call=call, limited_partner=worked.lps["LP3"], paid_on=dt.date(2025, 7, 2), amount=1
+    )
+    lps.call_default_record(item=late, noticed_on=dt.date(2025, 7, 20), by=fund_manager)
+    url = reverse("dashboard:fund-lps", args=[worked.fund.pk])
+    html = page(login(viewer), url, as_of="2025-07-31")
+    rows = re.findall(r'<tr data-call="3" data-lp="(\d+)"( class="overdue")?>', html)
+    # every LP's part of the new call; all three unpaid past the due date, so all overdue
+    assert sorted(int(lp) for lp, _ in rows) == sorted(lp.pk for lp in worked.lps.values())
+    assert all(overdue for _, overdue in rows)
+    assert html.count('class="pill overdue"') == 3
+    assert "2025年7月20日" in html  # LP3's recorded default (Chinese dates by default)
+    # the day before the due date nothing is late, and the old calls are paid
+    html = page(login(viewer), url, as_of="2025-07-14")
+    assert 'class="pill overdue"' not in html
+    assert 'data-call="1"' in html
+    assert 'id="fund-tabs"' in html and 'aria-current="page"' in html

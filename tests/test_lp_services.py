@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portfolio.fund_accounting import GP, TIERS
-from portfolio.models import CapitalCall, CapitalCallPayment, LpDistribution
+from portfolio.models import CallDefault, CapitalCall, CapitalCallPayment, LpDistribution
 from portfolio.selectors import lp_report as selectors
 from portfolio.services import lps
 from tests.support import worked_fund as W
+from tests.support.constraints import assert_violates
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,106 @@ def test_a_distribution_above_the_cash_is_refused(worked):
     with pytest.raises(ValidationError) as refused:
         lps.lp_distribution_record(fund=worked.fund, paid_on=dt.date(2025, 6, 1), amount=1)
     assert "paid_on" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("rangli", [False, True])
+def test_the_benchmark_baselines_give_the_reports_figures(rangli):
+    # ``make bench`` times lp-report and capital-accounts against hand-written SQL fed to the
+    # engine; the baselines must compute the same figures as the reports.
+    from portfolio.bench.harness import raw_capital_accounts, raw_lp_report
+
+    built = W.build(rangli=rangli)
+    report = selectors.lp_report(built.fund, W.AS_OF)
+    raw = raw_lp_report(built.fund, W.AS_OF)
+    assert {row.limited_partner.pk: (row.figures, row.irr) for row in report.lps} == raw["lps"]
+    assert (report.net.figures, report.net.irr) == raw["net"]
+    assert report.carried_interest_paid == raw["carried_interest_paid"] > 0
+    assert report.carried_interest_accrued == raw["carried_interest_accrued"]
+    accounts, _total = selectors.capital_accounts(built.fund, W.Q2_START, W.AS_OF)
+    raw_accounts = raw_capital_accounts(built.fund, W.Q2_START, W.AS_OF)
+    for account in accounts:
+        key = account.limited_partner.pk
+        assert account.period == raw_accounts["period"][key]
+        assert account.since_inception == raw_accounts["since_inception"][key]
+
+
+@pytest.fixture
+def late_payer(worked):
+    """A third call, due 2025-07-15, of which LP2 pays only half by 2025-07-20."""
+    call = lps.capital_call_create(
+        fund=worked.fund, call_date=dt.date(2025, 7, 1), due_date=dt.date(2025, 7, 15), amount=W.M
+    )
+    for item in call.items.select_related("limited_partner"):
+        paid = item.amount if item.limited_partner != worked.lps["LP2"] else item.amount / 2
+        lps.capital_call_payment_record(
+            capital_call=call,
+            limited_partner=item.limited_partner,
+            paid_on=dt.date(2025, 7, 10),
+            amount=paid,
+        )
+    return call.items.get(limited_partner=worked.lps["LP2"])
+
+
+def test_a_default_is_recorded_with_what_was_still_owed(late_payer):
+    recorded = lps.call_default_record(item=late_payer, noticed_on=dt.date(2025, 7, 20))
+    assert recorded.outstanding == late_payer.amount / 2 == Decimal("100000.00")
+    [row] = [
+        r
+        for r in selectors.capital_calls(late_payer.capital_call.fund, dt.date(2025, 7, 31))
+        if r.item.pk == late_payer.pk
+    ]
+    assert (row.overdue, row.default_on, row.item.paid) == (True, dt.date(2025, 7, 20), 100000)
+    # before the due date the same part was not late, and the default not yet recorded
+    [early] = [
+        r
+        for r in selectors.capital_calls(late_payer.capital_call.fund, dt.date(2025, 7, 12))
+        if r.item.pk == late_payer.pk
+    ]
+    assert (early.overdue, early.default_on) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("noticed_on", "field", "code"),
+    [
+        (dt.date(2025, 7, 15), "noticed_on", "not_late"),  # on the due date: not late yet
+        (dt.date(2999, 1, 1), "noticed_on", "future"),
+    ],
+)
+def test_a_default_before_it_happened_is_refused(late_payer, noticed_on, field, code):
+    with pytest.raises(ValidationError) as refused:
+        lps.call_default_record(item=late_payer, noticed_on=noticed_on)
+    assert refused.value.error_dict[field][0].code == code
+    assert not CallDefault.objects.exists()
+
+
+def test_a_default_of_a_paid_part_or_twice_is_refused(worked, late_payer):
+    paid_in_full = late_payer.capital_call.items.get(limited_partner=worked.lps["LP1"])
+    with pytest.raises(ValidationError) as refused:
+        lps.call_default_record(item=paid_in_full, noticed_on=dt.date(2025, 7, 20))
+    assert refused.value.error_dict["item"][0].code == "paid"
+    lps.call_default_record(item=late_payer, noticed_on=dt.date(2025, 7, 20))
+    with pytest.raises(ValidationError) as refused:
+        lps.call_default_record(item=late_payer, noticed_on=dt.date(2025, 7, 25))
+    assert refused.value.error_dict["item"][0].code == "recorded"
+    assert CallDefault.objects.count() == 1
+
+
+def test_the_database_refuses_a_default_with_nothing_owed(late_payer):
+    with assert_violates(CallDefault, "call_default_outstanding_positive"):
+        CallDefault.objects.create(item=late_payer, noticed_on=dt.date(2025, 7, 20), outstanding=0)
+
+
+def test_the_admin_refuses_a_default_the_service_refuses(late_payer, fund_manager):
+    from tests.support.admin import admin_url
+    from tests.support.clients import login
+
+    client = login(fund_manager)
+    url = admin_url(CallDefault, "add")
+    response = client.post(url, {"item": late_payer.pk, "noticed_on": "2025-07-15", "note": ""})
+    assert response.status_code == 200  # the form again, with the service's refusal on its field
+    errors = response.context["adminform"].form.errors
+    assert "noticed_on" in errors and "2025" in errors["noticed_on"][0]
+    assert not CallDefault.objects.exists()
+    response = client.post(url, {"item": late_payer.pk, "noticed_on": "2025-07-20", "note": "催缴"})
+    assert response.status_code == 302
+    assert CallDefault.objects.get().outstanding == Decimal("100000.00")

@@ -16,6 +16,7 @@ from django.apps import apps
 
 from portfolio.models import (
     ApiToken,
+    CallDefault,
     CapitalCall,
     CapitalCallItem,
     CapitalCallPayment,
@@ -366,6 +367,15 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     ],
     (CapitalCallPayment, "call_payment_amount_positive"): [
         lambda r: CapitalCallPayment.objects.create(item=r.item, paid_on=DAY, amount=D("0"))
+    ],
+    (CallDefault, "item"): [
+        lambda r: [
+            CallDefault.objects.create(item=r.item, noticed_on=DAY, outstanding=D("1"))
+            for _ in range(2)
+        ]
+    ],
+    (CallDefault, "call_default_outstanding_positive"): [
+        lambda r: CallDefault.objects.create(item=r.item, noticed_on=DAY, outstanding=D("0"))
     ],
     (FundExpense, "fund_expense_amount_positive"): [
         lambda r: FundExpense.objects.create(

@@ -113,6 +113,28 @@ class CapitalCallPaymentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
         )
 
 
+@admin.register(models.CallDefault)
+class CallDefaultAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    """A late payer's default, recorded by ``call_default_record`` (after the due date, with
+    money still owed); only the note changes afterwards."""
+
+    create_service = staticmethod(lps.call_default_record)
+    fields = ("item", "noticed_on", "note")
+    list_display = ("item", "noticed_on", "outstanding_display")
+    list_filter = ("item__capital_call__fund",)
+    list_select_related = ("item__capital_call__fund", "item__limited_partner")
+    search_fields = ("item__limited_partner__name", "item__limited_partner__name_en", "note")
+    autocomplete_fields = ("item",)
+    date_hierarchy = "noticed_on"
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is None else (*self.fields, "outstanding")
+
+    @admin.display(description=_("still owed then"), ordering="outstanding")
+    def outstanding_display(self, obj):
+        return money(obj.outstanding)
+
+
 @admin.register(models.FundExpense)
 class FundExpenseAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     create_service = staticmethod(lps.fund_expense_record)

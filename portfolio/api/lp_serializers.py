@@ -19,6 +19,7 @@ from portfolio.api.serializers import (
     BriefFundSerializer,
     CurrencyField,
     IdField,
+    WrittenBy,
     brief,
     money,
     ratio,
@@ -40,7 +41,7 @@ class LimitedPartnerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LimitedPartnerCreateSerializer(serializers.Serializer):
+class LimitedPartnerCreateSerializer(WrittenBy, serializers.Serializer):
     name = serializers.CharField(max_length=200)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=LpKind.choices)
@@ -50,8 +51,7 @@ class LimitedPartnerCreateSerializer(serializers.Serializer):
     is_illustrative = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
-    def create(self, validated_data):
-        return services.limited_partner_create(by=self.context["request"].user, **validated_data)
+    service = services.limited_partner_create
 
 
 class LpCommitmentSerializer(serializers.ModelSerializer):
@@ -73,15 +73,14 @@ class LpCommitmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LpCommitmentCreateSerializer(serializers.Serializer):
+class LpCommitmentCreateSerializer(WrittenBy, serializers.Serializer):
     fund = IdField(queryset=models.Fund.objects.all())
     limited_partner = IdField(queryset=models.LimitedPartner.objects.all())
     amount = money(min_value=0)
     committed_on = serializers.DateField()
     pays_fees = serializers.BooleanField(required=False, allow_null=True, default=None)
 
-    def create(self, validated_data):
-        return services.lp_commitment_create(by=self.context["request"].user, **validated_data)
+    service = services.lp_commitment_create
 
 
 class CallItemSerializer(serializers.Serializer):
@@ -121,7 +120,7 @@ class CapitalCallSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CapitalCallCreateSerializer(serializers.Serializer):
+class CapitalCallCreateSerializer(WrittenBy, serializers.Serializer):
     fund = IdField(queryset=models.Fund.objects.all())
     call_date = serializers.DateField()
     due_date = serializers.DateField()
@@ -131,8 +130,7 @@ class CapitalCallCreateSerializer(serializers.Serializer):
     expenses = money(min_value=0, required=False, default=0)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
-    def create(self, validated_data):
-        return services.capital_call_create(by=self.context["request"].user, **validated_data)
+    service = services.capital_call_create
 
 
 class PaymentSerializer(serializers.Serializer):
@@ -151,15 +149,14 @@ class FundExpenseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FundExpenseCreateSerializer(serializers.Serializer):
+class FundExpenseCreateSerializer(WrittenBy, serializers.Serializer):
     fund = IdField(queryset=models.Fund.objects.all())
     incurred_on = serializers.DateField()
     amount = money(min_value=0)
     category = serializers.ChoiceField(choices=ExpenseCategory.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
-    def create(self, validated_data):
-        return services.fund_expense_record(by=self.context["request"].user, **validated_data)
+    service = services.fund_expense_record
 
 
 class TiersSerializer(serializers.Serializer):
@@ -189,14 +186,13 @@ class LpDistributionSerializer(serializers.ModelSerializer):
         return allocation_rows(obj.allocations.all())
 
 
-class LpDistributionCreateSerializer(serializers.Serializer):
+class LpDistributionCreateSerializer(WrittenBy, serializers.Serializer):
     fund = IdField(queryset=models.Fund.objects.all())
     paid_on = serializers.DateField()
     amount = money(min_value=0)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
-    def create(self, validated_data):
-        return services.lp_distribution_record(by=self.context["request"].user, **validated_data)
+    service = services.lp_distribution_record
 
 
 def allocation_rows(allocations) -> list[dict]:

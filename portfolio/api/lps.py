@@ -5,12 +5,9 @@ and payments, fund expenses, and distributions with their waterfall (``api-contr
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import DecimalField, Max, Prefetch, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -33,19 +30,17 @@ from portfolio.api.lp_serializers import (
     LpDistributionSerializer,
     PaymentSerializer,
 )
+from portfolio.api.schema import documented
 from portfolio.api.views import ApiViewSet, CreateMixin
+from portfolio.selectors import lp_report as lp_selectors
 from portfolio.services import lps as services
 
 # --- views ----------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("The fund's investors (LPs)")),
-    create=extend_schema(
-        summary=_("Add a limited partner (fund managers)"),
-        request=LimitedPartnerCreateSerializer,
-        responses={201: LimitedPartnerSerializer},
-    ),
+@documented(
+    list=_("The fund's investors (LPs)"),
+    create=_("Add a limited partner (fund managers)"),
 )
 class LimitedPartnerViewSet(CreateMixin, ApiViewSet):
     queryset = models.LimitedPartner.objects.all()
@@ -58,13 +53,9 @@ class LimitedPartnerViewSet(CreateMixin, ApiViewSet):
     resource = "limited-partners"
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("LP commitments (认缴)")),
-    create=extend_schema(
-        summary=_("Record an LP's commitment (fund managers)"),
-        request=LpCommitmentCreateSerializer,
-        responses={201: LpCommitmentSerializer},
-    ),
+@documented(
+    list=_("LP commitments (认缴)"),
+    create=_("Record an LP's commitment (fund managers)"),
 )
 class LpCommitmentViewSet(CreateMixin, ApiViewSet):
     queryset = models.LpCommitment.objects.select_related("fund", "limited_partner")
@@ -77,32 +68,17 @@ class LpCommitmentViewSet(CreateMixin, ApiViewSet):
     resource = "lp-commitments"
 
 
-MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
-
-
-def call_items():
-    """Each LP's part of a call with what it has paid (0 when nothing) and when it last paid."""
-    return models.CapitalCallItem.objects.select_related("limited_partner").annotate(
-        paid=Coalesce(Sum("payments__amount"), Value(Decimal(0)), output_field=MONEY_FIELD),
-        paid_on=Max("payments__paid_on"),
-    )
-
-
-@extend_schema_view(
-    list=extend_schema(summary=_("Capital calls with each LP's part and payments")),
-    create=extend_schema(
-        summary=_("Call capital from the LPs, pro rata (fund managers)"),
-        description=_(
-            "Split by largest remainder; 400 with `callable` (a decimal string) when the "
-            "call is more than the unfunded commitments."
-        ),
-        request=CapitalCallCreateSerializer,
-        responses={201: CapitalCallSerializer},
+@documented(
+    list=_("Capital calls with each LP's part and payments"),
+    create=_("Call capital from the LPs, pro rata (fund managers)"),
+    create_description=_(
+        "Split by largest remainder; 400 with `callable` (a decimal string) when the "
+        "call is more than the unfunded commitments."
     ),
 )
 class CapitalCallViewSet(CreateMixin, ApiViewSet):
     queryset = models.CapitalCall.objects.select_related("fund").prefetch_related(
-        Prefetch("items", queryset=call_items())
+        Prefetch("items", queryset=lp_selectors.call_items())
     )
     serializer_class = CapitalCallSerializer
     write_serializer_class = CapitalCallCreateSerializer
@@ -134,13 +110,9 @@ class CapitalCallViewSet(CreateMixin, ApiViewSet):
         return Response(self.read_data(call), status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Fund expenses (audit, legal, custody, ...)")),
-    create=extend_schema(
-        summary=_("Record a fund expense (fund managers)"),
-        request=FundExpenseCreateSerializer,
-        responses={201: FundExpenseSerializer},
-    ),
+@documented(
+    list=_("Fund expenses (audit, legal, custody, ...)"),
+    create=_("Record a fund expense (fund managers)"),
 )
 class FundExpenseViewSet(CreateMixin, ApiViewSet):
     queryset = models.FundExpense.objects.select_related("fund")
@@ -153,16 +125,12 @@ class FundExpenseViewSet(CreateMixin, ApiViewSet):
     resource = "fund-expenses"
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Distributions to the partners, tier by tier")),
-    create=extend_schema(
-        summary=_("Distribute cash to the partners (fund managers)"),
-        description=_(
-            "Split by the fund's European waterfall; 400 naming `amount` when the fund has "
-            "less cash on that date."
-        ),
-        request=LpDistributionCreateSerializer,
-        responses={201: LpDistributionSerializer},
+@documented(
+    list=_("Distributions to the partners, tier by tier"),
+    create=_("Distribute cash to the partners (fund managers)"),
+    create_description=_(
+        "Split by the fund's European waterfall; 400 naming `amount` when the fund has "
+        "less cash on that date."
     ),
 )
 class LpDistributionViewSet(CreateMixin, ApiViewSet):

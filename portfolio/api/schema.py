@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.permissions import AllowAny
 
 ERROR_SCHEMA = {
@@ -88,3 +89,23 @@ class AutoSchema(openapi.AutoSchema):
                 },
             )
         return responses
+
+
+def documented(*, list, create=None, create_description=None, **more):
+    """The OpenAPI summaries of a viewset: ``list`` and, for a viewset that takes POST,
+    ``create``, whose request is the write serializer and whose 201 answer the read row
+    (``CreateMixin`` answers with the row as the detail reads it). ``more`` passes other
+    actions' ``extend_schema`` through."""
+
+    def decorate(viewset):
+        actions = {"list": extend_schema(summary=list), **more}
+        if create is not None:
+            actions["create"] = extend_schema(
+                summary=create,
+                description=create_description,
+                request=viewset.write_serializer_class or viewset.serializer_class,
+                responses={201: viewset.serializer_class},
+            )
+        return extend_schema_view(**actions)(viewset)
+
+    return decorate

@@ -10,8 +10,11 @@ own fields), so the API and the admin obey the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -35,6 +38,17 @@ def ratio(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=20, decimal_places=4, allow_null=True, read_only=True, **kwargs
     )
+
+
+# A write serializer whose POST is one service: ``service`` (a ``portfolio.services``
+# function) is called with the validated fields and ``by``, the requesting user, and returns
+# the row it wrote; its refusals are field-named 400s (``api.exceptions``). (A comment, not a
+# docstring: the OpenAPI schema would show a docstring as every subclass's description.)
+class WrittenBy:
+    service: Callable[..., Model]
+
+    def create(self, validated_data):
+        return type(self).service(by=self.context["request"].user, **validated_data)
 
 
 @extend_schema_field({"type": "string", "enum": [CURRENCY], "readOnly": True})
@@ -304,7 +318,7 @@ class StartupDetailSerializer(StartupSerializer):
         return KpiFiguresSerializer(reports[0]).data if reports else None
 
 
-class StartupCreateSerializer(serializers.ModelSerializer):
+class StartupCreateSerializer(WrittenBy, serializers.ModelSerializer):
     """Input of ``POST /startups/``: the startup enters ``stage`` on ``entered_on``."""
 
     stage = StageSlugField(
@@ -328,8 +342,7 @@ class StartupCreateSerializer(serializers.ModelSerializer):
         model = models.Startup
         fields = [*specs.STARTUP.writable(create=True), "entered_on"]
 
-    def create(self, validated_data):
-        return services.startup_create(by=self.context["request"].user, **validated_data)
+    service = services.startup_create
 
 
 class StartupUpdateSerializer(serializers.ModelSerializer):
@@ -499,11 +512,10 @@ class FundUpdateSerializer(serializers.ModelSerializer):
         )
 
 
-class FundCreateSerializer(FundUpdateSerializer):
+class FundCreateSerializer(WrittenBy, FundUpdateSerializer):
     """Input of ``POST /funds/`` (superusers), written by ``services.fund_create``."""
 
-    def create(self, validated_data):
-        return services.fund_create(by=self.context["request"].user, **validated_data)
+    service = services.fund_create
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
@@ -528,7 +540,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommitmentCreateSerializer(serializers.Serializer):
+class CommitmentCreateSerializer(WrittenBy, serializers.Serializer):
     """Input of ``POST /commitments/``, checked by ``commitment_create`` against the size."""
 
     fund = IdField(queryset=models.Fund.objects.all())
@@ -537,8 +549,7 @@ class CommitmentCreateSerializer(serializers.Serializer):
     approved_on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def create(self, validated_data):
-        return services.commitment_create(by=self.context["request"].user, **validated_data)
+    service = services.commitment_create
 
 
 class HoldingSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ from portfolio.api.lp_reports import LP_READ, FundLpActions
 from portfolio.api.pagination import Pagination
 from portfolio.api.policy import POLICY_READ, FundPolicyActions
 from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
+from portfolio.api.schema import documented
 from portfolio.models import (
     Fund,
     Startup,
@@ -82,7 +83,22 @@ class StrictOrderingFilter(filters.OrderingFilter):
         return self.get_default_ordering(view)
 
 
-class ApiViewSet(viewsets.ReadOnlyModelViewSet):
+class ExportErrorsAsJson:
+    """An error answer to an export request (``?format=csv|xlsx``) is JSON, so the client
+    can read the reason."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and isinstance(getattr(request, "accepted_renderer", None), EXPORT_RENDERERS)
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
     """Role permissions, strict filters, pagination and exports for every resource: DRF's
     list and retrieve; a list also answers ``?format=csv|xlsx`` with every matching row,
     streamed."""
@@ -133,17 +149,6 @@ class ApiViewSet(viewsets.ReadOnlyModelViewSet):
         return export_response(
             self.request.accepted_renderer, columns, rows, resource=self.resource
         )
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # An error answer to an export request is JSON, so the client can read the reason.
-        if (
-            isinstance(response, Response)
-            and response.status_code >= 400
-            and isinstance(getattr(request, "accepted_renderer", None), EXPORT_RENDERERS)
-        ):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
 
     def read_data(self, instance) -> dict:
         """The read representation of a written row, reloaded through the selector."""
@@ -209,10 +214,7 @@ class PartialUpdateMixin:
         return Response(self.read_data(serializer.instance))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Research institutions")),
-    create=extend_schema(summary=_("Add an institution (incubator staff)")),
-)
+@documented(list=_("Research institutions"), create=_("Add an institution (incubator staff)"))
 class InstitutionViewSet(CreateMixin, ApiViewSet):
     """Research institutions startups come from (universities, CAS institutes, labs)."""
 
@@ -225,7 +227,7 @@ class InstitutionViewSet(CreateMixin, ApiViewSet):
     resource = "institutions"
 
 
-@extend_schema_view(list=extend_schema(summary=_("Pipeline stages, in order")))
+@documented(list=_("Pipeline stages, in order"))
 class StageViewSet(ApiViewSet):
     """The pipeline's stages in order, with their TRL range and valley flag."""
 
@@ -321,7 +323,7 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
         return Response(self.read_data(startup))
 
 
-@extend_schema_view(list=extend_schema(summary=_("Stage moves, append-only")))
+@documented(list=_("Stage moves, append-only"))
 class StageTransitionViewSet(ApiViewSet):
     """Every stage move of every startup (append-only history)."""
 
@@ -334,10 +336,7 @@ class StageTransitionViewSet(ApiViewSet):
     resource = "stage-transitions"
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Milestones")),
-    create=extend_schema(summary=_("Record a milestone (incubator staff)")),
-)
+@documented(list=_("Milestones"), create=_("Record a milestone (incubator staff)"))
 class MilestoneViewSet(CreateMixin, ApiViewSet):
     """Milestones: first prototype, first customer, certification, ..."""
 
@@ -350,9 +349,8 @@ class MilestoneViewSet(CreateMixin, ApiViewSet):
     resource = "milestones"
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Quarterly KPI reports")),
-    create=extend_schema(summary=_("Record a quarterly KPI report (incubator staff)")),
+@documented(
+    list=_("Quarterly KPI reports"), create=_("Record a quarterly KPI report (incubator staff)")
 )
 class KpiReportViewSet(CreateMixin, ApiViewSet):
     """Quarterly KPI reports, one per startup and quarter."""
@@ -366,10 +364,7 @@ class KpiReportViewSet(CreateMixin, ApiViewSet):
     resource = "kpi-reports"
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Investors")),
-    create=extend_schema(summary=_("Add an investor (incubator staff)")),
-)
+@documented(list=_("Investors"), create=_("Add an investor (incubator staff)"))
 class InvestorViewSet(CreateMixin, ApiViewSet):
     """Investors: government funds, state platforms, VCs, corporates, angels."""
 
@@ -382,13 +377,9 @@ class InvestorViewSet(CreateMixin, ApiViewSet):
     resource = "investors"
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Funding rounds with their participants")),
-    create=extend_schema(
-        summary=_("Record a funding round (incubator staff)"),
-        request=s.FundingRoundCreateSerializer,
-        responses={201: s.FundingRoundSerializer},
-    ),
+@documented(
+    list=_("Funding rounds with their participants"),
+    create=_("Record a funding round (incubator staff)"),
 )
 class FundingRoundViewSet(CreateMixin, ApiViewSet):
     """Funding rounds with their lead investor and participants."""
@@ -490,17 +481,13 @@ class FundViewSet(FundPolicyActions, FundLpActions, CreateMixin, PartialUpdateMi
         return Response(s.HoldingSerializer(rows, many=True).data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("The fund's commitments")),
-    create=extend_schema(
-        summary=_("Commit the fund to a startup (fund managers)"),
-        description=_(
-            "Checked by the same service as the admin's: 409 when the fund's live commitments "
-            "would exceed its size (the message gives the amount still available), 400 for "
-            "any other refusal. A refusal writes nothing."
-        ),
-        request=s.CommitmentCreateSerializer,
-        responses={201: s.CommitmentSerializer},
+@documented(
+    list=_("The fund's commitments"),
+    create=_("Commit the fund to a startup (fund managers)"),
+    create_description=_(
+        "Checked by the same service as the admin's: 409 when the fund's live commitments "
+        "would exceed its size (the message gives the amount still available), 400 for "
+        "any other refusal. A refusal writes nothing."
     ),
 )
 class CommitmentViewSet(CreateMixin, ApiViewSet):
@@ -528,7 +515,7 @@ class ReportView(APIView):
         return Startup
 
 
-class PipelineReportView(ReportView):
+class PipelineReportView(ExportErrorsAsJson, ReportView):
     """Valley-of-death analytics: per stage, who is there, who entered, who moved on, and how
     long they stay (Kaplan-Meier). ``?format=csv|xlsx``: one row per stage."""
 
@@ -552,17 +539,6 @@ class PipelineReportView(ReportView):
                 renderer, columns, rows, resource=f"pipeline-report-{report.population}"
             )
         return Response(data)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # An error answer to an export request is JSON, so the client can read the reason.
-        if (
-            isinstance(response, Response)
-            and response.status_code >= 400
-            and isinstance(getattr(request, "accepted_renderer", None), EXPORT_RENDERERS)
-        ):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class ValleyReportView(ReportView):

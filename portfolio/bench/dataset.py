@@ -2,10 +2,12 @@
 
 ``generate(startups=10_000)`` makes, per startup, ~4 stage transitions, 10 funding rounds
 (2.5 participations each) and 4 quarterly KPI reports, plus one 200M fund with ~1,000
-commitments, each with a disbursement and a valuation mark. Rows are built consistent with
-the rules (current stage = latest transition, participants within the round, commitments
-within the fund) and checked by the database's constraints; the services are bypassed
-only because row-by-row writes would take hours at this size.
+commitments, each with a disbursement and a valuation mark. Rows are built
+consistent with the rules (current stage = latest transition, participants within the round,
+commitments within the fund) and checked by the database's constraints; the services are
+bypassed only because row-by-row writes would take hours at this size. The fund's LP layer
+(``lp_layer``: 4 LPs, 8 calls with their payments, 24 expenses, 2 distributions through the
+waterfall of the cash not invested) is small and written through the services.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from portfolio.models.choices import (
     CommitmentStatus,
     InstitutionKind,
     InvestorKind,
+    LpKind,
     RoundType,
     StartupStatus,
     TechArea,
@@ -236,6 +239,7 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         )
         for c in commitments
     )
+    lp_rows = lp_layer(fund)
     return {
         "startups": len(created),
         "stage_transitions": len(transitions),
@@ -243,4 +247,54 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         "participations": len(participations),
         "kpi_reports": len(kpis),
         "commitments": len(commitments),
+        **lp_rows,
     }
+
+
+def lp_layer(fund: Fund) -> dict[str, int]:
+    """The fund's investors, through the services: a guidance fund, a state platform, social
+    capital and the GP commit the fund's size; 8 quarterly calls of 18.75M (the last on
+    2026-10-01), each paid in full by every LP on its due date; a quarterly audit, custody
+    and legal expense; two distributions of 10M (cash called but not invested) through the
+    waterfall."""
+    from portfolio.services import lps as services
+
+    partners = [
+        ("基准引导基金", LpKind.GOVERNMENT_GUIDANCE, "60000000"),
+        ("基准国有平台", LpKind.STATE_PLATFORM, "40000000"),
+        ("基准社会资本", LpKind.SOCIAL_CAPITAL, "98000000"),
+        ("基准管理人", LpKind.GP, "2000000"),
+    ]
+    lps = [
+        services.limited_partner_create(name=f"{name}{fund.pk}", kind=kind, is_illustrative=True)
+        for name, kind, _amount in partners
+    ]
+    for lp, (_name, _kind, amount) in zip(lps, partners, strict=True):
+        services.lp_commitment_create(
+            fund=fund, limited_partner=lp, amount=Decimal(amount), committed_on=dt.date(2024, 12, 1)
+        )
+    calls = 0
+    for quarter in range(8):
+        on = dt.date(2025 + quarter // 4, quarter % 4 * 3 + 1, 1)
+        call = services.capital_call_create(
+            fund=fund, call_date=on, due_date=on + dt.timedelta(days=14), amount=Decimal("18750000")
+        )
+        for item in call.items.select_related("limited_partner"):
+            services.capital_call_payment_record(
+                capital_call=call,
+                limited_partner=item.limited_partner,
+                paid_on=call.due_date,
+                amount=item.amount,
+            )
+        calls += 1
+    expenses = 0
+    for quarter in range(8):
+        on = dt.date(2025 + quarter // 4, quarter % 4 * 3 + 1, 20)
+        for category, amount in (("audit", 60_000), ("custody", 25_000), ("legal", 40_000)):
+            services.fund_expense_record(
+                fund=fund, incurred_on=on, amount=Decimal(amount), category=category
+            )
+            expenses += 1
+    for on in (dt.date(2026, 9, 15), dt.date(2026, 10, 15)):
+        services.lp_distribution_record(fund=fund, paid_on=on, amount=Decimal("10000000"))
+    return {"lp_calls": calls, "fund_expenses": expenses, "lp_distributions": 2}

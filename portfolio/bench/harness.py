@@ -18,6 +18,7 @@ a warm-up, side by side:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -33,6 +34,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -634,16 +636,133 @@ def raw_fund(fund, as_of: dt.date) -> dict[str, Any]:
     return {"totals": totals, "paid": paid, "returned": returned}
 
 
+# The LP reports' rows by hand-written SQL, in the engine's order, handed to the engine
+# (``portfolio.fund_accounting``, the plain Python of ``fund-accounting.md``): the baseline
+# of ``lp-report`` and ``capital-accounts`` is the arithmetic without the ORM, the selectors
+# and DRF. Parameter: %(fund)s.
+RAW_LP = {
+    "partners": """
+        SELECT limited_partner_id, amount, pays_fees, committed_on FROM portfolio_lpcommitment
+         WHERE fund_id = %(fund)s ORDER BY committed_on, id""",
+    "payments": """
+        SELECT p.paid_on, i.limited_partner_id, p.amount FROM portfolio_capitalcallpayment p
+          JOIN portfolio_capitalcallitem i ON i.id = p.item_id
+          JOIN portfolio_capitalcall c ON c.id = i.capital_call_id
+         WHERE c.fund_id = %(fund)s""",
+    "expenses": "SELECT incurred_on, amount FROM portfolio_fundexpense WHERE fund_id = %(fund)s",
+    "invest": """
+        SELECT d.paid_on, c.startup_id, d.amount FROM portfolio_disbursement d
+          JOIN portfolio_commitment c ON c.id = d.commitment_id WHERE c.fund_id = %(fund)s""",
+    "mark": """
+        SELECT as_of, startup_id, fair_value FROM portfolio_valuationmark
+         WHERE fund_id = %(fund)s""",
+    "proceeds": """
+        SELECT paid_on, startup_id, kind, amount FROM portfolio_distribution
+         WHERE fund_id = %(fund)s""",
+    "distributions": """
+        SELECT paid_on, amount, id FROM portfolio_lpdistribution
+         WHERE fund_id = %(fund)s ORDER BY paid_on, id""",
+    "reallocation": """
+        SELECT r.ceding_id, r.pct, r.applies_to_nav, b.limited_partner_id, b.weight
+          FROM portfolio_reallocationrule r
+          JOIN portfolio_reallocationbeneficiary b ON b.rule_id = r.id
+         WHERE r.fund_id = %(fund)s ORDER BY b.id""",
+}
+
+
+def _yuan(value) -> Decimal:
+    # SQLite hands decimals back as numbers; PostgreSQL as Decimal
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def raw_lp_engine(fund):
+    """The fund's LP engine from hand-written SQL (8 queries, as ``fund_engine``)."""
+    from portfolio import fund_accounting as fa
+
+    order = {"invest": 0, "mark": 1, "dividend": 2, "exit": 3, "write_off": 3}
+    with connection.cursor() as cursor:
+        rows = {name: _fetch(cursor, sql, {"fund": fund.pk}) for name, sql in RAW_LP.items()}
+    holdings = [
+        fa.HoldingEvent(_day(on), startup, kind, _yuan(amount))
+        for kind in ("invest", "mark")
+        for on, startup, amount in rows[kind]
+    ] + [
+        fa.HoldingEvent(
+            _day(on), startup, kind if kind in ("exit", "write_off") else "dividend", _yuan(amount)
+        )
+        for on, startup, kind, amount in rows["proceeds"]
+    ]
+    holdings.sort(key=lambda e: (e.on, order[e.kind]))
+    reallocation = None
+    if rows["reallocation"]:
+        ceding, pct, on_nav = rows["reallocation"][0][:3]
+        reallocation = fa.Reallocation(
+            ceding,
+            tuple((lp, _yuan(weight)) for *_rule, lp, weight in rows["reallocation"]),
+            _yuan(pct),
+            bool(on_nav),
+        )
+    return fa.Fund(
+        terms=fa.Terms(**{f.name: getattr(fund, f.name) for f in dataclasses.fields(fa.Terms)}),
+        partners=[
+            fa.Partner(lp, _yuan(amount), bool(fees), _day(on))
+            for lp, amount, fees, on in rows["partners"]
+        ],
+        contributions=[
+            fa.Contribution(_day(on), lp, _yuan(amount)) for on, lp, amount in rows["payments"]
+        ],
+        expenses=[fa.Dated(_day(on), _yuan(amount)) for on, amount in rows["expenses"]],
+        holdings=holdings,
+        distributions=[
+            fa.Dated(_day(on), _yuan(amount), pk) for on, amount, pk in rows["distributions"]
+        ],
+        reallocation=reallocation,
+    )
+
+
+def raw_lp_report(fund, as_of: dt.date) -> dict[str, Any]:
+    """The LP report's figures: per LP and net, the carry paid and accrued."""
+    from portfolio import fund_accounting as fa
+
+    engine = raw_lp_engine(fund)
+    paid = sum((shares[fa.GP].total for _, shares in engine.waterfall(as_of)), fa.ZERO)
+    return {
+        "lps": {
+            key: (engine.lp_figures(as_of, key), engine.irr(as_of, key)) for key in engine.keys
+        },
+        "net": (engine.lp_figures(as_of), engine.irr(as_of)),
+        "carried_interest_paid": paid,
+        "carried_interest_accrued": engine.accrued_carry(as_of)[0] if engine.keys else fa.ZERO,
+    }
+
+
+def raw_capital_accounts(fund, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Each LP's capital account for the period and since inception."""
+    engine = raw_lp_engine(fund)
+    return {"period": engine.ledger(end, start), "since_inception": engine.ledger(end)}
+
+
 def p5_reports(c: Client) -> dict[str, dict[str, float]]:
     from portfolio.models import Fund
 
     fund = Fund.objects.order_by("pk").first()
     today = timezone.localdate()
+    year_start = today.replace(month=1, day=1)
     out = {}
     for name, url, baseline in (
         ("pipeline_report", "/api/v1/reports/pipeline/", lambda: raw_pipeline(today)),
         ("valley_report", "/api/v1/reports/valley/", lambda: raw_valley(today)),
         ("fund_report", f"/api/v1/funds/{fund.pk}/report/", lambda: raw_fund(fund, today)),
+        (
+            "lp_report",
+            f"/api/v1/funds/{fund.pk}/lp-report/",
+            lambda: raw_lp_report(fund, today),
+        ),
+        (
+            "capital_accounts",
+            f"/api/v1/funds/{fund.pk}/capital-accounts/?start={year_start}&end={today}",
+            lambda: raw_capital_accounts(fund, year_start, today),
+        ),
     ):
         api = median_time(lambda u=url: fetch(c, u))
         base = median_time(baseline)
@@ -1057,6 +1176,8 @@ GROWTH = [
             ("pipeline_report", "the moves aggregated (linear)"),
             ("valley_report", "the moves of the startups in the valley, walked (linear)"),
             ("fund_report", "the fund's commitments, 1,000 in both sets (flat)"),
+            ("lp_report", "the fund's events, the same in both sets (flat)"),
+            ("capital_accounts", "the fund's events, the same in both sets (flat)"),
         )
     ],
     *[

@@ -62,14 +62,22 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolio/pipeline.html", context)
 
 
+def _fund_page(request: HttpRequest, pk: int, template: str):
+    """A fund page's fund and ``?as_of=`` date: ``(context, as_of, None)``, or, for a bad
+    date, ``(context, None, the page with the form's error, status 400)``."""
+    form = AsOfForm(request.GET or None)
+    context = {"form": form, "fund": get_object_or_404(Fund, pk=pk), "funds": _funds()}
+    if form.is_bound and not form.is_valid():
+        return context, None, render(request, template, context, status=400)
+    return context, form.cleaned_data["as_of"] if form.is_bound else None, None
+
+
 @_may_view("portfolio.view_fund", "portfolio.view_commitment")
 def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    fund = get_object_or_404(Fund, pk=pk)
-    form = AsOfForm(request.GET or None)
-    context = {"form": form, "fund": fund, "funds": _funds()}
-    if form.is_bound and not form.is_valid():
-        return render(request, "portfolio/fund.html", context, status=400)
-    as_of = form.cleaned_data["as_of"] if form.is_bound else None
+    context, as_of, refused = _fund_page(request, pk, "portfolio/fund.html")
+    if refused:
+        return refused
+    fund = context["fund"]
     board = data.fund_dashboard(fund, as_of)
     context.update(
         board=board,
@@ -117,15 +125,14 @@ POLICY_PERMS = ("portfolio.view_fund", "portfolio.view_commitment", "portfolio.v
 @_may_view(*LP_PERMS)
 def fund_lps(request: HttpRequest, pk: int) -> HttpResponse:
     """The fund's investors: per LP and net, committed to IRR, beside the gross figures."""
-    fund = get_object_or_404(Fund, pk=pk)
-    form = AsOfForm(request.GET or None)
-    context = {"form": form, "fund": fund, "funds": _funds()}
-    if form.is_bound and not form.is_valid():
-        return render(request, "portfolio/fund_lps.html", context, status=400)
-    as_of = (form.cleaned_data["as_of"] if form.is_bound else None) or timezone.localdate()
+    context, as_of, refused = _fund_page(request, pk, "portfolio/fund_lps.html")
+    if refused:
+        return refused
+    fund, as_of = context["fund"], as_of or timezone.localdate()
     report = lp_report.lp_report(fund, as_of)
     context.update(
         report=report,
+        calls=lp_report.capital_calls(fund, as_of),
         quarter=(as_of.year, (as_of.month - 1) // 3 + 1),
         report_url=common.api_url(f"funds/{fund.pk}/lp-report/", as_of=as_of.isoformat()),
         accounts_url=common.api_url(

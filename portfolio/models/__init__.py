@@ -1,6 +1,7 @@
 from portfolio.models.fund import Commitment, Disbursement, Distribution, Fund, ValuationMark
 from portfolio.models.funding import FundingRound, Investor, Participation
 from portfolio.models.lps import (
+    CallDefault,
     CapitalCall,
     CapitalCallItem,
     CapitalCallPayment,
@@ -27,6 +28,7 @@ __all__ = [
     "ApiToken",
     "CapitalCall",
     "CapitalCallItem",
+    "CallDefault",
     "CapitalCallPayment",
     "FundExpense",
     "LimitedPartner",

@@ -31,6 +31,7 @@ AUDITED = [
     models.CapitalCall,
     models.CapitalCallItem,
     models.CapitalCallPayment,
+    models.CallDefault,
     models.FundExpense,
     models.LpDistribution,
     models.LpDistributionAllocation,

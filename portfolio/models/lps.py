@@ -227,6 +227,40 @@ class CapitalCallPayment(models.Model):
         return f"{self.item} {self.amount} ({self.paid_on})"
 
 
+class CallDefault(models.Model):
+    """A late payer's default on its part of a call (违约), as the fund manager recorded it:
+    when it was noticed and what was still owed then. Only the event is recorded; remedies
+    (default interest, forfeiture, a forced transfer) follow the partnership agreement and
+    are out of scope."""
+
+    item = models.OneToOneField(
+        CapitalCallItem,
+        verbose_name=_("capital call item"),
+        on_delete=models.PROTECT,
+        related_name="default",
+    )
+    noticed_on = models.DateField(_("recorded as in default on"))
+    outstanding = models.DecimalField(_("still owed then (yuan)"), **MONEY)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "noticed_on"]
+        verbose_name = _("payment default")
+        verbose_name_plural = _("payment defaults")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outstanding__gt=0),
+                name="call_default_outstanding_positive",
+                violation_error_message=_("A default is recorded only while money is owed."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} ({self.noticed_on})"
+
+
 class FundExpense(models.Model):
     """A partnership expense (合伙企业费用): audit, legal, custody, valuation, formation."""
 

@@ -11,10 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Max, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portfolio import fund_accounting as fa
 from portfolio.models import (
+    CapitalCall,
+    CapitalCallItem,
     CapitalCallPayment,
     Disbursement,
     Distribution,
@@ -26,6 +30,7 @@ from portfolio.models import (
     ReallocationRule,
     ValuationMark,
 )
+from portfolio.models.querysets import MONEY
 
 # A company's distribution that ends the holding (its fair value is 0 from then).
 ENDING_KINDS = ("exit", "write_off")
@@ -206,3 +211,50 @@ def management_fees(
         through=through or timezone.localdate(),
     )
     return lines, names
+
+
+# --- capital calls and late payers ----------------------------------------------------------
+
+
+def call_items(as_of: dt.date | None = None):
+    """Each LP's part of a call with ``paid`` (what it had paid by ``as_of``, 0.00 when
+    nothing; everything when no date) and ``paid_on`` (its last payment then), with its LP
+    and its recorded default, if any."""
+    by_then = Q() if as_of is None else Q(payments__paid_on__lte=as_of)
+    return CapitalCallItem.objects.select_related("limited_partner", "default").annotate(
+        paid=Coalesce(Sum("payments__amount", filter=by_then), Value(fa.ZERO), output_field=MONEY),
+        paid_on=Max("payments__paid_on", filter=by_then),
+    )
+
+
+@dataclass(frozen=True)
+class CallItemRow:
+    call: CapitalCall
+    item: CapitalCallItem
+    overdue: bool  # past the due date at ``as_of`` with part of it unpaid then
+    default_on: dt.date | None  # when a default was recorded, if it was by ``as_of``
+
+
+def capital_calls(fund: Fund, as_of: dt.date) -> list[CallItemRow]:
+    """Every LP's part of every call made by ``as_of``, newest call first: what was due,
+    what it had paid by then, whether it was late then (2 queries)."""
+    calls = (
+        CapitalCall.objects.filter(fund=fund, call_date__lte=as_of)
+        .order_by("-number")
+        .prefetch_related(Prefetch("items", queryset=call_items(as_of)))
+    )
+    rows = []
+    for call in calls:
+        for item in call.items.all():
+            default = getattr(item, "default", None)
+            rows.append(
+                CallItemRow(
+                    call=call,
+                    item=item,
+                    overdue=item.paid < item.amount and call.due_date < as_of,
+                    default_on=default.noticed_on
+                    if default is not None and default.noticed_on <= as_of
+                    else None,
+                )
+            )
+    return rows

@@ -52,6 +52,25 @@ class StageRow:
     longest_days: int | None = None  # for "more than N days" when there is no median
 
 
+#: the stage's own fields each row repeats
+STAGE_IDENTITY = ("slug", "name", "name_en", "order", "in_valley", "outcome")
+
+
+def stay_figures(stays) -> dict:
+    """A row's time-in-stage figures from the stage's Kaplan-Meier summary (none for an
+    outcome, or a stage nobody entered)."""
+    if not stays:
+        return {}
+    return {
+        "stays": stays.stays,
+        "still_in_stage": stays.censored,
+        "median_days": stays.median,
+        "p25_days": stays.p25,
+        "p75_days": stays.p75,
+        "longest_days": stays.longest,
+    }
+
+
 @dataclass(frozen=True)
 class PipelineReport:
     as_of: dt.date
@@ -151,22 +170,12 @@ def pipeline_report(
         stays = None if stage.outcome else survival.get(stage.pk)
         rows.append(
             StageRow(
-                slug=stage.slug,
-                name=stage.name,
-                name_en=stage.name_en,
-                order=stage.order,
-                in_valley=stage.in_valley,
-                outcome=stage.outcome,
+                **{field: getattr(stage, field) for field in STAGE_IDENTITY},
                 count=counts.get(stage.pk, 0),
                 entered=entered,
                 advanced=advanced,
                 conversion=None if stage.outcome else metrics.ratio(advanced, entered),
-                stays=stays.stays if stays else 0,
-                still_in_stage=stays.censored if stays else 0,
-                median_days=stays.median if stays else None,
-                p25_days=stays.p25 if stays else None,
-                p75_days=stays.p75 if stays else None,
-                longest_days=stays.longest if stays else None,
+                **stay_figures(stays),
             )
         )
     return PipelineReport(

@@ -11,19 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+
+from portfolio.services import messages as msg
 
 MAX_YUAN = Decimal("99999999999999.99")  # 16 digits, 2 decimals
 
 # Error texts are constants so tests and clients can match them.
-MSG_MONEY_INVALID = _("Enter an amount in yuan, e.g. 3000000.00.")
-MSG_MONEY_PLACES = _("An amount in yuan has at most two decimal places.")
-MSG_MONEY_TOO_LARGE = _("This amount is too large (at most 99,999,999,999,999.99 yuan).")
-MSG_MONEY_POSITIVE = _("The amount must be greater than zero.")
-MSG_MONEY_NON_NEGATIVE = _("The amount cannot be negative.")
-MSG_DATE_FUTURE = _("This date is in the future; record what has happened.")
-MSG_TRL_RANGE = _("TRL must be a whole number from 1 to 9.")
-MSG_ROW = _("%(row)s: %(message)s")  # a bulk write's refusal, named by its row
 
 Row = TypeVar("Row")
 Written = TypeVar("Written")
@@ -40,22 +33,22 @@ def today() -> dt.date:
 def to_yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
     """Coerce ``value`` to a Decimal yuan amount or raise a ValidationError on ``field``."""
     if isinstance(value, bool) or value is None:
-        raise ValidationError({field: ValidationError(MSG_MONEY_INVALID, code="invalid")})
+        raise ValidationError({field: ValidationError(msg.MONEY_INVALID, code="invalid")})
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: ValidationError(MSG_MONEY_INVALID, code="invalid")}) from None
+        raise ValidationError({field: ValidationError(msg.MONEY_INVALID, code="invalid")}) from None
     if not amount.is_finite():
-        raise ValidationError({field: ValidationError(MSG_MONEY_INVALID, code="invalid")})
+        raise ValidationError({field: ValidationError(msg.MONEY_INVALID, code="invalid")})
     # Size first: quantizing 1e30 to cents overflows Decimal's precision (InvalidOperation).
     if abs(amount) > MAX_YUAN:
-        raise ValidationError({field: ValidationError(MSG_MONEY_TOO_LARGE, code="max_value")})
+        raise ValidationError({field: ValidationError(msg.MONEY_TOO_LARGE, code="max_value")})
     if amount != amount.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
-        raise ValidationError({field: ValidationError(MSG_MONEY_PLACES, code="decimal_places")})
+        raise ValidationError({field: ValidationError(msg.MONEY_PLACES, code="decimal_places")})
     if allow_zero and amount < 0:
-        raise ValidationError({field: ValidationError(MSG_MONEY_NON_NEGATIVE, code="min_value")})
+        raise ValidationError({field: ValidationError(msg.MONEY_NON_NEGATIVE, code="min_value")})
     if not allow_zero and amount <= 0:
-        raise ValidationError({field: ValidationError(MSG_MONEY_POSITIVE, code="min_value")})
+        raise ValidationError({field: ValidationError(msg.MONEY_POSITIVE, code="min_value")})
     return amount.quantize(Decimal("0.01"))
 
 
@@ -67,7 +60,7 @@ def refuse(field: str, message: Any, code: str, **params: Any) -> NoReturn:
 
 def not_future(on: dt.date, *, field: str) -> None:
     if on > today():
-        raise ValidationError({field: ValidationError(MSG_DATE_FUTURE, code="future")})
+        raise ValidationError({field: ValidationError(msg.DATE_FUTURE, code="future")})
 
 
 def dates_not_future(fields: dict[str, Any], names=("founded_on", "admitted_on")) -> None:
@@ -80,7 +73,7 @@ def dates_not_future(fields: dict[str, Any], names=("founded_on", "admitted_on")
 
 def valid_trl(value: Any, *, field: str = "trl") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
-        raise ValidationError({field: ValidationError(MSG_TRL_RANGE, code="trl")})
+        raise ValidationError({field: ValidationError(msg.TRL_RANGE, code="trl")})
     return value
 
 
@@ -89,7 +82,7 @@ def each_or_none(rows: Iterable[Row], write: Callable[[Row], Written]) -> list[W
 
     Each row is written in its own savepoint so that one refusal does not stop the others
     being checked; every refusal is then raised together, keyed by field, each message
-    named by its row (``MSG_ROW``), and the caller's transaction rolls back whole.
+    named by its row (``msg.ROW``), and the caller's transaction rolls back whole.
     """
     written: list[Written] = []
     errors: dict[str, list[ValidationError]] = {}
@@ -101,7 +94,7 @@ def each_or_none(rows: Iterable[Row], write: Callable[[Row], Written]) -> list[W
             for field, items in error.update_error_dict({}).items():
                 errors.setdefault(field, []).extend(
                     ValidationError(
-                        MSG_ROW, code=item.code, params={"row": row, "message": message}
+                        msg.ROW, code=item.code, params={"row": row, "message": message}
                     )
                     for item in items
                     for message in item.messages

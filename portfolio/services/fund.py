@@ -25,37 +25,9 @@ from portfolio.models import (
     specs,
 )
 from portfolio.models.choices import CommitmentStatus, DistributionKind, StartupStatus
+from portfolio.services import messages as msg
 from portfolio.services.common import each_or_none, not_future, refuse, saved, to_yuan
 
-MSG_FUND_CAPACITY = _(
-    "This commitment would take the fund above its size: %(available)s is still available."
-)
-MSG_SINGLE_COMPANY_LIMIT = _(
-    "This commitment breaks the fund's limit of %(pct)s%% in one company: at most %(room)s "
-    "more can be committed to this startup."
-)
-MSG_INVESTMENT_PERIOD = _("The fund's investment period ended on %(end)s.")
-MSG_STARTUP_CLOSED = _("The startup is closed; the fund cannot commit to it.")
-MSG_COMMITMENT_NOT_LIVE = _("This commitment is cancelled; nothing can be paid against it.")
-MSG_COMMITMENT_HAS_DISBURSEMENTS = _(
-    "This commitment has disbursements (%(paid)s) and cannot be cancelled."
-)
-MSG_DISBURSEMENT_EXCEEDS = _(
-    "This payment is more than the commitment not yet paid: %(remaining)s remains."
-)
-MSG_DISBURSEMENT_BEFORE_APPROVAL = _("A payment cannot precede the commitment's approval (%(on)s).")
-MSG_ROUND_OTHER_STARTUP = _("This round belongs to another startup than the commitment.")
-MSG_NOT_A_HOLDING = _("The fund has no commitment to this startup.")
-MSG_NO_CASH_IN = _("The fund had paid nothing into this startup by this date.")
-
-
-MSG_FIELD_NOT_EDITABLE = _("This field cannot be changed here.")
-MSG_TERMS_PERMISSION = _(
-    "Only a superuser can change a fund's size, policy limits and terms (%(fields)s)."
-)
-MSG_SIZE_BELOW_COMMITTED = _(
-    "The fund has %(committed)s committed: its size cannot be lower than that."
-)
 #: the fund's own fields a change may name; FUND_TERMS need ``portfolio.change_fund_terms``
 FUND_UPDATABLE = frozenset((*specs.FUND_DETAILS, *specs.FUND_TERMS))
 TERMS_PERMISSION = "portfolio.change_fund_terms"
@@ -77,20 +49,20 @@ def fund_update(*, fund: Fund, by: Any = None, **fields: Any) -> Fund:
     """
     unknown = set(fields) - FUND_UPDATABLE
     if unknown:
-        raise ValidationError({name: MSG_FIELD_NOT_EDITABLE for name in sorted(unknown)})
+        raise ValidationError({name: msg.FIELD_NOT_EDITABLE for name in sorted(unknown)})
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
     terms = sorted(
         name for name in specs.FUND_TERMS if name in fields and fields[name] != getattr(fund, name)
     )
     if terms and by is not None and not by.has_perm(TERMS_PERMISSION):
-        raise PermissionDenied(MSG_TERMS_PERMISSION % {"fields": ", ".join(terms)})
+        raise PermissionDenied(msg.TERMS_PERMISSION % {"fields": ", ".join(terms)})
     if "size" in terms:
         size = to_yuan(fields["size"], field="size")
         committed = fund_committed(fund)
         if size < committed:
             refuse(
                 "size",
-                MSG_SIZE_BELOW_COMMITTED,
+                msg.SIZE_BELOW_COMMITTED,
                 code="below_committed",
                 committed=format_yuan(committed),
             )
@@ -108,10 +80,10 @@ def fund_create(*, by: Any = None, **fields: Any) -> Fund:
     ``portfolio.change_fund_terms`` (superusers), as changing them does."""
     unknown = set(fields) - FUND_UPDATABLE
     if unknown:
-        raise ValidationError({name: MSG_FIELD_NOT_EDITABLE for name in sorted(unknown)})
+        raise ValidationError({name: msg.FIELD_NOT_EDITABLE for name in sorted(unknown)})
     if by is not None and not by.has_perm(TERMS_PERMISSION):
         terms = sorted(set(fields) & set(specs.FUND_TERMS)) or ["size"]
-        raise PermissionDenied(MSG_TERMS_PERMISSION % {"fields": ", ".join(terms)})
+        raise PermissionDenied(msg.TERMS_PERMISSION % {"fields": ", ".join(terms)})
     if "size" in fields:
         fields["size"] = to_yuan(fields["size"], field="size")
     return saved(Fund(**fields))
@@ -154,17 +126,17 @@ def commitment_create(
     if fund.investment_period_end and approved_on > fund.investment_period_end:
         refuse(
             "approved_on",
-            MSG_INVESTMENT_PERIOD,
+            msg.INVESTMENT_PERIOD,
             code="investment_period",
             end=fund.investment_period_end,
         )
     if startup.status == StartupStatus.CLOSED:
-        refuse("startup", MSG_STARTUP_CLOSED, code="closed")
+        refuse("startup", msg.STARTUP_CLOSED, code="closed")
     available = metrics.available(size=fund.size, committed=fund_committed(fund))
     if amount > available:
         refuse(
             "amount",
-            MSG_FUND_CAPACITY,
+            msg.FUND_CAPACITY,
             code="capacity",
             available=format_yuan(max(available, Decimal("0"))),
         )
@@ -173,7 +145,7 @@ def commitment_create(
     if amount > room:
         refuse(
             "amount",
-            MSG_SINGLE_COMPANY_LIMIT,
+            msg.SINGLE_COMPANY_LIMIT,
             code="single_company_limit",
             pct=format(fund.max_single_company_pct.normalize(), "f"),
             room=format_yuan(max(room, Decimal("0"))),
@@ -203,7 +175,7 @@ def commitment_cancel(*, commitment: Commitment, by: Any = None) -> Commitment:
     if paid:
         raise ValidationError(
             ValidationError(
-                MSG_COMMITMENT_HAS_DISBURSEMENTS,
+                msg.COMMITMENT_HAS_DISBURSEMENTS,
                 code="has_disbursements",
                 params={"paid": format_yuan(paid)},
             )
@@ -244,22 +216,22 @@ def disbursement_record(
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     amount = to_yuan(amount, field="amount")
     if commitment.status != CommitmentStatus.APPROVED:
-        refuse("commitment", MSG_COMMITMENT_NOT_LIVE, code="not_live")
+        refuse("commitment", msg.COMMITMENT_NOT_LIVE, code="not_live")
     not_future(paid_on, field="paid_on")
     if paid_on < commitment.approved_on:
         refuse(
             "paid_on",
-            MSG_DISBURSEMENT_BEFORE_APPROVAL,
+            msg.DISBURSEMENT_BEFORE_APPROVAL,
             code="before_approval",
             on=commitment.approved_on,
         )
     if funding_round is not None and funding_round.startup_id != commitment.startup_id:
-        refuse("funding_round", MSG_ROUND_OTHER_STARTUP, code="other_startup")
+        refuse("funding_round", msg.ROUND_OTHER_STARTUP, code="other_startup")
     remaining = commitment.amount - commitment.disbursements.total()
     if amount > remaining:
         refuse(
             "amount",
-            MSG_DISBURSEMENT_EXCEEDS,
+            msg.DISBURSEMENT_EXCEEDS,
             code="exceeds_commitment",
             remaining=format_yuan(remaining),
         )
@@ -290,7 +262,7 @@ def valuation_mark(
     fair_value = to_yuan(fair_value, field="fair_value", allow_zero=True)
     not_future(as_of, field="as_of")
     if not Commitment.objects.filter(fund=fund, startup=startup).exists():
-        refuse("startup", MSG_NOT_A_HOLDING, code="not_held")
+        refuse("startup", msg.NOT_A_HOLDING, code="not_held")
     mark, _created = ValuationMark.objects.update_or_create(
         fund=fund, startup=startup, as_of=as_of, defaults={"fair_value": fair_value, "note": note}
     )
@@ -317,7 +289,7 @@ def distribution_record(
     if not Disbursement.objects.filter(
         commitment__fund=fund, commitment__startup=startup, paid_on__lte=paid_on
     ).exists():
-        refuse("startup", MSG_NO_CASH_IN, code="no_cash_in")
+        refuse("startup", msg.NO_CASH_IN, code="no_cash_in")
     return saved(
         Distribution(
             fund=fund, startup=startup, paid_on=paid_on, amount=amount, kind=kind, note=note

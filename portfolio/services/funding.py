@@ -16,16 +16,8 @@ from portfolio.audit import attributed
 from portfolio.formatting import format_yuan
 from portfolio.models import FundingRound, Investor, Participation, Startup
 from portfolio.models.choices import AmountPrecision, RoundType
+from portfolio.services import messages as msg
 from portfolio.services.common import not_future, to_yuan
-
-MSG_ROUND_UNDISCLOSED_AMOUNT = _("Leave the amount empty for an undisclosed round.")
-MSG_ROUND_AMOUNT_REQUIRED = _("The amount must be positive unless the round is undisclosed.")
-MSG_PARTICIPANT_DUPLICATE = _("Participant %(index)d: %(investor)s is listed twice.")
-MSG_PARTICIPANT_AMOUNT = _("Participant %(index)d: the amount must be positive.")
-MSG_PARTICIPANTS_EXCEED = _(
-    "The participants' amounts add up to %(total)s, more than the round's %(amount)s."
-)
-
 
 # --- rounds -------------------------------------------------------------------------------
 
@@ -93,11 +85,11 @@ def _check_round(fields: RoundFields) -> _CheckedRound:
     not_future(fields["closed_on"], field="closed_on")
     if amount_precision == AmountPrecision.UNDISCLOSED:
         if amount not in (None, ""):
-            raise ValidationError({"amount": MSG_ROUND_UNDISCLOSED_AMOUNT})
+            raise ValidationError({"amount": msg.ROUND_UNDISCLOSED_AMOUNT})
         amount = None
     else:
         if amount in (None, ""):
-            raise ValidationError({"amount": MSG_ROUND_AMOUNT_REQUIRED})
+            raise ValidationError({"amount": msg.ROUND_AMOUNT_REQUIRED})
         amount = to_yuan(amount, field="amount")
     if pre_money_valuation not in (None, ""):
         pre_money_valuation = to_yuan(
@@ -114,7 +106,7 @@ def _check_round(fields: RoundFields) -> _CheckedRound:
         if row.investor.pk in seen:
             errors.append(
                 ValidationError(
-                    MSG_PARTICIPANT_DUPLICATE,
+                    msg.PARTICIPANT_DUPLICATE,
                     code="duplicate",
                     params={"index": index, "investor": row.investor},
                 )
@@ -127,7 +119,7 @@ def _check_round(fields: RoundFields) -> _CheckedRound:
                 value = to_yuan(row.amount, field="participants")
             except ValidationError:
                 errors.append(
-                    ValidationError(MSG_PARTICIPANT_AMOUNT, code="amount", params={"index": index})
+                    ValidationError(msg.PARTICIPANT_AMOUNT, code="amount", params={"index": index})
                 )
                 continue
         rows.append(ParticipantInput(row.investor, value))
@@ -138,7 +130,7 @@ def _check_round(fields: RoundFields) -> _CheckedRound:
         raise ValidationError(
             {
                 "participants": ValidationError(
-                    MSG_PARTICIPANTS_EXCEED,
+                    msg.PARTICIPANTS_EXCEED,
                     code="exceeds_round",
                     params={"total": format_yuan(known), "amount": format_yuan(amount)},
                 )

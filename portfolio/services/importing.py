@@ -34,6 +34,7 @@ from portfolio.audit import history_user
 from portfolio.models import Institution, Investor, KpiReport, Stage, Startup
 from portfolio.models.choices import AmountPrecision, RoundType, TechArea
 from portfolio.services import common
+from portfolio.services import messages as msg
 
 MAX_ROWS = 20000
 
@@ -425,7 +426,7 @@ def _int(value: str) -> int:
 def valid_trl(value: str) -> int:
     number = _int(value)
     if not 1 <= number <= 9:
-        raise ValueError(common.MSG_TRL_RANGE)
+        raise ValueError(msg.TRL_RANGE)
     return number
 
 

@@ -15,36 +15,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils.translation import gettext_lazy as _
 
 from portfolio import fund_accounting, models
 from portfolio.audit import attributed
 from portfolio.formatting import format_yuan
 from portfolio.models.choices import ExpenseCategory, LpKind
+from portfolio.services import messages as msg
 from portfolio.services.common import not_future, refuse, saved, to_yuan
-
-MSG_LP_COMMITMENTS_EXCEED = _(
-    "The LPs' commitments would exceed the fund's size: %(open)s is still open."
-)
-MSG_CALL_PURPOSES = _(
-    "Investments, management fees and expenses add up to %(sum)s, not the call's %(amount)s."
-)
-MSG_CALL_EXCEEDS = _("This call is more than the unfunded commitments: %(callable)s can be called.")
-MSG_CALL_NO_LPS = _("The fund has no LP commitments on the call date.")
-MSG_DUE_BEFORE_CALL = _("A call cannot be due before it is made.")
-MSG_NOT_IN_CALL = _("This LP has no part in this call.")
-MSG_PAYMENT_BEFORE_CALL = _("A payment cannot precede the call (%(on)s).")
-MSG_PAYMENT_EXCEEDS = _("This payment is more than the LP still owes on the call: %(owed)s.")
-MSG_DISTRIBUTION_CASH = _("The fund had %(cash)s in cash on this date; it cannot pay out more.")
-MSG_DISTRIBUTION_ORDER = _(
-    "The fund's last distribution was on %(last)s; distributions are recorded in order."
-)
-MSG_UNKNOWN_CHOICE = _("Unknown value.")
 
 
 def _choice(value: str, choices, field: str) -> str:
     if value not in choices.values:
-        raise ValidationError({field: ValidationError(MSG_UNKNOWN_CHOICE, code="invalid_choice")})
+        raise ValidationError({field: ValidationError(msg.UNKNOWN_CHOICE, code="invalid_choice")})
     return value
 
 
@@ -93,7 +75,7 @@ def lp_commitment_create(
     if amount > open_:
         refuse(
             "amount",
-            MSG_LP_COMMITMENTS_EXCEED,
+            msg.LP_COMMITMENTS_EXCEED,
             code="exceeds_size",
             open=format_yuan(max(open_, Decimal(0))),
         )
@@ -147,27 +129,27 @@ def capital_call_create(
     if investments + fees + costs != amount:
         refuse(
             "amount",
-            MSG_CALL_PURPOSES,
+            msg.CALL_PURPOSES,
             code="purposes",
             sum=format_yuan(investments + fees + costs),
             amount=format_yuan(amount),
         )
     not_future(call_date, field="call_date")
     if due_date < call_date:
-        refuse("due_date", MSG_DUE_BEFORE_CALL, code="due")
+        refuse("due_date", msg.DUE_BEFORE_CALL, code="due")
     commitments = list(
         models.LpCommitment.objects.filter(fund=fund, committed_on__lte=call_date).order_by(
             "committed_on", "id"
         )
     )
     if not commitments:
-        refuse("fund", MSG_CALL_NO_LPS, code="no_lps")
+        refuse("fund", msg.CALL_NO_LPS, code="no_lps")
     room = callable_amount(fund, call_date)
     if amount > room:
         raise ValidationError(
             {
                 "amount": ValidationError(
-                    MSG_CALL_EXCEEDS,
+                    msg.CALL_EXCEEDS,
                     code="over_call",
                     params={"callable": format_yuan(max(room, Decimal(0)))},
                 ),
@@ -219,15 +201,46 @@ def capital_call_payment_record(
         .first()
     )
     if item is None:
-        refuse("limited_partner", MSG_NOT_IN_CALL, code="not_in_call")
+        refuse("limited_partner", msg.NOT_IN_CALL, code="not_in_call")
     amount = to_yuan(amount, field="amount")
     not_future(paid_on, field="paid_on")
     if paid_on < capital_call.call_date:
-        refuse("paid_on", MSG_PAYMENT_BEFORE_CALL, code="before_call", on=capital_call.call_date)
+        refuse("paid_on", msg.PAYMENT_BEFORE_CALL, code="before_call", on=capital_call.call_date)
     owed = item.amount - item.payments.total()
     if amount > owed:
-        refuse("amount", MSG_PAYMENT_EXCEEDS, code="exceeds", owed=format_yuan(owed))
+        refuse("amount", msg.PAYMENT_EXCEEDS, code="exceeds", owed=format_yuan(owed))
     return saved(models.CapitalCallPayment(item=item, paid_on=paid_on, amount=amount))
+
+
+@attributed
+@transaction.atomic
+def call_default_record(
+    *,
+    item: models.CapitalCallItem,
+    noticed_on: dt.date,
+    note: str = "",
+    by: Any = None,
+) -> models.CallDefault:
+    """Record that an LP is in default on its part of a call: after the due date, with money
+    still owed on ``noticed_on`` (kept as ``outstanding``). Only the event; remedies follow
+    the partnership agreement. One record per LP and call."""
+    item = (
+        models.CapitalCallItem.objects.select_for_update()
+        .select_related("capital_call")
+        .get(pk=item.pk)
+    )
+    not_future(noticed_on, field="noticed_on")
+    due = item.capital_call.due_date
+    if noticed_on <= due:
+        refuse("noticed_on", msg.DEFAULT_NOT_LATE, code="not_late", due=due)
+    if models.CallDefault.objects.filter(item=item).exists():
+        refuse("item", msg.DEFAULT_RECORDED, code="recorded")
+    outstanding = item.amount - item.payments.filter(paid_on__lte=noticed_on).total()
+    if outstanding <= 0:
+        refuse("item", msg.DEFAULT_PAID, code="paid")
+    return saved(
+        models.CallDefault(item=item, noticed_on=noticed_on, outstanding=outstanding, note=note)
+    )
 
 
 @attributed
@@ -271,11 +284,11 @@ def lp_distribution_record(
     not_future(paid_on, field="paid_on")
     last = models.LpDistribution.objects.filter(fund=fund).aggregate(last=Max("paid_on"))["last"]
     if last is not None and paid_on < last:
-        refuse("paid_on", MSG_DISTRIBUTION_ORDER, code="order", last=last)
+        refuse("paid_on", msg.DISTRIBUTION_ORDER, code="order", last=last)
     cash = fund_engine(fund).cash(paid_on)
     if amount > cash:
         refuse(
-            "amount", MSG_DISTRIBUTION_CASH, code="cash", cash=format_yuan(max(cash, Decimal(0)))
+            "amount", msg.DISTRIBUTION_CASH, code="cash", cash=format_yuan(max(cash, Decimal(0)))
         )
     distribution = saved(
         models.LpDistribution(fund=fund, paid_on=paid_on, amount=amount, note=note)
@@ -298,10 +311,6 @@ def lp_distribution_record(
     return distribution
 
 
-MSG_CEDING_IS_BENEFICIARY = _("The ceding LP cannot be its own beneficiary.")
-MSG_NOT_AN_LP = _("%(lp)s has no commitment to this fund.")
-
-
 @attributed
 @transaction.atomic
 def reallocation_rule_set(
@@ -321,10 +330,10 @@ def reallocation_rule_set(
     for field, lp in [("ceding", ceding), *(("beneficiaries", b) for b, _weight in beneficiaries)]:
         if lp.pk not in members:
             raise ValidationError(
-                {field: ValidationError(MSG_NOT_AN_LP, code="not_an_lp", params={"lp": lp})}
+                {field: ValidationError(msg.NOT_AN_LP, code="not_an_lp", params={"lp": lp})}
             )
     if any(b.pk == ceding.pk for b, _weight in beneficiaries):
-        refuse("beneficiaries", MSG_CEDING_IS_BENEFICIARY, code="self")
+        refuse("beneficiaries", msg.CEDING_IS_BENEFICIARY, code="self")
     models.ReallocationRule.objects.filter(fund=fund).delete()
     rule = saved(
         models.ReallocationRule(fund=fund, ceding=ceding, pct=pct, applies_to_nav=applies_to_nav)

@@ -14,16 +14,8 @@ from portfolio.audit import attributed
 from portfolio.models import Stage, StageTransition, Startup, specs
 from portfolio.models.choices import StageOutcome, StartupStatus
 from portfolio.services import common
+from portfolio.services import messages as msg
 from portfolio.services.common import dates_not_future, each_or_none, not_future, saved, valid_trl
-
-MSG_SAME_STAGE = _("The startup is already in this stage.")
-MSG_FROM_TERMINAL = _("The startup has reached a terminal outcome (%(stage)s) and cannot move.")
-MSG_BEFORE_LAST_MOVE = _("The date is before the startup's last move (%(last)s).")
-MSG_TRL_OUTSIDE_STAGE = _(
-    "TRL %(trl)s is outside the range of %(stage)s (TRL %(min)s-%(max)s): record the move at "
-    "a TRL the stage allows, or correct the stage's range."
-)
-MSG_NO_PIPELINE = _("There is no pipeline stage to start in; give the stage.")
 
 
 def trl_in_stage(trl: int, stage: Stage) -> int:
@@ -34,7 +26,7 @@ def trl_in_stage(trl: int, stage: Stage) -> int:
         raise ValidationError(
             {
                 "trl": ValidationError(
-                    MSG_TRL_OUTSIDE_STAGE,
+                    msg.TRL_OUTSIDE_STAGE,
                     code="trl_outside_stage",
                     params={
                         "trl": trl,
@@ -52,7 +44,7 @@ def first_stage() -> Stage:
     """Where a startup starts when no stage is given: the first pipeline stage."""
     stage = Stage.objects.pipeline().order_by("order").first()
     if stage is None:
-        raise ValidationError({"stage": ValidationError(MSG_NO_PIPELINE, code="no_pipeline")})
+        raise ValidationError({"stage": ValidationError(msg.NO_PIPELINE, code="no_pipeline")})
     return stage
 
 
@@ -125,12 +117,12 @@ def startup_advance(
         raise ValidationError(
             {
                 "to_stage": ValidationError(
-                    MSG_FROM_TERMINAL, code="terminal", params={"stage": startup.stage}
+                    msg.FROM_TERMINAL, code="terminal", params={"stage": startup.stage}
                 )
             }
         )
     if to_stage.pk == startup.stage_id:
-        raise ValidationError({"to_stage": ValidationError(MSG_SAME_STAGE, code="same_stage")})
+        raise ValidationError({"to_stage": ValidationError(msg.SAME_STAGE, code="same_stage")})
     trl_in_stage(trl, to_stage)
     not_future(on, field="on")
     last_on = (
@@ -143,7 +135,7 @@ def startup_advance(
         raise ValidationError(
             {
                 "on": ValidationError(
-                    MSG_BEFORE_LAST_MOVE, code="before_last_move", params={"last": last_on}
+                    msg.BEFORE_LAST_MOVE, code="before_last_move", params={"last": last_on}
                 )
             }
         )
@@ -202,7 +194,6 @@ def startup_advance_many(
     )
 
 
-MSG_STATUS_BY_MOVE = _("Exited and closed follow from a move to a terminal stage; use advance.")
 #: what an edit may change: the startup spec's columns editable after creation
 STARTUP_UPDATABLE = specs.STARTUP.updatable
 
@@ -218,10 +209,10 @@ def startup_update(*, startup: Startup, by: Any = None, **fields: Any) -> Startu
     startup = Startup.objects.select_for_update().get(pk=startup.pk)
     status = fields.get("status")
     if status is not None and status not in (StartupStatus.ACTIVE, StartupStatus.GRADUATED):
-        raise ValidationError({"status": ValidationError(MSG_STATUS_BY_MOVE, code="by_move")})
+        raise ValidationError({"status": ValidationError(msg.STATUS_BY_MOVE, code="by_move")})
     if status is not None and startup.stage.is_terminal and status != startup.status:
         raise ValidationError(
-            {"status": ValidationError(MSG_FROM_TERMINAL, params={"stage": startup.stage})}
+            {"status": ValidationError(msg.FROM_TERMINAL, params={"stage": startup.stage})}
         )
     for name, value in fields.items():
         setattr(startup, name, value)

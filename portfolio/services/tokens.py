@@ -8,16 +8,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import ApiToken, TokenScope
+from portfolio.services import messages as msg
 
 #: the longest lifetime a token may be given (ten years); no expiry at all is also allowed
 MAX_EXPIRES_DAYS = 3650
-MSG_EXPIRES_DAYS = _("The lifetime is a whole number of days from 1 to %(max)s.")
-MSG_NAME_TOO_LONG = _("A token's name has at most %(max)s characters.")
-MSG_USER_INACTIVE = _("The user is inactive: their tokens would not work.")
-MSG_ALREADY_REVOKED = _("This token is already revoked.")
 
 
 @transaction.atomic
@@ -30,10 +26,10 @@ def token_issue(
 ) -> tuple[ApiToken, str]:
     """A new token for ``user``: returns it and its key, which is stored only as a digest."""
     if not user.is_active:
-        raise ValidationError({"user": ValidationError(MSG_USER_INACTIVE, code="inactive")})
+        raise ValidationError({"user": ValidationError(msg.USER_INACTIVE, code="inactive")})
     max_name = ApiToken._meta.get_field("name").max_length
     if len(name) > max_name:
-        error = ValidationError(MSG_NAME_TOO_LONG, code="max_length", params={"max": max_name})
+        error = ValidationError(msg.NAME_TOO_LONG, code="max_length", params={"max": max_name})
         raise ValidationError({"name": error})
     expires_at = None
     if expires_days is not None:
@@ -41,7 +37,7 @@ def token_issue(
             raise ValidationError(
                 {
                     "expires_days": ValidationError(
-                        MSG_EXPIRES_DAYS, code="invalid", params={"max": MAX_EXPIRES_DAYS}
+                        msg.EXPIRES_DAYS, code="invalid", params={"max": MAX_EXPIRES_DAYS}
                     )
                 }
             )
@@ -55,7 +51,7 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     """Revoke one token: it is answered 401 from the next request on."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked:
-        raise ValidationError(MSG_ALREADY_REVOKED, code="revoked")
+        raise ValidationError(msg.ALREADY_REVOKED, code="revoked")
     token.revoked = True
     token.save(update_fields=["revoked"])
     return token

@@ -77,7 +77,7 @@ def remove(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0012_cache_table'),
+        ('portfolio', '0013_call_default'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

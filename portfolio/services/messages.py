@@ -1,0 +1,99 @@
+"""The services' refusals, worded once: each message a service raises (and a test may
+quote) lives here, grouped by sub-domain; callers write ``msg.NAME``."""
+
+from django.utils.translation import gettext_lazy as _
+
+# --- shared checks (yuan, dates, TRL) -----------------------------------------
+
+MONEY_INVALID = _("Enter an amount in yuan, e.g. 3000000.00.")
+MONEY_PLACES = _("An amount in yuan has at most two decimal places.")
+MONEY_TOO_LARGE = _("This amount is too large (at most 99,999,999,999,999.99 yuan).")
+MONEY_POSITIVE = _("The amount must be greater than zero.")
+MONEY_NON_NEGATIVE = _("The amount cannot be negative.")
+DATE_FUTURE = _("This date is in the future; record what has happened.")
+TRL_RANGE = _("TRL must be a whole number from 1 to 9.")
+ROW = _("%(row)s: %(message)s")  # a bulk write's refusal, named by its row
+
+# --- startups and their stages ------------------------------------------------
+
+SAME_STAGE = _("The startup is already in this stage.")
+FROM_TERMINAL = _("The startup has reached a terminal outcome (%(stage)s) and cannot move.")
+BEFORE_LAST_MOVE = _("The date is before the startup's last move (%(last)s).")
+TRL_OUTSIDE_STAGE = _(
+    "TRL %(trl)s is outside the range of %(stage)s (TRL %(min)s-%(max)s): record the move at "
+    "a TRL the stage allows, or correct the stage's range."
+)
+NO_PIPELINE = _("There is no pipeline stage to start in; give the stage.")
+STATUS_BY_MOVE = _("Exited and closed follow from a move to a terminal stage; use advance.")
+
+# --- funding rounds -----------------------------------------------------------
+
+ROUND_UNDISCLOSED_AMOUNT = _("Leave the amount empty for an undisclosed round.")
+ROUND_AMOUNT_REQUIRED = _("The amount must be positive unless the round is undisclosed.")
+PARTICIPANT_DUPLICATE = _("Participant %(index)d: %(investor)s is listed twice.")
+PARTICIPANT_AMOUNT = _("Participant %(index)d: the amount must be positive.")
+PARTICIPANTS_EXCEED = _(
+    "The participants' amounts add up to %(total)s, more than the round's %(amount)s."
+)
+
+# --- the fund and its commitments to companies --------------------------------
+
+FUND_CAPACITY = _(
+    "This commitment would take the fund above its size: %(available)s is still available."
+)
+SINGLE_COMPANY_LIMIT = _(
+    "This commitment breaks the fund's limit of %(pct)s%% in one company: at most %(room)s "
+    "more can be committed to this startup."
+)
+INVESTMENT_PERIOD = _("The fund's investment period ended on %(end)s.")
+STARTUP_CLOSED = _("The startup is closed; the fund cannot commit to it.")
+COMMITMENT_NOT_LIVE = _("This commitment is cancelled; nothing can be paid against it.")
+COMMITMENT_HAS_DISBURSEMENTS = _(
+    "This commitment has disbursements (%(paid)s) and cannot be cancelled."
+)
+DISBURSEMENT_EXCEEDS = _(
+    "This payment is more than the commitment not yet paid: %(remaining)s remains."
+)
+DISBURSEMENT_BEFORE_APPROVAL = _("A payment cannot precede the commitment's approval (%(on)s).")
+ROUND_OTHER_STARTUP = _("This round belongs to another startup than the commitment.")
+NOT_A_HOLDING = _("The fund has no commitment to this startup.")
+NO_CASH_IN = _("The fund had paid nothing into this startup by this date.")
+FIELD_NOT_EDITABLE = _("This field cannot be changed here.")
+TERMS_PERMISSION = _(
+    "Only a superuser can change a fund's size, policy limits and terms (%(fields)s)."
+)
+SIZE_BELOW_COMMITTED = _(
+    "The fund has %(committed)s committed: its size cannot be lower than that."
+)
+
+# --- the fund's investors (LPs) -----------------------------------------------
+
+LP_COMMITMENTS_EXCEED = _(
+    "The LPs' commitments would exceed the fund's size: %(open)s is still open."
+)
+CALL_PURPOSES = _(
+    "Investments, management fees and expenses add up to %(sum)s, not the call's %(amount)s."
+)
+CALL_EXCEEDS = _("This call is more than the unfunded commitments: %(callable)s can be called.")
+CALL_NO_LPS = _("The fund has no LP commitments on the call date.")
+DUE_BEFORE_CALL = _("A call cannot be due before it is made.")
+NOT_IN_CALL = _("This LP has no part in this call.")
+PAYMENT_BEFORE_CALL = _("A payment cannot precede the call (%(on)s).")
+PAYMENT_EXCEEDS = _("This payment is more than the LP still owes on the call: %(owed)s.")
+DISTRIBUTION_CASH = _("The fund had %(cash)s in cash on this date; it cannot pay out more.")
+DISTRIBUTION_ORDER = _(
+    "The fund's last distribution was on %(last)s; distributions are recorded in order."
+)
+UNKNOWN_CHOICE = _("Unknown value.")
+CEDING_IS_BENEFICIARY = _("The ceding LP cannot be its own beneficiary.")
+DEFAULT_NOT_LATE = _("The call was due on %(due)s: an LP is in default only after that.")
+DEFAULT_RECORDED = _("A default of this LP on this call is already recorded.")
+DEFAULT_PAID = _("This LP had paid its part of the call in full by that date.")
+NOT_AN_LP = _("%(lp)s has no commitment to this fund.")
+
+# --- API tokens ---------------------------------------------------------------
+
+EXPIRES_DAYS = _("The lifetime is a whole number of days from 1 to %(max)s.")
+NAME_TOO_LONG = _("A token's name has at most %(max)s characters.")
+USER_INACTIVE = _("The user is inactive: their tokens would not work.")
+ALREADY_REVOKED = _("This token is already revoked.")
