@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "DistributionKindEnum": "portfolio.models.choices.DistributionKind",
         "ValuationMethodEnum": "portfolio.models.choices.ValuationMethod",
         "TechAreaEnum": "portfolio.models.choices.TechArea",
+        "LocalBasisEnum": "portfolio.models.choices.LocalBasis",
+        "PolicyTestStatusEnum": ["met", "failed", "unknown"],  # the policy pack's tests
     },
 }
 

@@ -175,3 +175,35 @@ def compliance_rows(checks) -> list[ComplianceRow]:
             )
         )
     return rows
+
+
+# --- the guidance-fund policy pack (docs/fund.md, "Policy pack"): labels of its groups -----
+
+#: the 初创科技型企业 test's criteria, in the order the pack lists them
+STARTUP_TECH_CRITERIA = (
+    ("max_headcount", _("Headcount (average of the 4 quarters before)")),
+    ("max_assets", _("Total assets (not recorded)")),
+    ("max_revenue", _("Revenue (the 4 quarters before)")),
+    ("max_age_months", _("Age at investment (months)")),
+    ("not_listed", _("Not listed by then or within 24 months")),
+)
+#: a criterion's or a holding's outcome
+TEST_STATUS = {"met": _("met"), "failed": _("failed"), "unknown": _("unknown")}
+#: 投早投小's bands (the keys of selectors.fund_policy.AGE_BANDS / HEADCOUNT_BANDS)
+POLICY_BANDS = {
+    "under_3_years": _("under 3 years"),
+    "3_to_5_years": _("3 to 5 years"),
+    "over_5_years": _("over 5 years"),
+    "up_to_50": _("up to 50 people"),
+    "51_to_300": _("51 to 300 people"),
+    "over_300": _("over 300 people"),
+    "unknown": _("unknown"),
+}
+
+
+def band_label(key: str) -> str:
+    """A 投早投小 group's label: a band, a TRL (``trl_5``) or the key itself (a stage's
+    label comes with it)."""
+    if key.startswith("trl_"):
+        return f"TRL {key[4:]}"
+    return str(POLICY_BANDS.get(key, key))

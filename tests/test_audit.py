@@ -38,6 +38,7 @@ from portfolio.models import (
     Stage,
     StageTransition,
     Startup,
+    StartupTechThreshold,
     ValuationMark,
 )
 from portfolio.services import importing
@@ -78,6 +79,7 @@ WRITTEN_HERE = {
     ValuationMark,
     Distribution,
     *LP_MODELS,
+    StartupTechThreshold,
 }
 NOT_AUDITED = {ApiToken}  # credentials, not portfolio data: revoked, never edited
 
@@ -752,3 +754,84 @@ def test_admin_import_is_attributed(db, staff_user):
     assert Startup.objects.count() == 3
     for startup in Startup.objects.all():
         assert_audited(startup, staff_user, "+", since)
+
+
+# --- the policy pack -----------------------------------------------------------------------------
+
+
+def test_policy_pack_writes_are_attributed(db, fund_manager, superuser):
+    """The dated thresholds (service and admin, superusers), a holding's relocation (service
+    and the commitment's admin page, fund managers) and a payment's recorded stake."""
+    since = timezone.now()
+    threshold = services.startup_tech_threshold_save(
+        threshold=StartupTechThreshold(
+            effective_from=dt.date(2028, 1, 1), max_headcount=300, max_assets=50_000_000,
+            max_revenue=50_000_000, source="示例: 2028年后", note="illustrative",
+        ),
+        by=superuser,
+    )  # fmt: skip
+    assert_audited(threshold, superuser, "+", since)
+    root = login(superuser)
+    admin_save(root, StartupTechThreshold, {"max_headcount": "250"}, obj=threshold)
+    assert_audited(threshold, superuser, "~", since)
+    assert threshold.max_headcount == 250
+    added = admin_save(
+        root,
+        StartupTechThreshold,
+        {
+            "source": "示例: 2017年", "effective_from": "2017-01-01", "effective_to": "2017-12-31",
+            "max_headcount": "200", "max_assets": "30000000", "max_revenue": "30000000",
+            "max_age_months": "60",
+        },
+    )  # fmt: skip
+    assert_audited(added, superuser, "+", since)
+
+    commitment = factories.CommitmentFactory(approved_on=dt.date(2024, 2, 1))
+    payment = services.disbursement_record(
+        commitment=commitment,
+        amount=Decimal("1000000"),
+        paid_on=dt.date(2024, 3, 1),
+        ownership_pct=Decimal("5"),
+        by=fund_manager,
+    )
+    assert_audited(payment, fund_manager, "+", since)
+    services.commitment_relocate(
+        commitment=commitment, kind="moved", on=dt.date(2024, 4, 1), by=fund_manager
+    )
+    assert_audited(commitment, fund_manager, "~", since)
+    manager = login(fund_manager)
+    admin_save(
+        manager,
+        Commitment,
+        {"relocation_kind": "local_investment", "relocated_on": "2024-05-01"},
+        obj=commitment,
+    )
+    assert_audited(commitment, fund_manager, "~", since)
+    assert (commitment.relocation_kind, commitment.relocated_on) == (
+        "local_investment",
+        dt.date(2024, 5, 1),
+    )
+
+
+def test_the_admin_refuses_an_overlapping_threshold_and_a_bad_relocation(db, superuser):
+    root = login(superuser)
+    url = admin_url(StartupTechThreshold, "add")
+    data = form_data(root.get(url).content.decode(), "startuptechthreshold_form")
+    data.update(
+        source="重叠", effective_from="2024-01-01", max_headcount="1", max_assets="1",
+        max_revenue="1", max_age_months="60",
+    )  # fmt: skip
+    response = root.post(url, data)
+    assert response.status_code == 200
+    assert "effective_from" in response.context["adminform"].form.errors
+    assert not StartupTechThreshold.objects.filter(source="重叠").exists()
+
+    commitment = factories.CommitmentFactory(approved_on=dt.date(2024, 2, 1))
+    url = admin_url(Commitment, "change", commitment.pk)
+    data = form_data(root.get(url).content.decode(), "commitment_form")
+    data.update(relocation_kind="moved", relocated_on="2024-01-01")  # before the commitment
+    response = root.post(url, data)
+    assert response.status_code == 200
+    assert "relocated_on" in response.context["adminform"].form.errors
+    commitment.refresh_from_db()
+    assert commitment.relocation_kind == ""

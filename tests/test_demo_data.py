@@ -241,3 +241,23 @@ def test_demo_users_one_per_role(demo):
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert user.check_password("quantum-demo-2024")
         assert not user.is_superuser
+
+
+def test_demo_fund_policy_pack_is_consistent(demo):
+    """The policy pack of the demo fund: every holding's stake follows from its (invented)
+    round, none above the cap; the leverage counts the two invented government LPs; every
+    investee row is an invented company."""
+    from portfolio.selectors import fund_policy
+
+    fund = Fund.objects.get()
+    last = dt.date(2026, 9, 30)
+    pack = fund_policy.policy_pack(fund, last)
+    assert pack.leverage.fund_over_government == Decimal("2.0000")  # 2亿 / (6000万 + 4000万)
+    assert pack.stake_caps and all(row.ok is True for row in pack.stake_caps)
+    assert all(Decimal(0) < row.ownership_pct <= fund.stake_cap_pct for row in pack.stake_caps)
+    assert pack.local_investment.ratio is not None and pack.local_investment.ratio > 0
+    assert pack.early_small.invested == fund_report(fund, last).disbursed
+    assert pack.idle_money.days is not None and not pack.idle_money.alert
+    rows = fund_policy.investees(fund, last)
+    assert rows and all(row.startup.is_illustrative for row in rows)
+    assert {row.status for row in pack.startup_tech_firms} <= {"unknown", "failed"}  # no assets

@@ -905,3 +905,25 @@ def test_forwarded_for_garbage_never_breaks_login_or_the_api(db, forwarded, sett
     response = client.post("/accounts/login/", {"username": "nobody", "password": "x"})
     assert response.status_code == 200
     assert client.get("/api/v1/stages/").status_code == 401
+
+
+@pytest.mark.parametrize("route", ["policy", "investees"])
+def test_fund_policy_routes_refuse_hostile_parameters(db, viewer, route, settings):
+    """The policy pack and the investee export (JSON and every export format) answer any
+    query with 200, or a 400 naming ``as_of`` when that is what is wrong; never a 500."""
+    from tests.support import policy_fund
+
+    settings.REST_FRAMEWORK = {  # hundreds of exports in a minute: the throttle is not tested
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"exports": "100000/minute", "token-burst": "100000/minute"},
+    }
+
+    fund = policy_fund.build().fund
+    client = login(viewer)
+    for query in [*REPORT_QUERIES, "as_of=2024-02-30", "as_of=" + "9" * 5000]:
+        for fmt in ("", "&format=csv", "&format=xlsx", "&format=%00"):
+            url = f"/api/v1/funds/{fund.pk}/{route}/?{query}{fmt}"
+            response = client.get(url)
+            assert response.status_code in (200, 400, 404), (url, response.status_code)
+            if response.status_code == 400 and query.startswith("as_of=") and not fmt:
+                assert "as_of" in response.json(), url

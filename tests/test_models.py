@@ -16,6 +16,7 @@ from django.apps import apps
 
 from portfolio.models import (
     ApiToken,
+    CallDefault,
     CapitalCall,
     CapitalCallItem,
     CapitalCallPayment,
@@ -38,6 +39,7 @@ from portfolio.models import (
     Stage,
     StageTransition,
     Startup,
+    StartupTechThreshold,
     ValuationMark,
 )
 from portfolio.models.choices import AmountPrecision, RoundType
@@ -133,6 +135,13 @@ def new_allocation(r, *, again: bool = False, **values) -> LpDistributionAllocat
     if again:
         LpDistributionAllocation.objects.create(distribution=distribution, **values)
     return LpDistributionAllocation.objects.create(distribution=distribution, **values)
+
+
+def new_threshold(effective_from: dt.date, **values) -> StartupTechThreshold:
+    fields = {"max_headcount": 300, "max_assets": D("1"), "max_revenue": D("1"), "source": "x"}
+    return StartupTechThreshold.objects.create(
+        effective_from=effective_from, **{**fields, **values}
+    )
 
 
 def new_call(fund: Fund, **values) -> CapitalCall:
@@ -302,6 +311,33 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
         lambda r: update(r.fund, carry_pct=D("100"))(),
         lambda r: update(r.fund, carry_pct=D("20"), catch_up_pct=D("20"))(),
     ],
+    # the policy pack
+    (Fund, "fund_policy_pack_in_range"): [
+        lambda r: update(r.fund, stake_cap_pct=D("101"))(),
+        lambda r: update(r.fund, relocation_moved_multiplier=D("-1"))(),
+        lambda r: update(r.fund, relocation_investment_multiplier=D("10.01"))(),
+    ],
+    (Commitment, "commitment_relocation_dated"): [
+        lambda r: update(r.commitment, relocation_kind="moved")(),
+        lambda r: update(r.commitment, relocated_on=dt.date(2025, 3, 1))(),
+    ],
+    (Disbursement, "disbursement_ownership_pct_range"): [
+        lambda r: Disbursement.objects.create(
+            commitment=r.commitment, amount=D("1"), paid_on=DAY, ownership_pct=D("0")
+        ),
+        lambda r: Disbursement.objects.create(
+            commitment=r.commitment, amount=D("1"), paid_on=DAY, ownership_pct=D("100.01")
+        ),
+    ],
+    (StartupTechThreshold, "effective_from"): [lambda r: new_threshold(dt.date(2018, 1, 1))],
+    (StartupTechThreshold, "threshold_period_ordered"): [
+        lambda r: new_threshold(dt.date(2030, 1, 1), effective_to=dt.date(2029, 12, 31))
+    ],
+    (StartupTechThreshold, "threshold_limits_positive"): [
+        lambda r: new_threshold(dt.date(2030, 1, 1), max_headcount=0),
+        lambda r: new_threshold(dt.date(2030, 1, 1), max_assets=D("0")),
+        lambda r: new_threshold(dt.date(2030, 1, 1), max_age_months=0),
+    ],
     # the fund's investors (LPs)
     (LimitedPartner, "name"): [
         lambda r: LimitedPartner.objects.create(name=r.lp.name, kind="social_capital")
@@ -351,6 +387,15 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     ],
     (CapitalCallPayment, "call_payment_amount_positive"): [
         lambda r: CapitalCallPayment.objects.create(item=r.item, paid_on=DAY, amount=D("0"))
+    ],
+    (CallDefault, "item"): [
+        lambda r: [
+            CallDefault.objects.create(item=r.item, noticed_on=DAY, outstanding=D("1"))
+            for _ in range(2)
+        ]
+    ],
+    (CallDefault, "call_default_outstanding_positive"): [
+        lambda r: CallDefault.objects.create(item=r.item, noticed_on=DAY, outstanding=D("0"))
     ],
     (FundExpense, "fund_expense_amount_positive"): [
         lambda r: FundExpense.objects.create(

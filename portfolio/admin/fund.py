@@ -47,6 +47,7 @@ class FundAdmin(BaseAdmin):
             {"fields": specs.FUND_POLICY},
         ),
         (_("LP terms (fee, hurdle, carry)"), {"fields": specs.FUND_LP_TERMS}),
+        (_("Policy pack (返投, stake cap)"), {"fields": specs.FUND_POLICY_PACK}),
         (_("Illustrative terms"), {"fields": ("is_illustrative", "illustrative_note")}),
     )
 
@@ -234,8 +235,12 @@ class CommitmentAdmin(FundStartupAdmin):
         "status",
         "registered_region",
         "is_illustrative",
+        "relocation_kind",
+        "relocated_on",
         "note",
     )
+    # a relocation (返投 credit) is recorded after the commitment, through its service
+    editable_after = ("note", "relocation_kind", "relocated_on")
     list_display = (
         "startup",
         "fund",
@@ -256,7 +261,23 @@ class CommitmentAdmin(FundStartupAdmin):
         # the status and the region at commitment are the service's to set
         if obj is not None:
             return self.fields
-        return [f for f in self.fields if f not in ("status", "registered_region")]
+        return [
+            f
+            for f in self.fields
+            if f not in ("status", "registered_region", "relocation_kind", "relocated_on")
+        ]
+
+    def save_model(self, request, obj, form, change):
+        relocation = ("relocation_kind", "relocated_on")
+        if change and set(relocation) & set(form.changed_data):
+            data = form.cleaned_data
+            services.commitment_relocate(
+                commitment=obj,
+                kind=data.get("relocation_kind", ""),
+                on=data.get("relocated_on"),
+                by=request.user,
+            )
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         paid = Disbursement.objects.total_per("commitment")
@@ -290,8 +311,15 @@ class CommitmentAdmin(FundStartupAdmin):
 @admin.register(Disbursement)
 class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     create_service = staticmethod(services.disbursement_record)
-    fields = ("commitment", "funding_round", "paid_on", "amount", "note")
-    list_display = ("startup", "fund", "paid_on", "amount_display", "funding_round")
+    fields = ("commitment", "funding_round", "paid_on", "amount", "ownership_pct", "note")
+    list_display = (
+        "startup",
+        "fund",
+        "paid_on",
+        "amount_display",
+        "ownership_pct",
+        "funding_round",
+    )
     list_filter = ("commitment__fund", "commitment__startup__tech_area")
     list_select_related = (
         "commitment__fund",

@@ -70,6 +70,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "amount",
             "currency",
             "round",
+            "ownership_pct",
             "note",
         ]
         read_only_fields = fields
@@ -93,6 +94,19 @@ class DisbursementCreateSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text=_("Not recorded yet: must be empty (null)."),
+    )
+    ownership_pct = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The share of the company this payment bought, after the round (%); empty: "
+            "derived from the round's post-money by the policy pack."
+        ),
     )
     note = note_field()
 

@@ -54,6 +54,8 @@ class AutoSchema(openapi.AutoSchema):
                 "/valley/",
                 "/lp-report/",
                 "/capital-accounts/",
+                "/policy/",
+                "/investees/",
             )
         ):
             codes.append("400")

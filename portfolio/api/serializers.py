@@ -487,6 +487,7 @@ class FundSerializer(serializers.ModelSerializer):
             "manager",
             *specs.FUND_POLICY,
             *specs.FUND_LP_TERMS,
+            *specs.FUND_POLICY_PACK,
             "is_illustrative",
             "illustrative_note",
         ]

@@ -26,6 +26,7 @@ from portfolio.api import serializers as s
 from portfolio.api.auth import RolePermissions, TokenScopePermission
 from portfolio.api.lp_reports import LP_READ, FundLpActions
 from portfolio.api.pagination import Pagination
+from portfolio.api.policy import POLICY_READ, FundPolicyActions
 from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
 from portfolio.api.schema import documented
 from portfolio.models import (
@@ -412,7 +413,7 @@ class FundingRoundViewSet(CreateMixin, ApiViewSet):
         responses={201: s.FundSerializer},
     ),
 )
-class FundViewSet(FundLpActions, CreateMixin, PartialUpdateMixin, ApiViewSet):
+class FundViewSet(FundPolicyActions, FundLpActions, CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Funds, their report and holdings as of any date, and their LP figures."""
 
     queryset = selectors.fund_list()
@@ -423,12 +424,14 @@ class FundViewSet(FundLpActions, CreateMixin, PartialUpdateMixin, ApiViewSet):
     ordering_fields = ["id", "name", "size", "vintage_year"]
     ordering = ["name"]
     resource = "funds"
-    export_actions = ("list", "holdings", "capital_accounts")
+    export_actions = ("list", "holdings", "capital_accounts", "policy", "investees")
     required_perms = {
         "report": ["portfolio.view_fund", "portfolio.view_commitment"],
         "holdings": ["portfolio.view_fund", "portfolio.view_commitment"],
         "lp_report": LP_READ,
         "capital_accounts": LP_READ,
+        "policy": POLICY_READ,
+        "investees": POLICY_READ,
         "partial_update": ["portfolio.change_fund", "portfolio.change_fund_terms"],
         "create": ["portfolio.add_fund", "portfolio.change_fund_terms"],
     }

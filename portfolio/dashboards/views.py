@@ -12,7 +12,7 @@ from portfolio.dashboards.forms import AsOfForm, PipelineFilterForm, StatementFo
 from portfolio.dashboards.panels import common
 from portfolio.models import Fund, LimitedPartner, Startup
 from portfolio.models.choices import Population
-from portfolio.selectors import lp_report
+from portfolio.selectors import fund_policy, lp_report
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -87,6 +87,19 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         report_url=common.api_url(f"funds/{fund.pk}/report/", as_of=board.as_of.isoformat()),
         holdings_url=common.api_url(f"funds/{fund.pk}/holdings/", as_of=board.as_of.isoformat()),
     )
+    if request.user.has_perms(POLICY_PERMS):  # the policy pack reads the LPs too
+        pack = fund_policy.policy_pack(fund, board.as_of)
+        as_of = board.as_of.isoformat()
+        context.update(
+            policy=pack,
+            policy_figures=panels.policy_figures(pack),
+            early_small=panels.early_small_groups(pack),
+            stake_caps=panels.stake_cap_rows(pack),
+            startup_tech=panels.startup_tech_rows(pack),
+            policy_url=common.api_url(f"funds/{fund.pk}/policy/", as_of=as_of),
+            policy_xlsx_url=common.api_url(f"funds/{fund.pk}/policy/", as_of=as_of, format="xlsx"),
+            investees_url=common.api_url(f"funds/{fund.pk}/investees/", as_of=as_of, format="xlsx"),
+        )
     return render(request, "portfolio/fund.html", context)
 
 
@@ -105,6 +118,8 @@ def startup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 LP_PERMS = ("portfolio.view_fund", "portfolio.view_lpcommitment")
+#: the fund page's policy pack: the fund's holdings and its LPs (api.policy.POLICY_READ)
+POLICY_PERMS = ("portfolio.view_fund", "portfolio.view_commitment", "portfolio.view_lpcommitment")
 
 
 @_may_view(*LP_PERMS)

@@ -435,10 +435,12 @@ class DemoLoader:
             local_region="北京市",
             is_illustrative=True,
             illustrative_note=(
-                "名称与规模(2亿元)来自来源; 成立年份、管理人、投资期与20%/80%/50%限额为示例。 "
+                "名称与规模(2亿元)来自来源; 成立年份、管理人、投资期与20%/80%/50%限额、"
+                "30%持股上限及返投设置为示例。 "
                 "The name and size (200 million yuan) are from the source; the vintage, manager, "
                 "investment period and the 20/80/50% limits are illustrative, and so is every "
-                "investment."
+                "investment, the 30% stake cap and the 返投 settings (basis, denominator, "
+                "relocation credits)."
             ),
         )
         fund_investor = self.investors[FUND_NAME]
@@ -483,8 +485,12 @@ class DemoLoader:
             )
             second_on = min(paid_on + dt.timedelta(days=180), LAST_DAY)
             if index % 3 != 2 and (exit_on is None or second_on < exit_on):
+                # the round's second tranche: its stake follows from the round's post-money
                 services.disbursement_record(
-                    commitment=commitment, amount=amount - first, paid_on=second_on
+                    commitment=commitment,
+                    amount=amount - first,
+                    paid_on=second_on,
+                    funding_round=funding_round,
                 )
             for as_of, low, high in [
                 (dt.date(2025, 12, 31), 0.8, 1.6),

@@ -21,6 +21,7 @@ from portfolio.models.pipeline import (
     StageTransition,
     Startup,
 )
+from portfolio.models.policy import StartupTechThreshold
 from portfolio.models.tokens import ApiToken, TokenScope
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Participation",
     "Stage",
     "StageTransition",
+    "StartupTechThreshold",
     "TokenScope",
     "Startup",
     "ValuationMark",

@@ -149,3 +149,22 @@ class HurdleKind(models.TextChoices):
 
 class Waterfall(models.TextChoices):
     EUROPEAN = "european", _("European (whole fund)")
+
+
+# --- the guidance-fund policy pack: fund-accounting.md §3 -------------------------------
+
+
+class LocalBasis(models.TextChoices):
+    """What the 返投 ratio divides by: the denominator LPs' commitments or their paid-in."""
+
+    COMMITTED = "committed", _("Commitments (认缴)")
+    PAID_IN = "paid_in", _("Paid-in capital (实缴)")
+
+
+class RelocationKind(models.TextChoices):
+    """How a company from outside the local region came to count as local (沈财金〔2020〕328号);
+    the credit each earns is a fund setting."""
+
+    MOVED = "moved", _("Moved its registration and tax to the region")
+    LOCAL_SUBSIDIARY = "local_subsidiary", _("Set up or acquired a firm in the region")
+    LOCAL_INVESTMENT = "local_investment", _("Invested in a firm in the region")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +16,9 @@ from portfolio.models.choices import (
     DistributionKind,
     FeeBasis,
     HurdleKind,
+    LocalBasis,
+    LpKind,
+    RelocationKind,
     TechArea,
     ValuationMethod,
     Waterfall,
@@ -26,6 +31,14 @@ PERCENT = {
     "max_digits": 5,
     "decimal_places": 2,
     "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
+
+
+#: a relocation credit (返投 multiplier), e.g. 2.00
+MULTIPLIER = {
+    "max_digits": 4,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(10)],
 }
 
 
@@ -81,6 +94,36 @@ class Fund(BilingualNameMixin, models.Model):
     carry_pct = models.DecimalField(_("carried interest (%)"), default=20, **PERCENT)
     waterfall = models.CharField(
         _("waterfall"), max_length=16, choices=Waterfall.choices, default=Waterfall.EUROPEAN
+    )
+    # The policy pack's settings (fund-accounting.md §3; docs/fund.md, "Policy pack"):
+    # superusers set them, like the terms (specs.FUND_POLICY_PACK).
+    local_basis = models.CharField(
+        _("返投 basis"),
+        max_length=16,
+        choices=LocalBasis.choices,
+        default=LocalBasis.COMMITTED,
+        help_text=_("The 返投 ratio divides local investment by these LPs' 认缴 or 实缴."),
+    )
+    local_denominator_kind = models.CharField(
+        _("返投 denominator (LP kind)"),
+        max_length=32,
+        choices=LpKind.choices,
+        default=LpKind.GOVERNMENT_GUIDANCE,
+    )
+    stake_cap_pct = models.DecimalField(
+        _("max stake in one investee (%)"),
+        default=30,
+        help_text=_("The fund's ownership of any one company may not exceed this."),
+        **PERCENT,
+    )
+    relocation_moved_multiplier = models.DecimalField(
+        _("返投 credit: moved to the region (×)"), default=2, **MULTIPLIER
+    )
+    relocation_subsidiary_multiplier = models.DecimalField(
+        _("返投 credit: local subsidiary or acquisition (×)"), default=Decimal("1.80"), **MULTIPLIER
+    )
+    relocation_investment_multiplier = models.DecimalField(
+        _("返投 credit: invested in a local firm (×)"), default=Decimal("1.50"), **MULTIPLIER
     )
     is_illustrative = models.BooleanField(
         _("illustrative"),
@@ -139,10 +182,34 @@ class Fund(BilingualNameMixin, models.Model):
                     "Fee, hurdle and carry are percentages; a catch-up is 0 or above the carry."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    stake_cap_pct__gte=0,
+                    stake_cap_pct__lte=100,
+                    relocation_moved_multiplier__gte=0,
+                    relocation_moved_multiplier__lte=10,
+                    relocation_subsidiary_multiplier__gte=0,
+                    relocation_subsidiary_multiplier__lte=10,
+                    relocation_investment_multiplier__gte=0,
+                    relocation_investment_multiplier__lte=10,
+                ),
+                name="fund_policy_pack_in_range",
+                violation_error_message=_(
+                    "The stake cap is a percentage; relocation credits are between 0 and 10."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def relocation_multiplier(self, kind: str) -> Decimal:
+        """The 返投 credit of a relocation of ``kind`` (``RelocationKind``)."""
+        return {
+            RelocationKind.MOVED: self.relocation_moved_multiplier,
+            RelocationKind.LOCAL_SUBSIDIARY: self.relocation_subsidiary_multiplier,
+            RelocationKind.LOCAL_INVESTMENT: self.relocation_investment_multiplier,
+        }[kind]
 
 
 class Commitment(models.Model):
@@ -180,6 +247,12 @@ class Commitment(models.Model):
             "An invented demo investment: its payments, marks and proceeds are illustrative too."
         ),
     )
+    # 返投 relocation credit (fund-accounting.md §3): a company from outside the local region
+    # that moved in, or set up or invested in a local firm, after the fund committed.
+    relocation_kind = models.CharField(
+        _("relocation"), max_length=32, choices=RelocationKind.choices, blank=True
+    )
+    relocated_on = models.DateField(_("relocated on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -201,6 +274,12 @@ class Commitment(models.Model):
                 condition=Q(amount__gt=0),
                 name="commitment_amount_positive",
                 violation_error_message=_("A commitment must be a positive amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(relocation_kind="", relocated_on__isnull=True)
+                | (~Q(relocation_kind="") & Q(relocated_on__isnull=False)),
+                name="commitment_relocation_dated",
+                violation_error_message=_("A relocation has both a kind and a date."),
             ),
         ]
         indexes = [
@@ -233,6 +312,18 @@ class Disbursement(models.Model):
     )
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    ownership_pct = models.DecimalField(
+        _("stake bought (%)"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "The share of the company this payment bought, after the round. Empty: derived "
+            "from the round, amount / (pre-money valuation + round amount)."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
 
     objects = PortfolioQuerySet.as_manager()
@@ -246,6 +337,12 @@ class Disbursement(models.Model):
                 condition=Q(amount__gt=0),
                 name="disbursement_amount_positive",
                 violation_error_message=_("A disbursement must be a positive amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ownership_pct__isnull=True)
+                | Q(ownership_pct__gt=0, ownership_pct__lte=100),
+                name="disbursement_ownership_pct_range",
+                violation_error_message=_("A stake is more than 0 and at most 100 %."),
             ),
         ]
 

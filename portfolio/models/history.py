@@ -37,6 +37,7 @@ AUDITED = [
     models.LpDistributionAllocation,
     models.ReallocationRule,
     models.ReallocationBeneficiary,
+    models.StartupTechThreshold,
 ]
 
 for _model in AUDITED:

@@ -240,12 +240,23 @@ FUND_LP_TERMS = (
     "carry_pct",
     "waterfall",
 )
+# The policy pack's settings (fund-accounting.md §3): the 返投 basis and denominator, the
+# stake cap per investee and the relocation credits.
+FUND_POLICY_PACK = (
+    "local_basis",
+    "local_denominator_kind",
+    "stake_cap_pct",
+    "relocation_moved_multiplier",
+    "relocation_subsidiary_multiplier",
+    "relocation_investment_multiplier",
+)
 #: the fund's size, policy limits and terms: superusers only (``portfolio.change_fund_terms``)
 FUND_TERMS = (
     "size",
     "vintage_year",
     *FUND_POLICY,
     *FUND_LP_TERMS,
+    *FUND_POLICY_PACK,
     "is_illustrative",
     "illustrative_note",
 )

@@ -26,6 +26,7 @@ from portfolio.services.pipeline import (
     startup_create,
     startup_update,
 )
+from portfolio.services.policy import commitment_relocate, startup_tech_threshold_save
 from portfolio.services.tokens import token_issue, token_revoke, tokens_revoke_for_user
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "commitment_cancel",
     "commitment_cancel_many",
     "commitment_create",
+    "commitment_relocate",
     "disbursement_record",
     "distribution_record",
     "fund_committed",
@@ -43,6 +45,7 @@ __all__ = [
     "startup_advance",
     "startup_advance_many",
     "startup_create",
+    "startup_tech_threshold_save",
     "startup_update",
     "to_yuan",
     "token_issue",

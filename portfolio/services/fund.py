@@ -227,11 +227,14 @@ def disbursement_record(
     paid_on: dt.date,
     funding_round: FundingRound | None = None,
     note: str = "",
+    ownership_pct: Decimal | str | None = None,
     by: Any = None,
 ) -> Disbursement:
     """Pay cash against a live commitment: never more than what is not yet paid, not before
     the approval, into a round of the commitment's own startup, and never after the holding
-    ended (an exit or write-off).
+    ended (an exit or write-off). ``ownership_pct``: the stake the payment bought (after the
+    round), when known; empty, the policy pack derives it from the round
+    (``selectors.fund_policy``).
 
     The fund's row is locked first, as every write on the fund's money locks it (the
     commitments, the company distributions, the LP calls and distributions), then the
@@ -271,6 +274,7 @@ def disbursement_record(
             paid_on=paid_on,
             funding_round=funding_round,
             note=note,
+            ownership_pct=ownership_pct if ownership_pct not in ("", None) else None,
         )
     )
 

@@ -123,3 +123,12 @@ EXPIRES_DAYS = _("The lifetime is a whole number of days from 1 to %(max)s.")
 NAME_TOO_LONG = _("A token's name has at most %(max)s characters.")
 USER_INACTIVE = _("The user is inactive: their tokens would not work.")
 ALREADY_REVOKED = _("This token is already revoked.")
+
+# --- the fund's policy pack (guidance-fund rules) -------------------------------------
+RELOCATION_KIND = _("Unknown relocation kind.")
+RELOCATION_BEFORE_COMMITMENT = _(
+    "A relocation counts for 返投 only after the fund committed (%(on)s)."
+)
+RELOCATION_NEEDS_DATE = _("Give the date of the relocation.")
+RELOCATION_NOT_LIVE = _("This commitment is cancelled.")
+THRESHOLD_OVERLAP = _("This period overlaps the thresholds in force from %(start)s.")

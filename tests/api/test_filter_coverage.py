@@ -129,6 +129,17 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
             ),
             "an LP term, read by the LP report; a handful of funds: the list is read whole",
         ),
+        **dict.fromkeys(
+            (
+                "local_basis",
+                "local_denominator_kind",
+                "stake_cap_pct",
+                "relocation_moved_multiplier",
+                "relocation_subsidiary_multiplier",
+                "relocation_investment_multiplier",
+            ),
+            "a policy-pack setting, read by the policy pack; a handful of funds: read whole",
+        ),
     },
     Commitment: {
         "amount": MONEY_FIGURE,
@@ -136,10 +147,15 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "created_by": AUDIT,
         "created_at": AUDIT,
         "registered_region": "kept for the fund report's local share (返投), not a criterion",
+        "relocation_kind": "read by the policy pack's 返投 credit, not a criterion",
+        "relocated_on": "read by the policy pack's 返投 credit, not a criterion",
         "is_illustrative": "marks demo data; a real deployment has none",
     },
     # the fund's money rows toward companies: filtered by fund, startup and date
-    Disbursement: {"amount": MONEY_FIGURE},
+    Disbursement: {
+        "amount": MONEY_FIGURE,
+        "ownership_pct": "a stake read by the policy pack's caps, not a criterion",
+    },
     ValuationMark: {"fair_value": MONEY_FIGURE},
     Distribution: {"amount": MONEY_FIGURE},
     # the fund's investors (LPs): a handful of rows per fund, read whole by the LP pages

@@ -83,11 +83,24 @@ def test_a_payment_is_written_and_answered_as_the_list_reads_it(manager, world):
         "amount": "10000000.00",
         "currency": "CNY",
         "round": round_b(world).pk,
+        "ownership_pct": None,
         "note": "B轮第二笔",
     }
     assert manager.get(f"{DISBURSEMENTS}{row['id']}/").json() == row
     written = Disbursement.objects.get(pk=row["id"])
     assert written.history.get().history_user.username == "fund_managers"
+
+
+def test_a_payment_records_the_stake_it_bought(manager, world):
+    body = {"commitment": commitment_of(world, world.weici), "paid_on": "2023-06-01"}
+    response = post(manager, DISBURSEMENTS, {**body, "amount": "1000000", "ownership_pct": "2.5"})
+    assert response.status_code == 201, response.content
+    assert response.json()["ownership_pct"] == "2.5000"
+    assert Disbursement.objects.get(pk=response.json()["id"]).ownership_pct == 2.5
+    for bad in ("101", "-1", "abc"):
+        assert refused(
+            manager, DISBURSEMENTS, {**body, "amount": "1", "ownership_pct": bad}, "ownership_pct"
+        )
 
 
 def test_a_payment_without_a_round(manager, world):
@@ -311,6 +324,7 @@ def test_exports_flatten_the_rows(manager, world):
             "amount": "20000000.00",
             "currency": "CNY",
             "round": str(round_b(world).pk),
+            "ownership_pct": "",
             "note": "",
         }
     ]

@@ -74,6 +74,8 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:distribution-detail": read_only(),
     "api:fund-lp-report": read_only(),
     "api:fund-capital-accounts": read_only(),
+    "api:fund-policy": read_only(),
+    "api:fund-investees": read_only(),
     "api:limitedpartner-list": read_only(POST=MANAGER_POST),
     "api:limitedpartner-detail": read_only(),
     "api:lpcommitment-list": read_only(POST=MANAGER_POST),

@@ -21,6 +21,7 @@ FUND_WRITES = {
     "lpcommitment",
     "capitalcall",
     "capitalcallpayment",
+    "calldefault",
     "fundexpense",
     "lpdistribution",
     "lpdistributionallocation",

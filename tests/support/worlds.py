@@ -98,6 +98,15 @@ def add_lps(fund: Fund) -> dict:
             paid_on=dt.date(2024, 1, 20),
             amount=item.amount,
         )
+    late = lps.capital_call_create(
+        fund=fund, call_date=dt.date(2024, 2, 1), due_date=dt.date(2024, 2, 15), amount=1_000_000
+    )  # the guidance fund pays its part; social capital does not, and is recorded in default
+    lps.capital_call_payment_record(
+        capital_call=late, limited_partner=gov, paid_on=dt.date(2024, 2, 10), amount=600_000
+    )
+    lps.call_default_record(
+        item=late.items.get(limited_partner=social), noticed_on=dt.date(2024, 2, 20)
+    )
     lps.fund_expense_record(
         fund=fund, incurred_on=dt.date(2024, 4, 30), amount=100_000, category="audit"
     )
