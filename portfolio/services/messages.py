@@ -97,3 +97,19 @@ EXPIRES_DAYS = _("The lifetime is a whole number of days from 1 to %(max)s.")
 NAME_TOO_LONG = _("A token's name has at most %(max)s characters.")
 USER_INACTIVE = _("The user is inactive: their tokens would not work.")
 ALREADY_REVOKED = _("This token is already revoked.")
+
+# --- founders -----------------------------------------------------------------
+
+FOUNDER_HAS_ROLE = _(
+    "This account is staff or has another role; a founder's account must be theirs alone. "
+    "Invite the founder with another email address."
+)
+FOUNDER_OTHER_STARTUP = _("This person is already a founder of %(startup)s.")
+FOUNDER_EMAIL_INVALID = _("Enter a valid email address.")
+FOUNDER_EMAIL_USERNAME = _(
+    "This address cannot be a login name (at most 150 characters of letters, digits and @ . + - _)."
+)
+FOUNDER_EMAIL_TAKEN = _("Two accounts use this email address; ask an administrator.")
+FOUNDER_TEXT_INVALID = _("Remove the control characters from this text.")
+FOUNDER_NAME_TOO_LONG = _("A name has at most %(max)s characters.")
+FOUNDER_MAIL_FAILED = _("The invitation could not be sent (%(error)s); nothing was saved.")
