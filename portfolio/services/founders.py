@@ -41,8 +41,12 @@ FALLBACK_SITE = "http://127.0.0.1:8000"
 MAIL_LANGUAGES = ("zh-hans", "en")
 
 
-def _clean_text(value: str, *, field: str) -> str:
-    value = (value or "").strip()
+def _clean_text(value: Any, *, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        refuse(field, msg.FOUNDER_TEXT_INVALID, "invalid")
+    value = value.strip()
     if any(ord(char) < 32 for char in value):
         refuse(field, msg.FOUNDER_TEXT_INVALID, "invalid")
     return value
@@ -135,7 +139,7 @@ def founder_invite(
     the membership and the role, and a mail with a one-time link to set a password.
     Inviting a founder of this startup again sends a new link (the old one keeps working
     until either is used); a mail that cannot be sent writes nothing."""
-    email = (email or "").strip().lower()
+    email = email.strip().lower() if isinstance(email, str) else ""
     try:
         validate_email(email)
     except ValidationError:

@@ -110,6 +110,6 @@ FOUNDER_EMAIL_USERNAME = _(
     "This address cannot be a login name (at most 150 characters of letters, digits and @ . + - _)."
 )
 FOUNDER_EMAIL_TAKEN = _("Two accounts use this email address; ask an administrator.")
-FOUNDER_TEXT_INVALID = _("Remove the control characters from this text.")
+FOUNDER_TEXT_INVALID = _("Enter plain text, without control characters.")
 FOUNDER_NAME_TOO_LONG = _("A name has at most %(max)s characters.")
 FOUNDER_MAIL_FAILED = _("The invitation could not be sent (%(error)s); nothing was saved.")
