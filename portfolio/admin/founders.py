@@ -40,9 +40,9 @@ class FounderInviteForm(forms.Form):
     email = forms.EmailField(
         label=_("email"), max_length=150, help_text=_("Also the founder's login name.")
     )
-    name = forms.CharField(label=_("name"), max_length=150, required=False)
+    name = forms.CharField(label=_("full name"), max_length=150, required=False)
     title = forms.CharField(
-        label=_("title"),
+        label=_("job title"),
         max_length=FounderMembership._meta.get_field("title").max_length,
         required=False,
         help_text=_("E.g. 创始人兼CEO, CTO."),

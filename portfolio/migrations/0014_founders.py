@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
             name='FounderMembership',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, help_text='E.g. 创始人兼CEO, CTO.', max_length=100, verbose_name='title')),
+                ('title', models.CharField(blank=True, help_text='E.g. 创始人兼CEO, CTO.', max_length=100, verbose_name='job title')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invited by')),
                 ('startup', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='founder_memberships', to='portfolio.startup', verbose_name='startup')),
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
             name='HistoricalFounderMembership',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(blank=True, help_text='E.g. 创始人兼CEO, CTO.', max_length=100, verbose_name='title')),
+                ('title', models.CharField(blank=True, help_text='E.g. 创始人兼CEO, CTO.', max_length=100, verbose_name='job title')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),

@@ -37,7 +37,7 @@ class FounderMembership(models.Model):
         related_name="founder_memberships",
     )
     title = models.CharField(
-        _("title"), max_length=100, blank=True, help_text=_("E.g. 创始人兼CEO, CTO.")
+        _("job title"), max_length=100, blank=True, help_text=_("E.g. 创始人兼CEO, CTO.")
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
