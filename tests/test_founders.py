@@ -351,3 +351,19 @@ def test_the_staff_pages_send_a_founder_to_their_own(startup, fund):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == reverse("founder:home"), url
+
+
+def test_an_invitation_racing_another_is_refused_cleanly(startup, monkeypatch):
+    """Two staff invite one address at once: the loser's account insert hits the unique
+    login name; it is refused under email, not a 500 (simulated: the check saw no account)."""
+    from portfolio.services import founders as service
+
+    founder_invite(startup=startup, email="race@example.com")
+    monkeypatch.setattr(
+        service.get_user_model().objects, "filter", lambda *a, **k: User.objects.none()
+    )
+    with pytest.raises(ValidationError) as refused:
+        founder_invite(startup=startup, email="race@example.com")
+    assert codes(refused.value) == {"email": ["concurrent"]}
+    monkeypatch.undo()
+    assert User.objects.filter(username="race@example.com").count() == 1

@@ -21,7 +21,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -148,13 +148,16 @@ def founder_invite(
     max_name = get_user_model()._meta.get_field("first_name").max_length
     if len(name) > max_name:
         refuse("name", msg.FOUNDER_NAME_TOO_LONG, "max_length", max=max_name)
-    user = _founder_user(email, name)
     try:
-        membership = founder_add(user=user, startup=startup, title=title, by=by)
+        with transaction.atomic():  # a savepoint: a concurrent invitation of the same address
+            user = _founder_user(email, name)
+            membership = founder_add(user=user, startup=startup, title=title, by=by)
     except ValidationError as error:  # the account is the address given: name it so
         raise ValidationError(
             {"email" if key == "user" else key: value for key, value in error.error_dict.items()}
         ) from None
+    except IntegrityError:  # the same address invited at the same moment by someone else
+        refuse("email", msg.FOUNDER_INVITE_RACE, "concurrent")
     subject, body = _invitation(membership, welcome_link(user, base_url))
     try:
         send_mail(subject, body, None, [user.email or email])

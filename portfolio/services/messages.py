@@ -112,4 +112,5 @@ FOUNDER_EMAIL_USERNAME = _(
 FOUNDER_EMAIL_TAKEN = _("Two accounts use this email address; ask an administrator.")
 FOUNDER_TEXT_INVALID = _("Enter plain text, without control characters.")
 FOUNDER_NAME_TOO_LONG = _("A name has at most %(max)s characters.")
+FOUNDER_INVITE_RACE = _("This address was being invited at the same moment; try again.")
 FOUNDER_MAIL_FAILED = _("The invitation could not be sent (%(error)s); nothing was saved.")
