@@ -236,7 +236,7 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard:pipeline"
+LOGIN_REDIRECT_URL = "dashboard:pipeline"  # founders go on to /founder/ from there
 LOGOUT_REDIRECT_URL = "login"
 
 # The audit trail (django-simple-history) is read-only: a revert from the history page would
@@ -363,3 +363,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))  # a working day
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 X_FRAME_OPTIONS = "DENY"
+
+# --- Email (founder invitations; later the KPI reminders) ------------------------------------
+# EMAIL_URL (incubator/email_url.py): smtp+tls://user:password@host:587, smtps://..., smtp://...,
+# console://, file:///dir. Without it: the console with DEBUG on (`make demo` prints the mails),
+# else Django's SMTP defaults (localhost:25). docs/deploy.md, "Email".
+if os.environ.get("EMAIL_URL"):
+    from incubator.email_url import email_settings
+
+    globals().update(email_settings(os.environ["EMAIL_URL"]))
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "incubator@localhost")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# The site's address in links sent by mail (the invitation); empty: taken from the request
+# that sends it (the admin), or http://127.0.0.1:8000 outside a request.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# How long an invitation's set-password link works (Django's password-reset tokens; the app
+# sends no other such link). A used link stops working at once.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("INVITE_LINK_DAYS", "7")) * 24 * 3600

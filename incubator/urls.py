@@ -26,6 +26,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("dashboard/", include("portfolio.dashboards.urls")),
+    path("founder/", include("portfolio.founders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Reporting API (issue 4): the schema needs a login; the docs page shell does not.

@@ -21,6 +21,7 @@ from portfolio.models import (
     Commitment,
     Disbursement,
     Distribution,
+    FounderMembership,
     Fund,
     FundExpense,
     FundingRound,
@@ -78,6 +79,7 @@ WRITTEN_HERE = {
     Disbursement,
     ValuationMark,
     Distribution,
+    FounderMembership,  # test_founders.py: test_founder_writes_are_attributed
     *LP_MODELS,
     StartupTechThreshold,
 }
@@ -437,6 +439,24 @@ def admin_delete(client, obj):
     assert response.status_code == 302, (type(obj).__name__, response.status_code)
     assert not type(obj).objects.filter(pk=obj.pk).exists()
     return type(obj).history.filter(id=obj.pk).latest()
+
+
+def test_founder_writes_are_attributed(db, staff_user):
+    """A founder's membership: invited by the service, retitled in the admin, removed there
+    (issue 15); each record names the staff member."""
+    from portfolio.services.founders import founder_invite
+
+    since = timezone.now()
+    startup = factories.StartupFactory()
+    membership = founder_invite(
+        startup=startup, email="audit@founder.example", title="CEO", by=staff_user
+    )
+    assert_audited(membership, staff_user, "+", since)
+    client = login(staff_user)
+    admin_save(client, FounderMembership, {"title": "CTO"}, obj=membership)
+    assert_audited(membership, staff_user, "~", since)
+    record = admin_delete(client, membership)
+    assert (record.history_type, record.history_user) == ("-", staff_user)
 
 
 def test_every_admin_form_write_is_attributed(db, staff_user, fund_manager, superuser):

@@ -72,8 +72,8 @@ def test_seed_demo_in_production_gives_random_passwords_printed_once(capsys):
     out = capsys.readouterr().out
     assert DEMO_PASSWORD not in out
     passwords = dict(re.findall(r"^\s+(\w+)\s.*password: (\S+)$", out, re.MULTILINE))
-    assert set(passwords) == {"admin", "staff", "manager", "viewer"}
-    assert len(set(passwords.values())) == 4
+    assert set(passwords) == {"admin", "staff", "manager", "viewer", "founder1", "founder2"}
+    assert len(set(passwords.values())) == 6
     for username, password in passwords.items():
         user = get_user_model().objects.get(username=username)
         assert user.check_password(password)
@@ -82,7 +82,7 @@ def test_seed_demo_in_production_gives_random_passwords_printed_once(capsys):
     call_command("seed_demo", "--allow-production")
     again = capsys.readouterr().out
     assert "password:" not in again
-    assert again.count("left unchanged") == 4
+    assert again.count("left unchanged") == 6
     assert get_user_model().objects.get(username="admin").check_password(passwords["admin"])
 
 

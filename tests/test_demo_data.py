@@ -261,3 +261,21 @@ def test_demo_fund_policy_pack_is_consistent(demo):
     rows = fund_policy.investees(fund, last)
     assert rows and all(row.startup.is_illustrative for row in rows)
     assert {row.status for row in pack.startup_tech_firms} <= {"unknown", "failed"}  # no assets
+
+
+def test_demo_founders_see_their_own_illustrative_startup(demo):
+    from portfolio.demo.loader import DEMO_FOUNDERS
+    from portfolio.selectors.scope import founder_startup, is_founder
+    from tests.support.clients import login
+
+    startups = set()
+    for username, startup_name, _title in DEMO_FOUNDERS:
+        user = get_user_model().objects.get(username=username)
+        assert is_founder(user) and not user.is_staff
+        assert user.check_password("quantum-demo-2024")
+        startup = founder_startup(user)
+        assert startup.name == startup_name and startup.is_illustrative
+        startups.add(startup.pk)
+        page = login(user).get("/founder/")
+        assert page.status_code == 200 and startup_name in page.content.decode()
+    assert len(startups) == len(DEMO_FOUNDERS) == 2

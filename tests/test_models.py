@@ -23,6 +23,7 @@ from portfolio.models import (
     Commitment,
     Disbursement,
     Distribution,
+    FounderMembership,
     Fund,
     FundExpense,
     FundingRound,
@@ -225,6 +226,14 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
         lambda r: new_kpi(r, cash=D("-1")),
     ],
     (KpiReport, "kpi_runway_non_negative"): [lambda r: new_kpi(r, runway_months=D("-1"))],
+    # founders: one startup per founder's account
+    (FounderMembership, "user"): [
+        lambda r: [
+            FounderMembership.objects.create(user=user, startup=startup)
+            for user in [UserFactory(username="two_startups")]
+            for startup in (r.startup, r.other)
+        ]
+    ],
     # funding
     (Investor, "name"): [lambda r: InvestorFactory(name=r.investor.name)],
     (FundingRound, "round_amount_positive_unless_undisclosed"): [

@@ -23,6 +23,7 @@ from portfolio.admin.base import (
     fund_filter,
 )
 from portfolio.admin.forms import AdvanceStageForm, StartupCreateForm, add_service_error
+from portfolio.admin.founders import FounderInline  # also registers the founders' admin
 from portfolio.admin.importing import ImportAdminMixin
 from portfolio.formatting import money
 from portfolio.models import (
@@ -343,7 +344,13 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
     def get_inlines(self, request, obj):
         if obj is None:
             return []
-        return [StageTransitionInline, FundingRoundInline, MilestoneInline, KpiReportInline]
+        return [
+            StageTransitionInline,
+            FundingRoundInline,
+            MilestoneInline,
+            KpiReportInline,
+            FounderInline,
+        ]
 
     def save_model(self, request, obj, form, change):
         data = dict(form.cleaned_data)

@@ -16,6 +16,7 @@ from rest_framework.authentication import TokenAuthentication
 from portfolio import security
 from portfolio.models import ApiToken
 from portfolio.models.tokens import token_digest
+from portfolio.selectors import scope
 
 # last_used_at is refreshed at most this often, so reads do not write on every request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
@@ -95,6 +96,14 @@ def user_permissions(user) -> frozenset[str]:
     return perms
 
 
+def is_founder(user) -> bool:
+    """``user`` is a founder, scoped to their startup (``selectors.scope``), read from the
+    permissions already cached for the role check: no extra query."""
+    if not user or not user.is_authenticated or not user.is_active or user.is_superuser:
+        return False
+    return scope.is_founder(user, user_permissions(user))
+
+
 def has_perms(user, perms: list[str]) -> bool:
     if not user or not user.is_authenticated or not user.is_active:
         return False
@@ -109,7 +118,10 @@ class RolePermissions(permissions.BasePermission):
     GET needs ``view``, POST ``add``, PATCH ``change``; an action may name its own with
     ``required_perms`` (a dict of method -> list of ``%(app_label)s.<codename>``). Methods the
     view does not offer pass here so that the client gets 405, not a misleading 403.
-    Anonymous requests fail here and DRF answers 401.
+    Anonymous requests fail here and DRF answers 401. A founder is refused (403) on every
+    view that does not say how its rows reach a startup (``founder_scope``, see
+    ``portfolio.selectors.scope``): reports, the fund, its LPs and money rows, and any view
+    added without saying.
     """
 
     perms_map = {
@@ -138,6 +150,8 @@ class RolePermissions(permissions.BasePermission):
             return False
         if request.method not in view.allowed_methods:
             return True
+        if getattr(view, "founder_scope", None) is None and is_founder(user):
+            return False
         return has_perms(user, self.required(request, view))
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from portfolio.api import fund_rows, lp_reports, lps, views
+from portfolio.api.founders import MeView
 
 
 class Router(DefaultRouter):
@@ -39,6 +40,7 @@ app_name = "api"
 urlpatterns = [
     path("reports/pipeline/", views.PipelineReportView.as_view(), name="report-pipeline"),
     path("reports/valley/", views.ValleyReportView.as_view(), name="report-valley"),
+    path("me/", MeView.as_view(), name="me"),
     path(
         "management-fees/",
         lp_reports.ManagementFeeView.as_view(),

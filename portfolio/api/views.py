@@ -23,7 +23,7 @@ from portfolio import selectors, services
 from portfolio.api import filters as filtersets
 from portfolio.api import rows
 from portfolio.api import serializers as s
-from portfolio.api.auth import RolePermissions, TokenScopePermission
+from portfolio.api.auth import RolePermissions, TokenScopePermission, is_founder
 from portfolio.api.lp_reports import LP_READ, FundLpActions
 from portfolio.api.pagination import Pagination
 from portfolio.api.policy import POLICY_READ, FundPolicyActions
@@ -34,6 +34,7 @@ from portfolio.models import (
     Startup,
     specs,
 )
+from portfolio.selectors.scope import REFERENCE, founder_rows
 
 EXPORT_CHUNK = 2000
 
@@ -117,6 +118,18 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
     #: a big list's row spec: its JSON pages and exports are read as plain rows from it
     #: (``portfolio.api.rows``; bars P2, P4), its details through ``serializer_class``
     row_spec: specs.RowSpec | None = None
+    #: how a row reaches a startup, for founders (``portfolio.selectors.scope``): "pk" (the
+    #: startup), a lookup path ("startup"), ``REFERENCE`` (read whole), or None: closed (403)
+    founder_scope = None
+
+    def filter_queryset(self, queryset):
+        """A founder's rows are their startup's (any other row is then a 404). Here rather
+        than in ``get_queryset``, which views vary per action: list, export and every
+        detail (``get_object``) pass through this, whatever their filter backends."""
+        user = self.request.user
+        if is_founder(user):
+            queryset = founder_rows(queryset, user, self.founder_scope)
+        return super().filter_queryset(queryset)
 
     @property
     def page_rows(self):
@@ -225,6 +238,7 @@ class InstitutionViewSet(CreateMixin, ApiViewSet):
     ordering_fields = ["id", "name", "name_en", "kind", "city"]
     ordering = ["name"]
     resource = "institutions"
+    founder_scope = REFERENCE
 
 
 @documented(list=_("Pipeline stages, in order"))
@@ -239,6 +253,7 @@ class StageViewSet(ApiViewSet):
     ordering_fields = ["order", "slug", "name"]
     ordering = ["order"]
     resource = "stages"
+    founder_scope = REFERENCE
 
 
 @extend_schema_view(
@@ -282,6 +297,7 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     ]
     ordering = ["name"]
     resource = "startups"
+    founder_scope = "pk"
     row_spec = specs.STARTUP
     required_perms = {"advance": ["portfolio.change_startup", "portfolio.add_stagetransition"]}
 
@@ -334,6 +350,7 @@ class StageTransitionViewSet(ApiViewSet):
     ordering_fields = ["id", "on", "trl", "startup__name", "to_stage__order"]
     ordering = ["-on", "-id"]
     resource = "stage-transitions"
+    founder_scope = "startup"
 
 
 @documented(list=_("Milestones"), create=_("Record a milestone (incubator staff)"))
@@ -347,6 +364,7 @@ class MilestoneViewSet(CreateMixin, ApiViewSet):
     ordering_fields = ["id", "achieved_on", "kind", "startup__name"]
     ordering = ["-achieved_on", "-id"]
     resource = "milestones"
+    founder_scope = "startup"
 
 
 @documented(
@@ -362,6 +380,7 @@ class KpiReportViewSet(CreateMixin, ApiViewSet):
     ordering_fields = ["id", "year", "quarter", "revenue", "rd_spend", "cash", "startup__name"]
     ordering = ["-year", "-quarter", "startup__name"]
     resource = "kpi-reports"
+    founder_scope = "startup"
 
 
 @documented(list=_("Investors"), create=_("Add an investor (incubator staff)"))
@@ -392,6 +411,7 @@ class FundingRoundViewSet(CreateMixin, ApiViewSet):
     ordering_fields = ["id", "closed_on", "amount", "pre_money_valuation", "round_type"]
     ordering = ["-closed_on", "id"]
     resource = "funding-rounds"
+    founder_scope = "startup"
     row_spec = specs.FUNDING_ROUND
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from portfolio.dashboards import data, panels
 from portfolio.dashboards.forms import AsOfForm, PipelineFilterForm, StatementForm
 from portfolio.dashboards.panels import common
+from portfolio.founders.access import is_founder, staff_pages
 from portfolio.models import Fund, LimitedPartner, Startup
 from portfolio.models.choices import Population
 from portfolio.selectors import fund_policy, lp_report
@@ -17,6 +18,8 @@ from portfolio.selectors import fund_policy, lp_report
 
 def home(request: HttpRequest) -> HttpResponse:
     """``/``: the overview for a logged-in user, the login page for anyone else."""
+    if is_founder(request.user):
+        return redirect("founder:home")
     if request.user.is_authenticated:
         return redirect("dashboard:pipeline")
     return redirect("login")
@@ -28,10 +31,11 @@ def _funds():
 
 
 def _may_view(*perms: str):
-    """Logged in (else to the login page) and allowed to read these rows (else 403)."""
+    """Logged in (else to the login page), not a founder (else to /founder/) and allowed to
+    read these rows (else 403)."""
 
     def decorate(view):
-        return login_required(permission_required(perms, raise_exception=True)(view))
+        return login_required(staff_pages(permission_required(perms, raise_exception=True)(view)))
 
     return decorate
 

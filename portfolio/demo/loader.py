@@ -61,6 +61,12 @@ DEMO_USERS = [
     ("manager", "fund-managers", "fund manager"),
     ("viewer", "viewers", "viewer (district official)"),
 ]
+#: founders' logins (role ``founders``), each linked to an illustrative startup the fund holds
+DEMO_FOUNDERS = [
+    # username, startup, title
+    ("founder1", "稀释制冷科技（示例）", "创始人兼CEO（示例）"),
+    ("founder2", "拓扑比特科技（示例）", "联合创始人兼CTO（示例）"),
+]
 
 
 ILLUSTRATIVE_NAMES = [
@@ -631,6 +637,30 @@ class DemoLoader:
             user.save()
             if role:
                 user.groups.set([Group.objects.get(name=role)])
+            logins.append(DemoLogin(username, description, secret))
+        return logins + DemoLoader.founders(password)
+
+    @staticmethod
+    def founders(password: Callable[[], str]) -> list[DemoLogin]:
+        """The demo founders that do not exist yet: not staff, in the role ``founders``,
+        linked to their startup by ``founder_add`` (an existing user is left as it is)."""
+        from portfolio.services.founders import founder_add
+
+        User = get_user_model()
+        logins = []
+        for username, startup_name, title in DEMO_FOUNDERS:
+            description = f"founder of {startup_name}"
+            startup = Startup.objects.filter(name=startup_name).first()
+            if startup is None:
+                continue  # the demo data was changed by hand: no startup to link
+            if User.objects.filter(username=username).exists():
+                logins.append(DemoLogin(username, description, None))
+                continue
+            secret = password()
+            user = User(username=username, email=f"{username}@demo.invalid", is_staff=False)
+            user.set_password(secret)
+            user.save()
+            founder_add(user=user, startup=startup, title=title)
             logins.append(DemoLogin(username, description, secret))
         return logins
 

@@ -1,3 +1,4 @@
+from portfolio.models.founders import FounderMembership
 from portfolio.models.fund import Commitment, Disbursement, Distribution, Fund, ValuationMark
 from portfolio.models.funding import FundingRound, Investor, Participation
 from portfolio.models.lps import (
@@ -40,6 +41,7 @@ __all__ = [
     "Commitment",
     "Disbursement",
     "Distribution",
+    "FounderMembership",
     "Fund",
     "FundingRound",
     "Institution",

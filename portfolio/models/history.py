@@ -18,6 +18,7 @@ AUDITED = [
     models.StageTransition,
     models.Milestone,
     models.KpiReport,
+    models.FounderMembership,
     models.Investor,
     models.FundingRound,
     models.Participation,

@@ -132,3 +132,20 @@ RELOCATION_BEFORE_COMMITMENT = _(
 RELOCATION_NEEDS_DATE = _("Give the date of the relocation.")
 RELOCATION_NOT_LIVE = _("This commitment is cancelled.")
 THRESHOLD_OVERLAP = _("This period overlaps the thresholds in force from %(start)s.")
+
+# --- founders -----------------------------------------------------------------
+
+FOUNDER_HAS_ROLE = _(
+    "This account is staff or has another role; a founder's account must be theirs alone. "
+    "Invite the founder with another email address."
+)
+FOUNDER_OTHER_STARTUP = _("This person is already a founder of %(startup)s.")
+FOUNDER_EMAIL_INVALID = _("Enter a valid email address.")
+FOUNDER_EMAIL_USERNAME = _(
+    "This address cannot be a login name (at most 150 characters of letters, digits and @ . + - _)."
+)
+FOUNDER_EMAIL_TAKEN = _("Two accounts use this email address; ask an administrator.")
+FOUNDER_TEXT_INVALID = _("Enter plain text, without control characters.")
+FOUNDER_NAME_TOO_LONG = _("A name has at most %(max)s characters.")
+FOUNDER_INVITE_RACE = _("This address was being invited at the same moment; try again.")
+FOUNDER_MAIL_FAILED = _("The invitation could not be sent (%(error)s); nothing was saved.")

@@ -43,6 +43,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:api-root": read_only(),
     "api:report-pipeline": read_only(),
     "api:report-valley": read_only(),
+    "api:me": read_only(),  # any logged-in user: who am I
     "api:institution-list": read_only(POST=STAFF_POST),
     "api:institution-detail": read_only(),
     "api:stage-list": read_only(),
@@ -202,4 +203,170 @@ def test_revoked_token_is_401_everywhere(world):
         return 401  # the docs page too: the credentials sent are refused, not ignored
 
     mismatches = sweep(client, world, want)
+    assert not mismatches, "\n".join(mismatches)
+
+
+# --- founders (issue 15, bar R14): one startup's rows, nothing of another's -----------------
+#
+# A founder's column is derived, so every route (and every route added later) is in it: a
+# founder reads the routes below, where a detail is asked for a row of their own startup;
+# every other route answers 403 on each method it offers (405 where it offers none). Another
+# startup's row is 404 and the lists hold their own rows only (tests below).
+
+FOUNDER_READS = {
+    "api:api-root",
+    "api:me",
+    "schema",
+    "swagger-ui",
+    "api:institution-list",  # reference data, read whole
+    "api:institution-detail",
+    "api:stage-list",
+    "api:stage-detail",
+    "api:startup-list",  # their own startup's rows
+    "api:startup-detail",
+    "api:stagetransition-list",
+    "api:stagetransition-detail",
+    "api:milestone-list",
+    "api:milestone-detail",
+    "api:kpireport-list",
+    "api:kpireport-detail",
+    "api:fundinground-list",
+    "api:fundinground-detail",
+}
+
+
+def founder_expected(name: str, method: str) -> int:
+    if expected(name, method, "viewers") == 405:
+        return 405  # the route does not offer the method
+    return 200 if method == "GET" and name in FOUNDER_READS else 403
+
+
+def scopes() -> dict[str, object]:
+    """basename -> the viewset's ``founder_scope``."""
+    from portfolio.api.urls import router
+
+    return {basename: viewset.founder_scope for _p, viewset, basename in router.registry}
+
+
+def own_row_pk(model, scope, startup):
+    """A row of ``startup`` (or any row, for reference data and closed routes)."""
+    from portfolio.selectors.scope import REFERENCE
+
+    rows = model.objects.order_by("pk")
+    if scope not in (None, REFERENCE):
+        rows = rows.filter(**{scope: startup.pk})
+    return rows.values_list("pk", flat=True).first()
+
+
+def fill_for(name: str, kwargs: list[str], startup) -> str:
+    from django.apps import apps
+
+    basename = name.split(":")[-1].split("-")[0]
+    values = {"slug": "pilot"}
+    if "pk" in kwargs:
+        model = apps.get_model("portfolio", basename)
+        values["pk"] = own_row_pk(model, scopes().get(basename), startup)
+    return reverse(name, kwargs={key: values[key] for key in kwargs})
+
+
+@pytest.fixture
+def founders(world):
+    from tests.support.founders import two_founders
+
+    return two_founders(world)
+
+
+@pytest.mark.parametrize("which", ["a", "b"])
+def test_founder_permission_matrix(which, founders):
+    user, startup = (founders.a, founders.own) if which == "a" else (founders.b, founders.other)
+    client = token_client(user)
+    mismatches = []
+    for name, kwargs in sorted(api_routes().items()):
+        path = fill_for(name, kwargs, startup)
+        for method in METHODS:
+            want = founder_expected(name, method)
+            response = client.generic(
+                method, path, data=json.dumps({}), content_type="application/json"
+            )
+            if response.status_code != want:
+                mismatches.append(f"{method} {path}: {response.status_code}, expected {want}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def scoped_viewsets():
+    """(prefix, model, scope) of every viewset scoped to a startup."""
+    from portfolio.api.urls import router
+    from portfolio.selectors.scope import REFERENCE
+
+    return [
+        (prefix, viewset.queryset.model, viewset.founder_scope)
+        for prefix, viewset, _basename in router.registry
+        if viewset.founder_scope not in (None, REFERENCE)
+    ]
+
+
+def test_another_startups_rows_are_404(founders):
+    client = token_client(founders.a)
+    assert len(scoped_viewsets()) >= 5
+    for prefix, model, scope in scoped_viewsets():
+        other = own_row_pk(model, scope, founders.other)
+        assert other is not None, f"the world has no {prefix} row of the other startup"
+        response = client.get(f"/api/v1/{prefix}/{other}/")
+        assert response.status_code == 404, (prefix, response.status_code)
+        own = own_row_pk(model, scope, founders.own)
+        assert client.get(f"/api/v1/{prefix}/{own}/").status_code == 200, prefix
+
+
+def startup_of(prefix: str, row: dict) -> int:
+    if prefix == "startups":
+        return row["id"]
+    startup = row["startup"]
+    return startup["id"] if isinstance(startup, dict) else startup
+
+
+@pytest.mark.parametrize("which", ["a", "b"])
+def test_lists_and_exports_hold_only_their_own_rows(which, founders):
+    user, own, other = (
+        (founders.a, founders.own, founders.other)
+        if which == "a"
+        else (founders.b, founders.other, founders.own)
+    )
+    client = token_client(user)
+    for prefix, model, scope in scoped_viewsets():
+        expected_count = model.objects.filter(**{scope: own.pk}).count()
+        assert expected_count >= 1, prefix
+        body = client.get(f"/api/v1/{prefix}/", {"page_size": 500}).json()
+        assert body["count"] == expected_count, prefix
+        assert {startup_of(prefix, row) for row in body["results"]} == {own.pk}, prefix
+        # A filter or a search naming the other startup finds nothing.
+        if prefix != "startups":
+            assert client.get(f"/api/v1/{prefix}/", {"startup": other.pk}).json()["count"] == 0
+        assert client.get(f"/api/v1/{prefix}/", {"search": other.name}).json()["count"] == 0
+        for export in ("csv", "xlsx"):
+            response = client.get(f"/api/v1/{prefix}/", {"format": export})
+            assert response.status_code == 200, (prefix, export)
+            content = b"".join(response.streaming_content)
+            if export == "csv":
+                text = content.decode("utf-8-sig")
+                assert other.name not in text, prefix
+                assert str(expected_count + 1) == str(len(text.strip().splitlines())), prefix
+
+
+def test_founder_read_only_token_reads_as_a_founder_and_writes_nothing(founders):
+    client = token_of(founders.a, scope=TokenScope.READ_ONLY)
+
+    def want(name, method):
+        if method == "GET" or name in PUBLIC_ROUTES:
+            return founder_expected(name, method)
+        return 403
+
+    mismatches = []
+    for name, kwargs in sorted(api_routes().items()):
+        path = fill_for(name, kwargs, founders.own)
+        for method in METHODS:
+            response = client.generic(
+                method, path, data=json.dumps({}), content_type="application/json"
+            )
+            if response.status_code != want(name, method):
+                mismatches.append(f"{method} {path}: {response.status_code}")
     assert not mismatches, "\n".join(mismatches)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from portfolio.founders import views
+
+app_name = "founder"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
+]
