@@ -441,7 +441,8 @@ class Fund:
         allocations = self._distribute(state, as_of, nav, cash=False) if nav > 0 else {}
         hypothetical = allocations[GP].total if allocations else ZERO
         profit = distributed + nav - self.paid_in(as_of)
-        cap = yuan(self._carry * max(ZERO, profit))
+        # rounded down: the GP never takes more than its share, not even half a yuan
+        cap = (self._carry * max(ZERO, profit)).quantize(YUAN, ROUND_FLOOR)
         return min(hypothetical, cap - paid), allocations
 
     def _contributions_of(self, key: Hashable, as_of: dt.date) -> list[Contribution]:
