@@ -5,8 +5,8 @@ Against a running demo (``make demo`` in another terminal), with Debian's Chromi
     .venv-test/bin/python docs/screenshots/take_screenshots.py http://127.0.0.1:8000
 
 Logs in as the demo viewer and saves full-page PNGs next to this file: the pipeline, fund,
-LP and startup pages in Chinese (the default) on a laptop-sized window, and the overview in
-English on a tablet.
+LP and startup pages in Chinese (the default) on a laptop-sized window, the overview in
+English on a tablet, and a founder's page (``founder1``) on a phone.
 """
 
 from __future__ import annotations
@@ -45,12 +45,12 @@ def browser(language: str) -> webdriver.Chrome:
     )
 
 
-def log_in(driver, base: str, username: str, password: str) -> None:
+def log_in(driver, base: str, username: str, password: str, lands: str = "/dashboard/") -> None:
     driver.get(base + "/accounts/login/")
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, ".login button[type=submit]").click()
-    WebDriverWait(driver, 15).until(EC.url_contains("/dashboard/"))
+    WebDriverWait(driver, 15).until(EC.url_contains(lands))
 
 
 def shoot(driver, url: str, path: Path, width: int) -> None:
@@ -85,6 +85,12 @@ def main() -> None:
     try:
         log_in(driver, base, args.user, args.password)
         shoot(driver, base + "/dashboard/", HERE / "pipeline-tablet-en.png", 820)
+    finally:
+        driver.quit()
+    driver = browser("zh-CN,zh")  # a founder on a phone
+    try:
+        log_in(driver, base, "founder1", args.password, lands="/founder/")
+        shoot(driver, base + "/founder/", HERE / "founder-phone.png", 390)
     finally:
         driver.quit()
 

@@ -787,7 +787,11 @@ def dashboard_pages(c: Client) -> dict[str, dict[str, float]]:
     pages = {
         "pipeline": "/dashboard/",
         "fund": f"/dashboard/funds/{fund.pk}/",
+        "fund_lps": f"/dashboard/funds/{fund.pk}/lps/",
         "startup": f"/dashboard/startups/{startup.pk}/",
+        # reports with no hand-written baseline yet: timed, their queries held constant
+        "policy_pack": f"/api/v1/funds/{fund.pk}/policy/",
+        "investees": f"/api/v1/funds/{fund.pk}/investees/",
     }
     return {
         name: {
@@ -1195,6 +1199,9 @@ GROWTH = [
             ("pipeline", "the startups, moves and rounds aggregated (linear)"),
             ("fund", "the fund's commitments (flat)"),
             ("startup", "one startup, and its stage's median stay over every move (linear)"),
+            ("fund_lps", "the fund's LP events, the same in both sets (flat)"),
+            ("policy_pack", "the fund's payments and their companies' KPIs (linear in KPIs)"),
+            ("investees", "the fund's 1,000 holdings, the same in both sets (flat)"),
         )
     ],
     *[
