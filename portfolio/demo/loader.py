@@ -34,6 +34,7 @@ from portfolio.demo.facts import (
 from portfolio.models import Fund, Institution, Investor, KpiReport, Milestone, Stage, Startup
 from portfolio.models.choices import (
     AmountPrecision,
+    DistributionKind,
     MilestoneKind,
     RoundType,
     StartupStatus,
@@ -514,27 +515,29 @@ class DemoLoader:
                     ).quantize(M),
                     note=ILLUSTRATIVE,
                 )
-        # Every exited holding ends: the first acquired in 2026 with 2.4x cash back, any
-        # other sold for nothing and written off to zero; either way nothing is held after.
+        # Every exited holding ends: the first acquired in 2026 with 2.4x cash back (an
+        # exit), any other sold for nothing (a write-off of 0); either way its fair value is
+        # 0 from that day and nothing is held after.
         exited = [s for s in candidates[:14] if s.stage.slug == "exited"]
         for number, startup in enumerate(exited):
             paid = sum(d.amount for c in startup.commitments.all() for d in c.disbursements.all())
-            exit_on = min(startup.stage_entered_on + dt.timedelta(days=20), LAST_DAY)
-            if number == 0:
-                services.distribution_record(
-                    fund=fund,
-                    startup=startup,
-                    paid_on=exit_on,
-                    amount=(paid * Decimal("2.4")).quantize(Decimal("0.01")),
-                    note=f"{ILLUSTRATIVE}: 被并购退出 (acquisition)",
-                )
-                note = "退出后持仓为零 (nothing held after the exit)"
-            else:
-                note = (
-                    f"{ILLUSTRATIVE}: 退出无回收, 核销为零 (exited with no proceeds: written off)"
-                )
-            services.valuation_mark(
-                fund=fund, startup=startup, as_of=exit_on, fair_value=Decimal("0"), note=note
+            services.distribution_record(
+                fund=fund,
+                startup=startup,
+                paid_on=min(startup.stage_entered_on + dt.timedelta(days=20), LAST_DAY),
+                **(
+                    {
+                        "amount": (paid * Decimal("2.4")).quantize(Decimal("0.01")),
+                        "kind": DistributionKind.EXIT,
+                        "note": f"{ILLUSTRATIVE}: 被并购退出 (acquisition)",
+                    }
+                    if number == 0
+                    else {
+                        "amount": Decimal("0"),
+                        "kind": DistributionKind.WRITE_OFF,
+                        "note": f"{ILLUSTRATIVE}: 退出无回收, 核销 (exited with no proceeds)",
+                    }
+                ),
             )
         return fund
 
@@ -605,7 +608,8 @@ class DemoLoader:
                 )
             called += step
         # The exit's proceeds go out to the partners three weeks after they came in.
-        for on, amount in Distribution.objects.filter(fund=fund).values_list("paid_on", "amount"):
+        proceeds = Distribution.objects.filter(fund=fund, amount__gt=0)  # not the write-offs
+        for on, amount in proceeds.values_list("paid_on", "amount"):
             lps.lp_distribution_record(
                 fund=fund,
                 paid_on=min(on + dt.timedelta(days=21), LAST_DAY),
