@@ -160,7 +160,7 @@ TRANCHE_MILESTONE_OTHER_STARTUP = _(
 )
 TRANCHE_OTHER_COMMITMENT = _("This tranche belongs to another commitment.")
 TRANCHE_MILESTONE_NOT_VERIFIED = _(
-    "This tranche pays only once milestone #%(milestone_id)s \u201c%(milestone)s\u201d is "
+    "This tranche pays only once milestone #%(milestone_id)s “%(milestone)s” is "
     "verified; it is not verified yet."
 )
 TRANCHE_EXCEEDS = _("This payment is more than the tranche not yet paid: %(remaining)s remains.")
