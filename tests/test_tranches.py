@@ -225,9 +225,13 @@ def test_api_plans_and_lists_tranches(holding):
     assert str(holding.blocked.pk) in response.json()["tranche"][0]
     assert "NMPA 注册证" in response.json()["tranche"][0]
     staff = token_client(user("incubator-staff"))
-    response = post(staff, f"/api/v1/milestones/{holding.blocked.pk}/verify/", {})
+    verify = f"/api/v1/milestones/{holding.blocked.pk}/verify/"
+    assert set(post(staff, verify, {}).json()) == {"verified_on"}
+    response = post(staff, verify, {"verified_on": "2024-05-01"})
     assert response.status_code == 200, response.content
-    assert response.json()["verified_on"] == str(dt.date.today())
+    assert response.json()["verified_on"] == "2024-05-01"
+    response = post(staff, verify, {"verified_on": "2024-05-02"})
+    assert response.status_code == 400 and set(response.json()) == {"verified_on"}
     response = post(manager, "/api/v1/disbursements/", {**payment, "amount": "4000000.01"})
     assert response.status_code == 400 and set(response.json()) == {"amount"}
     response = post(manager, "/api/v1/disbursements/", {**payment, "amount": "4000000"})

@@ -400,9 +400,9 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class MilestoneVerifySerializer(serializers.Serializer):
-    """Input of ``POST /milestones/{id}/verify/``: the date (today when empty)."""
+    """Input of ``POST /milestones/{id}/verify/``: the date of the verification."""
 
-    verified_on = serializers.DateField(required=False, allow_null=True, default=None)
+    verified_on = serializers.DateField()
 
 
 class KpiReportSerializer(serializers.ModelSerializer):

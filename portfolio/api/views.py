@@ -378,7 +378,7 @@ class MilestoneViewSet(CreateMixin, ApiViewSet):
     @extend_schema(
         summary=_("Verify a milestone (incubator staff)"),
         description=_(
-            "Sets `verified_on` (today unless given) and `verified_by`; the tranches "
+            "Sets `verified_on` (required: the date) and `verified_by`; the tranches "
             "conditioned on it can then be paid. 400 naming `verified_on` when already "
             "verified or in the future. The evidence-file requirement comes with the "
             "evidence part."
@@ -392,7 +392,7 @@ class MilestoneViewSet(CreateMixin, ApiViewSet):
         serializer = s.MilestoneVerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.milestone_verify(
-            milestone=milestone, by=request.user, on=serializer.validated_data.get("verified_on")
+            milestone=milestone, by=request.user, on=serializer.validated_data["verified_on"]
         )
         return Response(self.read_data(milestone))
 

@@ -55,8 +55,8 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:stagetransition-detail": read_only(),
     "api:milestone-list": read_only(POST=STAFF_POST),
     "api:milestone-detail": read_only(),
-    # staff verify (an empty body: today, by them); fund managers do not change milestones
-    "api:milestone-verify": {"POST": STAFF_PATCH},
+    # staff verify (an empty body lacks verified_on); fund managers do not change milestones
+    "api:milestone-verify": {"POST": STAFF_POST},
     "api:kpireport-list": read_only(POST=STAFF_POST),
     "api:kpireport-detail": read_only(),
     "api:investor-list": read_only(POST=STAFF_POST),

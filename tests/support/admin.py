@@ -44,6 +44,7 @@ MONEY = {
     "participation",
     "commitment",
     "disbursement",
+    "tranche",
     "valuationmark",
     "distribution",
     "lpcommitment",
