@@ -40,6 +40,7 @@ from portfolio.models import (
     StageTransition,
     Startup,
     StartupTechThreshold,
+    Tranche,
     ValuationMark,
 )
 from portfolio.services import importing
@@ -77,6 +78,7 @@ WRITTEN_HERE = {
     Fund,
     Commitment,
     Disbursement,
+    Tranche,
     ValuationMark,
     Distribution,
     FounderMembership,  # test_founders.py: test_founder_writes_are_attributed
@@ -182,6 +184,13 @@ def test_every_service_write_is_attributed(db, staff_user, fund_manager):
         by=fund_manager,
     )
     assert_audited(disbursement, fund_manager, "+", since)
+    tranche = services.tranche_create(
+        commitment=commitment,
+        amount=Decimal("1000000"),
+        due_by=dt.date(2024, 1, 1),
+        by=fund_manager,
+    )
+    assert_audited(tranche, fund_manager, "+", since)
     mark = services.valuation_mark(
         fund=fund,
         startup=startup,
@@ -548,6 +557,12 @@ def test_every_admin_form_write_is_attributed(db, staff_user, fund_manager, supe
         {"commitment": commitment.pk, "amount": "2000000", "paid_on": "2023-07-01"},
     )
     assert_audited(disbursement, fund_manager, "+", since)
+    tranche = admin_save(
+        manager,
+        Tranche,
+        {"commitment": commitment.pk, "amount": "1000000", "due_by": "2024-01-01"},
+    )
+    assert_audited(tranche, fund_manager, "+", since)
     mark = admin_save(
         manager,
         ValuationMark,
@@ -578,7 +593,7 @@ def test_money_rows_survive_every_admin_delete_path_of_a_non_superuser(db, role)
     user.user_permissions.add(*Permission.objects.filter(codename__startswith="delete_"))
     client = login(user)
     money_models = [m for m in WRITTEN_HERE if m._meta.model_name in MONEY]
-    assert len(money_models) == 13
+    assert len(money_models) == 14
     counts = {model: model.objects.count() for model in money_models}
     for model in money_models:
         obj = model.objects.order_by("pk").first()

@@ -52,6 +52,11 @@ def test_seed_demo_twice_is_idempotent(capsys):
     out = capsys.readouterr().out
     assert "already present" in out
     assert "manager" in out and "viewer" in out and "staff" in out
+    # one commitment in three illustrative tranches: paid, ready, blocked (not twice)
+    from portfolio import selectors
+
+    statuses = sorted(selectors.tranche_status(t) for t in selectors.tranche_list())
+    assert statuses == ["blocked", "paid", "ready"]
 
 
 def test_migrations_alone_create_no_users():

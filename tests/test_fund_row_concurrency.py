@@ -134,3 +134,26 @@ def test_a_holding_ends_once_and_nothing_slips_past_its_end():
             assert {n for n, _errors in refused} == {0, 1, 2}
             assert all(set(errors) == {"paid_on"} for _n, errors in refused)
         assert len(won) + len(refused) == len(writes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_payments_against_one_tranche_at_once_never_overpay_it():
+    """A 300万 tranche (no milestone) of a 900万-left commitment; each thread asks for
+    100万 + 1 yuan: two fit the tranche, the others are refused under ``amount``."""
+    for repetition in range(REPETITIONS):
+        commitment = holding()
+        tranche = services.tranche_create(
+            commitment=commitment, amount=D("3000000"), due_by=dt.date(2025, 1, 1)
+        )
+        pay = partial(
+            services.disbursement_record,
+            commitment=commitment,
+            tranche=tranche,
+            amount=D("1000001"),
+            paid_on=dt.date(2024, 3, 1),
+        )
+        won, refused, crashed = race([pay] * THREADS)
+        assert crashed == [], f"repetition {repetition}: {crashed}"
+        assert len(won) == 2, f"repetition {repetition}: {len(won)} won"
+        assert all(set(errors) == {"amount"} for _n, errors in refused)
+        assert tranche.disbursements.total() == D("2000002")

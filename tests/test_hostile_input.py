@@ -119,6 +119,7 @@ class Setup:
         services.disbursement_record(
             commitment=self.commitment, amount=1_000_000, paid_on=dt.date(2024, 3, 1)
         )
+        self.milestone = factories.MilestoneFactory(startup=self.startup)
         self.open_call = lps.capital_call_create(
             fund=self.fund,
             call_date=dt.date(2024, 6, 1),
@@ -307,6 +308,23 @@ class Setup:
                     "illustrative_note": "n",
                 },
             ),
+            "tranches": (
+                "manager",
+                "post",
+                f"/api/v1/commitments/{self.commitment.pk}/tranches/",
+                {
+                    "amount": "1000",
+                    "milestone": self.milestone.pk,
+                    "due_by": "2025-01-01",
+                    "note": "n",
+                },
+            ),
+            "milestone-verify": (
+                "staff",
+                "post",
+                f"/api/v1/milestones/{self.milestone.pk}/verify/",
+                {"verified_on": "2024-06-01"},
+            ),
             "disbursements": (
                 "manager",
                 "post",
@@ -380,6 +398,8 @@ ENDPOINTS = [
     "funds-patch",
     "funds-post",
     "disbursements",
+    "tranches",
+    "milestone-verify",
     "valuation-marks",
     "distributions",
 ]

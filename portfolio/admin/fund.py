@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from portfolio import metrics, services
 from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt
 from portfolio.formatting import compliance_rows, format_yuan, money, multiple, percent
-from portfolio.models import Commitment, Disbursement, Distribution, Fund, ValuationMark, specs
+from portfolio.models import (
+    Commitment,
+    Disbursement,
+    Distribution,
+    Fund,
+    Tranche,
+    ValuationMark,
+    specs,
+)
 from portfolio.selectors import fund_report
 
 
@@ -311,7 +319,15 @@ class CommitmentAdmin(FundStartupAdmin):
 @admin.register(Disbursement)
 class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     create_service = staticmethod(services.disbursement_record)
-    fields = ("commitment", "funding_round", "paid_on", "amount", "ownership_pct", "note")
+    fields = (
+        "commitment",
+        "tranche",
+        "funding_round",
+        "paid_on",
+        "amount",
+        "ownership_pct",
+        "note",
+    )
     list_display = (
         "startup",
         "fund",
@@ -332,7 +348,7 @@ class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
         "commitment__startup__credit_code",
         "note",
     )
-    autocomplete_fields = ("commitment", "funding_round")
+    autocomplete_fields = ("commitment", "funding_round", "tranche")
     date_hierarchy = "paid_on"
     show_full_result_count = False
 
@@ -382,6 +398,34 @@ class DistributionAdmin(FundStartupAdmin):
     list_display = ("startup", "fund", "paid_on", "amount_display", "kind")
     list_filter = ("fund", "kind", "startup__tech_area")
     date_hierarchy = "paid_on"
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount)
+
+
+@admin.register(Tranche)
+class TrancheAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    """A planned part of a commitment, written by ``services.tranche_create`` (the same
+    refusals as the API's, as form errors)."""
+
+    create_service = staticmethod(services.tranche_create)
+    fields = ("commitment", "amount", "milestone", "due_by", "note")
+    list_display = ("startup", "fund", "amount_display", "milestone", "due_by")
+    list_filter = ("commitment__fund",)
+    list_select_related = ("commitment__fund", "commitment__startup", "milestone__startup")
+    search_fields = ("commitment__startup__name", "commitment__startup__name_en", "note")
+    autocomplete_fields = ("commitment", "milestone")
+    date_hierarchy = "due_by"
+    show_full_result_count = False
+
+    @admin.display(description=_("startup"), ordering="commitment__startup__name")
+    def startup(self, obj):
+        return obj.commitment.startup
+
+    @admin.display(description=_("fund"), ordering="commitment__fund__name")
+    def fund(self, obj):
+        return obj.commitment.fund
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj):

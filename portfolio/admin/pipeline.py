@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -471,7 +472,29 @@ class StageTransitionAdmin(BaseAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(BaseAdmin):
-    list_display = ("startup", "kind", "title", "achieved_on", "is_illustrative")
+    list_display = ("startup", "kind", "title", "achieved_on", "verified_on", "is_illustrative")
+    readonly_fields = ("verified_on", "verified_by")
+    actions = ("verify_milestones",)
+
+    @admin.action(description=_("Verify selected milestones"), permissions=["change"])
+    def verify_milestones(self, request, queryset):
+        """Through ``services.milestone_verify`` (today, by the user); all or nothing."""
+        try:
+            with transaction.atomic():
+                for milestone in queryset:
+                    services.milestone_verify(milestone=milestone, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(n)d milestone verified.", "%(n)d milestones verified.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
+
     list_filter = ("kind", "is_illustrative", "startup__tech_area", "startup__stage")
     list_select_related = ("startup",)
     search_fields = ("title", "startup__name", "startup__name_en", "startup__credit_code")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from portfolio import models, services
+from portfolio import models, selectors, services
 from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.serializers import (
     BriefFundSerializer,
@@ -23,10 +23,6 @@ from portfolio.models.choices import (
     ENDING_DISTRIBUTION_KINDS,
     DistributionKind,
     ValuationMethod,
-)
-
-MSG_NO_TRANCHES = _(
-    "Tranches are not recorded yet (they come with milestone-linked tranches): leave tranche empty."
 )
 
 
@@ -57,6 +53,12 @@ class DisbursementSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("The funding round the payment went into (id), if any."),
     )
+    tranche = serializers.IntegerField(
+        source="tranche_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The tranche this payment paid (id), if any."),
+    )
     currency = CurrencyField()
 
     class Meta:
@@ -70,6 +72,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "amount",
             "currency",
             "round",
+            "tranche",
             "ownership_pct",
             "note",
         ]
@@ -89,11 +92,15 @@ class DisbursementCreateSerializer(serializers.Serializer):
         default=None,
         help_text=_("A funding round of the commitment's startup (id)."),
     )
-    tranche = serializers.IntegerField(
+    tranche = IdField(
+        queryset=models.Tranche.objects.all(),
         required=False,
         allow_null=True,
         default=None,
-        help_text=_("Not recorded yet: must be empty (null)."),
+        help_text=_(
+            "A tranche of the same commitment (id); paid only once its milestone is verified, "
+            "never more than it has left."
+        ),
     )
     ownership_pct = serializers.DecimalField(
         max_digits=7,
@@ -110,13 +117,7 @@ class DisbursementCreateSerializer(serializers.Serializer):
     )
     note = note_field()
 
-    def validate_tranche(self, value):
-        if value is not None:
-            raise serializers.ValidationError(MSG_NO_TRANCHES, code="no_tranches")
-        return value
-
     def create(self, validated_data):
-        validated_data.pop("tranche", None)
         funding_round = validated_data.pop("round", None)
         try:
             return services.disbursement_record(
@@ -218,3 +219,50 @@ class DistributionFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
     kind = filters.ChoiceFilter(choices=DistributionKind.choices)
     after, before = date_range("paid_on")
+
+
+class TrancheMilestoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    verified_on = serializers.DateField(read_only=True, allow_null=True)
+
+
+class TrancheSerializer(serializers.ModelSerializer):
+    """A tranche read through ``selectors.tranche_list`` (``paid`` annotated)."""
+
+    commitment = serializers.IntegerField(source="commitment_id", read_only=True)
+    milestone = TrancheMilestoneSerializer(read_only=True, allow_null=True)
+    paid = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        read_only=True,
+        help_text=_("What its disbursements have paid (yuan)."),
+    )
+    status = serializers.SerializerMethodField(
+        help_text=_(
+            "paid; blocked (its milestone is not verified); overdue (past due_by, not paid "
+            "in full, not blocked); ready."
+        )
+    )
+
+    class Meta:
+        model = models.Tranche
+        fields = ["id", "commitment", "amount", "milestone", "due_by", "paid", "status", "note"]
+
+    def get_status(self, tranche) -> str:
+        return selectors.tranche_status(tranche)
+
+
+class TrancheCreateSerializer(serializers.Serializer):
+    """Input of ``POST /commitments/{id}/tranches/``, checked by ``services.tranche_create``."""
+
+    amount = money(min_value=0)
+    milestone = IdField(
+        queryset=models.Milestone.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("A milestone of the commitment's startup (id): paid once it is verified."),
+    )
+    due_by = serializers.DateField()
+    note = note_field()

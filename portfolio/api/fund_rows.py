@@ -31,8 +31,9 @@ from portfolio.api.views import ApiViewSet, CreateMixin
             "Checked by the same service as the admin's: 400 naming `amount` above what the "
             "commitment has not yet paid (the message says how much remains), `paid_on` before "
             "the approval or after the holding ended, `round` for a round of another startup, "
-            "`commitment` for a cancelled one. `tranche` must be empty until tranches are "
-            "recorded. A refusal writes nothing."
+            "`commitment` for a cancelled one, `tranche` for a tranche of another commitment "
+            "or one whose milestone is not verified (the message holds the milestone's id and "
+            "title), `amount` above what the tranche has not yet paid. A refusal writes nothing."
         ),
         request=DisbursementCreateSerializer,
         responses={201: DisbursementSerializer},

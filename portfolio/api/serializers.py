@@ -392,10 +392,17 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "is_illustrative",
+            "verified_on",
         ]
 
     def create(self, validated_data):
         return save_clean(models.Milestone(**validated_data))
+
+
+class MilestoneVerifySerializer(serializers.Serializer):
+    """Input of ``POST /milestones/{id}/verify/``: the date of the verification."""
+
+    verified_on = serializers.DateField()
 
 
 class KpiReportSerializer(serializers.ModelSerializer):

@@ -24,6 +24,7 @@ from portfolio.api import filters as filtersets
 from portfolio.api import rows
 from portfolio.api import serializers as s
 from portfolio.api.auth import RolePermissions, TokenScopePermission, is_founder
+from portfolio.api.fund_row_serializers import TrancheCreateSerializer, TrancheSerializer
 from portfolio.api.lp_reports import LP_READ, FundLpActions
 from portfolio.api.pagination import Pagination
 from portfolio.api.policy import POLICY_READ, FundPolicyActions
@@ -32,6 +33,7 @@ from portfolio.api.schema import documented
 from portfolio.models import (
     Fund,
     Startup,
+    Tranche,
     specs,
 )
 from portfolio.selectors.scope import REFERENCE, founder_rows
@@ -365,6 +367,34 @@ class MilestoneViewSet(CreateMixin, ApiViewSet):
     ordering = ["-achieved_on", "-id"]
     resource = "milestones"
     founder_scope = "startup"
+    # Verifying is incubator staff's (who change milestones); founders read their own only.
+    required_perms = {"verify": ["portfolio.change_milestone"]}
+
+    def get_serializer_class(self):
+        if self.action == "verify":
+            return s.MilestoneVerifySerializer
+        return super().get_serializer_class()
+
+    @extend_schema(
+        summary=_("Verify a milestone (incubator staff)"),
+        description=_(
+            "Sets `verified_on` (required: the date) and `verified_by`; the tranches "
+            "conditioned on it can then be paid. 400 naming `verified_on` when already "
+            "verified or in the future. The evidence-file requirement comes with the "
+            "evidence part."
+        ),
+        request=s.MilestoneVerifySerializer,
+        responses={200: s.MilestoneSerializer},
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def verify(self, request, pk=None):
+        milestone = self.get_object()
+        serializer = s.MilestoneVerifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.milestone_verify(
+            milestone=milestone, by=request.user, on=serializer.validated_data["verified_on"]
+        )
+        return Response(self.read_data(milestone))
 
 
 @documented(
@@ -522,6 +552,49 @@ class CommitmentViewSet(CreateMixin, ApiViewSet):
     ordering = ["fund__name", "approved_on", "id"]
     resource = "commitments"
     conflict_on_create = True
+
+    def permission_model(self) -> type[Model]:
+        # The tranches of a commitment: read with view_tranche, planned with add_tranche.
+        return Tranche if self.action == "tranches" else super().permission_model()
+
+    def get_serializer_class(self):
+        if self.action == "tranches":
+            if self.request.method == "POST":
+                return TrancheCreateSerializer
+            return TrancheSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(
+        methods=["GET"],
+        summary=_("The tranches of a commitment, with what each paid and its status"),
+        responses={200: TrancheSerializer(many=True)},
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary=_("Plan a tranche of a commitment (fund managers)"),
+        description=_(
+            "Checked by the same service as the admin's: 400 naming `amount` when the "
+            "commitment's tranches would add up to more than the commitment (the message "
+            "says what is left), `milestone` for a milestone of another startup, "
+            "`commitment` for a cancelled one. A refusal writes nothing."
+        ),
+        request=TrancheCreateSerializer,
+        responses={201: TrancheSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def tranches(self, request, pk=None):
+        commitment = self.get_object()
+        if request.method == "POST":
+            serializer = TrancheCreateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            tranche = services.tranche_create(
+                commitment=commitment, by=request.user, **serializer.validated_data
+            )
+            row = selectors.tranche_list().get(pk=tranche.pk)
+            return Response(TrancheSerializer(row).data, status=status.HTTP_201_CREATED)
+        rows = selectors.tranche_list().filter(commitment=commitment).order_by("due_by", "id")
+        return Response(TrancheSerializer(rows, many=True).data)
 
 
 class ReportView(APIView):

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from portfolio import selectors
 from portfolio.dashboards import data, panels
 from portfolio.dashboards.forms import AsOfForm, PipelineFilterForm, StatementForm
 from portfolio.dashboards.panels import common
@@ -91,6 +92,8 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         report_url=common.api_url(f"funds/{fund.pk}/report/", as_of=board.as_of.isoformat()),
         holdings_url=common.api_url(f"funds/{fund.pk}/holdings/", as_of=board.as_of.isoformat()),
     )
+    if request.user.has_perm("portfolio.view_tranche"):
+        context["tranches"] = selectors.fund_open_tranches(fund, board.as_of)
     if request.user.has_perms(POLICY_PERMS):  # the policy pack reads the LPs too
         pack = fund_policy.policy_pack(fund, board.as_of)
         as_of = board.as_of.isoformat()

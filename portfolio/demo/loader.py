@@ -31,7 +31,16 @@ from portfolio.demo.facts import (
     Plan,
     fact,
 )
-from portfolio.models import Fund, Institution, Investor, KpiReport, Milestone, Stage, Startup
+from portfolio.models import (
+    Fund,
+    Institution,
+    Investor,
+    KpiReport,
+    Milestone,
+    Stage,
+    Startup,
+    Tranche,
+)
 from portfolio.models.choices import (
     AmountPrecision,
     DistributionKind,
@@ -642,7 +651,72 @@ class DemoLoader:
             if role:
                 user.groups.set([Group.objects.get(name=role)])
             logins.append(DemoLogin(username, description, secret))
-        return logins + DemoLoader.founders(password)
+        founders = DemoLoader.founders(password)
+        DemoLoader.tranches()
+        return logins + founders
+
+    @staticmethod
+    def tranches() -> None:
+        """Illustrative only: a follow-on commitment to the first founder's startup, planned
+        in three tranches -- one paid, one ready (its milestone verified by the demo staff
+        user), one blocked (its milestone not verified). Skipped when already there, or
+        when the startup or the staff user is missing (the demo was changed by hand)."""
+        User = get_user_model()
+        staff = User.objects.filter(username="staff").first()
+        startup = Startup.objects.filter(name=DEMO_FOUNDERS[0][1]).first()
+        fund = Fund.objects.filter(name=FUND_NAME).first()
+        if staff is None or startup is None or fund is None:
+            return
+        if Tranche.objects.filter(commitment__startup=startup).exists():
+            return
+        approved = LAST_DAY - dt.timedelta(days=90)
+        commitment = services.commitment_create(
+            fund=fund,
+            startup=startup,
+            amount=3 * M,
+            approved_on=approved,
+            note=f"{ILLUSTRATIVE}: 跟投，分三期按里程碑拨付 (follow-on in three tranches)",
+            is_illustrative=True,
+        )
+        shown = Milestone.objects.create(
+            startup=startup,
+            kind=MilestoneKind.FIRST_PROTOTYPE,
+            achieved_on=approved + dt.timedelta(days=30),
+            title="10 mK 稀释制冷机样机连续运行 30 天（示例）",
+            is_illustrative=True,
+        )
+        waiting = Milestone.objects.create(
+            startup=startup,
+            kind=MilestoneKind.FIRST_CUSTOMER,
+            achieved_on=LAST_DAY,
+            title="首台整机交付客户验收（示例）",
+            is_illustrative=True,
+        )
+        services.milestone_verify(milestone=shown, by=staff, on=approved + dt.timedelta(days=40))
+        paid = services.tranche_create(
+            commitment=commitment, amount=M, due_by=approved + dt.timedelta(days=30), by=staff
+        )
+        services.disbursement_record(
+            commitment=commitment,
+            tranche=paid,
+            amount=M,
+            paid_on=approved + dt.timedelta(days=20),
+            note=ILLUSTRATIVE,
+        )
+        services.tranche_create(
+            commitment=commitment,
+            amount=M,
+            milestone=shown,
+            due_by=LAST_DAY + dt.timedelta(days=365),
+            note=ILLUSTRATIVE,
+        )
+        services.tranche_create(
+            commitment=commitment,
+            amount=M,
+            milestone=waiting,
+            due_by=LAST_DAY + dt.timedelta(days=540),
+            note=ILLUSTRATIVE,
+        )
 
     @staticmethod
     def founders(password: Callable[[], str]) -> list[DemoLogin]:

@@ -1,5 +1,12 @@
 from portfolio.models.founders import FounderMembership
-from portfolio.models.fund import Commitment, Disbursement, Distribution, Fund, ValuationMark
+from portfolio.models.fund import (
+    Commitment,
+    Disbursement,
+    Distribution,
+    Fund,
+    Tranche,
+    ValuationMark,
+)
 from portfolio.models.funding import FundingRound, Investor, Participation
 from portfolio.models.lps import (
     CallDefault,
@@ -40,6 +47,7 @@ __all__ = [
     "ReallocationRule",
     "Commitment",
     "Disbursement",
+    "Tranche",
     "Distribution",
     "FounderMembership",
     "Fund",

@@ -293,6 +293,48 @@ class Commitment(models.Model):
         return f"{self.fund} → {self.startup} ({self.amount})"
 
 
+class Tranche(models.Model):
+    """A planned part of a commitment, paid by disbursements once its milestone (if any) is
+    verified. The tranches of a commitment never add up to more than the commitment
+    (``services.tranche_create``, under the fund's lock)."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.PROTECT,
+        related_name="tranches",
+    )
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    milestone = models.ForeignKey(
+        "portfolio.Milestone",
+        verbose_name=_("milestone condition"),
+        on_delete=models.PROTECT,
+        related_name="tranches",
+        null=True,
+        blank=True,
+        help_text=_("Paid only once this milestone of the same startup is verified."),
+    )
+    due_by = models.DateField(_("due by"))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commitment", "due_by", "id"]
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="tranche_amount_positive",
+                violation_error_message=_("A tranche must be a positive amount."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.startup} {self.amount} ({self.due_by})"
+
+
 class Disbursement(models.Model):
     """Cash actually paid against a commitment, usually into a funding round."""
 
@@ -305,6 +347,14 @@ class Disbursement(models.Model):
     funding_round = models.ForeignKey(
         FundingRound,
         verbose_name=_("funding round"),
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        null=True,
+        blank=True,
+    )
+    tranche = models.ForeignKey(
+        Tranche,
+        verbose_name=_("tranche"),
         on_delete=models.PROTECT,
         related_name="disbursements",
         null=True,

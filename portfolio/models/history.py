@@ -24,6 +24,7 @@ AUDITED = [
     models.Participation,
     models.Fund,
     models.Commitment,
+    models.Tranche,
     models.Disbursement,
     models.ValuationMark,
     models.Distribution,

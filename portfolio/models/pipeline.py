@@ -283,6 +283,18 @@ class Milestone(models.Model):
         default=False,
         help_text=_("Invented demo data (or an invented date), not a fact from a source."),
     )
+    # Set by staff through ``services.milestone_verify`` only: a tranche conditioned on this
+    # milestone pays once it is verified.
+    verified_on = models.DateField(_("verified on"), null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     objects = PortfolioQuerySet.as_manager()
 
@@ -291,6 +303,14 @@ class Milestone(models.Model):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         indexes = [models.Index(fields=["achieved_on"], name="milestone_achieved_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verified_on__isnull=True, verified_by__isnull=True)
+                | Q(verified_on__isnull=False, verified_by__isnull=False),
+                name="milestone_verified_with_date_and_by",
+                violation_error_message=_("A verification has both a date and a verifier."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.startup}: {self.title}"

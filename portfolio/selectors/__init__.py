@@ -41,6 +41,11 @@ from portfolio.selectors.pipeline_report import (
     stage_stay_counts,
     stage_survival,
 )
+from portfolio.selectors.tranches import (
+    fund_open_tranches,
+    tranche_list,
+    tranche_status,
+)
 from portfolio.selectors.valley_report import (
     StuckRow,
     ValleyGroup,
@@ -51,6 +56,9 @@ from portfolio.selectors.valley_report import (
 )
 
 __all__ = [
+    "fund_open_tranches",
+    "tranche_list",
+    "tranche_status",
     "StuckRow",
     "ValleyGroup",
     "ValleyReport",

@@ -17,6 +17,8 @@ from portfolio.services.fund import (
     fund_committed,
     fund_create,
     fund_update,
+    milestone_verify,
+    tranche_create,
     valuation_mark,
 )
 from portfolio.services.funding import ParticipantInput, round_record, round_update
@@ -36,6 +38,8 @@ __all__ = [
     "commitment_create",
     "commitment_relocate",
     "disbursement_record",
+    "milestone_verify",
+    "tranche_create",
     "distribution_record",
     "fund_committed",
     "fund_create",

@@ -20,7 +20,9 @@ from portfolio.models import (
     Distribution,
     Fund,
     FundingRound,
+    Milestone,
     Startup,
+    Tranche,
     ValuationMark,
     specs,
 )
@@ -32,7 +34,7 @@ from portfolio.models.choices import (
     ValuationMethod,
 )
 from portfolio.services import messages as msg
-from portfolio.services.common import each_or_none, not_future, refuse, saved, to_yuan
+from portfolio.services.common import each_or_none, not_future, refuse, saved, to_yuan, today
 
 #: the fund's own fields a change may name; FUND_TERMS need ``portfolio.change_fund_terms``
 FUND_UPDATABLE = frozenset((*specs.FUND_DETAILS, *specs.FUND_TERMS))
@@ -228,6 +230,7 @@ def disbursement_record(
     funding_round: FundingRound | None = None,
     note: str = "",
     ownership_pct: Decimal | str | None = None,
+    tranche: Tranche | None = None,
     by: Any = None,
 ) -> Disbursement:
     """Pay cash against a live commitment: never more than what is not yet paid, not before
@@ -240,6 +243,9 @@ def disbursement_record(
     commitments, the company distributions, the LP calls and distributions), then the
     commitment's: two payments at once are checked one after the other against what is
     left, and a payment cannot slip past an exit recorded at the same moment.
+
+    ``tranche``: a tranche of the same commitment; refused while its milestone is not
+    verified (the message names the milestone) and for more than the tranche has left.
     """
     Fund.objects.select_for_update().get(pk=commitment.fund_id)
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -267,8 +273,11 @@ def disbursement_record(
             code="exceeds_commitment",
             remaining=format_yuan(remaining),
         )
+    if tranche is not None:
+        _check_tranche(commitment, tranche, amount)
     return saved(
         Disbursement(
+            tranche=tranche,
             commitment=commitment,
             amount=amount,
             paid_on=paid_on,
@@ -277,6 +286,92 @@ def disbursement_record(
             ownership_pct=ownership_pct if ownership_pct not in ("", None) else None,
         )
     )
+
+
+def _check_tranche(commitment: Commitment, tranche: Tranche, amount: Decimal) -> None:
+    """A payment against ``tranche``: of the same commitment, its milestone verified, no more
+    than the tranche has left (the caller holds the fund's lock)."""
+    tranche = Tranche.objects.select_related("milestone").get(pk=tranche.pk)
+    if tranche.commitment_id != commitment.pk:
+        refuse("tranche", msg.TRANCHE_OTHER_COMMITMENT, code="other_commitment")
+    milestone = tranche.milestone
+    if milestone is not None and milestone.verified_on is None:
+        refuse(
+            "tranche",
+            msg.TRANCHE_MILESTONE_NOT_VERIFIED,
+            code="milestone_not_verified",
+            milestone_id=milestone.pk,
+            milestone=milestone.title,
+        )
+    remaining = tranche.amount - tranche.disbursements.total()
+    if amount > remaining:
+        refuse(
+            "amount",
+            msg.TRANCHE_EXCEEDS,
+            code="exceeds_tranche",
+            remaining=format_yuan(remaining),
+        )
+
+
+@attributed
+@transaction.atomic
+def tranche_create(
+    *,
+    commitment: Commitment,
+    amount: Decimal | str | int,
+    due_by: dt.date,
+    milestone: Milestone | None = None,
+    note: str = "",
+    by: Any = None,
+) -> Tranche:
+    """Plan a part of a live commitment: at most what the commitment's other tranches leave,
+    optionally conditioned on a milestone of the commitment's startup. The fund's row is
+    locked first, so two tranches planned at once are checked one after the other."""
+    Fund.objects.select_for_update().get(pk=commitment.fund_id)
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    amount = to_yuan(amount, field="amount")
+    if commitment.status != CommitmentStatus.APPROVED:
+        refuse("commitment", msg.COMMITMENT_NOT_LIVE, code="not_live")
+    if milestone is not None and milestone.startup_id != commitment.startup_id:
+        refuse("milestone", msg.TRANCHE_MILESTONE_OTHER_STARTUP, code="other_startup")
+    remaining = commitment.amount - commitment.tranches.total()
+    if amount > remaining:
+        refuse(
+            "amount",
+            msg.TRANCHES_EXCEED,
+            code="exceeds_commitment",
+            remaining=format_yuan(remaining),
+        )
+    return saved(
+        Tranche(commitment=commitment, amount=amount, due_by=due_by, milestone=milestone, note=note)
+    )
+
+
+@attributed
+@transaction.atomic
+def milestone_verify(
+    *, milestone: Milestone, on: dt.date | None = None, by: Any = None
+) -> Milestone:
+    """Staff verify a milestone (``verified_on``, ``verified_by``): the tranches conditioned
+    on it can then be paid. Not in the future; a second verification is refused.
+
+    The rule "at least one evidence file" belongs to the evidence part of issue 15, which is
+    not built yet: it will be checked here when it is.
+    """
+    if by is None or not getattr(by, "is_authenticated", False):
+        refuse("verified_by", msg.MILESTONE_VERIFIER_NEEDED, code="required")
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    on = on or today()
+    not_future(on, field="verified_on")
+    if milestone.verified_on is not None:
+        refuse(
+            "verified_on", msg.MILESTONE_ALREADY_VERIFIED, code="already", on=milestone.verified_on
+        )
+    milestone.verified_on = on
+    milestone.verified_by = by
+    milestone.full_clean()
+    milestone.save(update_fields=["verified_on", "verified_by"])
+    return milestone
 
 
 @attributed

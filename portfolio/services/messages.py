@@ -149,3 +149,20 @@ FOUNDER_TEXT_INVALID = _("Enter plain text, without control characters.")
 FOUNDER_NAME_TOO_LONG = _("A name has at most %(max)s characters.")
 FOUNDER_INVITE_RACE = _("This address was being invited at the same moment; try again.")
 FOUNDER_MAIL_FAILED = _("The invitation could not be sent (%(error)s); nothing was saved.")
+
+# Tranches and milestone verification
+TRANCHES_EXCEED = _(
+    "The tranches of this commitment would add up to more than the commitment: "
+    "%(remaining)s is left to plan."
+)
+TRANCHE_MILESTONE_OTHER_STARTUP = _(
+    "This milestone belongs to another startup than the commitment."
+)
+TRANCHE_OTHER_COMMITMENT = _("This tranche belongs to another commitment.")
+TRANCHE_MILESTONE_NOT_VERIFIED = _(
+    "This tranche pays only once milestone #%(milestone_id)s “%(milestone)s” is "
+    "verified; it is not verified yet."
+)
+TRANCHE_EXCEEDS = _("This payment is more than the tranche not yet paid: %(remaining)s remains.")
+MILESTONE_ALREADY_VERIFIED = _("This milestone was already verified on %(on)s.")
+MILESTONE_VERIFIER_NEEDED = _("A verification needs the staff member who verifies.")

@@ -85,6 +85,8 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
     Milestone: {
         "description": TEXT,
         "is_illustrative": "marks demo data; a real deployment has none",
+        "verified_on": "shown on the row; the tranches' status reads it (issue 15)",
+        "verified_by": "audit detail of the verification, not a criterion",
     },
     KpiReport: {
         "revenue": MONEY_FIGURE,
@@ -155,6 +157,7 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
     Disbursement: {
         "amount": MONEY_FIGURE,
         "ownership_pct": "a stake read by the policy pack's caps, not a criterion",
+        "tranche": "shown on the row; a commitment's tranches list what each paid",
     },
     ValuationMark: {"fair_value": MONEY_FIGURE},
     Distribution: {"amount": MONEY_FIGURE},

@@ -55,6 +55,8 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:stagetransition-detail": read_only(),
     "api:milestone-list": read_only(POST=STAFF_POST),
     "api:milestone-detail": read_only(),
+    # staff verify (an empty body lacks verified_on); fund managers do not change milestones
+    "api:milestone-verify": {"POST": STAFF_POST},
     "api:kpireport-list": read_only(POST=STAFF_POST),
     "api:kpireport-detail": read_only(),
     "api:investor-list": read_only(POST=STAFF_POST),
@@ -67,6 +69,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:fund-holdings": read_only(),
     "api:commitment-list": read_only(POST=MANAGER_POST),
     "api:commitment-detail": read_only(),
+    "api:commitment-tranches": read_only(POST=MANAGER_POST),
     "api:disbursement-list": read_only(POST=MANAGER_POST),
     "api:disbursement-detail": read_only(),
     "api:valuationmark-list": read_only(POST=MANAGER_POST),

@@ -18,6 +18,7 @@ INCUBATOR_WRITES = {"institution", "startup", "milestone", "kpireport", "investo
 FUND_WRITES = {
     "commitment",
     "disbursement",
+    "tranche",
     "valuationmark",
     "distribution",
     "limitedpartner",
@@ -43,6 +44,7 @@ MONEY = {
     "participation",
     "commitment",
     "disbursement",
+    "tranche",
     "valuationmark",
     "distribution",
     "lpcommitment",

@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from portfolio import services
-from portfolio.models import Commitment, Fund, FundingRound, Institution, Investor, Stage, Startup
+from portfolio.models import (
+    Commitment,
+    Fund,
+    FundingRound,
+    Institution,
+    Investor,
+    Stage,
+    Startup,
+    Tranche,
+)
 from portfolio.models.choices import AmountPrecision, InstitutionKind, MilestoneKind, TechArea
 from tests.support import factories
 from tests.support.factories import stage
@@ -61,6 +70,9 @@ def make_world() -> EveryModel:
         amount=Decimal("5000000"),
         paid_on=dt.date(2024, 3, 1),
         funding_round=funding_round,
+    )
+    Tranche.objects.create(
+        commitment=commitment, amount=Decimal("5000000"), due_by=dt.date(2024, 12, 31)
     )
     factories.ValuationMarkFactory(
         fund=fund, startup=startup, as_of=dt.date(2024, 6, 30), fair_value=Decimal("8000000")

@@ -1,0 +1,69 @@
+"""Tranches of the fund's commitments: what each has paid and whether it can be paid now.
+
+A tranche's ``status``, as of a date (today in Asia/Shanghai unless given):
+
+- ``paid``: its disbursements add up to its amount;
+- ``blocked``: not paid in full and its milestone is not verified (nothing can be paid);
+- ``overdue``: not paid in full, not blocked, and past its due-by date;
+- ``ready``: not paid in full, not blocked, not yet due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from portfolio.models import Disbursement, Fund, Tranche
+from portfolio.models.choices import CommitmentStatus
+from portfolio.models.querysets import MONEY
+from portfolio.services.common import today
+
+PAID = "paid"
+READY = "ready"
+BLOCKED = "blocked"
+OVERDUE = "overdue"
+
+
+def tranche_list() -> QuerySet[Tranche]:
+    """Tranches with ``paid`` (the sum of their disbursements) in one query."""
+    paid = (
+        Disbursement.objects.filter(tranche=OuterRef("pk"))
+        .order_by()
+        .values("tranche")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Tranche.objects.select_related("milestone", "commitment__startup").annotate(
+        paid=Coalesce(Subquery(paid, output_field=MONEY), Value(Decimal("0")), output_field=MONEY)
+    )
+
+
+def tranche_status(tranche: Tranche, on: dt.date | None = None) -> str:
+    """The status of a tranche read through ``tranche_list`` (see the module's doc)."""
+    on = on or today()
+    if tranche.paid >= tranche.amount:
+        return PAID
+    if tranche.milestone is not None and tranche.milestone.verified_on is None:
+        return BLOCKED
+    if tranche.due_by < on:
+        return OVERDUE
+    return READY
+
+
+def fund_open_tranches(fund: Fund, on: dt.date | None = None) -> list[Tranche]:
+    """The fund's tranches not paid in full (live commitments), earliest due first, each
+    with ``status`` (ready, overdue or blocked): the fund page's "Tranches" table."""
+    on = on or today()
+    rows = [
+        tranche
+        for tranche in tranche_list()
+        .filter(commitment__fund=fund, commitment__status=CommitmentStatus.APPROVED)
+        .order_by("due_by", "id")
+        if tranche.paid < tranche.amount
+    ]
+    for tranche in rows:
+        tranche.status = tranche_status(tranche, on)
+    return rows
