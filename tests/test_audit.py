@@ -28,6 +28,8 @@ from portfolio.models import (
     Institution,
     Investor,
     KpiReport,
+    KpiRequest,
+    KpiSubmission,
     LimitedPartner,
     LpCommitment,
     LpDistribution,
@@ -82,6 +84,8 @@ WRITTEN_HERE = {
     ValuationMark,
     Distribution,
     FounderMembership,  # test_founders.py: test_founder_writes_are_attributed
+    KpiRequest,  # test_kpi_writes_are_attributed
+    KpiSubmission,
     *LP_MODELS,
     StartupTechThreshold,
 }
@@ -466,6 +470,35 @@ def test_founder_writes_are_attributed(db, staff_user):
     assert_audited(membership, staff_user, "~", since)
     record = admin_delete(client, membership)
     assert (record.history_type, record.history_user) == ("-", staff_user)
+
+
+def test_kpi_writes_are_attributed(db, staff_user):
+    """A request opened by staff, a founder's submission, its return, correction and approval
+    (issue 15): each record names who wrote it, the official report the approver."""
+    from portfolio.services import kpis
+    from tests.support.founders import make_founder
+
+    since = timezone.now()
+    startup = factories.StartupFactory()
+    founder = make_founder(startup)
+    request = kpis.kpi_request_open(
+        year=2024, quarter=1, due_on=dt.date(2024, 4, 30), startups=[startup.pk], by=staff_user
+    )
+    assert_audited(request, staff_user, "+", since)
+    submission = kpis.kpi_submission_create(
+        startup=startup, year=2024, quarter=1, figures={"headcount": 5}, by=founder
+    )
+    assert_audited(submission, founder, "+", since)
+    kpis.kpi_submission_review(
+        submission=submission, decision="return", comment="现金？", by=staff_user
+    )
+    assert_audited(submission, staff_user, "~", since)
+    kpis.kpi_submission_update(submission=submission, figures={"cash": 10}, by=founder)
+    assert_audited(submission, founder, "~", since)
+    kpis.kpi_submission_review(submission=submission, decision="approve", by=staff_user)
+    assert_audited(submission, staff_user, "~", since)
+    submission.refresh_from_db()
+    assert_audited(submission.report, staff_user, "+", since)
 
 
 def test_every_admin_form_write_is_attributed(db, staff_user, fund_manager, superuser):

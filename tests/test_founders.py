@@ -43,7 +43,7 @@ def codes(error: ValidationError) -> dict[str, list[str]]:
 # --- the role -------------------------------------------------------------------------------
 
 
-def test_the_role_reads_startup_rows_and_reference_data_only():
+def test_the_role_reads_startup_rows_and_reference_data_and_submits_kpis():
     founders = Group.objects.get(name="founders")
     codenames = set(founders.permissions.values_list("codename", flat=True))
     assert codenames == {
@@ -56,6 +56,10 @@ def test_the_role_reads_startup_rows_and_reference_data_only():
         "view_stage",
         "view_institution",
         "scoped_to_own_startup",
+        # their own startup's KPI submissions (the scope and the service keep them to it)
+        "view_kpisubmission",
+        "add_kpisubmission",
+        "change_kpisubmission",
     }
     staff = Group.objects.get(name="incubator-staff")
     assert {"add_foundermembership", "view_foundermembership"} <= set(

@@ -19,6 +19,8 @@ from portfolio.models import (
     FundExpense,
     Institution,
     KpiReport,
+    KpiRequest,
+    KpiSubmission,
     LimitedPartner,
     LpCommitment,
     LpDistribution,
@@ -87,6 +89,8 @@ def api_urls(world) -> list[str]:
                 CapitalCall,
                 FundExpense,
                 LpDistribution,
+                KpiRequest,
+                KpiSubmission,
             )
         },
     }

@@ -30,10 +30,13 @@ from portfolio.models import (
     Institution,
     Investor,
     KpiReport,
+    KpiRequest,
+    KpiSubmission,
     LimitedPartner,
     LpCommitment,
     LpDistribution,
     LpDistributionAllocation,
+    Milestone,
     Participation,
     ReallocationBeneficiary,
     ReallocationRule,
@@ -41,6 +44,7 @@ from portfolio.models import (
     StageTransition,
     Startup,
     StartupTechThreshold,
+    Tranche,
     ValuationMark,
 )
 from portfolio.models.choices import AmountPrecision, RoundType
@@ -57,6 +61,7 @@ pytestmark = pytest.mark.django_db
 
 D = Decimal
 DAY = dt.date(2024, 1, 1)
+AT = dt.datetime(2024, 4, 1, 9, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -175,6 +180,20 @@ def new_kpi(r: Rows, **values) -> KpiReport:
     return KpiReport.objects.create(startup=r.startup, **{"year": 2024, "quarter": 2, **values})
 
 
+def new_milestone(r: Rows, **values) -> Milestone:
+    values = {"kind": "first_prototype", "achieved_on": DAY, "title": "x", **values}
+    return Milestone.objects.create(startup=r.startup, **values)
+
+
+def new_kpi_request(**values) -> KpiRequest:
+    return KpiRequest.objects.create(**{"year": 2024, "quarter": 1, "due_on": DAY, **values})
+
+
+def new_submission(r: Rows, **values) -> KpiSubmission:
+    values = {"year": 2024, "quarter": 1, "submitted_at": AT, **values}
+    return KpiSubmission.objects.create(startup=r.startup, **values)
+
+
 #: (model, constraint) -> writes that break that constraint, and only that one.
 VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     # pipeline
@@ -226,6 +245,34 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
         lambda r: new_kpi(r, cash=D("-1")),
     ],
     (KpiReport, "kpi_runway_non_negative"): [lambda r: new_kpi(r, runway_months=D("-1"))],
+    (Milestone, "milestone_verified_with_date_and_by"): [
+        lambda r: new_milestone(r, verified_on=DAY),
+        lambda r: new_milestone(r, verified_by=UserFactory()),
+    ],
+    # founders' KPIs
+    (KpiRequest, "kpi_request_one_per_quarter"): [lambda r: [new_kpi_request() for _ in "ab"]],
+    (KpiRequest, "kpi_request_quarter_valid"): [
+        lambda r: new_kpi_request(quarter=5),
+        lambda r: new_kpi_request(year=1999),
+    ],
+    (KpiSubmission, "kpi_submission_one_open"): [
+        lambda r: [new_submission(r) for _ in "ab"],
+        lambda r: [new_submission(r, status=s, reviewed_at=AT) for s in ("returned",) * 2],
+    ],
+    (KpiSubmission, "kpi_submission_quarter_valid"): [
+        lambda r: new_submission(r, quarter=0),
+        lambda r: new_submission(r, year=2101),
+    ],
+    (KpiSubmission, "kpi_submission_non_negative"): [
+        lambda r: new_submission(r, cash=D("-1")),
+        lambda r: new_submission(r, runway_months=D("-0.5")),
+    ],
+    (KpiSubmission, "kpi_submission_status_valid"): [
+        lambda r: new_submission(r, status="lost", reviewed_at=AT)
+    ],
+    (KpiSubmission, "kpi_submission_reviewed_when_decided"): [
+        lambda r: new_submission(r, status="approved")
+    ],
     # founders: one startup per founder's account
     (FounderMembership, "user"): [
         lambda r: [
@@ -329,6 +376,9 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     (Commitment, "commitment_relocation_dated"): [
         lambda r: update(r.commitment, relocation_kind="moved")(),
         lambda r: update(r.commitment, relocated_on=dt.date(2025, 3, 1))(),
+    ],
+    (Tranche, "tranche_amount_positive"): [
+        lambda r: Tranche.objects.create(commitment=r.commitment, amount=D("0"), due_by=DAY)
     ],
     (Disbursement, "disbursement_ownership_pct_range"): [
         lambda r: Disbursement.objects.create(

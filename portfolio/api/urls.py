@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from portfolio.api import fund_rows, lp_reports, lps, views
+from portfolio.api import fund_rows, kpis, lp_reports, lps, views
 from portfolio.api.founders import MeView
 
 
@@ -21,6 +21,8 @@ for viewset in (
     views.StageTransitionViewSet,
     views.MilestoneViewSet,
     views.KpiReportViewSet,
+    kpis.KpiRequestViewSet,
+    kpis.KpiSubmissionViewSet,
     views.InvestorViewSet,
     views.FundingRoundViewSet,
     views.FundViewSet,

@@ -701,6 +701,7 @@ class DemoLoader:
             tranche=paid,
             amount=M,
             paid_on=approved + dt.timedelta(days=20),
+            ownership_pct=Decimal("1.5000"),  # invented: the stake the first tranche bought
             note=ILLUSTRATIVE,
         )
         services.tranche_create(

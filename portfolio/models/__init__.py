@@ -8,6 +8,7 @@ from portfolio.models.fund import (
     ValuationMark,
 )
 from portfolio.models.funding import FundingRound, Investor, Participation
+from portfolio.models.kpis import KpiRequest, KpiSubmission
 from portfolio.models.lps import (
     CallDefault,
     CapitalCall,
@@ -33,6 +34,8 @@ from portfolio.models.policy import StartupTechThreshold
 from portfolio.models.tokens import ApiToken, TokenScope
 
 __all__ = [
+    "KpiRequest",
+    "KpiSubmission",
     "ApiToken",
     "CapitalCall",
     "CapitalCallItem",

@@ -18,6 +18,8 @@ AUDITED = [
     models.StageTransition,
     models.Milestone,
     models.KpiReport,
+    models.KpiRequest,
+    models.KpiSubmission,
     models.FounderMembership,
     models.Investor,
     models.FundingRound,

@@ -14,6 +14,11 @@ from portfolio.selectors.fund_report import (
     fund_report,
     fund_totals,
 )
+from portfolio.selectors.kpis import (
+    completeness,
+    kpi_request_list,
+    kpi_submission_list,
+)
 from portfolio.selectors.lists import (
     MAX_SEARCH_TERMS,
     MSG_SEARCH_TERMS,
@@ -56,7 +61,10 @@ from portfolio.selectors.valley_report import (
 )
 
 __all__ = [
+    "completeness",
     "fund_open_tranches",
+    "kpi_request_list",
+    "kpi_submission_list",
     "tranche_list",
     "tranche_status",
     "StuckRow",

@@ -150,7 +150,9 @@ FOUNDER_NAME_TOO_LONG = _("A name has at most %(max)s characters.")
 FOUNDER_INVITE_RACE = _("This address was being invited at the same moment; try again.")
 FOUNDER_MAIL_FAILED = _("The invitation could not be sent (%(error)s); nothing was saved.")
 
-# Tranches and milestone verification
+
+# --- tranches and milestone verification (issue 15) ----------------------------
+
 TRANCHES_EXCEED = _(
     "The tranches of this commitment would add up to more than the commitment: "
     "%(remaining)s is left to plan."
@@ -166,3 +168,22 @@ TRANCHE_MILESTONE_NOT_VERIFIED = _(
 TRANCHE_EXCEEDS = _("This payment is more than the tranche not yet paid: %(remaining)s remains.")
 MILESTONE_ALREADY_VERIFIED = _("This milestone was already verified on %(on)s.")
 MILESTONE_VERIFIER_NEEDED = _("A verification needs the staff member who verifies.")
+
+# --- founders' KPI submissions (issue 15) -------------------------------------
+
+KPI_QUARTER_FUTURE = _("This quarter has not begun yet.")
+KPI_QUARTER_NOT_ENDED = _("This quarter has not ended yet; submit its figures after it ends.")
+KPI_DUE_BEFORE_QUARTER = _("The due date is before the quarter begins.")
+KPI_REQUEST_EXISTS = _("There is already a request for this quarter.")
+KPI_STARTUPS_EMPTY = _('Give a list of startup ids, or "all" (the active incubatees).')
+KPI_STARTUP_UNKNOWN = _("Unknown startup: %(id)s.")
+KPI_NOT_YOUR_STARTUP = _("You can submit figures only for your own startup.")
+KPI_OPEN_EXISTS = _("This startup already has an open submission for this quarter.")
+KPI_NOT_RETURNED = _("Only a returned submission can be edited.")
+KPI_NOT_SUBMITTED = _("Only a submitted submission can be reviewed.")
+KPI_DECISION = _('Choose "approve" or "return".')
+KPI_RETURN_COMMENT = _("Say what to correct when returning a submission.")
+KPI_FIGURE_UNKNOWN = _("Unknown field.")
+KPI_REQUEST_OTHER_QUARTER = _("This request is for another quarter or does not ask this startup.")
+KPI_YEAR = _("Year must be between 2000 and 2100.")
+KPI_QUARTER = _("Quarter must be 1, 2, 3 or 4.")

@@ -59,6 +59,12 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:milestone-verify": {"POST": STAFF_POST},
     "api:kpireport-list": read_only(POST=STAFF_POST),
     "api:kpireport-detail": read_only(),
+    "api:kpirequest-list": read_only(POST=STAFF_POST),
+    "api:kpirequest-detail": read_only(),
+    "api:kpisubmission-list": read_only(POST=STAFF_POST),
+    # only a returned submission is edited (the world's is submitted: 400); staff review
+    "api:kpisubmission-detail": read_only(PATCH=(401, 403, 403, 403, 400)),
+    "api:kpisubmission-review": {"POST": STAFF_POST},
     "api:investor-list": read_only(POST=STAFF_POST),
     "api:investor-detail": read_only(),
     "api:fundinground-list": read_only(POST=STAFF_POST),
@@ -235,12 +241,21 @@ FOUNDER_READS = {
     "api:kpireport-detail",
     "api:fundinground-list",
     "api:fundinground-detail",
+    "api:kpisubmission-list",
+    "api:kpisubmission-detail",
+}
+#: what a founder writes: their own startup's KPI submissions (the empty body is a 400)
+FOUNDER_WRITES = {
+    ("api:kpisubmission-list", "POST"),
+    ("api:kpisubmission-detail", "PATCH"),
 }
 
 
 def founder_expected(name: str, method: str) -> int:
     if expected(name, method, "viewers") == 405:
         return 405  # the route does not offer the method
+    if (name, method) in FOUNDER_WRITES:
+        return 400
     return 200 if method == "GET" and name in FOUNDER_READS else 403
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portfolio import services
+from portfolio.services import kpis as _kpis  # noqa: F401  (services.kpis)
 from tests.support import factories
 from tests.support.api import api_routes, list_filters
 from tests.support.clients import token_client
@@ -57,6 +58,13 @@ def many(world):
         factories.KpiReportFactory(startup=startup, year=2024, quarter=1)
         factories.InstitutionFactory()
         factories.InvestorFactory()
+        services.kpis.kpi_submission_create(
+            startup=startup, year=2024, quarter=3, figures={"headcount": 3}
+        )
+    for year in range(2012, 2024):  # more requests than a page of 10, each asking startups
+        services.kpis.kpi_request_open(
+            year=year, quarter=1, due_on=dt.date(year, 4, 30), startups="all"
+        )
     return world
 
 
@@ -76,6 +84,8 @@ def count_queries(client, url, params) -> tuple[int, dict]:
         "/api/v1/stage-transitions/",
         "/api/v1/milestones/",
         "/api/v1/kpi-reports/",
+        "/api/v1/kpi-requests/",
+        "/api/v1/kpi-submissions/",
         "/api/v1/investors/",
         "/api/v1/funding-rounds/",
         "/api/v1/funds/",

@@ -38,6 +38,8 @@ NEVER_ADDED = {
     "reallocationrule",
     "reallocationbeneficiary",
     "lpdistributionallocation",
+    "kpirequest",  # written through the API and the founder page (read-only in the admin)
+    "kpisubmission",
 }
 MONEY = {
     "fundinground",

@@ -80,6 +80,16 @@ def list_filters(world) -> dict[str, dict[str, object]]:
             "search": "未磁",
             "ordering": "revenue",
         },
+        "/api/v1/kpi-requests/": {"year": 2024, "quarter": 3, "ordering": "due_on"},
+        "/api/v1/kpi-submissions/": {
+            "startup": world.weici.pk,
+            "request": world.kpi_request.pk,
+            "year": 2024,
+            "quarter": 3,
+            "status": "submitted",
+            "search": "未磁",
+            "ordering": "submitted_at",
+        },
         "/api/v1/investors/": {"kind": "vc", "search": "IDG", "ordering": "name"},
         "/api/v1/funding-rounds/": {
             "startup": world.weici.pk,

@@ -22,11 +22,13 @@ from portfolio.models import (
     FundingRound,
     Institution,
     Investor,
+    KpiRequest,
     Stage,
     Startup,
     Tranche,
 )
 from portfolio.models.choices import AmountPrecision, InstitutionKind, MilestoneKind, TechArea
+from portfolio.services import kpis as _kpis  # noqa: F401  (services.kpis)
 from tests.support import factories
 from tests.support.factories import stage
 
@@ -81,6 +83,16 @@ def make_world() -> EveryModel:
         fund=fund, startup=startup, paid_on=dt.date(2024, 9, 1), amount=Decimal("1000000")
     )
     add_lps(fund)
+    request = KpiRequest.objects.filter(year=2024, quarter=1).first()  # a world made twice
+    if request is None:
+        services.kpis.kpi_request_open(
+            year=2024, quarter=1, due_on=dt.date(2024, 4, 30), startups=[startup.pk]
+        )
+    else:
+        request.startups.add(startup)
+    services.kpis.kpi_submission_create(
+        startup=startup, year=2024, quarter=1, figures={"headcount": 8}
+    )
     return EveryModel(startup, investor, funding_round, fund, commitment)
 
 
@@ -249,6 +261,7 @@ class HandChecked:
     idg: Investor
     robotics: Investor
     fund: Fund
+    kpi_request: object = None  # 2024 Q3, asking 未磁 and 相干 (each has submitted)
 
 
 def hand_checked_world() -> HandChecked:
@@ -351,6 +364,14 @@ def hand_checked_world() -> HandChecked:
     factories.KpiReportFactory(startup=weici, year=2024, quarter=1)
     factories.KpiReportFactory(startup=weici, year=2024, quarter=2, revenue=Decimal("3000000"))
     factories.KpiReportFactory(startup=coherent, year=2023, quarter=4)
+    # Founders' KPIs (issue 15): a request for 2024 Q3 and one submission from each startup.
+    kpi_request = services.kpis.kpi_request_open(
+        year=2024, quarter=3, due_on=dt.date(2024, 10, 31), startups=[weici.pk, coherent.pk]
+    )
+    for startup in (weici, coherent):
+        services.kpis.kpi_submission_create(
+            startup=startup, year=2024, quarter=3, figures={"revenue": Decimal("1000000")}
+        )
 
     fund = factories.FundFactory(
         name="北京量子信息产业发展投资基金", name_en="Beijing Quantum Fund"
@@ -380,4 +401,6 @@ def hand_checked_world() -> HandChecked:
     add_lps(fund)
     for obj in (weici, coherent, kewei, huayi):
         obj.refresh_from_db()
-    return HandChecked(tsinghua, cas, weici, coherent, kewei, huayi, idg, robotics, fund)
+    return HandChecked(
+        tsinghua, cas, weici, coherent, kewei, huayi, idg, robotics, fund, kpi_request
+    )

@@ -1,0 +1,174 @@
+"""Founders' quarterly KPIs (issue 15): staff open a request for a quarter, founders submit
+their own startup's figures, staff review them; approval writes the official
+:class:`~portfolio.models.KpiReport` (``portfolio.services.kpis``). A founder never writes
+the official report."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.models.pipeline import MONEY, KpiReport, Startup
+
+QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+#: the figures a founder submits (the KPI report's, without its labels)
+SUBMITTED_FIGURES = (
+    "revenue",
+    "rd_spend",
+    "headcount",
+    "patents_filed",
+    "patents_granted",
+    "customers",
+    "cash",
+    "runway_months",
+)
+
+
+class KpiRequest(models.Model):
+    """Staff ask startups for one quarter's KPIs by a date."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
+    due_on = models.DateField(_("due on"))
+    startups = models.ManyToManyField(
+        Startup, verbose_name=_("startups asked"), related_name="kpi_requests"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        verbose_name = _("KPI request")
+        verbose_name_plural = _("KPI requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter"],
+                name="kpi_request_one_per_quarter",
+                violation_error_message=_("There is already a request for this quarter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
+                name="kpi_request_quarter_valid",
+                violation_error_message=_("Quarter must be 1 to 4, year 2000 to 2100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter}"
+
+
+class KpiSubmission(models.Model):
+    """One founder submission of a quarter's figures and its review."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+
+    startup = models.ForeignKey(
+        Startup,
+        verbose_name=_("startup"),
+        on_delete=models.PROTECT,
+        related_name="kpi_submissions",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
+    request = models.ForeignKey(
+        KpiRequest,
+        verbose_name=_("request"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
+    revenue = models.DecimalField(_("revenue (yuan)"), default=0, **MONEY)
+    rd_spend = models.DecimalField(_("R&D spend (yuan)"), default=0, **MONEY)
+    headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    patents_filed = models.PositiveIntegerField(_("patents filed"), default=0)
+    patents_granted = models.PositiveIntegerField(_("patents granted"), default=0)
+    customers = models.PositiveIntegerField(_("customers / installed units"), default=0)
+    cash = models.DecimalField(_("cash (yuan)"), default=0, **MONEY)
+    runway_months = models.DecimalField(
+        _("runway (months)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    report = models.ForeignKey(
+        KpiReport,
+        verbose_name=_("official report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
+
+    class Meta:
+        ordering = ["-year", "-quarter", "startup", "-submitted_at"]
+        verbose_name = _("KPI submission")
+        verbose_name_plural = _("KPI submissions")
+        permissions = [("review_kpisubmission", _("Approve or return founders' KPI submissions"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["startup", "year", "quarter"],
+                condition=Q(status__in=["submitted", "returned"]),
+                name="kpi_submission_one_open",
+                violation_error_message=_(
+                    "This startup already has an open submission for this quarter."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
+                name="kpi_submission_quarter_valid",
+                violation_error_message=_("Quarter must be 1 to 4, year 2000 to 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0)
+                & (Q(runway_months__isnull=True) | Q(runway_months__gte=0)),
+                name="kpi_submission_non_negative",
+                violation_error_message=_("Money and runway cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "approved", "returned"]),
+                name="kpi_submission_status_valid",
+                violation_error_message=_("Unknown status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(reviewed_at__isnull=False),
+                name="kpi_submission_reviewed_when_decided",
+                violation_error_message=_("An approved or returned submission has a review."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.startup} {self.year} Q{self.quarter} ({self.get_status_display()})"

@@ -1,0 +1,67 @@
+"""Reads of founders' KPI requests and submissions (issue 15), and each request's
+completeness: of the startups asked, how many submitted, how many were approved, and who
+is late (asked, past the due date, with nothing submitted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from portfolio import models
+from portfolio.services.common import today
+
+
+def kpi_submission_list() -> QuerySet[models.KpiSubmission]:
+    return models.KpiSubmission.objects.select_related("startup", "submitted_by", "reviewed_by")
+
+
+def kpi_request_list() -> QuerySet[models.KpiRequest]:
+    """Requests with the startups asked and their submissions (two prefetches), for
+    :func:`completeness` without a query per row."""
+    return models.KpiRequest.objects.select_related("opened_by").prefetch_related(
+        Prefetch(
+            "startups",
+            queryset=models.Startup.objects.only("id", "name").order_by("name"),
+            to_attr="asked",
+        ),
+        Prefetch(
+            "submissions",
+            queryset=models.KpiSubmission.objects.only("id", "request_id", "startup_id", "status"),
+            to_attr="received",
+        ),
+    )
+
+
+@dataclass
+class Completeness:
+    asked: int
+    submitted: int  # startups with a submission in any status
+    approved: int  # startups whose submission was approved
+    overdue: bool  # the due date has passed and someone has submitted nothing
+    late: list[dict] = field(default_factory=list)  # [{"id", "name"}] of those startups
+
+
+def completeness(request: models.KpiRequest, on: dt.date | None = None) -> Completeness:
+    """A request's completeness (from :func:`kpi_request_list`'s prefetches)."""
+    on = on or today()
+    asked = getattr(request, "asked", None)
+    if asked is None:
+        asked = list(request.startups.order_by("name"))
+    received = getattr(request, "received", None)
+    if received is None:
+        received = list(request.submissions.all())
+    submitted = {s.startup_id for s in received}
+    approved = {s.startup_id for s in received if s.status == "approved"}
+    past_due = on > request.due_on
+    late = (
+        [{"id": s.pk, "name": s.name} for s in asked if s.pk not in submitted] if past_due else []
+    )
+    return Completeness(
+        asked=len(asked),
+        submitted=len(submitted & {s.pk for s in asked}),
+        approved=len(approved & {s.pk for s in asked}),
+        overdue=bool(late),
+        late=late,
+    )
