@@ -44,3 +44,34 @@ def test_the_bench_fund_has_an_lp_layer_written_through_the_services():
     assert report.net.figures.distributed > 0
     raw = raw_lp_report(fund, report.as_of)
     assert (report.net.figures, report.net.irr) == raw["net"]
+
+
+def test_the_bench_has_tranche_plans_and_a_founders_layer():
+    """Every commitment's tranches add up to it exactly (one planned in 300); the KPI
+    requests ask 200 startups each and their submissions keep the review rules."""
+    from django.db.models import Count
+
+    from portfolio.bench.harness import biggest_tranche_plan
+    from portfolio.models import KpiRequest, KpiSubmission, Tranche
+
+    sizes = generate(startups=250)
+    for commitment in Commitment.objects.annotate(planned=Sum("tranches__amount")):
+        assert commitment.planned == commitment.amount
+    biggest = biggest_tranche_plan()
+    assert Tranche.objects.filter(commitment_id=biggest).count() == 300
+    assert (
+        sizes["tranches"] == Tranche.objects.count() == 300 + 3 * (Commitment.objects.count() - 1)
+    )
+    asked = KpiRequest.objects.annotate(n=Count("startups")).values_list("n", flat=True)
+    assert sizes["kpi_requests"] == 12 and set(asked) == {200}
+    submissions = KpiSubmission.objects.all()
+    assert sizes["kpi_submissions"] == submissions.count()
+    assert set(submissions.values_list("status", flat=True)) == {
+        "submitted",
+        "approved",
+        "returned",
+    }
+    for row in submissions.select_related("request"):
+        assert row.request.startups.filter(pk=row.startup_id).exists()
+        assert (row.year, row.quarter) == (row.request.year, row.request.quarter)
+        assert (row.reviewed_at is None) == (row.status == "submitted")

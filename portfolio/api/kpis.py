@@ -15,8 +15,9 @@ from rest_framework.response import Response
 from portfolio import models, selectors
 from portfolio.api.filters import IdFilter, QuarterFilter, StrictFilterSet, YearFilter
 from portfolio.api.schema import documented
-from portfolio.api.serializers import CurrencyField, IdField, WrittenBy
+from portfolio.api.serializers import IdField, RowSerializer, WrittenBy
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
+from portfolio.models import specs
 from portfolio.models.kpis import SUBMITTED_FIGURES
 from portfolio.services import kpis as services
 
@@ -153,34 +154,14 @@ class KpiRequestViewSet(CreateMixin, ApiViewSet):
 # --- submissions ------------------------------------------------------------------------
 
 
-class KpiSubmissionSerializer(serializers.ModelSerializer):
-    startup_name = serializers.CharField(source="startup.name", read_only=True)
-    currency = CurrencyField()
-    submitted_by = serializers.CharField(
-        source="submitted_by.username", default=None, read_only=True
-    )
-    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True)
+class KpiSubmissionSerializer(RowSerializer):
+    """A row of the submissions list (``specs.KPI_SUBMISSION``)."""
+
+    row = specs.KPI_SUBMISSION
 
     class Meta:
         model = models.KpiSubmission
-        fields = [
-            "id",
-            "startup",
-            "startup_name",
-            "year",
-            "quarter",
-            "request",
-            *SUBMITTED_FIGURES[:2],
-            "currency",
-            *SUBMITTED_FIGURES[2:],
-            "status",
-            "review_comment",
-            "submitted_by",
-            "submitted_at",
-            "reviewed_by",
-            "reviewed_at",
-            "report",
-        ]
+        fields = specs.KPI_SUBMISSION.list_names
         read_only_fields = fields
 
 
@@ -243,6 +224,7 @@ class KpiSubmissionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     ordering_fields = ["id", "year", "quarter", "submitted_at", "status", "startup__name"]
     ordering = ["-year", "-quarter", "startup__name", "-submitted_at"]
     resource = "kpi-submissions"
+    row_spec = specs.KPI_SUBMISSION
     founder_scope = "startup"
     required_perms = {"review": ["portfolio.review_kpisubmission"]}
 

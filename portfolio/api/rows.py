@@ -1,4 +1,5 @@
-"""Fast rows of the big lists (startups, funding rounds), built from their row specs.
+"""Fast rows of the big lists (startups, funding rounds, KPI submissions), built from their
+row specs.
 
 The two lists (500 rows a page, every row in an export) read their rows with ``values_list``
 and build them with one small reader per column, made once per request from the resource's
@@ -15,6 +16,7 @@ from decimal import Decimal
 from operator import itemgetter
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from portfolio import selectors
 from portfolio.models.choices import Population
@@ -22,6 +24,8 @@ from portfolio.models.specs import (
     BOOL,
     CURRENCY,
     DATE,
+    DATETIME,
+    DECIMAL,
     FLAG,
     LIST,
     MONEY,
@@ -70,6 +74,14 @@ def date_text(value) -> str | None:
     return value.isoformat()
 
 
+def datetime_text(value) -> str | None:
+    """As DRF's DateTimeField renders: ISO 8601 in the current time zone, "Z" for UTC."""
+    if value is None:
+        return None
+    value = timezone.localtime(value).isoformat()
+    return value[:-6] + "Z" if value.endswith("+00:00") else value
+
+
 def text(value) -> str | None:
     return None if value is None else str(value)
 
@@ -85,11 +97,20 @@ def _bool(value) -> bool | None:
 
 # --- a reader per column ---------------------------------------------------------------------
 
-CONVERT: dict[str, Callable] = {DATE: date_text, MONEY: money_text, BOOL: _bool}
+CONVERT: dict[str, Callable] = {
+    DATE: date_text,
+    DATETIME: datetime_text,
+    MONEY: money_text,
+    BOOL: _bool,
+}
 
 
-def _value(kind: str, at: int) -> Reader:
-    """Reads the value at ``at`` of a ``values_list`` row as the JSON row holds it."""
+def _value(kind: str, at: int, places: int | None = None) -> Reader:
+    """Reads the value at ``at`` of a ``values_list`` row as the JSON row holds it
+    (``places``: a DECIMAL's decimal places)."""
+    if kind == DECIMAL:
+        exponent = Decimal(1).scaleb(-places)
+        return lambda row: _decimal_text(row[at], exponent)
     convert = CONVERT.get(kind)
     if kind in (TEXT, NUMBER):
         return itemgetter(at)  # already str / int (or None) from the database
@@ -134,6 +155,8 @@ def _json_reader(spec: RowSpec, column: Column, at: int, participants: dict) -> 
     if kind == OBJECT:
         subs = _sub_readers(spec, column, at)
         return lambda row: None if row[at] is None else {name: read(row) for name, read in subs}
+    if kind == DECIMAL:
+        return _value(kind, at, spec.model_field(column.name).decimal_places)
     return _value(kind, at)
 
 

@@ -224,6 +224,9 @@ class RowSerializer(serializers.ModelSerializer):
             return FlagField, {"source": column.source}
         if kind == specs.POPULATION:
             return PopulationField, {"source": column.source}
+        if kind == specs.TEXT and column.source:  # a related row's text, null without it
+            source = column.source.replace("__", ".")
+            return serializers.CharField, {"source": source, "allow_null": True, "read_only": True}
         if column is not None and self.row.model_field(field_name) is None:  # annotations
             if kind == specs.MONEY:
                 return serializers.DecimalField, {"max_digits": 18, "decimal_places": 2}

@@ -2,7 +2,10 @@
 
 ``generate(startups=10_000)`` makes, per startup, ~4 stage transitions, 10 funding rounds
 (2.5 participations each) and 4 quarterly KPI reports, plus one 200M fund with ~1,000
-commitments, each with a disbursement and a valuation mark. Rows are built
+commitments, each with a disbursement, a valuation mark and three planned tranches (one
+commitment in 300, to show the tranche list does not grow its queries with its rows). The
+founders' layer (``founder_layer``): 12 quarterly KPI requests, each asking 200 startups, and
+a submission from most of them (submitted, approved or returned). Rows are built
 consistent with the rules (current stage = latest transition, participants within the round,
 commitments within the fund) and checked by the database's constraints; the services are
 bypassed only because row-by-row writes would take hours at this size. The fund's LP layer
@@ -26,10 +29,13 @@ from portfolio.models import (
     Institution,
     Investor,
     KpiReport,
+    KpiRequest,
+    KpiSubmission,
     Participation,
     Stage,
     StageTransition,
     Startup,
+    Tranche,
     ValuationMark,
 )
 from portfolio.models.choices import (
@@ -239,6 +245,8 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         )
         for c in commitments
     )
+    tranches = plan_tranches(commitments)
+    founder_rows = founder_layer(rng, created)
     lp_rows = lp_layer(fund)
     return {
         "startups": len(created),
@@ -247,16 +255,91 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         "participations": len(participations),
         "kpi_reports": len(kpis),
         "commitments": len(commitments),
+        "tranches": tranches,
+        **founder_rows,
         **lp_rows,
     }
+
+
+def plan_tranches(commitments: list[Commitment]) -> int:
+    """Three tranches per commitment (40 %, 30 %, the rest; due 3, 9 and 15 months after the
+    approval), except the first commitment, planned in 300 equal tranches: the biggest
+    tranche list the benchmark reads. Every plan adds up to the commitment exactly, as
+    ``tranche_create`` keeps it."""
+    rows = []
+    for index, commitment in enumerate(commitments):
+        amount = commitment.amount
+        if index == 0:
+            share = (amount / 300).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+            parts = [share] * 299 + [amount - share * 299]
+        else:
+            first = (amount * Decimal("0.4")).quantize(Decimal("0.01"))
+            second = (amount * Decimal("0.3")).quantize(Decimal("0.01"))
+            parts = [first, second, amount - first - second]
+        for n, part in enumerate(parts):
+            rows.append(
+                Tranche(
+                    commitment=commitment,
+                    amount=part,
+                    due_by=commitment.approved_on + dt.timedelta(days=90 + 180 * min(n, 2)),
+                )
+            )
+    Tranche.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def founder_layer(rng: random.Random, startups: list[Startup]) -> dict[str, int]:
+    """Quarterly KPI requests for 2024 Q1 to 2026 Q4, each asking 200 startups; about 85 % of
+    those asked submit (half of those approved, a tenth returned with a comment)."""
+    from django.utils import timezone
+
+    requests, submissions, links = [], [], []
+    asked_by_request = []
+    for n in range(12):
+        year, quarter = 2024 + n // 4, n % 4 + 1
+        due = dt.date(year + (quarter == 4), quarter % 4 * 3 + 1, 30)
+        requests.append(KpiRequest(year=year, quarter=quarter, due_on=due))
+        asked_by_request.append(rng.sample(startups, k=min(200, len(startups))))
+    requests = KpiRequest.objects.bulk_create(requests)
+    Link = KpiRequest.startups.through
+    for request, asked in zip(requests, asked_by_request, strict=True):
+        submitted_at = timezone.make_aware(
+            dt.datetime.combine(request.due_on - dt.timedelta(days=5), dt.time(10))
+        )
+        for startup in asked:
+            links.append(Link(kpirequest_id=request.pk, startup_id=startup.pk))
+            draw = rng.random()
+            if draw >= 0.85:
+                continue  # not submitted
+            status = "approved" if draw < 0.425 else "returned" if draw < 0.51 else "submitted"
+            decided = status != "submitted"
+            submissions.append(
+                KpiSubmission(
+                    startup=startup,
+                    year=request.year,
+                    quarter=request.quarter,
+                    request=request,
+                    revenue=Decimal(rng.randint(0, 5_000_000)),
+                    rd_spend=Decimal(rng.randint(100_000, 3_000_000)),
+                    headcount=rng.randint(3, 300),
+                    cash=Decimal(rng.randint(500_000, 50_000_000)),
+                    status=status,
+                    review_comment="请补充现金余额" if status == "returned" else "",
+                    submitted_at=submitted_at,
+                    reviewed_at=submitted_at + dt.timedelta(days=3) if decided else None,
+                )
+            )
+    Link.objects.bulk_create(links, batch_size=BATCH)
+    KpiSubmission.objects.bulk_create(submissions, batch_size=BATCH)
+    return {"kpi_requests": len(requests), "kpi_submissions": len(submissions)}
 
 
 def lp_layer(fund: Fund) -> dict[str, int]:
     """The fund's investors, through the services: a guidance fund, a state platform, social
     capital and the GP commit the fund's size; 8 quarterly calls of 18.75M (the last on
     2026-10-01), each paid in full by every LP on its due date; a quarterly audit, custody
-    and legal expense; two distributions of 10M (cash called but not invested) through the
-    waterfall."""
+    and legal expense; two distributions of 10M (or half the cash left, if less: cash called
+    but not invested) through the waterfall."""
     from portfolio.services import lps as services
 
     partners = [
@@ -295,6 +378,12 @@ def lp_layer(fund: Fund) -> dict[str, int]:
                 fund=fund, incurred_on=on, amount=Decimal(amount), category=category
             )
             expenses += 1
+    from portfolio.selectors.lp_report import fund_engine
+
     for on in (dt.date(2026, 9, 15), dt.date(2026, 10, 15)):
-        services.lp_distribution_record(fund=fund, paid_on=on, amount=Decimal("10000000"))
+        # 10M, or half the cash left when the fees and investments left less (the small
+        # dataset's commitments add up to more of what was called than the large one's)
+        cash = fund_engine(fund).cash(on)
+        amount = min(Decimal("10000000"), (cash / 2).quantize(Decimal("1000"), "ROUND_DOWN"))
+        services.lp_distribution_record(fund=fund, paid_on=on, amount=amount)
     return {"lp_calls": calls, "fund_expenses": expenses, "lp_distributions": 2}

@@ -17,14 +17,16 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 
-from portfolio.models import FundingRound, Startup
+from portfolio.models import FundingRound, KpiSubmission, Startup
 
 # --- what a column holds ---------------------------------------------------------------------
 TEXT = "text"
 NUMBER = "number"  # an integer, as it is
 BOOL = "bool"
 DATE = "date"  # ISO text
+DATETIME = "datetime"  # ISO text in the current time zone (Asia/Shanghai), as DRF writes it
 MONEY = "money"  # yuan: a decimal string with two places
+DECIMAL = "decimal"  # a decimal string with the model field's places (a runway in months)
 CURRENCY = "currency"  # the constant "CNY" (no source)
 FLAG = "flag"  # true when ``source`` is not null
 POPULATION = "population"  # "incubator" when ``source`` (the admission date) is set, else "tracked"
@@ -50,7 +52,9 @@ BRIEF = ("id", "name")
 class Column:
     name: str
     kind: str = ""  # inferred from the model field when empty
-    source: str = ""  # FLAG: the column it tests; PARTICIPANTS: the relation it lists
+    # FLAG: the column it tests; PARTICIPANTS: the relation it lists; any other kind: the
+    # ``values`` key it is read from when not its name ("startup_id", "startup__name")
+    source: str = ""
     fields: tuple[str, ...] = BRIEF  # OBJECT: the related row's fields
     show: str = LIST
     edit: str = READ
@@ -126,7 +130,7 @@ class RowSpec:
             elif column.kind in (FLAG, POPULATION):
                 keys.append(column.source)
             elif column.kind not in (CURRENCY, PARTICIPANTS):
-                keys.append(column.name)
+                keys.append(column.source or column.name)
         return keys
 
 
@@ -139,11 +143,11 @@ def kind_of(field: models.Field | None) -> str | None:
     if isinstance(field, models.BooleanField):
         return BOOL
     if isinstance(field, models.DateTimeField):
-        return None
+        return DATETIME
     if isinstance(field, models.DateField):
         return DATE
-    if isinstance(field, models.DecimalField) and field.decimal_places == 2:
-        return MONEY
+    if isinstance(field, models.DecimalField):
+        return MONEY if field.decimal_places == 2 else DECIMAL
     if isinstance(field, models.IntegerField | models.AutoField):
         return NUMBER
     if isinstance(field, models.CharField | models.TextField):
@@ -198,6 +202,34 @@ FUNDING_ROUND = RowSpec(
     Column("participants", kind=PARTICIPANTS, source="listed_participations", edit=CREATE),
     Column("note", edit=CREATE),
     Column("is_illustrative", edit=CREATE),  # invented demo data, or invented details
+)
+
+#: A founder's KPI submission (issue 15): the startup and the request as ids, the people as
+#: usernames. Written only through ``services.kpis`` (the API's write serializers).
+KPI_SUBMISSION = RowSpec(
+    KpiSubmission,
+    Column("id"),
+    Column("startup", kind=NUMBER, source="startup_id"),
+    Column("startup_name", kind=TEXT, source="startup__name"),
+    Column("year"),
+    Column("quarter"),
+    Column("request", kind=NUMBER, source="request_id"),
+    Column("revenue"),
+    Column("rd_spend"),
+    Column("currency", kind=CURRENCY),
+    Column("headcount"),
+    Column("patents_filed"),
+    Column("patents_granted"),
+    Column("customers"),
+    Column("cash"),
+    Column("runway_months"),
+    Column("status"),
+    Column("review_comment"),
+    Column("submitted_by", kind=TEXT, source="submitted_by__username"),
+    Column("submitted_at"),
+    Column("reviewed_by", kind=TEXT, source="reviewed_by__username"),
+    Column("reviewed_at"),
+    Column("report", kind=NUMBER, source="report_id"),
 )
 
 # --- lists of fields shown together, for the rows without a spec of their own ---------------

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from portfolio import selectors
 from portfolio.api import renderers, rows
 from portfolio.api import serializers as s
+from portfolio.api.kpis import KpiSubmissionSerializer
 from portfolio.models import specs
 from tests.support import factories
 from tests.support.factories import stage
@@ -84,6 +85,35 @@ def test_round_list_pages_equal_the_serializer_rows(odd_rows, django_assert_num_
     assert all(list(row) == s.FundingRoundSerializer.Meta.fields for row in fast)
     with django_assert_num_queries(1):  # no rounds: no participants query
         assert rows.json_rows(specs.FUNDING_ROUND, queryset.filter(pk__lt=0)[:50]) == []
+
+
+def test_kpi_submission_pages_equal_the_serializer_rows(odd_rows, django_assert_num_queries):
+    """Ids for the startup, request and report, usernames for the people, times in
+    Asia/Shanghai, the runway with one place; nulls where a row has none (no request, not
+    reviewed, no runway) and where it has them (reviewed, approved into a report)."""
+    from portfolio.api.kpis import KpiSubmissionSerializer
+    from portfolio.services import kpis
+    from tests.support.factories import UserFactory
+
+    reviewer = UserFactory(username="审阅人")
+    loner = selectors.startup_list().get(name="无机构量子")
+    kpis.kpi_submission_create(
+        startup=loner, year=2023, quarter=2, figures={"runway_months": Decimal("7.5")}
+    )
+    approved = kpis.kpi_submission_create(
+        startup=loner, year=2023, quarter=1, figures={"cash": Decimal("12.5")}, by=reviewer
+    )
+    kpis.kpi_submission_review(submission=approved, decision="approve", by=reviewer)
+    queryset = selectors.kpi_submission_list().order_by("-id")
+    with django_assert_num_queries(1):
+        fast = rows.json_rows(specs.KPI_SUBMISSION, queryset[:50])
+    expected = [drf_row(KpiSubmissionSerializer, obj) for obj in queryset[:50]]
+    assert as_json(fast) == as_json(expected)
+    assert any(row["request"] is None and row["reviewed_by"] is None for row in fast)
+    done = next(row for row in fast if row["status"] == "approved")
+    assert done["reviewed_by"] == "审阅人" and done["report"] is not None
+    assert done["reviewed_at"].endswith("+08:00")
+    assert any(row["runway_months"] == "7.5" for row in fast)
 
 
 def test_money_keeps_two_places():
@@ -160,6 +190,11 @@ def test_startup_export_rows_equal_the_flattened_declared_fields(
 LISTS = {
     "startups": (specs.STARTUP, selectors.startup_list, s.StartupSerializer),
     "rounds": (specs.FUNDING_ROUND, selectors.funding_round_list, s.FundingRoundSerializer),
+    "kpi-submissions": (
+        specs.KPI_SUBMISSION,
+        selectors.kpi_submission_list,
+        KpiSubmissionSerializer,
+    ),
 }
 
 

@@ -16,12 +16,18 @@ from portfolio.admin.forms import StartupCreateForm
 from portfolio.admin.pipeline import StartupAdmin
 from portfolio.api import renderers, rows
 from portfolio.api import serializers as s
+from portfolio.api.kpis import KpiSubmissionSerializer
 from portfolio.models import Startup, specs
 from portfolio.models.specs import Column, RowSpec
 
 SPECS = {
     "startups": (specs.STARTUP, selectors.startup_list, s.StartupSerializer),
     "funding-rounds": (specs.FUNDING_ROUND, selectors.funding_round_list, s.FundingRoundSerializer),
+    "kpi-submissions": (
+        specs.KPI_SUBMISSION,
+        selectors.kpi_submission_list,
+        KpiSubmissionSerializer,
+    ),
 }
 
 
