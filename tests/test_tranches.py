@@ -160,6 +160,25 @@ def test_statuses(holding):
     ]
 
 
+def test_statuses_at_an_earlier_date(holding):
+    """The fund page looking back: a payment made after the date does not count yet, a
+    milestone verified after it still blocks, a commitment approved after it is not there."""
+    paid = plan(holding, "1000000", holding.verified, due_by=dt.date(2024, 5, 1))
+    pay(holding, paid, "1000000", paid_on=dt.date(2024, 6, 1))
+    loose = plan(holding, "1000000", None, due_by=dt.date(2024, 2, 1))
+    before_verification = dt.date(2024, 2, 15)  # verified on 2024-03-01
+    rows = selectors.fund_open_tranches(holding.fund, before_verification)
+    assert [(t.pk, t.status, t.paid) for t in rows] == [
+        (loose.pk, "overdue", D("0")),
+        (paid.pk, "blocked", D("0")),
+    ]
+    between = selectors.fund_open_tranches(holding.fund, dt.date(2024, 5, 15))
+    assert [(t.pk, t.status) for t in between] == [(loose.pk, "overdue"), (paid.pk, "overdue")]
+    after = selectors.fund_open_tranches(holding.fund, dt.date(2024, 6, 1))
+    assert [t.pk for t in after] == [loose.pk]
+    assert selectors.fund_open_tranches(holding.fund, APPROVED - dt.timedelta(days=1)) == []
+
+
 def test_history_records_who_planned_and_who_verified(holding):
     manager = user("fund-managers")
     tranche = services.tranche_create(

@@ -1,9 +1,11 @@
 """Tranches of the fund's commitments: what each has paid and whether it can be paid now.
 
-A tranche's ``status``, as of a date (today in Asia/Shanghai unless given):
+A tranche's ``status``, as of a date (today in Asia/Shanghai unless given; the fund page's
+date when it looks back):
 
-- ``paid``: its disbursements add up to its amount;
-- ``blocked``: not paid in full and its milestone is not verified (nothing can be paid);
+- ``paid``: its disbursements paid by that date add up to its amount;
+- ``blocked``: not paid in full and its milestone not verified by that date (nothing can be
+  paid);
 - ``overdue``: not paid in full, not blocked, and past its due-by date;
 - ``ready``: not paid in full, not blocked, not yet due.
 """
@@ -27,15 +29,13 @@ BLOCKED = "blocked"
 OVERDUE = "overdue"
 
 
-def tranche_list() -> QuerySet[Tranche]:
-    """Tranches with ``paid`` (the sum of their disbursements) in one query."""
-    paid = (
-        Disbursement.objects.filter(tranche=OuterRef("pk"))
-        .order_by()
-        .values("tranche")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+def tranche_list(on: dt.date | None = None) -> QuerySet[Tranche]:
+    """Tranches with ``paid`` (the sum of their disbursements, those paid by ``on`` when
+    given) in one query."""
+    payments = Disbursement.objects.filter(tranche=OuterRef("pk"))
+    if on is not None:
+        payments = payments.filter(paid_on__lte=on)
+    paid = payments.order_by().values("tranche").annotate(total=Sum("amount")).values("total")
     return Tranche.objects.select_related("milestone", "commitment__startup").annotate(
         paid=Coalesce(Subquery(paid, output_field=MONEY), Value(Decimal("0")), output_field=MONEY)
     )
@@ -46,7 +46,8 @@ def tranche_status(tranche: Tranche, on: dt.date | None = None) -> str:
     on = on or today()
     if tranche.paid >= tranche.amount:
         return PAID
-    if tranche.milestone is not None and tranche.milestone.verified_on is None:
+    milestone = tranche.milestone
+    if milestone is not None and (milestone.verified_on is None or milestone.verified_on > on):
         return BLOCKED
     if tranche.due_by < on:
         return OVERDUE
@@ -54,13 +55,18 @@ def tranche_status(tranche: Tranche, on: dt.date | None = None) -> str:
 
 
 def fund_open_tranches(fund: Fund, on: dt.date | None = None) -> list[Tranche]:
-    """The fund's tranches not paid in full (live commitments), earliest due first, each
-    with ``status`` (ready, overdue or blocked): the fund page's "Tranches" table."""
+    """The fund's tranches not paid in full by ``on`` (live commitments approved by then),
+    earliest due first, each with ``status`` (ready, overdue or blocked) as of ``on``: the
+    fund page's "Tranches" table at the page's date."""
     on = on or today()
     rows = [
         tranche
-        for tranche in tranche_list()
-        .filter(commitment__fund=fund, commitment__status=CommitmentStatus.APPROVED)
+        for tranche in tranche_list(on)
+        .filter(
+            commitment__fund=fund,
+            commitment__status=CommitmentStatus.APPROVED,
+            commitment__approved_on__lte=on,
+        )
         .order_by("due_by", "id")
         if tranche.paid < tranche.amount
     ]
