@@ -247,3 +247,136 @@ def test_request_constraints(db):
         KpiRequest.objects.create(year=2024, quarter=1, due_on=dt.date(2024, 5, 30))
     with assert_violates(KpiRequest, "kpi_request_quarter_valid"):
         KpiRequest.objects.create(year=2024, quarter=0, due_on=dt.date(2024, 5, 30))
+
+
+# --- the admin's review -------------------------------------------------------------------
+
+
+def review_page(client, submission):
+    from tests.support.admin import admin_url
+
+    url = admin_url(KpiSubmission, "change", submission.pk)
+    return url, client.get(url)
+
+
+def test_staff_approve_in_the_admin_and_the_report_is_written(setup):
+    from tests.support.clients import login
+
+    startup, _other, founder, staff = setup
+    submission = submit(startup, founder, revenue=Decimal("800000"), headcount=9)
+    client = login(staff)
+    url, page = review_page(client, submission)
+    assert page.status_code == 200 and 'name="decision"' in page.content.decode()
+    response = client.post(url, {"decision": "approve", "comment": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = KpiReport.objects.get(startup=startup, year=2024, quarter=1)
+    assert (report.revenue, report.headcount) == (Decimal("800000.00"), 9)
+    assert report.source.startswith("founder submission")
+    submission.refresh_from_db()
+    assert (submission.status, submission.reviewed_by) == ("approved", staff)
+    _url, page = review_page(client, submission)  # decided: read-only now
+    assert page.status_code == 200 and 'name="decision"' not in page.content.decode()
+
+
+def test_returning_in_the_admin_needs_a_comment(setup):
+    from tests.support.clients import login
+
+    startup, _other, founder, staff = setup
+    submission = submit(startup, founder, headcount=3)
+    client = login(staff)
+    url, _page = review_page(client, submission)
+    response = client.post(url, {"decision": "return", "comment": "  "})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["comment"]
+    submission.refresh_from_db()
+    assert submission.status == "submitted"
+    response = client.post(url, {"decision": "return", "comment": "请补充现金"})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert (submission.status, submission.review_comment) == ("returned", "请补充现金")
+    assert not KpiReport.objects.filter(startup=startup).exists()
+
+
+@pytest.mark.parametrize("persona", ["viewers", "fund-managers"], indirect=True)
+def test_only_reviewers_review_in_the_admin(setup, persona):
+    from tests.support.clients import login
+
+    startup, _other, founder, _staff = setup
+    submission = submit(startup, founder, headcount=3)
+    client = login(persona)
+    url, page = review_page(client, submission)
+    assert page.status_code == 200 and 'name="decision"' not in page.content.decode()
+    assert client.post(url, {"decision": "approve"}).status_code == 403
+    submission.refresh_from_db()
+    assert submission.status == "submitted"
+
+
+def test_the_approve_action_is_all_or_nothing(setup):
+    from tests.support.admin import admin_url
+    from tests.support.clients import login
+
+    startup, other, founder, staff = setup
+    first = submit(startup, founder, headcount=3)
+    second = submit(other, staff, headcount=4)
+    kpis.kpi_submission_review(submission=second, decision="return", comment="x", by=staff)
+    client = login(staff)
+    url = admin_url(KpiSubmission, "changelist")
+    data = {"action": "approve_submissions", "_selected_action": [first.pk, second.pk]}
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    first.refresh_from_db()
+    assert first.status == "submitted" and not KpiReport.objects.exists()
+    response = client.post(url, {**data, "_selected_action": [first.pk]}, follow=True)
+    first.refresh_from_db()
+    assert first.status == "approved" and KpiReport.objects.filter(startup=startup).exists()
+
+
+def open_in_admin(client, **data):
+    from tests.support.admin import admin_url
+
+    base = {"year": 2024, "quarter": 2, "due_on": "2024-07-31"}
+    return client.post(admin_url(KpiRequest, "add"), {**base, **data})
+
+
+def test_staff_open_a_round_in_the_admin(setup):
+    from tests.support.clients import login
+
+    startup, other, _founder, staff = setup
+    client = login(staff)
+    response = open_in_admin(client, startups=[startup.pk, other.pk])
+    assert response.status_code == 302, response.content.decode()[:3000]
+    request = KpiRequest.objects.get(year=2024, quarter=2)
+    assert set(request.startups.all()) == {startup, other}
+    assert (request.due_on, request.opened_by) == (dt.date(2024, 7, 31), staff)
+    incubatee = factories.StartupFactory(admitted_on=dt.date(2023, 1, 1))
+    response = open_in_admin(client, quarter=3, due_on="2024-10-31", everyone="on")
+    assert response.status_code == 302
+    assert incubatee in KpiRequest.objects.get(year=2024, quarter=3).startups.all()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({}, "startups"),  # nobody asked
+        ({"quarter": 4, "year": 2099, "everyone": "on"}, "quarter"),  # not begun
+        ({"due_on": "2024-03-01", "everyone": "on"}, "due_on"),  # before the quarter
+    ],
+)
+def test_opening_a_round_in_the_admin_refuses_with_the_field_named(setup, data, field):
+    from tests.support.clients import login
+
+    response = open_in_admin(login(setup[3]), **data)
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not KpiRequest.objects.exists()
+
+
+def test_a_second_round_for_a_quarter_is_a_form_error(setup):
+    from tests.support.clients import login
+
+    client = login(setup[3])
+    assert open_in_admin(client, everyone="on").status_code == 302
+    response = open_in_admin(client, everyone="on", due_on="2024-08-31")
+    assert response.status_code == 200
+    assert "quarter" in response.context["adminform"].form.errors
+    assert KpiRequest.objects.count() == 1

@@ -14,7 +14,15 @@ from portfolio.models.history import AUDITED
 #: founders' accounts are incubator staff's alone, their admin is tested in
 #: tests/test_founders_admin.py.
 MODELS = [model for model in AUDITED if model is not FounderMembership]
-INCUBATOR_WRITES = {"institution", "startup", "milestone", "kpireport", "investor", "fundinground"}
+INCUBATOR_WRITES = {
+    "institution",
+    "startup",
+    "milestone",
+    "kpireport",
+    "kpirequest",
+    "investor",
+    "fundinground",
+}
 FUND_WRITES = {
     "commitment",
     "disbursement",
@@ -38,8 +46,7 @@ NEVER_ADDED = {
     "reallocationrule",
     "reallocationbeneficiary",
     "lpdistributionallocation",
-    "kpirequest",  # written through the API and the founder page (read-only in the admin)
-    "kpisubmission",
+    "kpisubmission",  # written by founders (API, founder page); staff review it in the admin
 }
 MONEY = {
     "fundinground",
