@@ -6,7 +6,6 @@ Lists answer JSON, CSV and XLSX with the same filters, in a constant number of q
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from portfolio import models
 from portfolio.api.fund_row_serializers import (
@@ -20,23 +19,20 @@ from portfolio.api.fund_row_serializers import (
     ValuationMarkFilterSet,
     ValuationMarkSerializer,
 )
+from portfolio.api.schema import documented
 from portfolio.api.views import ApiViewSet, CreateMixin
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("The fund's payments into companies")),
-    create=extend_schema(
-        summary=_("Pay cash against a commitment (fund managers)"),
-        description=_(
-            "Checked by the same service as the admin's: 400 naming `amount` above what the "
-            "commitment has not yet paid (the message says how much remains), `paid_on` before "
-            "the approval or after the holding ended, `round` for a round of another startup, "
-            "`commitment` for a cancelled one, `tranche` for a tranche of another commitment "
-            "or one whose milestone is not verified (the message holds the milestone's id and "
-            "title), `amount` above what the tranche has not yet paid. A refusal writes nothing."
-        ),
-        request=DisbursementCreateSerializer,
-        responses={201: DisbursementSerializer},
+@documented(
+    list=_("The fund's payments into companies"),
+    create=_("Pay cash against a commitment (fund managers)"),
+    create_description=_(
+        "Checked by the same service as the admin's: 400 naming `amount` above what the "
+        "commitment has not yet paid (the message says how much remains), `paid_on` before "
+        "the approval or after the holding ended, `round` for a round of another startup, "
+        "`commitment` for a cancelled one, `tranche` for a tranche of another commitment "
+        "or one whose milestone is not verified (the message holds the milestone's id and "
+        "title), `amount` above what the tranche has not yet paid. A refusal writes nothing."
     ),
 )
 class DisbursementViewSet(CreateMixin, ApiViewSet):
@@ -56,17 +52,13 @@ class DisbursementViewSet(CreateMixin, ApiViewSet):
     resource = "disbursements"
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("The fund's valuation marks of its holdings")),
-    create=extend_schema(
-        summary=_("Mark a holding to fair value (fund managers)"),
-        description=_(
-            "A mark on a day that has one replaces it. 400 naming `as_of` after the holding "
-            "ended (an exit or write-off: its fair value is 0 from that date), `fair_value` "
-            "above 0 on the day it ended, `startup` when the fund holds nothing of it."
-        ),
-        request=ValuationMarkCreateSerializer,
-        responses={201: ValuationMarkSerializer},
+@documented(
+    list=_("The fund's valuation marks of its holdings"),
+    create=_("Mark a holding to fair value (fund managers)"),
+    create_description=_(
+        "A mark on a day that has one replaces it. 400 naming `as_of` after the holding "
+        "ended (an exit or write-off: its fair value is 0 from that date), `fair_value` "
+        "above 0 on the day it ended, `startup` when the fund holds nothing of it."
     ),
 )
 class ValuationMarkViewSet(CreateMixin, ApiViewSet):
@@ -82,17 +74,13 @@ class ValuationMarkViewSet(CreateMixin, ApiViewSet):
     resource = "valuation-marks"
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Proceeds from companies: exits, dividends, write-offs")),
-    create=extend_schema(
-        summary=_("Record proceeds from a company (fund managers)"),
-        description=_(
-            "An exit or a write-off ends the holding: once (a second is a 400 naming `kind`), "
-            "after its last payment and mark (else 400 naming `paid_on`); a write-off may be "
-            "0, every other kind is positive. A dividend leaves the holding open."
-        ),
-        request=DistributionCreateSerializer,
-        responses={201: DistributionSerializer},
+@documented(
+    list=_("Proceeds from companies: exits, dividends, write-offs"),
+    create=_("Record proceeds from a company (fund managers)"),
+    create_description=_(
+        "An exit or a write-off ends the holding: once (a second is a 400 naming `kind`), "
+        "after its last payment and mark (else 400 naming `paid_on`); a write-off may be "
+        "0, every other kind is positive. A dividend leaves the holding open."
     ),
 )
 class DistributionViewSet(CreateMixin, ApiViewSet):
