@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 
 from portfolio.models import FundingRound, KpiSubmission, Startup
+from portfolio.models.kpis import SUBMITTED_FIGURES
 
 # --- what a column holds ---------------------------------------------------------------------
 TEXT = "text"
@@ -214,15 +215,9 @@ KPI_SUBMISSION = RowSpec(
     Column("year"),
     Column("quarter"),
     Column("request", kind=NUMBER, source="request_id"),
-    Column("revenue"),
-    Column("rd_spend"),
+    *(Column(name) for name in SUBMITTED_FIGURES[:2]),
     Column("currency", kind=CURRENCY),
-    Column("headcount"),
-    Column("patents_filed"),
-    Column("patents_granted"),
-    Column("customers"),
-    Column("cash"),
-    Column("runway_months"),
+    *(Column(name) for name in SUBMITTED_FIGURES[2:]),
     Column("status"),
     Column("review_comment"),
     Column("submitted_by", kind=TEXT, source="submitted_by__username"),
@@ -239,15 +234,9 @@ KPI_SUBMISSION = RowSpec(
 KPI_FIGURES = (
     "year",
     "quarter",
-    "revenue",
-    "rd_spend",
+    *SUBMITTED_FIGURES[:2],  # revenue, R&D spend: money
     "currency",
-    "headcount",
-    "patents_filed",
-    "patents_granted",
-    "customers",
-    "cash",
-    "runway_months",
+    *SUBMITTED_FIGURES[2:],  # counts, cash and runway
     "is_illustrative",  # invented demo figures
     "source",  # where the figures come from (may be empty)
 )
