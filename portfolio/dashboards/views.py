@@ -49,6 +49,8 @@ def pipeline(request: HttpRequest) -> HttpResponse:
         return render(request, "portfolio/pipeline.html", context, status=400)
     overview = data.pipeline_overview(form.filters())
     params = common.filter_params(overview.filters)
+    if request.user.has_perm("portfolio.view_kpirequest"):
+        context["kpi_requests"] = selectors.open_kpi_requests()
     context.update(
         overview=overview,
         headline=overview.headline,

@@ -18,6 +18,7 @@ from portfolio.selectors.kpis import (
     completeness,
     kpi_request_list,
     kpi_submission_list,
+    open_kpi_requests,
 )
 from portfolio.selectors.lists import (
     MAX_SEARCH_TERMS,
@@ -62,6 +63,7 @@ from portfolio.selectors.valley_report import (
 
 __all__ = [
     "completeness",
+    "open_kpi_requests",
     "fund_open_tranches",
     "kpi_request_list",
     "kpi_submission_list",

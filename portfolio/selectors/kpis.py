@@ -65,3 +65,22 @@ def completeness(request: models.KpiRequest, on: dt.date | None = None) -> Compl
         overdue=bool(late),
         late=late,
     )
+
+
+@dataclass
+class OpenRequest:
+    request: models.KpiRequest
+    completeness: Completeness
+
+
+def open_kpi_requests(on: dt.date | None = None) -> list[OpenRequest]:
+    """The requests still open on ``on`` (today): some startup asked has no approved
+    submission yet; latest quarter first, each with its completeness (three queries however
+    many requests and startups: the pipeline dashboard's "KPI reporting" panel)."""
+    on = on or today()
+    rows = []
+    for request in kpi_request_list().order_by("-year", "-quarter"):
+        figures = completeness(request, on)
+        if figures.approved < figures.asked:
+            rows.append(OpenRequest(request, figures))
+    return rows
