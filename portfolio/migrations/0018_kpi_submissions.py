@@ -186,7 +186,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='kpisubmission',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'submitted'), ('reviewed_at__isnull', False), _connector='OR'), name='kpi_submission_reviewed_when_decided', violation_error_message='An approved or returned submission has a review.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['approved', 'returned']), _negated=True), ('reviewed_at__isnull', False), _connector='OR'), name='kpi_submission_reviewed_when_decided', violation_error_message='An approved or returned submission has a review.'),
         ),
         migrations.RunPython(grant, revoke),
     ]

@@ -164,7 +164,7 @@ class KpiSubmission(models.Model):
                 violation_error_message=_("Unknown status."),
             ),
             models.CheckConstraint(
-                condition=Q(status="submitted") | Q(reviewed_at__isnull=False),
+                condition=~Q(status__in=["approved", "returned"]) | Q(reviewed_at__isnull=False),
                 name="kpi_submission_reviewed_when_decided",
                 violation_error_message=_("An approved or returned submission has a review."),
             ),
