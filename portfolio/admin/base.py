@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib import admin, messages
@@ -187,6 +188,17 @@ class BaseAdmin(
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def report_bulk(self, request, write: Callable[[], list], done: Callable[[int], str]) -> None:
+        """Run an admin action's all-or-nothing service (``write``) and tell the user: each
+        refusal's message (nothing written), or ``done(count)``."""
+        try:
+            written = write()
+        except ValidationError as error:  # each message names its row; nothing written
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return
+        self.message_user(request, done(len(written)), messages.SUCCESS)
+
 
 class MoneyAdmin(BaseAdmin):
     """Money rows are never hard-deleted, except by a superuser."""
@@ -195,10 +207,8 @@ class MoneyAdmin(BaseAdmin):
         return bool(request.user.is_active and request.user.is_superuser)
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
+class ReadOnlyMixin:
+    """Nobody adds, changes or deletes here (the rows are written elsewhere, by services)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -208,3 +218,13 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, BaseAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
@@ -301,18 +300,14 @@ class CommitmentAdmin(FundStartupAdmin):
 
     @admin.action(description=_("Cancel selected commitments"), permissions=["change"])
     def cancel_commitments(self, request, queryset):
-        try:
-            cancelled = services.commitment_cancel_many(commitments=queryset, by=request.user)
-        except ValidationError as error:  # each message names its commitment; nothing written
-            for message in error.messages:
-                self.message_user(request, message, messages.ERROR)
-            return
-        count = len(cancelled)
-        self.message_user(
+        """Through ``commitment_cancel_many``: all or nothing."""
+        self.report_bulk(
             request,
-            ngettext("%(n)d commitment cancelled.", "%(n)d commitments cancelled.", count)
-            % {"n": count},
-            messages.SUCCESS,
+            lambda: services.commitment_cancel_many(commitments=queryset, by=request.user),
+            lambda n: (
+                ngettext("%(n)d commitment cancelled.", "%(n)d commitments cancelled.", n)
+                % {"n": n}
+            ),
         )
 
 

@@ -7,27 +7,14 @@ same service as the API."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portfolio.admin.base import BaseAdmin, adopt
+from portfolio.admin.base import ReadOnlyAdmin, adopt
 from portfolio.models import KpiRequest, KpiSubmission
 from portfolio.models.kpis import SUBMITTED_FIGURES
 from portfolio.services import kpis as services
-
-
-class ReadOnlyAdmin(BaseAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class KpiRequestForm(forms.ModelForm):
@@ -181,21 +168,11 @@ class KpiSubmissionAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Approve selected submissions"), permissions=["review"])
     def approve_submissions(self, request, queryset):
-        """Each through ``kpi_submission_review``; all or nothing."""
-        try:
-            with transaction.atomic():
-                for submission in queryset:
-                    services.kpi_submission_review(
-                        submission=submission, decision=services.APPROVE, by=request.user
-                    )
-        except ValidationError as error:
-            for message in error.messages:
-                self.message_user(request, message, messages.ERROR)
-            return
-        count = queryset.count()
-        self.message_user(
+        """Through ``kpi_submission_approve_many``: all or nothing."""
+        self.report_bulk(
             request,
-            ngettext("%(n)d submission approved.", "%(n)d submissions approved.", count)
-            % {"n": count},
-            messages.SUCCESS,
+            lambda: services.kpi_submission_approve_many(submissions=queryset, by=request.user),
+            lambda n: (
+                ngettext("%(n)d submission approved.", "%(n)d submissions approved.", n) % {"n": n}
+            ),
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -478,21 +477,13 @@ class MilestoneAdmin(BaseAdmin):
 
     @admin.action(description=_("Verify selected milestones"), permissions=["change"])
     def verify_milestones(self, request, queryset):
-        """Through ``services.milestone_verify`` (today, by the user); all or nothing."""
-        try:
-            with transaction.atomic():
-                for milestone in queryset:
-                    services.milestone_verify(milestone=milestone, by=request.user)
-        except ValidationError as error:
-            for message in error.messages:
-                self.message_user(request, message, messages.ERROR)
-            return
-        count = queryset.count()
-        self.message_user(
+        """Through ``services.milestone_verify_many`` (today, by the user): all or nothing."""
+        self.report_bulk(
             request,
-            ngettext("%(n)d milestone verified.", "%(n)d milestones verified.", count)
-            % {"n": count},
-            messages.SUCCESS,
+            lambda: services.milestone_verify_many(milestones=queryset, by=request.user),
+            lambda n: (
+                ngettext("%(n)d milestone verified.", "%(n)d milestones verified.", n) % {"n": n}
+            ),
         )
 
     list_filter = ("kind", "is_illustrative", "startup__tech_area", "startup__stage")

@@ -18,6 +18,7 @@ from portfolio.services.fund import (
     fund_create,
     fund_update,
     milestone_verify,
+    milestone_verify_many,
     tranche_create,
     valuation_mark,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "commitment_relocate",
     "disbursement_record",
     "milestone_verify",
+    "milestone_verify_many",
     "tranche_create",
     "distribution_record",
     "fund_committed",

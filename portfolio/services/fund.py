@@ -376,6 +376,14 @@ def milestone_verify(
 
 @attributed
 @transaction.atomic
+def milestone_verify_many(*, milestones: Iterable[Milestone], by: Any = None) -> list[Milestone]:
+    """Verify every milestone today under ``milestone_verify``'s rule, all or none; a refusal
+    names its milestone."""
+    return each_or_none(milestones, lambda milestone: milestone_verify(milestone=milestone, by=by))
+
+
+@attributed
+@transaction.atomic
 def valuation_mark(
     *,
     fund: Fund,

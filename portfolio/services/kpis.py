@@ -11,6 +11,7 @@ history keeps the figures it replaced. A founder never writes the official repor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,7 +23,7 @@ from portfolio.models.choices import StartupStatus
 from portfolio.models.kpis import SUBMITTED_FIGURES
 from portfolio.selectors.scope import founder_startup, is_founder
 from portfolio.services import messages as msg
-from portfolio.services.common import refuse, saved, today
+from portfolio.services.common import each_or_none, refuse, saved, today
 
 ALL = "all"
 SOURCE_PREFIX = "founder submission"
@@ -218,3 +219,16 @@ def kpi_submission_review(
     submission.report = report
     submission.status = KpiSubmission.Status.APPROVED
     return saved(submission)
+
+
+@attributed
+@transaction.atomic
+def kpi_submission_approve_many(
+    *, submissions: Iterable[KpiSubmission], by: Any = None
+) -> list[KpiSubmission]:
+    """Approve every submission under ``kpi_submission_review``'s rule, all or none; a
+    refusal names its submission."""
+    return each_or_none(
+        submissions,
+        lambda submission: kpi_submission_review(submission=submission, decision=APPROVE, by=by),
+    )
