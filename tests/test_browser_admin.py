@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
@@ -12,33 +10,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from portfolio.models import Startup
 from tests.support import factories
+from tests.support.chromium import chromium
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 @pytest.fixture
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=zh-CN",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver = chromium("--lang=zh-CN", "--window-size=1400,1000", logs=("browser",))
     driver.implicitly_wait(5)
     yield driver
     driver.quit()

@@ -12,37 +12,22 @@ English on a tablet, and a founder's page (``founder1``) on a phone.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 HERE = Path(__file__).resolve().parent
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--hide-scrollbars",
-]
+sys.path.insert(0, str(HERE.parents[1]))  # run as a script from the checkout
+
+from tests.support.chromium import chromium  # noqa: E402
 
 
 def browser(language: str) -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": language})
-    return webdriver.Chrome(
-        service=Service(executable_path="/usr/bin/chromedriver"), options=options
-    )
+    return chromium("--hide-scrollbars", languages=language)
 
 
 def log_in(driver, base: str, username: str, password: str, lands: str = "/dashboard/") -> None:
