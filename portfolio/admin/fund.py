@@ -311,8 +311,25 @@ class CommitmentAdmin(FundStartupAdmin):
         )
 
 
+class OfCommitmentMixin:
+    """The columns of a row that belongs to a commitment (a payment, a tranche): its
+    startup, its fund and its amount."""
+
+    @admin.display(description=_("startup"), ordering="commitment__startup__name")
+    def startup(self, obj):
+        return obj.commitment.startup
+
+    @admin.display(description=_("fund"), ordering="commitment__fund__name")
+    def fund(self, obj):
+        return obj.commitment.fund
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount)
+
+
 @admin.register(Disbursement)
-class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+class DisbursementAdmin(OfCommitmentMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     create_service = staticmethod(services.disbursement_record)
     fields = (
         "commitment",
@@ -346,18 +363,6 @@ class DisbursementAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     autocomplete_fields = ("commitment", "funding_round", "tranche")
     date_hierarchy = "paid_on"
     show_full_result_count = False
-
-    @admin.display(description=_("startup"), ordering="commitment__startup__name")
-    def startup(self, obj):
-        return obj.commitment.startup
-
-    @admin.display(description=_("fund"), ordering="commitment__fund__name")
-    def fund(self, obj):
-        return obj.commitment.fund
-
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount)
 
 
 @admin.register(ValuationMark)
@@ -400,7 +405,7 @@ class DistributionAdmin(FundStartupAdmin):
 
 
 @admin.register(Tranche)
-class TrancheAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+class TrancheAdmin(OfCommitmentMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     """A planned part of a commitment, written by ``services.tranche_create`` (the same
     refusals as the API's, as form errors)."""
 
@@ -413,15 +418,3 @@ class TrancheAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     autocomplete_fields = ("commitment", "milestone")
     date_hierarchy = "due_by"
     show_full_result_count = False
-
-    @admin.display(description=_("startup"), ordering="commitment__startup__name")
-    def startup(self, obj):
-        return obj.commitment.startup
-
-    @admin.display(description=_("fund"), ordering="commitment__fund__name")
-    def fund(self, obj):
-        return obj.commitment.fund
-
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount)
