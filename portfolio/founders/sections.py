@@ -1,10 +1,10 @@
 """The sections of a founder's home page, in order, each a template and the function that
 reads its data for the founder's startup (one or two queries each, whatever the data).
 
-This list is the hook for the later parts of issue 15: the KPI requests due and overdue
-(``founder/_kpi_requests.html``, before the milestones) and the milestones' evidence (each
-milestone's files and upload form, in ``founder/_milestones.html``) are added here, not
-woven into the view.
+This list is the hook for the parts of issue 15: the KPI requests with their status
+(``founder/_kpi_requests.html``, before the milestones) are here; the milestones' evidence
+(each milestone's files and upload form, in ``founder/_milestones.html``) is added here too,
+not woven into the view.
 """
 
 from __future__ import annotations
