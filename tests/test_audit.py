@@ -27,6 +27,7 @@ from portfolio.models import (
     FundingRound,
     Institution,
     Investor,
+    KpiReminder,
     KpiReport,
     KpiRequest,
     KpiSubmission,
@@ -89,7 +90,10 @@ WRITTEN_HERE = {
     *LP_MODELS,
     StartupTechThreshold,
 }
-NOT_AUDITED = {ApiToken}  # credentials, not portfolio data: revoked, never edited
+NOT_AUDITED = {
+    ApiToken,  # credentials, not portfolio data: revoked, never edited
+    KpiReminder,  # a log of mails sent, written once by send_kpi_reminders, never edited
+}
 
 
 def portfolio_models():

@@ -57,6 +57,14 @@ def test_seed_demo_twice_is_idempotent(capsys):
 
     statuses = sorted(selectors.tranche_status(t) for t in selectors.tranche_list())
     assert statuses == ["blocked", "paid", "ready"]
+    # one KPI round: one approved, one submitted submission (not twice)
+    from portfolio.models import KpiRequest, KpiSubmission
+
+    assert KpiRequest.objects.count() == 1
+    assert sorted(KpiSubmission.objects.values_list("status", flat=True)) == [
+        "approved",
+        "submitted",
+    ]
 
 
 def test_migrations_alone_create_no_users():
@@ -77,8 +85,9 @@ def test_seed_demo_in_production_gives_random_passwords_printed_once(capsys):
     out = capsys.readouterr().out
     assert DEMO_PASSWORD not in out
     passwords = dict(re.findall(r"^\s+(\w+)\s.*password: (\S+)$", out, re.MULTILINE))
-    assert set(passwords) == {"admin", "staff", "manager", "viewer", "founder1", "founder2"}
-    assert len(set(passwords.values())) == 6
+    founders = {"founder1", "founder2", "founder3"}
+    assert set(passwords) == {"admin", "staff", "manager", "viewer", *founders}
+    assert len(set(passwords.values())) == 7
     for username, password in passwords.items():
         user = get_user_model().objects.get(username=username)
         assert user.check_password(password)
@@ -87,7 +96,7 @@ def test_seed_demo_in_production_gives_random_passwords_printed_once(capsys):
     call_command("seed_demo", "--allow-production")
     again = capsys.readouterr().out
     assert "password:" not in again
-    assert again.count("left unchanged") == 6
+    assert again.count("left unchanged") == 7
     assert get_user_model().objects.get(username="admin").check_password(passwords["admin"])
 
 

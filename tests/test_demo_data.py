@@ -273,4 +273,43 @@ def test_demo_founders_see_their_own_illustrative_startup(demo):
         startups.add(startup.pk)
         page = login(user).get("/founder/")
         assert page.status_code == 200 and startup_name in page.content.decode()
-    assert len(startups) == len(DEMO_FOUNDERS) == 2
+    assert len(startups) == len(DEMO_FOUNDERS) == 3
+
+
+def test_demo_kpi_round_has_an_approved_a_submitted_and_an_overdue_founder_startup(demo):
+    """The demo's open KPI request asks the founders' illustrative startups: founder1's
+    approved, founder2's awaiting review, founder3's overdue with nothing submitted; the
+    pipeline panel counts them, the founders' pages say so and the reminders go to
+    founder3 alone."""
+    from django.core import mail
+
+    from portfolio.demo.loader import DEMO_FOUNDERS, KPI_ROUND
+    from portfolio.models import KpiRequest, KpiSubmission
+    from portfolio.selectors.kpis import open_kpi_requests
+    from portfolio.services.kpi_reminders import kpi_reminders_due
+    from tests.support.clients import login
+
+    year, quarter, _due = KPI_ROUND
+    request = KpiRequest.objects.get(year=year, quarter=quarter)
+    users = [get_user_model().objects.get(username=name) for name, *_ in DEMO_FOUNDERS]
+    startups = [user.founder_membership.startup for user in users]
+    assert set(request.startups.all()) == set(startups)
+    assert all(s.is_illustrative for s in startups)
+    status = dict(
+        KpiSubmission.objects.filter(request=request).values_list("startup__name", "status")
+    )
+    assert status == {startups[0].name: "approved", startups[1].name: "submitted"}
+    (row,) = [r for r in open_kpi_requests() if r.request == request]
+    figures = row.completeness
+    assert (figures.asked, figures.submitted, figures.approved) == (3, 2, 1)
+    assert figures.overdue and figures.late == [{"id": startups[2].pk, "name": startups[2].name}]
+    # the approved quarter's report is the illustrative one, still flagged
+    report = KpiReport.objects.get(startup=startups[0], year=year, quarter=quarter)
+    assert report.is_illustrative and report.source.startswith("founder submission")
+    for user, shown in zip(users, ("approved", "submitted", "not_started"), strict=True):
+        page = login(user).get("/founder/").content.decode()
+        item = page.split(f'id="kpi-request-{request.pk}"')[1].split("</li>")[0]
+        assert f'data-status="{shown}"' in item
+        assert ("overdue" in item) == (shown == "not_started")
+    assert {r.membership.user for r in kpi_reminders_due()} == {users[2]}
+    assert mail.outbox == []

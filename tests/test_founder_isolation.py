@@ -121,6 +121,13 @@ def test_a_founder_gets_nothing_of_anyone_else(world, founder, by):
         own = client.get(reverse("founder:home"))
         assert_nothing_leaks(own, "/founder/", {200})
         assert "自家样机" in body_of(own)
+        # their KPI pages: the startup is the membership's, whatever the URL carries
+        for url in (
+            reverse("founder:kpi-history"),
+            reverse("founder:kpi-quarter", args=[2024, 1]),
+            reverse("founder:kpi-history") + f"?startup={world.startup.pk}",
+        ):
+            assert_nothing_leaks(client.get(url), url, {200})
 
 
 def test_the_other_startups_rows_are_not_even_counted(world, founder):

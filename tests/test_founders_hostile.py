@@ -80,3 +80,51 @@ def test_me_answers_garbage_without_an_error(startup, query):
         response = getattr(token_client(founder), method)("/api/v1/me/", {"a": "\x00"})
         assert response.status_code == 405, method
     assert factories.StartupFactory()  # the database is still usable
+
+
+KPI_GOOD = {
+    "revenue": "12.5",
+    "rd_spend": "3",
+    "headcount": "4",
+    "patents_filed": "1",
+    "patents_granted": "0",
+    "customers": "0",
+    "cash": "100",
+    "runway_months": "12",
+}
+STRINGS = [(label, value) for label, value in HOSTILE if isinstance(value, str)]
+
+
+@pytest.mark.parametrize("field", list(KPI_GOOD))
+@pytest.mark.parametrize(("label", "value"), STRINGS, ids=[label for label, _v in STRINGS])
+def test_the_kpi_form_refuses_by_field_or_writes_whole(startup, field, label, value):
+    from django.urls import reverse
+
+    from portfolio.models import KpiSubmission
+
+    founder = make_founder(startup)
+    url = reverse("founder:kpi-quarter", args=[2024, 1])
+    response = login(founder).post(url, {**KPI_GOOD, field: value})
+    assert response.status_code in (200, 302), (label, response.status_code)
+    if response.status_code == 200:
+        assert set(response.context["form"].errors) == {field}, label
+        assert not KpiSubmission.objects.exists()
+    else:  # only the optional runway may be left empty
+        assert (field, value) == ("runway_months", ""), label
+        assert KpiSubmission.objects.get().runway_months is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/founder/kpis/0/1/",
+        "/founder/kpis/2024/9/",
+        "/founder/kpis/99999999999999999999999/1/",
+        "/founder/kpis/-1/1/",
+        "/founder/kpis/2024/1/?startup=1&year=2023",
+        "/founder/kpis/?format=csv&page=99999",
+    ],
+)
+def test_the_kpi_pages_answer_garbage_without_an_error(startup, path):
+    founder = make_founder(startup)
+    assert login(founder).get(path).status_code in (200, 404), path

@@ -29,6 +29,7 @@ from portfolio.models import (
     FundingRound,
     Institution,
     Investor,
+    KpiReminder,
     KpiReport,
     KpiRequest,
     KpiSubmission,
@@ -194,6 +195,14 @@ def new_submission(r: Rows, **values) -> KpiSubmission:
     return KpiSubmission.objects.create(startup=r.startup, **values)
 
 
+def new_reminder(r: Rows) -> KpiReminder:
+    request = KpiRequest.objects.get_or_create(year=2024, quarter=1, due_on=DAY)[0]
+    founder = UserFactory(username="reminded")
+    return KpiReminder.objects.create(
+        request=request, founder=founder, startup=r.startup, kind="overdue"
+    )
+
+
 #: (model, constraint) -> writes that break that constraint, and only that one.
 VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     # pipeline
@@ -273,6 +282,7 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     (KpiSubmission, "kpi_submission_reviewed_when_decided"): [
         lambda r: new_submission(r, status="approved")
     ],
+    (KpiReminder, "kpi_reminder_once"): [lambda r: [new_reminder(r) for _ in "ab"]],
     # founders: one startup per founder's account
     (FounderMembership, "user"): [
         lambda r: [

@@ -36,6 +36,7 @@ from portfolio.models import (
     Institution,
     Investor,
     KpiReport,
+    KpiRequest,
     Milestone,
     Stage,
     Startup,
@@ -49,6 +50,7 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
+from portfolio.models.kpis import SUBMITTED_FIGURES
 from portfolio.models.validators import make_credit_code
 from portfolio.services import ParticipantInput
 
@@ -76,7 +78,13 @@ DEMO_FOUNDERS = [
     # username, startup, title
     ("founder1", "稀释制冷科技（示例）", "创始人兼CEO（示例）"),
     ("founder2", "拓扑比特科技（示例）", "联合创始人兼CTO（示例）"),
+    ("founder3", "量子磁测科技（示例）", "创始人（示例）"),
 ]
+#: the demo's KPI round (issue 15): the last quarter of the demo's history, asked of the
+#: founders' startups; founder1's submission approved, founder2's awaiting review,
+#: founder3's startup silent and overdue. The figures submitted are the illustrative
+#: quarter's own (nothing new is invented).
+KPI_ROUND = (2026, 3, dt.date(2026, 10, 31))
 
 
 ILLUSTRATIVE_NAMES = [
@@ -653,7 +661,54 @@ class DemoLoader:
             logins.append(DemoLogin(username, description, secret))
         founders = DemoLoader.founders(password)
         DemoLoader.tranches()
+        DemoLoader.kpi_round()
         return logins + founders
+
+    @staticmethod
+    def kpi_round() -> None:
+        """Illustrative only: a KPI request for ``KPI_ROUND``'s quarter asking the demo
+        founders' startups -- one approved, one submitted (awaiting review), one overdue
+        (nothing submitted). Each submission repeats the startup's illustrative report of
+        the quarter; the approved one's report stays flagged illustrative. Skipped when the
+        request exists, the quarter has not ended, or a founder or the staff user is missing
+        (the demo was changed by hand)."""
+        from portfolio.services import kpis
+        from portfolio.services.common import today
+
+        year, quarter, due_on = KPI_ROUND
+        User = get_user_model()
+        staff = User.objects.filter(username="staff").first()
+        founders = [
+            User.objects.filter(username=username, founder_membership__isnull=False).first()
+            for username, _startup, _title in DEMO_FOUNDERS
+        ]
+        if staff is None or None in founders:
+            return
+        if KpiRequest.objects.filter(year=year, quarter=quarter).exists():
+            return
+        if kpis.quarter_end(year, quarter) >= today():
+            return
+        approved, submitted, silent = (f.founder_membership.startup for f in founders)
+        kpis.kpi_request_open(
+            year=year,
+            quarter=quarter,
+            due_on=due_on,
+            startups=[approved, submitted, silent],
+            by=staff,
+        )
+        made = {}
+        for founder, startup in zip(founders[:2], (approved, submitted), strict=True):
+            report = KpiReport.objects.get(startup=startup, year=year, quarter=quarter)
+            figures = {name: getattr(report, name) for name in SUBMITTED_FIGURES}
+            made[startup.pk] = kpis.kpi_submission_create(
+                startup=startup, year=year, quarter=quarter, figures=figures, by=founder
+            )
+        kpis.kpi_submission_review(
+            submission=made[approved.pk], decision=kpis.APPROVE, comment="（示例）", by=staff
+        )
+        report = KpiReport.objects.get(startup=approved, year=year, quarter=quarter)
+        report.is_illustrative = True  # an illustrative startup's figures, approved or not
+        report.save(update_fields=["is_illustrative"])
 
     @staticmethod
     def tranches() -> None:

@@ -1,10 +1,10 @@
 """The sections of a founder's home page, in order, each a template and the function that
 reads its data for the founder's startup (one or two queries each, whatever the data).
 
-This list is the hook for the later parts of issue 15: the KPI requests due and overdue
-(``founder/_kpi_requests.html``, before the milestones) and the milestones' evidence (each
-milestone's files and upload form, in ``founder/_milestones.html``) are added here, not
-woven into the view.
+This list is the hook for the parts of issue 15: the KPI requests with their status
+(``founder/_kpi_requests.html``, before the milestones) are here; the milestones' evidence
+(each milestone's files and upload form, in ``founder/_milestones.html``) is added here too,
+not woven into the view.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Startup
+from portfolio.selectors.kpis import founder_kpi_requests
 from portfolio.services.common import today
+from portfolio.services.kpis import quarter_end
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,58 @@ def startup_card(request: HttpRequest, startup: Startup) -> dict[str, Any]:
     return {"days_in_stage": (today() - entered).days if entered else None}
 
 
+@dataclass(frozen=True)
+class KpiStatus:
+    """Where a founder's quarter stands, as their pages say it (one definition)."""
+
+    key: str  # not_started, submitted, returned, approved
+    label: str
+    done: bool  # nothing left for the founder to do
+
+
+KPI_STATUSES = {
+    None: KpiStatus("not_started", _("not started"), False),
+    "submitted": KpiStatus("submitted", _("submitted, awaiting review"), True),
+    "returned": KpiStatus("returned", _("returned: please correct"), False),
+    "approved": KpiStatus("approved", _("approved"), True),
+}
+
+
+def kpi_status(status: str | None) -> KpiStatus:
+    return KPI_STATUSES[status]
+
+
+@dataclass(frozen=True)
+class KpiRequestRow:
+    request: Any
+    status: KpiStatus
+    comment: str
+    ended: bool  # the quarter has ended: the form is open
+    overdue: bool  # past the due date and still the founder's to do
+    days_left: int  # until the due date (negative: overdue)
+
+
+def kpi_requests(request: HttpRequest, startup: Startup) -> dict[str, Any]:
+    """The latest KPI requests that ask the startup, each with the startup's status, the
+    review's comment when returned, and whether it is overdue (one query)."""
+    on = today()
+    rows = []
+    for kpi_request in founder_kpi_requests(startup):
+        status = kpi_status(kpi_request.submission_status)
+        days_left = (kpi_request.due_on - on).days
+        rows.append(
+            KpiRequestRow(
+                request=kpi_request,
+                status=status,
+                comment=kpi_request.submission_comment or "",
+                ended=quarter_end(kpi_request.year, kpi_request.quarter) < on,
+                overdue=days_left < 0 and not status.done,
+                days_left=days_left,
+            )
+        )
+    return {"rows": rows}
+
+
 def milestones(request: HttpRequest, startup: Startup) -> dict[str, Any]:
     """The startup's milestones, newest first (one query)."""
     return {"milestones": list(startup.milestones.order_by("-achieved_on", "-id"))}
@@ -38,6 +93,6 @@ def milestones(request: HttpRequest, startup: Startup) -> dict[str, Any]:
 
 SECTIONS: list[Section] = [
     Section("founder/_startup_card.html", startup_card),
-    # issue 15, KPI requests: Section("founder/_kpi_requests.html", kpi_requests) goes here
+    Section("founder/_kpi_requests.html", kpi_requests),
     Section("founder/_milestones.html", milestones),
 ]

@@ -6,5 +6,7 @@ app_name = "founder"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("kpis/", views.kpi_history, name="kpi-history"),
+    path("kpis/<int:year>/<int:quarter>/", views.kpi_quarter, name="kpi-quarter"),
     path("welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
 ]

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import PasswordResetConfirmView
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.founders.access import founder_required
-from portfolio.founders.sections import SECTIONS
-from portfolio.models import FounderMembership
+from portfolio.founders.forms import KpiForm
+from portfolio.founders.sections import SECTIONS, kpi_status
+from portfolio.models import FounderMembership, KpiSubmission
+from portfolio.selectors import kpis as kpi_selectors
 from portfolio.selectors.scope import founder_membership
+from portfolio.services import kpis as kpi_services
+from portfolio.services.common import today
+
+UNLINKED = "founder/home.html"  # a founder whose membership was removed: 403, says so
 
 
 @founder_required
@@ -21,11 +28,90 @@ def home(request: HttpRequest) -> HttpResponse:
     """``/founder/``: the founder's startup, section by section (``sections.SECTIONS``)."""
     membership = founder_membership(request.user)
     if membership is None:  # the membership was removed: the role alone shows nothing
-        return render(request, "founder/home.html", {"startup": None}, status=403)
+        return render(request, UNLINKED, {"startup": None}, status=403)
     startup = membership.startup
     sections = [(section.template, section.data(request, startup)) for section in SECTIONS]
     context = {"startup": startup, "membership": membership, "sections": sections}
     return render(request, "founder/home.html", context)
+
+
+@founder_required
+def kpi_quarter(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
+    """``/founder/kpis/<year>/<quarter>/``: the quarter's KPI form. Nothing submitted: a new
+    submission; returned: the same submission corrected and submitted again; submitted
+    (awaiting review) or approved: read-only. Only a quarter that has ended; the startup is
+    the founder's own (from the membership, never from the URL)."""
+    membership = founder_membership(request.user)
+    if membership is None:
+        return render(request, UNLINKED, {"startup": None}, status=403)
+    if not (2000 <= year <= 2100 and 1 <= quarter <= 4):
+        raise Http404
+    if kpi_services.quarter_end(year, quarter) >= today():
+        raise Http404  # a quarter that has not ended has nothing to report yet
+    startup = membership.startup
+    submission, kpi_request = kpi_selectors.founder_quarter(startup, year, quarter)
+    editable = submission is None or submission.status == KpiSubmission.Status.RETURNED
+    form = None
+    if editable:
+        initial = KpiForm.initial_from(submission) if submission else None
+        form = KpiForm(request.POST if request.method == "POST" else None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if submission is None:
+                    kpi_services.kpi_submission_create(
+                        startup=startup,
+                        year=year,
+                        quarter=quarter,
+                        figures=form.figures(),
+                        by=request.user,
+                    )
+                else:
+                    kpi_services.kpi_submission_update(
+                        submission=submission, figures=form.figures(), by=request.user
+                    )
+            except ValidationError as refused:
+                for field, errors in refused.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request, gettext("Thank you: your figures are submitted for review.")
+                )
+                return redirect("founder:kpi-quarter", year=year, quarter=quarter)
+    elif request.method == "POST":
+        messages.error(request, gettext("This quarter's figures cannot be changed now."))
+        return redirect("founder:kpi-quarter", year=year, quarter=quarter)
+    context = {
+        "startup": startup,
+        "year": year,
+        "quarter": quarter,
+        "submission": submission,
+        "status": kpi_status(submission.status if submission else None),
+        "kpi_request": kpi_request,
+        "form": form,
+        "figures": _shown_figures(submission) if submission and not editable else [],
+    }
+    return render(request, "founder/kpi_form.html", context)
+
+
+def _shown_figures(submission: KpiSubmission) -> list[tuple[str, object, str]]:
+    """A read-only submission's figures as the form labels them (money in 万元)."""
+    initial = KpiForm.initial_from(submission)
+    return [
+        (field.label, initial[name], field.help_text) for name, field in KpiForm.base_fields.items()
+    ]
+
+
+@founder_required
+def kpi_history(request: HttpRequest) -> HttpResponse:
+    """``/founder/kpis/``: everything the startup submitted, each with its review."""
+    membership = founder_membership(request.user)
+    if membership is None:
+        return render(request, UNLINKED, {"startup": None}, status=403)
+    submissions = kpi_selectors.founder_kpi_history(membership.startup)
+    rows = [(submission, kpi_status(submission.status)) for submission in submissions]
+    return render(
+        request, "founder/kpi_history.html", {"startup": membership.startup, "rows": rows}
+    )
 
 
 class WelcomeView(PasswordResetConfirmView):

@@ -8,7 +8,7 @@ from portfolio.models.fund import (
     ValuationMark,
 )
 from portfolio.models.funding import FundingRound, Investor, Participation
-from portfolio.models.kpis import KpiRequest, KpiSubmission
+from portfolio.models.kpis import KpiReminder, KpiRequest, KpiSubmission
 from portfolio.models.lps import (
     CallDefault,
     CapitalCall,
@@ -34,6 +34,7 @@ from portfolio.models.policy import StartupTechThreshold
 from portfolio.models.tokens import ApiToken, TokenScope
 
 __all__ = [
+    "KpiReminder",
     "KpiRequest",
     "KpiSubmission",
     "ApiToken",

@@ -172,3 +172,50 @@ class KpiSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.startup} {self.year} Q{self.quarter} ({self.get_status_display()})"
+
+
+class KpiReminder(models.Model):
+    """A reminder mailed to a founder about a request (``manage.py send_kpi_reminders``):
+    each kind at most once per request and founder, which the unique constraint holds even
+    when two runs overlap. A log of mails sent, not portfolio data: it keeps no history."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("due in 7 days")
+        DUE_TODAY = "due_today", _("due today")
+        OVERDUE = "overdue", _("overdue")
+
+    request = models.ForeignKey(
+        KpiRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    founder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("founder"),
+        on_delete=models.CASCADE,
+        related_name="kpi_reminders",
+    )
+    startup = models.ForeignKey(
+        Startup,
+        verbose_name=_("startup"),
+        on_delete=models.PROTECT,
+        related_name="kpi_reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("KPI reminder")
+        verbose_name_plural = _("KPI reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "founder", "kind"],
+                name="kpi_reminder_once",
+                violation_error_message=_("This reminder was sent already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.founder} {self.kind}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from portfolio import models
 from portfolio.services.common import today
@@ -84,3 +84,59 @@ def open_kpi_requests(on: dt.date | None = None) -> list[OpenRequest]:
         if figures.approved < figures.asked:
             rows.append(OpenRequest(request, figures))
     return rows
+
+
+# --- a founder's own KPIs (the founder pages, issue 15) -----------------------------------
+
+
+def _latest_submission(startup: models.Startup, field: str) -> Subquery:
+    """``field`` of ``startup``'s latest submission for the outer request's quarter (the
+    one open, or else the last approved: a resubmission keeps its row)."""
+    return Subquery(
+        models.KpiSubmission.objects.filter(
+            startup_id=startup.pk,
+            year=OuterRef("year"),
+            quarter=OuterRef("quarter"),
+        )
+        .order_by("-submitted_at", "-pk")
+        .values(field)[:1]
+    )
+
+
+def founder_kpi_requests(startup: models.Startup, limit: int = 4) -> list[models.KpiRequest]:
+    """The latest ``limit`` requests that ask ``startup``, newest quarter first, each with
+    its submission's ``submission_id``, ``submission_status`` and ``submission_comment``
+    (None when nothing was submitted): one query, whatever the requests and submissions."""
+    return list(
+        models.KpiRequest.objects.filter(startups=startup)
+        .annotate(
+            submission_id=_latest_submission(startup, "pk"),
+            submission_status=_latest_submission(startup, "status"),
+            submission_comment=_latest_submission(startup, "review_comment"),
+        )
+        .order_by("-year", "-quarter")[:limit]
+    )
+
+
+def founder_kpi_history(startup: models.Startup) -> list[models.KpiSubmission]:
+    """Everything ``startup`` submitted, newest quarter and submission first (one query)."""
+    return list(
+        models.KpiSubmission.objects.filter(startup=startup).order_by(
+            "-year", "-quarter", "-submitted_at", "-pk"
+        )
+    )
+
+
+def founder_quarter(
+    startup: models.Startup, year: int, quarter: int
+) -> tuple[models.KpiSubmission | None, models.KpiRequest | None]:
+    """``startup``'s latest submission for a quarter (the open one if any: submissions of
+    a quarter are submitted in turn) and the request of that quarter that asks it, if any
+    (two queries)."""
+    submission = (
+        models.KpiSubmission.objects.filter(startup=startup, year=year, quarter=quarter)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    request = models.KpiRequest.objects.filter(year=year, quarter=quarter, startups=startup).first()
+    return submission, request

@@ -104,8 +104,25 @@ def welcome_link(user, base_url: str | None = None) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
-    base = (settings.SITE_URL or base_url or FALLBACK_SITE).rstrip("/")
-    return base + path
+    return site_url(base_url) + path
+
+
+def site_url(base_url: str | None = None) -> str:
+    """The site's base address for links in mails (no trailing slash): ``SITE_URL``, else
+    the request's (``base_url``), else the demo's server. Every mail's link starts here."""
+    return (settings.SITE_URL or base_url or FALLBACK_SITE).rstrip("/")
+
+
+def founder_mail(template: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Subject and body of a mail to a founder from ``founder/email/<template>.txt`` and
+    ``<template>_subject.txt``: Chinese, then English (``MAIL_LANGUAGES``)."""
+    subjects, bodies = [], []
+    for language in MAIL_LANGUAGES:
+        with translation.override(language):
+            subject = render_to_string(f"founder/email/{template}_subject.txt", context)
+            subjects.append(subject.strip())
+            bodies.append(render_to_string(f"founder/email/{template}.txt", context).strip())
+    return " / ".join(subjects), "\n\n----------\n\n".join(bodies) + "\n"
 
 
 def _invitation(membership: FounderMembership, link: str) -> tuple[str, str]:
@@ -116,12 +133,7 @@ def _invitation(membership: FounderMembership, link: str) -> tuple[str, str]:
         "link": link,
         "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
     }
-    subjects, bodies = [], []
-    for language in MAIL_LANGUAGES:
-        with translation.override(language):
-            subjects.append(render_to_string("founder/email/invite_subject.txt", context).strip())
-            bodies.append(render_to_string("founder/email/invite.txt", context).strip())
-    return " / ".join(subjects), "\n\n----------\n\n".join(bodies) + "\n"
+    return founder_mail("invite", context)
 
 
 @attributed
