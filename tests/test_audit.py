@@ -35,6 +35,7 @@ from portfolio.models import (
     LpDistribution,
     LpDistributionAllocation,
     Milestone,
+    MilestoneEvidence,
     Participation,
     ReallocationBeneficiary,
     ReallocationRule,
@@ -73,6 +74,7 @@ WRITTEN_HERE = {
     Startup,
     StageTransition,
     Milestone,
+    MilestoneEvidence,  # test_evidence.py: test_evidence_writes_are_attributed
     KpiReport,
     Investor,
     FundingRound,
