@@ -55,6 +55,7 @@ def refusal(call) -> dict[str, list[str]]:
         ("contract.docx", DOCX_BYTES, DOCX),
         ("named-wrong.txt", PDF_BYTES, PDF),  # the content decides, not the name
     ],
+    ids=["pdf", "png", "jpg", "xlsx", "docx", "pdf-named-txt"],
 )
 def test_allowed_kinds_are_stored_under_a_generated_name(name, data, kind, evidence_store):
     milestone = MilestoneFactory()
@@ -85,6 +86,7 @@ def test_allowed_kinds_are_stored_under_a_generated_name(name, data, kind, evide
         ("broken.docx", b"PK\x03\x04" + b"\x00" * 60),  # a ZIP signature, no archive
         ("empty.pdf", b""),
     ],
+    ids=["html-as-pdf", "gif-as-png", "zip-not-office", "zip-signature-only", "empty"],
 )
 def test_wrong_type_or_empty_is_refused_on_file_and_nothing_is_written(name, data, evidence_store):
     milestone = MilestoneFactory()

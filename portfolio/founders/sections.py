@@ -1,5 +1,6 @@
 """The sections of a founder's home page, in order, each a template and the function that
 reads its data for the founder's startup (one or two queries each, whatever the data).
+The milestones carry their evidence files and the upload form (issue 15, evidence).
 
 This list is the hook for the later parts of issue 15: the KPI requests due and overdue
 (``founder/_kpi_requests.html``, before the milestones) and the milestones' evidence (each
@@ -16,6 +17,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from portfolio.models import Startup
+from portfolio.selectors.evidence import with_evidence
 from portfolio.services.common import today
 
 
@@ -32,8 +34,13 @@ def startup_card(request: HttpRequest, startup: Startup) -> dict[str, Any]:
 
 
 def milestones(request: HttpRequest, startup: Startup) -> dict[str, Any]:
-    """The startup's milestones, newest first (one query)."""
-    return {"milestones": list(startup.milestones.order_by("-achieved_on", "-id"))}
+    """The startup's milestones, newest first, each with its evidence files (two queries,
+    whatever the number of files) and, after a refused upload, that upload's errors."""
+    rows = list(with_evidence(startup.milestones.order_by("-achieved_on", "-id")))
+    refused = getattr(request, "evidence_refused", None)  # (milestone id, errors)
+    for milestone in rows:
+        milestone.upload_errors = refused[1] if refused and refused[0] == milestone.pk else []
+    return {"milestones": rows}
 
 
 SECTIONS: list[Section] = [

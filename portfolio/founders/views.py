@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import PasswordResetConfirmView
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from portfolio import services
 from portfolio.founders.access import founder_required
+from portfolio.founders.forms import EvidenceForm
 from portfolio.founders.sections import SECTIONS
-from portfolio.models import FounderMembership
+from portfolio.models import FounderMembership, Milestone
 from portfolio.selectors.scope import founder_membership
+
+MAX_ID = 2**63 - 1
 
 
 @founder_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest, status: int = 200) -> HttpResponse:
     """``/founder/``: the founder's startup, section by section (``sections.SECTIONS``)."""
     membership = founder_membership(request.user)
     if membership is None:  # the membership was removed: the role alone shows nothing
@@ -25,7 +31,39 @@ def home(request: HttpRequest) -> HttpResponse:
     startup = membership.startup
     sections = [(section.template, section.data(request, startup)) for section in SECTIONS]
     context = {"startup": startup, "membership": membership, "sections": sections}
-    return render(request, "founder/home.html", context)
+    return render(request, "founder/home.html", context, status=status)
+
+
+@require_POST
+@founder_required
+def evidence_upload(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    """``/founder/milestones/<id>/evidence/``: add a file to one of the founder's own
+    milestones (any other milestone is a 404) through ``services.evidence_add``. A refused
+    file shows the home page again with the message under that milestone (400)."""
+    membership = founder_membership(request.user)
+    milestone = None
+    if membership is not None and milestone_id <= MAX_ID:
+        milestone = Milestone.objects.filter(pk=milestone_id, startup=membership.startup).first()
+    if milestone is None:
+        raise Http404
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                milestone=milestone, uploaded_file=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    if form.errors:
+        request.evidence_refused = (
+            milestone.pk,
+            form.errors.get("file") or form.non_field_errors(),
+        )
+        return home(request, status=400)
+    messages.success(
+        request, gettext("The file was added to “%(title)s”.") % {"title": milestone.title}
+    )
+    return redirect(f"{reverse('founder:home')}#milestone-{milestone.pk}")
 
 
 class WelcomeView(PasswordResetConfirmView):

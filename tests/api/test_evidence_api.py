@@ -101,6 +101,7 @@ def test_staff_upload_and_other_roles_may_not(world):
         ("sheet.xlsx", DOCX_BYTES[:40]),  # a truncated archive
         ("empty.pdf", b""),
     ],
+    ids=["wrong-type-right-name", "broken-png", "truncated-zip", "empty"],
 )
 def test_refused_uploads_are_400_on_file_and_write_nothing(founders, name, data):
     client = token_client(founders.a)

@@ -24,11 +24,11 @@ def office_bytes(member: str, extra: dict[str, bytes] | None = None) -> bytes:
     """A ZIP holding ``[Content_Types].xml`` and ``member`` (``xl/workbook.xml`` makes an
     xlsx, ``word/document.xml`` a docx)."""
     buffer = io.BytesIO()
+    members = {"[Content_Types].xml": b"<Types/>", member: b"<x/>", **(extra or {})}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(member, "<x/>")
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
+        for name, data in members.items():
+            # a fixed date: the same bytes every time (test ids and workers agree)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
     return buffer.getvalue()
 
 
