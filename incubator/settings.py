@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # An evidence file over EVIDENCE_MAX_BYTES is dropped while it is read (bar R11).
+    "portfolio.evidence_uploads.EvidenceUploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Refused requests (401/403) go to the "security" log.

@@ -21,9 +21,10 @@ from rest_framework.views import APIView
 
 from portfolio import selectors, services
 from portfolio.api.auth import RolePermissions, TokenScopePermission, is_founder
+from portfolio.evidence_uploads import upload_too_large
 from portfolio.models import MilestoneEvidence
 from portfolio.selectors.scope import founder_rows
-from portfolio.services.evidence import KINDS
+from portfolio.services.evidence import KINDS, refuse_too_large
 
 #: how an evidence row reaches its startup (``portfolio.selectors.scope``)
 EVIDENCE_SCOPE = "milestone__startup"
@@ -113,7 +114,10 @@ class MilestoneEvidenceActions:
     def evidence(self, request, pk=None):
         milestone = self.get_object()
         if request.method == "POST":
-            serializer = EvidenceUploadSerializer(data=request.data)
+            data = request.data  # read here: the upload limit marks the request while reading
+            if upload_too_large(request):
+                refuse_too_large()
+            serializer = EvidenceUploadSerializer(data=data)
             serializer.is_valid(raise_exception=True)
             evidence = services.evidence_add(
                 milestone=milestone,

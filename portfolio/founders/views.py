@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portfolio import services
+from portfolio.evidence_uploads import upload_too_large
 from portfolio.founders.access import founder_required
 from portfolio.founders.forms import EvidenceForm
 from portfolio.founders.sections import SECTIONS
 from portfolio.models import FounderMembership, Milestone
 from portfolio.selectors.scope import founder_membership
+from portfolio.services.evidence import refuse_too_large
 
 MAX_ID = 2**63 - 1
 
@@ -47,18 +49,20 @@ def evidence_upload(request: HttpRequest, milestone_id: int) -> HttpResponse:
     if milestone is None:
         raise Http404
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
+    errors = None
+    try:
+        if upload_too_large(request):  # dropped while read (portfolio.evidence_uploads)
+            refuse_too_large()
+        if not form.is_valid():
+            errors = form.errors.get("file") or form.non_field_errors()
+        else:
             services.evidence_add(
                 milestone=milestone, uploaded_file=form.cleaned_data["file"], by=request.user
             )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-    if form.errors:
-        request.evidence_refused = (
-            milestone.pk,
-            form.errors.get("file") or form.non_field_errors(),
-        )
+    except ValidationError as error:
+        errors = error.messages
+    if errors:
+        request.evidence_refused = (milestone.pk, errors)
         return home(request, status=400)
     messages.success(
         request, gettext("The file was added to “%(title)s”.") % {"title": milestone.title}

@@ -115,11 +115,17 @@ def evidence_check(uploaded_file: Any) -> Kind:
     if size <= 0:
         refuse(FIELD, msg.EVIDENCE_EMPTY, "empty")
     if size > max_bytes():
-        refuse(FIELD, msg.EVIDENCE_TOO_LARGE, "max_size", max=max_bytes() // (1024 * 1024))
+        refuse_too_large()
     kind = evidence_kind(uploaded_file)
     if kind is None:
         refuse(FIELD, msg.EVIDENCE_TYPE, "invalid_type")
     return kind
+
+
+def refuse_too_large() -> None:
+    """The refusal of a file over the limit (also for one dropped while the request was read,
+    ``portfolio.evidence_uploads``)."""
+    refuse(FIELD, msg.EVIDENCE_TOO_LARGE, "max_size", max=max_bytes() // (1024 * 1024))
 
 
 def clean_filename(name: Any, kind: Kind) -> str:

@@ -158,3 +158,36 @@ def test_evidence_list_queries_do_not_grow_with_files(world, django_assert_max_n
         attach_evidence(milestone, by=make_user("incubator-staff"))
     with django_assert_max_num_queries(4):
         assert len(client.get(evidence_url(milestone)).json()) == 6
+
+
+@pytest.mark.parametrize("route", ["api", "founder-page"])
+def test_an_oversize_upload_is_dropped_while_it_is_read(founders, settings, monkeypatch, route):
+    """Bar R11: the part of a too-large file that reaches Django's own upload handlers stays
+    within the limit (plus one chunk); the rest is discarded, and the answer names ``file``."""
+    from django.core.files import uploadhandler
+
+    settings.EVIDENCE_MAX_BYTES = 200 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload to a temporary file
+    kept = []
+    original = uploadhandler.TemporaryFileUploadHandler.receive_data_chunk
+
+    def counting(self, raw_data, start):
+        kept.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "receive_data_chunk", counting)
+    milestone = milestone_of(founders.own)
+    big = upload("big.pdf", PDF_BYTES + b"0" * (5 * 1024 * 1024))
+    if route == "api":
+        response = token_client(founders.a).post(evidence_url(milestone), {"file": big})
+        assert response.status_code == 400 and set(response.json()) == {"file"}
+        assert "MB" in response.json()["file"][0]
+    else:
+        from tests.support.clients import login
+
+        url = reverse("founder:milestone-evidence", kwargs={"milestone_id": milestone.pk})
+        response = login(founders.a).post(url, {"file": big})
+        assert response.status_code == 400
+        assert "MB" in response.content.decode()
+    assert sum(kept) <= settings.EVIDENCE_MAX_BYTES + 64 * 1024
+    assert MilestoneEvidence.objects.count() == 2  # the world's own
