@@ -145,6 +145,11 @@ class EvidenceDownloadView(APIView):
     def permission_model(self):
         return MilestoneEvidence
 
+    def perform_content_negotiation(self, request, force=False):
+        # The answer is the file whatever the client accepts (a browser's link asks for
+        # HTML); only an error is rendered, as JSON.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         operation_id="evidence_download",
         summary=_("Download an evidence file"),

@@ -68,6 +68,17 @@ def test_a_founder_uploads_to_their_own_milestone_and_reads_it_back(founders):
     assert "filename*=utf-8''%E8%AF%81%E4%B9%A6%202024.pdf" in disposition
 
 
+@pytest.mark.parametrize("accept", ["text/html", "application/pdf", "image/*", "x/y"])
+def test_the_download_answers_whatever_the_client_accepts(world, accept):
+    evidence = attach_evidence(milestone_of(world.weici))
+    client = token_client(make_user("viewers"))
+    response = client.get(download(evidence.pk), HTTP_ACCEPT=accept)
+    assert response.status_code == 200 and body(response) == PDF_BYTES
+    response = client.get(download(evidence.pk) + "?format=csv", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert client.get(download(0), HTTP_ACCEPT=accept).status_code == 404
+
+
 def test_another_startups_milestone_and_files_are_404_to_a_founder(founders):
     theirs = attach_evidence(milestone_of(founders.other), by=founders.b)
     before = MilestoneEvidence.objects.count()
