@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import os
 import secrets
 import sys
@@ -108,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # An evidence file over EVIDENCE_MAX_BYTES is dropped while it is read (bar R11).
+    "portfolio.evidence_uploads.EvidenceUploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Refused requests (401/403) go to the "security" log.
@@ -233,7 +236,22 @@ STORAGES = {
         if env_bool("STATIC_MANIFEST", not DEBUG and not TESTING)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Milestone evidence (issue 15, docs/deploy.md "Evidence files"): founders' documents,
+    # served only through the checked download view, never by URL. Several app servers share
+    # one database, so they must share this store too: EVIDENCE_DIR on a shared mount, or an
+    # S3-compatible backend (EVIDENCE_STORAGE_BACKEND, e.g. "storages.backends.s3.S3Storage"
+    # from django-storages, with EVIDENCE_STORAGE_OPTIONS as a JSON object).
+    "evidence": {
+        "BACKEND": os.environ.get(
+            "EVIDENCE_STORAGE_BACKEND", "portfolio.evidence_storage.PrivateFileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ["EVIDENCE_STORAGE_OPTIONS"])
+        if os.environ.get("EVIDENCE_STORAGE_OPTIONS")
+        else {"location": os.environ.get("EVIDENCE_DIR", str(BASE_DIR / "var" / "evidence"))},
+    },
 }
+# The largest evidence file accepted (10 MB): a larger one is refused naming ``file``.
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:pipeline"  # founders go on to /founder/ from there

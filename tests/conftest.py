@@ -26,6 +26,20 @@ def fresh_rate_limits():
     yield
 
 
+@pytest.fixture(autouse=True)
+def evidence_store(tmp_path_factory, settings):
+    """Evidence files go to a fresh private folder per test, never to ``var/evidence``."""
+    location = tmp_path_factory.mktemp("evidence") / "store"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "portfolio.evidence_storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    return location
+
+
 @pytest.fixture
 def superuser(db):
     return factories.UserFactory(username="root", is_superuser=True)

@@ -36,6 +36,7 @@ from portfolio.models import (
     LpDistribution,
     LpDistributionAllocation,
     Milestone,
+    MilestoneEvidence,
     Participation,
     ReallocationBeneficiary,
     ReallocationRule,
@@ -74,6 +75,7 @@ WRITTEN_HERE = {
     Startup,
     StageTransition,
     Milestone,
+    MilestoneEvidence,  # test_evidence.py: test_evidence_writes_are_attributed
     KpiReport,
     Investor,
     FundingRound,

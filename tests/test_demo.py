@@ -65,6 +65,18 @@ def test_seed_demo_twice_is_idempotent(capsys):
         "approved",
         "submitted",
     ]
+    # every verified milestone carries an illustrative PDF made in code (issue 15, evidence)
+    from portfolio.models import MilestoneEvidence
+
+    verified = Milestone.objects.filter(verified_on__isnull=False)
+    assert verified.exists()
+    for milestone in verified:
+        files = list(MilestoneEvidence.objects.filter(milestone=milestone))
+        assert len(files) == 1 and milestone.is_illustrative
+        assert "illustrative" in files[0].filename and files[0].content_type == "application/pdf"
+        with files[0].file.open("rb") as handle:
+            content = handle.read()
+        assert content.startswith(b"%PDF-") and b"ILLUSTRATIVE" in content
 
 
 def test_migrations_alone_create_no_users():

@@ -60,6 +60,9 @@ def test_the_role_reads_startup_rows_and_reference_data_and_submits_kpis():
         "view_kpisubmission",
         "add_kpisubmission",
         "change_kpisubmission",
+        # their own startup's milestones' evidence files (issue 15)
+        "view_milestoneevidence",
+        "add_milestoneevidence",
     }
     staff = Group.objects.get(name="incubator-staff")
     assert {"add_foundermembership", "view_foundermembership"} <= set(
@@ -315,8 +318,8 @@ def test_the_founders_page_shows_their_startup_card_and_milestones(django_assert
     client = login(founder)
     client.get(reverse("founder:home"))  # warm the session
     # session, user, permissions (user, groups), membership with startup, KPI requests with
-    # their submissions' status (one query: subqueries), milestones
-    with django_assert_num_queries(7):
+    # their submissions' status (one query: subqueries), milestones, their files
+    with django_assert_num_queries(8):
         response = client.get(reverse("founder:home"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -327,7 +330,7 @@ def test_the_founders_page_shows_their_startup_card_and_milestones(django_assert
     assert reverse("dashboard:pipeline") not in page  # the staff navigation is not shown
     for _ in range(5):
         factories.MilestoneFactory(startup=startup)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("founder:home")).status_code == 200
 
 

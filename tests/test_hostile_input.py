@@ -32,6 +32,7 @@ from portfolio.services import importing, lps
 from tests.support import factories
 from tests.support.admin import admin_url
 from tests.support.clients import login
+from tests.support.evidence import attach_evidence
 from tests.support.spreadsheets import to_xlsx
 from tests.support.worlds import add_lps
 from tests.test_import_limits import CRAFTED
@@ -120,6 +121,7 @@ class Setup:
             commitment=self.commitment, amount=1_000_000, paid_on=dt.date(2024, 3, 1)
         )
         self.milestone = factories.MilestoneFactory(startup=self.startup)
+        attach_evidence(self.milestone)  # verifying needs an evidence file (issue 15)
         self.open_call = lps.capital_call_create(
             fund=self.fund,
             call_date=dt.date(2024, 6, 1),

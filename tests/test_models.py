@@ -38,6 +38,7 @@ from portfolio.models import (
     LpDistribution,
     LpDistributionAllocation,
     Milestone,
+    MilestoneEvidence,
     Participation,
     ReallocationBeneficiary,
     ReallocationRule,
@@ -186,6 +187,14 @@ def new_milestone(r: Rows, **values) -> Milestone:
     return Milestone.objects.create(startup=r.startup, **values)
 
 
+def new_evidence(r: Rows, **values) -> MilestoneEvidence:
+    values = {"file": "x.pdf", "filename": "x.pdf", "size": 1, "sha256": "0" * 64, **values}
+    milestone = new_milestone(r)
+    return MilestoneEvidence.objects.create(
+        milestone=milestone, content_type="application/pdf", **values
+    )
+
+
 def new_kpi_request(**values) -> KpiRequest:
     return KpiRequest.objects.create(**{"year": 2024, "quarter": 1, "due_on": DAY, **values})
 
@@ -258,6 +267,8 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
         lambda r: new_milestone(r, verified_on=DAY),
         lambda r: new_milestone(r, verified_by=UserFactory()),
     ],
+    # milestone evidence (the service refuses an empty file before the database would)
+    (MilestoneEvidence, "milestone_evidence_not_empty"): [lambda r: new_evidence(r, size=0)],
     # founders' KPIs
     (KpiRequest, "kpi_request_one_per_quarter"): [lambda r: [new_kpi_request() for _ in "ab"]],
     (KpiRequest, "kpi_request_quarter_valid"): [

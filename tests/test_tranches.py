@@ -4,7 +4,7 @@ nothing written on a refusal, the admin refuses what the services refuse, the da
 holds the positive amount and the verification's pair, and the lists keep their query count.
 
 The hand-made holding: 1000万 committed to a startup on 2024-01-10; its milestones "TRL 6"
-(verified) and "NMPA 注册证" (not verified).
+(verified) and "NMPA 注册证" (not verified), each with an evidence file (verifying needs one).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from portfolio.models import Disbursement, Milestone, Tranche
 from tests.support.admin import admin_url, form_data
 from tests.support.clients import login, token_client
 from tests.support.constraints import assert_violates
+from tests.support.evidence import attach_evidence
 from tests.support.factories import FundFactory, MilestoneFactory, StartupFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +39,12 @@ def holding():
         fund=fund, startup=startup, amount=D("10000000"), approved_on=APPROVED
     )
     verified = MilestoneFactory(startup=startup, title="TRL 6")
+    attach_evidence(verified)
     services.milestone_verify(
         milestone=verified, by=user("incubator-staff"), on=dt.date(2024, 3, 1)
     )
     blocked = MilestoneFactory(startup=startup, title="NMPA 注册证")
+    attach_evidence(blocked)
     commitment.verified, commitment.blocked = verified, blocked
     return commitment
 

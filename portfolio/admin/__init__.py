@@ -1,3 +1,12 @@
 """The Django admin for incubator staff and fund managers (registers every model)."""
 
-from portfolio.admin import fund, funding, kpis, lps, pipeline, policy, tokens  # noqa: F401
+from portfolio.admin import (  # noqa: F401
+    evidence,
+    fund,
+    funding,
+    kpis,
+    lps,
+    pipeline,
+    policy,
+    tokens,
+)

@@ -22,6 +22,7 @@ from portfolio.admin.base import (
     adopt,
     fund_filter,
 )
+from portfolio.admin.evidence import EvidenceInline
 from portfolio.admin.forms import AdvanceStageForm, StartupCreateForm, add_service_error
 from portfolio.admin.founders import FounderInline  # also registers the founders' admin
 from portfolio.admin.importing import ImportAdminMixin
@@ -473,6 +474,7 @@ class StageTransitionAdmin(BaseAdmin):
 class MilestoneAdmin(BaseAdmin):
     list_display = ("startup", "kind", "title", "achieved_on", "verified_on", "is_illustrative")
     readonly_fields = ("verified_on", "verified_by")
+    inlines = (EvidenceInline,)  # its files, read-only, with their download links (issue 15)
     actions = ("verify_milestones",)
 
     @admin.action(description=_("Verify selected milestones"), permissions=["change"])

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from portfolio.api import fund_rows, kpis, lp_reports, lps, views
+from portfolio.api import evidence, fund_rows, kpis, lp_reports, lps, views
 from portfolio.api.founders import MeView
 
 
@@ -43,6 +43,11 @@ urlpatterns = [
     path("reports/pipeline/", views.PipelineReportView.as_view(), name="report-pipeline"),
     path("reports/valley/", views.ValleyReportView.as_view(), name="report-valley"),
     path("me/", MeView.as_view(), name="me"),
+    path(
+        "evidence/<str:pk>/download/",
+        evidence.EvidenceDownloadView.as_view(),
+        name="milestoneevidence-download",
+    ),
     path(
         "management-fees/",
         lp_reports.ManagementFeeView.as_view(),

@@ -24,6 +24,7 @@ from portfolio.api import filters as filtersets
 from portfolio.api import rows
 from portfolio.api import serializers as s
 from portfolio.api.auth import RolePermissions, TokenScopePermission, is_founder
+from portfolio.api.evidence import MilestoneEvidenceActions
 from portfolio.api.fund_row_serializers import TrancheCreateSerializer, TrancheSerializer
 from portfolio.api.lp_reports import LP_READ, FundLpActions
 from portfolio.api.pagination import Pagination
@@ -356,7 +357,7 @@ class StageTransitionViewSet(ApiViewSet):
 
 
 @documented(list=_("Milestones"), create=_("Record a milestone (incubator staff)"))
-class MilestoneViewSet(CreateMixin, ApiViewSet):
+class MilestoneViewSet(MilestoneEvidenceActions, CreateMixin, ApiViewSet):
     """Milestones: first prototype, first customer, certification, ..."""
 
     queryset = selectors.milestone_list()
@@ -380,8 +381,8 @@ class MilestoneViewSet(CreateMixin, ApiViewSet):
         description=_(
             "Sets `verified_on` (required: the date) and `verified_by`; the tranches "
             "conditioned on it can then be paid. 400 naming `verified_on` when already "
-            "verified or in the future. The evidence-file requirement comes with the "
-            "evidence part."
+            "verified or in the future, `evidence` when the milestone has no evidence "
+            "file yet."
         ),
         request=s.MilestoneVerifySerializer,
         responses={200: s.MilestoneSerializer},

@@ -13,10 +13,12 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from portfolio import services
+from portfolio.demo.evidence_pdf import illustrative_pdf
 from portfolio.demo.facts import (
     ARTICLE_DATE,
     FACTS,
@@ -746,6 +748,15 @@ class DemoLoader:
             achieved_on=LAST_DAY,
             title="首台整机交付客户验收（示例）",
             is_illustrative=True,
+        )
+        # Verifying needs evidence: an illustrative PDF made in code, labelled as invented.
+        services.evidence_add(
+            milestone=shown,
+            uploaded_file=ContentFile(
+                illustrative_pdf("Dilution refrigerator prototype, 30 days at 10 mK"),
+                name="示例-样机运行记录-illustrative.pdf",
+            ),
+            by=staff,
         )
         services.milestone_verify(milestone=shown, by=staff, on=approved + dt.timedelta(days=40))
         paid = services.tranche_create(

@@ -1,5 +1,6 @@
-"""The founder's quarterly KPI form (issue 15): the KPI report's figures
-(``models.kpis.SUBMITTED_FIGURES``), money entered in 万元 and turned into exact yuan."""
+"""The founders' forms: they collect input; the rules are the services'. The quarterly KPI
+form (the KPI report's figures, ``models.kpis.SUBMITTED_FIGURES``, money entered in 万元 and
+turned into exact yuan) and a milestone's evidence file."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portfolio import services
 from portfolio.models import KpiSubmission
 from portfolio.models.kpis import SUBMITTED_FIGURES
 
@@ -96,3 +99,23 @@ def to_wan(yuan: Decimal) -> Decimal:
 
 
 assert set(SUBMITTED_FIGURES) == set(KpiForm.base_fields)  # one definition of the figures
+
+
+class EvidenceForm(forms.Form):
+    """One evidence file for a milestone; ``clean_file`` runs the service's checks (type by
+    content, size, empty), so the page shows the same message as the API's 400."""
+
+    file = forms.FileField(
+        label=_("Evidence file"),
+        help_text=_("PDF, PNG, JPEG, Excel (xlsx) or Word (docx), at most 10 MB."),
+        allow_empty_file=True,  # the service says "empty" itself
+        error_messages={"required": _("Choose a file to upload.")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        try:
+            services.evidence_check(upload)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["file"]) from None
+        return upload

@@ -1,10 +1,8 @@
 """The sections of a founder's home page, in order, each a template and the function that
-reads its data for the founder's startup (one or two queries each, whatever the data).
-
-This list is the hook for the parts of issue 15: the KPI requests with their status
-(``founder/_kpi_requests.html``, before the milestones) are here; the milestones' evidence
-(each milestone's files and upload form, in ``founder/_milestones.html``) is added here too,
-not woven into the view.
+reads its data for the founder's startup (one or two queries each, whatever the data):
+the startup's card, the KPI requests with their status (``founder/_kpi_requests.html``) and
+the milestones with their evidence files and upload form (``founder/_milestones.html``).
+A new part of the page is added here, not woven into the view.
 """
 
 from __future__ import annotations
@@ -17,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Startup
+from portfolio.selectors.evidence import with_evidence
 from portfolio.selectors.kpis import founder_kpi_requests
 from portfolio.services.common import today
 from portfolio.services.kpis import quarter_end
@@ -87,8 +86,13 @@ def kpi_requests(request: HttpRequest, startup: Startup) -> dict[str, Any]:
 
 
 def milestones(request: HttpRequest, startup: Startup) -> dict[str, Any]:
-    """The startup's milestones, newest first (one query)."""
-    return {"milestones": list(startup.milestones.order_by("-achieved_on", "-id"))}
+    """The startup's milestones, newest first, each with its evidence files (two queries,
+    whatever the number of files) and, after a refused upload, that upload's errors."""
+    rows = list(with_evidence(startup.milestones.order_by("-achieved_on", "-id")))
+    refused = getattr(request, "evidence_refused", None)  # (milestone id, errors)
+    for milestone in rows:
+        milestone.upload_errors = refused[1] if refused and refused[0] == milestone.pk else []
+    return {"milestones": rows}
 
 
 SECTIONS: list[Section] = [

@@ -7,24 +7,29 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from portfolio import services
+from portfolio.evidence_uploads import upload_too_large
 from portfolio.founders.access import founder_required
-from portfolio.founders.forms import KpiForm
+from portfolio.founders.forms import EvidenceForm, KpiForm
 from portfolio.founders.sections import SECTIONS, kpi_status
-from portfolio.models import FounderMembership, KpiSubmission
+from portfolio.models import FounderMembership, KpiSubmission, Milestone
 from portfolio.selectors import kpis as kpi_selectors
 from portfolio.selectors.scope import founder_membership
 from portfolio.services import kpis as kpi_services
 from portfolio.services.common import today
+from portfolio.services.evidence import refuse_too_large
 
 UNLINKED = "founder/home.html"  # a founder whose membership was removed: 403, says so
+MAX_ID = 2**63 - 1
 
 
 @founder_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest, status: int = 200) -> HttpResponse:
     """``/founder/``: the founder's startup, section by section (``sections.SECTIONS``)."""
     membership = founder_membership(request.user)
     if membership is None:  # the membership was removed: the role alone shows nothing
@@ -32,7 +37,41 @@ def home(request: HttpRequest) -> HttpResponse:
     startup = membership.startup
     sections = [(section.template, section.data(request, startup)) for section in SECTIONS]
     context = {"startup": startup, "membership": membership, "sections": sections}
-    return render(request, "founder/home.html", context)
+    return render(request, "founder/home.html", context, status=status)
+
+
+@require_POST
+@founder_required
+def evidence_upload(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    """``/founder/milestones/<id>/evidence/``: add a file to one of the founder's own
+    milestones (any other milestone is a 404) through ``services.evidence_add``. A refused
+    file shows the home page again with the message under that milestone (400)."""
+    membership = founder_membership(request.user)
+    milestone = None
+    if membership is not None and milestone_id <= MAX_ID:
+        milestone = Milestone.objects.filter(pk=milestone_id, startup=membership.startup).first()
+    if milestone is None:
+        raise Http404
+    form = EvidenceForm(request.POST, request.FILES)
+    errors = None
+    try:
+        if upload_too_large(request):  # dropped while read (portfolio.evidence_uploads)
+            refuse_too_large()
+        if not form.is_valid():
+            errors = form.errors.get("file") or form.non_field_errors()
+        else:
+            services.evidence_add(
+                milestone=milestone, uploaded_file=form.cleaned_data["file"], by=request.user
+            )
+    except ValidationError as error:
+        errors = error.messages
+    if errors:
+        request.evidence_refused = (milestone.pk, errors)
+        return home(request, status=400)
+    messages.success(
+        request, gettext("The file was added to “%(title)s”.") % {"title": milestone.title}
+    )
+    return redirect(f"{reverse('founder:home')}#milestone-{milestone.pk}")
 
 
 @founder_required

@@ -1,3 +1,4 @@
+from portfolio.models.evidence import MilestoneEvidence
 from portfolio.models.founders import FounderMembership
 from portfolio.models.fund import (
     Commitment,
@@ -60,6 +61,7 @@ __all__ = [
     "Investor",
     "KpiReport",
     "Milestone",
+    "MilestoneEvidence",
     "Participation",
     "Stage",
     "StageTransition",

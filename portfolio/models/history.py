@@ -17,6 +17,7 @@ AUDITED = [
     models.Startup,
     models.StageTransition,
     models.Milestone,
+    models.MilestoneEvidence,
     models.KpiReport,
     models.KpiRequest,
     models.KpiSubmission,

@@ -3,6 +3,12 @@
 Callers use ``selectors.<name>``; each read lives in the module of its page or report.
 """
 
+from portfolio.selectors.evidence import (
+    evidence_by_id,
+    evidence_list,
+    milestone_evidence,
+    with_evidence,
+)
 from portfolio.selectors.fund_report import (
     ComplianceCheck,
     FundReport,
@@ -62,6 +68,10 @@ from portfolio.selectors.valley_report import (
 )
 
 __all__ = [
+    "evidence_by_id",
+    "evidence_list",
+    "milestone_evidence",
+    "with_evidence",
     "completeness",
     "open_kpi_requests",
     "fund_open_tranches",

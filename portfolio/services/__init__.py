@@ -8,6 +8,7 @@ nothing. The admin, the API and management commands all call these functions, as
 """
 
 from portfolio.services.common import to_yuan
+from portfolio.services.evidence import evidence_add, evidence_check
 from portfolio.services.fund import (
     commitment_cancel,
     commitment_cancel_many,
@@ -39,6 +40,8 @@ __all__ = [
     "commitment_create",
     "commitment_relocate",
     "disbursement_record",
+    "evidence_add",
+    "evidence_check",
     "milestone_verify",
     "milestone_verify_many",
     "tranche_create",

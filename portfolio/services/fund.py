@@ -355,8 +355,8 @@ def milestone_verify(
     """Staff verify a milestone (``verified_on``, ``verified_by``): the tranches conditioned
     on it can then be paid. Not in the future; a second verification is refused.
 
-    The rule "at least one evidence file" belongs to the evidence part of issue 15, which is
-    not built yet: it will be checked here when it is.
+    Needs at least one evidence file (``services.evidence_add``): else refused on
+    ``evidence``.
     """
     if by is None or not getattr(by, "is_authenticated", False):
         refuse("verified_by", msg.MILESTONE_VERIFIER_NEEDED, code="required")
@@ -367,6 +367,8 @@ def milestone_verify(
         refuse(
             "verified_on", msg.MILESTONE_ALREADY_VERIFIED, code="already", on=milestone.verified_on
         )
+    if not milestone.evidence.exists():
+        refuse("evidence", msg.EVIDENCE_NEEDED, code="required")
     milestone.verified_on = on
     milestone.verified_by = by
     milestone.full_clean()

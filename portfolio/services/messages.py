@@ -187,3 +187,15 @@ KPI_FIGURE_UNKNOWN = _("Unknown field.")
 KPI_REQUEST_OTHER_QUARTER = _("This request is for another quarter or does not ask this startup.")
 KPI_YEAR = _("Year must be between 2000 and 2100.")
 KPI_QUARTER = _("Quarter must be 1, 2, 3 or 4.")
+
+# --- milestone evidence (issue 15) --------------------------------------------
+
+EVIDENCE_MISSING_FILE = _("Choose a file to upload.")
+EVIDENCE_EMPTY = _("The file is empty.")
+EVIDENCE_TOO_LARGE = _("The file is larger than %(max)s MB.")
+EVIDENCE_TYPE = _(
+    "This file is not a PDF, PNG, JPEG, Excel (xlsx) or Word (docx) document, judged by "
+    "its content (its name does not count)."
+)
+EVIDENCE_NOT_YOUR_STARTUP = _("You can add evidence only to your own startup's milestones.")
+EVIDENCE_NEEDED = _("Attach at least one evidence file before verifying this milestone.")

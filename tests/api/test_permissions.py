@@ -57,6 +57,9 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:milestone-detail": read_only(),
     # staff verify (an empty body lacks verified_on); fund managers do not change milestones
     "api:milestone-verify": {"POST": STAFF_POST},
+    # evidence (issue 15): every role reads; staff upload (an empty body lacks ``file``)
+    "api:milestone-evidence": read_only(POST=STAFF_POST),
+    "api:milestoneevidence-download": read_only(),
     "api:kpireport-list": read_only(POST=STAFF_POST),
     "api:kpireport-detail": read_only(),
     "api:kpirequest-list": read_only(POST=STAFF_POST),
@@ -243,11 +246,14 @@ FOUNDER_READS = {
     "api:fundinground-detail",
     "api:kpisubmission-list",
     "api:kpisubmission-detail",
+    "api:milestone-evidence",  # their own milestones' files, and the download of them
+    "api:milestoneevidence-download",
 }
 #: what a founder writes: their own startup's KPI submissions (the empty body is a 400)
 FOUNDER_WRITES = {
     ("api:kpisubmission-list", "POST"),
     ("api:kpisubmission-detail", "PATCH"),
+    ("api:milestone-evidence", "POST"),  # evidence of their own milestones
 }
 
 
@@ -261,9 +267,11 @@ def founder_expected(name: str, method: str) -> int:
 
 def scopes() -> dict[str, object]:
     """basename -> the viewset's ``founder_scope``."""
+    from portfolio.api.evidence import EVIDENCE_SCOPE
     from portfolio.api.urls import router
 
-    return {basename: viewset.founder_scope for _p, viewset, basename in router.registry}
+    scoped = {basename: viewset.founder_scope for _p, viewset, basename in router.registry}
+    return {**scoped, "milestoneevidence": EVIDENCE_SCOPE}  # the download (not a viewset)
 
 
 def own_row_pk(model, scope, startup):

@@ -18,6 +18,7 @@ INCUBATOR_WRITES = {
     "institution",
     "startup",
     "milestone",
+    "milestoneevidence",
     "kpireport",
     "kpirequest",
     "investor",

@@ -30,6 +30,7 @@ from portfolio.models import (
 from portfolio.models.choices import AmountPrecision, InstitutionKind, MilestoneKind, TechArea
 from portfolio.services import kpis as _kpis  # noqa: F401  (services.kpis)
 from tests.support import factories
+from tests.support.evidence import attach_evidence
 from tests.support.factories import stage
 
 # --- one row of every model ------------------------------------------------------------------
@@ -48,11 +49,11 @@ class EveryModel:
 
 
 def make_world() -> EveryModel:
-    """One row of every model: a startup with a milestone, a KPI report and an A round led
-    by one investor; a fund that committed 1000万 to it, paid 500万 into the round, marked it
-    at 800万 and got 100万 back."""
+    """One row of every model: a startup with a milestone (with an evidence file), a KPI
+    report and an A round led by one investor; a fund that committed 1000万 to it, paid
+    500万 into the round, marked it at 800万 and got 100万 back."""
     startup = factories.StartupFactory()
-    factories.MilestoneFactory(startup=startup)
+    attach_evidence(factories.MilestoneFactory(startup=startup))
     factories.KpiReportFactory(startup=startup)
     investor = factories.InvestorFactory()
     funding_round = factories.FundingRoundFactory(
@@ -354,13 +355,17 @@ def hand_checked_world() -> HandChecked:
         announced_as="数千万元",
         lead_investor=idg,
     )
-    factories.MilestoneFactory(
+    certificate = factories.MilestoneFactory(
         startup=weici,
         kind=MilestoneKind.CERTIFICATION,
         achieved_on=dt.date(2023, 3, 1),
         title="NMPA 注册证",
     )
-    factories.MilestoneFactory(startup=coherent, achieved_on=dt.date(2022, 6, 1))
+    attach_evidence(certificate, name="NMPA 注册证.pdf")  # evidence (issue 15): one file each
+    attach_evidence(
+        factories.MilestoneFactory(startup=coherent, achieved_on=dt.date(2022, 6, 1)),
+        name="prototype.pdf",
+    )
     factories.KpiReportFactory(startup=weici, year=2024, quarter=1)
     factories.KpiReportFactory(startup=weici, year=2024, quarter=2, revenue=Decimal("3000000"))
     factories.KpiReportFactory(startup=coherent, year=2023, quarter=4)
