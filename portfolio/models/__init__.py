@@ -1,3 +1,4 @@
+from portfolio.models.facilities import Facility, FacilityBooking
 from portfolio.models.founders import FounderMembership
 from portfolio.models.fund import (
     Commitment,
@@ -34,6 +35,8 @@ from portfolio.models.policy import StartupTechThreshold
 from portfolio.models.tokens import ApiToken, TokenScope
 
 __all__ = [
+    "Facility",
+    "FacilityBooking",
     "KpiRequest",
     "KpiSubmission",
     "ApiToken",

@@ -3,6 +3,13 @@
 Callers use ``selectors.<name>``; each read lives in the module of its page or report.
 """
 
+from portfolio.selectors.facilities import (
+    FacilityUtilisation,
+    UtilisationMonth,
+    facility_booking_list,
+    facility_list,
+    facility_utilisation,
+)
 from portfolio.selectors.fund_report import (
     ComplianceCheck,
     FundReport,
@@ -62,6 +69,11 @@ from portfolio.selectors.valley_report import (
 )
 
 __all__ = [
+    "FacilityUtilisation",
+    "UtilisationMonth",
+    "facility_booking_list",
+    "facility_list",
+    "facility_utilisation",
     "completeness",
     "open_kpi_requests",
     "fund_open_tranches",
