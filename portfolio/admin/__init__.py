@@ -1,3 +1,3 @@
 """The Django admin for incubator staff and fund managers (registers every model)."""
 
-from portfolio.admin import fund, funding, kpis, lps, pipeline, policy, tokens  # noqa: F401
+from portfolio.admin import facilities, fund, funding, kpis, lps, pipeline, policy, tokens  # noqa: F401

@@ -11,6 +11,7 @@ PostgreSQL an exclusion constraint (``facility_booking_no_overlap``, migration
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -149,3 +150,15 @@ class FacilityBooking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} · {self.startup} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        # The check constraint's refusal names no field; this one names ``ends_at`` (and
+        # Django then skips the constraint's own message for it).
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError(
+                {
+                    "ends_at": ValidationError(
+                        _("A booking ends after it starts."), code="before_start"
+                    )
+                }
+            )
