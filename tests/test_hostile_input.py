@@ -21,6 +21,7 @@ from portfolio.models import (
     Commitment,
     Disbursement,
     Distribution,
+    FacilityBooking,
     FundingRound,
     KpiReport,
     Stage,
@@ -126,6 +127,13 @@ class Setup:
             due_date=dt.date(2024, 6, 30),
             amount=1_000_000,
         )
+        self.facility = factories.FacilityFactory(name="稀释制冷机（敌意）")
+        self.booking = factories.FacilityBookingFactory(
+            facility=self.facility,
+            startup=self.startup,
+            starts_at=dt.datetime(2024, 5, 1, 9, tzinfo=factories.SHANGHAI),
+            ends_at=dt.datetime(2024, 5, 2, 9, tzinfo=factories.SHANGHAI),
+        )
         _t, staff_key = ApiToken.issue(self.staff)
         _t, manager_key = ApiToken.issue(self.manager)
         self.root = factories.UserFactory(username="root", is_superuser=True)
@@ -140,6 +148,45 @@ class Setup:
         """(name, client, method, url, a valid body)."""
         s = self.startup
         return {
+            "facilities": (
+                "staff",
+                "post",
+                "/api/v1/facilities/",
+                {
+                    "name": "低温恒温器",
+                    "kind": "cryostat",
+                    "owner": "BAQIS",
+                    "booking_unit": "day",
+                    "required_training": "低温安全培训",
+                    "is_illustrative": False,
+                },
+            ),
+            "facility-bookings": (
+                "staff",
+                "post",
+                "/api/v1/facility-bookings/",
+                {
+                    "facility": self.facility.pk,
+                    "startup": s.pk,
+                    "starts_at": "2024-06-01T09:00:00+08:00",
+                    "ends_at": "2024-06-02T09:00:00+08:00",
+                    "units": "1",
+                    "helium_litres": "35.5",
+                    "note": "一次降温",
+                },
+            ),
+            "facility-bookings-patch": (
+                "staff",
+                "patch",
+                f"/api/v1/facility-bookings/{self.booking.pk}/",
+                {
+                    "starts_at": "2024-05-03T09:00",
+                    "ends_at": "2024-05-04T09:00",
+                    "units": "2",
+                    "helium_litres": "1",
+                    "note": "改期",
+                },
+            ),
             "startups-post": (
                 "staff",
                 "post",
@@ -382,6 +429,9 @@ class Setup:
 
 
 ENDPOINTS = [
+    "facilities",
+    "facility-bookings",
+    "facility-bookings-patch",
     "startups-post",
     "startups-patch",
     "advance",
@@ -538,7 +588,10 @@ def test_api_writes_refuse_malformed_bodies(db, endpoint, raw):
     who, method, url, _valid = setup.endpoints()[endpoint]
     before = counts()
     response = send(setup.clients[who], method, url, None, raw=raw)
-    if endpoint in ("startups-patch", "funds-patch") and raw in ("", "null"):
+    if endpoint in ("startups-patch", "funds-patch", "facility-bookings-patch") and raw in (
+        "",
+        "null",
+    ):
         # An empty PATCH changes nothing and answers the row.
         assert response.status_code in (200, 400), response.status_code
         assert counts() == before
@@ -577,7 +630,14 @@ ADMIN_TEXT = [
 TEXT_FIELDS = {"name", "announced_as", "note"}
 #: rules between two fields name the other one: founded after admission is refused on
 #: admitted_on, by the model's own check, before the services' "not in the future"
-CROSS_FIELD = {"founded_on": {"admitted_on"}}
+CROSS_FIELD = {
+    "founded_on": {"admitted_on"},
+    # a booking's start after its end is refused on ends_at (the model's own check)
+    "starts_at_0": {"starts_at", "ends_at"},
+    "starts_at_1": {"starts_at", "ends_at"},
+    "ends_at_0": {"ends_at"},
+    "ends_at_1": {"ends_at"},
+}
 
 
 def admin_forms(setup):
@@ -614,6 +674,20 @@ def admin_forms(setup):
                 "participations-MAX_NUM_FORMS": "1000",
                 "participations-0-investor": setup.investor.pk,
                 "participations-0-amount": "1000000",
+            },
+        ),
+        FacilityBooking: (
+            setup.staff,
+            {
+                "facility": setup.facility.pk,
+                "startup": setup.startup.pk,
+                "starts_at_0": "2024-06-01",
+                "starts_at_1": "09:00",
+                "ends_at_0": "2024-06-02",
+                "ends_at_1": "09:00",
+                "units": "1",
+                "helium_litres": "2",
+                "note": "n",
             },
         ),
         Commitment: (
@@ -673,7 +747,15 @@ def form_errors(response) -> set[str]:
 
 @pytest.mark.parametrize(
     "model",
-    [Startup, FundingRound, Commitment, Disbursement, ValuationMark, Distribution],
+    [
+        Startup,
+        FundingRound,
+        FacilityBooking,
+        Commitment,
+        Disbursement,
+        ValuationMark,
+        Distribution,
+    ],
     ids=lambda m: m.__name__,
 )
 def test_admin_add_forms_refuse_hostile_values_by_field(db, model):

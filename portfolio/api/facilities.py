@@ -114,7 +114,17 @@ class FacilityBookingSerializer(serializers.ModelSerializer):
 
 
 class FacilityBookingCreateSerializer(serializers.Serializer):
-    """Input of ``POST /facility-bookings/`` (``services.facility_booking_create``)."""
+    """Input of ``POST /facility-bookings/`` (``services.facility_booking_create``); a key
+    that is none of its fields is a 400 naming it (a PATCH would otherwise change nothing
+    and answer 200)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in set(data) - set(self.fields))
+            if unknown:  # named as sent, made printable (a lone surrogate cannot be encoded)
+                name = unknown[0][:100].encode("utf-8", "replace").decode("utf-8")
+                raise serializers.ValidationError({name: [_("Unknown field.")]})
+        return super().to_internal_value(data)
 
     facility = IdField(queryset=models.Facility.objects.all())
     startup = IdField(queryset=models.Startup.objects.all())

@@ -22,6 +22,9 @@ from portfolio.models.pipeline import Startup
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
 #: the PostgreSQL-only exclusion constraint (``0019_facilities``); its name is the refusal's
 NO_OVERLAP_CONSTRAINT = "facility_booking_no_overlap"
+#: a booking's times lie in these years (a year-9999 date is a typo, not a booking)
+BOOKING_YEARS = (2000, 2100)
+BOOKING_YEARS_MESSAGE = _("A booking's date lies between the years 2000 and 2100.")
 
 
 class FacilityKind(models.TextChoices):
@@ -154,6 +157,13 @@ class FacilityBooking(models.Model):
     def clean(self) -> None:
         # The check constraint's refusal names no field; this one names ``ends_at`` (and
         # Django then skips the constraint's own message for it).
+        low, high = BOOKING_YEARS
+        for name in ("starts_at", "ends_at"):
+            value = getattr(self, name)
+            if value is not None and not low <= value.year <= high:
+                raise ValidationError(
+                    {name: ValidationError(BOOKING_YEARS_MESSAGE, code="out_of_range")}
+                )
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError(
                 {

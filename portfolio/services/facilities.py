@@ -21,7 +21,11 @@ from django.utils import timezone
 
 from portfolio.audit import attributed
 from portfolio.models import Facility, FacilityBooking, Startup
-from portfolio.models.facilities import NO_OVERLAP_CONSTRAINT
+from portfolio.models.facilities import (
+    BOOKING_YEARS,
+    BOOKING_YEARS_MESSAGE,
+    NO_OVERLAP_CONSTRAINT,
+)
 from portfolio.services import messages as msg
 from portfolio.services.common import refuse, saved
 
@@ -55,6 +59,9 @@ def _moment(value: Any, *, field: str) -> dt.datetime:
         refuse(field, msg.BOOKING_DATETIME, "invalid")
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    low, high = BOOKING_YEARS
+    if not low <= value.year <= high:
+        refuse(field, BOOKING_YEARS_MESSAGE, "out_of_range")
     return value
 
 

@@ -174,3 +174,12 @@ def test_a_founder_reads_own_bookings_and_no_utilisation(world):
     assert client.get("/api/v1/facilities/").json()["count"] == 2
     assert client.get("/api/v1/facilities/utilisation/", {"year": 2024}).status_code == 403
     assert post(client, BOOKINGS, {}).status_code == 403
+
+
+def test_an_unknown_key_is_a_400_naming_it(world, staff):
+    booking = FacilityBooking.objects.get(startup=world.weici)
+    url = f"{BOOKINGS}{booking.pk}/"
+    response = patch(staff, url, {"nmae": "x"})
+    assert (response.status_code, list(response.json())) == (400, ["nmae"])
+    response = staff.patch(url, '{"\\ud800": 1}', content_type="application/json")
+    assert response.status_code == 400
