@@ -534,6 +534,8 @@ EXPORTED_BY = {
     "disbursements": "/api/v1/disbursements/",
     "valuation-marks": "/api/v1/valuation-marks/",
     "distributions": "/api/v1/distributions/",
+    "facilities": "/api/v1/facilities/",
+    "facility-bookings": "/api/v1/facility-bookings/",
 }
 FORMULA_FIELDS = {"name", "name_en", "description", "note", "announced_as", "title", "founders"}
 
@@ -550,7 +552,7 @@ def test_formula_text_written_through_the_api_is_exported_inert(db, endpoint):
     stored = []
     for number, (label, value) in enumerate(FORMULAS):
         body = dict(valid, **{field: value for field in fields})
-        if endpoint == "startups-post":
+        if endpoint in ("startups-post", "facilities"):  # names are unique
             body["name"] = value + str(number)
         if endpoint == "advance":
             body["on"] = f"2024-05-0{number + 1}"
@@ -560,6 +562,9 @@ def test_formula_text_written_through_the_api_is_exported_inert(db, endpoint):
             body["approved_on"] = f"2024-08-0{number + 1}"
         if endpoint == "valuation-marks":
             body["as_of"] = f"2024-06-0{number + 1}"  # a mark on a marked day replaces it
+        if endpoint == "facility-bookings":  # one facility: a day each, never overlapping
+            body["starts_at"] = f"2024-07-0{number + 1}T09:00"
+            body["ends_at"] = f"2024-07-0{number + 1}T18:00"
         response = send(client, method, url, body)
         assert response.status_code in (200, 201), (endpoint, label, response.content[:300])
         # as stored: DRF trims the whitespace around text ("\t=1+1" is kept as "=1+1")
