@@ -21,6 +21,8 @@ from portfolio.models import (
     Commitment,
     Disbursement,
     Distribution,
+    Facility,
+    FacilityBooking,
     FounderMembership,
     Fund,
     FundExpense,
@@ -91,6 +93,8 @@ WRITTEN_HERE = {
     KpiSubmission,
     *LP_MODELS,
     StartupTechThreshold,
+    Facility,  # test_facility_writes_are_attributed
+    FacilityBooking,
 }
 NOT_AUDITED = {
     ApiToken,  # credentials, not portfolio data: revoked, never edited
@@ -422,6 +426,8 @@ def test_the_api_deletes_nothing(db, role):
         "disbursements": Disbursement.objects.get().pk,
         "valuation-marks": ValuationMark.objects.get().pk,
         "distributions": Distribution.objects.get().pk,
+        "facilities": Facility.objects.get().pk,
+        "facility-bookings": FacilityBooking.objects.get().pk,
     }
     counts = {model: model.objects.count() for model in WRITTEN_HERE}
     for resource, pk in targets.items():
@@ -505,6 +511,70 @@ def test_kpi_writes_are_attributed(db, staff_user):
     assert_audited(submission, staff_user, "~", since)
     submission.refresh_from_db()
     assert_audited(submission.report, staff_user, "+", since)
+
+
+def test_facility_writes_are_attributed(db, staff_user, superuser):
+    """Facilities and bookings (issue 16) through the service, the API and the admin: each
+    record names who wrote it; the admin's booking goes through the service."""
+    since = timezone.now()
+    facility = factories.FacilityFactory()
+    startup = factories.StartupFactory()
+    at = dt.datetime(2025, 1, 6, 9, tzinfo=factories.SHANGHAI)
+    booking = services.facility_booking_create(
+        facility=facility,
+        startup=startup,
+        starts_at=at,
+        ends_at=at + dt.timedelta(hours=2),
+        by=staff_user,
+    )
+    assert_audited(booking, staff_user, "+", since)
+    services.facility_booking_update(booking=booking, note="改", by=superuser)
+    assert_audited(booking, superuser, "~", since)
+
+    staff = token_client(staff_user)
+    body = api_post(staff, "/api/v1/facilities/", {"name": "激光实验室", "kind": "laser_lab"})
+    laser = Facility.objects.get(pk=body["id"])
+    assert_audited(laser, staff_user, "+", since)
+    body = api_post(
+        staff,
+        "/api/v1/facility-bookings/",
+        {
+            "facility": laser.pk,
+            "startup": startup.pk,
+            "starts_at": "2025-01-07T09:00",
+            "ends_at": "2025-01-07T10:00",
+        },
+    )
+    by_api = FacilityBooking.objects.get(pk=body["id"])
+    assert_audited(by_api, staff_user, "+", since)
+    response = staff.patch(
+        f"/api/v1/facility-bookings/{by_api.pk}/", {"units": "2"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert_audited(by_api, staff_user, "~", since)
+
+    admin = login(staff_user)
+    room = admin_save(
+        admin, Facility, {"name": "洁净室", "kind": "clean_room", "booking_unit": "day"}
+    )
+    assert_audited(room, staff_user, "+", since)
+    in_admin = admin_save(
+        admin,
+        FacilityBooking,
+        {
+            "facility": room.pk,
+            "startup": startup.pk,
+            "starts_at_0": "2025-01-08",
+            "starts_at_1": "09:00",
+            "ends_at_0": "2025-01-09",
+            "ends_at_1": "09:00",
+            "units": "1",
+        },
+    )
+    assert in_admin.created_by == staff_user
+    assert_audited(in_admin, staff_user, "+", since)
+    admin_save(admin, FacilityBooking, {"note": "延后"}, obj=in_admin)
+    assert_audited(in_admin, staff_user, "~", since)
 
 
 def test_every_admin_form_write_is_attributed(db, staff_user, fund_manager, superuser):

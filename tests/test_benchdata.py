@@ -75,3 +75,15 @@ def test_the_bench_has_tranche_plans_and_a_founders_layer():
         assert row.request.startups.filter(pk=row.startup_id).exists()
         assert (row.year, row.quarter) == (row.request.year, row.request.quarter)
         assert (row.reviewed_at is None) == (row.status == "submitted")
+
+
+def test_the_bench_has_facilities_with_bookings_that_never_overlap():
+    from portfolio.models import Facility, FacilityBooking
+
+    sizes = generate(startups=250)
+    assert sizes["facilities"] == Facility.objects.count() == 6
+    assert sizes["facility_bookings"] == FacilityBooking.objects.count() == 50
+    for facility in Facility.objects.all():
+        rows = list(facility.bookings.order_by("starts_at"))
+        assert all(a.ends_at <= b.starts_at for a, b in zip(rows, rows[1:], strict=False))
+        assert all(row.ends_at > row.starts_at for row in rows)

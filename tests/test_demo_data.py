@@ -313,3 +313,30 @@ def test_demo_kpi_round_has_an_approved_a_submitted_and_an_overdue_founder_start
         assert ("overdue" in item) == (shown == "not_started")
     assert {r.membership.user for r in kpi_reminders_due()} == {users[2]}
     assert mail.outbox == []
+
+
+def test_demo_facilities_have_a_year_of_illustrative_bookings(demo):
+    """A labelled dilution refrigerator and clean room, booked from October 2025 to September
+    2026 by illustrative startups, never two bookings of one facility at once; the
+    utilisation report shows every month of 2026 up to September."""
+    from portfolio.models import Facility, FacilityBooking
+    from portfolio.selectors import facility_utilisation
+
+    facilities = {f.kind: f for f in Facility.objects.all()}
+    assert set(facilities) == {"dilution_refrigerator", "clean_room"}
+    assert all(f.is_illustrative and "示例" in f.name for f in facilities.values())
+    assert facilities["dilution_refrigerator"].booking_unit == "cooldown_run"
+    for facility in facilities.values():
+        bookings = list(FacilityBooking.objects.filter(facility=facility).order_by("starts_at"))
+        assert len(bookings) >= 20
+        assert all(b.startup.is_illustrative and "illustrative" in b.note for b in bookings)
+        assert bookings[0].starts_at.date() <= dt.date(2025, 10, 1)
+        assert bookings[-1].ends_at.date() <= dt.date(2026, 9, 30)
+        assert bookings[-1].starts_at.date() >= dt.date(2026, 9, 1)
+        assert all(a.ends_at <= b.starts_at for a, b in zip(bookings, bookings[1:], strict=False))
+    fridge_runs = FacilityBooking.objects.filter(facility=facilities["dilution_refrigerator"])
+    assert all(30 <= b.helium_litres <= 60 for b in fridge_runs)
+    rows = {row.facility.kind: row for row in facility_utilisation(2026)}
+    for month in rows["dilution_refrigerator"].months[:9]:
+        assert month.bookings >= 1 and 0 < month.share <= Decimal("1.5"), month
+    assert rows["dilution_refrigerator"].months[11].bookings == 0  # December 2026: none

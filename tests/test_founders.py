@@ -63,6 +63,9 @@ def test_the_role_reads_startup_rows_and_reference_data_and_submits_kpis():
         # their own startup's milestones' evidence files (issue 15)
         "view_milestoneevidence",
         "add_milestoneevidence",
+        # the shared facilities, whole, and their own startup's bookings (the scope)
+        "view_facility",
+        "view_facilitybooking",
     }
     staff = Group.objects.get(name="incubator-staff")
     assert {"add_foundermembership", "view_foundermembership"} <= set(

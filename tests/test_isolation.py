@@ -16,6 +16,8 @@ from portfolio.models import (
     CapitalCall,
     Disbursement,
     Distribution,
+    Facility,
+    FacilityBooking,
     FundExpense,
     Institution,
     KpiReport,
@@ -91,6 +93,8 @@ def api_urls(world) -> list[str]:
                 LpDistribution,
                 KpiRequest,
                 KpiSubmission,
+                Facility,
+                FacilityBooking,
             )
         },
     }
@@ -126,6 +130,7 @@ def api_urls(world) -> list[str]:
         f"{fund}investees/?format=xlsx",
         f"/api/v1/funding-rounds/?startup={world.startup.pk}",
         f"/api/v1/commitments/?fund={world.fund.pk}",
+        "/api/v1/facilities/utilisation/?year=2025",
         "/api/schema/",
         "/api/schema/?format=json",
     ]

@@ -23,6 +23,8 @@ from portfolio.models import (
     Commitment,
     Disbursement,
     Distribution,
+    Facility,
+    FacilityBooking,
     FounderMembership,
     Fund,
     FundExpense,
@@ -199,6 +201,22 @@ def new_kpi_request(**values) -> KpiRequest:
     return KpiRequest.objects.create(**{"year": 2024, "quarter": 1, "due_on": DAY, **values})
 
 
+def new_facility(**values) -> Facility:
+    values = {
+        "name": "稀释制冷机",
+        "kind": "dilution_refrigerator",
+        "booking_unit": "hour",
+        **values,
+    }
+    return Facility.objects.create(**values)
+
+
+def new_booking(r: Rows, **values) -> FacilityBooking:
+    facility = Facility.objects.first() or new_facility()
+    values = {"starts_at": AT, "ends_at": AT + dt.timedelta(hours=1), **values}
+    return FacilityBooking.objects.create(facility=facility, startup=r.startup, **values)
+
+
 def new_submission(r: Rows, **values) -> KpiSubmission:
     values = {"year": 2024, "quarter": 1, "submitted_at": AT, **values}
     return KpiSubmission.objects.create(startup=r.startup, **values)
@@ -294,6 +312,19 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
         lambda r: new_submission(r, status="approved")
     ],
     (KpiReminder, "kpi_reminder_once"): [lambda r: [new_reminder(r) for _ in "ab"]],
+    # shared facilities (issue 16); the overlap rule's exclusion constraint is PostgreSQL's
+    # alone, outside Meta (tests/test_facilities.py breaks it)
+    (Facility, "name"): [lambda r: [new_facility(), new_facility()]],
+    (Facility, "facility_kind_valid"): [lambda r: new_facility(kind="oven")],
+    (Facility, "facility_booking_unit_valid"): [lambda r: new_facility(booking_unit="week")],
+    (FacilityBooking, "facility_booking_ends_after_start"): [
+        lambda r: new_booking(r, ends_at=AT),
+        lambda r: new_booking(r, ends_at=AT - dt.timedelta(minutes=1)),
+    ],
+    (FacilityBooking, "facility_booking_non_negative"): [
+        lambda r: new_booking(r, units=D("-1")),
+        lambda r: new_booking(r, helium_litres=D("-0.01")),
+    ],
     # founders: one startup per founder's account
     (FounderMembership, "user"): [
         lambda r: [

@@ -2,6 +2,7 @@
 
 from portfolio.admin import (  # noqa: F401
     evidence,
+    facilities,
     fund,
     funding,
     kpis,

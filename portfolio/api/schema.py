@@ -56,6 +56,7 @@ class AutoSchema(openapi.AutoSchema):
                 "/capital-accounts/",
                 "/policy/",
                 "/investees/",
+                "/utilisation/",
             )
         ):
             codes.append("400")

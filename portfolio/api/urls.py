@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from portfolio.api import evidence, fund_rows, kpis, lp_reports, lps, views
+from portfolio.api import evidence, facilities, fund_rows, kpis, lp_reports, lps, views
 from portfolio.api.founders import MeView
 
 
@@ -35,6 +35,8 @@ for viewset in (
     lps.CapitalCallViewSet,
     lps.FundExpenseViewSet,
     lps.LpDistributionViewSet,
+    facilities.FacilityViewSet,
+    facilities.FacilityBookingViewSet,
 ):
     router.register(viewset.resource, viewset)
 
@@ -52,6 +54,12 @@ urlpatterns = [
         "management-fees/",
         lp_reports.ManagementFeeView.as_view(),
         name="management-fee-list",
+    ),
+    # before the router's facilities/{id}/
+    path(
+        "facilities/utilisation/",
+        facilities.FacilityUtilisationView.as_view(),
+        name="facility-utilisation",
     ),
     *router.urls,
 ]

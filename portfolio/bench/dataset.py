@@ -5,7 +5,8 @@
 commitments, each with a disbursement, a valuation mark and three planned tranches (one
 commitment in 300, to show the tranche list does not grow its queries with its rows). The
 founders' layer (``founder_layer``): 12 quarterly KPI requests, each asking 200 startups, and
-a submission from most of them (submitted, approved or returned). Rows are built
+a submission from most of them (submitted, approved or returned). The facilities' layer
+(``facility_layer``): six shared facilities and one booking per five startups. Rows are built
 consistent with the rules (current stage = latest transition, participants within the round,
 commitments within the fund) and checked by the database's constraints; the services are
 bypassed only because row-by-row writes would take hours at this size. The fund's LP layer
@@ -246,6 +247,7 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         for c in commitments
     )
     tranches = plan_tranches(commitments)
+    facility_rows = facility_layer(rng, created)
     founder_rows = founder_layer(rng, created)
     lp_rows = lp_layer(fund)
     return {
@@ -256,6 +258,7 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         "kpi_reports": len(kpis),
         "commitments": len(commitments),
         "tranches": tranches,
+        **facility_rows,
         **founder_rows,
         **lp_rows,
     }
@@ -286,6 +289,51 @@ def plan_tranches(commitments: list[Commitment]) -> int:
             )
     Tranche.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
+
+
+def facility_layer(rng: random.Random, startups: list[Startup]) -> dict[str, int]:
+    """Six shared facilities (one of each kind) and one booking per five startups, laid end
+    to end on each facility from 2024 with gaps of up to two days (so none overlap, as
+    ``facility_booking_create`` and PostgreSQL's exclusion constraint keep them)."""
+    from django.utils import timezone
+
+    from portfolio.models import Facility, FacilityBooking
+    from portfolio.models.facilities import BookingUnit, FacilityKind
+
+    units = {
+        FacilityKind.DILUTION_REFRIGERATOR: BookingUnit.COOLDOWN_RUN,
+        FacilityKind.CLEAN_ROOM: BookingUnit.DAY,
+    }
+    facilities = Facility.objects.bulk_create(
+        Facility(
+            name=f"{label}（基准）",
+            kind=kind,
+            owner="孵化器",
+            booking_unit=units.get(kind, BookingUnit.HOUR),
+        )
+        for kind, label in FacilityKind.choices
+    )
+    start = timezone.make_aware(dt.datetime(2024, 1, 1, 9))
+    next_free = dict.fromkeys((f.pk for f in facilities), start)
+    bookings = []
+    for startup in rng.sample(startups, k=max(1, len(startups) // 5)):
+        facility = rng.choice(facilities)
+        starts = next_free[facility.pk] + dt.timedelta(hours=rng.randint(0, 48))
+        ends = starts + dt.timedelta(hours=rng.randint(2, 120))
+        next_free[facility.pk] = ends
+        bookings.append(
+            FacilityBooking(
+                facility=facility,
+                startup=startup,
+                starts_at=starts,
+                ends_at=ends,
+                units=Decimal(rng.randint(1, 5)),
+                helium_litres=Decimal(rng.randint(0, 60)),
+                note="基准数据",
+            )
+        )
+    FacilityBooking.objects.bulk_create(bookings, batch_size=BATCH)
+    return {"facilities": len(facilities), "facility_bookings": len(bookings)}
 
 
 def founder_layer(rng: random.Random, startups: list[Startup]) -> dict[str, int]:

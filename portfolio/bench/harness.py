@@ -67,6 +67,8 @@ LISTS = {
     "/api/v1/distributions/": "kind=exit",
     "/api/v1/kpi-requests/": "year=2025",
     "/api/v1/kpi-submissions/": "status=submitted&year=2025",
+    "/api/v1/facilities/": "kind=clean_room",
+    "/api/v1/facility-bookings/": "kind=dilution_refrigerator&starts_after=2024-06-01",
     # the tranches of the commitment planned in 300 (``dataset.plan_tranches``): one list,
     # not paginated; measured at both sizes like the others
     "/api/v1/commitments/{commitment}/tranches/": "",
@@ -136,6 +138,7 @@ def build(size: str, log: Callable[[str], None]) -> dict[str, int]:
         user.save()
     from portfolio.models import (
         Commitment,
+        FacilityBooking,
         KpiReport,
         KpiSubmission,
         Participation,
@@ -153,6 +156,7 @@ def build(size: str, log: Callable[[str], None]) -> dict[str, int]:
         "tranches": Tranche.objects.count(),
         "kpi_requests": KpiRequest.objects.count(),
         "kpi_submissions": KpiSubmission.objects.count(),
+        "facility_bookings": FacilityBooking.objects.count(),
     }
 
 

@@ -34,6 +34,7 @@ from portfolio.demo.facts import (
     fact,
 )
 from portfolio.models import (
+    Facility,
     Fund,
     Institution,
     Investor,
@@ -52,6 +53,7 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
+from portfolio.models.facilities import BookingUnit, FacilityKind
 from portfolio.models.kpis import SUBMITTED_FIGURES
 from portfolio.models.validators import make_credit_code
 from portfolio.services import ParticipantInput
@@ -836,4 +838,65 @@ class DemoLoader:
         for startup in startups:
             startup.refresh_from_db()
         self.lps(self.fund(startups))
+        self.facilities(startups)
         return True
+
+    # --- shared facilities (issue 16), all illustrative -------------------------------------
+
+    def facilities(self, startups: list[Startup]) -> None:
+        """An illustrative dilution refrigerator and clean room with a year of bookings
+        (October 2025 to September 2026) by illustrative active startups: cool-down runs of
+        4-10 days with their liquid helium, clean-room days. Through the service, so no two
+        bookings of one facility overlap."""
+        users = [s for s in startups if s.is_illustrative and s.status == StartupStatus.ACTIVE]
+        if not users:
+            return
+        fridge = Facility.objects.create(
+            name="稀释制冷机（示例）",
+            kind=FacilityKind.DILUTION_REFRIGERATOR,
+            owner="孵化器（示例）",
+            booking_unit=BookingUnit.COOLDOWN_RUN,
+            required_training="低温与液氦安全培训（示例）",
+            is_illustrative=True,
+        )
+        clean_room = Facility.objects.create(
+            name="洁净室（示例）",
+            kind=FacilityKind.CLEAN_ROOM,
+            owner="孵化器（示例）",
+            booking_unit=BookingUnit.DAY,
+            required_training="洁净室准入培训（示例）",
+            is_illustrative=True,
+        )
+        zone = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no daylight saving
+        first = dt.datetime(2025, 10, 1, 9, tzinfo=zone)
+        last = dt.datetime(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day, 18, tzinfo=zone)
+        at = first
+        while True:  # cool-down runs, one after another with a few days' service between
+            ends = at + _days(self.rng, 4, 10)
+            if ends > last:
+                break
+            services.facility_booking_create(
+                facility=fridge,
+                startup=self.rng.choice(users),
+                starts_at=at,
+                ends_at=ends,
+                units=1,
+                helium_litres=Decimal(self.rng.randint(30, 60)),
+                note=ILLUSTRATIVE,
+            )
+            at = ends + _days(self.rng, 1, 4)
+        at = first
+        while True:  # clean-room days
+            days = self.rng.randint(1, 3)
+            ends = at + dt.timedelta(days=days)
+            if ends > last:
+                break
+            services.facility_booking_create(
+                facility=clean_room,
+                startup=self.rng.choice(users),
+                starts_at=at,
+                ends_at=ends,
+                units=days,
+                note=ILLUSTRATIVE,
+            )
+            at = ends + _days(self.rng, 0, 4)

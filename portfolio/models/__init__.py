@@ -1,4 +1,5 @@
 from portfolio.models.evidence import MilestoneEvidence
+from portfolio.models.facilities import Facility, FacilityBooking
 from portfolio.models.founders import FounderMembership
 from portfolio.models.fund import (
     Commitment,
@@ -36,6 +37,8 @@ from portfolio.models.tokens import ApiToken, TokenScope
 
 __all__ = [
     "KpiReminder",
+    "Facility",
+    "FacilityBooking",
     "KpiRequest",
     "KpiSubmission",
     "ApiToken",

@@ -43,6 +43,8 @@ AUDITED = [
     models.ReallocationRule,
     models.ReallocationBeneficiary,
     models.StartupTechThreshold,
+    models.Facility,
+    models.FacilityBooking,
 ]
 
 for _model in AUDITED:

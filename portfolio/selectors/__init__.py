@@ -9,6 +9,13 @@ from portfolio.selectors.evidence import (
     milestone_evidence,
     with_evidence,
 )
+from portfolio.selectors.facilities import (
+    FacilityUtilisation,
+    UtilisationMonth,
+    facility_booking_list,
+    facility_list,
+    facility_utilisation,
+)
 from portfolio.selectors.fund_report import (
     ComplianceCheck,
     FundReport,
@@ -72,6 +79,11 @@ __all__ = [
     "evidence_list",
     "milestone_evidence",
     "with_evidence",
+    "FacilityUtilisation",
+    "UtilisationMonth",
+    "facility_booking_list",
+    "facility_list",
+    "facility_utilisation",
     "completeness",
     "open_kpi_requests",
     "fund_open_tranches",

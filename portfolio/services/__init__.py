@@ -9,6 +9,7 @@ nothing. The admin, the API and management commands all call these functions, as
 
 from portfolio.services.common import to_yuan
 from portfolio.services.evidence import evidence_add, evidence_check
+from portfolio.services.facilities import facility_booking_create, facility_booking_update
 from portfolio.services.fund import (
     commitment_cancel,
     commitment_cancel_many,
@@ -34,6 +35,8 @@ from portfolio.services.policy import commitment_relocate, startup_tech_threshol
 from portfolio.services.tokens import token_issue, token_revoke, tokens_revoke_for_user
 
 __all__ = [
+    "facility_booking_create",
+    "facility_booking_update",
     "ParticipantInput",
     "commitment_cancel",
     "commitment_cancel_many",

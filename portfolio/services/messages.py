@@ -199,3 +199,15 @@ EVIDENCE_TYPE = _(
 )
 EVIDENCE_NOT_YOUR_STARTUP = _("You can add evidence only to your own startup's milestones.")
 EVIDENCE_NEEDED = _("Attach at least one evidence file before verifying this milestone.")
+# --- shared facilities and their bookings (issue 16) ----------------------------
+
+BOOKING_OVERLAP = _(
+    "The facility is already booked from %(start)s to %(end)s; a booking may start when "
+    "another ends."
+)
+BOOKING_ENDS_BEFORE_START = _("A booking ends after it starts.")
+BOOKING_DATETIME = _("Enter a date and time, e.g. 2025-03-01T09:00+08:00.")
+QUANTITY_INVALID = _("Enter a number with at most two decimal places, e.g. 1.5.")
+QUANTITY_NEGATIVE = _("This cannot be negative.")
+QUANTITY_TOO_LARGE = _("This number is too large (at most 99,999,999.99).")
+BOOKING_FIELD_UNKNOWN = _("This field cannot be changed here.")

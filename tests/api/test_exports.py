@@ -32,6 +32,8 @@ LISTS = [
     "/api/v1/disbursements/",
     "/api/v1/valuation-marks/",
     "/api/v1/distributions/",
+    "/api/v1/facilities/",
+    "/api/v1/facility-bookings/",
 ]
 
 

@@ -21,6 +21,8 @@ from portfolio.models import (
     Commitment,
     Disbursement,
     Distribution,
+    Facility,
+    FacilityBooking,
     Fund,
     FundExpense,
     FundingRound,
@@ -210,6 +212,18 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
     LpDistribution: {
         "paid_on": "a handful per fund: sortable (?ordering=)",
         "amount": MONEY_FIGURE,
+    },
+    # shared facilities (issue 16): a handful of facilities, read whole
+    Facility: {
+        "required_training": TEXT,
+        "is_illustrative": "a label shown on every row, not a criterion",
+    },
+    FacilityBooking: {
+        "ends_at": "the date filters read the start (starts_after/before); sortable",
+        "units": "a figure billed, summed by the utilisation report; sortable",
+        "helium_litres": "a figure used, summed by the utilisation report; sortable",
+        "created_by": AUDIT,
+        "created_at": AUDIT,
     },
 }
 

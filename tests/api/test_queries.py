@@ -61,6 +61,9 @@ def many(world):
         services.kpis.kpi_submission_create(
             startup=startup, year=2024, quarter=3, figures={"headcount": 3}
         )
+    for _n in range(EXTRA):  # more facilities and bookings than a page of 10
+        factories.FacilityFactory()
+    factories.FacilityBookingFactory.create_batch(EXTRA, facility=world.fridge, startup=world.weici)
     for year in range(2012, 2024):  # more requests than a page of 10, each asking startups
         services.kpis.kpi_request_open(
             year=year, quarter=1, due_on=dt.date(year, 4, 30), startups="all"
@@ -93,6 +96,8 @@ def count_queries(client, url, params) -> tuple[int, dict]:
         "/api/v1/disbursements/",
         "/api/v1/valuation-marks/",
         "/api/v1/distributions/",
+        "/api/v1/facilities/",
+        "/api/v1/facility-bookings/",
     ],
 )
 def test_list_query_count_does_not_grow(url, many):

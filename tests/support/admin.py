@@ -23,6 +23,8 @@ INCUBATOR_WRITES = {
     "kpirequest",
     "investor",
     "fundinground",
+    "facility",
+    "facilitybooking",
 }
 FUND_WRITES = {
     "commitment",

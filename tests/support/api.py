@@ -91,6 +91,21 @@ def list_filters(world) -> dict[str, dict[str, object]]:
             "ordering": "submitted_at",
         },
         "/api/v1/investors/": {"kind": "vc", "search": "IDG", "ordering": "name"},
+        "/api/v1/facilities/": {
+            "kind": "dilution_refrigerator",
+            "booking_unit": "cooldown_run",
+            "search": "稀释",
+            "ordering": "name",
+        },
+        "/api/v1/facility-bookings/": {
+            "facility": world.fridge.pk,
+            "startup": world.weici.pk,
+            "kind": "dilution_refrigerator",
+            "starts_after": "2024-05-01",
+            "starts_before": "2024-05-31",
+            "search": "未磁",
+            "ordering": "starts_at",
+        },
         "/api/v1/funding-rounds/": {
             "startup": world.weici.pk,
             "round_type": "a",

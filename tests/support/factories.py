@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -26,6 +27,8 @@ from portfolio.models import (
     Commitment,
     Disbursement,
     Distribution,
+    Facility,
+    FacilityBooking,
     Fund,
     FundingRound,
     Institution,
@@ -46,6 +49,8 @@ from portfolio.models.choices import (
 from portfolio.models.validators import make_credit_code as credit_code
 
 #: The roles a persona can have: a group of users, or ``superuser``; ``anonymous`` is no user.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
 ROLE_NAMES = ("anonymous", "viewers", "incubator-staff", "fund-managers", "superuser")
 
 
@@ -270,3 +275,36 @@ class DistributionFactory(factory.django.DjangoModelFactory):
             commitment = CommitmentFactory(fund=fund, startup=startup, approved_on=paid_on)
             DisbursementFactory(commitment=commitment, paid_on=paid_on)
         return services.distribution_record(**kwargs)
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    """A shared facility (no rule beyond the model's: a plain model factory)."""
+
+    class Meta:
+        model = Facility
+
+    name = factory.Sequence(lambda n: f"稀释制冷机{n}")
+    kind = "dilution_refrigerator"
+    owner = "孵化器"
+    booking_unit = "cooldown_run"
+
+
+class FacilityBookingFactory(factory.django.DjangoModelFactory):
+    """A booking, made through ``facility_booking_create`` (so never an overlapping one);
+    by default a day in March 2025, one after the other."""
+
+    class Meta:
+        model = FacilityBooking
+
+    facility = factory.SubFactory(FacilityFactory)
+    startup = factory.SubFactory(StartupFactory)
+    starts_at = factory.Sequence(
+        lambda n: dt.datetime(2025, 3, 1, 9, tzinfo=SHANGHAI) + dt.timedelta(days=n)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=8))
+    units = Decimal("1.00")
+    helium_litres = Decimal("0.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.facility_booking_create(**kwargs)

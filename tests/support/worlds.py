@@ -94,6 +94,7 @@ def make_world() -> EveryModel:
     services.kpis.kpi_submission_create(
         startup=startup, year=2024, quarter=1, figures={"headcount": 8}
     )
+    factories.FacilityBookingFactory(startup=startup)  # with its facility
     return EveryModel(startup, investor, funding_round, fund, commitment)
 
 
@@ -263,6 +264,8 @@ class HandChecked:
     robotics: Investor
     fund: Fund
     kpi_request: object = None  # 2024 Q3, asking 未磁 and 相干 (each has submitted)
+    fridge: object = None  # a dilution refrigerator: 未磁's cool-down run in May 2024
+    clean_room: object = None  # 相干's two days in May 2024
 
 
 def hand_checked_world() -> HandChecked:
@@ -404,8 +407,42 @@ def hand_checked_world() -> HandChecked:
         fund=fund, startup=weici, paid_on=dt.date(2024, 9, 1), amount=Decimal("5000000")
     )
     add_lps(fund)
+    # Shared facilities (issue 16): one booking each of 未磁 and 相干, in May 2024.
+    fridge = factories.FacilityFactory(
+        name="稀释制冷机（测试）", kind="dilution_refrigerator", booking_unit="cooldown_run"
+    )
+    clean_room = factories.FacilityFactory(
+        name="洁净室（测试）", kind="clean_room", booking_unit="day"
+    )
+    factories.FacilityBookingFactory(
+        facility=fridge,
+        startup=weici,
+        starts_at=dt.datetime(2024, 5, 6, 9, tzinfo=factories.SHANGHAI),
+        ends_at=dt.datetime(2024, 5, 9, 9, tzinfo=factories.SHANGHAI),
+        units=Decimal("1"),
+        helium_litres=Decimal("40"),
+        note="一次降温",
+    )
+    factories.FacilityBookingFactory(
+        facility=clean_room,
+        startup=coherent,
+        starts_at=dt.datetime(2024, 5, 20, 8, tzinfo=factories.SHANGHAI),
+        ends_at=dt.datetime(2024, 5, 22, 8, tzinfo=factories.SHANGHAI),
+        units=Decimal("2"),
+    )
     for obj in (weici, coherent, kewei, huayi):
         obj.refresh_from_db()
     return HandChecked(
-        tsinghua, cas, weici, coherent, kewei, huayi, idg, robotics, fund, kpi_request
+        tsinghua,
+        cas,
+        weici,
+        coherent,
+        kewei,
+        huayi,
+        idg,
+        robotics,
+        fund,
+        kpi_request,
+        fridge,
+        clean_room,
     )

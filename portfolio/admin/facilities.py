@@ -1,0 +1,60 @@
+"""Admin for the shared facilities (issue 16): incubator staff add facilities and book them
+for startups; the other roles read. A booking is written through
+``services.facility_booking_create`` / ``_update`` (an overlap is refused next to
+``starts_at``); a facility has no rule beyond the model's, which the form runs."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from portfolio import services
+from portfolio.admin.base import BaseAdmin, adopt
+from portfolio.models import Facility, FacilityBooking
+from portfolio.services.facilities import EDITABLE
+
+
+@admin.register(Facility)
+class FacilityAdmin(BaseAdmin):
+    list_display = ("name", "kind", "owner", "booking_unit", "is_illustrative")
+    list_filter = ("kind", "booking_unit", "is_illustrative")
+    search_fields = ("name", "owner")
+    fields = ("name", "kind", "owner", "booking_unit", "required_training", "is_illustrative")
+
+
+@admin.register(FacilityBooking)
+class FacilityBookingAdmin(BaseAdmin):
+    list_display = (
+        "facility",
+        "startup",
+        "starts_at",
+        "ends_at",
+        "units",
+        "unit",
+        "helium_litres",
+        "created_by",
+    )
+    list_select_related = ("facility", "startup", "created_by")
+    list_filter = ("facility__kind", "facility")
+    search_fields = ("facility__name", "startup__name", "startup__name_en", "note")
+    autocomplete_fields = ("facility", "startup")
+    fields = ("facility", "startup", "starts_at", "ends_at", "units", "helium_litres", "note")
+    readonly_fields = ("created_by", "created_at")
+    show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        return self.fields + (("created_by", "created_at") if obj is not None else ())
+
+    @admin.display(description=_("booking unit"), ordering="facility__booking_unit")
+    def unit(self, obj):
+        return obj.facility.get_booking_unit_display()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changed = {name: getattr(obj, name) for name in form.changed_data if name in EDITABLE}
+            written = services.facility_booking_update(booking=obj, by=request.user, **changed)
+        else:
+            written = services.facility_booking_create(
+                by=request.user, **{name: getattr(obj, name) for name in EDITABLE}
+            )
+        adopt(obj, written)
