@@ -81,7 +81,7 @@ def test_an_overlap_or_a_backwards_period_is_an_error_on_its_field(staff_user, b
     )
     assert response.status_code == 200
     assert set(errors(response)) == {"starts_at"}
-    assert "already booked" in str(errors(response)["starts_at"])
+    assert "2025-03-01 09:00" in str(errors(response)["starts_at"])  # names the other booking
     response = client.post(
         admin_url(FacilityBooking, "add"), form(booked, startup, "20:00", "18:00")
     )
