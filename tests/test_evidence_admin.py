@@ -5,8 +5,10 @@ to the checked download, and a file is never changed or deleted there."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from portfolio.models import Milestone, MilestoneEvidence
+from portfolio.services import messages as msg
 from tests.support.admin import admin_url
 from tests.support.clients import login
 from tests.support.evidence import DOCX_BYTES, attach_evidence, upload
@@ -84,6 +86,7 @@ def test_the_admin_verify_action_says_evidence_is_needed(staff_user):
         {"action": "verify_milestones", "_selected_action": [milestone.pk]},
         follow=True,
     )
-    assert "Attach at least one evidence file" in response.content.decode()
+    with translation.override("zh-hans"):  # the admin's language
+        assert str(msg.EVIDENCE_NEEDED) in response.content.decode()
     milestone.refresh_from_db()
     assert milestone.verified_on is None
