@@ -7,17 +7,15 @@ never "database is locked" or any other database error.
 """
 
 import datetime as dt
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
-from django.utils import translation
 
 from portfolio import services
 from portfolio.models import Commitment, Fund
 from tests.support.factories import FundFactory, StartupFactory
+from tests.support.race import race
 
 pytestmark = pytest.mark.slow
 
@@ -26,32 +24,22 @@ REPETITIONS = 20
 SIZE = Decimal("200000000.00")
 
 
-def race(fund: Fund, startups) -> tuple[list, list, list]:
-    barrier = threading.Barrier(THREADS)
-    won, refused, crashed = [], [], []
+def race_commitments(fund: Fund, startups) -> tuple[list, list, list]:
+    """Each startup asks for a quarter of the fund plus a yuan, all at once."""
     amount = SIZE / 4 + 1
-
-    def worker(startup):
-        try:
-            barrier.wait()
-            services.commitment_create(
-                fund=fund, startup=startup, amount=amount, approved_on=dt.date(2025, 6, 1)
+    won, refused, crashed = race(
+        [
+            partial(
+                services.commitment_create,
+                fund=fund,
+                startup=startup,
+                amount=amount,
+                approved_on=dt.date(2025, 6, 1),
             )
-            won.append(startup.pk)
-        except ValidationError as error:
-            with translation.override("en"):
-                refused.append(error.message_dict)
-        except Exception as error:  # noqa: BLE001 - any other error is the failure we look for
-            crashed.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(s,)) for s in startups]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return won, refused, crashed
+            for startup in startups
+        ]
+    )
+    return won, [errors for _n, errors in refused], crashed
 
 
 @pytest.mark.django_db(transaction=True)
@@ -59,7 +47,7 @@ def test_eight_concurrent_commitments_never_exceed_the_fund():
     startups = StartupFactory.create_batch(THREADS)
     for repetition in range(REPETITIONS):
         fund = FundFactory(size=SIZE, max_single_company_pct=Decimal("30"))
-        won, refused, crashed = race(fund, startups)
+        won, refused, crashed = race_commitments(fund, startups)
         assert crashed == [], f"repetition {repetition}: {crashed}"
         committed = services.fund_committed(fund)
         assert committed <= SIZE

@@ -9,17 +9,15 @@ locked, and the exclusion constraint behind it). Eight periods end to start all 
 """
 
 import datetime as dt
-import threading
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
-from django.utils import translation
 
 from portfolio import services
 from portfolio.models import FacilityBooking
 from tests.support.factories import FacilityFactory, StartupFactory
+from tests.support.race import race
 
 pytestmark = pytest.mark.slow
 
@@ -28,33 +26,21 @@ REPETITIONS = 20
 START = dt.datetime(2025, 5, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-def race(facility, startups, periods) -> tuple[list, list, list]:
-    barrier = threading.Barrier(THREADS)
-    won, refused, crashed = [], [], []
-
-    def worker(startup, period):
-        try:
-            barrier.wait()
-            services.facility_booking_create(
-                facility=facility, startup=startup, starts_at=period[0], ends_at=period[1]
+def race_bookings(facility, startups, periods) -> tuple[list, list, list]:
+    """Each startup books the facility for its period, all at once."""
+    won, refused, crashed = race(
+        [
+            partial(
+                services.facility_booking_create,
+                facility=facility,
+                startup=startup,
+                starts_at=starts_at,
+                ends_at=ends_at,
             )
-            won.append(startup.pk)
-        except ValidationError as error:
-            with translation.override("en"):
-                refused.append(error.message_dict)
-        except Exception as error:  # noqa: BLE001 - any other error is the failure we look for
-            crashed.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(s, p)) for s, p in zip(startups, periods, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return won, refused, crashed
+            for startup, (starts_at, ends_at) in zip(startups, periods, strict=True)
+        ]
+    )
+    return won, [errors for _n, errors in refused], crashed
 
 
 @pytest.mark.django_db(transaction=True)
@@ -66,7 +52,7 @@ def test_eight_concurrent_overlapping_bookings_one_wins():
     ]
     for repetition in range(REPETITIONS):
         facility = FacilityFactory()
-        won, refused, crashed = race(facility, startups, periods)
+        won, refused, crashed = race_bookings(facility, startups, periods)
         assert crashed == [], f"repetition {repetition}: {crashed}"
         assert len(won) == 1, f"repetition {repetition}: {len(won)} won"
         assert len(refused) == THREADS - 1
@@ -84,6 +70,6 @@ def test_eight_concurrent_bookings_end_to_start_all_win():
     ]
     for repetition in range(3):
         facility = FacilityFactory()
-        won, refused, crashed = race(facility, startups, periods)
+        won, refused, crashed = race_bookings(facility, startups, periods)
         assert (crashed, refused) == ([], []), f"repetition {repetition}"
         assert len(won) == THREADS

@@ -11,48 +11,21 @@ service's refusal naming its field, never a database error.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from portfolio import services
 from portfolio.models import Disbursement, Distribution, ValuationMark
 from tests.support.factories import FundFactory, StartupFactory
+from tests.support.race import race
 
 pytestmark = pytest.mark.slow
 
 THREADS = 6
 REPETITIONS = 5
 D = Decimal
-
-
-def race(writes) -> tuple[list, list, list]:
-    """Run each of ``writes`` in its own thread at the same moment: (won, refused, crashed)."""
-    barrier = threading.Barrier(len(writes))
-    won, refused, crashed = [], [], []
-
-    def worker(n, write):
-        try:
-            barrier.wait()
-            write()
-            won.append(n)
-        except ValidationError as error:
-            refused.append((n, error.message_dict))
-        except Exception as error:  # noqa: BLE001 - any other error is the failure we look for
-            crashed.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=item) for item in enumerate(writes)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return won, refused, crashed
 
 
 def holding():

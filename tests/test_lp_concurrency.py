@@ -6,17 +6,16 @@ so threads that arrive together are checked one after the other against the same
 """
 
 import datetime as dt
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from portfolio.models import CapitalCall, CapitalCallItem, LpDistribution
 from portfolio.selectors.lp_report import fund_engine
 from portfolio.services import lps
 from tests.support.factories import FundFactory
+from tests.support.race import race
 
 pytestmark = pytest.mark.slow
 
@@ -24,28 +23,10 @@ THREADS = 6
 REPETITIONS = 5
 
 
-def race(write) -> tuple[int, list, list]:
-    barrier = threading.Barrier(THREADS)
-    won, refused, crashed = [], [], []
-
-    def worker(n):
-        try:
-            barrier.wait()
-            write(n)
-            won.append(n)
-        except ValidationError as error:
-            refused.append(error.message_dict)
-        except Exception as error:  # noqa: BLE001 - any other error is the failure we look for
-            crashed.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return len(won), refused, crashed
+def race_n(write) -> tuple[int, list, list]:
+    """``write(n)`` in THREADS threads at once: how many won, the refusals, the crashes."""
+    won, refused, crashed = race([partial(write, n) for n in range(THREADS)])
+    return len(won), [errors for _n, errors in refused], crashed
 
 
 def fund_with_lps():
@@ -63,7 +44,7 @@ def test_concurrent_calls_never_call_more_than_is_committed():
     for repetition in range(REPETITIONS):
         fund = fund_with_lps()
         # Each asks for 30 % of the 1亿 committed: three fit, three must be refused.
-        won, refused, crashed = race(
+        won, refused, crashed = race_n(
             lambda n, fund=fund: lps.capital_call_create(
                 fund=fund,
                 call_date=dt.date(2024, 2, 1),
@@ -99,7 +80,7 @@ def test_concurrent_distributions_never_pay_out_more_than_the_cash():
             )
         cash = fund_engine(fund).cash(dt.date(2024, 2, 2))
         # Each asks for 40 % of the cash: two fit, four must be refused.
-        won, refused, crashed = race(
+        won, refused, crashed = race_n(
             lambda n, fund=fund, cash=cash: lps.lp_distribution_record(
                 fund=fund, paid_on=dt.date(2024, 2, 2), amount=(cash * 4 / 10).quantize(1)
             )
