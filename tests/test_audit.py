@@ -46,6 +46,8 @@ from portfolio.models import (
     StageTransition,
     Startup,
     StartupTechThreshold,
+    TechTransfer,
+    TechTransferIpItem,
     Tranche,
     ValuationMark,
 )
@@ -95,6 +97,8 @@ WRITTEN_HERE = {
     StartupTechThreshold,
     Facility,  # test_facility_writes_are_attributed
     FacilityBooking,
+    TechTransfer,  # test_tech_transfer_writes_are_attributed
+    TechTransferIpItem,
 }
 NOT_AUDITED = {
     ApiToken,  # credentials, not portfolio data: revoked, never edited
@@ -979,3 +983,14 @@ def test_the_admin_refuses_an_overlapping_threshold_and_a_bad_relocation(db, sup
     assert "relocated_on" in response.context["adminform"].form.errors
     commitment.refresh_from_db()
     assert commitment.relocation_kind == ""
+
+
+def test_tech_transfer_writes_are_attributed(db, staff_user):
+    """A transfer and its IP items (issue 16) through the service: each write is the staff
+    member's."""
+    since = timezone.now()
+    transfer = factories.TechTransferFactory(by=staff_user)
+    assert_audited(transfer, staff_user, "+", since)
+    assert_audited(transfer.ip_items.get(), staff_user, "+", since)
+    services.tech_transfer_update(transfer=transfer, note="改", by=staff_user)
+    assert_audited(transfer, staff_user, "~", since)

@@ -340,3 +340,19 @@ def test_demo_facilities_have_a_year_of_illustrative_bookings(demo):
     for month in rows["dilution_refrigerator"].months[:9]:
         assert month.bookings >= 1 and 0 < month.share <= Decimal("1.5"), month
     assert rows["dilution_refrigerator"].months[11].bookings == 0  # December 2026: none
+
+
+def test_demo_transfers_are_two_illustrative_ones_from_baqis_and_tsinghua(demo):
+    """Two transfers (issue 16), from a BAQIS team and a Tsinghua team, each to an
+    illustrative startup, flagged and labelled; no invented application number."""
+    from portfolio.demo.facts import ILLUSTRATIVE
+    from portfolio.models import TechTransfer, TechTransferIpItem
+
+    transfers = list(TechTransfer.objects.select_related("startup", "institution"))
+    assert {t.institution.name for t in transfers} == {"北京量子信息科学研究院", "清华大学"}
+    for transfer in transfers:
+        assert transfer.is_illustrative and transfer.note == ILLUSTRATIVE
+        assert "示例" in transfer.title
+        assert transfer.startup.is_illustrative  # no figures about a real company
+    assert TechTransferIpItem.objects.count() == 2
+    assert not TechTransferIpItem.objects.exclude(application_number="").exists()

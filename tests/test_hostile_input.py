@@ -136,6 +136,7 @@ class Setup:
             starts_at=dt.datetime(2024, 5, 1, 9, tzinfo=factories.SHANGHAI),
             ends_at=dt.datetime(2024, 5, 2, 9, tzinfo=factories.SHANGHAI),
         )
+        self.transfer = factories.TechTransferFactory(startup=self.startup)
         _t, staff_key = ApiToken.issue(self.staff)
         _t, manager_key = ApiToken.issue(self.manager)
         self.root = factories.UserFactory(username="root", is_superuser=True)
@@ -175,6 +176,34 @@ class Setup:
                     "units": "1",
                     "helium_litres": "35.5",
                     "note": "一次降温",
+                },
+            ),
+            "tech-transfers": (
+                "staff",
+                "post",
+                "/api/v1/tech-transfers/",
+                {
+                    "startup": s.pk,
+                    "institution": self.transfer.institution_id,
+                    "team": "张三",
+                    "title": "量子纠缠源",
+                    "mode": "licence",
+                    "contract_on": "2024-03-01",
+                    "consideration": "1000",
+                    "equity_to_institution_pct": "10",
+                    "equity_to_researchers_pct": "20",
+                    "ip_items": [{"kind": "invention", "application_number": "201810123456.5"}],
+                    "note": "许可",
+                },
+            ),
+            "tech-transfers-patch": (
+                "staff",
+                "patch",
+                f"/api/v1/tech-transfers/{self.transfer.pk}/",
+                {
+                    "title": "改名",
+                    "ip_items": [{"kind": "design", "application_number": "201930001234.1"}],
+                    "note": "改",
                 },
             ),
             "facility-bookings-patch": (
@@ -431,6 +460,8 @@ class Setup:
 
 
 ENDPOINTS = [
+    "tech-transfers",
+    "tech-transfers-patch",
     "facilities",
     "facility-bookings",
     "facility-bookings-patch",
@@ -538,6 +569,7 @@ EXPORTED_BY = {
     "distributions": "/api/v1/distributions/",
     "facilities": "/api/v1/facilities/",
     "facility-bookings": "/api/v1/facility-bookings/",
+    "tech-transfers": "/api/v1/tech-transfers/",
 }
 FORMULA_FIELDS = {"name", "name_en", "description", "note", "announced_as", "title", "founders"}
 
@@ -595,7 +627,8 @@ def test_api_writes_refuse_malformed_bodies(db, endpoint, raw):
     who, method, url, _valid = setup.endpoints()[endpoint]
     before = counts()
     response = send(setup.clients[who], method, url, None, raw=raw)
-    if endpoint in ("startups-patch", "funds-patch", "facility-bookings-patch") and raw in (
+    patches = ("startups-patch", "funds-patch", "facility-bookings-patch", "tech-transfers-patch")
+    if endpoint in patches and raw in (
         "",
         "null",
     ):

@@ -28,6 +28,7 @@ from portfolio.models import (
     LpDistribution,
     Milestone,
     Stage,
+    TechTransfer,
     ValuationMark,
 )
 from tests.support import factories
@@ -95,6 +96,7 @@ def api_urls(world) -> list[str]:
                 KpiSubmission,
                 Facility,
                 FacilityBooking,
+                TechTransfer,
             )
         },
     }

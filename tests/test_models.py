@@ -48,6 +48,8 @@ from portfolio.models import (
     StageTransition,
     Startup,
     StartupTechThreshold,
+    TechTransfer,
+    TechTransferIpItem,
     Tranche,
     ValuationMark,
 )
@@ -217,6 +219,17 @@ def new_booking(r: Rows, **values) -> FacilityBooking:
     return FacilityBooking.objects.create(facility=facility, startup=r.startup, **values)
 
 
+def new_transfer(r: Rows, **values) -> TechTransfer:
+    values = {"title": "量子点", "mode": "licence", "contract_on": DAY, **values}
+    return TechTransfer.objects.create(
+        startup=r.startup, institution=r.startup.institution, **values
+    )
+
+
+def new_ip_item(r: Rows, **values) -> TechTransferIpItem:
+    return TechTransferIpItem.objects.create(transfer=new_transfer(r), **values)
+
+
 def new_submission(r: Rows, **values) -> KpiSubmission:
     values = {"year": 2024, "quarter": 1, "submitted_at": AT, **values}
     return KpiSubmission.objects.create(startup=r.startup, **values)
@@ -324,6 +337,32 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     (FacilityBooking, "facility_booking_non_negative"): [
         lambda r: new_booking(r, units=D("-1")),
         lambda r: new_booking(r, helium_litres=D("-0.01")),
+    ],
+    # the technology-transfer ledger (issue 16)
+    (TechTransfer, "tech_transfer_mode_valid"): [lambda r: new_transfer(r, mode="gift")],
+    (TechTransfer, "tech_transfer_empowerment_valid"): [
+        lambda r: new_transfer(r, empowerment="all")
+    ],
+    (TechTransfer, "tech_transfer_consideration_non_negative"): [
+        lambda r: new_transfer(r, consideration=D("-0.01"))
+    ],
+    (TechTransfer, "tech_transfer_pct_range"): [
+        lambda r: new_transfer(r, equity_to_institution_pct=D("-1")),
+        lambda r: new_transfer(r, equity_to_researchers_pct=D("100.01")),
+    ],
+    (TechTransfer, "tech_transfer_pct_sum"): [
+        lambda r: new_transfer(
+            r, equity_to_institution_pct=D("50.01"), equity_to_researchers_pct=D("50")
+        )
+    ],
+    (TechTransfer, "tech_transfer_co_ownership_range"): [
+        lambda r: new_transfer(r, co_ownership_pct=D("100.5"))
+    ],
+    (TechTransfer, "tech_transfer_use_right_years_positive"): [
+        lambda r: new_transfer(r, use_right_years=0)
+    ],
+    (TechTransferIpItem, "tech_transfer_ip_kind_valid"): [
+        lambda r: new_ip_item(r, kind="trademark")
     ],
     # founders: one startup per founder's account
     (FounderMembership, "user"): [

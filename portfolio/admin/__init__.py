@@ -10,4 +10,5 @@ from portfolio.admin import (  # noqa: F401
     pipeline,
     policy,
     tokens,
+    transfers,
 )

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from portfolio.api import evidence, facilities, fund_rows, kpis, lp_reports, lps, views
+from portfolio.api import evidence, facilities, fund_rows, kpis, lp_reports, lps, transfers, views
 from portfolio.api.founders import MeView
 
 
@@ -37,6 +37,7 @@ for viewset in (
     lps.LpDistributionViewSet,
     facilities.FacilityViewSet,
     facilities.FacilityBookingViewSet,
+    transfers.TechTransferViewSet,
 ):
     router.register(viewset.resource, viewset)
 

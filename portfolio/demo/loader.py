@@ -839,7 +839,46 @@ class DemoLoader:
             startup.refresh_from_db()
         self.lps(self.fund(startups))
         self.facilities(startups)
+        self.transfers(startups)
         return True
+
+    # --- the technology-transfer ledger (issue 16), all illustrative ---------------------------
+
+    def transfers(self, startups: list[Startup]) -> None:
+        """Two illustrative transfers, one from a BAQIS team and one from a Tsinghua team, to
+        illustrative startups (of that institution where there is one). The contracts, their
+        figures and the IP items are invented and flagged; no application number is given
+        (a made-up one could be a real patent's)."""
+        illustrative = [s for s in startups if s.is_illustrative]
+        if not illustrative:
+            return
+        records = [
+            (
+                "北京量子信息科学研究院",
+                "超导量子比特测控技术（示例）",
+                "licence",
+                dt.date(2025, 4, 1),
+            ),
+            ("清华大学", "离子阱囚禁与操控技术（示例）", "equity", dt.date(2025, 9, 1)),
+        ]
+        for number, (name, title, mode, on) in enumerate(records):
+            institution = Institution.objects.get(name=name)
+            own = [s for s in illustrative if s.institution_id == institution.pk]
+            startup = (own or illustrative)[number % len(own or illustrative)]
+            services.tech_transfer_create(
+                startup=startup,
+                institution=institution,
+                team="示例团队（illustrative）",
+                title=title,
+                mode=mode,
+                contract_on=on,
+                consideration=Decimal("800000") if mode == "licence" else Decimal("0"),
+                equity_to_institution_pct=Decimal("0") if mode == "licence" else Decimal("3"),
+                equity_to_researchers_pct=Decimal("0") if mode == "licence" else Decimal("7"),
+                ip_items=[{"kind": "invention", "title": f"{title}相关发明专利"}],
+                note=ILLUSTRATIVE,
+                is_illustrative=True,
+            )
 
     # --- shared facilities (issue 16), all illustrative -------------------------------------
 

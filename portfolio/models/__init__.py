@@ -34,6 +34,7 @@ from portfolio.models.pipeline import (
 )
 from portfolio.models.policy import StartupTechThreshold
 from portfolio.models.tokens import ApiToken, TokenScope
+from portfolio.models.transfers import TechTransfer, TechTransferIpItem
 
 __all__ = [
     "KpiReminder",
@@ -69,6 +70,8 @@ __all__ = [
     "Stage",
     "StageTransition",
     "StartupTechThreshold",
+    "TechTransfer",
+    "TechTransferIpItem",
     "TokenScope",
     "Startup",
     "ValuationMark",

@@ -45,6 +45,8 @@ AUDITED = [
     models.StartupTechThreshold,
     models.Facility,
     models.FacilityBooking,
+    models.TechTransfer,
+    models.TechTransferIpItem,
 ]
 
 for _model in AUDITED:

@@ -65,6 +65,7 @@ from portfolio.selectors.tranches import (
     tranche_list,
     tranche_status,
 )
+from portfolio.selectors.transfers import tech_transfer_list
 from portfolio.selectors.valley_report import (
     StuckRow,
     ValleyGroup,
@@ -83,6 +84,7 @@ __all__ = [
     "UtilisationMonth",
     "facility_booking_list",
     "facility_list",
+    "tech_transfer_list",
     "facility_utilisation",
     "completeness",
     "open_kpi_requests",

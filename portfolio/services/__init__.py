@@ -33,8 +33,11 @@ from portfolio.services.pipeline import (
 )
 from portfolio.services.policy import commitment_relocate, startup_tech_threshold_save
 from portfolio.services.tokens import token_issue, token_revoke, tokens_revoke_for_user
+from portfolio.services.transfers import tech_transfer_create, tech_transfer_update
 
 __all__ = [
+    "tech_transfer_create",
+    "tech_transfer_update",
     "facility_booking_create",
     "facility_booking_update",
     "ParticipantInput",

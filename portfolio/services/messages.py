@@ -211,3 +211,14 @@ QUANTITY_INVALID = _("Enter a number with at most two decimal places, e.g. 1.5."
 QUANTITY_NEGATIVE = _("This cannot be negative.")
 QUANTITY_TOO_LARGE = _("This number is too large (at most 99,999,999.99).")
 BOOKING_FIELD_UNKNOWN = _("This field cannot be changed here.")
+# --- the technology-transfer ledger (issue 16) -----------------------------------
+
+IP_ITEM = _("IP item %(row)d: %(message)s")
+IP_ITEMS_LIST = _("Send a list of IP items, each with a kind and an application number.")
+IP_ITEM_NOT_OBJECT = _("each IP item is an object with a kind and an application number.")
+IP_ITEM_KIND = _(
+    "“%(kind)s” is not a kind of IP item (invention, utility_model, design, software, other)."
+)
+IP_ITEM_FIELD = _("“%(field)s” is not a field of an IP item (kind, application_number, title).")
+IP_ITEM_TEXT = _("the application number and title are text.")
+TRANSFER_FIELD_UNKNOWN = _("This field cannot be changed here.")

@@ -38,6 +38,7 @@ from portfolio.models import (
     Stage,
     StageTransition,
     Startup,
+    TechTransfer,
     ValuationMark,
 )
 
@@ -224,6 +225,16 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "helium_litres": "a figure used, summed by the utilisation report; sortable",
         "created_by": AUDIT,
         "created_at": AUDIT,
+    },
+    # the technology-transfer ledger (issue 16): a few rows per institution a year
+    TechTransfer: {
+        "consideration": "a figure of the contract; sortable",
+        "equity_to_institution_pct": "a figure of the contract, read whole",
+        "equity_to_researchers_pct": "a figure of the contract, read whole",
+        "empowerment": "a few rows per institution, read whole",
+        "co_ownership_pct": "a figure of the empowerment, read whole",
+        "use_right_years": "a figure of the empowerment, read whole",
+        "is_illustrative": "a label shown on every row, not a criterion",
     },
 }
 

@@ -104,6 +104,8 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:facility-detail": read_only(PATCH=STAFF_PATCH),
     "api:facilitybooking-list": read_only(POST=STAFF_POST),
     "api:facilitybooking-detail": read_only(PATCH=STAFF_PATCH),
+    "api:techtransfer-list": read_only(POST=STAFF_POST),
+    "api:techtransfer-detail": read_only(PATCH=STAFF_PATCH),
     "api:facility-utilisation": {"GET": (401, 400, 400, 400, 400)},  # ``year`` is required
     "api:management-fee-list": {"GET": (401, 400, 400, 400, 400)},  # ``fund`` is required
     "schema": read_only(),
@@ -271,6 +273,8 @@ FOUNDER_READS = {
     "api:facility-detail",
     "api:facilitybooking-list",  # their own startup's bookings
     "api:facilitybooking-detail",
+    "api:techtransfer-list",  # their own startup's transfers
+    "api:techtransfer-detail",
 }
 #: what a founder writes: their own startup's KPI submissions (the empty body is a 400)
 FOUNDER_WRITES = {

@@ -25,6 +25,8 @@ INCUBATOR_WRITES = {
     "fundinground",
     "facility",
     "facilitybooking",
+    "techtransfer",
+    "techtransferipitem",
 }
 FUND_WRITES = {
     "commitment",

@@ -106,6 +106,16 @@ def list_filters(world) -> dict[str, dict[str, object]]:
             "search": "未磁",
             "ordering": "starts_at",
         },
+        "/api/v1/tech-transfers/": {
+            "startup": world.weici.pk,
+            "institution": world.weici.institution_id,
+            "mode": "licence",
+            "contract_after": "2023-01-01",
+            "contract_before": "2023-12-31",
+            "ip_kind": "invention",
+            "search": "磁传感",
+            "ordering": "contract_on",
+        },
         "/api/v1/funding-rounds/": {
             "startup": world.weici.pk,
             "round_type": "a",

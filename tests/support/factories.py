@@ -37,6 +37,7 @@ from portfolio.models import (
     Milestone,
     Stage,
     Startup,
+    TechTransfer,
     ValuationMark,
 )
 from portfolio.models.choices import (
@@ -308,3 +309,27 @@ class FacilityBookingFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return services.facility_booking_create(**kwargs)
+
+
+class TechTransferFactory(factory.django.DjangoModelFactory):
+    """A technology transfer with one invention patent, made through
+    ``tech_transfer_create`` (so its application numbers are checked)."""
+
+    class Meta:
+        model = TechTransfer
+
+    startup = factory.SubFactory(StartupFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    title = factory.Sequence(lambda n: f"超导量子比特读出技术{n}")
+    mode = "licence"
+    contract_on = factory.Sequence(lambda n: dt.date(2024, 1, 1) + dt.timedelta(days=n))
+    consideration = Decimal("500000.00")
+    equity_to_institution_pct = Decimal("10.00")
+    equity_to_researchers_pct = Decimal("20.00")
+    ip_items = factory.LazyFunction(
+        lambda: [{"kind": "invention", "application_number": "201810123456.5"}]
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.tech_transfer_create(**kwargs)

@@ -95,6 +95,7 @@ def make_world() -> EveryModel:
         startup=startup, year=2024, quarter=1, figures={"headcount": 8}
     )
     factories.FacilityBookingFactory(startup=startup)  # with its facility
+    factories.TechTransferFactory(startup=startup)  # with its institution and an IP item
     return EveryModel(startup, investor, funding_round, fund, commitment)
 
 
@@ -429,6 +430,22 @@ def hand_checked_world() -> HandChecked:
         starts_at=dt.datetime(2024, 5, 20, 8, tzinfo=factories.SHANGHAI),
         ends_at=dt.datetime(2024, 5, 22, 8, tzinfo=factories.SHANGHAI),
         units=Decimal("2"),
+    )
+    # The technology-transfer ledger (issue 16): a licence to 未磁, 作价投资 into 相干.
+    factories.TechTransferFactory(
+        startup=weici,
+        institution=weici.institution,
+        title="磁传感技术（测试）",
+        mode="licence",
+        contract_on=dt.date(2023, 3, 1),
+    )
+    factories.TechTransferFactory(
+        startup=coherent,
+        institution=coherent.institution,
+        title="相干光源（测试）",
+        mode="equity",
+        contract_on=dt.date(2023, 9, 1),
+        ip_items=[{"kind": "utility_model", "application_number": "CN202020012345X"}],
     )
     for obj in (weici, coherent, kewei, huayi):
         obj.refresh_from_db()

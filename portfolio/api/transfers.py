@@ -1,0 +1,183 @@
+"""The technology-transfer ledger in the API (issue 16, ``api-contract.md`` "Incubator
+operations and statistics": ``/api/v1/tech-transfers/``).
+
+Every role reads; founders read their own startup's transfers. Incubator staff add and
+change them through ``services.tech_transfer_create`` / ``_update``, which write the nested
+``ip_items`` all or nothing: a malformed CN application number (format, type digit or check
+digit, ``incubator-ops.md`` §4) is a 400 under ``ip_items`` naming the item.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+
+from portfolio import models, selectors, services
+from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.schema import documented
+from portfolio.api.serializers import IdField
+from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
+from portfolio.models.transfers import Empowerment, IpKind, TransferMode
+
+MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
+PERCENT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
+
+
+class IpItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.TechTransferIpItem
+        fields = ["kind", "application_number", "title"]
+
+
+class TechTransferSerializer(serializers.ModelSerializer):
+    startup_name = serializers.CharField(source="startup.name", read_only=True)
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    ip_items = IpItemSerializer(many=True, read_only=True)
+    currency = serializers.SerializerMethodField()
+
+    class Meta:
+        model = models.TechTransfer
+        fields = [
+            "id",
+            "startup",
+            "startup_name",
+            "institution",
+            "institution_name",
+            "team",
+            "title",
+            "mode",
+            "contract_on",
+            "consideration",
+            "currency",
+            "equity_to_institution_pct",
+            "equity_to_researchers_pct",
+            "empowerment",
+            "co_ownership_pct",
+            "use_right_years",
+            "ip_items",
+            "note",
+            "is_illustrative",
+        ]
+        read_only_fields = fields
+
+    def get_currency(self, obj) -> str:
+        return "CNY"
+
+
+class IpItemInputSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text=_("invention | utility_model | design | software | other")
+    )
+    application_number = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("CN application number, e.g. 201810123456.5")
+    )
+    title = serializers.CharField(required=False, allow_blank=True)
+
+
+class TechTransferCreateSerializer(serializers.Serializer):
+    """Input of ``POST /tech-transfers/`` (``services.tech_transfer_create``); an unknown key
+    is a 400 naming it."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in set(data) - set(self.fields))
+            if unknown:  # named as sent, made printable (a lone surrogate cannot be encoded)
+                name = unknown[0][:100].encode("utf-8", "replace").decode("utf-8")
+                raise serializers.ValidationError({name: [_("Unknown field.")]})
+        return super().to_internal_value(data)
+
+    startup = IdField(queryset=models.Startup.objects.all())
+    institution = IdField(queryset=models.Institution.objects.all())
+    team = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    title = serializers.CharField(max_length=300)
+    mode = serializers.ChoiceField(choices=TransferMode.choices)
+    contract_on = serializers.DateField()
+    consideration = serializers.DecimalField(required=False, **MONEY)
+    equity_to_institution_pct = serializers.DecimalField(required=False, **PERCENT)
+    equity_to_researchers_pct = serializers.DecimalField(required=False, **PERCENT)
+    empowerment = serializers.ChoiceField(choices=Empowerment.choices, required=False)
+    co_ownership_pct = serializers.DecimalField(required=False, allow_null=True, **PERCENT)
+    use_right_years = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=99
+    )
+    # The items' own checks (kind, application number) are the service's, named by item.
+    ip_items = serializers.ListField(
+        child=serializers.JSONField(),
+        required=False,
+        max_length=200,
+        help_text=_(
+            'A list of {"kind", "application_number", "title"}; on PATCH it replaces the '
+            "transfer's items."
+        ),
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    is_illustrative = serializers.BooleanField(required=False)
+
+    def create(self, validated_data):
+        return services.tech_transfer_create(by=self.context["request"].user, **validated_data)
+
+
+class TechTransferUpdateSerializer(TechTransferCreateSerializer):
+    """Input of ``PATCH /tech-transfers/{id}/`` (``services.tech_transfer_update``)."""
+
+    def update(self, instance, validated_data):
+        return services.tech_transfer_update(
+            transfer=instance, by=self.context["request"].user, **validated_data
+        )
+
+
+class TechTransferFilterSet(StrictFilterSet):
+    startup = IdFilter(field_name="startup_id")
+    institution = IdFilter(field_name="institution_id")
+    mode = filters.ChoiceFilter(choices=TransferMode.choices)
+    contract_after = filters.DateFilter(
+        field_name="contract_on", lookup_expr="gte", help_text=_("Contracts on or after this day.")
+    )
+    contract_before = filters.DateFilter(
+        field_name="contract_on",
+        lookup_expr="lte",
+        help_text=_("Contracts on or before this day."),
+    )
+    ip_kind = filters.ChoiceFilter(
+        field_name="ip_items__kind",
+        choices=IpKind.choices,
+        distinct=True,
+        help_text=_("Transfers covering an IP item of this kind."),
+    )
+
+
+@documented(
+    list=_("The technology-transfer ledger (成果转化台账)"),
+    create=_("Record a technology transfer with its IP items (incubator staff)"),
+    create_description=_(
+        "400 under `ip_items` naming the item when an application number is malformed "
+        "(format, type digit or check digit), `equity_to_researchers_pct` when the equity "
+        "shares add up to more than 100%. A refusal writes nothing."
+    ),
+    partial_update=extend_schema(
+        summary=_("Change a technology transfer (incubator staff)"),
+        request=TechTransferUpdateSerializer,
+        responses={200: TechTransferSerializer},
+    ),
+)
+class TechTransferViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
+    """Research results passing from institutions to startups: mode, consideration, equity
+    to the institution and the researchers, 赋权, and the IP items covered."""
+
+    queryset = selectors.tech_transfer_list()
+    serializer_class = TechTransferSerializer
+    filterset_class = TechTransferFilterSet
+    search_fields = ["title", "team", "startup__name", "institution__name", "note"]
+    ordering_fields = ["id", "contract_on", "consideration", "mode", "startup__name"]
+    ordering = ["-contract_on", "-id"]
+    resource = "tech-transfers"
+    founder_scope = "startup"
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return TechTransferCreateSerializer
+        if self.action == "partial_update":
+            return TechTransferUpdateSerializer
+        return super().get_serializer_class()
