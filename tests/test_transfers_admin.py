@@ -5,8 +5,10 @@ field and nothing is written; viewers read only."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from portfolio.models import TechTransfer, TechTransferIpItem
+from portfolio.models.validators import MSG_PATENT_APPLICATION_CHECK
 from tests.support.admin import admin_url
 from tests.support.clients import login
 from tests.support.factories import InstitutionFactory, StartupFactory, make_user
@@ -67,7 +69,9 @@ def test_a_malformed_number_is_refused_next_to_the_item(staff_user):
     assert response.status_code == 200
     [_, bad] = response.context["inline_admin_formsets"][0].formset.forms
     assert "application_number" in bad.errors
-    assert "expected 5, found 4" in str(bad.errors["application_number"])
+    with translation.override("zh-hans"):  # the admin's language
+        expected = str(MSG_PATENT_APPLICATION_CHECK % {"expected": "5", "found": "4"})
+    assert expected in str(bad.errors["application_number"])
     assert not TechTransfer.objects.exists()
     assert not TechTransferIpItem.objects.exists()
 
