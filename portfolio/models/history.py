@@ -45,6 +45,9 @@ AUDITED = [
     models.StartupTechThreshold,
     models.Facility,
     models.FacilityBooking,
+    models.SpaceLease,
+    models.Mentor,
+    models.MentoringSession,
 ]
 
 for _model in AUDITED:
