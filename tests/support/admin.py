@@ -25,6 +25,9 @@ INCUBATOR_WRITES = {
     "fundinground",
     "facility",
     "facilitybooking",
+    "spacelease",
+    "mentor",
+    "mentoringsession",
 }
 FUND_WRITES = {
     "commitment",
