@@ -97,4 +97,6 @@ def test_schema_holds_under_generated_requests(world, wsgi_app, no_rate_limits):
     assert not failures, "\n\n".join(f"{label} {text}" for label, text in failures.items())
     print(f"schemathesis: {sent} requests over {len(operations)} operations")
     assert sent >= MIN_REQUESTS
-    assert len(no_negative) <= 3, no_negative
+    # The POSTs whose body is a plain input serializer (facility bookings, space leases,
+    # mentors, mentoring sessions) yield no negative case to schemathesis, nor does /me/.
+    assert len(no_negative) <= 5, no_negative
