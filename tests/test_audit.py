@@ -37,11 +37,14 @@ from portfolio.models import (
     LpCommitment,
     LpDistribution,
     LpDistributionAllocation,
+    Mentor,
+    MentoringSession,
     Milestone,
     MilestoneEvidence,
     Participation,
     ReallocationBeneficiary,
     ReallocationRule,
+    SpaceLease,
     Stage,
     StageTransition,
     Startup,
@@ -99,6 +102,9 @@ WRITTEN_HERE = {
     FacilityBooking,
     TechTransfer,  # test_tech_transfer_writes_are_attributed
     TechTransferIpItem,
+    SpaceLease,  # test_space_and_mentor_writes_are_attributed
+    Mentor,
+    MentoringSession,
 }
 NOT_AUDITED = {
     ApiToken,  # credentials, not portfolio data: revoked, never edited
@@ -432,6 +438,9 @@ def test_the_api_deletes_nothing(db, role):
         "distributions": Distribution.objects.get().pk,
         "facilities": Facility.objects.get().pk,
         "facility-bookings": FacilityBooking.objects.get().pk,
+        "space-leases": SpaceLease.objects.get().pk,
+        "mentors": Mentor.objects.get().pk,
+        "mentoring-sessions": MentoringSession.objects.get().pk,
     }
     counts = {model: model.objects.count() for model in WRITTEN_HERE}
     for resource, pk in targets.items():
@@ -579,6 +588,56 @@ def test_facility_writes_are_attributed(db, staff_user, superuser):
     assert_audited(in_admin, staff_user, "+", since)
     admin_save(admin, FacilityBooking, {"note": "延后"}, obj=in_admin)
     assert_audited(in_admin, staff_user, "~", since)
+
+
+def test_space_and_mentor_writes_are_attributed(db, staff_user, superuser):
+    """Leases, mentors and sessions (issue 16) through the service and the API: each record
+    names who wrote it."""
+    since = timezone.now()
+    startup = factories.StartupFactory()
+    lease = services.space_lease_create(
+        startup=startup,
+        unit="A-1",
+        kind="office",
+        area_m2="30",
+        starts_on=dt.date(2025, 1, 1),
+        by=staff_user,
+    )
+    assert_audited(lease, staff_user, "+", since)
+    services.space_lease_update(lease=lease, note="改", by=superuser)
+    assert_audited(lease, superuser, "~", since)
+
+    staff = token_client(staff_user)
+    body = api_post(
+        staff,
+        "/api/v1/mentors/",
+        {
+            "name": "赵导师",
+            "kind": "consultant",
+            "appointed_by": "孵化器",
+            "appointed_on": "2025-01-01",
+        },
+    )
+    mentor = Mentor.objects.get(pk=body["id"])
+    assert_audited(mentor, staff_user, "+", since)
+    body = api_post(
+        staff,
+        "/api/v1/mentoring-sessions/",
+        {
+            "mentor": mentor.pk,
+            "startup": startup.pk,
+            "held_on": "2025-02-01",
+            "hours": "1",
+            "topic": "路演",
+        },
+    )
+    session = MentoringSession.objects.get(pk=body["id"])
+    assert_audited(session, staff_user, "+", since)
+    response = staff.patch(
+        f"/api/v1/space-leases/{lease.pk}/", {"area_m2": "35"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert_audited(lease, staff_user, "~", since)
 
 
 def test_every_admin_form_write_is_attributed(db, staff_user, fund_manager, superuser):

@@ -66,6 +66,11 @@ def test_the_role_reads_startup_rows_and_reference_data_and_submits_kpis():
         # the shared facilities, whole, and their own startup's bookings (the scope)
         "view_facility",
         "view_facilitybooking",
+        "view_spacelease",  # their own startup's leases
+        "view_mentor",  # the mentor list: reference data
+        "view_mentoringsession",  # their own startup's sessions
+        "view_techtransfer",  # their own startup's technology transfers
+        "view_techtransferipitem",
     }
     staff = Group.objects.get(name="incubator-staff")
     assert {"add_foundermembership", "view_foundermembership"} <= set(

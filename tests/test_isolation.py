@@ -26,7 +26,10 @@ from portfolio.models import (
     LimitedPartner,
     LpCommitment,
     LpDistribution,
+    Mentor,
+    MentoringSession,
     Milestone,
+    SpaceLease,
     Stage,
     TechTransfer,
     ValuationMark,
@@ -97,6 +100,9 @@ def api_urls(world) -> list[str]:
                 Facility,
                 FacilityBooking,
                 TechTransfer,
+                SpaceLease,
+                Mentor,
+                MentoringSession,
             )
         },
     }
@@ -133,6 +139,8 @@ def api_urls(world) -> list[str]:
         f"/api/v1/funding-rounds/?startup={world.startup.pk}",
         f"/api/v1/commitments/?fund={world.fund.pk}",
         "/api/v1/facilities/utilisation/?year=2025",
+        "/api/v1/space-leases/occupancy/?on=2025-06-30",
+        "/api/v1/mentors/per-10-incubatees/?on=2025-06-30",
         "/api/schema/",
         "/api/schema/?format=json",
     ]

@@ -39,11 +39,14 @@ from portfolio.models import (
     LpCommitment,
     LpDistribution,
     LpDistributionAllocation,
+    Mentor,
+    MentoringSession,
     Milestone,
     MilestoneEvidence,
     Participation,
     ReallocationBeneficiary,
     ReallocationRule,
+    SpaceLease,
     Stage,
     StageTransition,
     Startup,
@@ -230,6 +233,30 @@ def new_ip_item(r: Rows, **values) -> TechTransferIpItem:
     return TechTransferIpItem.objects.create(transfer=new_transfer(r), **values)
 
 
+def new_lease(r: Rows, **values) -> SpaceLease:
+    values = {
+        "unit": "A-1",
+        "kind": "office",
+        "area_m2": D("10"),
+        "starts_on": DAY,
+        "list_rent": D("100"),
+        "actual_rent": D("100"),
+        **values,
+    }
+    return SpaceLease.objects.create(startup=r.startup, **values)
+
+
+def new_mentor(**values) -> Mentor:
+    defaults = {"name": "导师", "kind": "investor", "appointed_by": "孵化器", "appointed_on": DAY}
+    return Mentor.objects.create(**(defaults | values))
+
+
+def new_session(r: Rows, **values) -> MentoringSession:
+    mentor = Mentor.objects.first() or new_mentor()
+    values = {"held_on": DAY, "hours": D("1"), "topic": "t", **values}
+    return MentoringSession.objects.create(mentor=mentor, startup=r.startup, **values)
+
+
 def new_submission(r: Rows, **values) -> KpiSubmission:
     values = {"year": 2024, "quarter": 1, "submitted_at": AT, **values}
     return KpiSubmission.objects.create(startup=r.startup, **values)
@@ -363,6 +390,31 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     ],
     (TechTransferIpItem, "tech_transfer_ip_kind_valid"): [
         lambda r: new_ip_item(r, kind="trademark")
+    ],
+    # space and mentors (issue 16); the overlap of two leases of a unit is the service's
+    # rule (tests/test_space_and_mentors.py), not the database's
+    (SpaceLease, "space_lease_kind_valid"): [lambda r: new_lease(r, kind="garage")],
+    (SpaceLease, "space_lease_ends_after_start"): [
+        lambda r: new_lease(r, ends_on=DAY - dt.timedelta(days=1))
+    ],
+    (SpaceLease, "space_lease_area_positive"): [
+        lambda r: new_lease(r, area_m2=D("0")),
+        lambda r: new_lease(r, area_m2=D("-1")),
+    ],
+    (SpaceLease, "space_lease_money_non_negative"): [
+        lambda r: new_lease(r, list_rent=D("-1"), actual_rent=D("-2")),
+        lambda r: new_lease(r, subsidy=D("-0.01")),
+    ],
+    (SpaceLease, "space_lease_actual_within_list"): [
+        lambda r: new_lease(r, actual_rent=D("100.01"))
+    ],
+    (Mentor, "mentor_kind_valid"): [lambda r: new_mentor(kind="guru")],
+    (Mentor, "mentor_until_after_appointed"): [
+        lambda r: new_mentor(until=DAY - dt.timedelta(days=1))
+    ],
+    (MentoringSession, "mentoring_session_hours_range"): [
+        lambda r: new_session(r, hours=D("0")),
+        lambda r: new_session(r, hours=D("24.01")),
     ],
     # founders: one startup per founder's account
     (FounderMembership, "user"): [

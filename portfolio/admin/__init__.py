@@ -7,6 +7,7 @@ from portfolio.admin import (  # noqa: F401
     funding,
     kpis,
     lps,
+    operations,
     pipeline,
     policy,
     tokens,

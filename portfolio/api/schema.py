@@ -57,6 +57,8 @@ class AutoSchema(openapi.AutoSchema):
                 "/policy/",
                 "/investees/",
                 "/utilisation/",
+                "/occupancy/",
+                "/per-10-incubatees/",
             )
         ):
             codes.append("400")

@@ -3,7 +3,17 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from portfolio.api import evidence, facilities, fund_rows, kpis, lp_reports, lps, transfers, views
+from portfolio.api import (
+    evidence,
+    facilities,
+    fund_rows,
+    kpis,
+    lp_reports,
+    lps,
+    operations,
+    transfers,
+    views,
+)
 from portfolio.api.founders import MeView
 
 
@@ -38,6 +48,9 @@ for viewset in (
     facilities.FacilityViewSet,
     facilities.FacilityBookingViewSet,
     transfers.TechTransferViewSet,
+    operations.SpaceLeaseViewSet,
+    operations.MentorViewSet,
+    operations.MentoringSessionViewSet,
 ):
     router.register(viewset.resource, viewset)
 
@@ -61,6 +74,17 @@ urlpatterns = [
         "facilities/utilisation/",
         facilities.FacilityUtilisationView.as_view(),
         name="facility-utilisation",
+    ),
+    # before the router's space-leases/{id}/ and mentors/{id}/
+    path(
+        "space-leases/occupancy/",
+        operations.SpaceOccupancyView.as_view(),
+        name="space-occupancy",
+    ),
+    path(
+        "mentors/per-10-incubatees/",
+        operations.MentorRatioView.as_view(),
+        name="mentor-ratio",
     ),
     *router.urls,
 ]

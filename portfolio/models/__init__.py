@@ -24,6 +24,7 @@ from portfolio.models.lps import (
     ReallocationBeneficiary,
     ReallocationRule,
 )
+from portfolio.models.operations import Mentor, MentoringSession, SpaceLease
 from portfolio.models.pipeline import (
     Institution,
     KpiReport,
@@ -40,6 +41,9 @@ __all__ = [
     "KpiReminder",
     "Facility",
     "FacilityBooking",
+    "Mentor",
+    "MentoringSession",
+    "SpaceLease",
     "KpiRequest",
     "KpiSubmission",
     "ApiToken",

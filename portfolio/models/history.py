@@ -47,6 +47,9 @@ AUDITED = [
     models.FacilityBooking,
     models.TechTransfer,
     models.TechTransferIpItem,
+    models.SpaceLease,
+    models.Mentor,
+    models.MentoringSession,
 ]
 
 for _model in AUDITED:

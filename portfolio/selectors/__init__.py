@@ -51,6 +51,16 @@ from portfolio.selectors.lists import (
     startup_detail,
     startup_list,
 )
+from portfolio.selectors.operations import (
+    Occupancy,
+    incubatees_on,
+    leases_on,
+    mentor_list,
+    mentoring_session_list,
+    mentors_per_10_incubatees,
+    space_lease_list,
+    space_occupancy,
+)
 from portfolio.selectors.pipeline_report import (
     PipelineReport,
     StageRow,
@@ -86,6 +96,14 @@ __all__ = [
     "facility_list",
     "tech_transfer_list",
     "facility_utilisation",
+    "Occupancy",
+    "incubatees_on",
+    "leases_on",
+    "mentor_list",
+    "mentoring_session_list",
+    "mentors_per_10_incubatees",
+    "space_lease_list",
+    "space_occupancy",
     "completeness",
     "open_kpi_requests",
     "fund_open_tranches",

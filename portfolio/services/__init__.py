@@ -25,6 +25,14 @@ from portfolio.services.fund import (
     valuation_mark,
 )
 from portfolio.services.funding import ParticipantInput, round_record, round_update
+from portfolio.services.operations import (
+    mentor_create,
+    mentor_update,
+    mentoring_session_create,
+    mentoring_session_update,
+    space_lease_create,
+    space_lease_update,
+)
 from portfolio.services.pipeline import (
     startup_advance,
     startup_advance_many,
@@ -40,6 +48,12 @@ __all__ = [
     "tech_transfer_update",
     "facility_booking_create",
     "facility_booking_update",
+    "mentor_create",
+    "mentor_update",
+    "mentoring_session_create",
+    "mentoring_session_update",
+    "space_lease_create",
+    "space_lease_update",
     "ParticipantInput",
     "commitment_cancel",
     "commitment_cancel_many",

@@ -222,3 +222,18 @@ IP_ITEM_KIND = _(
 IP_ITEM_FIELD = _("“%(field)s” is not a field of an IP item (kind, application_number, title).")
 IP_ITEM_TEXT = _("the application number and title are text.")
 TRANSFER_FIELD_UNKNOWN = _("This field cannot be changed here.")
+
+# --- space leases, mentors and mentoring sessions (issue 16) ---------------------
+
+LEASE_OVERLAP = _(
+    "Unit %(unit)s is already leased to %(startup)s from %(start)s to %(end)s; a lease may "
+    "start the day after another ends."
+)
+LEASE_ENDS_BEFORE_START = _("A lease ends on or after the day it starts.")
+LEASE_ACTUAL_ABOVE_LIST = _("The actual rent cannot exceed the list rent.")
+AREA_POSITIVE = _("The area must be more than zero.")
+OPERATIONS_DATE = _("Enter a date between 2000-01-01 and 2100-12-31, e.g. 2026-03-01.")
+OPERATIONS_TEXT_REQUIRED = _("This field is required.")
+MENTOR_UNTIL_BEFORE = _("An appointment ends on or after the day it starts.")
+SESSION_HOURS = _("A session lasts more than 0 and at most 24 hours.")
+OPERATIONS_FIELD_UNKNOWN = _("This field cannot be changed here.")

@@ -34,7 +34,10 @@ from portfolio.models import (
     LimitedPartner,
     LpCommitment,
     LpDistribution,
+    Mentor,
+    MentoringSession,
     Milestone,
+    SpaceLease,
     Stage,
     StageTransition,
     Startup,
@@ -235,6 +238,26 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "co_ownership_pct": "a figure of the empowerment, read whole",
         "use_right_years": "a figure of the empowerment, read whole",
         "is_illustrative": "a label shown on every row, not a criterion",
+    },
+    # space and mentors (issue 16)
+    SpaceLease: {
+        "area_m2": "a figure summed by the occupancy; sortable",
+        "ends_on": "the date filters read the start (starts_after/before); sortable",
+        "list_rent": MONEY_FIGURE,
+        "actual_rent": MONEY_FIGURE,
+        "subsidy": MONEY_FIGURE,
+        "created_by": AUDIT,
+        "created_at": AUDIT,
+    },
+    Mentor: {
+        "until": "the date filters read the appointment (appointed_after/before)",
+        "is_illustrative": "a label shown on every row, not a criterion",
+    },
+    MentoringSession: {
+        "hours": "a figure; sortable",
+        "follow_ups": TEXT,
+        "created_by": AUDIT,
+        "created_at": AUDIT,
     },
 }
 

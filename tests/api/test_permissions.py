@@ -107,6 +107,14 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:techtransfer-list": read_only(POST=STAFF_POST),
     "api:techtransfer-detail": read_only(PATCH=STAFF_PATCH),
     "api:facility-utilisation": {"GET": (401, 400, 400, 400, 400)},  # ``year`` is required
+    "api:spacelease-list": read_only(POST=STAFF_POST),
+    "api:spacelease-detail": read_only(PATCH=STAFF_PATCH),
+    "api:mentor-list": read_only(POST=STAFF_POST),
+    "api:mentor-detail": read_only(PATCH=STAFF_PATCH),
+    "api:mentoringsession-list": read_only(POST=STAFF_POST),
+    "api:mentoringsession-detail": read_only(PATCH=STAFF_PATCH),
+    "api:space-occupancy": {"GET": (401, 400, 400, 400, 400)},  # ``on`` is required
+    "api:mentor-ratio": {"GET": (401, 400, 400, 400, 400)},  # ``on`` is required
     "api:management-fee-list": {"GET": (401, 400, 400, 400, 400)},  # ``fund`` is required
     "schema": read_only(),
     "swagger-ui": {"GET": PUBLIC_PAGE, "default": PUBLIC_NO},
@@ -275,6 +283,12 @@ FOUNDER_READS = {
     "api:facilitybooking-detail",
     "api:techtransfer-list",  # their own startup's transfers
     "api:techtransfer-detail",
+    "api:spacelease-list",  # their own startup's leases
+    "api:spacelease-detail",
+    "api:mentor-list",  # the incubator's mentor list: reference data, read whole
+    "api:mentor-detail",
+    "api:mentoringsession-list",  # their own startup's sessions
+    "api:mentoringsession-detail",
 }
 #: what a founder writes: their own startup's KPI submissions (the empty body is a 400)
 FOUNDER_WRITES = {

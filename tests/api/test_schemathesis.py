@@ -28,6 +28,16 @@ MIN_REQUESTS = 2000
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 
 
+NO_NEGATIVE = {
+    "GET /api/v1/me/",
+    "POST /api/v1/facility-bookings/",
+    "POST /api/v1/mentoring-sessions/",
+    "POST /api/v1/mentors/",
+    "POST /api/v1/space-leases/",
+    "POST /api/v1/tech-transfers/",
+}
+
+
 @pytest.fixture
 def wsgi_app(db):
     """The real WSGI app, with Django's connection closing off as in its own test client,
@@ -97,4 +107,6 @@ def test_schema_holds_under_generated_requests(world, wsgi_app, no_rate_limits):
     assert not failures, "\n\n".join(f"{label} {text}" for label, text in failures.items())
     print(f"schemathesis: {sent} requests over {len(operations)} operations")
     assert sent >= MIN_REQUESTS
-    assert len(no_negative) <= 3, no_negative
+    # The POSTs whose body is a plain input serializer yield no negative case to
+    # schemathesis, nor does /me/: named here, so that a new one is seen and decided on.
+    assert set(no_negative) <= NO_NEGATIVE, sorted(set(no_negative) - NO_NEGATIVE)

@@ -27,6 +27,9 @@ INCUBATOR_WRITES = {
     "facilitybooking",
     "techtransfer",
     "techtransferipitem",
+    "spacelease",
+    "mentor",
+    "mentoringsession",
 }
 FUND_WRITES = {
     "commitment",

@@ -34,7 +34,10 @@ from portfolio.models import (
     Institution,
     Investor,
     KpiReport,
+    Mentor,
+    MentoringSession,
     Milestone,
+    SpaceLease,
     Stage,
     Startup,
     TechTransfer,
@@ -333,3 +336,59 @@ class TechTransferFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return services.tech_transfer_create(**kwargs)
+
+
+class SpaceLeaseFactory(factory.django.DjangoModelFactory):
+    """A lease, made through ``space_lease_create`` (so never an overlapping one); by default
+    a unit of its own (A-<n>), 50 m² of office from 2025-03-01 on."""
+
+    class Meta:
+        model = SpaceLease
+
+    startup = factory.SubFactory(StartupFactory)
+    unit = factory.Sequence(lambda n: f"A-{n}")
+    kind = "office"
+    area_m2 = Decimal("50.00")
+    starts_on = dt.date(2025, 3, 1)
+    ends_on = None
+    list_rent = Decimal("6000.00")
+    actual_rent = Decimal("4500.00")
+    subsidy = Decimal("0.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.space_lease_create(**kwargs)
+
+
+class MentorFactory(factory.django.DjangoModelFactory):
+    """A mentor, made through ``mentor_create``."""
+
+    class Meta:
+        model = Mentor
+
+    name = factory.Sequence(lambda n: f"导师{n}")
+    kind = "entrepreneur"
+    appointed_by = "孵化器"
+    appointed_on = dt.date(2025, 1, 1)
+    until = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.mentor_create(**kwargs)
+
+
+class MentoringSessionFactory(factory.django.DjangoModelFactory):
+    """A session, made through ``mentoring_session_create``."""
+
+    class Meta:
+        model = MentoringSession
+
+    mentor = factory.SubFactory(MentorFactory)
+    startup = factory.SubFactory(StartupFactory)
+    held_on = factory.Sequence(lambda n: dt.date(2025, 3, 1) + dt.timedelta(days=n % 300))
+    hours = Decimal("2.00")
+    topic = "融资路演准备"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.mentoring_session_create(**kwargs)

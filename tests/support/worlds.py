@@ -96,6 +96,8 @@ def make_world() -> EveryModel:
     )
     factories.FacilityBookingFactory(startup=startup)  # with its facility
     factories.TechTransferFactory(startup=startup)  # with its institution and an IP item
+    factories.SpaceLeaseFactory(startup=startup)  # a unit of its own
+    factories.MentoringSessionFactory(startup=startup)  # with its mentor
     return EveryModel(startup, investor, funding_round, fund, commitment)
 
 
@@ -267,6 +269,7 @@ class HandChecked:
     kpi_request: object = None  # 2024 Q3, asking 未磁 and 相干 (each has submitted)
     fridge: object = None  # a dilution refrigerator: 未磁's cool-down run in May 2024
     clean_room: object = None  # 相干's two days in May 2024
+    mentor: object = None  # 张导师, appointed 2023-01-01: a session with 未磁 and one with 相干
 
 
 def hand_checked_world() -> HandChecked:
@@ -447,6 +450,47 @@ def hand_checked_world() -> HandChecked:
         contract_on=dt.date(2023, 9, 1),
         ip_items=[{"kind": "utility_model", "application_number": "CN202020012345X"}],
     )
+    # Space and mentors (issue 16): 未磁 leases lab L-201 (100 m²) from 2024-01-01 to
+    # 2024-12-31, 相干 office O-301 (40 m²) from 2024-03-01 on, and a 20 m² public service
+    # area (O-100, recorded on 相干) from 2024-01-01 on; one mentor, a session with each.
+    factories.SpaceLeaseFactory(
+        startup=weici,
+        unit="L-201",
+        kind="lab",
+        area_m2=Decimal("100"),
+        starts_on=dt.date(2024, 1, 1),
+        ends_on=dt.date(2024, 12, 31),
+        list_rent=Decimal("12000"),
+        actual_rent=Decimal("9000"),
+        subsidy=Decimal("3000"),
+        subsidy_source="海淀区",
+    )
+    factories.SpaceLeaseFactory(
+        startup=coherent,
+        unit="O-301",
+        kind="office",
+        area_m2=Decimal("40"),
+        starts_on=dt.date(2024, 3, 1),
+    )
+    factories.SpaceLeaseFactory(
+        startup=coherent,
+        unit="O-100",
+        kind="office",
+        area_m2=Decimal("20"),
+        starts_on=dt.date(2024, 1, 1),
+        is_public_service_area=True,
+        list_rent=Decimal("0"),
+        actual_rent=Decimal("0"),
+    )
+    mentor = factories.MentorFactory(
+        name="张导师", kind="investor", appointed_on=dt.date(2023, 1, 1)
+    )
+    factories.MentoringSessionFactory(
+        mentor=mentor, startup=weici, held_on=dt.date(2024, 5, 10), topic="未磁融资"
+    )
+    factories.MentoringSessionFactory(
+        mentor=mentor, startup=coherent, held_on=dt.date(2024, 6, 10), topic="相干产品"
+    )
     for obj in (weici, coherent, kewei, huayi):
         obj.refresh_from_db()
     return HandChecked(
@@ -462,4 +506,5 @@ def hand_checked_world() -> HandChecked:
         kpi_request,
         fridge,
         clean_room,
+        mentor,
     )

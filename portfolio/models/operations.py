@@ -1,0 +1,248 @@
+"""Space and mentors (issue 16, ``incubator-ops.md`` §1.3 and §3): the startups' leases of the
+incubator's offices, labs and clean rooms, the mentors (创业导师) the incubator appoints, and
+their mentoring sessions with startups.
+
+Two leases of one unit never overlap (a lease's period is ``[starts_on, ends_on]``, both days
+included; a lease without ``ends_on`` runs on). The unit is a name, not a row, so
+``services.operations`` serialises the writers of one unit before it checks: on PostgreSQL a
+transaction-scoped advisory lock keyed on the unit's name (``pg_advisory_xact_lock``), on
+SQLite the IMMEDIATE transaction (the database's write lock, taken when it begins).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.models.pipeline import MONEY, Startup
+
+#: area in square metres: up to 99,999,999.99
+AREA = {"max_digits": 10, "decimal_places": 2}
+#: hours of a session: up to 999.99 (a session lasts at most 24)
+HOURS = {"max_digits": 5, "decimal_places": 2}
+
+
+class SpaceKind(models.TextChoices):
+    OFFICE = "office", _("office")
+    LAB = "lab", _("lab")
+    CLEAN_ROOM = "clean_room", _("clean room")
+
+
+class MentorKind(models.TextChoices):
+    ENTREPRENEUR = "entrepreneur", _("entrepreneur")
+    INVESTOR = "investor", _("investor")
+    CONSULTANT = "consultant", _("consultant")
+    TECHNICAL = "technical", _("technical expert")
+
+
+class SpaceLease(models.Model):
+    """A startup's lease of one unit (an office, a lab or a clean room) of the incubator.
+
+    Rents are **monthly, in yuan**: ``list_rent`` the published rent of the unit,
+    ``actual_rent`` what the startup pays (never above the list rent), ``subsidy`` the
+    monthly subsidy (a government programme or the incubator) and ``subsidy_source`` who
+    pays it."""
+
+    startup = models.ForeignKey(
+        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="space_leases"
+    )
+    unit = models.CharField(_("unit"), max_length=100, help_text=_("e.g. A座 301"))
+    kind = models.CharField(_("kind"), max_length=16, choices=SpaceKind.choices)
+    area_m2 = models.DecimalField(_("area (m²)"), **AREA)
+    is_public_service_area = models.BooleanField(
+        _("public service area"),
+        default=False,
+        help_text=_("A shared area that serves the incubatees (counts as incubatee use)."),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(
+        _("ends on"), null=True, blank=True, help_text=_("The last day; empty: runs on.")
+    )
+    list_rent = models.DecimalField(_("list rent (yuan a month)"), default=0, **MONEY)
+    actual_rent = models.DecimalField(_("actual rent (yuan a month)"), default=0, **MONEY)
+    subsidy = models.DecimalField(_("subsidy (yuan a month)"), default=0, **MONEY)
+    subsidy_source = models.CharField(_("subsidy source"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("space lease")
+        verbose_name_plural = _("space leases")
+        indexes = [
+            # the overlap check (a unit's leases) and the per-unit list
+            models.Index(fields=["unit", "starts_on"], name="space_lease_unit"),
+            # occupancy at a date and the date-range filters
+            models.Index(fields=["starts_on"], name="space_lease_starts"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["office", "lab", "clean_room"]),
+                name="space_lease_kind_valid",
+                violation_error_message=_("Unknown space kind."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="space_lease_ends_after_start",
+                violation_error_message=_("A lease ends on or after the day it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(area_m2__gt=0),
+                name="space_lease_area_positive",
+                violation_error_message=_("The area must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(list_rent__gte=0, actual_rent__gte=0, subsidy__gte=0),
+                name="space_lease_money_non_negative",
+                violation_error_message=_("Rents and subsidy cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_rent__lte=F("list_rent")),
+                name="space_lease_actual_within_list",
+                violation_error_message=_("The actual rent cannot exceed the list rent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.startup} · {self.starts_on}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = ValidationError(
+                _("A lease ends on or after the day it starts."), code="before_start"
+            )
+        if (
+            self.actual_rent is not None
+            and self.list_rent is not None
+            and self.actual_rent > self.list_rent
+        ):
+            errors["actual_rent"] = ValidationError(
+                _("The actual rent cannot exceed the list rent."), code="above_list"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Mentor(models.Model):
+    """A mentor (创业导师): an entrepreneur, investor, consultant or technical expert
+    appointed by a science department, an industry association or the incubator."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=16, choices=MentorKind.choices)
+    appointed_by = models.CharField(
+        _("appointing body"),
+        max_length=200,
+        help_text=_("A science department, an industry association or the incubator."),
+    )
+    appointed_on = models.DateField(_("appointed on"))
+    until = models.DateField(
+        _("appointed until"), null=True, blank=True, help_text=_("Empty: no end date.")
+    )
+    is_full_time = models.BooleanField(_("full time"), default=False)
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Invented demo data, not a fact from the source."),
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentors")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["entrepreneur", "investor", "consultant", "technical"]),
+                name="mentor_kind_valid",
+                violation_error_message=_("Unknown mentor type."),
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("appointed_on")),
+                name="mentor_until_after_appointed",
+                violation_error_message=_("An appointment ends on or after the day it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.appointed_on and self.until and self.until < self.appointed_on:
+            raise ValidationError(
+                {
+                    "until": ValidationError(
+                        _("An appointment ends on or after the day it starts."),
+                        code="before_start",
+                    )
+                }
+            )
+
+
+class MentoringSession(models.Model):
+    """A mentor's session with a startup: the day, the hours, the topic and the follow-ups
+    agreed. A session in a year sets the Torch statistics' mentoring flag for the startup."""
+
+    mentor = models.ForeignKey(
+        Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    startup = models.ForeignKey(
+        Startup,
+        verbose_name=_("startup"),
+        on_delete=models.PROTECT,
+        related_name="mentoring_sessions",
+    )
+    held_on = models.DateField(_("held on"))
+    hours = models.DecimalField(_("hours"), **HOURS)
+    topic = models.CharField(_("topic"), max_length=300)
+    follow_ups = models.TextField(_("follow-ups"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("mentoring session")
+        verbose_name_plural = _("mentoring sessions")
+        indexes = [
+            # the date-range filters and "a session in the year" (the Torch flag)
+            models.Index(fields=["held_on"], name="mentoring_session_held"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=24),
+                name="mentoring_session_hours_range",
+                violation_error_message=_("A session lasts more than 0 and at most 24 hours."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} · {self.startup} · {self.held_on}"
+
+    def clean(self) -> None:
+        if self.hours is not None and not 0 < self.hours <= 24:
+            raise ValidationError(
+                {
+                    "hours": ValidationError(
+                        _("A session lasts more than 0 and at most 24 hours."), code="range"
+                    )
+                }
+            )

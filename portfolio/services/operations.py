@@ -1,0 +1,327 @@
+"""Space leases, mentors and mentoring sessions (issue 16, ``incubator-ops.md`` §3).
+
+Every write is atomic and refuses bad input on the field (a ``ValidationError`` keyed by the
+field's name: the admin shows it next to the field, the API answers 400 naming it); a refusal
+writes nothing.
+
+**Two leases of one unit never overlap.** A lease holds its unit from ``starts_on`` to
+``ends_on``, both days included (no ``ends_on``: it runs on), so a lease may start the day
+after another ends. ``space_lease_create`` / ``_update`` serialise the writers of one unit
+before they look for a clash: on PostgreSQL a transaction-scoped advisory lock keyed on the
+unit's name (``pg_advisory_xact_lock(hashtext('space-lease:' || unit))``, released at commit or
+rollback); on SQLite the IMMEDIATE transaction already holds the database's write lock from
+its first statement. The database itself holds no overlap rule (no exclusion constraint), so
+a write that skips these services (a raw update) is not checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import connection, transaction
+
+from portfolio.audit import attributed
+from portfolio.models import Mentor, MentoringSession, SpaceLease, Startup
+from portfolio.services import messages as msg
+from portfolio.services.common import refuse, saved, to_yuan
+from portfolio.services.facilities import to_quantity
+
+DATE_YEARS = (2000, 2100)
+MAX_AREA = Decimal("99999999.99")
+LEASE_EDITABLE = (
+    "startup",
+    "unit",
+    "kind",
+    "area_m2",
+    "is_public_service_area",
+    "starts_on",
+    "ends_on",
+    "list_rent",
+    "actual_rent",
+    "subsidy",
+    "subsidy_source",
+    "note",
+)
+MENTOR_EDITABLE = ("name", "kind", "appointed_by", "appointed_on", "until", "is_full_time")
+SESSION_EDITABLE = ("mentor", "startup", "held_on", "hours", "topic", "follow_ups")
+
+
+# --- field checks ---------------------------------------------------------------------------
+
+
+def _date(value: Any, *, field: str, required: bool = True) -> dt.date | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        refuse(field, msg.OPERATIONS_DATE, "invalid")
+    low, high = DATE_YEARS
+    if not low <= value.year <= high:
+        refuse(field, msg.OPERATIONS_DATE, "out_of_range")
+    return value
+
+
+def _text(value: Any, *, field: str, required: bool = True) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        refuse(field, msg.OPERATIONS_TEXT_REQUIRED, "required")
+    return text
+
+
+def _area(value: Any) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        refuse("area_m2", msg.QUANTITY_INVALID, "invalid")
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        refuse("area_m2", msg.QUANTITY_INVALID, "invalid")
+    if not number.is_finite():
+        refuse("area_m2", msg.QUANTITY_INVALID, "invalid")
+    if abs(number) > MAX_AREA:
+        refuse("area_m2", msg.QUANTITY_TOO_LARGE, "max_value")
+    if number != number.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
+        refuse("area_m2", msg.QUANTITY_INVALID, "decimal_places")
+    if number <= 0:
+        refuse("area_m2", msg.AREA_POSITIVE, "min_value")
+    return number.quantize(Decimal("0.01"))
+
+
+def _hours(value: Any) -> Decimal:
+    hours = to_quantity(value, field="hours")
+    if not 0 < hours <= 24:
+        refuse("hours", msg.SESSION_HOURS, "range")
+    return hours
+
+
+def _unknown(fields: dict[str, Any], editable: tuple[str, ...]) -> None:
+    unknown = sorted(set(fields) - set(editable))
+    if unknown:
+        refuse(unknown[0], msg.OPERATIONS_FIELD_UNKNOWN, "not_editable")
+
+
+def _author(by: Any) -> Any:
+    return by if getattr(by, "pk", None) is not None else None
+
+
+# --- space leases ---------------------------------------------------------------------------
+
+
+def _clean_lease_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(fields)
+    if "unit" in cleaned:
+        cleaned["unit"] = _text(cleaned["unit"], field="unit")
+    if "area_m2" in cleaned:
+        cleaned["area_m2"] = _area(cleaned["area_m2"])
+    if "starts_on" in cleaned:
+        cleaned["starts_on"] = _date(cleaned["starts_on"], field="starts_on")
+    if "ends_on" in cleaned:
+        cleaned["ends_on"] = _date(cleaned["ends_on"], field="ends_on", required=False)
+    for name in ("list_rent", "actual_rent", "subsidy"):
+        if name in cleaned:
+            cleaned[name] = to_yuan(cleaned[name], field=name, allow_zero=True)
+    for name in ("subsidy_source", "note"):
+        if name in cleaned:
+            cleaned[name] = _text(cleaned[name], field=name, required=False)
+    if "is_public_service_area" in cleaned:
+        cleaned["is_public_service_area"] = bool(cleaned["is_public_service_area"])
+    return cleaned
+
+
+def _lock_unit(unit: str) -> None:
+    """Serialise the writers of ``unit`` until the transaction ends (see the module's doc)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"space-lease:{unit}"])
+
+
+def _check_lease(lease: SpaceLease) -> None:
+    if lease.ends_on is not None and lease.ends_on < lease.starts_on:
+        refuse("ends_on", msg.LEASE_ENDS_BEFORE_START, "before_start")
+    if lease.actual_rent > lease.list_rent:
+        refuse("actual_rent", msg.LEASE_ACTUAL_ABOVE_LIST, "above_list")
+    clashes = SpaceLease.objects.filter(unit=lease.unit).exclude(pk=lease.pk)
+    if lease.ends_on is not None:
+        clashes = clashes.filter(starts_on__lte=lease.ends_on)
+    clash = (
+        # the other lease runs on, or ends on or after this one's first day
+        clashes.exclude(ends_on__lt=lease.starts_on)
+        .select_related("startup")
+        .order_by("starts_on")
+        .first()
+    )
+    if clash is not None:
+        refuse(
+            "starts_on",
+            msg.LEASE_OVERLAP,
+            "overlap",
+            unit=clash.unit,
+            startup=clash.startup.name,
+            start=f"{clash.starts_on:%Y-%m-%d}",
+            end=f"{clash.ends_on:%Y-%m-%d}" if clash.ends_on else "—",
+        )
+
+
+@attributed
+@transaction.atomic
+def space_lease_create(
+    *,
+    startup: Startup,
+    unit: Any,
+    kind: str,
+    area_m2: Any,
+    starts_on: Any,
+    ends_on: Any = None,
+    list_rent: Any = 0,
+    actual_rent: Any = None,
+    subsidy: Any = 0,
+    subsidy_source: Any = "",
+    is_public_service_area: bool = False,
+    note: Any = "",
+    by: Any = None,
+) -> SpaceLease:
+    """Lease ``unit`` to ``startup`` (monthly rents in yuan; ``actual_rent`` defaults to the
+    list rent); refused on ``starts_on`` when the unit is leased for any of its days."""
+    fields = _clean_lease_fields(
+        {
+            "unit": unit,
+            "area_m2": area_m2,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "list_rent": list_rent,
+            "actual_rent": list_rent if actual_rent is None else actual_rent,
+            "subsidy": subsidy,
+            "subsidy_source": subsidy_source,
+            "is_public_service_area": is_public_service_area,
+            "note": note,
+        }
+    )
+    lease = SpaceLease(startup=startup, kind=kind, created_by=_author(by), **fields)
+    _lock_unit(lease.unit)
+    _check_lease(lease)
+    return saved(lease)
+
+
+@attributed
+@transaction.atomic
+def space_lease_update(*, lease: SpaceLease, by: Any = None, **fields: Any) -> SpaceLease:
+    """Change a lease's ``fields`` (``LEASE_EDITABLE``); the overlap rule as on create,
+    against the unit it ends up on (both units locked)."""
+    _unknown(fields, LEASE_EDITABLE)
+    fields = _clean_lease_fields(fields)
+    current = SpaceLease.objects.get(pk=lease.pk)
+    for unit in sorted({current.unit, fields.get("unit", current.unit)}):
+        _lock_unit(unit)
+    lease = SpaceLease.objects.get(pk=lease.pk)
+    for name, value in fields.items():
+        setattr(lease, name, value)
+    _check_lease(lease)
+    return saved(lease)
+
+
+# --- mentors --------------------------------------------------------------------------------
+
+
+def _clean_mentor_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(fields)
+    for name in ("name", "appointed_by"):
+        if name in cleaned:
+            cleaned[name] = _text(cleaned[name], field=name)
+    if "appointed_on" in cleaned:
+        cleaned["appointed_on"] = _date(cleaned["appointed_on"], field="appointed_on")
+    if "until" in cleaned:
+        cleaned["until"] = _date(cleaned["until"], field="until", required=False)
+    if "is_full_time" in cleaned:
+        cleaned["is_full_time"] = bool(cleaned["is_full_time"])
+    return cleaned
+
+
+def _check_mentor(mentor: Mentor) -> Mentor:
+    if mentor.until is not None and mentor.until < mentor.appointed_on:
+        refuse("until", msg.MENTOR_UNTIL_BEFORE, "before_start")
+    return saved(mentor)
+
+
+@attributed
+@transaction.atomic
+def mentor_create(
+    *,
+    name: Any,
+    kind: str,
+    appointed_by: Any,
+    appointed_on: Any,
+    until: Any = None,
+    is_full_time: bool = False,
+    is_illustrative: bool = False,
+    by: Any = None,
+) -> Mentor:
+    """Record a mentor's appointment (``until`` empty: no end date)."""
+    fields = _clean_mentor_fields(
+        {
+            "name": name,
+            "appointed_by": appointed_by,
+            "appointed_on": appointed_on,
+            "until": until,
+            "is_full_time": is_full_time,
+        }
+    )
+    return _check_mentor(Mentor(kind=kind, is_illustrative=bool(is_illustrative), **fields))
+
+
+@attributed
+@transaction.atomic
+def mentor_update(*, mentor: Mentor, by: Any = None, **fields: Any) -> Mentor:
+    _unknown(fields, MENTOR_EDITABLE)
+    fields = _clean_mentor_fields(fields)
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    for name, value in fields.items():
+        setattr(mentor, name, value)
+    return _check_mentor(mentor)
+
+
+# --- mentoring sessions ---------------------------------------------------------------------
+
+
+def _clean_session_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(fields)
+    if "held_on" in cleaned:
+        cleaned["held_on"] = _date(cleaned["held_on"], field="held_on")
+    if "hours" in cleaned:
+        cleaned["hours"] = _hours(cleaned["hours"])
+    if "topic" in cleaned:
+        cleaned["topic"] = _text(cleaned["topic"], field="topic")
+    if "follow_ups" in cleaned:
+        cleaned["follow_ups"] = _text(cleaned["follow_ups"], field="follow_ups", required=False)
+    return cleaned
+
+
+@attributed
+@transaction.atomic
+def mentoring_session_create(
+    *,
+    mentor: Mentor,
+    startup: Startup,
+    held_on: Any,
+    hours: Any,
+    topic: Any,
+    follow_ups: Any = "",
+    by: Any = None,
+) -> MentoringSession:
+    """Record a mentor's session with a startup (hours: more than 0, at most 24)."""
+    fields = _clean_session_fields(
+        {"held_on": held_on, "hours": hours, "topic": topic, "follow_ups": follow_ups}
+    )
+    return saved(MentoringSession(mentor=mentor, startup=startup, created_by=_author(by), **fields))
+
+
+@attributed
+@transaction.atomic
+def mentoring_session_update(
+    *, session: MentoringSession, by: Any = None, **fields: Any
+) -> MentoringSession:
+    _unknown(fields, SESSION_EDITABLE)
+    fields = _clean_session_fields(fields)
+    session = MentoringSession.objects.select_for_update().get(pk=session.pk)
+    for name, value in fields.items():
+        setattr(session, name, value)
+    return saved(session)
