@@ -313,6 +313,10 @@ SPECTACULAR_SETTINGS = {
         "TechAreaEnum": "portfolio.models.choices.TechArea",
         "LocalBasisEnum": "portfolio.models.choices.LocalBasis",
         "PolicyTestStatusEnum": ["met", "failed", "unknown"],  # the policy pack's tests
+        "FacilityKindEnum": "portfolio.models.facilities.FacilityKind",
+        "SpaceKindEnum": "portfolio.models.operations.SpaceKind",
+        "MentorKindEnum": "portfolio.models.operations.MentorKind",
+        "IpKindEnum": "portfolio.models.transfers.IpKind",
     },
 }
 
