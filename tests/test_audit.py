@@ -23,10 +23,15 @@ from portfolio.models import (
     Distribution,
     Facility,
     FacilityBooking,
+    FinancingIntroduction,
     FounderMembership,
     Fund,
     FundExpense,
     FundingRound,
+    Graduation,
+    IncubationAgreement,
+    IncubationRule,
+    IncubatorThreshold,
     Institution,
     Investor,
     KpiReminder,
@@ -42,6 +47,7 @@ from portfolio.models import (
     Milestone,
     MilestoneEvidence,
     Participation,
+    PolicyApplication,
     ReallocationBeneficiary,
     ReallocationRule,
     SpaceLease,
@@ -105,6 +111,13 @@ WRITTEN_HERE = {
     SpaceLease,  # test_space_and_mentor_writes_are_attributed
     Mentor,
     MentoringSession,
+    # incubation (issue 16): their service writes are walked with the services that write them
+    IncubationRule,
+    IncubatorThreshold,
+    IncubationAgreement,
+    Graduation,
+    PolicyApplication,
+    FinancingIntroduction,
 }
 NOT_AUDITED = {
     ApiToken,  # credentials, not portfolio data: revoked, never edited

@@ -25,10 +25,15 @@ from portfolio.models import (
     Distribution,
     Facility,
     FacilityBooking,
+    FinancingIntroduction,
     FounderMembership,
     Fund,
     FundExpense,
     FundingRound,
+    Graduation,
+    IncubationAgreement,
+    IncubationRule,
+    IncubatorThreshold,
     Institution,
     Investor,
     KpiReminder,
@@ -44,6 +49,7 @@ from portfolio.models import (
     Milestone,
     MilestoneEvidence,
     Participation,
+    PolicyApplication,
     ReallocationBeneficiary,
     ReallocationRule,
     SpaceLease,
@@ -257,6 +263,52 @@ def new_session(r: Rows, **values) -> MentoringSession:
     return MentoringSession.objects.create(mentor=mentor, startup=r.startup, **values)
 
 
+def rule() -> IncubationRule:
+    return IncubationRule.objects.order_by("effective_from").first()
+
+
+def new_rule(**values) -> IncubationRule:
+    return IncubationRule.objects.create(
+        **({"policy_code": "x", "effective_from": dt.date(2030, 1, 1)} | values)
+    )
+
+
+def new_incubator_threshold(**values) -> IncubatorThreshold:
+    defaults = {
+        "policy_code": "x",
+        "grade": "g",
+        "effective_from": DAY,
+        "key": "incubatees",
+        "required": D("1"),
+    }
+    return IncubatorThreshold.objects.create(**(defaults | values))
+
+
+def new_agreement(r: Rows, **values) -> IncubationAgreement:
+    defaults = {
+        "signed_on": DAY,
+        "starts_on": DAY,
+        "incubation_deadline": DAY + dt.timedelta(days=1),
+        "rule": rule(),
+    }
+    return IncubationAgreement.objects.create(startup=r.startup, **(defaults | values))
+
+
+def new_graduation(r: Rows, **values) -> Graduation:
+    defaults = {"graduated_on": DAY, "rule": rule(), "basis_vc_over_5m": True}
+    return Graduation.objects.create(startup=r.startup, **(defaults | values))
+
+
+def new_application(r: Rows, **values) -> PolicyApplication:
+    defaults = {"programme": "tech_sme", "level": "national", "applied_on": DAY}
+    return PolicyApplication.objects.create(startup=r.startup, **(defaults | values))
+
+
+def new_intro(r: Rows, **values) -> FinancingIntroduction:
+    defaults = {"investor": r.investor, "introduced_on": DAY, "channel": "roadshow"}
+    return FinancingIntroduction.objects.create(startup=r.startup, **(defaults | values))
+
+
 def new_submission(r: Rows, **values) -> KpiSubmission:
     values = {"year": 2024, "quarter": 1, "submitted_at": AT, **values}
     return KpiSubmission.objects.create(startup=r.startup, **values)
@@ -416,6 +468,78 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
         lambda r: new_session(r, hours=D("0")),
         lambda r: new_session(r, hours=D("24.01")),
     ],
+    # incubation: rules, agreements, graduations, applications, introductions (issue 16)
+    (IncubationRule, "incubation_rule_one_per_day"): [
+        lambda r: new_rule(effective_from=rule().effective_from)
+    ],
+    (IncubationRule, "incubation_rule_deadlines"): [
+        lambda r: new_rule(deadline_months=0),
+        lambda r: new_rule(deadline_months=48, extended_deadline_months=47),
+    ],
+    (IncubationRule, "incubation_rule_graduation_thresholds"): [
+        lambda r: new_rule(graduation_vc_over=D("-1")),
+        lambda r: new_rule(graduation_revenue_years=0),
+    ],
+    (IncubatorThreshold, "incubator_threshold_unique"): [
+        lambda r: [new_incubator_threshold() for _ in range(2)]
+    ],
+    (IncubatorThreshold, "incubator_threshold_key_valid"): [
+        lambda r: new_incubator_threshold(key="vibes")
+    ],
+    (IncubatorThreshold, "incubator_threshold_non_negative"): [
+        lambda r: new_incubator_threshold(required=D("-1"))
+    ],
+    (IncubationAgreement, "startup"): [lambda r: [new_agreement(r) for _ in range(2)]],
+    (IncubationAgreement, "incubation_agreement_ends_after_start"): [
+        lambda r: new_agreement(r, ends_on=DAY - dt.timedelta(days=1))
+    ],
+    (IncubationAgreement, "incubation_agreement_deadline_after_start"): [
+        lambda r: new_agreement(r, incubation_deadline=DAY)
+    ],
+    (Graduation, "startup"): [lambda r: [new_graduation(r) for _ in range(2)]],
+    (Graduation, "graduation_has_basis"): [lambda r: new_graduation(r, basis_vc_over_5m=False)],
+    (PolicyApplication, "policy_application_programme_valid"): [
+        lambda r: new_application(r, programme="lottery")
+    ],
+    (PolicyApplication, "policy_application_level_valid"): [
+        lambda r: new_application(r, level="galactic")
+    ],
+    (PolicyApplication, "policy_application_status_valid"): [
+        lambda r: new_application(r, status="maybe")
+    ],
+    (PolicyApplication, "policy_application_valid_to_after_from"): [
+        lambda r: new_application(
+            r, status="approved", valid_from=DAY, valid_to=DAY - dt.timedelta(days=1)
+        )
+    ],
+    (PolicyApplication, "policy_application_money_non_negative"): [
+        lambda r: new_application(
+            r, status="approved", amount_granted=D("-1"), amount_received=D("-2")
+        )
+    ],
+    (PolicyApplication, "policy_application_received_within_granted"): [
+        lambda r: new_application(
+            r, status="approved", amount_granted=D("1"), amount_received=D("2")
+        )
+    ],
+    (PolicyApplication, "policy_application_grant_needs_approval"): [
+        lambda r: new_application(r, status="submitted", amount_granted=D("1")),
+        lambda r: new_application(r, status="rejected", certificate_number="GR1"),
+        lambda r: new_application(r, status="draft", valid_from=DAY),
+    ],
+    (PolicyApplication, "policy_application_applied_on_once_submitted"): [
+        lambda r: new_application(r, status="submitted", applied_on=None)
+    ],
+    (FinancingIntroduction, "financing_intro_channel_valid"): [
+        lambda r: new_intro(r, channel="carrier_pigeon")
+    ],
+    (FinancingIntroduction, "financing_intro_outcome_valid"): [
+        lambda r: new_intro(r, outcome="maybe")
+    ],
+    (FinancingIntroduction, "financing_intro_round_needs_invested"): [
+        lambda r: new_intro(r, outcome="pending", funding_round=r.round)
+    ],
+    (FinancingIntroduction, "financing_intro_unique"): [lambda r: [new_intro(r) for _ in range(2)]],
     # founders: one startup per founder's account
     (FounderMembership, "user"): [
         lambda r: [

@@ -10,6 +10,14 @@ from portfolio.models.fund import (
     ValuationMark,
 )
 from portfolio.models.funding import FundingRound, Investor, Participation
+from portfolio.models.incubation import (
+    FinancingIntroduction,
+    Graduation,
+    IncubationAgreement,
+    IncubationRule,
+    IncubatorThreshold,
+    PolicyApplication,
+)
 from portfolio.models.kpis import KpiReminder, KpiRequest, KpiSubmission
 from portfolio.models.lps import (
     CallDefault,
@@ -38,6 +46,12 @@ from portfolio.models.tokens import ApiToken, TokenScope
 from portfolio.models.transfers import TechTransfer, TechTransferIpItem
 
 __all__ = [
+    "FinancingIntroduction",
+    "Graduation",
+    "IncubationAgreement",
+    "IncubationRule",
+    "IncubatorThreshold",
+    "PolicyApplication",
     "KpiReminder",
     "Facility",
     "FacilityBooking",

@@ -50,6 +50,12 @@ AUDITED = [
     models.SpaceLease,
     models.Mentor,
     models.MentoringSession,
+    models.IncubationRule,
+    models.IncubatorThreshold,
+    models.IncubationAgreement,
+    models.Graduation,
+    models.PolicyApplication,
+    models.FinancingIntroduction,
 ]
 
 for _model in AUDITED:

@@ -162,6 +162,31 @@ class Startup(BilingualNameMixin, models.Model):
         help_text=_("Where the company is registered, e.g. 北京市海淀区."),
     )
     location = models.CharField(_("location"), max_length=200, blank=True)
+    moved_into_district_on = models.DateField(
+        _("moved into the district on"),
+        null=True,
+        blank=True,
+        help_text=_("The day its registered address moved into Haidian (迁入/落地), if it did."),
+    )
+    # Admission eligibility (incubator-ops.md §1.1): empty means not yet known, which makes
+    # the rule "unknown", never a refusal.
+    is_tech_sme = models.BooleanField(
+        _("科技型中小企业 (tech-based SME)"), null=True, blank=True, default=None
+    )
+    tech_sme_number = models.CharField(
+        _("科技型中小企业 registration number"), max_length=50, blank=True
+    )
+    registered_in_incubator = models.BooleanField(
+        _("registered address in the incubator"), null=True, blank=True, default=None
+    )
+    premises_in_incubator = models.BooleanField(
+        _("main premises in the incubator"), null=True, blank=True, default=None
+    )
+    eligibility_note = models.TextField(
+        _("eligibility note"),
+        blank=True,
+        help_text=_("Why a startup that fails an admission rule was admitted all the same."),
+    )
     headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)

@@ -184,6 +184,12 @@ STARTUP = RowSpec(
     Column("is_illustrative", edit=ADMIN),  # invented demo data: shown, written in the admin
     Column("founders", show=DETAIL, edit=EDIT),
     Column("location", show=DETAIL, edit=EDIT),
+    Column("moved_into_district_on", show=DETAIL, edit=EDIT),
+    Column("is_tech_sme", show=DETAIL, edit=EDIT),
+    Column("tech_sme_number", show=DETAIL, edit=EDIT),
+    Column("registered_in_incubator", show=DETAIL, edit=EDIT),
+    Column("premises_in_incubator", show=DETAIL, edit=EDIT),
+    Column("eligibility_note", show=DETAIL, edit=EDIT),
     Column("description", show=DETAIL, edit=EDIT),
     Column("website", show=DETAIL, edit=EDIT),
 )

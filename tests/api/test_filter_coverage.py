@@ -59,6 +59,7 @@ METHOD_FILTERS: dict[type[models.Model], dict[str, str | None]] = {
 STAGES = "nine fixed stages: the list is the whole table, read at once"
 TEXT = "free text shown on the page, not a criterion"
 MONEY_FIGURE = "a money figure: sorted by (?ordering=) and summed in the reports, not a criterion"
+ELIGIBILITY = "an admission-eligibility input, shown as the detail's eligibility"
 AUDIT = "bookkeeping of who/when wrote the row, read in the admin's history"
 
 #: model -> field -> why the list has no filter for it.
@@ -77,6 +78,12 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "trl": "the stage filter selects by maturity; TRL is sortable (?ordering=)",
         "registered_region": "locality is the fund report's compliance figure, not a list filter",
         "location": TEXT,
+        "moved_into_district_on": "counted by the impact report (firms that moved into Haidian)",
+        "is_tech_sme": ELIGIBILITY,
+        "tech_sme_number": TEXT,
+        "registered_in_incubator": ELIGIBILITY,
+        "premises_in_incubator": ELIGIBILITY,
+        "eligibility_note": TEXT,
         "headcount": "a KPI figure; the KPI reports carry it per quarter",
         "description": TEXT,
         "website": TEXT,
