@@ -127,6 +127,11 @@ def test_a_founder_submits_a_quarter_on_a_phone_and_staff_approve_it(  # noqa: F
         "customers": "2",
         "cash": "500",
         "runway_months": "18",
+        "taxes_paid": "2",
+        "phd_staff": "3",
+        "new_graduates_hired": "1",
+        "invention_patents_filed": "2",
+        "invention_patents_granted": "1",
     }
     for name, value in figures.items():
         field = browser.find_element(By.NAME, name)

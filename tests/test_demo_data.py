@@ -171,10 +171,15 @@ def test_demo_spreads_over_everything(demo):
         latest = max(startup.transitions.all(), key=lambda t: (t.on, t.id))
         assert latest.to_stage_id == startup.stage_id
     # Every row the demo wrote has its creation in the audit trail (bulk writes included).
+    from portfolio.models import IncubationRule, IncubatorThreshold
     from portfolio.models.history import AUDITED
 
     for model in AUDITED:
         if model is Stage:  # installed by migration 0002, before the history tables exist
+            continue
+        if model in (IncubationRule, IncubatorThreshold):
+            # the 2018 measures' rows are installed by migration 0024 (a data migration writes
+            # no history); later edits in the admin are recorded
             continue
         created = model.history.filter(history_type="+").values("id").distinct().count()
         assert created == model.objects.count(), model.__name__

@@ -29,6 +29,11 @@ GOOD = {
     "customers": "2",
     "cash": "0.0001",  # 1 yuan
     "runway_months": "18.5",
+    "taxes_paid": "1.5",  # 万元
+    "phd_staff": "4",
+    "new_graduates_hired": "2",
+    "invention_patents_filed": "2",
+    "invention_patents_granted": "1",
 }
 
 
@@ -70,6 +75,13 @@ def test_the_form_converts_wan_to_exact_yuan_and_submits_through_the_service(own
         Decimal("1.00"),
     )
     assert (submission.headcount, submission.runway_months) == (12, Decimal("18.5"))
+    assert submission.taxes_paid == Decimal("15000.00")
+    assert (
+        submission.phd_staff,
+        submission.new_graduates_hired,
+        submission.invention_patents_filed,
+        submission.invention_patents_granted,
+    ) == (4, 2, 2, 1)
     assert (submission.status, submission.submitted_by) == ("submitted", founder)
     # Now pending: read-only, and a second post changes nothing.
     page = text(client.get(quarter_url(2024, 1), **EN))
@@ -97,6 +109,9 @@ def test_the_form_converts_wan_to_exact_yuan_and_submits_through_the_service(own
         ("runway_months", "1.25"),
         ("customers", ""),
         ("rd_spend", "\x00"),
+        ("taxes_paid", "-1"),
+        ("invention_patents_filed", "4"),  # more than the 3 patents filed
+        ("phd_staff", "13"),  # more than the headcount of 12
     ],
 )
 def test_bad_input_is_an_error_on_its_field_and_nothing_is_written(own, field, value):

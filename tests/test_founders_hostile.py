@@ -91,6 +91,11 @@ KPI_GOOD = {
     "customers": "0",
     "cash": "100",
     "runway_months": "12",
+    "taxes_paid": "0.5",
+    "phd_staff": "1",
+    "new_graduates_hired": "0",
+    "invention_patents_filed": "1",
+    "invention_patents_granted": "0",
 }
 STRINGS = [(label, value) for label, value in HOSTILE if isinstance(value, str)]
 

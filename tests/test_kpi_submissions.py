@@ -380,3 +380,40 @@ def test_a_second_round_for_a_quarter_is_a_form_error(setup):
     assert response.status_code == 200
     assert "quarter" in response.context["adminform"].form.errors
     assert KpiRequest.objects.count() == 1
+
+
+def test_the_statistics_figures_are_copied_to_the_report_on_approval(setup):
+    """The return's figures (taxes, PhDs, new graduates, invention patents) travel from the
+    founder's submission to the official report like the others."""
+    startup, _other, founder, staff = setup
+    submission = submit(
+        startup,
+        founder,
+        headcount=10,
+        phd_staff=3,
+        new_graduates_hired=2,
+        patents_filed=5,
+        invention_patents_filed=4,
+        patents_granted=2,
+        invention_patents_granted=1,
+        taxes_paid=Decimal("12345.67"),
+    )
+    kpis.kpi_submission_review(submission=submission, decision="approve", by=staff)
+    report = KpiReport.objects.get(startup=startup, year=2024, quarter=1)
+    assert (report.phd_staff, report.new_graduates_hired) == (3, 2)
+    assert (report.invention_patents_filed, report.invention_patents_granted) == (4, 1)
+    assert report.taxes_paid == Decimal("12345.67")
+
+
+@pytest.mark.parametrize(
+    ("figures", "field"),
+    [
+        ({"patents_filed": 1, "invention_patents_filed": 2}, "invention_patents_filed"),
+        ({"patents_granted": 0, "invention_patents_granted": 1}, "invention_patents_granted"),
+        ({"headcount": 2, "phd_staff": 3}, "phd_staff"),
+    ],
+)
+def test_an_of_which_figure_above_its_total_is_refused_on_its_field(setup, figures, field):
+    startup, _other, founder, _staff = setup
+    refused(field, submit, startup=startup, by=founder, **figures)
+    assert not KpiSubmission.objects.exists()

@@ -371,6 +371,12 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
         lambda r: new_kpi(r, revenue=D("-1")),
         lambda r: new_kpi(r, rd_spend=D("-0.01")),
         lambda r: new_kpi(r, cash=D("-1")),
+        lambda r: new_kpi(r, taxes_paid=D("-0.01")),
+    ],
+    (KpiReport, "kpi_of_which_within_totals"): [
+        lambda r: new_kpi(r, patents_filed=2, invention_patents_filed=3),
+        lambda r: new_kpi(r, patents_granted=0, invention_patents_granted=1),
+        lambda r: new_kpi(r, headcount=4, phd_staff=5),
     ],
     (KpiReport, "kpi_runway_non_negative"): [lambda r: new_kpi(r, runway_months=D("-1"))],
     (Milestone, "milestone_verified_with_date_and_by"): [
@@ -396,6 +402,11 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     (KpiSubmission, "kpi_submission_non_negative"): [
         lambda r: new_submission(r, cash=D("-1")),
         lambda r: new_submission(r, runway_months=D("-0.5")),
+        lambda r: new_submission(r, taxes_paid=D("-1")),
+    ],
+    (KpiSubmission, "kpi_submission_of_which_within_totals"): [
+        lambda r: new_submission(r, patents_filed=1, invention_patents_filed=2),
+        lambda r: new_submission(r, headcount=0, phd_staff=1),
     ],
     (KpiSubmission, "kpi_submission_status_valid"): [
         lambda r: new_submission(r, status="lost", reviewed_at=AT)

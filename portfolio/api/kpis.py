@@ -40,6 +40,16 @@ def figure_fields() -> dict[str, serializers.Field]:
         "runway_months": serializers.DecimalField(
             required=False, allow_null=True, max_digits=5, decimal_places=1, min_value=0
         ),
+        "taxes_paid": serializers.DecimalField(required=False, **money),
+        **{
+            name: serializers.IntegerField(required=False, min_value=0, max_value=MAX_COUNT)
+            for name in (
+                "phd_staff",
+                "new_graduates_hired",
+                "invention_patents_filed",
+                "invention_patents_granted",
+            )
+        },
     }
 
 

@@ -419,7 +419,8 @@ class KpiReportSerializer(serializers.ModelSerializer):
         validators = []  # the (startup, year, quarter) rule is checked by full_clean
         # The model's "not negative" constraint names no field; refuse here, by field.
         extra_kwargs = {
-            name: {"min_value": 0} for name in ("revenue", "rd_spend", "cash", "runway_months")
+            name: {"min_value": 0}
+            for name in ("revenue", "rd_spend", "cash", "runway_months", "taxes_paid")
         }
 
     def create(self, validated_data):

@@ -414,7 +414,8 @@ class DemoLoader:
             revenue = Decimal(0)
             if level >= 4:
                 revenue = (Decimal(self.rng.uniform(2, 12)) * M * (level - 3)).quantize(M)
-            headcount += self.rng.randint(0, 2 + level)
+            hired = self.rng.randint(0, 2 + level)
+            headcount += hired
             filed += self.rng.randint(0, 3)
             granted = min(filed, granted + self.rng.randint(0, 2))
             rd = (Decimal(self.rng.uniform(0.5, 2.5)) * M * (level + 1)).quantize(M)
@@ -432,6 +433,15 @@ class DemoLoader:
                     patents_filed=filed,
                     patents_granted=granted,
                     customers=max(0, (level - 3) * self.rng.randint(1, 8)),
+                    # the statistics return's figures, derived (no further draws, so the
+                    # figures above stay as they were): a quarter of the staff hold a PhD,
+                    # half the newcomers come straight from university, two thirds of the
+                    # filings and half the grants are inventions, taxes at 6% of revenue
+                    phd_staff=headcount // 4,
+                    new_graduates_hired=hired // 2,
+                    invention_patents_filed=filed * 2 // 3,
+                    invention_patents_granted=granted // 2,
+                    taxes_paid=(revenue * Decimal("0.06")).quantize(Decimal("0.01")),
                     cash=cash.quantize(Decimal("0.01")),
                     runway_months=min(
                         Decimal("99.9"), (cash / max(rd, M) * 3).quantize(Decimal("0.1"))

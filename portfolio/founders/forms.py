@@ -17,7 +17,7 @@ from portfolio.models.kpis import SUBMITTED_FIGURES
 
 WAN = Decimal(10000)
 #: the figures entered in 万元 (stored in yuan)
-MONEY_FIGURES = ("revenue", "rd_spend", "cash")
+MONEY_FIGURES = ("revenue", "rd_spend", "cash", "taxes_paid")
 #: the largest count a PositiveIntegerField holds on every database
 MAX_COUNT = 2_147_483_647
 
@@ -74,6 +74,20 @@ class KpiForm(forms.Form):
         max_digits=5,
         decimal_places=1,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+    )
+    taxes_paid = _money(
+        _("Taxes paid (10,000 yuan)"),
+        _("Taxes and fees actually paid in the quarter (实际上缴税费), in 万元."),
+    )
+    phd_staff = _count(_("Staff with a PhD"), _("Of the headcount, at the end of the quarter."))
+    new_graduates_hired = _count(
+        _("New graduates hired"), _("Fresh university graduates hired in the quarter.")
+    )
+    invention_patents_filed = _count(
+        _("Invention patents filed"), _("Of the patents filed so far, invention patents.")
+    )
+    invention_patents_granted = _count(
+        _("Invention patents granted"), _("Of the patents granted so far, invention patents.")
     )
 
     def figures(self) -> dict[str, Any]:

@@ -11,7 +11,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.pipeline import MONEY, KpiReport, Startup
+from portfolio.models.pipeline import (
+    MONEY,
+    KpiReport,
+    Startup,
+    check_of_which,
+    of_which_within_totals,
+)
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -25,6 +31,12 @@ SUBMITTED_FIGURES = (
     "customers",
     "cash",
     "runway_months",
+    # the statistics return's and the impact page's figures (issue 16)
+    "taxes_paid",
+    "phd_staff",
+    "new_graduates_hired",
+    "invention_patents_filed",
+    "invention_patents_granted",
 )
 
 
@@ -102,6 +114,30 @@ class KpiSubmission(models.Model):
     runway_months = models.DecimalField(
         _("runway (months)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
+    taxes_paid = models.DecimalField(
+        _("taxes paid (yuan)"),
+        default=0,
+        help_text=_("Taxes and fees actually paid in the quarter (实际上缴税费)."),
+        **MONEY,
+    )
+    phd_staff = models.PositiveIntegerField(
+        _("staff with a PhD"), default=0, help_text=_("Of the headcount, at the quarter's end.")
+    )
+    new_graduates_hired = models.PositiveIntegerField(
+        _("new graduates hired"),
+        default=0,
+        help_text=_("Fresh university graduates hired in the quarter (吸纳应届大学毕业生)."),
+    )
+    invention_patents_filed = models.PositiveIntegerField(
+        _("invention patents filed"),
+        default=0,
+        help_text=_("Of the patents filed so far, invention patents (cumulative)."),
+    )
+    invention_patents_granted = models.PositiveIntegerField(
+        _("invention patents granted"),
+        default=0,
+        help_text=_("Of the patents granted so far, invention patents (cumulative)."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
@@ -153,11 +189,12 @@ class KpiSubmission(models.Model):
                 violation_error_message=_("Quarter must be 1 to 4, year 2000 to 2100."),
             ),
             models.CheckConstraint(
-                condition=Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0)
+                condition=Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0, taxes_paid__gte=0)
                 & (Q(runway_months__isnull=True) | Q(runway_months__gte=0)),
                 name="kpi_submission_non_negative",
                 violation_error_message=_("Money and runway cannot be negative."),
             ),
+            of_which_within_totals("kpi_submission_of_which_within_totals"),
             models.CheckConstraint(
                 condition=Q(status__in=["submitted", "approved", "returned"]),
                 name="kpi_submission_status_valid",
@@ -172,6 +209,9 @@ class KpiSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.startup} {self.year} Q{self.quarter} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        check_of_which(self)
 
 
 class KpiReminder(models.Model):

@@ -36,6 +36,43 @@ def trl_1_9(name: str, *fields: str) -> models.CheckConstraint:
     )
 
 
+#: "of which" figures of a KPI report and the totals they are part of
+OF_WHICH = (
+    ("invention_patents_filed", "patents_filed"),
+    ("invention_patents_granted", "patents_granted"),
+    ("phd_staff", "headcount"),
+)
+MSG_OF_WHICH = _("Cannot exceed %(total)s.")
+MSG_OF_WHICH_ALL = _(
+    "Invention patents cannot exceed all patents, nor staff with a PhD the headcount."
+)
+
+
+def of_which_within_totals(name: str) -> models.CheckConstraint:
+    """The database's "of which is within its total" for the KPI figures."""
+    return models.CheckConstraint(
+        condition=Q(
+            invention_patents_filed__lte=F("patents_filed"),
+            invention_patents_granted__lte=F("patents_granted"),
+            phd_staff__lte=F("headcount"),
+        ),
+        name=name,
+        violation_error_message=MSG_OF_WHICH_ALL,
+    )
+
+
+def check_of_which(instance: models.Model) -> None:
+    """The same rule in ``clean()``, naming the field that breaks it."""
+    errors = {}
+    for part, total in OF_WHICH:
+        value, whole = getattr(instance, part), getattr(instance, total)
+        if value is not None and whole is not None and value > whole:
+            label = instance._meta.get_field(total).verbose_name
+            errors[part] = ValidationError(MSG_OF_WHICH % {"total": label}, code="above_total")
+    if errors:
+        raise ValidationError(errors)
+
+
 class BilingualNameMixin(models.Model):
     """``name`` is Chinese, ``name_en`` English; ``display_name`` follows the active language."""
 
@@ -363,6 +400,30 @@ class KpiReport(models.Model):
     runway_months = models.DecimalField(
         _("runway (months)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
+    taxes_paid = models.DecimalField(
+        _("taxes paid (yuan)"),
+        default=0,
+        help_text=_("Taxes and fees actually paid in the quarter (实际上缴税费)."),
+        **MONEY,
+    )
+    phd_staff = models.PositiveIntegerField(
+        _("staff with a PhD"), default=0, help_text=_("Of the headcount, at the quarter's end.")
+    )
+    new_graduates_hired = models.PositiveIntegerField(
+        _("new graduates hired"),
+        default=0,
+        help_text=_("Fresh university graduates hired in the quarter (吸纳应届大学毕业生)."),
+    )
+    invention_patents_filed = models.PositiveIntegerField(
+        _("invention patents filed"),
+        default=0,
+        help_text=_("Of the patents filed so far, invention patents (cumulative)."),
+    )
+    invention_patents_granted = models.PositiveIntegerField(
+        _("invention patents granted"),
+        default=0,
+        help_text=_("Of the patents granted so far, invention patents (cumulative)."),
+    )
     is_illustrative = models.BooleanField(
         _("illustrative"),
         default=False,
@@ -395,10 +456,13 @@ class KpiReport(models.Model):
                 violation_error_message=_("Year must be between 2000 and 2100."),
             ),
             models.CheckConstraint(
-                condition=Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0),
+                condition=Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0, taxes_paid__gte=0),
                 name="kpi_money_non_negative",
-                violation_error_message=_("Revenue, R&D spend and cash cannot be negative."),
+                violation_error_message=_(
+                    "Revenue, R&D spend, cash and taxes paid cannot be negative."
+                ),
             ),
+            of_which_within_totals("kpi_of_which_within_totals"),
             models.CheckConstraint(
                 condition=Q(runway_months__isnull=True) | Q(runway_months__gte=0),
                 name="kpi_runway_non_negative",
@@ -408,3 +472,6 @@ class KpiReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.startup} {self.year}Q{self.quarter}"
+
+    def clean(self) -> None:
+        check_of_which(self)

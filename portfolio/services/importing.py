@@ -675,6 +675,11 @@ class KpiImporter(Importer):
         Column("customers", parse=_int),
         Column("cash", parse=_money, help=_("yuan")),
         Column("runway_months", parse=_number, help=_("months")),
+        Column("taxes_paid", parse=_money, help=_("yuan")),
+        Column("phd_staff", parse=_int),
+        Column("new_graduates_hired", parse=_int),
+        Column("invention_patents_filed", parse=_int),
+        Column("invention_patents_granted", parse=_int),
     )
 
     def make_lookups(self):

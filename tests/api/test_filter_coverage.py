@@ -59,6 +59,12 @@ METHOD_FILTERS: dict[type[models.Model], dict[str, str | None]] = {
 STAGES = "nine fixed stages: the list is the whole table, read at once"
 TEXT = "free text shown on the page, not a criterion"
 MONEY_FIGURE = "a money figure: sorted by (?ordering=) and summed in the reports, not a criterion"
+STATISTICS_FIGURES = (
+    "phd_staff",
+    "new_graduates_hired",
+    "invention_patents_filed",
+    "invention_patents_granted",
+)
 ELIGIBILITY = "an admission-eligibility input, shown as the detail's eligibility"
 AUDIT = "bookkeeping of who/when wrote the row, read in the admin's history"
 
@@ -117,6 +123,8 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "patents_granted": "a figure of the submission, not a criterion",
         "customers": "a figure of the submission, not a criterion",
         "runway_months": "a figure of the submission, not a criterion",
+        "taxes_paid": MONEY_FIGURE,
+        **dict.fromkeys(STATISTICS_FIGURES, "a figure of the submission, not a criterion"),
         "review_comment": "free text of the review",
         "submitted_by": "on the row; founders see their own startup's rows only",
         "submitted_at": "ordering=submitted_at sorts by it",
@@ -133,6 +141,8 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "patents_granted": "a figure of the report, not a criterion",
         "customers": "a figure of the report, not a criterion",
         "runway_months": "a figure of the report, not a criterion",
+        "taxes_paid": MONEY_FIGURE,
+        **dict.fromkeys(STATISTICS_FIGURES, "a figure of the report, not a criterion"),
         "is_illustrative": "marks demo data; a real deployment has none",
         "source": TEXT,
     },

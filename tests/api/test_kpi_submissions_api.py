@@ -62,6 +62,9 @@ def test_refusals_are_400s_naming_the_field(world, founders):
         ({**base, "revenue": "-1"}, "revenue"),
         ({**base, "revenue": "1.234"}, "revenue"),
         ({**base, "headcount": "many"}, "headcount"),
+        ({**base, "taxes_paid": "-0.01"}, "taxes_paid"),
+        ({**base, "patents_filed": 1, "invention_patents_filed": 2}, "invention_patents_filed"),
+        ({**base, "headcount": 3, "phd_staff": 4}, "phd_staff"),
         ({**base, "startup": founders.other.pk}, "startup"),
         ({**base, "year": 2024, "quarter": 3}, "quarter"),  # the world's open one
         ({**base, "request": world.kpi_request.pk}, "request"),  # 2024 Q3's, not Q4's
