@@ -6,7 +6,10 @@ Two leases of one unit never overlap (a lease's period is ``[starts_on, ends_on]
 included; a lease without ``ends_on`` runs on). The unit is a name, not a row, so
 ``services.operations`` serialises the writers of one unit before it checks: on PostgreSQL a
 transaction-scoped advisory lock keyed on the unit's name (``pg_advisory_xact_lock``), on
-SQLite the IMMEDIATE transaction (the database's write lock, taken when it begins).
+SQLite the IMMEDIATE transaction (the database's write lock, taken when it begins). On
+PostgreSQL an exclusion constraint (``space_lease_no_overlap``, migration
+``0024_space_lease_exclusion``) holds the rule in the database too, also for a write that
+skips the services.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from portfolio.models.pipeline import MONEY, Startup
 AREA = {"max_digits": 10, "decimal_places": 2}
 #: hours of a session: up to 999.99 (a session lasts at most 24)
 HOURS = {"max_digits": 5, "decimal_places": 2}
+#: the PostgreSQL-only exclusion constraint (``0024_space_lease_exclusion``); its name is the
+#: refusal's
+LEASE_NO_OVERLAP_CONSTRAINT = "space_lease_no_overlap"
 
 
 class SpaceKind(models.TextChoices):
