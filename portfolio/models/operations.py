@@ -14,12 +14,12 @@ skips the services.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models.common import CreatedByMixin
 from portfolio.models.pipeline import MONEY, Startup
 
 #: area in square metres: up to 99,999,999.99
@@ -44,7 +44,7 @@ class MentorKind(models.TextChoices):
     TECHNICAL = "technical", _("technical expert")
 
 
-class SpaceLease(models.Model):
+class SpaceLease(CreatedByMixin, models.Model):
     """A startup's lease of one unit (an office, a lab or a clean room) of the incubator.
 
     Rents are **monthly, in yuan**: ``list_rent`` the published rent of the unit,
@@ -72,16 +72,6 @@ class SpaceLease(models.Model):
     subsidy = models.DecimalField(_("subsidy (yuan a month)"), default=0, **MONEY)
     subsidy_source = models.CharField(_("subsidy source"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-starts_on", "-id"]
@@ -196,7 +186,7 @@ class Mentor(models.Model):
             )
 
 
-class MentoringSession(models.Model):
+class MentoringSession(CreatedByMixin, models.Model):
     """A mentor's session with a startup: the day, the hours, the topic and the follow-ups
     agreed. A session in a year sets the Torch statistics' mentoring flag for the startup."""
 
@@ -213,16 +203,6 @@ class MentoringSession(models.Model):
     hours = models.DecimalField(_("hours"), **HOURS)
     topic = models.CharField(_("topic"), max_length=300)
     follow_ups = models.TextField(_("follow-ups"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]
