@@ -10,7 +10,6 @@ it). Eight leases each starting the day after the previous one ends all win.
 """
 
 import datetime as dt
-from functools import partial
 
 import pytest
 from django.db import connection
@@ -19,7 +18,7 @@ from portfolio import services
 from portfolio.models import SpaceLease
 from portfolio.services import operations
 from tests.support.factories import StartupFactory
-from tests.support.race import race
+from tests.support.race import assert_one_won, race_calls
 
 pytestmark = pytest.mark.slow
 
@@ -30,22 +29,31 @@ START = dt.date(2025, 3, 1)
 
 def race_leases(unit, startups, periods) -> tuple[list, list, list]:
     """Each startup leases ``unit`` for its period, all at once."""
-    won, refused, crashed = race(
+    return race_calls(
+        services.space_lease_create,
         [
-            partial(
-                services.space_lease_create,
-                startup=startup,
-                unit=unit,
-                kind="office",
-                area_m2="40",
-                starts_on=starts_on,
-                ends_on=ends_on,
-                list_rent="5000",
-            )
+            {"startup": startup, "starts_on": starts_on, "ends_on": ends_on}
             for startup, (starts_on, ends_on) in zip(startups, periods, strict=True)
-        ]
+        ],
+        unit=unit,
+        kind="office",
+        area_m2="40",
+        list_rent="5000",
     )
-    return won, [errors for _n, errors in refused], crashed
+
+
+def one_wins_each_time(startups, periods, *, units) -> None:
+    """Race the leases on each of ``units`` in turn: each time one wins and the others are
+    refused on ``starts_on``, and the unit has the one lease."""
+    for unit in units:
+        assert_one_won(
+            *race_leases(unit, startups, periods),
+            writes=len(periods),
+            field="starts_on",
+            says="already leased",
+            where=unit,
+        )
+        assert SpaceLease.objects.filter(unit=unit).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -57,16 +65,7 @@ def test_eight_concurrent_overlapping_leases_one_wins():
         (START + dt.timedelta(days=30 * i), START + dt.timedelta(days=30 * i + 365))
         for i in range(THREADS - 1)
     ] + [(START + dt.timedelta(days=30 * (THREADS - 1)), None)]
-    for repetition in range(REPETITIONS):
-        unit = f"R-{repetition}"
-        won, refused, crashed = race_leases(unit, startups, periods)
-        assert crashed == [], f"repetition {repetition}: {crashed}"
-        assert len(won) == 1, f"repetition {repetition}: {len(won)} won"
-        assert len(refused) == THREADS - 1
-        for errors in refused:
-            assert set(errors) == {"starts_on"}
-            assert "already leased" in errors["starts_on"][0]
-        assert SpaceLease.objects.filter(unit=unit).count() == 1
+    one_wins_each_time(startups, periods, units=[f"R-{n}" for n in range(REPETITIONS)])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -93,12 +92,4 @@ def test_without_the_unit_lock_the_constraint_still_holds(monkeypatch):
     monkeypatch.setattr(operations, "_lock_unit", lambda unit: None)
     startups = StartupFactory.create_batch(THREADS)
     periods = [(START, None)] * THREADS
-    for repetition in range(5):
-        unit = f"U-{repetition}"
-        won, refused, crashed = race_leases(unit, startups, periods)
-        assert crashed == [], f"repetition {repetition}: {crashed}"
-        assert len(won) == 1, f"repetition {repetition}: {len(won)} won"
-        for errors in refused:
-            assert set(errors) == {"starts_on"}
-            assert "already leased" in errors["starts_on"][0]
-        assert SpaceLease.objects.filter(unit=unit).count() == 1
+    one_wins_each_time(startups, periods, units=[f"U-{n}" for n in range(5)])

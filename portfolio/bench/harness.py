@@ -290,86 +290,50 @@ def baseline_kpi_submissions() -> bytes:
 
 
 # The operations' and transfers' lists have no row spec: their baselines read the columns
-# their serializers answer (the joined names included), in the viewsets' order.
-LEASE_VALUES = (
-    "id",
-    "startup",
-    "startup__name",
-    "unit",
-    "kind",
-    "area_m2",
-    "is_public_service_area",
-    "starts_on",
-    "ends_on",
-    "list_rent",
-    "actual_rent",
-    "subsidy",
-    "subsidy_source",
-    "note",
-    "created_by__username",
-    "created_at",
-)
-MENTOR_VALUES = (
-    "id",
-    "name",
-    "kind",
-    "appointed_by",
-    "appointed_on",
-    "until",
-    "is_full_time",
-    "is_illustrative",
-)
-SESSION_VALUES = (
-    "id",
-    "mentor",
-    "mentor__name",
-    "startup",
-    "startup__name",
-    "held_on",
-    "hours",
-    "topic",
-    "follow_ups",
-    "created_by__username",
-    "created_at",
-)
-TRANSFER_VALUES = (
-    "id",
-    "startup",
-    "startup__name",
-    "institution",
-    "institution__name",
-    "team",
-    "title",
-    "mode",
-    "contract_on",
-    "consideration",
-    "equity_to_institution_pct",
-    "equity_to_researchers_pct",
-    "empowerment",
-    "co_ownership_pct",
-    "use_right_years",
-    "note",
-    "is_illustrative",
-)
+# of the lists' own serializers, in the viewsets' order.
 
 
-def baseline_values(model_name: str, order: tuple[str, ...], values: tuple[str, ...]):
-    """A baseline of one page of 500 ``model_name`` rows: ``.values()`` + ``json.dumps``."""
+def serializer_values(serializer_class) -> tuple[str, ...]:
+    """The ``.values()`` columns behind ``serializer_class``'s fields: a dotted source
+    (``startup.name``) is read as ``startup__name``; a method or nested field is the
+    caller's to add."""
+    from rest_framework import serializers
+
+    return tuple(
+        field.source.replace(".", "__")
+        for field in serializer_class().fields.values()
+        if not isinstance(field, serializers.SerializerMethodField | serializers.BaseSerializer)
+    )
+
+
+def baseline_values(viewset: str):
+    """A baseline of one page of 500 rows of the list of ``viewset`` (a name in
+    ``portfolio.api.operations``): ``.values()`` of its serializer's columns, in its order,
+    + ``json.dumps``."""
 
     def baseline() -> bytes:
-        from portfolio import models
+        from portfolio.api import operations
 
-        model = getattr(models, model_name)
-        rows = list(model.objects.order_by(*order).values(*values)[:500])
+        view = getattr(operations, viewset)
+        rows = list(
+            view.queryset.model.objects.order_by(*view.ordering).values(
+                *serializer_values(view.serializer_class)
+            )[:500]
+        )
         return json.dumps(rows, default=str).encode()
 
     return baseline
 
 
 def baseline_tech_transfers() -> bytes:
+    from portfolio.api.transfers import TechTransferSerializer, TechTransferViewSet
     from portfolio.models import TechTransfer, TechTransferIpItem
 
-    rows = list(TechTransfer.objects.order_by("-contract_on", "-id").values(*TRANSFER_VALUES)[:500])
+    rows = list(
+        TechTransfer.objects.order_by(*TechTransferViewSet.ordering).values(
+            *serializer_values(TechTransferSerializer)
+        )[:500]
+    )
     items: dict[int, list] = {}
     for item in TechTransferIpItem.objects.filter(
         transfer_id__in=[row["id"] for row in rows]
@@ -390,19 +354,19 @@ P2_LISTS = (
     (
         "space-leases",
         "/api/v1/space-leases/",
-        baseline_values("SpaceLease", ("-starts_on", "-id"), LEASE_VALUES),
+        baseline_values("SpaceLeaseViewSet"),
         "SpaceLease",
     ),
     (
         "mentors",
         "/api/v1/mentors/",
-        baseline_values("Mentor", ("name", "id"), MENTOR_VALUES),
+        baseline_values("MentorViewSet"),
         "Mentor",
     ),
     (
         "mentoring-sessions",
         "/api/v1/mentoring-sessions/",
-        baseline_values("MentoringSession", ("-held_on", "-id"), SESSION_VALUES),
+        baseline_values("MentoringSessionViewSet"),
         "MentoringSession",
     ),
 )
