@@ -1,5 +1,7 @@
 """The benchmark generator writes consistent rows (checked at a small size)."""
 
+from itertools import pairwise
+
 import pytest
 from django.db.models import Sum
 
@@ -87,3 +89,34 @@ def test_the_bench_has_facilities_with_bookings_that_never_overlap():
         rows = list(facility.bookings.order_by("starts_at"))
         assert all(a.ends_at <= b.starts_at for a, b in zip(rows, rows[1:], strict=False))
         assert all(row.ends_at > row.starts_at for row in rows)
+
+
+def test_the_bench_has_leases_that_never_overlap_mentors_sessions_and_transfers():
+    from portfolio.models import (
+        Mentor,
+        MentoringSession,
+        SpaceLease,
+        TechTransfer,
+        TechTransferIpItem,
+    )
+
+    sizes = generate(startups=240)
+    assert sizes["space_leases"] == SpaceLease.objects.count() == 80
+    assert sizes["mentors"] == Mentor.objects.count() == 12
+    assert sizes["mentoring_sessions"] == MentoringSession.objects.count() == 120
+    assert sizes["tech_transfers"] == TechTransfer.objects.count() == 60
+    assert sizes["ip_items"] == TechTransferIpItem.objects.count() >= 60
+    for unit in SpaceLease.objects.values_list("unit", flat=True).distinct():
+        rows = list(SpaceLease.objects.filter(unit=unit).order_by("starts_on"))
+        # both days included: the next lease starts after the previous one's last day;
+        # only a unit's last lease may run on
+        assert all(a.ends_on is not None and a.ends_on < b.starts_on for a, b in pairwise(rows))
+    # every row passes the model's own validation (the IP items' application numbers, the
+    # rents and equity shares), as if written through the services
+    for row in [
+        *SpaceLease.objects.all(),
+        *MentoringSession.objects.all(),
+        *TechTransfer.objects.all(),
+        *TechTransferIpItem.objects.all(),
+    ]:
+        row.full_clean()

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
 from portfolio import selectors, services
 from portfolio.models import FacilityBooking
 from portfolio.models.facilities import NO_OVERLAP_CONSTRAINT
+from tests.support.constraints import assert_violates
 from tests.support.factories import FacilityBookingFactory, FacilityFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def test_update_refuses_a_field_outside_its_list(fridge, startup):
 def test_postgresql_holds_the_overlap_rule_in_the_database(fridge, startup):
     """A write that skips the service (bulk_create) is refused by the exclusion constraint."""
     book(fridge, startup, at(1, 9), at(1, 17))
-    with pytest.raises(IntegrityError) as error, transaction.atomic():
+    with assert_violates(FacilityBooking, NO_OVERLAP_CONSTRAINT):
         FacilityBooking.objects.bulk_create(
             [
                 FacilityBooking(
@@ -158,7 +159,6 @@ def test_postgresql_holds_the_overlap_rule_in_the_database(fridge, startup):
                 )
             ]
         )
-    assert error.value.__cause__.diag.constraint_name == NO_OVERLAP_CONSTRAINT
     # touching is allowed by the constraint too ('[)' ranges)
     FacilityBooking.objects.bulk_create(
         [FacilityBooking(facility=fridge, startup=startup, starts_at=at(1, 17), ends_at=at(1, 18))]

@@ -9,7 +9,6 @@ locked, and the exclusion constraint behind it). Eight periods end to start all 
 """
 
 import datetime as dt
-from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +16,7 @@ import pytest
 from portfolio import services
 from portfolio.models import FacilityBooking
 from tests.support.factories import FacilityFactory, StartupFactory
-from tests.support.race import race
+from tests.support.race import assert_one_won, race_calls
 
 pytestmark = pytest.mark.slow
 
@@ -28,19 +27,14 @@ START = dt.datetime(2025, 5, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 def race_bookings(facility, startups, periods) -> tuple[list, list, list]:
     """Each startup books the facility for its period, all at once."""
-    won, refused, crashed = race(
+    return race_calls(
+        services.facility_booking_create,
         [
-            partial(
-                services.facility_booking_create,
-                facility=facility,
-                startup=startup,
-                starts_at=starts_at,
-                ends_at=ends_at,
-            )
+            {"startup": startup, "starts_at": starts_at, "ends_at": ends_at}
             for startup, (starts_at, ends_at) in zip(startups, periods, strict=True)
-        ]
+        ],
+        facility=facility,
     )
-    return won, [errors for _n, errors in refused], crashed
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,13 +46,13 @@ def test_eight_concurrent_overlapping_bookings_one_wins():
     ]
     for repetition in range(REPETITIONS):
         facility = FacilityFactory()
-        won, refused, crashed = race_bookings(facility, startups, periods)
-        assert crashed == [], f"repetition {repetition}: {crashed}"
-        assert len(won) == 1, f"repetition {repetition}: {len(won)} won"
-        assert len(refused) == THREADS - 1
-        for errors in refused:
-            assert set(errors) == {"starts_at"}
-            assert "already booked" in errors["starts_at"][0]
+        assert_one_won(
+            *race_bookings(facility, startups, periods),
+            writes=THREADS,
+            field="starts_at",
+            says="already booked",
+            where=f"repetition {repetition}",
+        )
         assert FacilityBooking.objects.filter(facility=facility).count() == 1
 
 

@@ -137,6 +137,9 @@ class Setup:
             ends_at=dt.datetime(2024, 5, 2, 9, tzinfo=factories.SHANGHAI),
         )
         self.transfer = factories.TechTransferFactory(startup=self.startup)
+        self.lease = factories.SpaceLeaseFactory(startup=self.startup, unit="A-101")
+        self.mentor = factories.MentorFactory(name="李导师")
+        self.session = factories.MentoringSessionFactory(mentor=self.mentor, startup=self.startup)
         _t, staff_key = ApiToken.issue(self.staff)
         _t, manager_key = ApiToken.issue(self.manager)
         self.root = factories.UserFactory(username="root", is_superuser=True)
@@ -205,6 +208,75 @@ class Setup:
                     "ip_items": [{"kind": "design", "application_number": "201930001234.1"}],
                     "note": "改",
                 },
+            ),
+            "space-leases": (
+                "staff",
+                "post",
+                "/api/v1/space-leases/",
+                {
+                    "startup": s.pk,
+                    "unit": "B-201",
+                    "kind": "lab",
+                    "area_m2": "80.5",
+                    "is_public_service_area": False,
+                    "starts_on": "2024-06-01",
+                    "ends_on": "2025-05-31",
+                    "list_rent": "8000",
+                    "actual_rent": "6000",
+                    "subsidy": "500",
+                    "subsidy_source": "海淀区",
+                    "note": "新租",
+                },
+            ),
+            "space-leases-patch": (
+                "staff",
+                "patch",
+                f"/api/v1/space-leases/{self.lease.pk}/",
+                {
+                    "unit": "A-102",
+                    "starts_on": "2025-04-01",
+                    "ends_on": "2026-03-31",
+                    "actual_rent": "4000",
+                    "note": "续租",
+                },
+            ),
+            "mentors": (
+                "staff",
+                "post",
+                "/api/v1/mentors/",
+                {
+                    "name": "王导师",
+                    "kind": "investor",
+                    "appointed_by": "海淀区科委",
+                    "appointed_on": "2023-01-01",
+                    "until": "2026-12-31",
+                    "is_full_time": False,
+                },
+            ),
+            "mentors-patch": (
+                "staff",
+                "patch",
+                f"/api/v1/mentors/{self.mentor.pk}/",
+                {"name": "改名", "appointed_by": "孵化器", "until": "2027-12-31"},
+            ),
+            "mentoring-sessions": (
+                "staff",
+                "post",
+                "/api/v1/mentoring-sessions/",
+                {
+                    "mentor": self.mentor.pk,
+                    "startup": s.pk,
+                    "held_on": "2024-06-01",
+                    "hours": "2.5",
+                    "topic": "融资辅导",
+                    "follow_ups": "下次路演",
+                },
+            ),
+            "mentoring-sessions-patch": (
+                "staff",
+                "patch",
+                f"/api/v1/mentoring-sessions/{self.session.pk}/",
+                {"held_on": "2024-06-02", "hours": "3", "topic": "改", "follow_ups": "改"},
             ),
             "facility-bookings-patch": (
                 "staff",
@@ -462,6 +534,12 @@ class Setup:
 ENDPOINTS = [
     "tech-transfers",
     "tech-transfers-patch",
+    "space-leases",
+    "space-leases-patch",
+    "mentors",
+    "mentors-patch",
+    "mentoring-sessions",
+    "mentoring-sessions-patch",
     "facilities",
     "facility-bookings",
     "facility-bookings-patch",
@@ -570,8 +648,23 @@ EXPORTED_BY = {
     "facilities": "/api/v1/facilities/",
     "facility-bookings": "/api/v1/facility-bookings/",
     "tech-transfers": "/api/v1/tech-transfers/",
+    "space-leases": "/api/v1/space-leases/",
+    "mentors": "/api/v1/mentors/",
+    "mentoring-sessions": "/api/v1/mentoring-sessions/",
 }
-FORMULA_FIELDS = {"name", "name_en", "description", "note", "announced_as", "title", "founders"}
+FORMULA_FIELDS = {
+    "name",
+    "name_en",
+    "description",
+    "note",
+    "announced_as",
+    "title",
+    "founders",
+    "subsidy_source",
+    "appointed_by",
+    "topic",
+    "follow_ups",
+}
 
 
 @pytest.mark.parametrize("endpoint", list(EXPORTED_BY))
@@ -599,6 +692,8 @@ def test_formula_text_written_through_the_api_is_exported_inert(db, endpoint):
         if endpoint == "facility-bookings":  # one facility: a day each, never overlapping
             body["starts_at"] = f"2024-07-0{number + 1}T09:00"
             body["ends_at"] = f"2024-07-0{number + 1}T18:00"
+        if endpoint == "space-leases":  # one unit each, never overlapping
+            body["unit"] = f"F-{number}"
         response = send(client, method, url, body)
         assert response.status_code in (200, 201), (endpoint, label, response.content[:300])
         # as stored: DRF trims the whitespace around text ("\t=1+1" is kept as "=1+1")
@@ -627,11 +722,7 @@ def test_api_writes_refuse_malformed_bodies(db, endpoint, raw):
     who, method, url, _valid = setup.endpoints()[endpoint]
     before = counts()
     response = send(setup.clients[who], method, url, None, raw=raw)
-    patches = ("startups-patch", "funds-patch", "facility-bookings-patch", "tech-transfers-patch")
-    if endpoint in patches and raw in (
-        "",
-        "null",
-    ):
+    if endpoint.endswith("-patch") and raw in ("", "null"):
         # An empty PATCH changes nothing and answers the row.
         assert response.status_code in (200, 400), response.status_code
         assert counts() == before

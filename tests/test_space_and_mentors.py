@@ -9,9 +9,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from portfolio import selectors, services
 from portfolio.models import Mentor, MentoringSession, SpaceLease
+from portfolio.models.operations import LEASE_NO_OVERLAP_CONSTRAINT
+from tests.support.constraints import assert_violates
 from tests.support.factories import (
     MentorFactory,
     MentoringSessionFactory,
@@ -99,6 +102,38 @@ def test_a_running_lease_blocks_every_later_start(startup):
     with pytest.raises(ValidationError) as error:
         lease(StartupFactory(), D(2030, 1, 1), D(2030, 2, 1))
     assert refused_on(error) == {"starts_on"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exclusion constraint")
+def test_postgresql_holds_the_overlap_rule_in_the_database(startup):
+    """A write that skips the service (bulk_create) is refused by the exclusion constraint,
+    both days included and an empty end running on; the day after another ends is free."""
+    lease(startup, D(2025, 3, 1), D(2025, 12, 31))
+    lease(startup, D(2027, 1, 1))
+
+    def raw(start, end=None):
+        SpaceLease.objects.bulk_create(
+            [
+                SpaceLease(
+                    startup=startup,
+                    unit="B-101",
+                    kind="lab",
+                    area_m2=Decimal("80"),
+                    starts_on=start,
+                    ends_on=end,
+                )
+            ]
+        )
+
+    for start, end in [
+        (D(2025, 12, 31), D(2026, 1, 31)),  # on the other's last day
+        (D(2028, 1, 1), D(2028, 2, 1)),  # inside the one that runs on
+        (D(2024, 1, 1), None),  # runs on across both
+    ]:
+        with assert_violates(SpaceLease, LEASE_NO_OVERLAP_CONSTRAINT):
+            raw(start, end)
+    raw(D(2026, 1, 1), D(2026, 12, 31))  # between them: both days free
+    assert SpaceLease.objects.filter(unit="B-101").count() == 3
 
 
 def test_an_update_is_checked_against_the_other_leases_not_itself(startup):

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from portfolio import models, selectors, services
 from portfolio.api.auth import RolePermissions, TokenScopePermission
 from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
 from portfolio.api.serializers import IdField, save_clean
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
@@ -113,19 +114,12 @@ class FacilityBookingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FacilityBookingCreateSerializer(serializers.Serializer):
+class FacilityBookingCreateSerializer(ServiceInput):
     """Input of ``POST /facility-bookings/`` (``services.facility_booking_create``); a key
     that is none of its fields is a 400 naming it (a PATCH would otherwise change nothing
     and answer 200)."""
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(str(key) for key in set(data) - set(self.fields))
-            if unknown:  # named as sent, made printable (a lone surrogate cannot be encoded)
-                name = unknown[0][:100].encode("utf-8", "replace").decode("utf-8")
-                raise serializers.ValidationError({name: [_("Unknown field.")]})
-        return super().to_internal_value(data)
-
+    create_service = services.facility_booking_create
     facility = IdField(queryset=models.Facility.objects.all())
     startup = IdField(queryset=models.Startup.objects.all())
     starts_at = serializers.DateTimeField(
@@ -140,17 +134,12 @@ class FacilityBookingCreateSerializer(serializers.Serializer):
     helium_litres = serializers.DecimalField(required=False, **QUANTITY)
     note = serializers.CharField(**NOTE)
 
-    def create(self, validated_data):
-        return services.facility_booking_create(by=self.context["request"].user, **validated_data)
-
 
 class FacilityBookingUpdateSerializer(FacilityBookingCreateSerializer):
     """Input of ``PATCH /facility-bookings/{id}/`` (``services.facility_booking_update``)."""
 
-    def update(self, instance, validated_data):
-        return services.facility_booking_update(
-            booking=instance, by=self.context["request"].user, **validated_data
-        )
+    update_service = services.facility_booking_update
+    instance_arg = "booking"
 
 
 class FacilityBookingFilterSet(StrictFilterSet):
@@ -195,13 +184,8 @@ class FacilityBookingViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     ordering = ["-starts_at", "-id"]
     resource = "facility-bookings"
     founder_scope = "startup"
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return FacilityBookingCreateSerializer
-        if self.action == "partial_update":
-            return FacilityBookingUpdateSerializer
-        return super().get_serializer_class()
+    create_serializer_class = FacilityBookingCreateSerializer
+    update_serializer_class = FacilityBookingUpdateSerializer
 
 
 # --- utilisation --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from portfolio import models, selectors, services
 from portfolio.api.auth import RolePermissions, TokenScopePermission
 from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
 from portfolio.api.serializers import IdField
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
@@ -31,19 +32,6 @@ from portfolio.selectors.scope import REFERENCE
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 TEXT = {"required": False, "allow_blank": True, "max_length": 5000}
-
-
-class StrictInput(serializers.Serializer):
-    """An input whose unknown key is a 400 naming it (a PATCH would otherwise change
-    nothing and answer 200)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(str(key) for key in set(data) - set(self.fields))
-            if unknown:  # named as sent, made printable (a lone surrogate cannot be encoded)
-                name = unknown[0][:100].encode("utf-8", "replace").decode("utf-8")
-                raise serializers.ValidationError({name: [_("Unknown field.")]})
-        return super().to_internal_value(data)
 
 
 # --- space leases ---------------------------------------------------------------------------
@@ -76,8 +64,10 @@ class SpaceLeaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SpaceLeaseCreateSerializer(StrictInput):
+class SpaceLeaseCreateSerializer(ServiceInput):
     """Input of ``POST /space-leases/`` (``services.space_lease_create``)."""
+
+    create_service = services.space_lease_create
 
     startup = IdField(queryset=models.Startup.objects.all())
     unit = serializers.CharField(max_length=100)
@@ -96,15 +86,10 @@ class SpaceLeaseCreateSerializer(StrictInput):
     subsidy_source = serializers.CharField(**(TEXT | {"max_length": 200}))
     note = serializers.CharField(**TEXT)
 
-    def create(self, validated_data):
-        return services.space_lease_create(by=self.context["request"].user, **validated_data)
-
 
 class SpaceLeaseUpdateSerializer(SpaceLeaseCreateSerializer):
-    def update(self, instance, validated_data):
-        return services.space_lease_update(
-            lease=instance, by=self.context["request"].user, **validated_data
-        )
+    update_service = services.space_lease_update
+    instance_arg = "lease"
 
 
 class SpaceLeaseFilterSet(StrictFilterSet):
@@ -146,13 +131,8 @@ class SpaceLeaseViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     ordering = ["-starts_on", "-id"]
     resource = "space-leases"
     founder_scope = "startup"
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return SpaceLeaseCreateSerializer
-        if self.action == "partial_update":
-            return SpaceLeaseUpdateSerializer
-        return super().get_serializer_class()
+    create_serializer_class = SpaceLeaseCreateSerializer
+    update_serializer_class = SpaceLeaseUpdateSerializer
 
 
 # --- mentors --------------------------------------------------------------------------------
@@ -174,7 +154,9 @@ class MentorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MentorCreateSerializer(StrictInput):
+class MentorCreateSerializer(ServiceInput):
+    create_service = services.mentor_create
+
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=MentorKind.choices)
     appointed_by = serializers.CharField(max_length=200)
@@ -182,15 +164,10 @@ class MentorCreateSerializer(StrictInput):
     until = serializers.DateField(required=False, allow_null=True)
     is_full_time = serializers.BooleanField(required=False)
 
-    def create(self, validated_data):
-        return services.mentor_create(by=self.context["request"].user, **validated_data)
-
 
 class MentorUpdateSerializer(MentorCreateSerializer):
-    def update(self, instance, validated_data):
-        return services.mentor_update(
-            mentor=instance, by=self.context["request"].user, **validated_data
-        )
+    update_service = services.mentor_update
+    instance_arg = "mentor"
 
 
 class MentorFilterSet(StrictFilterSet):
@@ -220,13 +197,8 @@ class MentorViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     ordering = ["name", "id"]
     resource = "mentors"
     founder_scope = REFERENCE  # the incubator's mentor list is shown to its incubatees
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return MentorCreateSerializer
-        if self.action == "partial_update":
-            return MentorUpdateSerializer
-        return super().get_serializer_class()
+    create_serializer_class = MentorCreateSerializer
+    update_serializer_class = MentorUpdateSerializer
 
 
 # --- mentoring sessions ---------------------------------------------------------------------
@@ -255,7 +227,9 @@ class MentoringSessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MentoringSessionCreateSerializer(StrictInput):
+class MentoringSessionCreateSerializer(ServiceInput):
+    create_service = services.mentoring_session_create
+
     mentor = IdField(queryset=models.Mentor.objects.all())
     startup = IdField(queryset=models.Startup.objects.all())
     held_on = serializers.DateField()
@@ -263,15 +237,10 @@ class MentoringSessionCreateSerializer(StrictInput):
     topic = serializers.CharField(max_length=300)
     follow_ups = serializers.CharField(**TEXT)
 
-    def create(self, validated_data):
-        return services.mentoring_session_create(by=self.context["request"].user, **validated_data)
-
 
 class MentoringSessionUpdateSerializer(MentoringSessionCreateSerializer):
-    def update(self, instance, validated_data):
-        return services.mentoring_session_update(
-            session=instance, by=self.context["request"].user, **validated_data
-        )
+    update_service = services.mentoring_session_update
+    instance_arg = "session"
 
 
 class MentoringSessionFilterSet(StrictFilterSet):
@@ -302,13 +271,8 @@ class MentoringSessionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     ordering = ["-held_on", "-id"]
     resource = "mentoring-sessions"
     founder_scope = "startup"
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return MentoringSessionCreateSerializer
-        if self.action == "partial_update":
-            return MentoringSessionUpdateSerializer
-        return super().get_serializer_class()
+    create_serializer_class = MentoringSessionCreateSerializer
+    update_serializer_class = MentoringSessionUpdateSerializer
 
 
 # --- figures --------------------------------------------------------------------------------

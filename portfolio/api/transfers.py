@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from portfolio import models, selectors, services
 from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
 from portfolio.api.serializers import IdField
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
@@ -76,18 +77,11 @@ class IpItemInputSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True)
 
 
-class TechTransferCreateSerializer(serializers.Serializer):
+class TechTransferCreateSerializer(ServiceInput):
     """Input of ``POST /tech-transfers/`` (``services.tech_transfer_create``); an unknown key
     is a 400 naming it."""
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(str(key) for key in set(data) - set(self.fields))
-            if unknown:  # named as sent, made printable (a lone surrogate cannot be encoded)
-                name = unknown[0][:100].encode("utf-8", "replace").decode("utf-8")
-                raise serializers.ValidationError({name: [_("Unknown field.")]})
-        return super().to_internal_value(data)
-
+    create_service = services.tech_transfer_create
     startup = IdField(queryset=models.Startup.objects.all())
     institution = IdField(queryset=models.Institution.objects.all())
     team = serializers.CharField(required=False, allow_blank=True, max_length=500)
@@ -115,17 +109,12 @@ class TechTransferCreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     is_illustrative = serializers.BooleanField(required=False)
 
-    def create(self, validated_data):
-        return services.tech_transfer_create(by=self.context["request"].user, **validated_data)
-
 
 class TechTransferUpdateSerializer(TechTransferCreateSerializer):
     """Input of ``PATCH /tech-transfers/{id}/`` (``services.tech_transfer_update``)."""
 
-    def update(self, instance, validated_data):
-        return services.tech_transfer_update(
-            transfer=instance, by=self.context["request"].user, **validated_data
-        )
+    update_service = services.tech_transfer_update
+    instance_arg = "transfer"
 
 
 class TechTransferFilterSet(StrictFilterSet):
@@ -174,10 +163,5 @@ class TechTransferViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     ordering = ["-contract_on", "-id"]
     resource = "tech-transfers"
     founder_scope = "startup"
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return TechTransferCreateSerializer
-        if self.action == "partial_update":
-            return TechTransferUpdateSerializer
-        return super().get_serializer_class()
+    create_serializer_class = TechTransferCreateSerializer
+    update_serializer_class = TechTransferUpdateSerializer

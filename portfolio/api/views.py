@@ -118,6 +118,9 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
     resource = ""
     #: serializer for writes (its output is shown with ``serializer_class``)
     write_serializer_class = None
+    #: or one for POST and one for PATCH (``portfolio.api.inputs.ServiceInput``)
+    create_serializer_class = None
+    update_serializer_class = None
     #: a big list's row spec: its JSON pages and exports are read as plain rows from it
     #: (``portfolio.api.rows``; bars P2, P4), its details through ``serializer_class``
     row_spec: specs.RowSpec | None = None
@@ -149,6 +152,10 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
         return renderers
 
     def get_serializer_class(self):
+        if self.action == "create" and self.create_serializer_class:
+            return self.create_serializer_class
+        if self.action == "partial_update" and self.update_serializer_class:
+            return self.update_serializer_class
         if self.action in ("create", "partial_update", "update") and self.write_serializer_class:
             return self.write_serializer_class
         return super().get_serializer_class()

@@ -6,7 +6,11 @@ commitments, each with a disbursement, a valuation mark and three planned tranch
 commitment in 300, to show the tranche list does not grow its queries with its rows). The
 founders' layer (``founder_layer``): 12 quarterly KPI requests, each asking 200 startups, and
 a submission from most of them (submitted, approved or returned). The facilities' layer
-(``facility_layer``): six shared facilities and one booking per five startups. Rows are built
+(``facility_layer``): six shared facilities and one booking per five startups. The operations'
+layer (``operations_layer``): one space lease per three startups (units leased one after
+another, never overlapping), a mentor per twenty startups and a mentoring session per two;
+the transfers' layer (``transfer_layer``): a technology transfer per four startups with one
+to three IP items each (patents with valid CN application numbers). Rows are built
 consistent with the rules (current stage = latest transition, participants within the round,
 commitments within the fund) and checked by the database's constraints; the services are
 bypassed only because row-by-row writes would take hours at this size. The fund's LP layer
@@ -250,6 +254,9 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
     facility_rows = facility_layer(rng, created)
     founder_rows = founder_layer(rng, created)
     lp_rows = lp_layer(fund)
+    # last, so the layers before them draw the same numbers as before they were added
+    operations_rows = operations_layer(rng, created)
+    transfer_rows = transfer_layer(rng, created, institutions)
     return {
         "startups": len(created),
         "stage_transitions": len(transitions),
@@ -259,6 +266,8 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         "commitments": len(commitments),
         "tranches": tranches,
         **facility_rows,
+        **operations_rows,
+        **transfer_rows,
         **founder_rows,
         **lp_rows,
     }
@@ -334,6 +343,126 @@ def facility_layer(rng: random.Random, startups: list[Startup]) -> dict[str, int
         )
     FacilityBooking.objects.bulk_create(bookings, batch_size=BATCH)
     return {"facilities": len(facilities), "facility_bookings": len(bookings)}
+
+
+def operations_layer(rng: random.Random, startups: list[Startup]) -> dict[str, int]:
+    """Space leases, mentors and mentoring sessions (issue 16). One lease per three startups
+    on one unit in ten of those, each unit's leases one after another from 2020 (a lease
+    starts one to 60 days after the previous one's last day, so none overlap, as
+    ``space_lease_create`` and PostgreSQL's exclusion constraint keep them; a unit's last
+    lease runs on in one case in four); a mentor per twenty startups; a session per two."""
+    from portfolio.models import Mentor, MentoringSession, SpaceLease
+    from portfolio.models.operations import MentorKind, SpaceKind
+
+    leased = rng.sample(startups, k=max(1, len(startups) // 3))
+    units = [f"基准{n // 20 + 1}号楼-{n % 20 + 101}" for n in range(max(1, len(leased) // 10))]
+    last_day = dict.fromkeys(units, dt.date(2019, 12, 31))
+    last_lease: dict[str, SpaceLease] = {}
+    leases = []
+    for startup in leased:
+        unit = rng.choice(units)
+        starts = last_day[unit] + dt.timedelta(days=rng.randint(1, 60))
+        ends = starts + dt.timedelta(days=rng.randint(90, 720))
+        last_day[unit] = ends
+        area = Decimal(rng.randint(20, 400))
+        list_rent = area * rng.randint(80, 160)
+        lease = SpaceLease(
+            startup=startup,
+            unit=unit,
+            kind=rng.choice(SpaceKind.values),
+            area_m2=area,
+            is_public_service_area=rng.random() < 0.05,
+            starts_on=starts,
+            ends_on=ends,
+            list_rent=list_rent,
+            actual_rent=(list_rent * Decimal(rng.choice(["1", "0.8", "0.5"]))).quantize(
+                Decimal("0.01")
+            ),
+            subsidy=Decimal(rng.choice([0, 0, 500, 2000])),
+            note="基准数据",
+        )
+        last_lease[unit] = lease
+        leases.append(lease)
+    for lease in last_lease.values():
+        if rng.random() < 0.25:
+            lease.ends_on = None
+    SpaceLease.objects.bulk_create(leases, batch_size=BATCH)
+
+    mentors = Mentor.objects.bulk_create(
+        Mentor(
+            name=f"基准导师{n}",
+            kind=rng.choice(MentorKind.values),
+            appointed_by=rng.choice(["海淀区科委", "中关村创业导师协会", "孵化器"]),
+            appointed_on=dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 2500)),
+            is_full_time=rng.random() < 0.2,
+        )
+        for n in range(max(1, len(startups) // 20))
+    )
+    sessions = [
+        MentoringSession(
+            mentor=rng.choice(mentors),
+            startup=startup,
+            held_on=dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 1000)),
+            hours=Decimal(rng.choice(["1", "1.5", "2", "3", "4"])),
+            topic="融资路演辅导",
+        )
+        for startup in rng.sample(startups, k=max(1, len(startups) // 2))
+    ]
+    MentoringSession.objects.bulk_create(sessions, batch_size=BATCH)
+    return {
+        "space_leases": len(leases),
+        "mentors": len(mentors),
+        "mentoring_sessions": len(sessions),
+    }
+
+
+def transfer_layer(
+    rng: random.Random, startups: list[Startup], institutions: list[Institution]
+) -> dict[str, int]:
+    """A technology transfer per four startups, from one of the institutions, with one to
+    three IP items: patents (application numbers with the kind's type digit and the right
+    check digit) or a software copyright; equity shares within 100 % together."""
+    from portfolio.models import TechTransfer, TechTransferIpItem
+    from portfolio.models.transfers import PATENT_TYPE_DIGITS, IpKind, TransferMode
+    from portfolio.models.validators import patent_application_check_digit
+
+    transfers = []
+    for startup in rng.sample(startups, k=max(1, len(startups) // 4)):
+        institution_pct = Decimal(rng.choice([0, 10, 20, 30]))
+        transfers.append(
+            TechTransfer(
+                startup=startup,
+                institution=rng.choice(institutions),
+                team="基准课题组",
+                title=f"基准成果{startup.pk}",
+                mode=rng.choice(TransferMode.values),
+                contract_on=dt.date(2016, 1, 1) + dt.timedelta(days=rng.randint(0, 3700)),
+                consideration=Decimal(rng.choice([0, 500_000, 2_000_000])),
+                equity_to_institution_pct=institution_pct,
+                equity_to_researchers_pct=min(
+                    Decimal(rng.choice([0, 30, 50, 70])), 100 - institution_pct
+                ),
+            )
+        )
+    TechTransfer.objects.bulk_create(transfers, batch_size=BATCH)
+    items = []
+    for transfer in transfers:
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.choice([IpKind.INVENTION, IpKind.UTILITY_MODEL, IpKind.SOFTWARE])
+            number = ""
+            if kind in PATENT_TYPE_DIGITS:
+                first12 = (
+                    f"{rng.randint(2010, 2025)}{PATENT_TYPE_DIGITS[kind][0]}"
+                    f"{rng.randint(0, 9_999_999):07d}"
+                )
+                number = f"{first12}.{patent_application_check_digit(first12)}"
+            items.append(
+                TechTransferIpItem(
+                    transfer=transfer, kind=kind, application_number=number, title="基准专利"
+                )
+            )
+    TechTransferIpItem.objects.bulk_create(items, batch_size=BATCH)
+    return {"tech_transfers": len(transfers), "ip_items": len(items)}
 
 
 def founder_layer(rng: random.Random, startups: list[Startup]) -> dict[str, int]:

@@ -69,6 +69,10 @@ LISTS = {
     "/api/v1/kpi-submissions/": "status=submitted&year=2025",
     "/api/v1/facilities/": "kind=clean_room",
     "/api/v1/facility-bookings/": "kind=dilution_refrigerator&starts_after=2024-02-01",
+    "/api/v1/tech-transfers/": "mode=equity&ip_kind=invention&contract_after=2018-01-01",
+    "/api/v1/space-leases/": "kind=lab&starts_after=2022-01-01",
+    "/api/v1/mentors/": "kind=investor",
+    "/api/v1/mentoring-sessions/": "kind=technical&held_after=2025-01-01",
     # the tranches of the commitment planned in 300 (``dataset.plan_tranches``): one list,
     # not paginated; measured at both sizes like the others
     "/api/v1/commitments/{commitment}/tranches/": "",
@@ -116,13 +120,18 @@ def use_database(size: str) -> dict[str, Any]:
 def build(size: str, log: Callable[[str], None]) -> dict[str, int]:
     """Migrate and fill the database of ``size`` unless it already holds the dataset."""
     from portfolio.bench.dataset import generate
-    from portfolio.models import FundingRound, KpiRequest, Startup
+    from portfolio.models import FundingRound, KpiRequest, SpaceLease, Startup
 
     use_database(size)
     call_command("migrate", verbosity=0, interactive=False)
     wanted = SIZES[size]
-    # A dataset from before the founders' layer (no KPI requests) is made again.
-    if Startup.objects.count() != wanted or not KpiRequest.objects.exists():
+    # A dataset from before the founders' layer (no KPI requests) or the operations' and
+    # transfers' layers (no space leases) is made again.
+    if (
+        Startup.objects.count() != wanted
+        or not KpiRequest.objects.exists()
+        or not SpaceLease.objects.exists()
+    ):
         if Startup.objects.exists():
             call_command("flush", interactive=False, verbosity=0)
         started = time.perf_counter()
@@ -141,8 +150,10 @@ def build(size: str, log: Callable[[str], None]) -> dict[str, int]:
         FacilityBooking,
         KpiReport,
         KpiSubmission,
+        MentoringSession,
         Participation,
         StageTransition,
+        TechTransfer,
         Tranche,
     )
 
@@ -157,6 +168,9 @@ def build(size: str, log: Callable[[str], None]) -> dict[str, int]:
         "kpi_requests": KpiRequest.objects.count(),
         "kpi_submissions": KpiSubmission.objects.count(),
         "facility_bookings": FacilityBooking.objects.count(),
+        "tech_transfers": TechTransfer.objects.count(),
+        "space_leases": SpaceLease.objects.count(),
+        "mentoring_sessions": MentoringSession.objects.count(),
     }
 
 
@@ -275,18 +289,101 @@ def baseline_kpi_submissions() -> bytes:
     return json.dumps(rows, default=str).encode()
 
 
+# The operations' and transfers' lists have no row spec: their baselines read the columns
+# of the lists' own serializers, in the viewsets' order.
+
+
+def serializer_values(serializer_class) -> tuple[str, ...]:
+    """The ``.values()`` columns behind ``serializer_class``'s fields: a dotted source
+    (``startup.name``) is read as ``startup__name``; a method or nested field is the
+    caller's to add."""
+    from rest_framework import serializers
+
+    return tuple(
+        field.source.replace(".", "__")
+        for field in serializer_class().fields.values()
+        if not isinstance(field, serializers.SerializerMethodField | serializers.BaseSerializer)
+    )
+
+
+def baseline_values(viewset: str):
+    """A baseline of one page of 500 rows of the list of ``viewset`` (a name in
+    ``portfolio.api.operations``): ``.values()`` of its serializer's columns, in its order,
+    + ``json.dumps``."""
+
+    def baseline() -> bytes:
+        from portfolio.api import operations
+
+        view = getattr(operations, viewset)
+        rows = list(
+            view.queryset.model.objects.order_by(*view.ordering).values(
+                *serializer_values(view.serializer_class)
+            )[:500]
+        )
+        return json.dumps(rows, default=str).encode()
+
+    return baseline
+
+
+def baseline_tech_transfers() -> bytes:
+    from portfolio.api.transfers import TechTransferSerializer, TechTransferViewSet
+    from portfolio.models import TechTransfer, TechTransferIpItem
+
+    rows = list(
+        TechTransfer.objects.order_by(*TechTransferViewSet.ordering).values(
+            *serializer_values(TechTransferSerializer)
+        )[:500]
+    )
+    items: dict[int, list] = {}
+    for item in TechTransferIpItem.objects.filter(
+        transfer_id__in=[row["id"] for row in rows]
+    ).values("transfer_id", "kind", "application_number", "title"):
+        items.setdefault(item.pop("transfer_id"), []).append(item)
+    for row in rows:
+        row["currency"] = "CNY"
+        row["ip_items"] = items.get(row["id"], [])
+    return json.dumps(rows, default=str).encode()
+
+
+#: (name, list, baseline, model whose rows it pages: fewer than 500 at the small size)
+P2_LISTS = (
+    ("startups", "/api/v1/startups/", baseline_startups, "Startup"),
+    ("funding-rounds", "/api/v1/funding-rounds/", baseline_rounds, "FundingRound"),
+    ("kpi-submissions", "/api/v1/kpi-submissions/", baseline_kpi_submissions, "KpiSubmission"),
+    ("tech-transfers", "/api/v1/tech-transfers/", baseline_tech_transfers, "TechTransfer"),
+    (
+        "space-leases",
+        "/api/v1/space-leases/",
+        baseline_values("SpaceLeaseViewSet"),
+        "SpaceLease",
+    ),
+    (
+        "mentors",
+        "/api/v1/mentors/",
+        baseline_values("MentorViewSet"),
+        "Mentor",
+    ),
+    (
+        "mentoring-sessions",
+        "/api/v1/mentoring-sessions/",
+        baseline_values("MentoringSessionViewSet"),
+        "MentoringSession",
+    ),
+)
+
+
 def p2_per_row(c: Client) -> dict[str, dict[str, float]]:
+    from portfolio import models
+
     out = {}
-    for name, path, baseline in (
-        ("startups", "/api/v1/startups/?page_size=500", baseline_startups),
-        ("funding-rounds", "/api/v1/funding-rounds/?page_size=500", baseline_rounds),
-        ("kpi-submissions", "/api/v1/kpi-submissions/?page_size=500", baseline_kpi_submissions),
-    ):
-        api = median_time(lambda p=path: fetch(c, p))
+    for name, path, baseline, model_name in P2_LISTS:
+        rows = min(500, getattr(models, model_name).objects.count())
+        api = median_time(lambda p=f"{path}?page_size=500": fetch(c, p))
         base = median_time(baseline)
         out[name] = {
-            "api_us_per_row": api / 500 * 1e6,
-            "baseline_us_per_row": base / 500 * 1e6,
+            "rows": rows,
+            "api_us_per_row": api / rows * 1e6,
+            "baseline_us_per_row": base / rows * 1e6,
             "ratio": api / base,
         }
     return out
@@ -1319,12 +1416,18 @@ def markdown(report: dict[str, Any]) -> str:
             f"{other['page_size_10']} | {other['page_size_500']} |"
         )
     lines += _table_head(
-        "P2: time per row, page_size 500", "list", "size", "API µs/row", "baseline µs/row", "ratio"
+        "P2: time per row, page_size 500",
+        "list",
+        "size",
+        "rows",
+        "API µs/row",
+        "baseline µs/row",
+        "ratio",
     )
     for size_name, size in (("small", small), ("large", large)):
         for name, row in size["P2"].items():
             lines.append(
-                f"| {name} | {size_name} | {row['api_us_per_row']:.1f} | "
+                f"| {name} | {size_name} | {row.get('rows', 500)} | {row['api_us_per_row']:.1f} | "
                 f"{row['baseline_us_per_row']:.1f} | {row['ratio']:.2f} |"
             )
     lines += _table_head(

@@ -10,12 +10,12 @@ PostgreSQL an exclusion constraint (``facility_booking_no_overlap``, migration
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models.common import CreatedByMixin
 from portfolio.models.pipeline import Startup
 
 #: billed units and helium litres: up to 99,999,999.99
@@ -94,7 +94,7 @@ class Facility(models.Model):
         return self.name
 
 
-class FacilityBooking(models.Model):
+class FacilityBooking(CreatedByMixin, models.Model):
     """A startup's booking of a facility from ``starts_at`` to ``ends_at`` (half-open: it
     ends when the next may start), with the units billed and the liquid helium used."""
 
@@ -117,16 +117,6 @@ class FacilityBooking(models.Model):
     )
     helium_litres = models.DecimalField(_("liquid helium (litres)"), default=0, **QUANTITY)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-starts_at", "-id"]

@@ -6,23 +6,29 @@ Two leases of one unit never overlap (a lease's period is ``[starts_on, ends_on]
 included; a lease without ``ends_on`` runs on). The unit is a name, not a row, so
 ``services.operations`` serialises the writers of one unit before it checks: on PostgreSQL a
 transaction-scoped advisory lock keyed on the unit's name (``pg_advisory_xact_lock``), on
-SQLite the IMMEDIATE transaction (the database's write lock, taken when it begins).
+SQLite the IMMEDIATE transaction (the database's write lock, taken when it begins). On
+PostgreSQL an exclusion constraint (``space_lease_no_overlap``, migration
+``0026_space_lease_exclusion``) holds the rule in the database too, also for a write that
+skips the services.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models.common import CreatedByMixin
 from portfolio.models.pipeline import MONEY, Startup
 
 #: area in square metres: up to 99,999,999.99
 AREA = {"max_digits": 10, "decimal_places": 2}
 #: hours of a session: up to 999.99 (a session lasts at most 24)
 HOURS = {"max_digits": 5, "decimal_places": 2}
+#: the PostgreSQL-only exclusion constraint (``0026_space_lease_exclusion``); its name is the
+#: refusal's
+LEASE_NO_OVERLAP_CONSTRAINT = "space_lease_no_overlap"
 
 
 class SpaceKind(models.TextChoices):
@@ -38,7 +44,7 @@ class MentorKind(models.TextChoices):
     TECHNICAL = "technical", _("technical expert")
 
 
-class SpaceLease(models.Model):
+class SpaceLease(CreatedByMixin, models.Model):
     """A startup's lease of one unit (an office, a lab or a clean room) of the incubator.
 
     Rents are **monthly, in yuan**: ``list_rent`` the published rent of the unit,
@@ -66,16 +72,6 @@ class SpaceLease(models.Model):
     subsidy = models.DecimalField(_("subsidy (yuan a month)"), default=0, **MONEY)
     subsidy_source = models.CharField(_("subsidy source"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-starts_on", "-id"]
@@ -190,7 +186,7 @@ class Mentor(models.Model):
             )
 
 
-class MentoringSession(models.Model):
+class MentoringSession(CreatedByMixin, models.Model):
     """A mentor's session with a startup: the day, the hours, the topic and the follow-ups
     agreed. A session in a year sets the Torch statistics' mentoring flag for the startup."""
 
@@ -207,16 +203,6 @@ class MentoringSession(models.Model):
     hours = models.DecimalField(_("hours"), **HOURS)
     topic = models.CharField(_("topic"), max_length=300)
     follow_ups = models.TextField(_("follow-ups"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]

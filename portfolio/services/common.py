@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -109,3 +109,25 @@ def saved(instance: Instance) -> Instance:
     instance.full_clean()
     instance.save()
     return instance
+
+
+def saved_unless_excluded(
+    instance: Instance,
+    *,
+    constraint: str,
+    check: Callable[[], object],
+    refusal: Callable[[], object],
+) -> Instance:
+    """``saved``, in a savepoint, with PostgreSQL's exclusion constraint ``constraint`` turned
+    into the service's refusal: when the database reports it (a writer the service's lock did
+    not hold back, which has committed by then), ``check`` runs again and refuses naming the
+    clash it now sees, else ``refusal`` refuses without naming it."""
+    try:
+        with transaction.atomic():
+            return saved(instance)
+    except IntegrityError as error:
+        if constraint not in str(error):
+            raise
+        check()
+        refusal()
+        raise  # neither refused: the database's own error stands

@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from portfolio.audit import attributed
@@ -27,7 +27,7 @@ from portfolio.models.facilities import (
     NO_OVERLAP_CONSTRAINT,
 )
 from portfolio.services import messages as msg
-from portfolio.services.common import refuse, saved
+from portfolio.services.common import refuse, saved_unless_excluded
 
 MAX_QUANTITY = Decimal("99999999.99")
 #: what a booking's update may change (its author and creation time stay)
@@ -102,14 +102,12 @@ def _write(booking: FacilityBooking) -> FacilityBooking:
     if booking.ends_at <= booking.starts_at:
         refuse("ends_at", msg.BOOKING_ENDS_BEFORE_START, "before_start")
     _check_free(booking)
-    try:
-        with transaction.atomic():
-            return saved(booking)
-    except IntegrityError as error:  # PostgreSQL's exclusion constraint (a write elsewhere)
-        if NO_OVERLAP_CONSTRAINT not in str(error):
-            raise
-        _check_free(booking)
-        _refuse_overlap(None)
+    return saved_unless_excluded(
+        booking,
+        constraint=NO_OVERLAP_CONSTRAINT,
+        check=lambda: _check_free(booking),
+        refusal=lambda: _refuse_overlap(None),
+    )
 
 
 @attributed

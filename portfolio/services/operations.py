@@ -10,8 +10,11 @@ after another ends. ``space_lease_create`` / ``_update`` serialise the writers o
 before they look for a clash: on PostgreSQL a transaction-scoped advisory lock keyed on the
 unit's name (``pg_advisory_xact_lock(hashtext('space-lease:' || unit))``, released at commit or
 rollback); on SQLite the IMMEDIATE transaction already holds the database's write lock from
-its first statement. The database itself holds no overlap rule (no exclusion constraint), so
-a write that skips these services (a raw update) is not checked.
+its first statement. On PostgreSQL the database holds the rule too (the exclusion constraint
+``space_lease_no_overlap``, migration ``0026_space_lease_exclusion``), so a write that skips
+these services (a raw insert or update) is refused there; a clash the constraint reports to
+a service (a writer elsewhere that took no lock) becomes the same refusal on ``starts_on``.
+On SQLite a write that skips the services is not checked.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from django.db import connection, transaction
 
 from portfolio.audit import attributed
 from portfolio.models import Mentor, MentoringSession, SpaceLease, Startup
+from portfolio.models.operations import LEASE_NO_OVERLAP_CONSTRAINT
 from portfolio.services import messages as msg
-from portfolio.services.common import refuse, saved, to_yuan
+from portfolio.services.common import refuse, saved, saved_unless_excluded, to_yuan
 from portfolio.services.facilities import to_quantity
 
 DATE_YEARS = (2000, 2100)
@@ -162,6 +166,25 @@ def _check_lease(lease: SpaceLease) -> None:
         )
 
 
+def _save_lease(lease: SpaceLease) -> SpaceLease:
+    """Check and save ``lease``; PostgreSQL's exclusion constraint becomes the same refusal."""
+    _check_lease(lease)
+    return saved_unless_excluded(
+        lease,
+        constraint=LEASE_NO_OVERLAP_CONSTRAINT,
+        check=lambda: _check_lease(lease),
+        refusal=lambda: refuse(
+            "starts_on",
+            msg.LEASE_OVERLAP,
+            "overlap",
+            unit=lease.unit,
+            startup="?",
+            start="?",
+            end="?",
+        ),
+    )
+
+
 @attributed
 @transaction.atomic
 def space_lease_create(
@@ -198,8 +221,7 @@ def space_lease_create(
     )
     lease = SpaceLease(startup=startup, kind=kind, created_by=_author(by), **fields)
     _lock_unit(lease.unit)
-    _check_lease(lease)
-    return saved(lease)
+    return _save_lease(lease)
 
 
 @attributed
@@ -215,8 +237,7 @@ def space_lease_update(*, lease: SpaceLease, by: Any = None, **fields: Any) -> S
     lease = SpaceLease.objects.get(pk=lease.pk)
     for name, value in fields.items():
         setattr(lease, name, value)
-    _check_lease(lease)
-    return saved(lease)
+    return _save_lease(lease)
 
 
 # --- mentors --------------------------------------------------------------------------------

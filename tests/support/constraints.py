@@ -2,8 +2,9 @@
 
 ``assert_violates(Model, name)`` passes only when the block raises an ``IntegrityError``
 for that very constraint, not for any other one. ``name`` is the name of a constraint in
-the model's ``Meta.constraints``, or the name of a field declared ``unique=True`` (Django
-does not name those; the database makes up a name).
+the model's ``Meta.constraints``, the name of a field declared ``unique=True`` (Django
+does not name those; the database makes up a name), or on PostgreSQL one of the model's
+exclusion constraints that a migration adds outside ``Meta`` (``POSTGRESQL_ONLY``).
 
 What the backends report:
 
@@ -26,6 +27,9 @@ from contextlib import contextmanager
 import pytest
 from django.db import IntegrityError, connection, models, transaction
 
+from portfolio.models.facilities import NO_OVERLAP_CONSTRAINT
+from portfolio.models.operations import LEASE_NO_OVERLAP_CONSTRAINT
+
 
 def declared(model: type[models.Model]) -> set[str]:
     """The names ``assert_violates`` accepts for ``model``: its Meta constraints' names and
@@ -36,6 +40,22 @@ def declared(model: type[models.Model]) -> set[str]:
         for field in model._meta.concrete_fields
         if field.unique and not field.primary_key
     }
+    return names
+
+
+#: constraints the migrations add on PostgreSQL alone, outside ``Meta`` (exclusion constraints,
+#: which SQLite lacks), by model label; ``assert_violates`` accepts their names too
+POSTGRESQL_ONLY: dict[str, set[str]] = {
+    "portfolio.FacilityBooking": {NO_OVERLAP_CONSTRAINT},
+    "portfolio.SpaceLease": {LEASE_NO_OVERLAP_CONSTRAINT},
+}
+
+
+def accepted(model: type[models.Model]) -> set[str]:
+    """``declared`` and, on PostgreSQL, the model's ``POSTGRESQL_ONLY`` constraints."""
+    names = declared(model)
+    if connection.vendor == "postgresql":
+        names |= POSTGRESQL_ONLY.get(model._meta.label, set())
     return names
 
 
@@ -57,7 +77,7 @@ def violated(error: IntegrityError, model: type[models.Model]) -> str | None:
     table = model._meta.db_table
     if connection.vendor == "postgresql":
         name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-        if name is None or name in declared(model):
+        if name is None or name in accepted(model):
             return name
         with connection.cursor() as cursor:
             found = connection.introspection.get_constraints(cursor, table).get(name)
@@ -80,7 +100,7 @@ def assert_violates(model: type[models.Model], name: str) -> Iterator[None]:
 
     The block runs in its own savepoint, so the test's transaction stays usable.
     """
-    assert name in declared(model), f"{model.__name__} declares no constraint {name!r}"
+    assert name in accepted(model), f"{model.__name__} declares no constraint {name!r}"
     with pytest.raises(IntegrityError) as caught, transaction.atomic():
         yield
     reported = violated(caught.value, model)

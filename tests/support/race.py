@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -43,3 +44,32 @@ def race(
     for thread in threads:
         thread.join(timeout=120)
     return won, refused, crashed
+
+
+def race_calls(
+    service: Callable[..., Any], calls: Sequence[dict[str, Any]], **common: Any
+) -> tuple[list[int], list[dict[str, list[str]]], list[str]]:
+    """``service(**common, **call)`` for each of ``calls``, all at once: ``race``'s answer,
+    the refusals as their messages by field alone."""
+    won, refused, crashed = race([partial(service, **common, **call) for call in calls])
+    return won, [errors for _n, errors in refused], crashed
+
+
+def assert_one_won(
+    won: list[int],
+    refused: list[dict[str, list[str]]],
+    crashed: list[str],
+    *,
+    writes: int,
+    field: str,
+    says: str,
+    where: str,
+) -> None:
+    """Of ``writes`` clashing writes raced at once, exactly one went through and every other
+    was refused on ``field`` alone, its message containing ``says``; none crashed."""
+    assert crashed == [], f"{where}: {crashed}"
+    assert len(won) == 1, f"{where}: {len(won)} won"
+    assert len(refused) == writes - 1, where
+    for errors in refused:
+        assert set(errors) == {field}, f"{where}: {errors}"
+        assert says in errors[field][0], f"{where}: {errors}"

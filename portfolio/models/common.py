@@ -1,0 +1,27 @@
+"""What several models declare the same way: one abstract base per shared set of fields."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CreatedByMixin(models.Model):
+    """Who entered the row and when, both set by the system (never in a form): the staff
+    member (``created_by``, emptied if the account is deleted; no reverse accessor) and
+    the moment (``created_at``). The services pass the user as ``by``."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
