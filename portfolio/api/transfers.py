@@ -13,13 +13,22 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
 
 from portfolio import models, selectors, services
 from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
+from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField
-from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
+from portfolio.api.serializers import BriefInstitutionSerializer, IdField
+from portfolio.api.views import (
+    ApiViewSet,
+    CreateMixin,
+    ExportErrorsAsJson,
+    PartialUpdateMixin,
+    ReportView,
+)
 from portfolio.models.transfers import Empowerment, IpKind, TransferMode
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
@@ -165,3 +174,99 @@ class TechTransferViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     founder_scope = "startup"
     create_serializer_class = TechTransferCreateSerializer
     update_serializer_class = TechTransferUpdateSerializer
+
+
+# --- the per-institution funnel ---------------------------------------------------------------
+
+
+class FunnelQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class FunnelModesSerializer(serializers.Serializer):
+    """Contracts by mode (cumulative to the year's end)."""
+
+    transfer = serializers.IntegerField()
+    licence = serializers.IntegerField()
+    equity = serializers.IntegerField()
+    joint = serializers.IntegerField()
+    self = serializers.IntegerField()
+
+
+class FunnelRowSerializer(serializers.Serializer):
+    institution = BriefInstitutionSerializer()
+    contracts = serializers.IntegerField(help_text=_("Contracts dated up to 31 December."))
+    contracts_in_year = serializers.IntegerField(help_text=_("Contracts dated in the year."))
+    by_mode = FunnelModesSerializer()
+    patents = serializers.IntegerField(help_text=_("Patents (by application number) covered."))
+    invention_patents = serializers.IntegerField()
+    spin_offs = serializers.IntegerField(
+        help_text=_(
+            "Startups of the institution that received a licence or a valuation-for-equity "
+            "contract from it."
+        )
+    )
+    admitted = serializers.IntegerField(help_text=_("Spin-offs admitted by the year's end."))
+    crossed_valley = serializers.IntegerField(
+        help_text=_("Admitted spin-offs that crossed the valley by the year's end.")
+    )
+    graduated = serializers.IntegerField(
+        help_text=_("Admitted spin-offs that graduated by the year's end.")
+    )
+    revenue = serializers.DecimalField(
+        max_digits=18, decimal_places=2, help_text=_("The spin-offs' revenue in the year (yuan).")
+    )
+    jobs = serializers.IntegerField(
+        help_text=_("The spin-offs' last reported headcount of the year, summed.")
+    )
+    reporting = serializers.IntegerField(
+        help_text=_("Spin-offs with a KPI report in the year (the others add nothing).")
+    )
+    financing = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        help_text=_("The spin-offs' rounds closed in the year, exact and approximate (yuan)."),
+    )
+    undisclosed_rounds = serializers.IntegerField(
+        help_text=_("Rounds closed in the year without a disclosed amount (not in financing).")
+    )
+
+
+class FunnelSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    institutions = FunnelRowSerializer(many=True)
+
+
+class TransferFunnelView(ExportErrorsAsJson, ReportView):
+    """The technology-transfer funnel per source institution (``selectors.transfer_funnel``;
+    definitions in ``docs/operations.md``). Closed to founders: it sums every startup's
+    figures. ``?format=csv|xlsx``: one row per institution."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
+
+    def permission_model(self):
+        return models.TechTransfer
+
+    @extend_schema(
+        summary=_("Technology-transfer funnel per institution"),
+        description=_(
+            "Per source institution, up to 31 December of `year`: transfer contracts (and "
+            "by mode), the patents they cover, spin-offs, how many were admitted, crossed the "
+            "valley and graduated, and the spin-offs' revenue, jobs and financing in the year. "
+            "400 naming `year` when it is missing or outside 2000-2100."
+        ),
+        parameters=[FunnelQuerySerializer],
+        responses={200: FunnelSerializer},
+    )
+    def get(self, request):
+        query = FunnelQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data["year"]
+        rows = selectors.transfer_funnel(year)
+        data = FunnelSerializer({"year": year, "institutions": rows}).data
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(renderer, EXPORT_RENDERERS):
+            columns = columns_for(FunnelRowSerializer())
+            cells = flatten(columns, data["institutions"])
+            return export_response(renderer, columns, cells, resource=f"transfer-funnel-{year}")
+        return Response(data)

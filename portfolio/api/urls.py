@@ -58,6 +58,11 @@ app_name = "api"
 urlpatterns = [
     path("reports/pipeline/", views.PipelineReportView.as_view(), name="report-pipeline"),
     path("reports/valley/", views.ValleyReportView.as_view(), name="report-valley"),
+    path(
+        "reports/transfer-funnel/",
+        transfers.TransferFunnelView.as_view(),
+        name="report-transfer-funnel",
+    ),
     path("me/", MeView.as_view(), name="me"),
     path(
         "evidence/<str:pk>/download/",

@@ -75,7 +75,7 @@ from portfolio.selectors.tranches import (
     tranche_list,
     tranche_status,
 )
-from portfolio.selectors.transfers import tech_transfer_list
+from portfolio.selectors.transfers import tech_transfer_list, transfer_funnel
 from portfolio.selectors.valley_report import (
     StuckRow,
     ValleyGroup,
@@ -95,6 +95,7 @@ __all__ = [
     "facility_booking_list",
     "facility_list",
     "tech_transfer_list",
+    "transfer_funnel",
     "facility_utilisation",
     "Occupancy",
     "incubatees_on",
