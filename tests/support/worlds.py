@@ -99,6 +99,9 @@ def make_world() -> EveryModel:
     factories.SpaceLeaseFactory(startup=startup)  # a unit of its own
     factories.MentoringSessionFactory(startup=startup)  # with its mentor
     factories.IncubationAgreementFactory(startup=startup)  # 48 months from 2021-03-01
+    graduate = factories.StartupFactory()  # a startup of its own: the others stay active
+    factories.FundingRoundFactory(startup=graduate, round_type="b", amount=Decimal("8000000"))
+    services.startup_graduate(startup=graduate, on=dt.date(2025, 6, 30), basis=["vc_over_5m"])
     return EveryModel(startup, investor, funding_round, fund, commitment)
 
 
