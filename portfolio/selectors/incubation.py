@@ -320,6 +320,10 @@ class MeetsTest:
     startup: models.Startup
     bases: tuple[str, ...]
 
+    @property
+    def labels(self) -> list[str]:
+        return [str(GraduationBasis(basis).label) for basis in self.bases]
+
 
 def meeting_a_graduation_test(today: dt.date) -> list[MeetsTest]:
     """Active incubatees whose recorded data meets a graduation test on ``today`` (six
