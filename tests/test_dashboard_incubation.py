@@ -60,7 +60,8 @@ def test_the_panels_list_the_right_incubatees(viewer):
     assert "2025年3月1日" in past  # the deadline: 48 months from 2021-03-01
     assert "融资0" in due and "营收0" in due  # 2023 + 2024 revenue: 10.4m
     assert "按期0" not in due and "已毕业" not in due and "逾期0" not in due
-    assert "deadline" in past and "rule in force" in due  # whose and how, in the caption
+    # whose and how computed, in each caption (the page's language: Chinese)
+    assert "孵化期限为协议开始日" in past and "按今日有效的规则" in due
 
 
 def test_a_role_without_the_agreements_sees_no_panel(db):
