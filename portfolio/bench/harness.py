@@ -69,6 +69,7 @@ LISTS = {
     "/api/v1/kpi-submissions/": "status=submitted&year=2025",
     "/api/v1/facilities/": "kind=clean_room",
     "/api/v1/facility-bookings/": "kind=dilution_refrigerator&starts_after=2024-02-01",
+    "/api/v1/incubation-agreements/": "deadline_after=2024-01-01",
     # the tranches of the commitment planned in 300 (``dataset.plan_tranches``): one list,
     # not paginated; measured at both sizes like the others
     "/api/v1/commitments/{commitment}/tranches/": "",
