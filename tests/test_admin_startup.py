@@ -26,7 +26,7 @@ def add_data(**overrides):
         "stage": stage("prototype").pk,
         "trl": "5",
         "entered_on": "2024-01-15",
-        "founded_on": "2020-06-01",
+        "founded_on": "2022-06-01",
         "admitted_on": "2024-01-15",
         "registered_region": "北京市海淀区",
         "founders": "蔡宾",

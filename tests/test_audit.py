@@ -653,6 +653,47 @@ def test_space_and_mentor_writes_are_attributed(db, staff_user, superuser):
     assert_audited(lease, staff_user, "~", since)
 
 
+def test_incubation_writes_are_attributed(db, staff_user, superuser):
+    """Agreements, graduations and the rule tables (issue 16), through the services, the
+    API and the admin: each record names who wrote it."""
+    since = timezone.now()
+    agreement = factories.IncubationAgreementFactory(by=staff_user)
+    assert_audited(agreement, staff_user, "+", since)
+    services.incubation_agreement_update(agreement=agreement, note="续签", by=superuser)
+    assert_audited(agreement, superuser, "~", since)
+    staff = token_client(staff_user)
+    other = factories.StartupFactory()
+    body = api_post(
+        staff,
+        "/api/v1/incubation-agreements/",
+        {"startup": other.pk, "signed_on": "2021-02-20", "starts_on": "2021-03-01"},
+    )
+    assert_audited(IncubationAgreement.objects.get(pk=body["id"]), staff_user, "+", since)
+    factories.FundingRoundFactory(startup=other, round_type="b", amount=Decimal("8000000"))
+    response = staff.post(
+        f"/api/v1/startups/{other.pk}/graduate/",
+        {"on": "2025-06-30", "basis": ["vc_over_5m"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert_audited(Graduation.objects.get(startup=other), staff_user, "+", since)
+    assert_audited(other, staff_user, "~", since)  # the status, in the same transaction
+    rule = IncubationRule.objects.get()
+    services.incubation_rule_save(rule=rule, source="核对原文", by=staff_user)
+    assert_audited(rule, staff_user, "~", since)
+    threshold = services.incubator_threshold_save(
+        policy_code="工信部科〔2025〕131号",
+        grade="标准级",
+        effective_from=dt.date(2025, 6, 1),
+        key="incubatees",
+        required=Decimal("30"),
+        by=superuser,
+    )
+    assert_audited(threshold, superuser, "+", since)
+    admin_save(login(staff_user), IncubatorThreshold, {"required": "35"}, obj=threshold)
+    assert_audited(threshold, staff_user, "~", since)
+
+
 def test_every_admin_form_write_is_attributed(db, staff_user, fund_manager, superuser):
     since = timezone.now()
     staff, manager, root = login(staff_user), login(fund_manager), login(superuser)

@@ -120,3 +120,17 @@ def test_the_bench_has_leases_that_never_overlap_mentors_sessions_and_transfers(
         *TechTransferIpItem.objects.all(),
     ]:
         row.full_clean()
+
+
+def test_the_bench_agreements_follow_the_rule_table():
+    """One agreement per startup admitted under a rule (issue 16), its deadline as the
+    service computes it: the bench's agreements list (P1, P2) reads these."""
+    from portfolio.models import IncubationAgreement
+    from portfolio.services.incubation import deadline_for
+
+    sizes = generate(startups=250)
+    agreements = list(IncubationAgreement.objects.select_related("startup", "rule"))
+    assert sizes["incubation_agreements"] == len(agreements) > 100
+    for agreement in agreements[:20]:
+        rule, deadline = deadline_for(agreement.startup, agreement.starts_on)
+        assert (agreement.rule, agreement.incubation_deadline) == (rule, deadline)

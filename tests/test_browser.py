@@ -173,6 +173,8 @@ def test_valley_chart_stuck_table_and_population_switch_in_a_real_browser(
 ):
     build_world(7)  # startups in prototype and pilot, crossed, closed from the valley
     factories.StartupFactory(name="跟踪企业", admitted_on=None, entered_on=dt.date(2022, 1, 1))
+    late = factories.StartupFactory(name="逾期企业")  # agreement from 2021-03-01: 48 months
+    factories.IncubationAgreementFactory(startup=late, starts_on=dt.date(2021, 3, 1))
     factories.UserFactory(username="official", role="viewers")
     watch = Watch(browser, live_server.url)
     browser.get(live_server.url + "/accounts/login/?next=/dashboard/")
@@ -200,6 +202,9 @@ def test_valley_chart_stuck_table_and_population_switch_in_a_real_browser(
     assert days and days == sorted(days, reverse=True)
     # The tracked company sits in the benchmark panel, not in the incubator's figures.
     assert "跟踪企业" in browser.find_element(By.ID, "tracked-benchmark").text
+    # The incubation panels (issue 16): the late incubatee, and the graduation-test panel.
+    assert "逾期企业" in browser.find_element(By.ID, "past-incubation-deadline").text
+    assert browser.find_element(By.ID, "graduation-due").is_displayed()
     browser.save_screenshot(str(tmp_path / "valley.png"))
     watch.check()
 

@@ -71,6 +71,7 @@ def test_the_role_reads_startup_rows_and_reference_data_and_submits_kpis():
         "view_mentoringsession",  # their own startup's sessions
         "view_techtransfer",  # their own startup's technology transfers
         "view_techtransferipitem",
+        "view_incubationagreement",  # their own startup's incubation agreement
     }
     staff = Group.objects.get(name="incubator-staff")
     assert {"add_foundermembership", "view_foundermembership"} <= set(

@@ -23,6 +23,7 @@ from portfolio.models import (
     Distribution,
     FacilityBooking,
     FundingRound,
+    Graduation,
     KpiReport,
     Stage,
     Startup,
@@ -140,6 +141,9 @@ class Setup:
         self.lease = factories.SpaceLeaseFactory(startup=self.startup, unit="A-101")
         self.mentor = factories.MentorFactory(name="李导师")
         self.session = factories.MentoringSessionFactory(mentor=self.mentor, startup=self.startup)
+        # incubation (issue 16): the startup's agreement, and one without (to record one for)
+        self.agreement = factories.IncubationAgreementFactory(startup=self.startup)
+        self.unagreed = factories.StartupFactory()
         _t, staff_key = ApiToken.issue(self.staff)
         _t, manager_key = ApiToken.issue(self.manager)
         self.root = factories.UserFactory(username="root", is_superuser=True)
@@ -514,6 +518,31 @@ class Setup:
                     "note": "n",
                 },
             ),
+            "incubation-agreements": (
+                "staff",
+                "post",
+                "/api/v1/incubation-agreements/",
+                {
+                    "startup": self.unagreed.pk,
+                    "signed_on": "2021-02-20",
+                    "starts_on": "2021-03-01",
+                    "ends_on": "2025-02-28",
+                    "note": "孵化协议",
+                },
+            ),
+            "incubation-agreements-patch": (
+                "staff",
+                "patch",
+                f"/api/v1/incubation-agreements/{self.agreement.pk}/",
+                {"signed_on": "2021-02-21", "starts_on": "2021-03-02", "note": "续签"},
+            ),
+            # the startup's A round (30 million yuan, 2024-03-01) supports vc_over_5m
+            "graduate": (
+                "staff",
+                "post",
+                f"/api/v1/startups/{s.pk}/graduate/",
+                {"on": "2025-06-30", "basis": ["vc_over_5m"], "note": "投资协议"},
+            ),
             "kpi-reports": (
                 "staff",
                 "post",
@@ -532,6 +561,9 @@ class Setup:
 
 
 ENDPOINTS = [
+    "incubation-agreements",
+    "incubation-agreements-patch",
+    "graduate",
     "tech-transfers",
     "tech-transfers-patch",
     "space-leases",
@@ -615,6 +647,11 @@ def test_api_writes_refuse_hostile_values_by_field(db, endpoint, no_rate_limits)
             with undone():
                 response = send(client, method, url, body)
                 accepted = check_answer(response, field, before, f"{endpoint} {field}={label}")
+                if accepted and endpoint == "graduate" and label in ("sql", "html"):
+                    # the answer is the startup: the note is kept on the graduation, as sent
+                    assert Graduation.objects.get().note == value
+            if endpoint == "graduate":
+                continue
             if accepted and isinstance(value, str) and label in ("sql", "html"):
                 # Text is text: stored and given back exactly, never interpreted.
                 assert value in response.content.decode("unicode_escape", "replace") or (

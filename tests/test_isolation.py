@@ -19,6 +19,7 @@ from portfolio.models import (
     Facility,
     FacilityBooking,
     FundExpense,
+    IncubationAgreement,
     Institution,
     KpiReport,
     KpiRequest,
@@ -103,6 +104,7 @@ def api_urls(world) -> list[str]:
                 SpaceLease,
                 Mentor,
                 MentoringSession,
+                IncubationAgreement,
             )
         },
     }

@@ -5,6 +5,7 @@ from portfolio.admin import (  # noqa: F401
     facilities,
     fund,
     funding,
+    incubation,
     kpis,
     lps,
     operations,

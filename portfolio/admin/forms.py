@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Stage, Startup, specs
+from portfolio.models.incubation import GraduationBasis
 from portfolio.services import common
 
 
@@ -75,4 +76,23 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("file"),
         help_text=_("CSV (UTF-8) or Excel (.xlsx), with the template's header row."),
+    )
+
+
+class GraduateForm(forms.Form):
+    """Graduate one startup (through ``services.startup_graduate``)."""
+
+    on = forms.DateField(label=_("graduated on"), widget=AdminDateWidget, initial=common.today)
+    basis = forms.MultipleChoiceField(
+        label=_("basis"),
+        choices=GraduationBasis.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Any one of the tests suffices; a test the recorded data contradicts is refused."
+        ),
+    )
+    note = forms.CharField(
+        label=_("note / evidence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )

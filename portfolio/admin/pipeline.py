@@ -9,7 +9,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +23,12 @@ from portfolio.admin.base import (
     fund_filter,
 )
 from portfolio.admin.evidence import EvidenceInline
-from portfolio.admin.forms import AdvanceStageForm, StartupCreateForm, add_service_error
+from portfolio.admin.forms import (
+    AdvanceStageForm,
+    GraduateForm,
+    StartupCreateForm,
+    add_service_error,
+)
 from portfolio.admin.founders import FounderInline  # also registers the founders' admin
 from portfolio.admin.importing import ImportAdminMixin
 from portfolio.formatting import money
@@ -40,6 +45,7 @@ from portfolio.models import (
     specs,
 )
 from portfolio.models.choices import Population, StartupStatus
+from portfolio.selectors import incubation
 from portfolio.services import common
 
 
@@ -252,6 +258,7 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
         (_("Dates"), {"fields": STARTUP_DATES}),
         (_("Stage (moves only through “Advance stage”)"), {"fields": STARTUP_STAGE}),
         (_("Details"), {"fields": STARTUP_FIELDS_TAIL}),
+        (_("Admission eligibility"), {"fields": ("eligibility",)}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
     #: shown on the change form, changed only by the services (moves) or not at all
@@ -335,10 +342,26 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
             ]
         return form
 
+    @admin.display(description=_("admission rules"))
+    def eligibility(self, obj):
+        """Each admission rule met, failed or unknown (``selectors.incubation``; one query)."""
+        labels = {
+            incubation.MET: gettext("met"),
+            incubation.FAILED: gettext("failed"),
+            incubation.UNKNOWN: gettext("unknown (not recorded)"),
+        }
+        rows = incubation.eligibility(obj, today=common.today())
+        return format_html_join(
+            "",
+            '<div class="eligibility eligibility-{}">{}: <strong>{}</strong></div>',
+            ((row.status, row.rule, labels[row.status]) for row in rows),
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
             "can_record_round": request.user.has_perm("portfolio.add_fundinground"),
+            "can_graduate": self._can_graduate(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -377,6 +400,11 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
                 "<path:object_id>/advance/",
                 self.admin_site.admin_view(self.advance_view),
                 name=f"{info[0]}_{info[1]}_advance",
+            ),
+            path(
+                "<path:object_id>/graduate/",
+                self.admin_site.admin_view(self.graduate_view),
+                name=f"{info[0]}_{info[1]}_graduate",
             ),
             *super().get_urls(),
         ]
@@ -425,6 +453,43 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/portfolio/startup/advance.html", context)
+
+    # --- graduating ---------------------------------------------------------------------
+
+    def _can_graduate(self, request) -> bool:
+        return request.user.has_perm("portfolio.change_startup") and request.user.has_perm(
+            "portfolio.add_graduation"
+        )
+
+    def graduate_view(self, request, object_id):
+        """On, basis, note; calls ``startup_graduate`` (a refusal shows next to its field)."""
+        pk = unquote(object_id)
+        startup = Startup.objects.filter(pk=pk).first() if pk.isdigit() else None
+        if startup is None:
+            raise Http404(gettext("No startup selected."))
+        if not self._can_graduate(request):
+            raise PermissionDenied
+        form = GraduateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.startup_graduate(startup=startup, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                self.log_change(request, startup, gettext("Graduated."))
+                self.message_user(request, gettext("Graduation recorded."), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:portfolio_startup_change", args=[startup.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Graduate %(startup)s") % {"startup": startup},
+            "opts": self.opts,
+            "form": form,
+            "startup": startup,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/portfolio/startup/graduate.html", context)
 
     def _advance(self, request, startups, single, form) -> None:
         """Advance one startup, or all or none of several, through the services."""

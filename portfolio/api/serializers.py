@@ -19,11 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from portfolio import models, services
+from portfolio import models, selectors, services
 from portfolio.api import rows
 from portfolio.api.rows import date_text, money_text, ratio_text, text
 from portfolio.models import specs
 from portfolio.models.choices import Population, StartupStatus, TechArea
+from portfolio.models.incubation import GraduationBasis
+from portfolio.selectors.incubation import UNKNOWN
 
 CURRENCY = rows.CURRENCY_CODE
 MAX_ID = 2**63 - 1
@@ -296,6 +298,22 @@ class KpiFiguresSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class EligibilitySerializer(serializers.Serializer):
+    """One admission rule (``incubator-ops.md`` §1.1) and what the recorded data says of it."""
+
+    rule = serializers.ChoiceField(
+        choices=selectors.incubation.ELIGIBILITY_RULES,
+        help_text=_(
+            "age_at_entry, registered_in_incubator, premises_in_incubator, tech_sme (the "
+            "last three only when the rule in force requires them)."
+        ),
+    )
+    status = serializers.ChoiceField(
+        choices=[selectors.incubation.MET, selectors.incubation.FAILED, UNKNOWN],
+        help_text=_("unknown: the data to judge it is not recorded."),
+    )
+
+
 class StartupDetailSerializer(StartupSerializer):
     """The startups detail: the list row plus its history, rounds, milestones and KPIs."""
 
@@ -303,6 +321,12 @@ class StartupDetailSerializer(StartupSerializer):
     funding_rounds = StartupRoundSerializer(many=True, read_only=True)
     milestones = StartupMilestoneSerializer(many=True, read_only=True)
     latest_kpis = serializers.SerializerMethodField()
+    eligibility = serializers.SerializerMethodField(
+        help_text=_(
+            "The admission rules under the incubation rule in force on admitted_on (today "
+            "when not admitted)."
+        )
+    )
 
     class Meta(StartupSerializer.Meta):
         fields = [
@@ -311,8 +335,15 @@ class StartupDetailSerializer(StartupSerializer):
             "funding_rounds",
             "milestones",
             "latest_kpis",
+            "eligibility",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(EligibilitySerializer(many=True))
+    def get_eligibility(self, obj):
+        # one query: the rule in force (the detail only; the list rows never carry it)
+        rows = selectors.incubation.eligibility(obj, today=services.common.today())
+        return [{"rule": row.rule, "status": row.status} for row in rows]
 
     @extend_schema_field(KpiFiguresSerializer(allow_null=True))
     def get_latest_kpis(self, obj):
@@ -366,6 +397,24 @@ class StartupUpdateSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         return services.startup_update(startup=instance, **validated_data)
+
+
+class GraduateSerializer(serializers.Serializer):
+    """Input of ``POST /startups/{id}/graduate/`` (``services.startup_graduate``)."""
+
+    on = serializers.DateField(help_text=_("Not before admission, not in the future."))
+    basis = serializers.ListField(
+        child=serializers.ChoiceField(choices=GraduationBasis.choices),
+        min_length=1,
+        max_length=4,
+        help_text=_(
+            "One or more graduation tests; a test the recorded data contradicts is a 400 "
+            "naming basis."
+        ),
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000, help_text=_("Evidence.")
+    )
 
 
 class AdvanceSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ from portfolio.api import (
     evidence,
     facilities,
     fund_rows,
+    incubation,
     kpis,
     lp_reports,
     lps,
@@ -51,6 +52,7 @@ for viewset in (
     operations.SpaceLeaseViewSet,
     operations.MentorViewSet,
     operations.MentoringSessionViewSet,
+    incubation.IncubationAgreementViewSet,
 ):
     router.register(viewset.resource, viewset)
 

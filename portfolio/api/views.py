@@ -309,10 +309,13 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     resource = "startups"
     founder_scope = "pk"
     row_spec = specs.STARTUP
-    required_perms = {"advance": ["portfolio.change_startup", "portfolio.add_stagetransition"]}
+    required_perms = {
+        "advance": ["portfolio.change_startup", "portfolio.add_stagetransition"],
+        "graduate": ["portfolio.change_startup", "portfolio.add_graduation"],
+    }
 
     def get_queryset(self):
-        if self.action in ("retrieve", "create", "partial_update", "advance"):
+        if self.action in ("retrieve", "create", "partial_update", "advance", "graduate"):
             return selectors.startup_detail()
         return super().get_queryset()
 
@@ -323,6 +326,8 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
             return s.StartupUpdateSerializer
         if self.action == "advance":
             return s.AdvanceSerializer
+        if self.action == "graduate":
+            return s.GraduateSerializer
         if self.action == "retrieve":
             return s.StartupDetailSerializer
         return s.StartupSerializer
@@ -346,6 +351,26 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
         serializer = s.AdvanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.startup_advance(startup=startup, by=request.user, **serializer.validated_data)
+        return Response(self.read_data(startup))
+
+    @extend_schema(
+        summary=_("Graduate a startup (incubator staff)"),
+        description=_(
+            "Records the graduation (the rule in force on `on`) and sets the status to "
+            "graduated (an exited startup stays exited). 400 naming `basis` when the recorded "
+            'data contradicts a basis (docs/operations.md, "Incubation agreements, '
+            'eligibility and graduation"), `on` before admission or in the future, '
+            "`startup` when it has already graduated or is closed."
+        ),
+        request=s.GraduateSerializer,
+        responses={200: s.StartupDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def graduate(self, request, pk=None):
+        startup = self.get_object()
+        serializer = s.GraduateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.startup_graduate(startup=startup, by=request.user, **serializer.validated_data)
         return Response(self.read_data(startup))
 
 

@@ -252,6 +252,7 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
     )
     tranches = plan_tranches(commitments)
     facility_rows = facility_layer(rng, created)
+    agreement_rows = agreement_layer(created)
     founder_rows = founder_layer(rng, created)
     lp_rows = lp_layer(fund)
     # last, so the layers before them draw the same numbers as before they were added
@@ -268,6 +269,7 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         **facility_rows,
         **operations_rows,
         **transfer_rows,
+        **agreement_rows,
         **founder_rows,
         **lp_rows,
     }
@@ -298,6 +300,34 @@ def plan_tranches(commitments: list[Commitment]) -> int:
             )
     Tranche.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
+
+
+def agreement_layer(startups: list[Startup]) -> dict[str, int]:
+    """An incubation agreement for every startup admitted while a rule is in force (from
+    2018-12-14), starting on its admission, its deadline from that rule as
+    ``incubation_agreement_create`` computes it (the rule table read once)."""
+    from portfolio.models import IncubationAgreement, IncubationRule
+    from portfolio.selectors.incubation import add_months
+
+    rules = list(IncubationRule.objects.order_by("-effective_from"))
+    rows = []
+    for startup in startups:
+        rule = next((r for r in rules if r.effective_from <= startup.admitted_on), None)
+        if rule is None:
+            continue
+        extended = startup.tech_area in rule.extended_field_codes
+        months = rule.extended_deadline_months if extended else rule.deadline_months
+        rows.append(
+            IncubationAgreement(
+                startup=startup,
+                signed_on=startup.admitted_on,
+                starts_on=startup.admitted_on,
+                rule=rule,
+                incubation_deadline=add_months(startup.admitted_on, months),
+            )
+        )
+    IncubationAgreement.objects.bulk_create(rows, batch_size=BATCH)
+    return {"incubation_agreements": len(rows)}
 
 
 def facility_layer(rng: random.Random, startups: list[Startup]) -> dict[str, int]:

@@ -73,6 +73,7 @@ LISTS = {
     "/api/v1/space-leases/": "kind=lab&starts_after=2022-01-01",
     "/api/v1/mentors/": "kind=investor",
     "/api/v1/mentoring-sessions/": "kind=technical&held_after=2025-01-01",
+    "/api/v1/incubation-agreements/": "deadline_after=2024-01-01",
     # the tranches of the commitment planned in 300 (``dataset.plan_tranches``): one list,
     # not paginated; measured at both sizes like the others
     "/api/v1/commitments/{commitment}/tranches/": "",

@@ -51,6 +51,11 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     params = common.filter_params(overview.filters)
     if request.user.has_perm("portfolio.view_kpirequest"):
         context["kpi_requests"] = selectors.open_kpi_requests()
+    if request.user.has_perm("portfolio.view_incubationagreement"):
+        # every incubatee, whatever the filters (seven queries, whatever their number)
+        today = context["today"]
+        context["past_deadline"] = selectors.incubation.past_deadline(today)
+        context["graduation_due"] = selectors.incubation.meeting_a_graduation_test(today)
     context.update(
         overview=overview,
         headline=overview.headline,

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from portfolio import services
+from portfolio import selectors, services
 from portfolio.demo.evidence_pdf import illustrative_pdf
 from portfolio.demo.facts import (
     ARTICLE_DATE,
@@ -850,7 +850,42 @@ class DemoLoader:
         self.lps(self.fund(startups))
         self.facilities(startups)
         self.transfers(startups)
+        self.incubation(startups)
         return True
+
+    # --- incubation agreements, eligibility and a graduation (issue 16), all illustrative -----
+
+    def incubation(self, startups: list[Startup]) -> None:
+        """An illustrative agreement for every illustrative incubatee (signed a week before
+        admission, starting on it: the deadline comes from the rule table), the eligibility
+        answers of every other one (registered and housed in the incubator, a 科技型中小企业),
+        and one graduation, of the first active incubatee whose recorded (illustrative) data
+        meets a test, on the bases it meets. The real companies get none: no source says they
+        signed an agreement or graduated."""
+        incubatees = [s for s in startups if s.is_illustrative and s.admitted_on]
+        for number, startup in enumerate(incubatees):
+            services.incubation_agreement_create(
+                startup=startup,
+                signed_on=startup.admitted_on - dt.timedelta(days=7),
+                starts_on=startup.admitted_on,
+                note=ILLUSTRATIVE,
+            )
+            if number % 2 == 0:
+                services.startup_update(
+                    startup=startup,
+                    registered_in_incubator=True,
+                    premises_in_incubator=True,
+                    is_tech_sme=True,
+                )
+        on = min(LAST_DAY, services.common.today())
+        due = selectors.incubation.meeting_a_graduation_test(on)
+        if due:
+            services.startup_graduate(
+                startup=due[0].startup,
+                on=on,
+                basis=list(due[0].bases),
+                note=f"{ILLUSTRATIVE}: 依据示例融资与KPI数据 (the illustrative rounds and KPIs)",
+            )
 
     # --- the technology-transfer ledger (issue 16), all illustrative ---------------------------
 

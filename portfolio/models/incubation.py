@@ -217,6 +217,16 @@ class IncubationAgreement(models.Model):
     def __str__(self) -> str:
         return f"{self.startup} · {self.starts_on} – {self.incubation_deadline}"
 
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {
+                    "ends_on": ValidationError(
+                        _("An agreement ends on or after the day it starts."), code="before_start"
+                    )
+                }
+            )
+
 
 class GraduationBasis(models.TextChoices):
     """The four graduate tests (§1.2); any one suffices."""

@@ -3,6 +3,7 @@
 Callers use ``selectors.<name>``; each read lives in the module of its page or report.
 """
 
+from portfolio.selectors import incubation
 from portfolio.selectors.evidence import (
     evidence_by_id,
     evidence_list,
@@ -27,6 +28,7 @@ from portfolio.selectors.fund_report import (
     fund_report,
     fund_totals,
 )
+from portfolio.selectors.incubation import incubation_agreement_list
 from portfolio.selectors.kpis import (
     completeness,
     kpi_request_list,
@@ -86,6 +88,8 @@ from portfolio.selectors.valley_report import (
 )
 
 __all__ = [
+    "incubation",
+    "incubation_agreement_list",
     "evidence_by_id",
     "evidence_list",
     "milestone_evidence",

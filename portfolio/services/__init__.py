@@ -25,6 +25,13 @@ from portfolio.services.fund import (
     valuation_mark,
 )
 from portfolio.services.funding import ParticipantInput, round_record, round_update
+from portfolio.services.incubation import (
+    incubation_agreement_create,
+    incubation_agreement_update,
+    incubation_rule_save,
+    incubator_threshold_save,
+    startup_graduate,
+)
 from portfolio.services.operations import (
     mentor_create,
     mentor_update,
@@ -44,6 +51,11 @@ from portfolio.services.tokens import token_issue, token_revoke, tokens_revoke_f
 from portfolio.services.transfers import tech_transfer_create, tech_transfer_update
 
 __all__ = [
+    "incubation_agreement_create",
+    "incubation_agreement_update",
+    "incubation_rule_save",
+    "incubator_threshold_save",
+    "startup_graduate",
     "tech_transfer_create",
     "tech_transfer_update",
     "facility_booking_create",

@@ -237,3 +237,53 @@ OPERATIONS_TEXT_REQUIRED = _("This field is required.")
 MENTOR_UNTIL_BEFORE = _("An appointment ends on or after the day it starts.")
 SESSION_HOURS = _("A session lasts more than 0 and at most 24 hours.")
 OPERATIONS_FIELD_UNKNOWN = _("This field cannot be changed here.")
+
+# --- incubation agreements, admission eligibility and graduation (issue 16) -------------------
+
+ELIGIBILITY_FAILED = _(
+    "The recorded data fails the admission rule “%(rule)s” (%(label)s) under %(policy)s. "
+    "Correct the data, or explain the exception in the eligibility note."
+)
+ELIGIBILITY_LABELS = {
+    "age_at_entry": _("at most %(months)s months old on entry"),
+    "registered_in_incubator": _("registered address in the incubator"),
+    "premises_in_incubator": _("main premises in the incubator"),
+    "tech_sme": _("a 科技型中小企业"),
+}
+GRADUATE_BY_SERVICE = _(
+    "A graduation is recorded with its basis (the startup's “Graduate” page or "
+    "POST /startups/{id}/graduate/), not by changing the status."
+)
+GRADUATED_STAYS = _("This startup has a recorded graduation; its status stays graduated.")
+ALREADY_GRADUATED = _("This startup has already graduated.")
+GRADUATE_CLOSED = _("A closed startup cannot graduate.")
+GRADUATE_BEFORE_ADMISSION = _("A startup graduates on or after its admission (%(admitted)s).")
+GRADUATE_NOT_ADMITTED = _("Only an admitted startup (with an admission date) can graduate.")
+GRADUATE_NO_RULE = _("No incubation rule is in force on this day.")
+GRADUATE_BASIS_EMPTY = _("Name at least one basis.")
+GRADUATE_BASIS_UNKNOWN = _(
+    "“%(basis)s” is not a graduation basis (high_tech_enterprise, vc_over_5m, "
+    "revenue_over_10m_2y, acquired_or_listed)."
+)
+GRADUATE_CONTRADICTED = {
+    "high_tech_enterprise": _(
+        "high_tech_enterprise: the startup's 高新技术企业 applications include none approved "
+        "and valid on %(on)s."
+    ),
+    "vc_over_5m": _(
+        "vc_over_5m: its recorded angel/VC rounds closed by %(on)s add up to %(total)s yuan, "
+        "not more than %(threshold)s."
+    ),
+    "revenue_over_10m_2y": _(
+        "revenue_over_10m_2y: its fully reported years show no %(years)s consecutive years "
+        "with revenue above %(threshold)s yuan."
+    ),
+    "acquired_or_listed": _(
+        "acquired_or_listed: the startup is not at an exited stage and has no IPO round by %(on)s."
+    ),
+}
+AGREEMENT_NO_RULE = _("No incubation rule is in force on the day the agreement starts.")
+AGREEMENT_EXISTS = _("This startup already has an incubation agreement.")
+AGREEMENT_ENDS_BEFORE_START = _("An agreement ends on or after the day it starts.")
+AGREEMENT_SIGNED_FUTURE = _("An agreement is signed on or before today.")
+AGREEMENT_FIELD_UNKNOWN = _("This field cannot be changed here.")

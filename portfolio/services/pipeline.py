@@ -16,6 +16,7 @@ from portfolio.models.choices import StageOutcome, StartupStatus
 from portfolio.services import common
 from portfolio.services import messages as msg
 from portfolio.services.common import dates_not_future, each_or_none, not_future, saved, valid_trl
+from portfolio.services.incubation import admission_check
 
 
 def trl_in_stage(trl: int, stage: Stage) -> int:
@@ -90,6 +91,7 @@ def startup_create(
     startup.stage_entered_on = entered_on
     if _crosses_valley(stage):
         startup.crossed_valley_on = entered_on
+    admission_check(startup)
     startup.full_clean()
     startup.save()
     StageTransition.objects.create(
@@ -214,6 +216,15 @@ def startup_update(*, startup: Startup, by: Any = None, **fields: Any) -> Startu
         raise ValidationError(
             {"status": ValidationError(msg.FROM_TERMINAL, params={"stage": startup.stage})}
         )
+    if status == StartupStatus.GRADUATED and startup.status != StartupStatus.GRADUATED:
+        common.refuse("status", msg.GRADUATE_BY_SERVICE, "by_graduation")
+    if status == StartupStatus.ACTIVE and hasattr(startup, "graduation"):
+        common.refuse("status", msg.GRADUATED_STAYS, "graduated")
+    admitting = fields.get("admitted_on") is not None and (
+        fields["admitted_on"] != startup.admitted_on
+    )
     for name, value in fields.items():
         setattr(startup, name, value)
+    if admitting:
+        admission_check(startup)
     return saved(startup)

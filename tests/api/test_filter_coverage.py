@@ -26,6 +26,7 @@ from portfolio.models import (
     Fund,
     FundExpense,
     FundingRound,
+    IncubationAgreement,
     Institution,
     Investor,
     KpiReport,
@@ -273,6 +274,14 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
     MentoringSession: {
         "hours": "a figure; sortable",
         "follow_ups": TEXT,
+        "created_by": AUDIT,
+        "created_at": AUDIT,
+    },
+    # incubation agreements (issue 16)
+    IncubationAgreement: {
+        "signed_on": "the date filters read the start and the deadline; sortable",
+        "ends_on": "the date filters read the start and the deadline",
+        "rule": "one or two rules in force over the years; shown on every row",
         "created_by": AUDIT,
         "created_at": AUDIT,
     },

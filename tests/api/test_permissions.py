@@ -113,6 +113,10 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:mentor-detail": read_only(PATCH=STAFF_PATCH),
     "api:mentoringsession-list": read_only(POST=STAFF_POST),
     "api:mentoringsession-detail": read_only(PATCH=STAFF_PATCH),
+    "api:incubationagreement-list": read_only(POST=STAFF_POST),
+    "api:incubationagreement-detail": read_only(PATCH=STAFF_PATCH),
+    # staff graduate a startup (an empty body lacks ``on`` and ``basis``)
+    "api:startup-graduate": {"POST": STAFF_POST},
     "api:space-occupancy": {"GET": (401, 400, 400, 400, 400)},  # ``on`` is required
     "api:mentor-ratio": {"GET": (401, 400, 400, 400, 400)},  # ``on`` is required
     "api:management-fee-list": {"GET": (401, 400, 400, 400, 400)},  # ``fund`` is required
@@ -289,6 +293,8 @@ FOUNDER_READS = {
     "api:mentor-detail",
     "api:mentoringsession-list",  # their own startup's sessions
     "api:mentoringsession-detail",
+    "api:incubationagreement-list",  # their own startup's agreement
+    "api:incubationagreement-detail",
 }
 #: what a founder writes: their own startup's KPI submissions (the empty body is a 400)
 FOUNDER_WRITES = {

@@ -31,6 +31,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 NO_NEGATIVE = {
     "GET /api/v1/me/",
     "POST /api/v1/facility-bookings/",
+    "POST /api/v1/incubation-agreements/",
     "POST /api/v1/mentoring-sessions/",
     "POST /api/v1/mentors/",
     "POST /api/v1/space-leases/",

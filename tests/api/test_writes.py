@@ -220,7 +220,7 @@ def test_startup_created_in_a_stage_and_edited(staff, world):
 
     response = staff.patch(
         f"/api/v1/startups/{startup_id}/",
-        {"headcount": 42, "status": "graduated"},
+        {"headcount": 42, "status": "active"},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content

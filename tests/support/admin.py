@@ -30,6 +30,9 @@ INCUBATOR_WRITES = {
     "spacelease",
     "mentor",
     "mentoringsession",
+    "incubationrule",
+    "incubatorthreshold",
+    "incubationagreement",
 }
 FUND_WRITES = {
     "commitment",
@@ -54,6 +57,7 @@ NEVER_ADDED = {
     "reallocationrule",
     "reallocationbeneficiary",
     "lpdistributionallocation",
+    "graduation",  # by the startup's "Graduate" page (startup_graduate)
     "kpisubmission",  # written by founders (API, founder page); staff review it in the admin
 }
 MONEY = {

@@ -143,6 +143,15 @@ def list_filters(world) -> dict[str, dict[str, object]]:
             "search": "未磁",
             "ordering": "held_on",
         },
+        "/api/v1/incubation-agreements/": {
+            "startup": world.weici.pk,
+            "starts_after": "2021-01-01",
+            "starts_before": "2021-12-31",
+            "deadline_after": "2025-01-01",
+            "deadline_before": "2025-12-31",
+            "search": "未磁",
+            "ordering": "incubation_deadline",
+        },
         "/api/v1/funding-rounds/": {
             "startup": world.weici.pk,
             "round_type": "a",

@@ -31,6 +31,7 @@ from portfolio.models import (
     FacilityBooking,
     Fund,
     FundingRound,
+    IncubationAgreement,
     Institution,
     Investor,
     KpiReport,
@@ -51,6 +52,7 @@ from portfolio.models.choices import (
     TechArea,
 )
 from portfolio.models.validators import make_credit_code as credit_code
+from portfolio.selectors.incubation import add_months
 
 #: The roles a persona can have: a group of users, or ``superuser``; ``anonymous`` is no user.
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -141,8 +143,16 @@ class StartupFactory(factory.django.DjangoModelFactory):
     credit_code = factory.Sequence(credit_code)
     tech_area = TechArea.COMPUTING
     institution = factory.SubFactory(InstitutionFactory)
-    founded_on = dt.date(2020, 1, 1)
     admitted_on = dt.date(2021, 3, 1)
+    # 2020-01-01, or a year before a later admission (the 2018 measures admit at most 24
+    # months old: ``services.incubation.admission_check``)
+    founded_on = factory.LazyAttribute(
+        lambda o: (
+            max(dt.date(2020, 1, 1), add_months(o.admitted_on, -12))
+            if isinstance(o.admitted_on, dt.date)
+            else dt.date(2020, 1, 1)
+        )
+    )
     registered_region = "北京市海淀区"
     stage = factory.LazyFunction(lambda: stage("lab"))
     trl = 2
@@ -392,3 +402,21 @@ class MentoringSessionFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return services.mentoring_session_create(**kwargs)
+
+
+class IncubationAgreementFactory(factory.django.DjangoModelFactory):
+    """An incubation agreement, made through ``incubation_agreement_create`` (so its deadline
+    comes from the rule table)."""
+
+    class Meta:
+        model = IncubationAgreement
+
+    startup = factory.SubFactory(StartupFactory)
+    signed_on = dt.date(2021, 2, 20)
+    starts_on = dt.date(2021, 3, 1)
+    ends_on = None
+    note = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.incubation_agreement_create(**kwargs)

@@ -98,6 +98,10 @@ def make_world() -> EveryModel:
     factories.TechTransferFactory(startup=startup)  # with its institution and an IP item
     factories.SpaceLeaseFactory(startup=startup)  # a unit of its own
     factories.MentoringSessionFactory(startup=startup)  # with its mentor
+    factories.IncubationAgreementFactory(startup=startup)  # 48 months from 2021-03-01
+    graduate = factories.StartupFactory()  # a startup of its own: the others stay active
+    factories.FundingRoundFactory(startup=graduate, round_type="b", amount=Decimal("8000000"))
+    services.startup_graduate(startup=graduate, on=dt.date(2025, 6, 30), basis=["vc_over_5m"])
     return EveryModel(startup, investor, funding_round, fund, commitment)
 
 
@@ -490,6 +494,14 @@ def hand_checked_world() -> HandChecked:
     )
     factories.MentoringSessionFactory(
         mentor=mentor, startup=coherent, held_on=dt.date(2024, 6, 10), topic="相干产品"
+    )
+    # Incubation agreements (issue 16): 未磁 from 2021-01-10 (deadline 2025-01-10, past),
+    # 相干 from 2022-02-01 (deadline 2026-02-01); the 2018 rule's 48 months each.
+    factories.IncubationAgreementFactory(
+        startup=weici, signed_on=dt.date(2021, 1, 5), starts_on=dt.date(2021, 1, 10)
+    )
+    factories.IncubationAgreementFactory(
+        startup=coherent, signed_on=dt.date(2022, 1, 20), starts_on=dt.date(2022, 2, 1)
     )
     for obj in (weici, coherent, kewei, huayi):
         obj.refresh_from_db()

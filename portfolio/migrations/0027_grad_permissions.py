@@ -1,0 +1,59 @@
+# The roles' permissions on the incubation agreements, graduations and the rule tables
+# (issue 16). Incubator staff record agreements and graduations (through the services) and
+# edit the rule and threshold tables; every other role reads them; founders read their own
+# startup's agreement (the API's scope).
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+READ = ["view_incubationagreement", "view_graduation", "view_incubationrule",
+        "view_incubatorthreshold"]
+GRANTS = {
+    "founders": ["view_incubationagreement"],
+    "incubator-staff": [*READ, "add_incubationagreement", "change_incubationagreement",
+                        "add_graduation", "add_incubationrule", "change_incubationrule",
+                        "add_incubatorthreshold", "change_incubatorthreshold"],
+    "fund-managers": READ,
+    "viewers": READ,
+}
+
+
+def grant(apps, schema_editor):
+    config = apps.get_app_config("portfolio")
+    config.models_module = True
+    create_permissions(config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in GRANTS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = Permission.objects.filter(
+            content_type__app_label="portfolio", codename__in=codenames
+        )
+        missing = set(codenames) - set(perms.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"Missing permissions for {role}: {sorted(missing)}")
+        group.permissions.add(*perms)
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in GRANTS.items():
+        group = Group.objects.filter(name=role).first()
+        if group is not None:
+            group.permissions.remove(
+                *Permission.objects.filter(
+                    content_type__app_label="portfolio", codename__in=codenames
+                )
+            )
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("portfolio", "0026_space_lease_exclusion"),
+    ]
+
+    operations = [
+        migrations.RunPython(grant, revoke),
+    ]

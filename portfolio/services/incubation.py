@@ -1,0 +1,325 @@
+"""Incubation agreements, admission eligibility and graduation (issue 16, ``incubator-ops.md``
+§1.1-1.2; ``docs/operations.md``, "Incubation agreements, eligibility and graduation").
+
+The thresholds are ``IncubationRule`` rows (the rule in force on a day:
+``selectors.incubation.rule_in_force``), never constants here.
+
+- ``admission_check``: ``startup_create`` and ``startup_update`` call it when they set
+  ``admitted_on``; a rule the recorded data *fails* refuses the write on ``admitted_on``,
+  naming the rule, unless ``eligibility_note`` explains the exception. ``unknown`` (missing
+  data) never refuses.
+- ``incubation_agreement_create`` / ``_update``: one agreement per startup; the deadline is
+  ``starts_on`` + the rule's incubation period (the longer one when the startup's technology
+  field is among the rule's ``extended_fields``), from the rule in force on ``starts_on``.
+- ``startup_graduate``: writes the ``Graduation`` and the startup's status together; refuses
+  a basis the recorded data contradicts (``basis``).
+- ``incubation_rule_save`` / ``incubator_threshold_save``: the admin's writes of the tables;
+  a rule's save recomputes every agreement's rule and deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from portfolio.audit import attributed
+from portfolio.models import (
+    Graduation,
+    IncubationAgreement,
+    IncubationRule,
+    IncubatorThreshold,
+    Startup,
+)
+from portfolio.models.choices import StageOutcome, StartupStatus
+from portfolio.models.incubation import GraduationBasis
+from portfolio.selectors import incubation as rules
+from portfolio.services import messages as msg
+from portfolio.services.common import not_future, refuse, saved, today
+
+AGREEMENT_EDITABLE = ("signed_on", "starts_on", "ends_on", "note")
+RULE_EDITABLE = tuple(
+    f.name
+    for f in IncubationRule._meta.get_fields()
+    if getattr(f, "editable", False) and not f.auto_created and f.name != "id"
+)
+THRESHOLD_EDITABLE = ("policy_code", "grade", "effective_from", "key", "required", "source")
+
+
+def _author(by: Any) -> Any:
+    return by if getattr(by, "pk", None) is not None else None
+
+
+# --- admission ------------------------------------------------------------------------------
+
+
+def eligibility_failures(startup: Startup) -> list[ValidationError]:
+    """One error per admission rule the recorded data fails (none with an explanation in
+    ``eligibility_note``)."""
+    if startup.admitted_on is None or startup.eligibility_note.strip():
+        return []
+    rule = rules.rule_in_force(startup.admitted_on)
+    failures = []
+    for row in rules.eligibility_of(startup, rule):
+        if row.status != rules.FAILED:
+            continue
+        label = msg.ELIGIBILITY_LABELS[row.rule]
+        if row.rule == rules.AGE_AT_ENTRY:
+            label = label % {"months": rule.max_age_months_at_entry}
+        failures.append(
+            ValidationError(
+                msg.ELIGIBILITY_FAILED,
+                code=f"ineligible_{row.rule}",
+                params={"rule": row.rule, "label": label, "policy": rule.policy_code},
+            )
+        )
+    return failures
+
+
+def admission_check(startup: Startup) -> None:
+    """Refuse admitting ``startup`` (its fields as they are about to be saved) when the
+    recorded data fails an admission rule, on ``admitted_on``; see the module's doc."""
+    failures = eligibility_failures(startup)
+    if failures:
+        raise ValidationError({"admitted_on": failures})
+
+
+# --- agreements -----------------------------------------------------------------------------
+
+
+def _date(value: Any, *, field: str, required: bool = True) -> dt.date | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        refuse(field, msg.OPERATIONS_DATE, "invalid")
+    if not 2000 <= value.year <= 2100:
+        refuse(field, msg.OPERATIONS_DATE, "out_of_range")
+    return value
+
+
+def deadline_for(startup: Startup, starts_on: dt.date) -> tuple[IncubationRule, dt.date]:
+    """The rule in force on ``starts_on`` and the incubation deadline it gives ``startup``."""
+    rule = rules.rule_in_force(starts_on)
+    if rule is None:
+        refuse("starts_on", msg.AGREEMENT_NO_RULE, "no_rule")
+    extended = startup.tech_area in rule.extended_field_codes
+    months = rule.extended_deadline_months if extended else rule.deadline_months
+    return rule, rules.add_months(starts_on, months)
+
+
+def _check_agreement(agreement: IncubationAgreement) -> IncubationAgreement:
+    if agreement.ends_on is not None and agreement.ends_on < agreement.starts_on:
+        refuse("ends_on", msg.AGREEMENT_ENDS_BEFORE_START, "before_start")
+    if agreement.signed_on > today():
+        refuse("signed_on", msg.AGREEMENT_SIGNED_FUTURE, "future")
+    agreement.rule, agreement.incubation_deadline = deadline_for(
+        agreement.startup, agreement.starts_on
+    )
+    return saved(agreement)
+
+
+@attributed
+@transaction.atomic
+def incubation_agreement_create(
+    *,
+    startup: Startup,
+    signed_on: Any,
+    starts_on: Any,
+    ends_on: Any = None,
+    note: str = "",
+    by: Any = None,
+) -> IncubationAgreement:
+    """Record ``startup``'s incubation agreement and compute its deadline."""
+    startup = Startup.objects.select_for_update().get(pk=startup.pk)
+    if IncubationAgreement.objects.filter(startup=startup).exists():
+        refuse("startup", msg.AGREEMENT_EXISTS, "exists")
+    agreement = IncubationAgreement(
+        startup=startup,
+        signed_on=_date(signed_on, field="signed_on"),
+        starts_on=_date(starts_on, field="starts_on"),
+        ends_on=_date(ends_on, field="ends_on", required=False),
+        note=(note or "").strip(),
+        created_by=_author(by),
+    )
+    return _check_agreement(agreement)
+
+
+@attributed
+@transaction.atomic
+def incubation_agreement_update(
+    *, agreement: IncubationAgreement, by: Any = None, **fields: Any
+) -> IncubationAgreement:
+    """Change an agreement's dates or note; the deadline is computed again."""
+    unknown = sorted(set(fields) - set(AGREEMENT_EDITABLE))
+    if unknown:
+        refuse(unknown[0], msg.AGREEMENT_FIELD_UNKNOWN, "not_editable")
+    agreement = (
+        IncubationAgreement.objects.select_for_update()
+        .select_related("startup")
+        .get(pk=agreement.pk)
+    )
+    for name in ("signed_on", "starts_on"):
+        if name in fields:
+            setattr(agreement, name, _date(fields[name], field=name))
+    if "ends_on" in fields:
+        agreement.ends_on = _date(fields["ends_on"], field="ends_on", required=False)
+    if "note" in fields:
+        agreement.note = (fields["note"] or "").strip()
+    return _check_agreement(agreement)
+
+
+def _recompute_deadlines() -> None:
+    """Every agreement's rule and deadline under the rule table as it now is."""
+    for agreement in IncubationAgreement.objects.select_related("startup"):
+        rule = rules.rule_in_force(agreement.starts_on)
+        if rule is None:
+            refuse("effective_from", msg.AGREEMENT_NO_RULE, "no_rule")
+        new = deadline_for(agreement.startup, agreement.starts_on)
+        if (agreement.rule_id, agreement.incubation_deadline) != (new[0].pk, new[1]):
+            agreement.rule, agreement.incubation_deadline = new
+            agreement.save(update_fields=["rule", "incubation_deadline"])
+
+
+# --- the rule tables ------------------------------------------------------------------------
+
+
+@attributed
+@transaction.atomic
+def incubation_rule_save(
+    *, rule: IncubationRule | None = None, by: Any = None, **fields: Any
+) -> IncubationRule:
+    """Create (``rule`` None) or change a rule; the model's validation holds its checks.
+    Agreements follow: each one's rule and deadline are computed again."""
+    unknown = sorted(set(fields) - set(RULE_EDITABLE))
+    if unknown:
+        refuse(unknown[0], msg.AGREEMENT_FIELD_UNKNOWN, "not_editable")
+    rule = IncubationRule() if rule is None else IncubationRule.objects.get(pk=rule.pk)
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    if "extended_fields" in fields:
+        rule.extended_fields = ",".join(sorted(rule.extended_field_codes))
+    saved(rule)
+    _recompute_deadlines()
+    return rule
+
+
+@attributed
+@transaction.atomic
+def incubator_threshold_save(
+    *, threshold: IncubatorThreshold | None = None, by: Any = None, **fields: Any
+) -> IncubatorThreshold:
+    """Create (``threshold`` None) or change an incubator threshold (model validation)."""
+    unknown = sorted(set(fields) - set(THRESHOLD_EDITABLE))
+    if unknown:
+        refuse(unknown[0], msg.AGREEMENT_FIELD_UNKNOWN, "not_editable")
+    threshold = (
+        IncubatorThreshold()
+        if threshold is None
+        else IncubatorThreshold.objects.get(pk=threshold.pk)
+    )
+    for name, value in fields.items():
+        setattr(threshold, name, value)
+    return saved(threshold)
+
+
+# --- graduation -----------------------------------------------------------------------------
+
+
+def _basis(basis: Any) -> list[str]:
+    if isinstance(basis, str) or not isinstance(basis, Iterable):
+        basis = [basis]
+    chosen = []
+    for item in basis:
+        if item not in GraduationBasis.values:
+            refuse("basis", msg.GRADUATE_BASIS_UNKNOWN, "invalid", basis=str(item)[:50])
+        if item not in chosen:
+            chosen.append(item)
+    if not chosen:
+        refuse("basis", msg.GRADUATE_BASIS_EMPTY, "required")
+    return chosen
+
+
+def contradictions(startup: Startup, rule: IncubationRule, on: dt.date, basis: list[str]):
+    """One error per basis in ``basis`` that the recorded data contradicts on ``on``."""
+    figures = rules.graduation_figures([startup], on)[startup.pk]
+    tests = rules.graduation_tests(startup, rule, on, figures)
+    params = {
+        "on": on.isoformat(),
+        "total": f"{figures.vc_total:,.2f}",
+        "threshold": None,
+        "years": rule.graduation_revenue_years,
+    }
+    errors = []
+    for item in basis:
+        if tests[item] != rules.CONTRADICTED:
+            continue
+        threshold = (
+            rule.graduation_vc_over
+            if item == GraduationBasis.VC_OVER_5M
+            else rule.graduation_revenue_over
+        )
+        errors.append(
+            ValidationError(
+                msg.GRADUATE_CONTRADICTED[item],
+                code=f"contradicted_{item}",
+                params={**params, "threshold": f"{threshold:,.2f}"},
+            )
+        )
+    return errors
+
+
+@attributed
+@transaction.atomic
+def startup_graduate(
+    *, startup: Startup, on: Any, basis: Any, note: str = "", by: Any = None
+) -> Graduation:
+    """Graduate ``startup`` on ``on`` on one or more bases (``GraduationBasis``).
+
+    Refused: a startup already graduated or closed (``startup``), not admitted or ``on``
+    before its admission or in the future (``on``), no rule in force on ``on`` (``on``), an
+    unknown basis or one the recorded data contradicts (``basis``). The status becomes
+    *graduated*, except at an exited stage, whose status stays *exited* (a terminal stage
+    and its status go together)."""
+    startup = Startup.objects.select_for_update().select_related("stage").get(pk=startup.pk)
+    if (
+        startup.status == StartupStatus.GRADUATED
+        or Graduation.objects.filter(startup=startup).exists()
+    ):
+        refuse("startup", msg.ALREADY_GRADUATED, "graduated")
+    if startup.status == StartupStatus.CLOSED:
+        refuse("startup", msg.GRADUATE_CLOSED, "closed")
+    on = _date(on, field="on")
+    not_future(on, field="on")
+    if startup.admitted_on is None:
+        refuse("on", msg.GRADUATE_NOT_ADMITTED, "not_admitted")
+    if on < startup.admitted_on:
+        refuse(
+            "on",
+            msg.GRADUATE_BEFORE_ADMISSION,
+            "before_admission",
+            admitted=startup.admitted_on.isoformat(),
+        )
+    chosen = _basis(basis)
+    rule = rules.rule_in_force(on)
+    if rule is None:
+        refuse("on", msg.GRADUATE_NO_RULE, "no_rule")
+    errors = contradictions(startup, rule, on, chosen)
+    if errors:
+        raise ValidationError({"basis": errors})
+    graduation = saved(
+        Graduation(
+            startup=startup,
+            graduated_on=on,
+            rule=rule,
+            note=(note or "").strip(),
+            recorded_by=_author(by),
+            **{f"basis_{item}": True for item in chosen},
+        )
+    )
+    if startup.stage.outcome != StageOutcome.EXITED:
+        startup.status = StartupStatus.GRADUATED
+        startup.save(update_fields=["status", "updated_at"])
+    return graduation
