@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models.common import CreatedByMixin
 from portfolio.models.funding import FundingRound, Investor
 from portfolio.models.pipeline import MONEY, Startup
 
@@ -163,7 +164,7 @@ class IncubatorThreshold(models.Model):
         return f"{self.grade} · {self.get_key_display()} ≥ {self.required}"
 
 
-class IncubationAgreement(models.Model):
+class IncubationAgreement(CreatedByMixin, models.Model):
     """The incubation agreement (孵化协议) of an incubatee: kept for the tax exemptions
     (§2, "Tax") and the source of its incubation deadline, computed by
     ``services.incubation`` from the rule in force on ``starts_on`` and stored."""
@@ -186,16 +187,6 @@ class IncubationAgreement(models.Model):
     )
     incubation_deadline = models.DateField(_("incubation deadline"), editable=False)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["incubation_deadline", "id"]
@@ -323,7 +314,7 @@ class ApplicationStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-class PolicyApplication(models.Model):
+class PolicyApplication(CreatedByMixin, models.Model):
     """A startup's application to a programme (a certification such as 高新技术企业, or a
     grant): its level, status, certificate and validity, and the money granted and
     received."""
@@ -368,16 +359,6 @@ class PolicyApplication(models.Model):
         help_text=_("Invented demo data, not a fact from the source."),
     )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-applied_on", "-id"]
@@ -471,7 +452,7 @@ class IntroOutcome(models.TextChoices):
     INVESTED = "invested", _("invested")
 
 
-class FinancingIntroduction(models.Model):
+class FinancingIntroduction(CreatedByMixin, models.Model):
     """The incubator introducing a startup to an investor: the channel, the outcome and, when
     it led to money, the round (which proves the incubator's role)."""
 
@@ -506,16 +487,6 @@ class FinancingIntroduction(models.Model):
         help_text=_("Invented demo data, not a fact from the source."),
     )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-introduced_on", "-id"]
