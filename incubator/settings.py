@@ -317,6 +317,8 @@ SPECTACULAR_SETTINGS = {
         "SpaceKindEnum": "portfolio.models.operations.SpaceKind",
         "MentorKindEnum": "portfolio.models.operations.MentorKind",
         "IpKindEnum": "portfolio.models.transfers.IpKind",
+        "ApplicationStatusEnum": "portfolio.models.incubation.ApplicationStatus",
+        "IntroOutcomeEnum": "portfolio.models.incubation.IntroOutcome",
     },
 }
 

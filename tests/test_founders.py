@@ -72,6 +72,8 @@ def test_the_role_reads_startup_rows_and_reference_data_and_submits_kpis():
         "view_techtransfer",  # their own startup's technology transfers
         "view_techtransferipitem",
         "view_incubationagreement",  # their own startup's incubation agreement
+        "view_policyapplication",  # their own startup's policy applications
+        "view_financingintroduction",  # their own startup's financing introductions
     }
     staff = Group.objects.get(name="incubator-staff")
     assert {"add_foundermembership", "view_foundermembership"} <= set(

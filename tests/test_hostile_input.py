@@ -144,6 +144,10 @@ class Setup:
         # incubation (issue 16): the startup's agreement, and one without (to record one for)
         self.agreement = factories.IncubationAgreementFactory(startup=self.startup)
         self.unagreed = factories.StartupFactory()
+        self.application = factories.PolicyApplicationFactory(startup=self.startup)
+        self.introduction = factories.FinancingIntroductionFactory(
+            startup=self.startup, investor=self.investor, introduced_on=dt.date(2024, 1, 10)
+        )
         _t, staff_key = ApiToken.issue(self.staff)
         _t, manager_key = ApiToken.issue(self.manager)
         self.root = factories.UserFactory(username="root", is_superuser=True)
@@ -536,6 +540,53 @@ class Setup:
                 f"/api/v1/incubation-agreements/{self.agreement.pk}/",
                 {"signed_on": "2021-02-21", "starts_on": "2021-03-02", "note": "续签"},
             ),
+            "policy-applications": (
+                "staff",
+                "post",
+                "/api/v1/policy-applications/",
+                {
+                    "startup": s.pk,
+                    "programme": "grant",
+                    "programme_name": "海淀区补贴",
+                    "policy_code": "海科发〔2024〕1号",
+                    "level": "district",
+                    "applied_on": "2024-03-01",
+                    "status": "approved",
+                    "certificate_number": "C-1",
+                    "valid_from": "2024-04-01",
+                    "valid_to": "2025-03-31",
+                    "amount_granted": "100000",
+                    "amount_received": "50000",
+                    "note": "n",
+                },
+            ),
+            "policy-applications-patch": (
+                "staff",
+                "patch",
+                f"/api/v1/policy-applications/{self.application.pk}/",
+                {"status": "rejected", "note": "驳回"},
+            ),
+            # the startup's round (2024-03-01) is led by the investor introduced
+            "financing-introductions": (
+                "staff",
+                "post",
+                "/api/v1/financing-introductions/",
+                {
+                    "startup": s.pk,
+                    "investor": self.investor.pk,
+                    "introduced_on": "2024-02-01",
+                    "channel": "event",
+                    "outcome": "invested",
+                    "funding_round": self.round.pk,
+                    "note": "n",
+                },
+            ),
+            "financing-introductions-patch": (
+                "staff",
+                "patch",
+                f"/api/v1/financing-introductions/{self.introduction.pk}/",
+                {"outcome": "declined", "note": "婉拒"},
+            ),
             # the startup's A round (30 million yuan, 2024-03-01) supports vc_over_5m
             "graduate": (
                 "staff",
@@ -561,6 +612,10 @@ class Setup:
 
 
 ENDPOINTS = [
+    "policy-applications",
+    "policy-applications-patch",
+    "financing-introductions",
+    "financing-introductions-patch",
     "incubation-agreements",
     "incubation-agreements-patch",
     "graduate",
@@ -688,6 +743,8 @@ EXPORTED_BY = {
     "space-leases": "/api/v1/space-leases/",
     "mentors": "/api/v1/mentors/",
     "mentoring-sessions": "/api/v1/mentoring-sessions/",
+    "policy-applications": "/api/v1/policy-applications/",
+    "financing-introductions": "/api/v1/financing-introductions/",
 }
 FORMULA_FIELDS = {
     "name",
@@ -698,6 +755,9 @@ FORMULA_FIELDS = {
     "title",
     "founders",
     "subsidy_source",
+    "programme_name",
+    "policy_code",
+    "certificate_number",
     "appointed_by",
     "topic",
     "follow_ups",
@@ -729,6 +789,8 @@ def test_formula_text_written_through_the_api_is_exported_inert(db, endpoint):
         if endpoint == "facility-bookings":  # one facility: a day each, never overlapping
             body["starts_at"] = f"2024-07-0{number + 1}T09:00"
             body["ends_at"] = f"2024-07-0{number + 1}T18:00"
+        if endpoint == "financing-introductions":  # one introduction a day
+            body["introduced_on"] = f"2024-02-0{number + 1}"
         if endpoint == "space-leases":  # one unit each, never overlapping
             body["unit"] = f"F-{number}"
         response = send(client, method, url, body)

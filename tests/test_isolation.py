@@ -18,6 +18,7 @@ from portfolio.models import (
     Distribution,
     Facility,
     FacilityBooking,
+    FinancingIntroduction,
     FundExpense,
     IncubationAgreement,
     Institution,
@@ -30,6 +31,7 @@ from portfolio.models import (
     Mentor,
     MentoringSession,
     Milestone,
+    PolicyApplication,
     SpaceLease,
     Stage,
     TechTransfer,
@@ -105,6 +107,8 @@ def api_urls(world) -> list[str]:
                 Mentor,
                 MentoringSession,
                 IncubationAgreement,
+                PolicyApplication,
+                FinancingIntroduction,
             )
         },
     }

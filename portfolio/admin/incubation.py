@@ -5,7 +5,10 @@ Incubator staff edit the rule and threshold tables (``services.incubation_rule_s
 rule's change) and record agreements (``incubation_agreement_create`` / ``_update``: the rule
 and deadline are computed); a graduation is written only by the startup's "Graduate" page
 (``startup_graduate``), so its admin reads. Nothing here is deleted: agreements and
-graduations are history, and the rules they were judged by stay with them.
+graduations are history, and the rules they were judged by stay with them. Policy
+applications and financing introductions are added and changed through
+``services.policy_application_*`` / ``financing_introduction_*`` (a refusal shows next to its
+field); the other roles read them.
 """
 
 from __future__ import annotations
@@ -15,8 +18,21 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
 from portfolio.admin.base import BaseAdmin, adopt
-from portfolio.models import Graduation, IncubationAgreement, IncubationRule, IncubatorThreshold
-from portfolio.services.incubation import AGREEMENT_EDITABLE, RULE_EDITABLE, THRESHOLD_EDITABLE
+from portfolio.models import (
+    FinancingIntroduction,
+    Graduation,
+    IncubationAgreement,
+    IncubationRule,
+    IncubatorThreshold,
+    PolicyApplication,
+)
+from portfolio.services.incubation import (
+    AGREEMENT_EDITABLE,
+    APPLICATION_EDITABLE,
+    INTRODUCTION_EDITABLE,
+    RULE_EDITABLE,
+    THRESHOLD_EDITABLE,
+)
 
 
 def _changed(form, obj, editable: tuple[str, ...]) -> dict:
@@ -132,3 +148,78 @@ class GraduationAdmin(NoDeleteAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PolicyApplication)
+class PolicyApplicationAdmin(NoDeleteAdmin):
+    list_display = (
+        "startup",
+        "programme",
+        "level",
+        "status",
+        "applied_on",
+        "valid_from",
+        "valid_to",
+        "amount_granted",
+        "amount_received",
+        "helped_by",
+    )
+    list_select_related = ("startup", "helped_by")
+    list_filter = ("programme", "level", "status", "is_illustrative")
+    search_fields = (
+        "startup__name",
+        "startup__name_en",
+        "programme_name",
+        "policy_code",
+        "certificate_number",
+    )
+    date_hierarchy = "applied_on"
+    autocomplete_fields = ("startup",)
+    fields = (*APPLICATION_EDITABLE, "is_illustrative")
+    readonly_fields = ("created_by", "created_at")
+    show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        return self.fields + (self.readonly_fields if obj is not None else ())
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            written = services.policy_application_update(
+                application=obj, by=request.user, **_changed(form, obj, APPLICATION_EDITABLE)
+            )
+        else:
+            written = services.policy_application_create(
+                by=request.user,
+                is_illustrative=obj.is_illustrative,
+                **{name: getattr(obj, name) for name in APPLICATION_EDITABLE},
+            )
+        adopt(obj, written)
+
+
+@admin.register(FinancingIntroduction)
+class FinancingIntroductionAdmin(NoDeleteAdmin):
+    list_display = ("introduced_on", "startup", "investor", "channel", "outcome", "funding_round")
+    list_select_related = ("startup", "investor", "funding_round", "funding_round__startup")
+    list_filter = ("channel", "outcome", "is_illustrative")
+    search_fields = ("startup__name", "startup__name_en", "investor__name", "note")
+    date_hierarchy = "introduced_on"
+    autocomplete_fields = ("startup", "investor", "funding_round")
+    fields = (*INTRODUCTION_EDITABLE, "is_illustrative")
+    readonly_fields = ("created_by", "created_at")
+    show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        return self.fields + (self.readonly_fields if obj is not None else ())
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            written = services.financing_introduction_update(
+                introduction=obj, by=request.user, **_changed(form, obj, INTRODUCTION_EDITABLE)
+            )
+        else:
+            written = services.financing_introduction_create(
+                by=request.user,
+                is_illustrative=obj.is_illustrative,
+                **{name: getattr(obj, name) for name in INTRODUCTION_EDITABLE},
+            )
+        adopt(obj, written)

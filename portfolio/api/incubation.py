@@ -10,6 +10,7 @@ The startup's eligibility and its graduation live on ``/startups/{id}/`` (the de
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -18,10 +19,17 @@ from rest_framework import serializers
 from portfolio import models, selectors, services
 from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
-from portfolio.api.operations import TEXT
+from portfolio.api.operations import MONEY, TEXT
 from portfolio.api.schema import documented
 from portfolio.api.serializers import IdField
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
+from portfolio.models.incubation import (
+    ApplicationStatus,
+    IntroChannel,
+    IntroOutcome,
+    PolicyLevel,
+    Programme,
+)
 
 
 class IncubationAgreementSerializer(serializers.ModelSerializer):
@@ -129,3 +137,225 @@ class IncubationAgreementViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
         if self.action == "partial_update":
             return IncubationAgreementUpdateSerializer
         return super().get_serializer_class()
+
+
+# --- policy applications --------------------------------------------------------------------
+
+
+class PolicyApplicationSerializer(serializers.ModelSerializer):
+    startup_name = serializers.CharField(source="startup.name", read_only=True)
+    helped_by = serializers.CharField(source="helped_by.username", default=None, read_only=True)
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = models.PolicyApplication
+        fields = [
+            "id",
+            "startup",
+            "startup_name",
+            "programme",
+            "programme_name",
+            "policy_code",
+            "level",
+            "applied_on",
+            "status",
+            "certificate_number",
+            "valid_from",
+            "valid_to",
+            "amount_granted",
+            "amount_received",
+            "helped_by",
+            "is_illustrative",
+            "note",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PolicyApplicationCreateSerializer(ServiceInput):
+    """Input of ``POST /policy-applications/`` (``services.policy_application_create``)."""
+
+    create_service = services.policy_application_create
+
+    startup = IdField(queryset=models.Startup.objects.all())
+    programme = serializers.ChoiceField(choices=Programme.choices)
+    programme_name = serializers.CharField(**(TEXT | {"max_length": 200}))
+    policy_code = serializers.CharField(**(TEXT | {"max_length": 100}))
+    level = serializers.ChoiceField(choices=PolicyLevel.choices)
+    applied_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Required once the status is not draft.")
+    )
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices, required=False)
+    certificate_number = serializers.CharField(**(TEXT | {"max_length": 100}))
+    valid_from = serializers.DateField(required=False, allow_null=True)
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    amount_granted = serializers.DecimalField(
+        required=False, help_text=_("Yuan; only on an approved application."), **MONEY
+    )
+    amount_received = serializers.DecimalField(
+        required=False, help_text=_("Yuan; at most the amount granted."), **MONEY
+    )
+    note = serializers.CharField(**TEXT)
+
+
+class PolicyApplicationUpdateSerializer(PolicyApplicationCreateSerializer):
+    update_service = services.policy_application_update
+    instance_arg = "application"
+
+
+class PolicyApplicationFilterSet(StrictFilterSet):
+    startup = IdFilter(field_name="startup_id")
+    programme = filters.ChoiceFilter(choices=Programme.choices)
+    level = filters.ChoiceFilter(choices=PolicyLevel.choices)
+    status = filters.ChoiceFilter(choices=ApplicationStatus.choices)
+    applied_after = filters.DateFilter(field_name="applied_on", lookup_expr="gte")
+    applied_before = filters.DateFilter(field_name="applied_on", lookup_expr="lte")
+    valid_on = filters.DateFilter(
+        method="filter_valid_on",
+        help_text=_("Approved applications whose certificate is valid on this day."),
+    )
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.filter(status=ApplicationStatus.APPROVED).filter(
+            (Q(valid_from__isnull=True) | Q(valid_from__lte=value))
+            & (Q(valid_to__isnull=True) | Q(valid_to__gte=value))
+        )
+
+
+@documented(
+    list=_("Startups' applications to programmes (certifications and grants)"),
+    create=_("Record a policy application (incubator staff)"),
+    create_description=_(
+        "400 naming `applied_on` when a submitted, approved or rejected application has no "
+        "application day (or one in the future), `amount_granted`, `certificate_number`, "
+        "`valid_from` or `valid_to` when set on an application that is not approved, "
+        "`valid_to` before `valid_from`, `amount_received` above `amount_granted`. A refusal "
+        "writes nothing."
+    ),
+    partial_update=extend_schema(
+        summary=_("Change a policy application, e.g. its outcome (incubator staff)"),
+        request=PolicyApplicationUpdateSerializer,
+        responses={200: PolicyApplicationSerializer},
+    ),
+)
+class PolicyApplicationViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
+    """Applications to 高新技术企业, 专精特新 and other programmes and grants: level,
+    status, certificate and validity, amounts granted and received (yuan)."""
+
+    queryset = selectors.policy_application_list()
+    serializer_class = PolicyApplicationSerializer
+    filterset_class = PolicyApplicationFilterSet
+    search_fields = [
+        "startup__name",
+        "startup__name_en",
+        "programme_name",
+        "policy_code",
+        "certificate_number",
+    ]
+    ordering_fields = ["id", "applied_on", "valid_to", "amount_granted", "startup__name"]
+    ordering = ["-applied_on", "-id"]
+    resource = "policy-applications"
+    founder_scope = "startup"
+    create_serializer_class = PolicyApplicationCreateSerializer
+    update_serializer_class = PolicyApplicationUpdateSerializer
+
+
+# --- financing introductions ----------------------------------------------------------------
+
+
+class FinancingIntroductionSerializer(serializers.ModelSerializer):
+    startup_name = serializers.CharField(source="startup.name", read_only=True)
+    investor_name = serializers.CharField(source="investor.name", read_only=True)
+    round_closed_on = serializers.DateField(
+        source="funding_round.closed_on", default=None, read_only=True
+    )
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = models.FinancingIntroduction
+        fields = [
+            "id",
+            "startup",
+            "startup_name",
+            "investor",
+            "investor_name",
+            "introduced_on",
+            "channel",
+            "outcome",
+            "funding_round",
+            "round_closed_on",
+            "is_illustrative",
+            "note",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class FinancingIntroductionCreateSerializer(ServiceInput):
+    """Input of ``POST /financing-introductions/``
+    (``services.financing_introduction_create``)."""
+
+    create_service = services.financing_introduction_create
+
+    startup = IdField(queryset=models.Startup.objects.all())
+    investor = IdField(queryset=models.Investor.objects.all())
+    introduced_on = serializers.DateField()
+    channel = serializers.ChoiceField(choices=IntroChannel.choices)
+    outcome = serializers.ChoiceField(choices=IntroOutcome.choices, required=False)
+    funding_round = IdField(
+        queryset=models.FundingRound.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The round the introduction led to (outcome `invested`): one of the startup's "
+            "rounds, closed on or after the introduction, with the investor in it."
+        ),
+    )
+    note = serializers.CharField(**TEXT)
+
+
+class FinancingIntroductionUpdateSerializer(FinancingIntroductionCreateSerializer):
+    update_service = services.financing_introduction_update
+    instance_arg = "introduction"
+
+
+class FinancingIntroductionFilterSet(StrictFilterSet):
+    startup = IdFilter(field_name="startup_id")
+    investor = IdFilter(field_name="investor_id")
+    channel = filters.ChoiceFilter(choices=IntroChannel.choices)
+    outcome = filters.ChoiceFilter(choices=IntroOutcome.choices)
+    introduced_after = filters.DateFilter(field_name="introduced_on", lookup_expr="gte")
+    introduced_before = filters.DateFilter(field_name="introduced_on", lookup_expr="lte")
+
+
+@documented(
+    list=_("The incubator's introductions of startups to investors"),
+    create=_("Record a financing introduction (incubator staff)"),
+    create_description=_(
+        "400 naming `introduced_on` when it is in the future or the startup was already "
+        "introduced to the investor that day, `funding_round` when the outcome is not "
+        "`invested`, the round is another startup's, closed before the introduction, or the "
+        "investor is not among its investors. A refusal writes nothing."
+    ),
+    partial_update=extend_schema(
+        summary=_("Change an introduction, e.g. its outcome (incubator staff)"),
+        request=FinancingIntroductionUpdateSerializer,
+        responses={200: FinancingIntroductionSerializer},
+    ),
+)
+class FinancingIntroductionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
+    """Startups introduced to investors by the incubator: channel, outcome and the round it
+    led to."""
+
+    queryset = selectors.financing_introduction_list()
+    serializer_class = FinancingIntroductionSerializer
+    filterset_class = FinancingIntroductionFilterSet
+    search_fields = ["startup__name", "startup__name_en", "investor__name", "note"]
+    ordering_fields = ["id", "introduced_on", "startup__name", "investor__name"]
+    ordering = ["-introduced_on", "-id"]
+    resource = "financing-introductions"
+    founder_scope = "startup"
+    create_serializer_class = FinancingIntroductionCreateSerializer
+    update_serializer_class = FinancingIntroductionUpdateSerializer

@@ -53,6 +53,8 @@ for viewset in (
     operations.MentorViewSet,
     operations.MentoringSessionViewSet,
     incubation.IncubationAgreementViewSet,
+    incubation.PolicyApplicationViewSet,
+    incubation.FinancingIntroductionViewSet,
 ):
     router.register(viewset.resource, viewset)
 

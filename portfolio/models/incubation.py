@@ -421,7 +421,28 @@ class PolicyApplication(CreatedByMixin, models.Model):
         return f"{self.startup} · {self.get_programme_display()} · {self.get_status_display()}"
 
     def clean(self) -> None:
+        """The constraints' rules, each on the field to correct (the admin's form and the
+        services show it there; ``full_clean`` then skips the constraint on that field)."""
         errors = {}
+        if self.status != ApplicationStatus.DRAFT and self.applied_on is None:
+            errors["applied_on"] = ValidationError(
+                _("A submitted application has the day it was applied."), code="required"
+            )
+        if self.status != ApplicationStatus.APPROVED:
+            for name, empty in (
+                ("amount_granted", 0),
+                ("certificate_number", ""),
+                ("valid_from", None),
+                ("valid_to", None),
+            ):
+                if getattr(self, name) not in (empty, None):
+                    errors[name] = ValidationError(
+                        _(
+                            "Only an approved application has an amount granted, a "
+                            "certificate or a validity."
+                        ),
+                        code="needs_approval",
+                    )
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             errors["valid_to"] = ValidationError(
                 _("A certificate is valid to a day on or after its start."), code="before_start"
@@ -522,3 +543,30 @@ class FinancingIntroduction(CreatedByMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.startup} → {self.investor} · {self.introduced_on}"
+
+    def clean(self) -> None:
+        """The round an introduction led to, checked on ``funding_round``: only with the
+        outcome *invested*, one of the startup's rounds, closed on or after the introduction,
+        with the investor in it (as lead or participant)."""
+        round_ = self.funding_round
+        if round_ is None:
+            return
+        if self.outcome != IntroOutcome.INVESTED:
+            message = _("Only an introduction that led to an investment names a round.")
+            code = "needs_invested"
+        elif self.startup_id is not None and round_.startup_id != self.startup_id:
+            message, code = _("The round must be one of this startup's rounds."), "other_startup"
+        elif self.introduced_on is not None and round_.closed_on < self.introduced_on:
+            message = _("The round closed before the introduction.")
+            code = "before_introduction"
+        elif self.investor_id is not None and not (
+            round_.lead_investor_id == self.investor_id
+            or round_.participations.filter(investor_id=self.investor_id).exists()
+        ):
+            message = _(
+                "The investor introduced is not among this round's investors (lead or participant)."
+            )
+            code = "investor_absent"
+        else:
+            return
+        raise ValidationError({"funding_round": ValidationError(message, code=code)})

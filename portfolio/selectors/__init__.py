@@ -55,11 +55,13 @@ from portfolio.selectors.lists import (
 )
 from portfolio.selectors.operations import (
     Occupancy,
+    financing_introduction_list,
     incubatees_on,
     leases_on,
     mentor_list,
     mentoring_session_list,
     mentors_per_10_incubatees,
+    policy_application_list,
     space_lease_list,
     space_occupancy,
 )
@@ -102,6 +104,8 @@ __all__ = [
     "transfer_funnel",
     "facility_utilisation",
     "Occupancy",
+    "financing_introduction_list",
+    "policy_application_list",
     "incubatees_on",
     "leases_on",
     "mentor_list",

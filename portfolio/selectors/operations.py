@@ -48,6 +48,16 @@ def mentoring_session_list() -> QuerySet[models.MentoringSession]:
     return models.MentoringSession.objects.select_related("mentor", "startup", "created_by")
 
 
+def policy_application_list() -> QuerySet[models.PolicyApplication]:
+    return models.PolicyApplication.objects.select_related("startup", "helped_by", "created_by")
+
+
+def financing_introduction_list() -> QuerySet[models.FinancingIntroduction]:
+    return models.FinancingIntroduction.objects.select_related(
+        "startup", "investor", "funding_round", "created_by"
+    )
+
+
 def incubatees_on(on: dt.date) -> QuerySet[models.Startup]:
     """The incubatees at ``on`` (see the module's doc)."""
     return models.Startup.objects.filter(

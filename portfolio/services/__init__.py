@@ -26,10 +26,14 @@ from portfolio.services.fund import (
 )
 from portfolio.services.funding import ParticipantInput, round_record, round_update
 from portfolio.services.incubation import (
+    financing_introduction_create,
+    financing_introduction_update,
     incubation_agreement_create,
     incubation_agreement_update,
     incubation_rule_save,
     incubator_threshold_save,
+    policy_application_create,
+    policy_application_update,
     startup_graduate,
 )
 from portfolio.services.operations import (
@@ -56,6 +60,10 @@ __all__ = [
     "incubation_rule_save",
     "incubator_threshold_save",
     "startup_graduate",
+    "financing_introduction_create",
+    "financing_introduction_update",
+    "policy_application_create",
+    "policy_application_update",
     "tech_transfer_create",
     "tech_transfer_update",
     "facility_booking_create",

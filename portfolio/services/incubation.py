@@ -15,6 +15,9 @@ The thresholds are ``IncubationRule`` rows (the rule in force on a day:
   a basis the recorded data contradicts (``basis``).
 - ``incubation_rule_save`` / ``incubator_threshold_save``: the admin's writes of the tables;
   a rule's save recomputes every agreement's rule and deadline.
+- ``policy_application_create`` / ``_update`` and ``financing_introduction_create`` /
+  ``_update``: the incubator's service records (``incubator-ops.md`` §3); the model's
+  constraints are checked first and refused on the field to correct.
 """
 
 from __future__ import annotations
@@ -28,17 +31,21 @@ from django.db import transaction
 
 from portfolio.audit import attributed
 from portfolio.models import (
+    FinancingIntroduction,
+    FundingRound,
     Graduation,
     IncubationAgreement,
     IncubationRule,
     IncubatorThreshold,
+    Investor,
+    PolicyApplication,
     Startup,
 )
 from portfolio.models.choices import StageOutcome, StartupStatus
-from portfolio.models.incubation import GraduationBasis
+from portfolio.models.incubation import ApplicationStatus, GraduationBasis, IntroOutcome
 from portfolio.selectors import incubation as rules
 from portfolio.services import messages as msg
-from portfolio.services.common import not_future, refuse, saved, today
+from portfolio.services.common import not_future, refuse, saved, to_yuan, today
 
 AGREEMENT_EDITABLE = ("signed_on", "starts_on", "ends_on", "note")
 RULE_EDITABLE = tuple(
@@ -323,3 +330,191 @@ def startup_graduate(
         startup.status = StartupStatus.GRADUATED
         startup.save(update_fields=["status", "updated_at"])
     return graduation
+
+
+# --- policy applications ----------------------------------------------------------------------
+
+APPLICATION_EDITABLE = (
+    "startup",
+    "programme",
+    "programme_name",
+    "policy_code",
+    "level",
+    "applied_on",
+    "status",
+    "certificate_number",
+    "valid_from",
+    "valid_to",
+    "amount_granted",
+    "amount_received",
+    "helped_by",
+    "note",
+)
+
+
+def _text(value: Any, *, field: str) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _clean_application(fields: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(fields)
+    for name in ("applied_on", "valid_from", "valid_to"):
+        if name in cleaned:
+            cleaned[name] = _date(cleaned[name], field=name, required=False)
+    if cleaned.get("applied_on") is not None:
+        not_future(cleaned["applied_on"], field="applied_on")
+    for name in ("amount_granted", "amount_received"):
+        if name in cleaned:
+            cleaned[name] = to_yuan(cleaned[name], field=name, allow_zero=True)
+    for name in ("programme_name", "policy_code", "certificate_number", "note"):
+        if name in cleaned:
+            cleaned[name] = _text(cleaned[name], field=name)
+    return cleaned
+
+
+def _check_application(application: PolicyApplication) -> PolicyApplication:
+    """The model's rules (``PolicyApplication.clean``), each refused on its field."""
+    return saved(application)
+
+
+@attributed
+@transaction.atomic
+def policy_application_create(
+    *,
+    startup: Startup,
+    programme: str,
+    level: str,
+    programme_name: Any = "",
+    policy_code: Any = "",
+    applied_on: Any = None,
+    status: str = ApplicationStatus.DRAFT,
+    certificate_number: Any = "",
+    valid_from: Any = None,
+    valid_to: Any = None,
+    amount_granted: Any = 0,
+    amount_received: Any = 0,
+    helped_by: Any = None,
+    note: Any = "",
+    is_illustrative: bool = False,
+    by: Any = None,
+) -> PolicyApplication:
+    """Record ``startup``'s application to a programme (amounts in yuan). Only an approved
+    application has an amount granted, a certificate or a validity; a submitted one has the
+    day it was applied; the amount received is at most the amount granted."""
+    fields = _clean_application(
+        {
+            "programme_name": programme_name,
+            "policy_code": policy_code,
+            "applied_on": applied_on,
+            "certificate_number": certificate_number,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "amount_granted": amount_granted,
+            "amount_received": amount_received,
+            "note": note,
+        }
+    )
+    return _check_application(
+        PolicyApplication(
+            startup=startup,
+            programme=programme,
+            level=level,
+            status=status,
+            helped_by=helped_by,
+            is_illustrative=bool(is_illustrative),
+            created_by=_author(by),
+            **fields,
+        )
+    )
+
+
+@attributed
+@transaction.atomic
+def policy_application_update(
+    *, application: PolicyApplication, by: Any = None, **fields: Any
+) -> PolicyApplication:
+    """Change an application's ``fields`` (``APPLICATION_EDITABLE``), e.g. its status once
+    the programme decides; the rules as on create."""
+    unknown = sorted(set(fields) - set(APPLICATION_EDITABLE))
+    if unknown:
+        refuse(unknown[0], msg.OPERATIONS_FIELD_UNKNOWN, "not_editable")
+    fields = _clean_application(fields)
+    application = PolicyApplication.objects.select_for_update().get(pk=application.pk)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    return _check_application(application)
+
+
+# --- financing introductions ------------------------------------------------------------------
+
+INTRODUCTION_EDITABLE = (
+    "startup",
+    "investor",
+    "introduced_on",
+    "channel",
+    "outcome",
+    "funding_round",
+    "note",
+)
+
+
+def _check_introduction(intro: FinancingIntroduction) -> FinancingIntroduction:
+    intro.introduced_on = _date(intro.introduced_on, field="introduced_on")
+    not_future(intro.introduced_on, field="introduced_on")
+    intro.note = _text(intro.note, field="note")
+    duplicate = FinancingIntroduction.objects.filter(
+        startup_id=intro.startup_id,
+        investor_id=intro.investor_id,
+        introduced_on=intro.introduced_on,
+    ).exclude(pk=intro.pk)
+    if duplicate.exists():
+        refuse("introduced_on", msg.INTRO_DUPLICATE, "unique")
+    return saved(intro)
+
+
+@attributed
+@transaction.atomic
+def financing_introduction_create(
+    *,
+    startup: Startup,
+    investor: Investor,
+    introduced_on: Any,
+    channel: str,
+    outcome: str = IntroOutcome.PENDING,
+    funding_round: FundingRound | None = None,
+    note: Any = "",
+    is_illustrative: bool = False,
+    by: Any = None,
+) -> FinancingIntroduction:
+    """Record the incubator introducing ``startup`` to ``investor``. A round is named only
+    when the introduction led to an investment: one of the startup's rounds, closed on or
+    after the introduction, in which the investor took part."""
+    return _check_introduction(
+        FinancingIntroduction(
+            startup=startup,
+            investor=investor,
+            introduced_on=introduced_on,
+            channel=channel,
+            outcome=outcome,
+            funding_round=funding_round,
+            note=note,
+            is_illustrative=bool(is_illustrative),
+            created_by=_author(by),
+        )
+    )
+
+
+@attributed
+@transaction.atomic
+def financing_introduction_update(
+    *, introduction: FinancingIntroduction, by: Any = None, **fields: Any
+) -> FinancingIntroduction:
+    """Change an introduction's ``fields`` (``INTRODUCTION_EDITABLE``), e.g. its outcome and
+    the round it led to; the rules as on create."""
+    unknown = sorted(set(fields) - set(INTRODUCTION_EDITABLE))
+    if unknown:
+        refuse(unknown[0], msg.OPERATIONS_FIELD_UNKNOWN, "not_editable")
+    intro = FinancingIntroduction.objects.select_for_update().get(pk=introduction.pk)
+    for name, value in fields.items():
+        setattr(intro, name, value)
+    return _check_introduction(intro)

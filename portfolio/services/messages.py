@@ -287,3 +287,7 @@ AGREEMENT_EXISTS = _("This startup already has an incubation agreement.")
 AGREEMENT_ENDS_BEFORE_START = _("An agreement ends on or after the day it starts.")
 AGREEMENT_SIGNED_FUTURE = _("An agreement is signed on or before today.")
 AGREEMENT_FIELD_UNKNOWN = _("This field cannot be changed here.")
+
+# --- policy applications and financing introductions (issue 16) ------------------------------
+
+INTRO_DUPLICATE = _("This startup was already introduced to this investor on this day.")

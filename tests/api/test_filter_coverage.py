@@ -23,6 +23,7 @@ from portfolio.models import (
     Distribution,
     Facility,
     FacilityBooking,
+    FinancingIntroduction,
     Fund,
     FundExpense,
     FundingRound,
@@ -38,6 +39,7 @@ from portfolio.models import (
     Mentor,
     MentoringSession,
     Milestone,
+    PolicyApplication,
     SpaceLease,
     Stage,
     StageTransition,
@@ -55,6 +57,7 @@ METHOD_FILTERS: dict[type[models.Model], dict[str, str | None]] = {
         "population": "admitted_on",  # incubatees have an admission date, tracked ones none
     },
     FundingRound: {"investor": "lead_investor"},  # the lead, or a participant
+    PolicyApplication: {"valid_on": "valid_from"},  # approved and valid_from <= day <= valid_to
 }
 
 STAGES = "nine fixed stages: the list is the whole table, read at once"
@@ -282,6 +285,23 @@ DELIBERATELY_UNFILTERED: dict[type[models.Model], dict[str, str]] = {
         "signed_on": "the date filters read the start and the deadline; sortable",
         "ends_on": "the date filters read the start and the deadline",
         "rule": "one or two rules in force over the years; shown on every row",
+        "created_by": AUDIT,
+        "created_at": AUDIT,
+    },
+    # policy applications and financing introductions (issue 16)
+    PolicyApplication: {
+        "valid_to": "read by ?valid_on= with valid_from; sortable",
+        "amount_granted": MONEY_FIGURE,
+        "amount_received": MONEY_FIGURE,
+        "helped_by": "the staff member who helped, shown on every row",
+        "is_illustrative": "a label shown on every row, not a criterion",
+        "note": TEXT,
+        "created_by": AUDIT,
+        "created_at": AUDIT,
+    },
+    FinancingIntroduction: {
+        "funding_round": "the round it led to, shown on every row (?outcome=invested)",
+        "is_illustrative": "a label shown on every row, not a criterion",
         "created_by": AUDIT,
         "created_at": AUDIT,
     },

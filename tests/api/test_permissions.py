@@ -43,6 +43,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:api-root": read_only(),
     "api:report-pipeline": read_only(),
     "api:report-valley": read_only(),
+    "api:report-transfer-funnel": {"GET": (401, 400, 400, 400, 400)},  # ``year`` is required
     "api:me": read_only(),  # any logged-in user: who am I
     "api:institution-list": read_only(POST=STAFF_POST),
     "api:institution-detail": read_only(),
@@ -115,6 +116,10 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:mentoringsession-detail": read_only(PATCH=STAFF_PATCH),
     "api:incubationagreement-list": read_only(POST=STAFF_POST),
     "api:incubationagreement-detail": read_only(PATCH=STAFF_PATCH),
+    "api:policyapplication-list": read_only(POST=STAFF_POST),
+    "api:policyapplication-detail": read_only(PATCH=STAFF_PATCH),
+    "api:financingintroduction-list": read_only(POST=STAFF_POST),
+    "api:financingintroduction-detail": read_only(PATCH=STAFF_PATCH),
     # staff graduate a startup (an empty body lacks ``on`` and ``basis``)
     "api:startup-graduate": {"POST": STAFF_POST},
     "api:space-occupancy": {"GET": (401, 400, 400, 400, 400)},  # ``on`` is required
@@ -295,6 +300,10 @@ FOUNDER_READS = {
     "api:mentoringsession-detail",
     "api:incubationagreement-list",  # their own startup's agreement
     "api:incubationagreement-detail",
+    "api:policyapplication-list",  # their own startup's applications
+    "api:policyapplication-detail",
+    "api:financingintroduction-list",  # their own startup's introductions
+    "api:financingintroduction-detail",
 }
 #: what a founder writes: their own startup's KPI submissions (the empty body is a 400)
 FOUNDER_WRITES = {

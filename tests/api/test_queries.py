@@ -67,6 +67,8 @@ def many(world):
     factories.SpaceLeaseFactory.create_batch(EXTRA, startup=world.weici)  # a unit each
     factories.MentoringSessionFactory.create_batch(EXTRA, startup=world.coherent)  # a mentor each
     factories.IncubationAgreementFactory.create_batch(EXTRA)  # a startup each
+    factories.PolicyApplicationFactory.create_batch(EXTRA)  # a startup each
+    factories.FinancingIntroductionFactory.create_batch(EXTRA)  # a startup and investor each
     for year in range(2012, 2024):  # more requests than a page of 10, each asking startups
         services.kpis.kpi_request_open(
             year=year, quarter=1, due_on=dt.date(year, 4, 30), startups="all"
@@ -105,6 +107,8 @@ def count_queries(client, url, params) -> tuple[int, dict]:
         "/api/v1/mentors/",
         "/api/v1/mentoring-sessions/",
         "/api/v1/incubation-agreements/",
+        "/api/v1/policy-applications/",
+        "/api/v1/financing-introductions/",
     ],
 )
 def test_list_query_count_does_not_grow(url, many):

@@ -92,6 +92,7 @@ def test_the_editable_startup_fields_are_the_specs_everywhere():
         "crossed_valley_on",
         "created_at",
         "updated_at",
+        "eligibility",  # the admission rules as the recorded data meets them (computed)
     }
 
 

@@ -31,6 +31,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 NO_NEGATIVE = {
     "GET /api/v1/me/",
     "POST /api/v1/facility-bookings/",
+    "POST /api/v1/financing-introductions/",
+    "POST /api/v1/policy-applications/",
     "POST /api/v1/incubation-agreements/",
     "POST /api/v1/mentoring-sessions/",
     "POST /api/v1/mentors/",

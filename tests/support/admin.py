@@ -33,6 +33,8 @@ INCUBATOR_WRITES = {
     "incubationrule",
     "incubatorthreshold",
     "incubationagreement",
+    "policyapplication",
+    "financingintroduction",
 }
 FUND_WRITES = {
     "commitment",

@@ -29,6 +29,7 @@ from portfolio.models import (
     Distribution,
     Facility,
     FacilityBooking,
+    FinancingIntroduction,
     Fund,
     FundingRound,
     IncubationAgreement,
@@ -38,6 +39,7 @@ from portfolio.models import (
     Mentor,
     MentoringSession,
     Milestone,
+    PolicyApplication,
     SpaceLease,
     Stage,
     Startup,
@@ -420,3 +422,37 @@ class IncubationAgreementFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return services.incubation_agreement_create(**kwargs)
+
+
+class PolicyApplicationFactory(factory.django.DjangoModelFactory):
+    """A policy application, made through ``policy_application_create`` (a submitted
+    高新技术企业 application by default)."""
+
+    class Meta:
+        model = PolicyApplication
+
+    startup = factory.SubFactory(StartupFactory)
+    programme = "high_tech_enterprise"
+    level = "national"
+    applied_on = dt.date(2024, 5, 20)
+    status = "submitted"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.policy_application_create(**kwargs)
+
+
+class FinancingIntroductionFactory(factory.django.DjangoModelFactory):
+    """A financing introduction, made through ``financing_introduction_create`` (pending)."""
+
+    class Meta:
+        model = FinancingIntroduction
+
+    startup = factory.SubFactory(StartupFactory)
+    investor = factory.SubFactory(InvestorFactory)
+    introduced_on = factory.Sequence(lambda n: dt.date(2024, 1, 1) + dt.timedelta(days=n % 600))
+    channel = "roadshow"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.financing_introduction_create(**kwargs)

@@ -99,6 +99,14 @@ def make_world() -> EveryModel:
     factories.SpaceLeaseFactory(startup=startup)  # a unit of its own
     factories.MentoringSessionFactory(startup=startup)  # with its mentor
     factories.IncubationAgreementFactory(startup=startup)  # 48 months from 2021-03-01
+    factories.PolicyApplicationFactory(startup=startup)  # a submitted 高企 application
+    factories.FinancingIntroductionFactory(  # that led to its A round
+        startup=startup,
+        investor=investor,
+        introduced_on=dt.date(2024, 1, 15),
+        outcome="invested",
+        funding_round=funding_round,
+    )
     graduate = factories.StartupFactory()  # a startup of its own: the others stay active
     factories.FundingRoundFactory(startup=graduate, round_type="b", amount=Decimal("8000000"))
     services.startup_graduate(startup=graduate, on=dt.date(2025, 6, 30), basis=["vc_over_5m"])
@@ -502,6 +510,39 @@ def hand_checked_world() -> HandChecked:
     )
     factories.IncubationAgreementFactory(
         startup=coherent, signed_on=dt.date(2022, 1, 20), starts_on=dt.date(2022, 2, 1)
+    )
+    # Policy applications and financing introductions (issue 16): 未磁's approved municipal
+    # 专精特新 (valid 2023-06-01 to 2026-05-31, 50万 granted, 30万 received), 相干's submitted
+    # district grant; 未磁 introduced to the robotics fund at a roadshow on 2023-03-10 (it led
+    # the B round of 2023-06-01), 相干 to it one-to-one on 2024-04-02 (pending).
+    factories.PolicyApplicationFactory(
+        startup=weici,
+        programme="specialised_sme",
+        level="municipal",
+        applied_on=dt.date(2023, 4, 1),
+        status="approved",
+        certificate_number="ZJTX-2023-0001",
+        valid_from=dt.date(2023, 6, 1),
+        valid_to=dt.date(2026, 5, 31),
+        amount_granted=Decimal("500000"),
+        amount_received=Decimal("300000"),
+    )
+    factories.PolicyApplicationFactory(
+        startup=coherent, programme="grant", level="district", applied_on=dt.date(2024, 8, 1)
+    )
+    factories.FinancingIntroductionFactory(
+        startup=weici,
+        investor=robotics,
+        introduced_on=dt.date(2023, 3, 10),
+        channel="roadshow",
+        outcome="invested",
+        funding_round=round_b,
+    )
+    factories.FinancingIntroductionFactory(
+        startup=coherent,
+        investor=robotics,
+        introduced_on=dt.date(2024, 4, 2),
+        channel="one_to_one",
     )
     for obj in (weici, coherent, kewei, huayi):
         obj.refresh_from_db()
