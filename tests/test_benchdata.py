@@ -134,3 +134,18 @@ def test_the_bench_agreements_follow_the_rule_table():
     for agreement in agreements[:20]:
         rule, deadline = deadline_for(agreement.startup, agreement.starts_on)
         assert (agreement.rule, agreement.incubation_deadline) == (rule, deadline)
+
+
+def test_the_bench_applications_and_introductions_pass_the_models_rules():
+    """A policy application per three startups and a financing introduction per four (issue
+    16), each valid as the services would have written it (the approval's fields, the round
+    an introduction led to with its investor in it)."""
+    from portfolio.models import FinancingIntroduction, PolicyApplication
+
+    sizes = generate(startups=240)
+    assert sizes["policy_applications"] == PolicyApplication.objects.count() == 80
+    assert sizes["financing_introductions"] == FinancingIntroduction.objects.count() > 30
+    assert FinancingIntroduction.objects.filter(funding_round__isnull=False).exists()
+    assert PolicyApplication.objects.filter(status="approved").exists()
+    for row in [*PolicyApplication.objects.all(), *FinancingIntroduction.objects.all()]:
+        row.full_clean()

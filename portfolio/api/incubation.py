@@ -267,7 +267,7 @@ class PolicyApplicationViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 class FinancingIntroductionSerializer(serializers.ModelSerializer):
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     investor_name = serializers.CharField(source="investor.name", read_only=True)
-    round_closed_on = serializers.DateField(
+    funding_round_closed_on = serializers.DateField(
         source="funding_round.closed_on", default=None, read_only=True
     )
     created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
@@ -284,7 +284,7 @@ class FinancingIntroductionSerializer(serializers.ModelSerializer):
             "channel",
             "outcome",
             "funding_round",
-            "round_closed_on",
+            "funding_round_closed_on",
             "is_illustrative",
             "note",
             "created_by",

@@ -10,7 +10,9 @@ a submission from most of them (submitted, approved or returned). The facilities
 layer (``operations_layer``): one space lease per three startups (units leased one after
 another, never overlapping), a mentor per twenty startups and a mentoring session per two;
 the transfers' layer (``transfer_layer``): a technology transfer per four startups with one
-to three IP items each (patents with valid CN application numbers). Rows are built
+to three IP items each (patents with valid CN application numbers); the services' layer
+(``service_layer``): a policy application per three startups and a financing introduction
+per four. Rows are built
 consistent with the rules (current stage = latest transition, participants within the round,
 commitments within the fund) and checked by the database's constraints; the services are
 bypassed only because row-by-row writes would take hours at this size. The fund's LP layer
@@ -258,6 +260,7 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
     # last, so the layers before them draw the same numbers as before they were added
     operations_rows = operations_layer(rng, created)
     transfer_rows = transfer_layer(rng, created, institutions)
+    service_rows = service_layer(rng, created, rounds)
     return {
         "startups": len(created),
         "stage_transitions": len(transitions),
@@ -269,6 +272,7 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
         **facility_rows,
         **operations_rows,
         **transfer_rows,
+        **service_rows,
         **agreement_rows,
         **founder_rows,
         **lp_rows,
@@ -443,6 +447,71 @@ def operations_layer(rng: random.Random, startups: list[Startup]) -> dict[str, i
         "space_leases": len(leases),
         "mentors": len(mentors),
         "mentoring_sessions": len(sessions),
+    }
+
+
+def service_layer(
+    rng: random.Random, startups: list[Startup], rounds: list[FundingRound]
+) -> dict[str, int]:
+    """Policy applications and financing introductions (issue 16). An application per three
+    startups: approved ones with a certificate valid three years and a grant partly received,
+    submitted and rejected ones with the day applied, drafts without; an introduction per
+    four, to the lead investor of one of the startup's rounds 30 days before it closed (one in
+    three led to it: outcome invested, the round named), the rest pending, declined or at a
+    term sheet."""
+    from portfolio.models import FinancingIntroduction, PolicyApplication
+    from portfolio.models.incubation import IntroChannel, PolicyLevel, Programme
+
+    applications = []
+    for startup in rng.sample(startups, k=max(1, len(startups) // 3)):
+        status = rng.choice(["approved", "approved", "submitted", "rejected", "draft"])
+        applied = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 2500))
+        granted = Decimal(rng.choice([0, 100_000, 300_000, 500_000]))
+        approved = status == "approved"
+        applications.append(
+            PolicyApplication(
+                startup=startup,
+                programme=rng.choice(Programme.values),
+                level=rng.choice(PolicyLevel.values),
+                applied_on=None if status == "draft" else applied,
+                status=status,
+                certificate_number=f"基准-{startup.pk}" if approved else "",
+                valid_from=applied + dt.timedelta(days=120) if approved else None,
+                valid_to=applied + dt.timedelta(days=120 + 3 * 365) if approved else None,
+                amount_granted=granted if approved else Decimal("0"),
+                amount_received=(granted / 2).quantize(Decimal("0.01")) if approved else 0,
+                note="基准数据",
+            )
+        )
+    PolicyApplication.objects.bulk_create(applications, batch_size=BATCH)
+
+    by_startup: dict[int, list[FundingRound]] = {}
+    for funding_round in rounds:
+        if funding_round.lead_investor_id is not None:
+            by_startup.setdefault(funding_round.startup_id, []).append(funding_round)
+    introductions = []
+    for startup in rng.sample(startups, k=max(1, len(startups) // 4)):
+        if startup.pk not in by_startup:
+            continue
+        funding_round = rng.choice(by_startup[startup.pk])
+        invested = rng.random() < 1 / 3
+        introductions.append(
+            FinancingIntroduction(
+                startup=startup,
+                investor_id=funding_round.lead_investor_id,
+                introduced_on=funding_round.closed_on - dt.timedelta(days=30),
+                channel=rng.choice(IntroChannel.values),
+                outcome="invested"
+                if invested
+                else rng.choice(["pending", "declined", "term_sheet"]),
+                funding_round=funding_round if invested else None,
+                note="基准数据",
+            )
+        )
+    FinancingIntroduction.objects.bulk_create(introductions, batch_size=BATCH)
+    return {
+        "policy_applications": len(applications),
+        "financing_introductions": len(introductions),
     }
 
 

@@ -74,6 +74,8 @@ LISTS = {
     "/api/v1/mentors/": "kind=investor",
     "/api/v1/mentoring-sessions/": "kind=technical&held_after=2025-01-01",
     "/api/v1/incubation-agreements/": "deadline_after=2024-01-01",
+    "/api/v1/policy-applications/": "status=approved&valid_on=2024-06-30",
+    "/api/v1/financing-introductions/": "outcome=invested&introduced_after=2018-01-01",
     # the tranches of the commitment planned in 300 (``dataset.plan_tranches``): one list,
     # not paginated; measured at both sizes like the others
     "/api/v1/commitments/{commitment}/tranches/": "",
@@ -149,10 +151,12 @@ def build(size: str, log: Callable[[str], None]) -> dict[str, int]:
     from portfolio.models import (
         Commitment,
         FacilityBooking,
+        FinancingIntroduction,
         KpiReport,
         KpiSubmission,
         MentoringSession,
         Participation,
+        PolicyApplication,
         StageTransition,
         TechTransfer,
         Tranche,
@@ -172,6 +176,8 @@ def build(size: str, log: Callable[[str], None]) -> dict[str, int]:
         "tech_transfers": TechTransfer.objects.count(),
         "space_leases": SpaceLease.objects.count(),
         "mentoring_sessions": MentoringSession.objects.count(),
+        "policy_applications": PolicyApplication.objects.count(),
+        "financing_introductions": FinancingIntroduction.objects.count(),
     }
 
 
@@ -309,13 +315,13 @@ def serializer_values(serializer_class) -> tuple[str, ...]:
 
 def baseline_values(viewset: str):
     """A baseline of one page of 500 rows of the list of ``viewset`` (a name in
-    ``portfolio.api.operations``): ``.values()`` of its serializer's columns, in its order,
-    + ``json.dumps``."""
+    ``portfolio.api.operations`` or ``portfolio.api.incubation``): ``.values()`` of its
+    serializer's columns, in its order, + ``json.dumps``."""
 
     def baseline() -> bytes:
-        from portfolio.api import operations
+        from portfolio.api import incubation, operations
 
-        view = getattr(operations, viewset)
+        view = getattr(operations, viewset, None) or getattr(incubation, viewset)
         rows = list(
             view.queryset.model.objects.order_by(*view.ordering).values(
                 *serializer_values(view.serializer_class)
@@ -369,6 +375,18 @@ P2_LISTS = (
         "/api/v1/mentoring-sessions/",
         baseline_values("MentoringSessionViewSet"),
         "MentoringSession",
+    ),
+    (
+        "policy-applications",
+        "/api/v1/policy-applications/",
+        baseline_values("PolicyApplicationViewSet"),
+        "PolicyApplication",
+    ),
+    (
+        "financing-introductions",
+        "/api/v1/financing-introductions/",
+        baseline_values("FinancingIntroductionViewSet"),
+        "FinancingIntroduction",
     ),
 )
 

@@ -61,7 +61,14 @@ def test_p2_baselines_read_the_rows_and_columns_the_lists_answer(db):
 
     generate(startups=120)
     client = token_client(make_user("incubator-staff"))
-    for name in ("tech-transfers", "space-leases", "mentors", "mentoring-sessions"):
+    for name in (
+        "tech-transfers",
+        "space-leases",
+        "mentors",
+        "mentoring-sessions",
+        "policy-applications",
+        "financing-introductions",
+    ):
         _name, path, baseline, _model = next(row for row in bench.P2_LISTS if row[0] == name)
         api = client.get(path, {"page_size": 500}).json()["results"]
         base = json.loads(baseline())
