@@ -391,3 +391,33 @@ def test_demo_incubation_is_illustrative_and_supported_by_the_data(demo):
     assert graduation.basis and all(tests[basis] == "met" for basis in graduation.basis)
     today = dt.date(2026, 12, 4)
     assert incubation.past_deadline(today)
+
+
+def test_demo_incubator_services_are_illustrative_and_on_illustrative_incubatees(demo):
+    """Leases, mentors and sessions, policy applications and financing introductions (issue
+    16): every new list shows rows on ``make demo``, all flagged or labelled, none about a
+    real company; the introduction that led to money names a round its investor led."""
+    from portfolio.demo.facts import ILLUSTRATIVE
+    from portfolio.models import (
+        FinancingIntroduction,
+        Mentor,
+        MentoringSession,
+        PolicyApplication,
+        SpaceLease,
+    )
+
+    leases = list(SpaceLease.objects.select_related("startup"))
+    assert {lease.kind for lease in leases} == {"office", "lab", "clean_room"}
+    assert any(lease.is_public_service_area for lease in leases)
+    assert all(lease.startup.is_illustrative and lease.note == ILLUSTRATIVE for lease in leases)
+    assert Mentor.objects.count() == 3 and not Mentor.objects.filter(is_illustrative=False)
+    sessions = list(MentoringSession.objects.select_related("startup"))
+    assert len(sessions) >= 8 and all(s.startup.is_illustrative for s in sessions)
+    applications = list(PolicyApplication.objects.select_related("startup"))
+    assert {a.status for a in applications} == {"approved", "submitted", "rejected", "draft"}
+    assert all(a.is_illustrative and a.startup.is_illustrative for a in applications)
+    intros = list(FinancingIntroduction.objects.select_related("startup", "funding_round"))
+    assert {i.outcome for i in intros} == {"invested", "pending", "declined"}
+    assert all(i.is_illustrative and i.startup.is_illustrative for i in intros)
+    led = next(i for i in intros if i.outcome == "invested")
+    assert led.funding_round.lead_investor_id == led.investor_id

@@ -851,6 +851,7 @@ class DemoLoader:
         self.facilities(startups)
         self.transfers(startups)
         self.incubation(startups)
+        self.incubator_services(startups)
         return True
 
     # --- incubation agreements, eligibility and a graduation (issue 16), all illustrative -----
@@ -885,6 +886,148 @@ class DemoLoader:
                 on=on,
                 basis=list(due[0].bases),
                 note=f"{ILLUSTRATIVE}: 依据示例融资与KPI数据 (the illustrative rounds and KPIs)",
+            )
+
+    # --- what the incubator does for its incubatees (issue 16), all illustrative --------------
+
+    def incubator_services(self, startups: list[Startup]) -> None:
+        """Illustrative space leases (an office, a lab, a clean room and a public service
+        area), three mentors and a session each month or two, policy applications (an
+        approved 科技型中小企业 registration and 高新技术企业 certificate, a submitted 专精特新
+        application, a rejected district grant, a draft) and financing introductions (one
+        that led to a recorded round, one pending, one declined): all for illustrative
+        incubatees, flagged or labelled; no real company gets any."""
+        from portfolio.models import FundingRound
+
+        incubatees = [s for s in startups if s.is_illustrative and s.admitted_on]
+        if len(incubatees) < 3:
+            return
+        staff = get_user_model().objects.filter(username="staff").first()
+        first, second, third = incubatees[:3]
+        for startup, unit, kind, area, rent in (
+            (first, "A座-301（示例）", "office", "120", "14400"),
+            (second, "B座-105（示例）", "lab", "260", "36400"),
+            (third, "C座-洁净间1（示例）", "clean_room", "80", "24000"),
+        ):
+            services.space_lease_create(
+                startup=startup,
+                unit=unit,
+                kind=kind,
+                area_m2=Decimal(area),
+                starts_on=max(startup.admitted_on, dt.date(2025, 1, 1)),
+                list_rent=Decimal(rent),
+                actual_rent=Decimal(rent) * Decimal("0.7"),
+                subsidy=Decimal(rent) * Decimal("0.3"),
+                subsidy_source="海淀区孵化器房租补贴（示例）",
+                note=ILLUSTRATIVE,
+                by=staff,
+            )
+        services.space_lease_create(
+            startup=first,
+            unit="A座-公共会议室（示例）",
+            kind="office",
+            area_m2=Decimal("60"),
+            starts_on=dt.date(2025, 1, 1),
+            is_public_service_area=True,
+            note=ILLUSTRATIVE,
+            by=staff,
+        )
+        mentors = [
+            services.mentor_create(
+                name=name,
+                kind=kind,
+                appointed_by=body,
+                appointed_on=dt.date(2024, 9, 1),
+                is_full_time=full_time,
+                is_illustrative=True,
+                by=staff,
+            )
+            for name, kind, body, full_time in (
+                ("示例导师甲", "investor", "中关村创业导师协会（示例）", False),
+                ("示例导师乙", "technical", "孵化器（示例）", True),
+                ("示例导师丙", "entrepreneur", "海淀区科委（示例）", False),
+            )
+        ]
+        topics = ["融资路演辅导（示例）", "稀释制冷机测控方案评审（示例）", "股权结构梳理（示例）"]
+        held = dt.date(2025, 2, 10)
+        number = 0
+        while held <= LAST_DAY:
+            services.mentoring_session_create(
+                mentor=mentors[number % 3],
+                startup=incubatees[number % len(incubatees)],
+                held_on=held,
+                hours=Decimal("2"),
+                topic=topics[number % 3],
+                follow_ups=ILLUSTRATIVE,
+                by=staff,
+            )
+            number += 1
+            held += dt.timedelta(days=45)
+        applications = [
+            (first, "tech_sme", "national", "approved", dt.date(2025, 3, 1), 1),
+            (second, "high_tech_enterprise", "national", "approved", dt.date(2025, 6, 1), 3),
+            (first, "specialised_sme", "municipal", "submitted", dt.date(2026, 5, 15), 0),
+            (third, "grant", "district", "rejected", dt.date(2025, 10, 8), 0),
+            (third, "innovative_sme", "municipal", "draft", None, 0),
+        ]
+        grants = {"high_tech_enterprise": Decimal("200000")}  # an invented district award
+        for startup, programme, level, status, applied, years in applications:
+            approved = status == "approved"
+            granted = grants.get(programme, Decimal("0")) if approved else Decimal("0")
+            services.policy_application_create(
+                startup=startup,
+                programme=programme,
+                level=level,
+                applied_on=applied,
+                status=status,
+                certificate_number=f"示例-{startup.pk}-{programme}" if approved else "",
+                valid_from=applied + dt.timedelta(days=120) if approved else None,
+                valid_to=(
+                    applied + dt.timedelta(days=120 + 365 * years) if approved and years else None
+                ),
+                amount_granted=granted,
+                amount_received=granted,
+                helped_by=staff,
+                is_illustrative=True,
+                note=ILLUSTRATIVE,
+                by=staff,
+            )
+        led = (
+            FundingRound.objects.filter(
+                startup__in=incubatees, is_illustrative=True, lead_investor__isnull=False
+            )
+            .order_by("closed_on", "pk")
+            .first()
+        )
+        if led is not None:
+            services.financing_introduction_create(
+                startup=led.startup,
+                investor=led.lead_investor,
+                introduced_on=led.closed_on - dt.timedelta(days=45),
+                channel="roadshow",
+                outcome="invested",
+                funding_round=led,
+                is_illustrative=True,
+                note=ILLUSTRATIVE,
+                by=staff,
+            )
+        investors = list(Investor.objects.order_by("pk")[:2])
+        for startup, investor, outcome, on in zip(
+            (second, third),
+            investors,
+            ("pending", "declined"),
+            (dt.date(2026, 8, 20), dt.date(2026, 4, 9)),
+            strict=False,
+        ):
+            services.financing_introduction_create(
+                startup=startup,
+                investor=investor,
+                introduced_on=on,
+                channel="one_to_one" if outcome == "pending" else "event",
+                outcome=outcome,
+                is_illustrative=True,
+                note=ILLUSTRATIVE,
+                by=staff,
             )
 
     # --- the technology-transfer ledger (issue 16), all illustrative ---------------------------
