@@ -508,3 +508,19 @@ def test_the_returns_queries_do_not_grow(db, django_assert_max_num_queries, fmt)
         assert body["incubator"]["revenue"] == 36  # 9 x 4 x 1,000 yuan
         assert body["incubator"]["patents_filed"] == 9  # 9 x (2 - 1)
         assert body["missing"] == []
+
+
+def test_the_schema_documents_the_year_and_its_400(db):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user("viewers"))
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    operation = schema["paths"][URL]["get"]
+    (year,) = [p for p in operation["parameters"] if p["name"] == "year"]
+    assert year["required"] is True
+    assert (year["schema"]["minimum"], year["schema"]["maximum"]) == (2000, 2100)
+    assert set(operation["responses"]) >= {"200", "400", "401", "403"}
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    component = schema["components"]["schemas"][body.rsplit("/", 1)[-1]]
+    assert set(component["properties"]) == {"year", "unit", "incubator", "rows", "missing"}
