@@ -55,7 +55,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from portfolio import models
 from portfolio.formatting import thousand_yuan
@@ -332,7 +332,7 @@ def torch_return(year: int) -> TorchReturn:
             status=ApplicationStatus.APPROVED,
             programme__in=CERTIFICATIONS.values(),
         )
-        .order_by("startup_id", "programme", "-valid_from", "-pk")
+        .order_by("startup_id", "programme", F("valid_from").desc(nulls_last=True), "-pk")
         .values_list("startup_id", "programme", "certificate_number")
     )
     seen: set[tuple[int, str]] = set()

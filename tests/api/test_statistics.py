@@ -152,6 +152,8 @@ def world():
         a, "high_tech_enterprise", "GR202311000123", dt.date(2023, 12, 1), dt.date(2026, 11, 30)
     )
     approved(a, "tech_sme", "2025110108A0777", dt.date(2025, 4, 1), dt.date(2025, 12, 31))
+    # an earlier 高企 certificate also valid into 2025: the row names the latest one
+    approved(a, "high_tech_enterprise", "GR202011000456", dt.date(2022, 3, 1), dt.date(2025, 2, 28))
     approved(b, "innovative_sme", "CX2025-9", dt.date(2025, 9, 1))
     approved(c, "specialised_sme", "ZJTX-1", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     factories.PolicyApplicationFactory(startup=c, programme="little_giant", status="submitted")
