@@ -59,6 +59,8 @@ class AutoSchema(openapi.AutoSchema):
                 "/utilisation/",
                 "/occupancy/",
                 "/per-10-incubatees/",
+                "/transfer-funnel/",  # ``year`` is required
+                "/reports/incubation/",  # ``year`` is required
             )
         ):
             codes.append("400")

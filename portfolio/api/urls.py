@@ -12,6 +12,7 @@ from portfolio.api import (
     lp_reports,
     lps,
     operations,
+    statistics,
     transfers,
     views,
 )
@@ -66,6 +67,11 @@ urlpatterns = [
         "reports/transfer-funnel/",
         transfers.TransferFunnelView.as_view(),
         name="report-transfer-funnel",
+    ),
+    path(
+        "reports/incubation/",
+        statistics.IncubationReturnView.as_view(),
+        name="report-incubation",
     ),
     path("me/", MeView.as_view(), name="me"),
     path(

@@ -74,6 +74,7 @@ from portfolio.selectors.pipeline_report import (
     stage_stay_counts,
     stage_survival,
 )
+from portfolio.selectors.statistics import TorchReturn, torch_return
 from portfolio.selectors.tranches import (
     fund_open_tranches,
     tranche_list,
@@ -102,6 +103,8 @@ __all__ = [
     "facility_list",
     "tech_transfer_list",
     "transfer_funnel",
+    "TorchReturn",
+    "torch_return",
     "facility_utilisation",
     "Occupancy",
     "financing_introduction_list",
