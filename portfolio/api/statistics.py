@@ -134,6 +134,15 @@ class TorchTotalsSerializer(serializers.Serializer):
     )
     mentors = serializers.IntegerField(help_text=_("创业导师 in office on 31 December."))
     full_time_mentors = serializers.IntegerField()
+    controlled_area_m2 = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_("可自主支配面积 as stated for 31 December; null: not recorded."),
+    )
+    seed_fund = serializers.IntegerField(
+        allow_null=True, help_text=_("The incubator's seed fund (千元); null: not recorded.")
+    )
 
 
 class MissingCellSerializer(serializers.Serializer):

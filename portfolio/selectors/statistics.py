@@ -44,9 +44,11 @@ reported) so staff see what the missing part must add to.
 
 **The incubator** (``TorchTotals``): counts of the rows, the money totals (千元 of the yuan
 sums), jobs, the leased area (incubatees' plus public service areas running on 31 December),
-the graduates to date and the mentors in office on 31 December.
+the graduates to date and the mentors in office on 31 December; the space the incubator
+controls (可自主支配面积) and its seed fund (千元) as staff stated them for 31 December
+(``IncubatorFigures``: empty when not recorded).
 
-Eight queries whatever the number of incubatees and their rows.
+Nine queries whatever the number of incubatees and their rows.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ from portfolio import models
 from portfolio.formatting import thousand_yuan
 from portfolio.models.choices import AmountPrecision, RoundType, StageOutcome, StartupStatus
 from portfolio.models.incubation import ApplicationStatus, Programme
-from portfolio.selectors.incubation import VC_ROUND_TYPES
+from portfolio.selectors.incubation import VC_ROUND_TYPES, incubator_figures_on
 
 ZERO = Decimal("0.00")
 AREA_ZERO = Decimal("0.00")
@@ -180,6 +182,10 @@ class TorchTotals:
     incubatee_use_m2: Decimal = AREA_ZERO
     mentors: int = 0
     full_time_mentors: int = 0
+    #: the incubator's own figures stated on 31 December (``IncubatorFigures``; None: not
+    #: recorded): the space it controls and its seed fund (千元)
+    controlled_area_m2: Decimal | None = None
+    seed_fund: int | None = None
 
 
 @dataclass
@@ -226,7 +232,7 @@ def _required_quarters(founded_on: dt.date | None, year: int) -> set[int]:
 
 def torch_return(year: int) -> TorchReturn:
     """The year's return: one row per incubatee, the incubator's totals and the missing
-    data (see the module's doc). Eight queries whatever the rows."""
+    data (see the module's doc). Nine queries whatever the rows."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     population = torch_incubatees(year)
     # 1: the incubatees, with their graduation and stage (the day they left); by name
@@ -393,6 +399,11 @@ def torch_return(year: int) -> TorchReturn:
         .aggregate(n=Count("id"), full_time=Count("id", filter=Q(is_full_time=True)))
     )
     totals.mentors, totals.full_time_mentors = mentors["n"], mentors["full_time"]
+    # 9: the incubator's own figures on 31 December
+    figures = incubator_figures_on(end)
+    if figures is not None:
+        totals.controlled_area_m2 = figures.controlled_area_m2
+        totals.seed_fund = thousand_yuan(figures.seed_fund)
 
     _add_up(totals, rows, per_year, year, financed, start)
     ordered = list(rows.values())

@@ -192,6 +192,16 @@ def world():
     factories.MentorFactory(appointed_on=dt.date(2024, 1, 1), until=dt.date(2025, 6, 30))
     factories.MentoringSessionFactory(mentor=mentor, startup=a, held_on=dt.date(2025, 5, 10))
     factories.MentoringSessionFactory(mentor=mentor, startup=c, held_on=dt.date(2024, 5, 10))
+    # the incubator's own figures: 5,000 m² from 2024 (no fund stated), 6,000 m² and a fund
+    # of 4,999,500.00 yuan from 2025-07-01 (in force on 31 December 2025)
+    factories.IncubatorFiguresFactory(
+        effective_from=dt.date(2024, 1, 1), controlled_area_m2=Decimal("5000"), seed_fund=None
+    )
+    factories.IncubatorFiguresFactory(
+        effective_from=dt.date(2025, 7, 1),
+        controlled_area_m2=Decimal("6000"),
+        seed_fund=Decimal("4999500.00"),
+    )
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g}
 
 
@@ -337,6 +347,8 @@ def test_the_incubator_totals_sum_the_underlying_rows(world):
         "incubatee_use_m2": "170.00",
         "mentors": 2,  # in office on 31 December
         "full_time_mentors": 1,
+        "controlled_area_m2": "6000.00",  # the row from 2025-07-01
+        "seed_fund": 5000,  # 4,999.5 千元, half up
     }
 
 
@@ -391,6 +403,8 @@ def test_an_earlier_year(world):
     assert rows["甲量子"]["financing"] == 1000  # 1,000,000.00 yuan in 2024
     assert body["incubator"]["graduates_to_date"] == 1
     assert body["incubator"]["public_service_area_m2"] == "0.00"
+    assert body["incubator"]["controlled_area_m2"] == "5000.00"  # the row from 2024-01-01
+    assert body["incubator"]["seed_fund"] is None  # not stated then
     assert token_client(make_user("viewers")).get(URL, {"year": 2020}).json()["rows"] == []
 
 
