@@ -1,0 +1,169 @@
+"""A list request that gives no filter parameter skips the FilterSet (issue 17, item 1), and
+answers exactly what the FilterSet path answers; a filtered request still goes through it
+(good values filter, a bad one is a 400 naming the parameter); the FilterSet's form class is
+built once per filterset, model and language, not per request."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.utils import translation
+from django.utils.encoding import force_str
+
+from portfolio.api import filters as filtersets
+from portfolio.api.urls import router
+from portfolio.models import Startup
+from tests.support.clients import token_client
+from tests.support.factories import make_user
+
+#: every list route whose viewset filters with one of our FilterSets
+FILTERED_LISTS = sorted(
+    f"/api/v1/{prefix}/"
+    for prefix, viewset, _basename in router.registry
+    if issubclass(getattr(viewset, "filterset_class", None) or object, filtersets.StrictFilterSet)
+)
+
+#: the parameters of a plain page: none of them is a filter
+PLAIN_QUERIES = [{}, {"page_size": 2}, {"page": 1, "page_size": 500}]
+
+
+@pytest.fixture
+def client(world):
+    return token_client(make_user("viewers"))
+
+
+@pytest.fixture
+def superuser_client(world, superuser):
+    return token_client(superuser)
+
+
+def spy_filtersets():
+    """Counts the FilterSets built (any of ours: they all derive from StrictFilterSet)."""
+    return mock.patch.object(
+        filtersets.StrictFilterSet,
+        "__init__",
+        autospec=True,
+        side_effect=filtersets.StrictFilterSet.__init__,
+    )
+
+
+def the_old_way():
+    """Every request through the FilterSet, as before the fast path."""
+    return mock.patch.object(filtersets.StrictFilterSet, "reads_any", return_value=True)
+
+
+def test_the_routes_are_found():
+    assert "/api/v1/startups/" in FILTERED_LISTS
+    assert "/api/v1/funding-rounds/" in FILTERED_LISTS
+    assert len(FILTERED_LISTS) >= 20
+
+
+@pytest.mark.parametrize("url", FILTERED_LISTS)
+def test_a_plain_page_builds_no_filterset_and_answers_the_same_bytes(superuser_client, url):
+    for query in PLAIN_QUERIES:
+        with spy_filtersets() as built:
+            fast = superuser_client.get(url, query)
+        assert built.call_count == 0, (url, query)
+        with spy_filtersets() as built, the_old_way():
+            slow = superuser_client.get(url, query)
+        assert built.call_count == 1, (url, query)  # the comparison did take the old path
+        assert fast.status_code == slow.status_code == 200, (url, fast.content[:300])
+        assert fast.content == slow.content, (url, query)
+
+
+def test_a_page_with_no_filter_still_counts_and_orders(client, world):
+    with spy_filtersets() as built:
+        plain = client.get("/api/v1/startups/", {"ordering": "-name", "page_size": 2}).json()
+    assert built.call_count == 0
+    everyone = list(Startup.objects.order_by("-name").values_list("name", flat=True))
+    assert plain["count"] == len(everyone)
+    assert [row["name"] for row in plain["results"]] == everyone[:2]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_plain_export_answers_the_same_bytes(superuser_client, fmt):
+    with spy_filtersets() as built:
+        fast = superuser_client.get("/api/v1/funding-rounds/", {"format": fmt})
+    assert built.call_count == 0
+    with the_old_way():
+        slow = superuser_client.get("/api/v1/funding-rounds/", {"format": fmt})
+    assert fast.status_code == slow.status_code == 200
+    if fmt == "csv":  # XLSX files carry their creation time
+        assert b"".join(fast.streaming_content) == b"".join(slow.streaming_content)
+
+
+def test_a_filter_parameter_goes_through_the_filterset(client, world):
+    with spy_filtersets() as built:
+        body = client.get("/api/v1/startups/", {"status": "closed", "page_size": 500}).json()
+    assert built.call_count == 1
+    closed = set(Startup.objects.filter(status="closed").values_list("name", flat=True))
+    assert closed  # the world has one
+    assert {row["name"] for row in body["results"]} == closed
+    assert body["count"] == len(closed)
+
+
+def test_an_empty_filter_value_still_goes_through_the_filterset(client, world):
+    with spy_filtersets() as built:
+        empty = client.get("/api/v1/startups/", {"status": ""})
+    assert built.call_count == 1
+    assert empty.status_code == 200
+    assert empty.json()["count"] == Startup.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("url", "param", "value"),
+    [
+        ("/api/v1/startups/", "status", "asleep"),
+        ("/api/v1/startups/", "stage", "no-such-stage"),
+        ("/api/v1/startups/", "founded_after", "yesterday"),
+        ("/api/v1/funding-rounds/", "amount_min", "lots"),
+        ("/api/v1/kpi-reports/", "quarter", "5"),
+        ("/api/v1/commitments/", "fund", "0"),
+    ],
+)
+def test_a_bad_filter_value_is_still_a_400_naming_the_parameter(client, url, param, value):
+    response = client.get(url, {param: value, "page_size": 10})
+    assert response.status_code == 400, response.content
+    assert param in response.json()
+
+
+def test_a_parameter_that_only_starts_like_a_filter_takes_the_filterset_path():
+    """A prefix match is conservative: ``status_x`` is not a filter, but a widget with a
+    suffix (``name_min``) would read such a name, so the FilterSet decides."""
+    fs = filtersets.StartupFilterSet
+    assert fs.reads_any({"status_x": "1"})
+    assert fs.reads_any({"stage": "pilot"})
+    assert not fs.reads_any({"page": "2", "page_size": "500", "ordering": "name"})
+    assert not fs.reads_any({"search": "x", "format": "csv"})
+
+
+def test_the_form_class_is_built_once_per_filterset_model_and_language(client, world):
+    filtersets.StrictFilterSet._form_classes.clear()
+    with mock.patch.object(
+        filtersets.filters.FilterSet,
+        "get_form_class",
+        autospec=True,
+        side_effect=filtersets.filters.FilterSet.get_form_class,
+    ) as built:
+        for value in ("closed", "active", "closed"):
+            assert client.get("/api/v1/startups/", {"status": value}).status_code == 200
+        assert built.call_count == 1
+        assert client.get("/api/v1/funding-rounds/", {"round_type": "seed"}).status_code == 200
+        assert built.call_count == 2
+
+
+def test_the_built_form_speaks_the_requests_language():
+    """Labels are translated when the form class is built, so each language has its own."""
+    filtersets.StrictFilterSet._form_classes.clear()
+    verbose = Startup._meta.get_field("tech_area").verbose_name
+    labels = {}
+    for language in ("en", "zh-hans", "en"):
+        with translation.override(language):
+            form = filtersets.StartupFilterSet(
+                data={}, queryset=Startup.objects.none()
+            ).get_form_class()
+            labels[language] = (form.base_fields["tech_area"].label, force_str(verbose))
+    for language, (label, expected) in labels.items():
+        assert label.lower().startswith(expected.lower()), (language, label)
+    assert labels["en"][0] != labels["zh-hans"][0]
