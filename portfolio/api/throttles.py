@@ -15,10 +15,11 @@ fixed window may admit up to 2N within one period straddling two windows (N at t
 one, N at the start of the next); the limits here are against runaway scripts, not exact
 quotas, and that is the price of one small counter.
 
-The increment is atomic where the backend allows: Redis ``INCR`` and the local-memory
-cache's lock keep the window's expiry; on the database cache a compare-and-set ``UPDATE`` of
-the counter's row (one read, one write, no lost count between servers). Any other backend
-reads and writes the counter with the window's expiry.
+The increment is atomic where the backend allows: on Redis ``INCR`` with the window's
+expiry in one round trip; the local-memory cache's lock keeps the window's expiry; on the
+database cache a compare-and-set ``UPDATE`` of the counter's row (one read, one write, no
+lost count between servers). Any other backend reads and writes the counter with the
+window's expiry.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ from portfolio import security
 from portfolio.api.renderers import EXPORT_RENDERERS
 from portfolio.models import ApiToken
 
-#: backends whose ``incr`` is atomic and keeps the key's expiry
-ATOMIC_INCR = (RedisCache, LocMemCache, BaseMemcachedCache)
+#: backends whose ``incr`` is atomic and keeps the key's expiry (Redis has its own path)
+ATOMIC_INCR = (LocMemCache, BaseMemcachedCache)
 
 #: tries of the database cache's compare-and-set before it falls back to read-and-write
 CAS_TRIES = 5
@@ -76,6 +77,16 @@ def _db_cache_incr(cache: DatabaseCache, key: str, current: int) -> bool:
 def count_request(cache, key: str, timeout: float) -> int:
     """Add one to the counter ``key`` (created at 1 expiring after ``timeout`` seconds);
     returns the new count. One small integer whatever the number of requests."""
+    if isinstance(cache, RedisCache):
+        # One round trip, atomic (MULTI): the count, and the window's expiry set again (the
+        # same moment each time: the remaining seconds of the same window). Django's incr
+        # would ask EXISTS first, and add() once a window.
+        key = cache.make_and_validate_key(key)
+        pipeline = cache._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipeline.incr(key)
+        pipeline.expire(key, math.ceil(timeout))
+        count, _expiry_set = pipeline.execute()
+        return count
     if isinstance(cache, ATOMIC_INCR):
         try:
             return cache.incr(key)
