@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 import pytest
 from django.utils import translation
 
@@ -24,6 +27,21 @@ def fresh_rate_limits():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def throttle_clock_from_a_window_start(monkeypatch):
+    """Rate limits count in windows aligned on the clock (portfolio/api/throttles.py). Each
+    test's throttle clock starts at the start of a day (so of a minute and an hour too) and
+    runs on from there, so a test that makes N+1 requests in a few seconds never sees a
+    window end between them. Tests of the windows set their own clock."""
+    from portfolio.api.throttles import SettingsRateThrottle
+
+    started = time.time()
+    day = 86400 * math.floor(started / 86400)
+    monkeypatch.setattr(
+        SettingsRateThrottle, "timer", staticmethod(lambda: day + (time.time() - started))
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -39,7 +39,7 @@ from tests.support.spreadsheets import good_startups, to_csv
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Two-servers-Passphrase-31"  # noqa: S105
-EXPORTS_PER_MINUTE = 4
+EXPORTS_PER_DAY = 4
 # The servers check passwords with the production hasher; the test run's is MD5.
 PRODUCTION_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
@@ -106,7 +106,9 @@ def servers(tmp_path):
         CSRF_COOKIE_SECURE="0",
         SECURE_HSTS_SECONDS="0",
         STATIC_MANIFEST="0",
-        THROTTLE_EXPORTS=f"{EXPORTS_PER_MINUTE}/minute",
+        # A day's window: the limit counts in windows aligned on the clock
+        # (portfolio/api/throttles.py), and a minute's could end between the requests.
+        THROTTLE_EXPORTS=f"{EXPORTS_PER_DAY}/day",
         SECURITY_LOG_LEVEL="WARNING",
     )
     started = []
@@ -217,10 +219,10 @@ def test_two_servers_share_one_database(servers, people):
     script.headers["Authorization"] = f"Token {key}"
     statuses = [
         script.get(f"{server.url}/api/v1/stages/?format=csv", timeout=30).status_code
-        for server in (one, two) * EXPORTS_PER_MINUTE
+        for server in (one, two) * EXPORTS_PER_DAY
     ]
-    assert statuses[:EXPORTS_PER_MINUTE] == [200] * EXPORTS_PER_MINUTE
-    assert statuses[EXPORTS_PER_MINUTE:] == [429] * EXPORTS_PER_MINUTE, statuses
+    assert statuses[:EXPORTS_PER_DAY] == [200] * EXPORTS_PER_DAY
+    assert statuses[EXPORTS_PER_DAY:] == [429] * EXPORTS_PER_DAY, statuses
 
     # 3. A lockout on one server holds on the other (and on its other login page).
     attacker = requests.Session()

@@ -4,11 +4,37 @@ Exports stream every matching row, so they are the expensive requests: ``exports
 CSV/XLSX answers per user. Scripts authenticate with a token; ``token-burst`` caps how fast one
 token may call any endpoint. People in the browser (session) are limited only on exports.
 Counts live in the default cache, which every app server shares (docs/deploy.md).
+
+Each limit is a **fixed window** (issue 17, item 5): the rate's period is cut into windows
+aligned on the clock (a minute from :00 for ``N/minute``), and one integer per client and
+window counts its requests (``<key>_<window number>``, expiring with its window). The first
+N requests of a window are admitted, the rest answer 429 with ``Retry-After`` the seconds to
+the window's end. DRF's own throttle kept a list of every admitted request's time, read,
+unpickled, trimmed and written back whole on each request: its cost grew with the rate. A
+fixed window may admit up to 2N within one period straddling two windows (N at the end of
+one, N at the start of the next); the limits here are against runaway scripts, not exact
+quotas, and that is the price of one small counter.
+
+The increment is atomic where the backend allows: on Redis ``INCR`` with the window's
+expiry in one round trip; the local-memory cache's lock keeps the window's expiry; on the
+database cache a compare-and-set ``UPDATE`` of the counter's row (one read, one write, no
+lost count between servers). Any other backend reads and writes the counter with the
+window's expiry.
 """
 
 from __future__ import annotations
 
+import base64
+import math
+import pickle
+
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.memcached import BaseMemcachedCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -16,9 +42,77 @@ from portfolio import security
 from portfolio.api.renderers import EXPORT_RENDERERS
 from portfolio.models import ApiToken
 
+#: backends whose ``incr`` is atomic and keeps the key's expiry (Redis has its own path)
+ATOMIC_INCR = (LocMemCache, BaseMemcachedCache)
+
+#: tries of the database cache's compare-and-set before it falls back to read-and-write
+CAS_TRIES = 5
+
+
+def _db_cache_value(cache: DatabaseCache, value) -> str:
+    """A value as the database cache stores it (base64 of its pickle): the compare-and-set
+    matches the stored text, so it must encode exactly as ``DatabaseCache._base_set``."""
+    return base64.b64encode(pickle.dumps(value, cache.pickle_protocol)).decode("latin1")
+
+
+def _db_cache_incr(cache: DatabaseCache, key: str, current: int) -> bool:
+    """``current`` -> ``current + 1`` on the counter's row if it still holds ``current``
+    (its expiry is left as the window set it). False if another request got there first."""
+    db = router.db_for_write(cache.cache_model_class)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(cache._table)} SET {quote('value')} = %s "  # noqa: S608
+            f"WHERE {quote('cache_key')} = %s AND {quote('value')} = %s",
+            [
+                _db_cache_value(cache, current + 1),
+                cache.make_and_validate_key(key),
+                _db_cache_value(cache, current),
+            ],
+        )
+        return cursor.rowcount == 1
+
+
+def count_request(cache, key: str, timeout: float) -> int:
+    """Add one to the counter ``key`` (created at 1 expiring after ``timeout`` seconds);
+    returns the new count. One small integer whatever the number of requests."""
+    if isinstance(cache, RedisCache):
+        # One round trip, atomic (MULTI): the count, and the window's expiry set again (the
+        # same moment each time: the remaining seconds of the same window). Django's incr
+        # would ask EXISTS first, and add() once a window.
+        key = cache.make_and_validate_key(key)
+        pipeline = cache._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipeline.incr(key)
+        pipeline.expire(key, math.ceil(timeout))
+        count, _expiry_set = pipeline.execute()
+        return count
+    if isinstance(cache, ATOMIC_INCR):
+        try:
+            return cache.incr(key)
+        except ValueError:  # no counter yet in this window
+            if cache.add(key, 1, timeout):
+                return 1
+            return cache.incr(key)
+    for _ in range(CAS_TRIES if isinstance(cache, DatabaseCache) else 0):
+        current = cache.get(key)
+        if current is None:
+            if cache.add(key, 1, timeout):
+                return 1
+            continue
+        if _db_cache_incr(cache, key, current):
+            return current + 1
+    # Another backend, or a counter too contended to swap: read and write it.
+    value = (cache.get(key) or 0) + 1
+    cache.set(key, value, timeout)
+    return value
+
 
 class SettingsRateThrottle(SimpleRateThrottle):
-    """Reads its rate from the settings when used (DRF reads them once, at import)."""
+    """Reads its rate from the settings when used (DRF reads them once, at import); counts
+    in fixed windows (module docstring) instead of DRF's list of request times."""
+
+    cache_alias = "default"
 
     def get_rate(self):
         try:
@@ -30,6 +124,26 @@ class SettingsRateThrottle(SimpleRateThrottle):
         """The client's address as the security log and the lockouts see it (behind trusted
         proxies, the forwarded client's), not DRF's own reading of X-Forwarded-For."""
         return security.client_ip(request)
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window = math.floor(self.now / self.duration)
+        self.window_end = (window + 1) * self.duration
+        # A second past the window's end: the database cache stores whole seconds.
+        timeout = self.window_end - self.now + 1
+        self.count = count_request(caches[self.cache_alias], f"{self.key}_{window}", timeout)
+        if self.count > self.num_requests:
+            return self.throttle_failure()
+        return True
+
+    def wait(self):
+        """Seconds until the window ends and the counter starts again."""
+        return max(self.window_end - self.now, 1)
 
 
 class ExportRateThrottle(SettingsRateThrottle):

@@ -1,0 +1,208 @@
+"""Rate limits in fixed windows (issue 17, item 5; portfolio/api/throttles.py): the first N
+requests of a window are admitted, the next answer 429 with ``Retry-After`` the seconds to
+the window's end, a new window admits again, and the count is one small integer in the
+shared cache whatever the number of requests: on the local-memory cache of the tests, the
+database cache (production's default) and Redis (when ``REDIS_URL`` is set, as production
+with it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import time
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client, override_settings
+from rest_framework.exceptions import Throttled
+
+from portfolio.api import throttles
+from portfolio.models import ApiToken
+from tests.support.clients import login
+
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "windows"}
+DATABASE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+BACKENDS = {"locmem": LOCMEM, "database": DATABASE}
+if os.environ.get("REDIS_URL"):
+    BACKENDS["redis"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
+
+#: a minute's start (any multiple of 60 seconds since the epoch)
+MINUTE = 60 * 29_500_000
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request, db):
+    config = dict(BACKENDS[request.param])
+    # Redis may be shared: this test's keys only, under their own prefix.
+    config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    with override_settings(CACHES={"default": config}):
+        yield request.param
+        if request.param != "redis":
+            caches["default"].clear()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttles' clock, set by the test: ``clock.now = ...``."""
+
+    class Clock:
+        now = MINUTE + 10.0
+
+    monkeypatch.setattr(throttles.SettingsRateThrottle, "timer", staticmethod(lambda: Clock.now))
+    return Clock
+
+
+def rates(**overrides):
+    framework = dict(settings.REST_FRAMEWORK)
+    framework["DEFAULT_THROTTLE_RATES"] = {**framework["DEFAULT_THROTTLE_RATES"], **overrides}
+    return override_settings(REST_FRAMEWORK=framework)
+
+
+def script(user) -> tuple[Client, ApiToken]:
+    token, key = ApiToken.issue(user)
+    return Client(HTTP_AUTHORIZATION=f"Token {key}"), token
+
+
+def counter_key(throttle_class, ident, now: float) -> str:
+    throttle = throttle_class()
+    window = math.floor(now / throttle.duration)
+    return throttle.cache_format % {"scope": throttle.scope, "ident": ident} + f"_{window}"
+
+
+def test_the_n_plus_first_request_of_a_window_is_refused(backend, clock, viewer):
+    client, _token = script(viewer)
+    with rates(**{"token-burst": "4/minute"}):
+        assert [client.get("/api/v1/stages/").status_code for _ in range(4)] == [200] * 4
+        clock.now = MINUTE + 41.2
+        refused = client.get("/api/v1/stages/")
+    assert refused.status_code == 429
+    # DRF's answer, as before: the detail in the request's language and Retry-After, here
+    # the seconds to the window's end (18.8, rounded up).
+    assert refused["Retry-After"] == "19"
+    assert refused.json() == {"detail": str(Throttled(wait=18.8).detail)}
+    assert refused["Content-Type"].startswith("application/json")
+
+
+def test_a_new_window_admits_again(backend, clock, viewer):
+    client, _token = script(viewer)
+    with rates(**{"token-burst": "3/minute"}):
+        statuses = [client.get("/api/v1/stages/").status_code for _ in range(5)]
+        clock.now = MINUTE + 59.999
+        statuses.append(client.get("/api/v1/stages/").status_code)
+        clock.now = MINUTE + 60.0  # the next minute
+        statuses += [client.get("/api/v1/stages/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429, 429, 429, 200, 200, 200, 429]
+
+
+def test_refused_requests_do_not_hold_the_next_window(backend, clock, viewer):
+    """A script that goes on calling after its 429 is admitted again when the window
+    turns (the refusals counted in the old window's counter, not the new one's)."""
+    client, _token = script(viewer)
+    with rates(**{"token-burst": "2/minute"}):
+        for _ in range(50):
+            client.get("/api/v1/stages/")
+        clock.now = MINUTE + 75
+        assert client.get("/api/v1/stages/").status_code == 200
+
+
+def test_the_counter_is_one_small_integer_whatever_the_requests(backend, clock, viewer):
+    client, token = script(viewer)
+    with rates(**{"token-burst": "1000/minute"}):
+        for _ in range(120):
+            assert client.get("/api/v1/stages/").status_code == 200
+        key = counter_key(throttles.TokenBurstRateThrottle, token.pk, clock.now)
+        assert caches["default"].get(key) == 120
+        assert type(caches["default"].get(key)) is int
+    if backend == "database":
+        table = connection.ops.quote_name(settings.CACHE_TABLE)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT value FROM {table} WHERE cache_key LIKE %s",  # noqa: S608
+                ["%throttle_token-burst%"],
+            )
+            rows = cursor.fetchall()
+        assert len(rows) == 1
+        assert len(rows[0][0]) < 20  # base64 of a pickled int, not of 120 times
+
+
+def test_limits_are_per_client_and_per_scope(backend, clock, viewer, fund_manager):
+    one, _ = script(viewer)
+    two, _ = script(viewer)  # another token of the same person: its own count
+    with rates(**{"token-burst": "2/minute", "exports": "1/minute"}):
+        assert [one.get("/api/v1/stages/").status_code for _ in range(3)] == [200, 200, 429]
+        assert two.get("/api/v1/stages/").status_code == 200
+        browser = login(fund_manager)  # exports are counted per user, in the browser too
+        assert browser.get("/api/v1/stages/", {"format": "csv"}).status_code == 200
+        assert browser.get("/api/v1/stages/", {"format": "csv"}).status_code == 429
+        assert browser.get("/api/v1/stages/").status_code == 200  # JSON is not an export
+
+
+def test_the_counter_expires_with_its_window(backend, clock):
+    cache = caches["default"]
+    assert throttles.count_request(cache, "probe", timeout=30) == 1
+    assert throttles.count_request(cache, "probe", timeout=30) == 2
+    key = cache.make_and_validate_key("probe")
+    if backend == "redis":
+        left = cache._cache.get_client(key).ttl(key)
+    elif backend == "locmem":
+        left = cache._expire_info[key] - time.time()
+    else:
+        table = connection.ops.quote_name(settings.CACHE_TABLE)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT expires FROM {table} WHERE cache_key = %s", [key])  # noqa: S608
+            (expires,) = cursor.fetchone()
+        if isinstance(expires, str):  # SQLite answers text to a raw query
+            expires = dt.datetime.fromisoformat(expires)
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=dt.UTC)
+        left = (expires - dt.datetime.now(dt.UTC)).total_seconds()
+    assert 0 < left <= 30
+
+
+def test_the_database_counter_keeps_its_windows_expiry(db):
+    with override_settings(CACHES={"default": DATABASE}):
+        cache = caches["default"]
+        cache.clear()
+        throttles.count_request(cache, "probe", timeout=30)
+        table = connection.ops.quote_name(settings.CACHE_TABLE)
+
+        def expires():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT expires FROM {table}")  # noqa: S608
+                return cursor.fetchall()
+
+        before = expires()
+        for _ in range(5):
+            throttles.count_request(cache, "probe", timeout=3000)
+        assert expires() == before  # the increments leave the window's expiry alone
+        assert cache.get("probe") == 6
+        cache.clear()
+
+
+def test_the_database_compare_and_set_refuses_a_stale_count(db):
+    """Two servers reading the same count: one increment wins, the other retries, so no
+    request goes uncounted."""
+    with override_settings(CACHES={"default": DATABASE}):
+        cache = caches["default"]
+        cache.clear()
+        cache.add("probe", 5, 60)
+        assert throttles._db_cache_incr(cache, "probe", 5)
+        assert not throttles._db_cache_incr(cache, "probe", 5)  # another one got there
+        assert cache.get("probe") == 6
+        assert throttles.count_request(cache, "probe", 60) == 7
+        cache.clear()
+
+
+def test_a_backend_without_atomic_increments_counts_too(tmp_path):
+    """Any other backend (here the file cache) reads and writes the counter."""
+    config = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
+    with override_settings(CACHES={"default": {**config, "LOCATION": str(tmp_path)}}):
+        cache = caches["default"]
+        assert [throttles.count_request(cache, "probe", 60) for _ in range(3)] == [1, 2, 3]
