@@ -1,0 +1,380 @@
+"""The impact report for Haidian / Zhongguancun officials (issue 16, ``incubator-ops.md`` §6)
+and the national-level incubator's thresholds beside the incubator's own figures (§1.3).
+Definitions for readers: ``docs/operations.md``, "The impact page".
+
+**Whose figures.** ``population`` (the pipeline's populations): ``incubator`` (default) the
+startups admitted on or before 31 December of ``year`` (also those that have since
+graduated, exited or closed: their figures of the year count); ``tracked`` the companies
+followed but never admitted; ``all`` every startup. The thresholds are always about the
+incubator (see below), whatever ``population``.
+
+**The year's figures** (calendar year ``year``; the population's startups):
+
+- ``revenue``, ``taxes`` (实际上缴税费), ``new_graduates_hired``: the year's quarterly KPI
+  reports summed.
+- ``jobs``, ``phds``: each startup's last KPI report of the year (its latest quarter):
+  headcount and staff with a PhD, summed; ``reporting`` is how many startups have a report in
+  the year (the others add nothing).
+- ``invention_patents_filed`` / ``_granted``: the KPI reports carry cumulative counts, so a
+  startup's figure for the year is its last report of the year minus its last report of the
+  year before (0 when it has none), never below 0.
+- ``financing``: the startups' rounds closed in the year with an exact or approximate
+  amount, summed (``financing_approximate``: the approximate part; ``undisclosed_rounds``:
+  rounds without an amount, not in the sum).
+- ``fund_invested``: the funds' disbursements to the startups paid in the year;
+  ``fund_share_of_financing`` = ``fund_invested / financing`` and ``leverage`` =
+  ``financing / fund_invested`` (4 places; null when the divisor is 0).
+- ``high_tech_enterprises`` / ``specialised_smes``: startups with an *approved* 高新技术企业
+  (resp. 专精特新中小企业 or 专精特新"小巨人") application whose certificate is valid on some
+  day of the year (``valid_from`` empty or on or before 31 December, ``valid_to`` empty or on
+  or after 1 January); ``high_tech_enterprises_new``: of those, certificates valid from a day
+  in the year.
+- ``graduations``: graduations recorded with a day in the year; ``listings``: startups with
+  an IPO round closed in the year; ``moved_into_district``: startups whose registered address
+  moved into Haidian (``moved_into_district_on``) in the year.
+
+**Thresholds** (``IncubatorThreshold`` rows: for each grade and figure, the row with the
+latest ``effective_from`` on or before 31 December): ``met`` when the incubator's figure is
+at least ``required``, ``not_yet`` below it, ``no_data`` when the database does not record
+what the figure needs. The incubatees here are those *in incubation* on 31 December
+(``selectors.incubatees_on``: admitted by then and still active).
+
+- ``incubatees``: their number; ``graduates_cumulative``: graduations on or before 31
+  December; ``mentors_per_10``: ``selectors.mentors_per_10_incubatees`` on 31 December
+  (no data without incubatees).
+- ``financed_pct``: incubatees with a round closed in the year (any amount, also undisclosed)
+  x 100 / incubatees; ``patent_applicants_pct``: incubatees whose KPI reports up to the year
+  show a patent filed x 100 / incubatees (2 places; no data without incubatees, or, for
+  patents, when no incubatee has a KPI report by then).
+- ``operating_years``, ``space_m2``, ``incubatee_use_pct``, ``seed_fund_yuan``,
+  ``incubatees_per_1000_m2``: no data. The incubator's opening day, the space it controls
+  (可自主支配面积: the leases record only the area let) and its own seed fund are not
+  recorded.
+
+Ten queries whatever the number of startups, reports, rounds and applications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from portfolio import models
+from portfolio.models.choices import AmountPrecision, Population, RoundType
+from portfolio.models.incubation import ApplicationStatus, Programme, ThresholdKey
+from portfolio.selectors.operations import incubatees_on, mentors_per_10_incubatees
+
+ZERO = Decimal("0.00")
+RATIO_PLACES = Decimal("0.0001")
+PCT_PLACES = Decimal("0.01")
+
+MET, NOT_YET, NO_DATA = "met", "not_yet", "no_data"
+#: the programmes counted as 专精特新 (the specialised SME and its higher tier)
+SPECIALISED_PROGRAMMES = (Programme.SPECIALISED_SME, Programme.LITTLE_GIANT)
+#: the thresholds the database cannot measure: what each one would need
+NOT_RECORDED = {
+    ThresholdKey.OPERATING_YEARS: "opening_day",
+    ThresholdKey.SPACE_M2: "controlled_area",
+    ThresholdKey.INCUBATEE_USE_PCT: "controlled_area",
+    ThresholdKey.SEED_FUND_YUAN: "seed_fund",
+    ThresholdKey.INCUBATEES_PER_1000_M2: "controlled_area",
+}
+#: the grades in the order the page shows them (others follow by name)
+GRADE_ORDER = {"national": 0, "specialised": 1}
+KEY_ORDER = {key.value: n for n, key in enumerate(ThresholdKey)}
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    grade: str
+    rule: str
+    policy_code: str
+    effective_from: dt.date
+    required: Decimal
+    actual: Decimal | None
+    status: str
+    #: why there is no data (a key of ``NOT_RECORDED``'s values, or "no_incubatees",
+    #: "no_kpi_reports"); empty when there is a figure
+    missing: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(ThresholdKey(self.rule).label)
+
+
+@dataclass
+class ImpactReport:
+    year: int
+    population: str
+    startups: int = 0
+    reporting: int = 0
+    jobs: int = 0
+    new_graduates_hired: int = 0
+    phds: int = 0
+    revenue: Decimal = ZERO
+    taxes: Decimal = ZERO
+    invention_patents_filed: int = 0
+    invention_patents_granted: int = 0
+    financing: Decimal = ZERO
+    financing_approximate: Decimal = ZERO
+    undisclosed_rounds: int = 0
+    financed_startups: int = 0
+    fund_invested: Decimal = ZERO
+    fund_share_of_financing: Decimal | None = None
+    leverage: Decimal | None = None
+    high_tech_enterprises: int = 0
+    high_tech_enterprises_new: int = 0
+    specialised_smes: int = 0
+    graduations: int = 0
+    listings: int = 0
+    moved_into_district: int = 0
+    incubatees_at_year_end: int = 0
+    thresholds: list[ThresholdRow] = field(default_factory=list)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+
+def impact_population(year: int, population: str) -> QuerySet[models.Startup]:
+    """The startups whose figures the report adds up (see the module's doc)."""
+    startups = models.Startup.objects.in_population(population)
+    if population == Population.INCUBATOR:
+        startups = startups.filter(admitted_on__lte=dt.date(year, 12, 31))
+    return startups
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (part / whole).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _pct(part: int, whole: int) -> Decimal:
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(PCT_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _kpi_figures(report: ImpactReport, startups: QuerySet) -> None:
+    """Query 1: the KPI reports of the year and the year before."""
+    last: dict[int, dict] = {}
+    before: dict[int, dict] = {}
+    reports = (
+        models.KpiReport.objects.filter(
+            startup__in=startups, year__in=(report.year - 1, report.year)
+        )
+        .values(
+            "startup_id",
+            "year",
+            "quarter",
+            "revenue",
+            "taxes_paid",
+            "new_graduates_hired",
+            "headcount",
+            "phd_staff",
+            "invention_patents_filed",
+            "invention_patents_granted",
+        )
+        .order_by()
+    )
+    for row in reports:
+        pk = row["startup_id"]
+        if row["year"] == report.year:
+            report.revenue += row["revenue"]
+            report.taxes += row["taxes_paid"]
+            report.new_graduates_hired += row["new_graduates_hired"]
+            seen = last
+        else:
+            seen = before
+        if pk not in seen or row["quarter"] > seen[pk]["quarter"]:
+            seen[pk] = row
+    report.reporting = len(last)
+    for pk, row in last.items():
+        report.jobs += row["headcount"]
+        report.phds += row["phd_staff"]
+        earlier = before.get(pk, {})
+        for name in ("invention_patents_filed", "invention_patents_granted"):
+            gained = row[name] - earlier.get(name, 0)
+            setattr(report, name, getattr(report, name) + max(gained, 0))
+
+
+def _money_figures(report: ImpactReport, startups: QuerySet) -> None:
+    """Queries 2 and 3: the rounds closed in the year, the funds' payments of the year."""
+    money = DecimalField(max_digits=18, decimal_places=2)
+    in_year = Q(closed_on__gte=report.start, closed_on__lte=report.end)
+    rounds = models.FundingRound.objects.filter(in_year, startup__in=startups).aggregate(
+        financing=Coalesce(Sum("amount"), Value(ZERO), output_field=money),
+        approximate=Coalesce(
+            Sum("amount", filter=Q(amount_precision=AmountPrecision.APPROXIMATE)),
+            Value(ZERO),
+            output_field=money,
+        ),
+        undisclosed=Count("id", filter=Q(amount__isnull=True)),
+        financed=Count("startup", distinct=True),
+        listings=Count("startup", distinct=True, filter=Q(round_type=RoundType.IPO)),
+    )
+    report.financing = Decimal(rounds["financing"]).quantize(ZERO)
+    report.financing_approximate = Decimal(rounds["approximate"]).quantize(ZERO)
+    report.undisclosed_rounds = rounds["undisclosed"]
+    report.financed_startups = rounds["financed"]
+    report.listings = rounds["listings"]
+    paid = models.Disbursement.objects.filter(
+        paid_on__gte=report.start, paid_on__lte=report.end, commitment__startup__in=startups
+    ).aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=money))
+    report.fund_invested = Decimal(paid["total"]).quantize(ZERO)
+    report.fund_share_of_financing = _ratio(report.fund_invested, report.financing)
+    report.leverage = _ratio(report.financing, report.fund_invested)
+
+
+def valid_in_year(year: int) -> Q:
+    """An approved application whose certificate is valid on some day of ``year``."""
+    return Q(status=ApplicationStatus.APPROVED) & (
+        (Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31)))
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1)))
+    )
+
+
+def _certifications(report: ImpactReport, startups: QuerySet) -> None:
+    """Query 4: 高企 and 专精特新 certificates valid in the year."""
+    valid = valid_in_year(report.year)
+    hte = valid & Q(programme=Programme.HIGH_TECH_ENTERPRISE)
+    counts = models.PolicyApplication.objects.filter(valid, startup__in=startups).aggregate(
+        hte=Count("startup", distinct=True, filter=hte),
+        hte_new=Count(
+            "startup",
+            distinct=True,
+            filter=hte & Q(valid_from__gte=report.start, valid_from__lte=report.end),
+        ),
+        specialised=Count("startup", distinct=True, filter=Q(programme__in=SPECIALISED_PROGRAMMES)),
+    )
+    report.high_tech_enterprises = counts["hte"]
+    report.high_tech_enterprises_new = counts["hte_new"]
+    report.specialised_smes = counts["specialised"]
+
+
+def _startup_counts(report: ImpactReport, startups: QuerySet) -> int:
+    """Queries 5 and 6: the population's size and moves into the district; graduations in
+    the year (the population's) and cumulative (every graduation, for the thresholds)."""
+    counts = startups.aggregate(
+        n=Count("id"),
+        moved=Count(
+            "id",
+            filter=Q(
+                moved_into_district_on__gte=report.start, moved_into_district_on__lte=report.end
+            ),
+        ),
+    )
+    report.startups = counts["n"]
+    report.moved_into_district = counts["moved"]
+    graduations = models.Graduation.objects.aggregate(
+        in_year=Count(
+            "id",
+            filter=Q(
+                graduated_on__gte=report.start,
+                graduated_on__lte=report.end,
+                startup__in=startups,
+            ),
+        ),
+        cumulative=Count("id", filter=Q(graduated_on__lte=report.end)),
+    )
+    report.graduations = graduations["in_year"]
+    return graduations["cumulative"]
+
+
+def thresholds_in_force(on: dt.date) -> list[models.IncubatorThreshold]:
+    """Query 7: per grade and figure, the row with the latest ``effective_from`` on or before
+    ``on``, in the page's order."""
+    latest: dict[tuple[str, str], models.IncubatorThreshold] = {}
+    for row in models.IncubatorThreshold.objects.filter(effective_from__lte=on).order_by(
+        "effective_from"
+    ):
+        latest[(row.grade, row.key)] = row
+    return sorted(
+        latest.values(),
+        key=lambda row: (GRADE_ORDER.get(row.grade, 99), row.grade, KEY_ORDER.get(row.key, 99)),
+    )
+
+
+def _incubator_figures(report: ImpactReport, graduates: int) -> dict[str, tuple]:
+    """Queries 8 and 9 (and the mentors' two counts): the incubator's own figures on 31
+    December, as ``key -> (actual or None, why missing)``."""
+    end = report.end
+    financed = models.FundingRound.objects.filter(
+        startup=OuterRef("pk"), closed_on__gte=report.start, closed_on__lte=end
+    )
+    kpis = models.KpiReport.objects.filter(startup=OuterRef("pk"), year__lte=report.year)
+    counts = incubatees_on(end).aggregate(
+        n=Count("id"),
+        financed=Count("id", filter=Exists(financed)),
+        reporting=Count("id", filter=Exists(kpis)),
+        patents=Count("id", filter=Exists(kpis.filter(patents_filed__gt=0))),
+    )
+    incubatees = counts["n"]
+    report.incubatees_at_year_end = incubatees
+    mentors = mentors_per_10_incubatees(end)["per_10_incubatees"]
+    figures: dict[str, tuple] = {
+        ThresholdKey.INCUBATEES: (Decimal(incubatees), ""),
+        ThresholdKey.GRADUATES_CUMULATIVE: (Decimal(graduates), ""),
+        ThresholdKey.MENTORS_PER_10: (mentors, "" if mentors is not None else "no_incubatees"),
+    }
+    if incubatees:
+        figures[ThresholdKey.FINANCED_PCT] = (_pct(counts["financed"], incubatees), "")
+        figures[ThresholdKey.PATENT_APPLICANTS_PCT] = (
+            (_pct(counts["patents"], incubatees), "")
+            if counts["reporting"]
+            else (None, "no_kpi_reports")
+        )
+    else:
+        figures[ThresholdKey.FINANCED_PCT] = (None, "no_incubatees")
+        figures[ThresholdKey.PATENT_APPLICANTS_PCT] = (None, "no_incubatees")
+    for key, missing in NOT_RECORDED.items():
+        figures[key] = (None, missing)
+    return figures
+
+
+def _thresholds(report: ImpactReport, graduates: int) -> list[ThresholdRow]:
+    rows = thresholds_in_force(report.end)
+    if not rows:
+        return []
+    figures = _incubator_figures(report, graduates)
+    out = []
+    for row in rows:
+        actual, missing = figures.get(row.key, (None, "unknown_figure"))
+        if actual is None:
+            status = NO_DATA
+        else:
+            status = MET if actual >= row.required else NOT_YET
+        out.append(
+            ThresholdRow(
+                grade=row.grade,
+                rule=row.key,
+                policy_code=row.policy_code,
+                effective_from=row.effective_from,
+                required=row.required,
+                actual=actual,
+                status=status,
+                missing=missing,
+            )
+        )
+    return out
+
+
+def impact_report(year: int, population: str = Population.INCUBATOR) -> ImpactReport:
+    """The impact figures of ``year`` for ``population`` and the thresholds beside the
+    incubator's figures (see the module's doc): ten queries
+    whatever the rows."""
+    report = ImpactReport(year=year, population=population)
+    startups = impact_population(year, population)
+    _kpi_figures(report, startups)
+    _money_figures(report, startups)
+    _certifications(report, startups)
+    graduates = _startup_counts(report, startups)
+    report.thresholds = _thresholds(report, graduates)
+    return report

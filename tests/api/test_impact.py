@@ -1,0 +1,364 @@
+"""The impact report for district officials (issue 16, ``incubator-ops.md`` §6 and §1.3): a
+small world whose figures are worked out by hand below, whose they are (incubatees, tracked,
+all), the thresholds (met, not yet, no data; the rule in force on 31 December), the year's
+checks, the export, who may read it, and constant queries."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from portfolio import services
+from portfolio.models import IncubatorThreshold, Startup
+from portfolio.models.choices import AmountPrecision, RoundType
+from tests.support import factories
+from tests.support.clients import token_client
+from tests.support.factories import make_user
+from tests.support.founders import make_founder
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/reports/impact/"
+
+
+def kpi(startup, year, quarter, **figures):
+    """A KPI report with every figure the report reads given (the rest 0)."""
+    values = {
+        "revenue": Decimal("0"),
+        "taxes_paid": Decimal("0"),
+        "headcount": 0,
+        "phd_staff": 0,
+        "new_graduates_hired": 0,
+        "patents_filed": 0,
+        "patents_granted": 0,
+        "invention_patents_filed": 0,
+        "invention_patents_granted": 0,
+    }
+    values.update(figures)
+    return factories.KpiReportFactory(startup=startup, year=year, quarter=quarter, **values)
+
+
+def approved(startup, programme, valid_from, valid_to):
+    return factories.PolicyApplicationFactory(
+        startup=startup,
+        programme=programme,
+        status="approved",
+        applied_on=dt.date(2019, 1, 1),
+        certificate_number=f"GR{startup.pk}{programme[:3]}",
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+
+
+@pytest.fixture
+def world():
+    """2025, by hand:
+
+    - a: incubatee since 2024-03 (active); b: since 2023 (graduated 2025-11-01); d: since
+      2020 (graduated 2024-06-01); e: since 2025-06 (active, no KPI reports); c: admitted
+      2026-01-10 (not an incubatee of 2025); t: tracked (never admitted).
+    """
+    fund = factories.FundFactory()
+    a = factories.StartupFactory(name="甲量子", admitted_on=dt.date(2024, 3, 1))
+    b = factories.StartupFactory(name="乙量子", admitted_on=dt.date(2023, 1, 1))
+    d = factories.StartupFactory(name="丁量子", admitted_on=dt.date(2020, 1, 1))
+    e = factories.StartupFactory(name="戊量子", admitted_on=dt.date(2025, 6, 1))
+    c = factories.StartupFactory(name="丙量子", admitted_on=dt.date(2026, 1, 10))
+    t = factories.StartupFactory(name="追踪量子", admitted_on=None)
+    Startup.objects.filter(pk=a.pk).update(moved_into_district_on=dt.date(2025, 5, 1))
+    Startup.objects.filter(pk=t.pk).update(moved_into_district_on=dt.date(2025, 2, 1))
+    Startup.objects.filter(pk=c.pk).update(moved_into_district_on=dt.date(2024, 12, 31))
+
+    # a's KPI reports: 2024's last sets the invention patents' starting point
+    kpi(a, 2024, 4, headcount=9, phd_staff=1, patents_filed=3, invention_patents_filed=2)
+    kpi(
+        a,
+        2025,
+        1,
+        revenue=Decimal("100000.50"),
+        taxes_paid=Decimal("1000.00"),
+        new_graduates_hired=2,
+        headcount=10,
+        phd_staff=2,
+        patents_filed=4,
+        invention_patents_filed=3,
+        patents_granted=1,
+        invention_patents_granted=1,
+    )
+    kpi(
+        a,
+        2025,
+        3,
+        revenue=Decimal("200000.00"),
+        taxes_paid=Decimal("500.25"),
+        new_graduates_hired=1,
+        headcount=14,
+        phd_staff=3,
+        patents_filed=6,
+        invention_patents_filed=5,
+        patents_granted=1,
+        invention_patents_granted=1,
+    )
+    # b: one 2025 report, none in 2024 (its cumulative counts are all the year's)
+    kpi(
+        b,
+        2025,
+        2,
+        headcount=3,
+        patents_filed=4,
+        invention_patents_filed=4,
+        patents_granted=2,
+        invention_patents_granted=2,
+    )
+    kpi(c, 2025, 4, revenue=Decimal("777.00"), headcount=5)
+    kpi(t, 2025, 4, revenue=Decimal("5000.00"), headcount=50, phd_staff=4)
+
+    round_ = factories.FundingRoundFactory
+    round_(startup=a, closed_on=dt.date(2025, 4, 1), amount=Decimal("5000000.00"))
+    round_(
+        startup=a,
+        closed_on=dt.date(2025, 8, 1),
+        amount=None,
+        amount_precision=AmountPrecision.UNDISCLOSED,
+    )
+    round_(startup=a, closed_on=dt.date(2024, 6, 1), amount=Decimal("1000000.00"))
+    round_(
+        startup=b,
+        closed_on=dt.date(2025, 6, 1),
+        amount=Decimal("20000000.00"),
+        amount_precision=AmountPrecision.APPROXIMATE,
+    )
+    round_(
+        startup=b,
+        round_type=RoundType.IPO,
+        closed_on=dt.date(2025, 12, 1),
+        amount=Decimal("50000000.00"),
+    )
+    round_(startup=d, closed_on=dt.date(2023, 5, 1), amount=Decimal("6000000.00"))
+    round_(startup=c, closed_on=dt.date(2025, 9, 1), amount=Decimal("8000000.00"))
+    round_(startup=t, closed_on=dt.date(2025, 3, 1), amount=Decimal("3000000.00"))
+
+    commitment = factories.CommitmentFactory(fund=fund, startup=a, approved_on=dt.date(2024, 2, 1))
+    factories.DisbursementFactory(
+        commitment=commitment, paid_on=dt.date(2024, 12, 1), amount=Decimal("1000000.00")
+    )
+    factories.DisbursementFactory(
+        commitment=commitment, paid_on=dt.date(2025, 4, 10), amount=Decimal("2000000.00")
+    )
+
+    approved(a, "high_tech_enterprise", dt.date(2025, 3, 1), dt.date(2028, 2, 28))
+    factories.PolicyApplicationFactory(startup=a, programme="specialised_sme")  # submitted
+    approved(b, "high_tech_enterprise", dt.date(2022, 1, 1), dt.date(2024, 12, 31))
+    approved(b, "specialised_sme", None, None)
+    approved(b, "little_giant", dt.date(2025, 7, 1), None)
+    approved(t, "high_tech_enterprise", dt.date(2020, 1, 1), None)
+
+    services.startup_graduate(startup=d, on=dt.date(2024, 6, 1), basis=["vc_over_5m"])
+    services.startup_graduate(startup=b, on=dt.date(2025, 11, 1), basis=["vc_over_5m"])
+    factories.MentorFactory(appointed_on=dt.date(2025, 1, 1))
+    factories.MentorFactory(appointed_on=dt.date(2024, 1, 1), until=dt.date(2024, 12, 31))
+
+    # a later national rule for the number of incubatees (in force for 2025, not for 2024)
+    IncubatorThreshold.objects.create(
+        policy_code="试行2025",
+        grade="national",
+        key="incubatees",
+        effective_from=dt.date(2025, 6, 1),
+        required=Decimal("2"),
+    )
+    IncubatorThreshold.objects.create(
+        policy_code="试行2026",
+        grade="national",
+        key="incubatees",
+        effective_from=dt.date(2026, 1, 1),
+        required=Decimal("99"),
+    )
+    return {"a": a, "b": b, "c": c, "d": d, "e": e, "t": t, "fund": fund}
+
+
+def get(params, role="viewers"):
+    response = token_client(make_user(role)).get(URL, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def thresholds(body) -> dict[tuple[str, str], dict]:
+    return {(row["grade"], row["rule"]): row for row in body["thresholds"]}
+
+
+def test_the_incubatees_figures_are_the_hand_worked_ones(world):
+    body = get({"year": 2025})
+    figures = {key: value for key, value in body.items() if key != "thresholds"}
+    assert figures == {
+        "year": 2025,
+        "population": "incubator",
+        "currency": "CNY",
+        "startups": 4,  # a, b, d, e (c was admitted in 2026, t never)
+        "reporting": 2,  # a and b have 2025 reports
+        "jobs": 17,  # a's last 2025 report (Q3: 14) + b's (Q2: 3)
+        "new_graduates_hired": 3,  # a: 2 + 1
+        "phds": 3,  # a's Q3
+        "revenue": "300000.50",  # a: 100000.50 + 200000.00; c's 777 is not an incubatee's
+        "taxes": "1500.25",
+        "invention_patents_filed": 7,  # a: 5 - 2 (2024's last); b: 4 - 0 (no 2024 report)
+        "invention_patents_granted": 3,  # a: 1 - 0; b: 2
+        "financing": "75000000.00",  # a 5M + b 20M (approximate) + b's IPO 50M
+        "financing_approximate": "20000000.00",
+        "undisclosed_rounds": 1,  # a's August round
+        "financed_startups": 2,
+        "fund_invested": "2000000.00",  # 2024's payment is out of the year
+        "fund_share_of_financing": "0.0267",  # 2M / 75M
+        "leverage": "37.5000",  # 75M / 2M
+        "high_tech_enterprises": 1,  # a; b's certificate ended 2024-12-31
+        "high_tech_enterprises_new": 1,  # a's is valid from 2025-03-01
+        "specialised_smes": 1,  # b (专精特新 and 小巨人: one startup); a's is only submitted
+        "graduations": 1,  # b in 2025 (d in 2024)
+        "listings": 1,  # b's IPO round
+        "moved_into_district": 1,  # a (t is tracked, c moved in 2024)
+        "incubatees_at_year_end": 2,  # a and e: b and d have graduated
+    }
+
+
+def test_each_threshold_says_met_not_yet_or_no_data(world):
+    rows = thresholds(get({"year": 2025}))
+    figure = {key: (row["actual"], row["required"], row["status"]) for key, row in rows.items()}
+    # the 2025 rule (2 incubatees) replaces 2018's 50; 2026's 99 is not in force yet
+    assert figure["national", "incubatees"] == ("2.00", "2.00", "met")
+    assert rows["national", "incubatees"]["policy_code"] == "试行2025"
+    assert figure["specialised", "incubatees"] == ("2.00", "30.00", "not_yet")
+    assert figure["national", "graduates_cumulative"] == ("2.00", "20.00", "not_yet")  # b, d
+    assert figure["national", "financed_pct"] == ("50.00", "10.00", "met")  # a of a, e
+    assert figure["national", "patent_applicants_pct"] == ("50.00", "50.00", "met")  # a
+    assert figure["national", "mentors_per_10"] == ("5.00", "1.00", "met")  # 1 x 10 / 2
+    for key in (
+        "operating_years",
+        "space_m2",
+        "incubatee_use_pct",
+        "seed_fund_yuan",
+        "incubatees_per_1000_m2",
+    ):
+        assert figure["national", key] == (None, rows["national", key]["required"], "no_data")
+    assert rows["national", "space_m2"]["missing"] == "controlled_area"
+    assert rows["national", "operating_years"]["missing"] == "opening_day"
+    assert rows["national", "incubatees"]["missing"] == ""
+    # the national grade first, each in the rule table's order of figures
+    assert [row["grade"] for row in get({"year": 2025})["thresholds"]][:1] == ["national"]
+    assert len(rows) == 19  # the 2018 rows: 10 national, 9 specialised
+
+
+def test_an_earlier_year_uses_the_rule_and_the_figures_of_then(world):
+    body = get({"year": 2024})
+    rows = thresholds(body)
+    assert rows["national", "incubatees"]["required"] == "50.00"  # 2018's rule
+    # incubatees in incubation on 2024-12-31: a (b has graduated since: status has no
+    # history, docs/operations.md); d graduated in 2024
+    assert rows["national", "incubatees"]["actual"] == "1.00"
+    assert rows["national", "graduates_cumulative"]["actual"] == "1.00"  # d
+    # one mentor in office on 2024-12-31 (until that day; the other came in 2025): 1 x 10 / 1
+    assert rows["national", "mentors_per_10"]["actual"] == "10.00"
+    assert (body["startups"], body["jobs"], body["revenue"]) == (3, 9, "0.00")  # a, b, d
+    assert (body["financing"], body["fund_invested"], body["graduations"]) == (
+        "1000000.00",
+        "1000000.00",
+        1,
+    )
+    assert (body["fund_share_of_financing"], body["leverage"]) == ("1.0000", "1.0000")
+    assert body["high_tech_enterprises"] == 1  # b's certificate, valid until 2024-12-31
+    assert body["invention_patents_filed"] == 2  # a's 2024 Q4 (nothing in 2023)
+
+
+def test_tracked_and_all_are_other_populations_with_the_same_thresholds(world):
+    incubator = get({"year": 2025})
+    tracked = get({"year": 2025, "population": "tracked"})
+    assert tracked["population"] == "tracked"
+    assert (tracked["startups"], tracked["jobs"], tracked["phds"]) == (1, 50, 4)
+    assert (tracked["revenue"], tracked["financing"]) == ("5000.00", "3000000.00")
+    assert (tracked["fund_invested"], tracked["fund_share_of_financing"]) == ("0.00", "0.0000")
+    assert tracked["leverage"] is None  # the funds paid nothing to tracked firms
+    assert (tracked["high_tech_enterprises"], tracked["moved_into_district"]) == (1, 1)
+    assert tracked["graduations"] == 0
+    assert tracked["thresholds"] == incubator["thresholds"]
+    everyone = get({"year": 2025, "population": "all"})
+    assert everyone["startups"] == 6
+    assert everyone["revenue"] == "305777.50"  # 300000.50 + c's 777 + t's 5000
+    assert everyone["financing"] == "86000000.00"  # 75M + c's 8M + t's 3M
+    assert everyone["moved_into_district"] == 2
+
+
+def test_no_data_when_there_are_no_incubatees_or_no_kpi_reports(db):
+    rows = thresholds(get({"year": 2025}))
+    for key in ("mentors_per_10", "financed_pct", "patent_applicants_pct"):
+        assert (rows["national", key]["status"], rows["national", key]["actual"]) == (
+            "no_data",
+            None,
+        )
+    assert rows["national", "financed_pct"]["missing"] == "no_incubatees"
+    assert rows["national", "incubatees"]["status"] == "not_yet"  # 0 is a figure
+    factories.StartupFactory(admitted_on=dt.date(2025, 2, 1))
+    rows = thresholds(get({"year": 2025}))
+    assert rows["national", "patent_applicants_pct"]["missing"] == "no_kpi_reports"
+    assert rows["national", "financed_pct"]["actual"] == "0.00"
+    body = get({"year": 2025})
+    assert (body["fund_share_of_financing"], body["leverage"]) == (None, None)
+
+
+def test_no_thresholds_before_any_rule_is_in_force(world):
+    assert get({"year": 2017})["thresholds"] == []
+
+
+def test_the_year_and_population_are_checked(db):
+    client = token_client(make_user("viewers"))
+    for bad in ({}, {"year": "x"}, {"year": 1999}, {"year": 2101}, {"year": "2025.5"}):
+        response = client.get(URL, bad)
+        assert response.status_code == 400, bad
+        assert set(response.json()) == {"year"}
+    response = client.get(URL, {"year": 2025, "population": "everyone"})
+    assert response.status_code == 400
+    assert set(response.json()) == {"population"}
+    response = client.get(URL, {"format": "csv"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_the_export_has_a_line_per_figure_and_per_threshold(world):
+    response = token_client(make_user("fund-managers")).get(URL, {"year": 2025, "format": "csv"})
+    assert response.status_code == 200
+    assert 'filename="impact-2025-incubator-' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    header, *body = rows
+    assert header == ["section", "name", "grade", "policy_code", "value", "required", "status"]
+    lines = {(row[0], row[2], row[1]): row for row in body}
+    assert lines["figure", "", "revenue"][4] == "300000.50"
+    assert lines["figure", "", "jobs"][4] == "17"
+    assert lines["threshold", "national", "incubatees"][4:] == ["2.00", "2.00", "met"]
+    assert lines["threshold", "national", "space_m2"][4:] == ["", "10000.00", "no_data"]
+    assert len(body) == 23 + 19  # 23 figures, 19 thresholds in force
+    xlsx = token_client(make_user("viewers")).get(URL, {"year": 2025, "format": "xlsx"})
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_founders_and_anonymous_do_not_read_it(world):
+    assert token_client(make_founder(world["a"])).get(URL, {"year": 2025}).status_code == 403
+    assert Client().get(URL, {"year": 2025}).status_code == 401
+
+
+def test_the_reports_queries_do_not_grow(world, django_assert_max_num_queries):
+    client = token_client(make_user("viewers"))
+    client.get("/api/v1/")
+    with django_assert_max_num_queries(30) as few:
+        client.get(URL, {"year": 2025})
+    for n in range(6):
+        startup = factories.StartupFactory(admitted_on=dt.date(2024, 1, 1))
+        kpi(startup, 2025, 1 + n % 4, headcount=3, patents_filed=1)
+        factories.FundingRoundFactory(startup=startup, closed_on=dt.date(2025, 2, 1))
+        approved(startup, "high_tech_enterprise", dt.date(2025, 1, 1), None)
+        factories.MentorFactory()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(URL, {"year": 2025})
+    assert response.json()["startups"] == 10
