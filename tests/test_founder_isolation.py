@@ -66,6 +66,8 @@ def api_urls(world) -> list[str]:
         "/api/v1/reports/pipeline/",
         "/api/v1/reports/pipeline/?population=all&format=csv",
         "/api/v1/reports/valley/",
+        "/api/v1/reports/impact/?year=2024",
+        "/api/v1/reports/impact/?year=2024&population=all&format=csv",
         f"/api/v1/management-fees/?fund={world.fund.pk}",
         f"/api/v1/funds/{world.fund.pk}/report/",
         f"/api/v1/funds/{world.fund.pk}/holdings/?format=csv",
@@ -99,6 +101,7 @@ def page_urls(world) -> list[str]:
         reverse("dashboard:fund", args=[world.fund.pk]),
         reverse("dashboard:fund-lps", args=[world.fund.pk]),
         reverse("dashboard:startup", args=[world.startup.pk]),
+        reverse("dashboard:impact"),
     ]
     for model in MODELS:
         obj = model.objects.order_by("pk").first()
