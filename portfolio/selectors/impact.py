@@ -40,8 +40,8 @@ what the figure needs. The incubatees here are those *in incubation* on 31 Decem
 (``selectors.incubatees_on``: admitted by then and still active).
 
 - ``incubatees``: their number; ``graduates_cumulative``: graduations on or before 31
-  December; ``mentors_per_10``: ``selectors.mentors_per_10_incubatees`` on 31 December
-  (no data without incubatees).
+  December; ``mentors_per_10``: mentors in office on 31 December x 10 / incubatees, as
+  ``selectors.mentors_per_10_incubatees`` (no data without incubatees).
 - ``financed_pct``: incubatees with a round closed in the year (any amount, also undisclosed)
   x 100 / incubatees; ``patent_applicants_pct``: incubatees whose KPI reports up to the year
   show a patent filed x 100 / incubatees (2 places; no data without incubatees, or, for
@@ -51,7 +51,7 @@ what the figure needs. The incubatees here are those *in incubation* on 31 Decem
   (可自主支配面积: the leases record only the area let) and its own seed fund are not
   recorded.
 
-Ten queries whatever the number of startups, reports, rounds and applications.
+Eight queries whatever the number of startups, reports, rounds and applications.
 """
 
 from __future__ import annotations
@@ -64,9 +64,9 @@ from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 
 from portfolio import models
-from portfolio.models.choices import AmountPrecision, Population, RoundType
+from portfolio.models.choices import AmountPrecision, Population, RoundType, StartupStatus
 from portfolio.models.incubation import ApplicationStatus, Programme, ThresholdKey
-from portfolio.selectors.operations import incubatees_on, mentors_per_10_incubatees
+from portfolio.selectors.operations import mentors_in_office
 
 ZERO = Decimal("0.00")
 RATIO_PLACES = Decimal("0.0001")
@@ -259,9 +259,9 @@ def _certifications(report: ImpactReport, startups: QuerySet) -> None:
     report.specialised_smes = counts["specialised"]
 
 
-def _startup_counts(report: ImpactReport, startups: QuerySet) -> int:
-    """Queries 5 and 6: the population's size and moves into the district; graduations in
-    the year (the population's) and cumulative (every graduation, for the thresholds)."""
+def _startup_counts(report: ImpactReport, startups: QuerySet) -> None:
+    """Query 5: the population's size, its moves into the district and its graduations in
+    the year (a graduation is one-to-one with its startup: the join adds no rows)."""
     counts = startups.aggregate(
         n=Count("id"),
         moved=Count(
@@ -270,26 +270,21 @@ def _startup_counts(report: ImpactReport, startups: QuerySet) -> int:
                 moved_into_district_on__gte=report.start, moved_into_district_on__lte=report.end
             ),
         ),
+        graduations=Count(
+            "graduation",
+            filter=Q(
+                graduation__graduated_on__gte=report.start,
+                graduation__graduated_on__lte=report.end,
+            ),
+        ),
     )
     report.startups = counts["n"]
     report.moved_into_district = counts["moved"]
-    graduations = models.Graduation.objects.aggregate(
-        in_year=Count(
-            "id",
-            filter=Q(
-                graduated_on__gte=report.start,
-                graduated_on__lte=report.end,
-                startup__in=startups,
-            ),
-        ),
-        cumulative=Count("id", filter=Q(graduated_on__lte=report.end)),
-    )
-    report.graduations = graduations["in_year"]
-    return graduations["cumulative"]
+    report.graduations = counts["graduations"]
 
 
 def thresholds_in_force(on: dt.date) -> list[models.IncubatorThreshold]:
-    """Query 7: per grade and figure, the row with the latest ``effective_from`` on or before
+    """Query 6: per grade and figure, the row with the latest ``effective_from`` on or before
     ``on``, in the page's order."""
     latest: dict[tuple[str, str], models.IncubatorThreshold] = {}
     for row in models.IncubatorThreshold.objects.filter(effective_from__lte=on).order_by(
@@ -302,29 +297,40 @@ def thresholds_in_force(on: dt.date) -> list[models.IncubatorThreshold]:
     )
 
 
-def _incubator_figures(report: ImpactReport, graduates: int) -> dict[str, tuple]:
-    """Queries 8 and 9 (and the mentors' two counts): the incubator's own figures on 31
-    December, as ``key -> (actual or None, why missing)``."""
+def _incubator_figures(report: ImpactReport) -> dict[str, tuple]:
+    """Queries 7 and 8: the incubator's own figures on 31 December, as ``key -> (actual or
+    None, why missing)``. Every startup admitted by then is read once: the incubatees in
+    incubation (still active) and their figures, and the graduations to date (only an
+    admitted startup graduates, on or after its admission)."""
     end = report.end
     financed = models.FundingRound.objects.filter(
         startup=OuterRef("pk"), closed_on__gte=report.start, closed_on__lte=end
     )
     kpis = models.KpiReport.objects.filter(startup=OuterRef("pk"), year__lte=report.year)
-    counts = incubatees_on(end).aggregate(
-        n=Count("id"),
-        financed=Count("id", filter=Exists(financed)),
-        reporting=Count("id", filter=Exists(kpis)),
-        patents=Count("id", filter=Exists(kpis.filter(patents_filed__gt=0))),
+    active = Q(status=StartupStatus.ACTIVE)
+    counts = models.Startup.objects.filter(
+        admitted_on__isnull=False, admitted_on__lte=end
+    ).aggregate(
+        n=Count("id", filter=active),
+        financed=Count("id", filter=active & Exists(financed)),
+        reporting=Count("id", filter=active & Exists(kpis)),
+        patents=Count("id", filter=active & Exists(kpis.filter(patents_filed__gt=0))),
+        graduates=Count("graduation", filter=Q(graduation__graduated_on__lte=end)),
     )
     incubatees = counts["n"]
     report.incubatees_at_year_end = incubatees
-    mentors = mentors_per_10_incubatees(end)["per_10_incubatees"]
+    mentors = mentors_in_office(end).count()
     figures: dict[str, tuple] = {
         ThresholdKey.INCUBATEES: (Decimal(incubatees), ""),
-        ThresholdKey.GRADUATES_CUMULATIVE: (Decimal(graduates), ""),
-        ThresholdKey.MENTORS_PER_10: (mentors, "" if mentors is not None else "no_incubatees"),
+        ThresholdKey.GRADUATES_CUMULATIVE: (Decimal(counts["graduates"]), ""),
     }
     if incubatees:
+        figures[ThresholdKey.MENTORS_PER_10] = (
+            (Decimal(mentors) * 10 / Decimal(incubatees)).quantize(
+                PCT_PLACES, rounding=ROUND_HALF_UP
+            ),
+            "",
+        )
         figures[ThresholdKey.FINANCED_PCT] = (_pct(counts["financed"], incubatees), "")
         figures[ThresholdKey.PATENT_APPLICANTS_PCT] = (
             (_pct(counts["patents"], incubatees), "")
@@ -332,18 +338,22 @@ def _incubator_figures(report: ImpactReport, graduates: int) -> dict[str, tuple]
             else (None, "no_kpi_reports")
         )
     else:
-        figures[ThresholdKey.FINANCED_PCT] = (None, "no_incubatees")
-        figures[ThresholdKey.PATENT_APPLICANTS_PCT] = (None, "no_incubatees")
+        for key in (
+            ThresholdKey.MENTORS_PER_10,
+            ThresholdKey.FINANCED_PCT,
+            ThresholdKey.PATENT_APPLICANTS_PCT,
+        ):
+            figures[key] = (None, "no_incubatees")
     for key, missing in NOT_RECORDED.items():
         figures[key] = (None, missing)
     return figures
 
 
-def _thresholds(report: ImpactReport, graduates: int) -> list[ThresholdRow]:
+def _thresholds(report: ImpactReport) -> list[ThresholdRow]:
     rows = thresholds_in_force(report.end)
     if not rows:
         return []
-    figures = _incubator_figures(report, graduates)
+    figures = _incubator_figures(report)
     out = []
     for row in rows:
         actual, missing = figures.get(row.key, (None, "unknown_figure"))
@@ -368,13 +378,13 @@ def _thresholds(report: ImpactReport, graduates: int) -> list[ThresholdRow]:
 
 def impact_report(year: int, population: str = Population.INCUBATOR) -> ImpactReport:
     """The impact figures of ``year`` for ``population`` and the thresholds beside the
-    incubator's figures (see the module's doc): ten queries
+    incubator's figures (see the module's doc): eight queries
     whatever the rows."""
     report = ImpactReport(year=year, population=population)
     startups = impact_population(year, population)
     _kpi_figures(report, startups)
     _money_figures(report, startups)
     _certifications(report, startups)
-    graduates = _startup_counts(report, startups)
-    report.thresholds = _thresholds(report, graduates)
+    _startup_counts(report, startups)
+    report.thresholds = _thresholds(report)
     return report
