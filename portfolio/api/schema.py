@@ -59,6 +59,8 @@ class AutoSchema(openapi.AutoSchema):
                 "/utilisation/",
                 "/occupancy/",
                 "/per-10-incubatees/",
+                "/transfer-funnel/",
+                "/impact/",
             )
         ):
             codes.append("400")
