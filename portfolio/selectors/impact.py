@@ -51,7 +51,7 @@ what the figure needs. The incubatees here are those *in incubation* on 31 Decem
   (可自主支配面积: the leases record only the area let) and its own seed fund are not
   recorded.
 
-Eight queries whatever the number of startups, reports, rounds and applications.
+Nine queries whatever the number of startups, reports, rounds and applications.
 """
 
 from __future__ import annotations
@@ -60,13 +60,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Sum
 
 from portfolio import models
-from portfolio.models.choices import AmountPrecision, Population, RoundType, StartupStatus
+from portfolio.models.choices import AmountPrecision, Population, RoundType
 from portfolio.models.incubation import ApplicationStatus, Programme, ThresholdKey
-from portfolio.selectors.operations import mentors_in_office
+from portfolio.selectors.operations import incubatees_on, mentors_in_office
 
 ZERO = Decimal("0.00")
 RATIO_PLACES = Decimal("0.0001")
@@ -162,73 +161,79 @@ def _pct(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(PCT_PLACES, rounding=ROUND_HALF_UP)
 
 
+#: the KPI figures the report reads, in the order of ``_kpi_figures``' tuples
+KPI_FIELDS = (
+    "startup_id",
+    "year",
+    "quarter",
+    "revenue",
+    "taxes_paid",
+    "new_graduates_hired",
+    "headcount",
+    "phd_staff",
+    "invention_patents_filed",
+    "invention_patents_granted",
+)
+
+
 def _kpi_figures(report: ImpactReport, startups: QuerySet) -> None:
-    """Query 1: the KPI reports of the year and the year before."""
-    last: dict[int, dict] = {}
-    before: dict[int, dict] = {}
+    """Query 1: the KPI reports of the year and the year before (plain tuples: the year's
+    sums and each startup's last report are taken in one pass)."""
+    last: dict[int, tuple] = {}
+    before: dict[int, tuple] = {}
+    revenue, taxes, graduates = ZERO, ZERO, 0
     reports = (
         models.KpiReport.objects.filter(
             startup__in=startups, year__in=(report.year - 1, report.year)
         )
-        .values(
-            "startup_id",
-            "year",
-            "quarter",
-            "revenue",
-            "taxes_paid",
-            "new_graduates_hired",
-            "headcount",
-            "phd_staff",
-            "invention_patents_filed",
-            "invention_patents_granted",
-        )
+        .values_list(*KPI_FIELDS)
         .order_by()
     )
     for row in reports:
-        pk = row["startup_id"]
-        if row["year"] == report.year:
-            report.revenue += row["revenue"]
-            report.taxes += row["taxes_paid"]
-            report.new_graduates_hired += row["new_graduates_hired"]
+        pk, year, quarter = row[0], row[1], row[2]
+        if year == report.year:
+            revenue += row[3]
+            taxes += row[4]
+            graduates += row[5]
             seen = last
         else:
             seen = before
-        if pk not in seen or row["quarter"] > seen[pk]["quarter"]:
+        if pk not in seen or quarter > seen[pk][2]:
             seen[pk] = row
+    report.revenue, report.taxes, report.new_graduates_hired = revenue, taxes, graduates
     report.reporting = len(last)
     for pk, row in last.items():
-        report.jobs += row["headcount"]
-        report.phds += row["phd_staff"]
-        earlier = before.get(pk, {})
-        for name in ("invention_patents_filed", "invention_patents_granted"):
-            gained = row[name] - earlier.get(name, 0)
-            setattr(report, name, getattr(report, name) + max(gained, 0))
+        report.jobs += row[6]
+        report.phds += row[7]
+        earlier = before.get(pk)
+        report.invention_patents_filed += max(row[8] - (earlier[8] if earlier else 0), 0)
+        report.invention_patents_granted += max(row[9] - (earlier[9] if earlier else 0), 0)
+
+
+def _yuan(value) -> Decimal:
+    return ZERO if value is None else Decimal(value).quantize(ZERO)
 
 
 def _money_figures(report: ImpactReport, startups: QuerySet) -> None:
     """Queries 2 and 3: the rounds closed in the year, the funds' payments of the year."""
-    money = DecimalField(max_digits=18, decimal_places=2)
-    in_year = Q(closed_on__gte=report.start, closed_on__lte=report.end)
-    rounds = models.FundingRound.objects.filter(in_year, startup__in=startups).aggregate(
-        financing=Coalesce(Sum("amount"), Value(ZERO), output_field=money),
-        approximate=Coalesce(
-            Sum("amount", filter=Q(amount_precision=AmountPrecision.APPROXIMATE)),
-            Value(ZERO),
-            output_field=money,
-        ),
+    rounds = models.FundingRound.objects.filter(
+        closed_on__gte=report.start, closed_on__lte=report.end, startup__in=startups
+    ).aggregate(
+        financing=Sum("amount"),
+        approximate=Sum("amount", filter=Q(amount_precision=AmountPrecision.APPROXIMATE)),
         undisclosed=Count("id", filter=Q(amount__isnull=True)),
         financed=Count("startup", distinct=True),
         listings=Count("startup", distinct=True, filter=Q(round_type=RoundType.IPO)),
     )
-    report.financing = Decimal(rounds["financing"]).quantize(ZERO)
-    report.financing_approximate = Decimal(rounds["approximate"]).quantize(ZERO)
+    report.financing = _yuan(rounds["financing"])
+    report.financing_approximate = _yuan(rounds["approximate"])
     report.undisclosed_rounds = rounds["undisclosed"]
     report.financed_startups = rounds["financed"]
     report.listings = rounds["listings"]
     paid = models.Disbursement.objects.filter(
         paid_on__gte=report.start, paid_on__lte=report.end, commitment__startup__in=startups
-    ).aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=money))
-    report.fund_invested = Decimal(paid["total"]).quantize(ZERO)
+    ).aggregate(total=Sum("amount"))
+    report.fund_invested = _yuan(paid["total"])
     report.fund_share_of_financing = _ratio(report.fund_invested, report.financing)
     report.leverage = _ratio(report.financing, report.fund_invested)
 
@@ -243,8 +248,8 @@ def valid_in_year(year: int) -> Q:
 
 def _certifications(report: ImpactReport, startups: QuerySet) -> None:
     """Query 4: 高企 and 专精特新 certificates valid in the year."""
+    hte = Q(programme=Programme.HIGH_TECH_ENTERPRISE)
     valid = valid_in_year(report.year)
-    hte = valid & Q(programme=Programme.HIGH_TECH_ENTERPRISE)
     counts = models.PolicyApplication.objects.filter(valid, startup__in=startups).aggregate(
         hte=Count("startup", distinct=True, filter=hte),
         hte_new=Count(
@@ -298,31 +303,28 @@ def thresholds_in_force(on: dt.date) -> list[models.IncubatorThreshold]:
 
 
 def _incubator_figures(report: ImpactReport) -> dict[str, tuple]:
-    """Queries 7 and 8: the incubator's own figures on 31 December, as ``key -> (actual or
-    None, why missing)``. Every startup admitted by then is read once: the incubatees in
-    incubation (still active) and their figures, and the graduations to date (only an
-    admitted startup graduates, on or after its admission)."""
+    """Queries 7 to 9: the incubator's own figures on 31 December, as ``key -> (actual or
+    None, why missing)``: the incubatees in incubation and their figures (one aggregate),
+    the graduations to date, the mentors in office."""
     end = report.end
+    # sets the database builds once (``id IN (...)``), not a subquery per startup
     financed = models.FundingRound.objects.filter(
-        startup=OuterRef("pk"), closed_on__gte=report.start, closed_on__lte=end
+        closed_on__gte=report.start, closed_on__lte=end
+    ).values("startup_id")
+    kpis = models.KpiReport.objects.filter(year__lte=report.year)
+    counts = incubatees_on(end).aggregate(
+        n=Count("id"),
+        financed=Count("id", filter=Q(pk__in=financed)),
+        reporting=Count("id", filter=Q(pk__in=kpis.values("startup_id"))),
+        patents=Count("id", filter=Q(pk__in=kpis.filter(patents_filed__gt=0).values("startup_id"))),
     )
-    kpis = models.KpiReport.objects.filter(startup=OuterRef("pk"), year__lte=report.year)
-    active = Q(status=StartupStatus.ACTIVE)
-    counts = models.Startup.objects.filter(
-        admitted_on__isnull=False, admitted_on__lte=end
-    ).aggregate(
-        n=Count("id", filter=active),
-        financed=Count("id", filter=active & Exists(financed)),
-        reporting=Count("id", filter=active & Exists(kpis)),
-        patents=Count("id", filter=active & Exists(kpis.filter(patents_filed__gt=0))),
-        graduates=Count("graduation", filter=Q(graduation__graduated_on__lte=end)),
-    )
+    graduates = models.Graduation.objects.filter(graduated_on__lte=end).count()
     incubatees = counts["n"]
     report.incubatees_at_year_end = incubatees
     mentors = mentors_in_office(end).count()
     figures: dict[str, tuple] = {
         ThresholdKey.INCUBATEES: (Decimal(incubatees), ""),
-        ThresholdKey.GRADUATES_CUMULATIVE: (Decimal(counts["graduates"]), ""),
+        ThresholdKey.GRADUATES_CUMULATIVE: (Decimal(graduates), ""),
     }
     if incubatees:
         figures[ThresholdKey.MENTORS_PER_10] = (
@@ -378,7 +380,7 @@ def _thresholds(report: ImpactReport) -> list[ThresholdRow]:
 
 def impact_report(year: int, population: str = Population.INCUBATOR) -> ImpactReport:
     """The impact figures of ``year`` for ``population`` and the thresholds beside the
-    incubator's figures (see the module's doc): eight queries
+    incubator's figures (see the module's doc): nine queries
     whatever the rows."""
     report = ImpactReport(year=year, population=population)
     startups = impact_population(year, population)
