@@ -10,7 +10,7 @@ a warm-up, side by side:
 - P2 API list time per row against ``.values()`` + ``json.dumps`` of the same rows;
 - P4 CSV/XLSX export of every funding round: rows/s, peak Python memory small vs large, and
   the CSV time against the database's own CSV dump of the same query;
-- P5 dashboard pages and the pipeline/valley/fund reports against raw SQL aggregates;
+- P5 dashboard pages and the pipeline/valley/fund/impact reports against raw SQL aggregates;
 - P6 admin changelists: queries at both sizes, and time;
 - P7 requests/s of the startups list under gunicorn against a trivial JSON endpoint.
 """
