@@ -32,7 +32,6 @@ def in_prototype(name: str, days: int, moved_on: bool, **fields):
         stage=stage("prototype"),
         trl=5,
         entered_on=entered,
-        founded_on=dt.date(2015, 1, 1),
         **fields,
     )
     if moved_on:

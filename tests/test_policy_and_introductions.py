@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from portfolio import services
 from portfolio.models import FinancingIntroduction, PolicyApplication
@@ -263,6 +264,39 @@ def test_a_founder_reads_only_their_own_startups_rows(round_world):
         "/api/v1/policy-applications/", {"startup": own.pk}, content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_a_founders_home_page_lists_their_applications_and_introductions(
+    round_world, django_assert_max_num_queries
+):
+    own, funding_round, lead, _member, _absent = round_world
+    approved = PolicyApplicationFactory(startup=own, **APPROVED)
+    PolicyApplicationFactory(programme="specialised_sme", level="municipal")  # another's
+    services.financing_introduction_create(
+        startup=own,
+        investor=lead,
+        introduced_on=dt.date(2024, 3, 1),
+        channel="roadshow",
+        outcome="invested",
+        funding_round=funding_round,
+    )
+    FinancingIntroductionFactory(investor=InvestorFactory(name="别家资本(测试)"))
+    client = login(make_founder(own))
+    client.get(reverse("founder:home"))  # warm the session
+    with django_assert_max_num_queries(10) as first:
+        page = client.get(reverse("founder:home")).content.decode()
+    section = page[page.index('id="founder-support"') :]
+    assert f'id="application-{approved.pk}" data-status="approved"' in section
+    assert "200,000.00 元" in section  # granted and received
+    assert str(lead) in section and 'data-outcome="invested"' in section
+    assert "别家资本" not in page
+    assert section.count('id="application-') == 1
+    for _ in range(3):  # more rows, the same queries
+        PolicyApplicationFactory(startup=own)
+        FinancingIntroductionFactory(startup=own)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page = client.get(reverse("founder:home")).content.decode()
+    assert page.count('id="application-') == 4 and page.count('id="introduction-') == 4
 
 
 # --- the admin -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
 from portfolio.admin.base import BaseAdmin, adopt
+from portfolio.admin.importing import ImportAdminMixin
 from portfolio.models import Facility, FacilityBooking
 from portfolio.services.facilities import EDITABLE
 
@@ -23,7 +24,8 @@ class FacilityAdmin(BaseAdmin):
 
 
 @admin.register(FacilityBooking)
-class FacilityBookingAdmin(BaseAdmin):
+class FacilityBookingAdmin(ImportAdminMixin, BaseAdmin):
+    import_kind = "bookings"
     list_display = (
         "facility",
         "startup",

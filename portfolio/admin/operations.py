@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from portfolio import services
 from portfolio.admin.base import BaseAdmin, adopt
+from portfolio.admin.importing import ImportAdminMixin
 from portfolio.models import Mentor, MentoringSession, SpaceLease
 from portfolio.services.operations import LEASE_EDITABLE, MENTOR_EDITABLE, SESSION_EDITABLE
 
@@ -17,7 +18,8 @@ def _changed(form, obj, editable: tuple[str, ...]) -> dict:
 
 
 @admin.register(SpaceLease)
-class SpaceLeaseAdmin(BaseAdmin):
+class SpaceLeaseAdmin(ImportAdminMixin, BaseAdmin):
+    import_kind = "leases"
     list_display = (
         "unit",
         "startup",
@@ -75,7 +77,8 @@ class MentorAdmin(BaseAdmin):
 
 
 @admin.register(MentoringSession)
-class MentoringSessionAdmin(BaseAdmin):
+class MentoringSessionAdmin(ImportAdminMixin, BaseAdmin):
+    import_kind = "mentoring-sessions"
     list_display = ("held_on", "mentor", "startup", "hours", "topic")
     list_select_related = ("mentor", "startup")
     list_filter = ("mentor__kind", "mentor")

@@ -1,7 +1,9 @@
 """The sections of a founder's home page, in order, each a template and the function that
 reads its data for the founder's startup (one or two queries each, whatever the data):
 the startup's card, the KPI requests with their status (``founder/_kpi_requests.html``) and
-the milestones with their evidence files and upload form (``founder/_milestones.html``).
+the milestones with their evidence files and upload form (``founder/_milestones.html``), and
+what the incubator has done for the startup: its policy applications and the investors it
+was introduced to (``founder/_support.html``).
 A new part of the page is added here, not woven into the view.
 """
 
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models import Startup
 from portfolio.selectors.evidence import with_evidence
 from portfolio.selectors.kpis import founder_kpi_requests
+from portfolio.selectors.operations import financing_introduction_list, policy_application_list
 from portfolio.services.common import today
 from portfolio.services.kpis import quarter_end
 
@@ -95,8 +98,21 @@ def milestones(request: HttpRequest, startup: Startup) -> dict[str, Any]:
     return {"milestones": rows}
 
 
+def support(request: HttpRequest, startup: Startup) -> dict[str, Any]:
+    """The startup's policy applications (newest first) and the investors the incubator
+    introduced it to, with the outcome and the round it led to (two queries, whatever the
+    number of rows). Read-only: staff record both."""
+    applications = policy_application_list().filter(startup=startup)
+    introductions = financing_introduction_list().filter(startup=startup)
+    return {
+        "applications": list(applications.order_by("-applied_on", "-id")),
+        "introductions": list(introductions.order_by("-introduced_on", "-id")),
+    }
+
+
 SECTIONS: list[Section] = [
     Section("founder/_startup_card.html", startup_card),
     Section("founder/_kpi_requests.html", kpi_requests),
     Section("founder/_milestones.html", milestones),
+    Section("founder/_support.html", support),
 ]

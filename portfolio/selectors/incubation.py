@@ -157,29 +157,27 @@ def last_full_year(on: dt.date) -> int:
 def graduation_figures(
     startups: Iterable[models.Startup], on: dt.date
 ) -> dict[int, GraduationFigures]:
-    """The figures of every startup in ``startups`` on ``on``: four queries, whatever their
+    """The figures of every startup in ``startups`` on ``on``: three queries, whatever their
     number."""
     startups = list(startups)
     ids = [s.pk for s in startups]
     figures = {pk: GraduationFigures() for pk in ids}
+    vc = Q(round_type__in=VC_ROUND_TYPES)
     rounds = (
-        models.FundingRound.objects.filter(
-            startup_id__in=ids, closed_on__lte=on, round_type__in=VC_ROUND_TYPES
-        )
+        models.FundingRound.objects.filter(startup_id__in=ids, closed_on__lte=on)
+        .filter(vc | Q(round_type=RoundType.IPO))
         .values("startup_id")
         .annotate(
-            total=Sum("amount"),
-            undisclosed=Count("id", filter=Q(amount_precision=AmountPrecision.UNDISCLOSED)),
+            total=Sum("amount", filter=vc),
+            undisclosed=Count("id", filter=vc & Q(amount_precision=AmountPrecision.UNDISCLOSED)),
+            ipos=Count("id", filter=Q(round_type=RoundType.IPO)),
         )
         .order_by()
     )
     for row in rounds:
         figures[row["startup_id"]].vc_total = row["total"] or Decimal("0")
         figures[row["startup_id"]].vc_undisclosed = row["undisclosed"]
-    for pk in models.FundingRound.objects.filter(
-        startup_id__in=ids, closed_on__lte=on, round_type=RoundType.IPO
-    ).values_list("startup_id", flat=True):
-        figures[pk].ipo = True
+        figures[row["startup_id"]].ipo = row["ipos"] > 0
     founded = {s.pk: s.founded_on for s in startups}
     per_year: dict[int, dict[int, list]] = defaultdict(dict)
     kpis = (

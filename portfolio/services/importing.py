@@ -31,8 +31,17 @@ from openpyxl.utils.cell import column_index_from_string
 
 from portfolio import services
 from portfolio.audit import history_user
-from portfolio.models import Institution, Investor, KpiReport, Stage, Startup
+from portfolio.models import (
+    Facility,
+    Institution,
+    Investor,
+    KpiReport,
+    Mentor,
+    Stage,
+    Startup,
+)
 from portfolio.models.choices import AmountPrecision, RoundType, TechArea
+from portfolio.models.operations import SpaceKind
 from portfolio.services import common
 from portfolio.services import messages as msg
 
@@ -40,11 +49,14 @@ MAX_ROWS = 20000
 
 MSG_REQUIRED = _("This column is required.")
 MSG_DATE = _("Enter a date as YYYY-MM-DD.")
+MSG_DATETIME = _("Enter a date and time as YYYY-MM-DD HH:MM (Beijing time).")
+MSG_BOOLEAN = _("Enter yes or no.")
 MSG_INTEGER = _("Enter a whole number.")
 MSG_NUMBER = _("Enter a number.")
 MSG_CHOICE = _("Unknown value %(value)s; allowed: %(allowed)s.")
 MSG_UNKNOWN = _("No %(what)s named %(value)s.")
 MSG_AMBIGUOUS = _("%(value)s matches more than one %(what)s; use the credit code.")
+MSG_AMBIGUOUS_NAME = _("%(value)s matches more than one %(what)s; rename one in the admin.")
 MSG_MISSING_COLUMN = _("The file has no column %(column)s.")
 MSG_UNKNOWN_COLUMN = _("Unknown column %(column)s.")
 MSG_EMPTY_FILE = _("The file has no header row.")
@@ -145,7 +157,9 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
@@ -417,6 +431,31 @@ def _date(value: str) -> dt.date:
         raise ValueError(MSG_DATE) from None
 
 
+def _datetime(value: str) -> dt.datetime:
+    """``YYYY-MM-DD HH:MM`` (or a date alone: midnight), naive: the services read it in the
+    project's zone, Asia/Shanghai."""
+    text = value.replace("/", "-").replace("T", " ")
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    raise ValueError(MSG_DATETIME)
+
+
+YES = {"1", "yes", "y", "true", "是", "x"}
+NO = {"0", "no", "n", "false", "否"}
+
+
+def _boolean(value: str) -> bool:
+    folded = value.casefold()
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    raise ValueError(MSG_BOOLEAN)
+
+
 def _int(value: str) -> int:
     if not re.fullmatch(r"-?\d+", value):
         raise ValueError(MSG_INTEGER)
@@ -471,8 +510,9 @@ def _choice(choices) -> Callable[[str], str]:
 class Lookup:
     """Finds rows named in a file by any of their names, in one query per column."""
 
-    def __init__(self, queryset, fields: tuple[str, ...], what: str):
+    def __init__(self, queryset, fields: tuple[str, ...], what: str, ambiguous=MSG_AMBIGUOUS):
         self.queryset, self.fields, self.what = queryset, fields, what
+        self.ambiguous = ambiguous
         self.index: dict[str, list[Any]] = {}
 
     def load(self, values: set[str]) -> None:
@@ -495,7 +535,7 @@ class Lookup:
         if not found:
             raise ValueError(MSG_UNKNOWN % {"what": self.what, "value": value})
         if len(found) > 1:
-            raise ValueError(MSG_AMBIGUOUS % {"what": self.what, "value": value})
+            raise ValueError(self.ambiguous % {"what": self.what, "value": value})
         return found[0]
 
 
@@ -690,8 +730,96 @@ class KpiImporter(Importer):
         return common.saved(KpiReport(**values))
 
 
+class LeaseImporter(Importer):
+    """Space leases, through ``space_lease_create`` (a unit leased twice for a day is
+    refused on ``starts_on``, as in the admin)."""
+
+    kind = "leases"
+    columns = (
+        Column("startup", required=True, parse="startup", help=_("credit code or name")),
+        Column("unit", required=True, help=_("e.g. A座 301")),
+        Column("kind", required=True, parse=_choice(SpaceKind), help=", ".join(SpaceKind)),
+        Column("area_m2", required=True, parse=_number, help="m²"),
+        Column("starts_on", required=True, parse=_date, help="YYYY-MM-DD"),
+        Column("ends_on", parse=_date, help=_("YYYY-MM-DD; empty: open-ended")),
+        Column("list_rent", parse=_money, help=_("yuan a month")),
+        Column("actual_rent", parse=_money, help=_("yuan a month; empty: the list rent")),
+        Column("subsidy", parse=_money, help=_("yuan a month")),
+        Column("subsidy_source", help=_("who pays the subsidy")),
+        Column("is_public_service_area", parse=_boolean, help=_("yes or no")),
+        Column("note"),
+    )
+
+    def make_lookups(self):
+        return {"startup": _startup_lookup()}
+
+    def write(self, values, user):
+        return services.space_lease_create(by=user, **values)
+
+
+class BookingImporter(Importer):
+    """Bookings of the shared facilities, through ``facility_booking_create`` (an overlap
+    with another booking of the facility, in the file or in the database, is refused on
+    ``starts_at``)."""
+
+    kind = "bookings"
+    columns = (
+        Column("facility", required=True, parse="facility", help=_("facility's name")),
+        Column("startup", required=True, parse="startup", help=_("credit code or name")),
+        Column("starts_at", required=True, parse=_datetime, help="YYYY-MM-DD HH:MM"),
+        Column("ends_at", required=True, parse=_datetime, help="YYYY-MM-DD HH:MM"),
+        Column("units", parse=_number, help=_("billed units: hours, days or cool-down runs")),
+        Column("helium_litres", parse=_number, help=_("liquid helium, litres")),
+        Column("note"),
+    )
+
+    def make_lookups(self):
+        return {
+            "startup": _startup_lookup(),
+            "facility": Lookup(
+                Facility.objects.all(), ("name",), gettext("facility"), MSG_AMBIGUOUS_NAME
+            ),
+        }
+
+    def write(self, values, user):
+        return services.facility_booking_create(by=user, **values)
+
+
+class MentoringSessionImporter(Importer):
+    """Mentoring sessions, through ``mentoring_session_create``."""
+
+    kind = "mentoring-sessions"
+    columns = (
+        Column("mentor", required=True, parse="mentor", help=_("mentor's name")),
+        Column("startup", required=True, parse="startup", help=_("credit code or name")),
+        Column("held_on", required=True, parse=_date, help="YYYY-MM-DD"),
+        Column("hours", required=True, parse=_number, help=_("more than 0, at most 24")),
+        Column("topic", required=True),
+        Column("follow_ups"),
+    )
+
+    def make_lookups(self):
+        return {
+            "startup": _startup_lookup(),
+            "mentor": Lookup(
+                Mentor.objects.all(), ("name",), gettext("mentor"), MSG_AMBIGUOUS_NAME
+            ),
+        }
+
+    def write(self, values, user):
+        return services.mentoring_session_create(by=user, **values)
+
+
 IMPORTERS: dict[str, type[Importer]] = {
-    importer.kind: importer for importer in (StartupImporter, RoundImporter, KpiImporter)
+    importer.kind: importer
+    for importer in (
+        StartupImporter,
+        RoundImporter,
+        KpiImporter,
+        LeaseImporter,
+        BookingImporter,
+        MentoringSessionImporter,
+    )
 }
 
 

@@ -94,6 +94,8 @@ def build(*, relocate: bool = True, exit_qc_a: bool = True) -> SimpleNamespace:
     qsense_c = StartupFactory(
         name=f"QSense-C{n}(示例)", registered_region="北京市海淀区", founded_on=d(2016, 1, 1),
         admitted_on=d(2021, 3, 1), tech_area="sensing",
+        # founded 2016: older than the 2018 measures admit; the note records the exception
+        eligibility_note="示例:成立五年后入孵,经中心批准(测试数据)",
     )  # fmt: skip
     for slug, on, trl in (
         ("concept", d(2021, 6, 1), 3),
