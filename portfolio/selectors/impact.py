@@ -353,9 +353,7 @@ def _incubator_figures(report: ImpactReport) -> dict[str, tuple]:
 
 def _thresholds(report: ImpactReport) -> list[ThresholdRow]:
     rows = thresholds_in_force(report.end)
-    if not rows:
-        return []
-    figures = _incubator_figures(report)
+    figures = _incubator_figures(report)  # also without a rule: incubatees_at_year_end
     out = []
     for row in rows:
         actual, missing = figures.get(row.key, (None, "unknown_figure"))
@@ -380,8 +378,7 @@ def _thresholds(report: ImpactReport) -> list[ThresholdRow]:
 
 def impact_report(year: int, population: str = Population.INCUBATOR) -> ImpactReport:
     """The impact figures of ``year`` for ``population`` and the thresholds beside the
-    incubator's figures (see the module's doc): nine queries
-    whatever the rows."""
+    incubator's figures (see the module's doc): nine queries whatever the rows."""
     report = ImpactReport(year=year, population=population)
     startups = impact_population(year, population)
     _kpi_figures(report, startups)

@@ -155,7 +155,11 @@ def test_no_data_when_there_are_no_incubatees_or_no_kpi_reports(db):
 
 
 def test_no_thresholds_before_any_rule_is_in_force(world):
-    assert get({"year": 2017})["thresholds"] == []
+    # active, in incubation in 2017
+    factories.StartupFactory(founded_on=dt.date(2015, 9, 1), admitted_on=dt.date(2016, 5, 1))
+    body = get({"year": 2017})
+    assert body["thresholds"] == []  # the 2018 measures are in force from 2018-12-14
+    assert (body["incubatees_at_year_end"], body["startups"]) == (1, 1)
 
 
 def test_the_year_and_population_are_checked(db):
