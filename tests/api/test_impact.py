@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
+from portfolio.models import IncubatorThreshold
 from tests.support import factories
 from tests.support.clients import token_client
 from tests.support.factories import make_user
@@ -213,3 +215,30 @@ def test_the_reports_queries_do_not_grow(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL, {"year": 2025})
     assert response.json()["startups"] == 10
+
+
+def test_a_formula_in_a_rule_rows_text_is_never_run_by_a_spreadsheet(db):
+    """R10: a threshold row's policy code is text staff type in the admin; the export writes
+    it as text (a leading ' in CSV, a string cell in XLSX), and numbers stay numbers."""
+    import openpyxl
+
+    formula = '=HYPERLINK("http://x","y")'
+    IncubatorThreshold.objects.create(
+        policy_code=formula,
+        grade="national",
+        key="graduates_cumulative",
+        effective_from=dt.date(2024, 1, 1),
+        required=Decimal("1"),
+    )
+    client = token_client(make_user("viewers"))
+    response = client.get(URL, {"year": 2025, "format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    line = next(row for row in csv.reader(io.StringIO(text)) if formula in "".join(row))
+    assert line[3] == "'" + formula and line[5] == "1.00"
+    response = client.get(URL, {"year": 2025, "format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.active
+    cells = [row for row in sheet.iter_rows(values_only=True) if formula in map(str, row)]
+    assert len(cells) == 1 and cells[0][5] == 1  # the requirement: a number
+    formulas = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
