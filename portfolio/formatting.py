@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.formats import date_format
@@ -18,6 +18,7 @@ YI = Decimal("100000000")  # 亿 = 10^8
 WAN = Decimal("10000")  # 万 = 10^4
 MILLION = Decimal("1000000")
 ONE = Decimal(1)
+THOUSAND = Decimal(1000)  # 千元, the unit of the Torch statistics return
 NONE = "—"  # what an absent figure reads as
 
 
@@ -73,6 +74,15 @@ def format_money(amount: Decimal | None, language: str = "zh-hans") -> str:
     if abs(amount) >= WAN:
         return format_wan(amount)
     return format_yuan(amount)
+
+
+def thousand_yuan(amount: Decimal | None) -> int | None:
+    """Yuan as whole 千元 (thousand yuan), rounded half up: ``round(yuan / 1000)`` as the
+    Torch statistics forms want it (``1,500.00`` -> 2, ``1,499.99`` -> 1, ``-1,500`` -> -2);
+    an absent amount stays absent."""
+    if amount is None:
+        return None
+    return int((Decimal(amount) / THOUSAND).quantize(ONE, rounding=ROUND_HALF_UP))
 
 
 def money(amount: Decimal | None) -> str:

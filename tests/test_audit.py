@@ -31,6 +31,7 @@ from portfolio.models import (
     Graduation,
     IncubationAgreement,
     IncubationRule,
+    IncubatorFigures,
     IncubatorThreshold,
     Institution,
     Investor,
@@ -114,6 +115,7 @@ WRITTEN_HERE = {
     # incubation (issue 16): their service writes are walked with the services that write them
     IncubationRule,
     IncubatorThreshold,
+    IncubatorFigures,
     IncubationAgreement,
     Graduation,
     PolicyApplication,
@@ -692,6 +694,12 @@ def test_incubation_writes_are_attributed(db, staff_user, superuser):
     assert_audited(threshold, superuser, "+", since)
     admin_save(login(staff_user), IncubatorThreshold, {"required": "35"}, obj=threshold)
     assert_audited(threshold, staff_user, "~", since)
+    figures = services.incubator_figures_save(
+        effective_from=dt.date(2025, 1, 1), controlled_area_m2=Decimal("8000"), by=staff_user
+    )
+    assert_audited(figures, staff_user, "+", since)
+    admin_save(login(staff_user), IncubatorFigures, {"seed_fund": "5000000"}, obj=figures)
+    assert_audited(figures, staff_user, "~", since)
 
 
 def test_every_admin_form_write_is_attributed(db, staff_user, fund_manager, superuser):

@@ -180,3 +180,32 @@ def test_the_impact_reports_raw_sql_gives_its_figures(year):
         assert actual["financed_pct"] == round(Decimal(financed) * 100 / incubatees, 2)
         assert actual["patent_applicants_pct"] == round(Decimal(patents) * 100 / incubatees, 2)
         assert actual["mentors_per_10"] == round(Decimal(mentors) * 10 / incubatees, 2)
+
+
+def test_the_statistics_returns_raw_baseline_gives_the_selectors_figures():
+    """P5's baseline for the statistics return (hand-written SQL) and the selector agree on
+    every row's figures and the totals, on the bench data of the bench's year."""
+    from decimal import Decimal
+
+    from portfolio.bench.harness import P5_RETURN_YEAR, raw_incubation
+    from portfolio.selectors.statistics import FINANCING, FLOWS, PATENTS, STOCKS, torch_return
+
+    generate(startups=60)
+    report = torch_return(P5_RETURN_YEAR)
+    raw = raw_incubation(P5_RETURN_YEAR)
+    assert {row.startup.pk for row in report.rows} == set(raw["rows"])
+    for row in report.rows:
+        figures = raw["rows"][row.startup.pk]
+        for name in (*FLOWS, *STOCKS, *PATENTS):
+            assert getattr(row, name) == figures.get(name), (row.startup.pk, name)
+        for name in FINANCING:
+            assert getattr(row, name) == figures.get(name, 0), (row.startup.pk, name)
+        assert row.area_m2 == figures.get("area_m2", Decimal("0.00"))
+        assert row.mentored == figures.get("mentored", False)
+        assert row.high_tech_enterprise == figures.get("high_tech_enterprise", False)
+    for name, value in raw["totals"].items():
+        assert getattr(report.incubator, name) == value, name
+    # the comparison is not of empty figures
+    totals = report.incubator
+    assert totals.incubatees > 20 and totals.revenue > 0 and totals.financing > 0
+    assert totals.jobs > 0 and totals.incubatee_area_m2 > 0 and totals.mentored > 0

@@ -421,3 +421,11 @@ def test_demo_incubator_services_are_illustrative_and_on_illustrative_incubatees
     assert all(i.is_illustrative and i.startup.is_illustrative for i in intros)
     led = next(i for i in intros if i.outcome == "invested")
     assert led.funding_round.lead_investor_id == led.investor_id
+    # the firm that moved into Haidian is an illustrative one; the incubator's figures say
+    # they are invented
+    from portfolio.models import IncubatorFigures, Startup
+
+    moved = list(Startup.objects.filter(moved_into_district_on__isnull=False))
+    assert moved and all(s.is_illustrative and "海淀" in s.registered_region for s in moved)
+    figures = IncubatorFigures.objects.get()
+    assert figures.source == ILLUSTRATIVE and figures.controlled_area_m2 > 0

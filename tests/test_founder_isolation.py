@@ -68,6 +68,8 @@ def api_urls(world) -> list[str]:
         "/api/v1/reports/valley/",
         "/api/v1/reports/impact/?year=2024",
         "/api/v1/reports/impact/?year=2024&population=all&format=csv",
+        "/api/v1/reports/incubation/?year=2024",
+        "/api/v1/reports/incubation/?year=2024&format=xlsx",
         f"/api/v1/management-fees/?fund={world.fund.pk}",
         f"/api/v1/funds/{world.fund.pk}/report/",
         f"/api/v1/funds/{world.fund.pk}/holdings/?format=csv",

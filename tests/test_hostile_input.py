@@ -1195,16 +1195,36 @@ def test_reports_refuse_hostile_parameters(db, viewer, report):
 
 
 YEAR_QUERIES = [
+    "",
+    "year=",
     "year=%00",
-    "year=" + "9" * 5000,
-    "year=-1",
+    "year=2025%00",
     "year=1e30",
+    "year=" + "9" * 5000,
+    "year=-2025",
     "year=2025.0",
-    "year=２０２５",  # full-width digits
-    "year=2025&year=x",
-    "year=<script>",
-    "year=' OR 1=1 --",
+    "year=0x7e9",
+    "year=" + SQL,
+    "year=" + HTML,
+    "year=２０２５",  # full-width digits: Python reads them as 2025
+    "year=2025&year=1999",
+    "year[]=2025",
 ]
+
+
+@pytest.mark.parametrize("report", ["incubation", "transfer-funnel"])
+def test_year_reports_refuse_hostile_years(db, viewer, report):
+    """The yearly reports (the statistics return, the transfer funnel): a hostile ``year``
+    is a 400 naming it, in JSON whatever the format asked, never a 500."""
+    factories.KpiReportFactory(year=2025, quarter=1)
+    client = login(viewer)
+    for query in YEAR_QUERIES:
+        for fmt in ("", "&format=csv", "&format=xlsx"):
+            url = f"/api/v1/reports/{report}/?{query}{fmt}"
+            response = client.get(url)
+            assert response.status_code in (200, 400), (url, response.status_code)
+            if response.status_code == 400:
+                assert set(response.json()) == {"year"}, url
 
 
 def test_the_impact_report_and_page_refuse_hostile_parameters(db, viewer, no_rate_limits):
@@ -1238,6 +1258,8 @@ def test_html_in_names_is_shown_as_text(db, viewer, superuser):
     fund = factories.FundFactory(name=HTML + "基金")
     pages = {
         "valley-api": (login(viewer), "/api/v1/reports/valley/?format=api"),
+        # the statistics return names every incubatee (admitted 2021-03-01 by default)
+        "incubation-api": (login(viewer), "/api/v1/reports/incubation/?year=2021&format=api"),
         "dashboard": (login(viewer), f"/dashboard/startups/{startup.pk}/"),
         "overview": (login(viewer), "/dashboard/"),
         "fund": (login(viewer), f"/dashboard/funds/{fund.pk}/"),

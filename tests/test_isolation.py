@@ -151,6 +151,9 @@ def api_urls(world) -> list[str]:
         "/api/v1/facilities/utilisation/?year=2025",
         "/api/v1/space-leases/occupancy/?on=2025-06-30",
         "/api/v1/mentors/per-10-incubatees/?on=2025-06-30",
+        "/api/v1/reports/incubation/?year=2024",
+        "/api/v1/reports/incubation/?year=2024&format=csv",
+        "/api/v1/reports/incubation/?year=2024&format=xlsx",
         "/api/schema/",
         "/api/schema/?format=json",
     ]

@@ -33,6 +33,7 @@ from portfolio.models import (
     Graduation,
     IncubationAgreement,
     IncubationRule,
+    IncubatorFigures,
     IncubatorThreshold,
     Institution,
     Investor,
@@ -284,6 +285,10 @@ def new_incubator_threshold(**values) -> IncubatorThreshold:
     return IncubatorThreshold.objects.create(**(defaults | values))
 
 
+def new_incubator_figures(**values) -> IncubatorFigures:
+    return IncubatorFigures.objects.create(**({"effective_from": DAY} | values))
+
+
 def new_agreement(r: Rows, **values) -> IncubationAgreement:
     defaults = {
         "signed_on": DAY,
@@ -499,6 +504,13 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
     ],
     (IncubatorThreshold, "incubator_threshold_non_negative"): [
         lambda r: new_incubator_threshold(required=D("-1"))
+    ],
+    (IncubatorFigures, "effective_from"): [lambda r: [new_incubator_figures() for _ in range(2)]],
+    (IncubatorFigures, "incubator_figures_area_positive"): [
+        lambda r: new_incubator_figures(controlled_area_m2=D("0"))
+    ],
+    (IncubatorFigures, "incubator_figures_seed_fund_non_negative"): [
+        lambda r: new_incubator_figures(seed_fund=D("-1"))
     ],
     (IncubationAgreement, "startup"): [lambda r: [new_agreement(r) for _ in range(2)]],
     (IncubationAgreement, "incubation_agreement_ends_after_start"): [

@@ -23,12 +23,14 @@ from portfolio.models import (
     Graduation,
     IncubationAgreement,
     IncubationRule,
+    IncubatorFigures,
     IncubatorThreshold,
     PolicyApplication,
 )
 from portfolio.services.incubation import (
     AGREEMENT_EDITABLE,
     APPLICATION_EDITABLE,
+    FIGURES_EDITABLE,
     INTRODUCTION_EDITABLE,
     RULE_EDITABLE,
     THRESHOLD_EDITABLE,
@@ -87,6 +89,24 @@ class IncubatorThresholdAdmin(NoDeleteAdmin):
         )
         written = services.incubator_threshold_save(
             threshold=obj if change else None, by=request.user, **fields
+        )
+        adopt(obj, written)
+
+
+@admin.register(IncubatorFigures)
+class IncubatorFiguresAdmin(NoDeleteAdmin):
+    list_display = ("effective_from", "opened_on", "controlled_area_m2", "seed_fund", "source")
+    search_fields = ("source",)
+    fields = FIGURES_EDITABLE
+
+    def save_model(self, request, obj, form, change):
+        fields = (
+            _changed(form, obj, FIGURES_EDITABLE)
+            if change
+            else {name: getattr(obj, name) for name in FIGURES_EDITABLE}
+        )
+        written = services.incubator_figures_save(
+            figures=obj if change else None, by=request.user, **fields
         )
         adopt(obj, written)
 

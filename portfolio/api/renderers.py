@@ -212,13 +212,33 @@ def stream_xlsx(columns: list[Column], rows: Iterable[list], *, title: str) -> I
     """An XLSX file written in openpyxl's write-only mode (rows go to a temporary file as
     they come, strings inline), then streamed from disk in chunks; ``rows`` are lists of
     cells (``flatten``)."""
+    return stream_xlsx_sheets([Sheet(title, columns, rows)])
+
+
+class Sheet:
+    """One sheet of a workbook export: its title, columns and rows of cells (``flatten``)."""
+
+    def __init__(self, title: str, columns: list[Column], rows: Iterable[list]):
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+
+
+def stream_xlsx_sheets(sheets: list[Sheet]) -> Iterator[bytes]:
+    """``stream_xlsx`` for several sheets, in order: each through the same formula guard
+    (``xlsx_cell``)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "export")
-    sheet.append([column.name for column in columns])
-    for row in rows:
-        sheet.append(
-            [xlsx_cell(column, value, sheet) for column, value in zip(columns, row, strict=True)]
-        )
+    for spec in sheets:
+        sheet = workbook.create_sheet(title=spec.title[:31] or "export")
+        columns = spec.columns
+        sheet.append([column.name for column in columns])
+        for row in spec.rows:
+            sheet.append(
+                [
+                    xlsx_cell(column, value, sheet)
+                    for column, value in zip(columns, row, strict=True)
+                ]
+            )
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)
@@ -267,8 +287,21 @@ def export_filename(resource: str, extension: str, on: dt.date | None = None) ->
 
 def export_response(renderer, columns, rows, *, resource: str) -> StreamingHttpResponse:
     """A streamed download named after the resource and today's date."""
+    return _download(renderer, renderer.stream(columns, rows, title=resource), resource)
+
+
+def workbook_response(renderer, sheets: list[Sheet], *, resource: str) -> StreamingHttpResponse:
+    """A report of several tables: XLSX, one sheet each (``stream_xlsx_sheets``); CSV, the
+    first sheet only (a CSV file holds one table)."""
+    if isinstance(renderer, XLSXRenderer):
+        return _download(renderer, stream_xlsx_sheets(sheets), resource)
+    first = sheets[0]
+    return export_response(renderer, first.columns, first.rows, resource=resource)
+
+
+def _download(renderer, content: Iterator[bytes], resource: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        renderer.stream(columns, rows, title=resource),
+        content,
         content_type=(
             f"{renderer.media_type}; charset=utf-8" if renderer.charset else renderer.media_type
         ),

@@ -59,8 +59,9 @@ class AutoSchema(openapi.AutoSchema):
                 "/utilisation/",
                 "/occupancy/",
                 "/per-10-incubatees/",
-                "/transfer-funnel/",
-                "/impact/",
+                "/transfer-funnel/",  # ``year`` is required
+                "/reports/incubation/",  # ``year`` is required
+                "/impact/",  # ``year`` is required
             )
         ):
             codes.append("400")

@@ -13,6 +13,7 @@ from portfolio.api import (
     lp_reports,
     lps,
     operations,
+    statistics,
     transfers,
     views,
 )
@@ -69,6 +70,11 @@ urlpatterns = [
         name="report-transfer-funnel",
     ),
     path("reports/impact/", impact.ImpactReportView.as_view(), name="report-impact"),
+    path(
+        "reports/incubation/",
+        statistics.IncubationReturnView.as_view(),
+        name="report-incubation",
+    ),
     path("me/", MeView.as_view(), name="me"),
     path(
         "evidence/<str:pk>/download/",

@@ -895,8 +895,9 @@ class DemoLoader:
         area), three mentors and a session each month or two, policy applications (an
         approved 科技型中小企业 registration and 高新技术企业 certificate, a submitted 专精特新
         application, a rejected district grant, a draft) and financing introductions (one
-        that led to a recorded round, one pending, one declined): all for illustrative
-        incubatees, flagged or labelled; no real company gets any."""
+        that led to a recorded round, one pending, one declined), a move into Haidian and the
+        incubator's own figures (opening day, controlled space, seed fund): all invented, for
+        illustrative incubatees, flagged or labelled; no real company gets any."""
         from portfolio.models import FundingRound
 
         incubatees = [s for s in startups if s.is_illustrative and s.admitted_on]
@@ -1029,6 +1030,22 @@ class DemoLoader:
                 note=ILLUSTRATIVE,
                 by=staff,
             )
+        # One illustrative incubatee moved its registered address into Haidian (迁入) when it
+        # took its lab; the incubator's own figures are invented too, and say so.
+        services.startup_update(
+            startup=second,
+            registered_region="北京市海淀区",
+            moved_into_district_on=max(second.admitted_on, dt.date(2025, 3, 1)),
+            by=staff,
+        )
+        services.incubator_figures_save(
+            effective_from=dt.date(2025, 1, 1),
+            opened_on=dt.date(2024, 6, 1),
+            controlled_area_m2=Decimal("3000"),
+            seed_fund=Decimal("5000000"),
+            source=ILLUSTRATIVE,
+            by=staff,
+        )
 
     # --- the technology-transfer ledger (issue 16), all illustrative ---------------------------
 

@@ -15,6 +15,7 @@ from portfolio.models.incubation import (
     Graduation,
     IncubationAgreement,
     IncubationRule,
+    IncubatorFigures,
     IncubatorThreshold,
     PolicyApplication,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Graduation",
     "IncubationAgreement",
     "IncubationRule",
+    "IncubatorFigures",
     "IncubatorThreshold",
     "PolicyApplication",
     "KpiReminder",

@@ -52,6 +52,7 @@ AUDITED = [
     models.MentoringSession,
     models.IncubationRule,
     models.IncubatorThreshold,
+    models.IncubatorFigures,
     models.IncubationAgreement,
     models.Graduation,
     models.PolicyApplication,

@@ -164,6 +164,63 @@ class IncubatorThreshold(models.Model):
         return f"{self.grade} · {self.get_key_display()} ≥ {self.required}"
 
 
+class IncubatorFigures(CreatedByMixin, models.Model):
+    """The incubator's own figures that no other row records, as staff state them from a day
+    on: its opening day, the space it controls (可自主支配面积: owned or rented by the
+    incubator, whoever uses it) and its own seed or incubation fund. The figures on a day are
+    the row with the latest ``effective_from`` on or before it; an empty figure is not
+    recorded (its thresholds then show "no data")."""
+
+    effective_from = models.DateField(_("stated from"), unique=True)
+    opened_on = models.DateField(
+        _("opened on"), null=True, blank=True, help_text=_("The day the incubator opened.")
+    )
+    controlled_area_m2 = models.DecimalField(
+        _("space the incubator controls (m²)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("可自主支配面积: owned or rented by the incubator, let or not."),
+    )
+    seed_fund = models.DecimalField(
+        _("seed or incubation fund (yuan)"), null=True, blank=True, **MONEY
+    )
+    source = models.TextField(_("source"), blank=True, help_text=_("Where the figures come from."))
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("incubator's figures")
+        verbose_name_plural = _("incubator's figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(controlled_area_m2__isnull=True) | Q(controlled_area_m2__gt=0),
+                name="incubator_figures_area_positive",
+                violation_error_message=_("The space the incubator controls is more than 0 m²."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seed_fund__isnull=True) | Q(seed_fund__gte=0),
+                name="incubator_figures_seed_fund_non_negative",
+                violation_error_message=_("A fund cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.effective_from)
+
+    def clean(self) -> None:
+        """The constraints' rules, named on their fields (the admin's form shows them there)."""
+        errors = {}
+        if self.controlled_area_m2 is not None and self.controlled_area_m2 <= 0:
+            errors["controlled_area_m2"] = ValidationError(
+                _("The space the incubator controls is more than 0 m²."), code="not_positive"
+            )
+        if self.seed_fund is not None and self.seed_fund < 0:
+            errors["seed_fund"] = ValidationError(_("A fund cannot be negative."), code="negative")
+        if errors:
+            raise ValidationError(errors)
+
+
 class IncubationAgreement(CreatedByMixin, models.Model):
     """The incubation agreement (孵化协议) of an incubatee: kept for the tax exemptions
     (§2, "Tax") and the source of its incubation deadline, computed by

@@ -75,6 +75,7 @@ from portfolio.selectors.pipeline_report import (
     stage_stay_counts,
     stage_survival,
 )
+from portfolio.selectors.statistics import TorchReturn, torch_return
 from portfolio.selectors.tranches import (
     fund_open_tranches,
     tranche_list,
@@ -106,6 +107,8 @@ __all__ = [
     "ImpactReport",
     "ThresholdRow",
     "impact_report",
+    "TorchReturn",
+    "torch_return",
     "facility_utilisation",
     "Occupancy",
     "financing_introduction_list",

@@ -91,6 +91,16 @@ def rule_in_force(on: dt.date) -> models.IncubationRule | None:
     )
 
 
+def incubator_figures_on(on: dt.date) -> models.IncubatorFigures | None:
+    """The incubator's own figures stated on ``on``: the row with the latest
+    ``effective_from`` on or before it (None before the first; one query)."""
+    return (
+        models.IncubatorFigures.objects.filter(effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
 # --- admission eligibility ------------------------------------------------------------------
 
 

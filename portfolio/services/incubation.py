@@ -15,6 +15,8 @@ The thresholds are ``IncubationRule`` rows (the rule in force on a day:
   a basis the recorded data contradicts (``basis``).
 - ``incubation_rule_save`` / ``incubator_threshold_save``: the admin's writes of the tables;
   a rule's save recomputes every agreement's rule and deadline.
+- ``incubator_figures_save``: the incubator's own figures (opening day, controlled space,
+  seed fund) from a day on; the opening day has happened, a money figure is yuan.
 - ``policy_application_create`` / ``_update`` and ``financing_introduction_create`` /
   ``_update``: the incubator's service records (``incubator-ops.md`` §3); the model's
   constraints are checked first and refused on the field to correct.
@@ -36,6 +38,7 @@ from portfolio.models import (
     Graduation,
     IncubationAgreement,
     IncubationRule,
+    IncubatorFigures,
     IncubatorThreshold,
     Investor,
     PolicyApplication,
@@ -54,6 +57,7 @@ RULE_EDITABLE = tuple(
     if getattr(f, "editable", False) and not f.auto_created and f.name != "id"
 )
 THRESHOLD_EDITABLE = ("policy_code", "grade", "effective_from", "key", "required", "source")
+FIGURES_EDITABLE = ("effective_from", "opened_on", "controlled_area_m2", "seed_fund", "source")
 
 
 def _author(by: Any) -> Any:
@@ -230,6 +234,32 @@ def incubator_threshold_save(
     for name, value in fields.items():
         setattr(threshold, name, value)
     return saved(threshold)
+
+
+@attributed
+@transaction.atomic
+def incubator_figures_save(
+    *, figures: IncubatorFigures | None = None, by: Any = None, **fields: Any
+) -> IncubatorFigures:
+    """Create (``figures`` None) or change the incubator's figures stated from a day (one row
+    per day; the model's constraints name the field to correct)."""
+    unknown = sorted(set(fields) - set(FIGURES_EDITABLE))
+    if unknown:
+        refuse(unknown[0], msg.AGREEMENT_FIELD_UNKNOWN, "not_editable")
+    for name in ("effective_from", "opened_on"):
+        if name in fields:
+            _date(fields[name], field=name, required=name == "effective_from")
+    if fields.get("opened_on") is not None:
+        not_future(fields["opened_on"], field="opened_on")
+    if fields.get("seed_fund") is not None:
+        fields["seed_fund"] = to_yuan(fields["seed_fund"], field="seed_fund", allow_zero=True)
+    if figures is None:
+        row = IncubatorFigures(created_by=_author(by))
+    else:
+        row = IncubatorFigures.objects.select_for_update().get(pk=figures.pk)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    return saved(row)
 
 
 # --- graduation -----------------------------------------------------------------------------

@@ -76,3 +76,23 @@ def test_p2_baselines_read_the_rows_and_columns_the_lists_answer(db):
         assert [row["id"] for row in base] == [row["id"] for row in api], name
         spelled = {key.replace("__", "_").removesuffix("_username") for key in base[0]}
         assert spelled == set(api[0]), name
+
+
+def test_p5_times_the_statistics_return_against_its_raw_sql(db):
+    """Bar P5 times the statistics return of the bench's year beside its hand-written SQL
+    (``raw_incubation``; the two agree: ``tests/test_benchdata.py``; its queries do not grow
+    with the rows: ``tests/api/test_statistics.py``)."""
+    from portfolio.bench.dataset import generate
+
+    generate(startups=60)
+    client = token_client(make_user("viewers"))
+    url = f"/api/v1/reports/incubation/?year={bench.P5_RETURN_YEAR}"
+    body = json.loads(bench.fetch(client, url))
+    assert body["incubator"]["incubatees"] == len(
+        bench.raw_incubation(bench.P5_RETURN_YEAR)["rows"]
+    )
+    figures = bench.p5_reports(client)["incubation_return"]
+    assert figures["api_ms"] > 0 and figures["raw_sql_ms"] > 0
+    assert figures["ratio"] == figures["api_ms"] / figures["raw_sql_ms"]
+    # eight queries of the selector; the rest is the request's own (token, user, roles)
+    assert bench.query_count(lambda: bench.fetch(client, url)) <= 14

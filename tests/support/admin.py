@@ -32,6 +32,7 @@ INCUBATOR_WRITES = {
     "mentoringsession",
     "incubationrule",
     "incubatorthreshold",
+    "incubatorfigures",
     "incubationagreement",
     "policyapplication",
     "financingintroduction",

@@ -33,6 +33,7 @@ from portfolio.models import (
     Fund,
     FundingRound,
     IncubationAgreement,
+    IncubatorFigures,
     Institution,
     Investor,
     KpiReport,
@@ -404,6 +405,23 @@ class MentoringSessionFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return services.mentoring_session_create(**kwargs)
+
+
+class IncubatorFiguresFactory(factory.django.DjangoModelFactory):
+    """The incubator's figures from a day (one a day, the days in sequence from 2020-01-01),
+    saved through ``incubator_figures_save``."""
+
+    class Meta:
+        model = IncubatorFigures
+
+    effective_from = factory.Sequence(lambda n: dt.date(2020, 1, 1) + dt.timedelta(days=n))
+    opened_on = dt.date(2019, 6, 1)
+    controlled_area_m2 = Decimal("12000.00")
+    seed_fund = Decimal("6000000.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.incubator_figures_save(**kwargs)
 
 
 class IncubationAgreementFactory(factory.django.DjangoModelFactory):

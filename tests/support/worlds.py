@@ -99,6 +99,7 @@ def make_world() -> EveryModel:
     factories.SpaceLeaseFactory(startup=startup)  # a unit of its own
     factories.MentoringSessionFactory(startup=startup)  # with its mentor
     factories.IncubationAgreementFactory(startup=startup)  # 48 months from 2021-03-01
+    factories.IncubatorFiguresFactory()  # the incubator's figures from a day of its own
     factories.PolicyApplicationFactory(startup=startup)  # a submitted 高企 application
     factories.FinancingIntroductionFactory(  # that led to its A round
         startup=startup,
