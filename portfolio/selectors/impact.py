@@ -46,12 +46,16 @@ what the figure needs. The incubatees here are those *in incubation* on 31 Decem
   x 100 / incubatees; ``patent_applicants_pct``: incubatees whose KPI reports up to the year
   show a patent filed x 100 / incubatees (2 places; no data without incubatees, or, for
   patents, when no incubatee has a KPI report by then).
-- ``operating_years``, ``space_m2``, ``incubatee_use_pct``, ``seed_fund_yuan``,
-  ``incubatees_per_1000_m2``: no data. The incubator's opening day, the space it controls
-  (可自主支配面积: the leases record only the area let) and its own seed fund are not
-  recorded.
+- ``operating_years``: whole years from the opening day to 31 December; ``space_m2``: the
+  space the incubator controls; ``seed_fund_yuan``: its own seed or incubation fund (the
+  incubator's figures, ``IncubatorFigures``, stated on 31 December);
+  ``incubatee_use_pct``: the incubatee-use area of the leases running on 31 December
+  (``selectors.space_occupancy``: incubatees' leases and public service areas) x 100 / the
+  space it controls; ``incubatees_per_1000_m2``: incubatees x 1000 / that space (2 places).
+  No data, naming what is missing (``opening_day``, ``controlled_area``, ``seed_fund``),
+  while the figure is not stated.
 
-Nine queries whatever the number of startups, reports, rounds and applications.
+Eleven queries whatever the number of startups, reports, rounds, leases and applications.
 """
 
 from __future__ import annotations
@@ -65,7 +69,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from portfolio import models
 from portfolio.models.choices import AmountPrecision, Population, RoundType
 from portfolio.models.incubation import ApplicationStatus, Programme, ThresholdKey
-from portfolio.selectors.operations import incubatees_on, mentors_in_office
+from portfolio.selectors.incubation import incubator_figures_on
+from portfolio.selectors.operations import incubatees_on, mentors_in_office, space_occupancy
 
 ZERO = Decimal("0.00")
 RATIO_PLACES = Decimal("0.0001")
@@ -74,7 +79,8 @@ PCT_PLACES = Decimal("0.01")
 MET, NOT_YET, NO_DATA = "met", "not_yet", "no_data"
 #: the programmes counted as 专精特新 (the specialised SME and its higher tier)
 SPECIALISED_PROGRAMMES = (Programme.SPECIALISED_SME, Programme.LITTLE_GIANT)
-#: the thresholds the database cannot measure: what each one would need
+#: the thresholds that need the incubator's own figures (``IncubatorFigures``): what each
+#: lacks when they are not stated
 NOT_RECORDED = {
     ThresholdKey.OPERATING_YEARS: "opening_day",
     ThresholdKey.SPACE_M2: "controlled_area",
@@ -325,6 +331,7 @@ def _incubator_figures(report: ImpactReport) -> dict[str, tuple]:
     figures: dict[str, tuple] = {
         ThresholdKey.INCUBATEES: (Decimal(incubatees), ""),
         ThresholdKey.GRADUATES_CUMULATIVE: (Decimal(graduates), ""),
+        **_own_figures(end, incubatees),
     }
     if incubatees:
         figures[ThresholdKey.MENTORS_PER_10] = (
@@ -346,8 +353,43 @@ def _incubator_figures(report: ImpactReport) -> dict[str, tuple]:
             ThresholdKey.PATENT_APPLICANTS_PCT,
         ):
             figures[key] = (None, "no_incubatees")
-    for key, missing in NOT_RECORDED.items():
-        figures[key] = (None, missing)
+    return figures
+
+
+def full_years(since: dt.date, on: dt.date) -> int:
+    """Whole years from ``since`` to ``on`` (0 before the first anniversary or before
+    ``since``)."""
+    years = on.year - since.year - ((on.month, on.day) < (since.month, since.day))
+    return max(years, 0)
+
+
+def _own_figures(end: dt.date, incubatees: int) -> dict[str, tuple]:
+    """Queries 10 and 11: the incubator's own figures stated on 31 December
+    (``IncubatorFigures``) and the incubatee-use area of the leases running that day; a
+    figure not stated is no data, with what it lacks."""
+    own = incubator_figures_on(end)
+    used = space_occupancy(end)["total"].incubatee_use_m2
+    opened = own.opened_on if own else None
+    area = own.controlled_area_m2 if own else None
+    seed = own.seed_fund if own else None
+    figures: dict[str, tuple] = {}
+    missing = dict(NOT_RECORDED)
+    if opened is not None:
+        figures[ThresholdKey.OPERATING_YEARS] = (Decimal(full_years(opened, end)), "")
+    if seed is not None:
+        figures[ThresholdKey.SEED_FUND_YUAN] = (Decimal(seed).quantize(ZERO), "")
+    if area:
+        figures[ThresholdKey.SPACE_M2] = (Decimal(area).quantize(ZERO), "")
+        figures[ThresholdKey.INCUBATEE_USE_PCT] = (
+            (used * 100 / area).quantize(PCT_PLACES, rounding=ROUND_HALF_UP),
+            "",
+        )
+        figures[ThresholdKey.INCUBATEES_PER_1000_M2] = (
+            (Decimal(incubatees) * 1000 / area).quantize(PCT_PLACES, rounding=ROUND_HALF_UP),
+            "",
+        )
+    for key, why in missing.items():
+        figures.setdefault(key, (None, why))
     return figures
 
 
@@ -378,7 +420,7 @@ def _thresholds(report: ImpactReport) -> list[ThresholdRow]:
 
 def impact_report(year: int, population: str = Population.INCUBATOR) -> ImpactReport:
     """The impact figures of ``year`` for ``population`` and the thresholds beside the
-    incubator's figures (see the module's doc): nine queries whatever the rows."""
+    incubator's figures (see the module's doc): eleven queries whatever the rows."""
     report = ImpactReport(year=year, population=population)
     startups = impact_population(year, population)
     _kpi_figures(report, startups)

@@ -242,3 +242,43 @@ def test_a_formula_in_a_rule_rows_text_is_never_run_by_a_spreadsheet(db):
     assert len(cells) == 1 and cells[0][5] == 1  # the requirement: a number
     formulas = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
+
+
+def test_the_incubators_own_figures_measure_the_space_fund_and_age_thresholds(world):
+    """With the incubator's figures stated (opening day, space controlled, seed fund), the
+    thresholds that were no data are measured, by hand: opened 2022-10-26, so 3 whole years
+    on 2025-12-31; 1,000 m² controlled; a's 300 m² office and b's 100 m² public service area
+    running on 31 December (e's lease ended in November; d has graduated, its office is not
+    an incubatee's): 40.00 %; 2 incubatees per 1,000 m²; a 5,000,000 yuan seed fund."""
+    from portfolio import services
+
+    services.incubator_figures_save(
+        effective_from=dt.date(2025, 1, 1),
+        opened_on=dt.date(2022, 10, 26),
+        controlled_area_m2=Decimal("1000"),
+        seed_fund=Decimal("5000000"),
+    )
+    factories.SpaceLeaseFactory(startup=world["a"], area_m2=Decimal("300.00"))
+    factories.SpaceLeaseFactory(
+        startup=world["e"],
+        area_m2=Decimal("80.00"),
+        starts_on=dt.date(2025, 6, 1),
+        ends_on=dt.date(2025, 11, 30),
+    )
+    factories.SpaceLeaseFactory(
+        startup=world["b"], area_m2=Decimal("100.00"), is_public_service_area=True
+    )
+    factories.SpaceLeaseFactory(startup=world["d"], area_m2=Decimal("200.00"))
+    rows = thresholds(get({"year": 2025}))
+    figure = {key: (row["actual"], row["status"]) for key, row in rows.items()}
+    assert figure["national", "operating_years"] == ("3.00", "met")  # ≥ 3
+    assert figure["national", "space_m2"] == ("1000.00", "not_yet")  # ≥ 10,000
+    assert figure["national", "incubatee_use_pct"] == ("40.00", "not_yet")  # ≥ 75
+    assert figure["national", "seed_fund_yuan"] == ("5000000.00", "met")  # ≥ 5,000,000
+    assert figure["national", "incubatees_per_1000_m2"] == ("2.00", "not_yet")  # ≥ 3
+    assert figure["specialised", "incubatees_per_1000_m2"] == ("2.00", "met")  # ≥ 2
+    assert {row["missing"] for row in rows.values()} == {""}
+    # before the figures were stated (2024): no data again, naming what is missing
+    earlier = thresholds(get({"year": 2024}))
+    assert earlier["national", "space_m2"]["missing"] == "controlled_area"
+    assert earlier["national", "operating_years"]["status"] == "no_data"

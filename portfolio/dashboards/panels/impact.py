@@ -253,12 +253,17 @@ def threshold_value(key: str, value: Decimal | None) -> str:
 
 def _how(row: ThresholdRow) -> str:
     missing = {
-        "opening_day": _("No data: the incubator's opening day is not recorded."),
-        "controlled_area": _(
-            "No data: the space the incubator controls (可自主支配面积) is not recorded; the "
-            "leases record only the area let."
+        "opening_day": _(
+            "No data: the incubator's opening day is not stated in the incubator's figures (admin)."
         ),
-        "seed_fund": _("No data: the incubator's own seed or incubation fund is not recorded."),
+        "controlled_area": _(
+            "No data: the space the incubator controls (可自主支配面积) is not stated in the "
+            "incubator's figures (admin); the leases record only the area let."
+        ),
+        "seed_fund": _(
+            "No data: the incubator's own seed or incubation fund is not stated in the "
+            "incubator's figures (admin)."
+        ),
         "no_incubatees": _("No data: no incubatee in incubation on 31 December."),
         "no_kpi_reports": _("No data: no incubatee has a KPI report by the year's end."),
     }
@@ -277,6 +282,22 @@ def _how(row: ThresholdRow) -> str:
         ThresholdKey.PATENT_APPLICANTS_PCT: _(
             "Incubatees whose KPI reports show a patent filed by the year's end × 100 ÷ "
             "incubatees (no report: counted as none)."
+        ),
+        ThresholdKey.OPERATING_YEARS: _(
+            "Whole years from the opening day in the incubator's figures to 31 December."
+        ),
+        ThresholdKey.SPACE_M2: _(
+            "The space the incubator controls (可自主支配面积), from the incubator's figures."
+        ),
+        ThresholdKey.SEED_FUND_YUAN: _(
+            "The incubator's own seed or incubation fund, from the incubator's figures."
+        ),
+        ThresholdKey.INCUBATEE_USE_PCT: _(
+            "Area let to incubatees plus public service areas on 31 December × 100 ÷ the "
+            "space the incubator controls."
+        ),
+        ThresholdKey.INCUBATEES_PER_1000_M2: _(
+            "Incubatees × 1,000 ÷ the space the incubator controls (m²)."
         ),
     }.get(row.rule, "")
 
