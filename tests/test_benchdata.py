@@ -1,5 +1,6 @@
 """The benchmark generator writes consistent rows (checked at a small size)."""
 
+from decimal import Decimal
 from itertools import pairwise
 
 import pytest
@@ -149,6 +150,36 @@ def test_the_bench_applications_and_introductions_pass_the_models_rules():
     assert PolicyApplication.objects.filter(status="approved").exists()
     for row in [*PolicyApplication.objects.all(), *FinancingIntroduction.objects.all()]:
         row.full_clean()
+
+
+@pytest.mark.parametrize("year", [2021, 2024, 2025])
+def test_the_impact_reports_raw_sql_gives_its_figures(year):
+    """Bar P5's baseline for the impact report: the hand-written SQL gives the selector's
+    figures for the incubatees of a year, on the generated data (its certificates, fund
+    payments and rounds included), and the thresholds' inputs."""
+    from dataclasses import asdict
+
+    from portfolio.bench.harness import raw_impact
+    from portfolio.selectors.impact import impact_report
+    from portfolio.selectors.operations import incubatees_on
+
+    generate(startups=90)
+    report, raw = impact_report(year), raw_impact(year)
+    figures = asdict(report)
+    assert {key: figures[key] for key in raw if key != "incubator"} == {
+        key: value for key, value in raw.items() if key != "incubator"
+    }
+    assert report.reporting and report.financing  # the comparison is not of zeros
+    if year == 2025:  # the fund pays and the certificates run then
+        assert report.fund_invested and report.high_tech_enterprises
+    incubatees, financed, _reporting, patents, mentors, graduates = raw["incubator"]
+    assert incubatees == report.incubatees_at_year_end == incubatees_on(report.end).count()
+    actual = {row.rule: row.actual for row in report.thresholds if row.grade == "national"}
+    assert actual["incubatees"] == incubatees and actual["graduates_cumulative"] == graduates
+    if incubatees:
+        assert actual["financed_pct"] == round(Decimal(financed) * 100 / incubatees, 2)
+        assert actual["patent_applicants_pct"] == round(Decimal(patents) * 100 / incubatees, 2)
+        assert actual["mentors_per_10"] == round(Decimal(mentors) * 10 / incubatees, 2)
 
 
 def test_the_statistics_returns_raw_baseline_gives_the_selectors_figures():

@@ -215,3 +215,61 @@ def test_valley_chart_stuck_table_and_population_switch_in_a_real_browser(
     _wait_for(browser, "#chart-valley-survival svg")
     assert not browser.find_elements(By.ID, "tracked-benchmark")
     watch.check()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_impact_page_in_a_real_browser(live_server, browser, tmp_path: Path):
+    """From the navigation to the impact page (issue 16): the hand-worked world's figures,
+    the thresholds' statuses, both charts drawn; a year and a population chosen in the form;
+    a bad year shown as the form's error."""
+    from tests.support.impact_world import impact_world
+
+    impact_world()
+    factories.UserFactory(username="official", role="viewers")
+    watch = Watch(browser, live_server.url)
+    browser.get(live_server.url + "/accounts/login/?next=/dashboard/")
+    _wait_for(browser, "input[name=username]")
+    browser.find_element(By.NAME, "username").send_keys("official")
+    browser.find_element(By.NAME, "password").send_keys("pass-for-tests-1")
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, ".login button[type=submit]"))
+    _wait_for(browser, "#chart-funnel svg")
+
+    # The navigation's link; then 2025 chosen in the form (kept in the URL and the form).
+    _navigate(
+        browser, browser.find_element(By.CSS_SELECTOR, '.mainnav a[href="/dashboard/impact/"]')
+    )
+    _wait_for(browser, "#impact-figures")
+    year = browser.find_element(By.NAME, "year")
+    year.clear()
+    year.send_keys("2025")
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, "#filters button[type=submit]"))
+    assert "year=2025" in browser.current_url
+    _wait_for(browser, "#chart-impact-thresholds svg")
+    assert browser.find_element(By.ID, "impact-jobs").text == "17"
+    assert browser.find_element(By.ID, "impact-patents-filed").text == "7"
+    assert browser.find_element(By.NAME, "year").get_attribute("value") == "2025"
+    statuses = {
+        row.get_attribute("data-status")
+        for row in browser.find_elements(By.CSS_SELECTOR, "#impact-thresholds-table tbody tr")
+    }
+    assert statuses == {"met", "not_yet", "no_data"}
+    for chart in ("thresholds", "financing"):
+        assert browser.find_element(By.CSS_SELECTOR, f"#chart-impact-{chart} svg").is_displayed()
+    export = browser.find_element(By.CSS_SELECTOR, "#chart-impact-financing a.export")
+    assert "/api/v1/reports/impact/?year=2025" in export.get_attribute("href")
+    browser.save_screenshot(str(tmp_path / "impact.png"))
+    watch.check()
+
+    # Tracked companies: their own figures, the same thresholds.
+    Select(browser.find_element(By.NAME, "population")).select_by_value("tracked")
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, "#filters button[type=submit]"))
+    assert "population=tracked" in browser.current_url
+    _wait_for(browser, "#impact-figures")
+    assert browser.find_element(By.ID, "impact-jobs").text == "50"
+    watch.check()
+
+    # A year out of range: the form says so, nothing else is drawn.
+    browser.get(live_server.url + "/dashboard/impact/?year=1999")
+    error = _wait_for(browser, "#filters .error")
+    assert error.is_displayed() and "2000" in error.text
+    assert not browser.find_elements(By.ID, "impact-figures")

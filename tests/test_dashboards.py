@@ -34,6 +34,7 @@ def pages(world) -> list[str]:
         reverse("dashboard:pipeline"),
         reverse("dashboard:fund", args=[world.fund.pk]),
         reverse("dashboard:startup", args=[world.startups[5].pk]),
+        reverse("dashboard:impact") + "?year=2024",
     ]
 
 
@@ -346,6 +347,7 @@ def test_empty_database_renders(db, viewer):
     assert zh(client, reverse("dashboard:pipeline")).status_code == 200
     assert zh(client, reverse("dashboard:fund", args=[fund.pk])).status_code == 200
     assert zh(client, reverse("dashboard:startup", args=[startup.pk])).status_code == 200
+    assert zh(client, reverse("dashboard:impact")).status_code == 200
 
 
 # --- query counts do not grow with the data ------------------------------------------------
@@ -366,6 +368,7 @@ def test_query_counts_are_the_same_at_n_and_3n(db, viewer):
         reverse("dashboard:pipeline") + "?tech_area=sensing&as_of=2025-01-01&cohort=2021",
         reverse("dashboard:fund", args=[world.fund.pk]),
         reverse("dashboard:startup", args=[world.startups[5].pk]),
+        reverse("dashboard:impact") + "?year=2024&population=all",
     ]
     zh(client, urls[0])  # warm the session
     before = [_count_queries(client, url) for url in urls]

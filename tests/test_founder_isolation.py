@@ -66,6 +66,8 @@ def api_urls(world) -> list[str]:
         "/api/v1/reports/pipeline/",
         "/api/v1/reports/pipeline/?population=all&format=csv",
         "/api/v1/reports/valley/",
+        "/api/v1/reports/impact/?year=2024",
+        "/api/v1/reports/impact/?year=2024&population=all&format=csv",
         "/api/v1/reports/incubation/?year=2024",
         "/api/v1/reports/incubation/?year=2024&format=xlsx",
         f"/api/v1/management-fees/?fund={world.fund.pk}",
@@ -101,6 +103,7 @@ def page_urls(world) -> list[str]:
         reverse("dashboard:fund", args=[world.fund.pk]),
         reverse("dashboard:fund-lps", args=[world.fund.pk]),
         reverse("dashboard:startup", args=[world.startup.pk]),
+        reverse("dashboard:impact"),
     ]
     for model in MODELS:
         obj = model.objects.order_by("pk").first()

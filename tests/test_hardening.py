@@ -66,6 +66,7 @@ def test_every_page_type_carries_the_policy_and_nothing_it_would_block(superuser
         "pipeline": (user, "/dashboard/", 200),
         "startup": (user, f"/dashboard/startups/{startup.pk}/", 200),
         "fund": (user, f"/dashboard/funds/{fund.pk}/", 200),
+        "impact": (user, "/dashboard/impact/?year=2024", 200),
         "admin-index": (user, "/admin/", 200),
         "admin-list": (user, admin_url(Startup, "changelist"), 200),
         "admin-change": (user, admin_url(Startup, "change", startup.pk), 200),

@@ -1153,7 +1153,12 @@ def test_list_filters_refuse_hostile_parameters(db, viewer):
             url = f"/api/v1/{prefix}/?{query}"
             response = client.get(url)
             assert response.status_code in (200, 400, 404), (url, response.status_code)
-    for url in ["/api/v1/reports/pipeline/?as_of=%00", "/dashboard/?tech_area=%00&q=%00"]:
+    for url in [
+        "/api/v1/reports/pipeline/?as_of=%00",
+        "/dashboard/?tech_area=%00&q=%00",
+        "/api/v1/reports/impact/?year=%00&population=%00",
+        "/dashboard/impact/?year=%00&population=%00",
+    ]:
         assert client.get(url).status_code in (200, 400), url
 
 
@@ -1220,6 +1225,27 @@ def test_year_reports_refuse_hostile_years(db, viewer, report):
             assert response.status_code in (200, 400), (url, response.status_code)
             if response.status_code == 400:
                 assert set(response.json()) == {"year"}, url
+
+
+def test_the_impact_report_and_page_refuse_hostile_parameters(db, viewer, no_rate_limits):
+    """``?year=`` (required) and ``?population=``: a 400 naming the parameter, never a 500,
+    in JSON, CSV and XLSX; the page shows the form's error."""
+    factories.StartupFactory()
+    client = login(viewer)
+    for query in [*YEAR_QUERIES, *(f"year=2025&{q}" for q in REPORT_QUERIES)]:
+        for fmt in ("", "&format=csv", "&format=xlsx"):
+            url = f"/api/v1/reports/impact/?{query}{fmt}"
+            response = client.get(url)
+            assert response.status_code in (200, 400), (url, response.status_code)
+            if response.status_code == 400:
+                assert response["Content-Type"].startswith("application/json"), url
+                name = query.rsplit("&", 1)[-1].split("=", 1)[0]
+                if name in ("year", "population"):
+                    assert name in response.json(), url
+        page = client.get(f"/dashboard/impact/?{query}")
+        assert page.status_code in (200, 400), (query, page.status_code)
+        if page.status_code == 400:
+            assert 'class="error" role="alert"' in page.content.decode(), query
 
 
 def test_html_in_names_is_shown_as_text(db, viewer, superuser):

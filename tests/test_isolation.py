@@ -119,6 +119,10 @@ def api_urls(world) -> list[str]:
         "/api/v1/reports/valley/",
         "/api/v1/reports/valley/?population=all",
         f"/api/v1/reports/valley/?fund={world.fund.pk}",
+        "/api/v1/reports/transfer-funnel/?year=2024",
+        "/api/v1/reports/impact/?year=2024",
+        "/api/v1/reports/impact/?year=2024&population=all&format=csv",
+        "/api/v1/reports/impact/?year=2024&format=xlsx",
     ]
     for prefix, _viewset, basename in router.registry:
         base = f"/api/v1/{prefix}/"
@@ -163,6 +167,8 @@ def page_urls(world) -> list[str]:
         reverse("dashboard:pipeline") + "?population=all",
         reverse("dashboard:fund", args=[world.fund.pk]),
         reverse("dashboard:startup", args=[world.startup.pk]),
+        reverse("dashboard:impact"),
+        reverse("dashboard:impact") + "?year=2024&population=all",
     ]
     for model in MODELS:
         obj = model.objects.order_by("pk").first()

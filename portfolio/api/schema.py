@@ -61,6 +61,7 @@ class AutoSchema(openapi.AutoSchema):
                 "/per-10-incubatees/",
                 "/transfer-funnel/",  # ``year`` is required
                 "/reports/incubation/",  # ``year`` is required
+                "/impact/",  # ``year`` is required
             )
         ):
             codes.append("400")

@@ -7,6 +7,7 @@ from portfolio.api import (
     evidence,
     facilities,
     fund_rows,
+    impact,
     incubation,
     kpis,
     lp_reports,
@@ -68,6 +69,7 @@ urlpatterns = [
         transfers.TransferFunnelView.as_view(),
         name="report-transfer-funnel",
     ),
+    path("reports/impact/", impact.ImpactReportView.as_view(), name="report-impact"),
     path(
         "reports/incubation/",
         statistics.IncubationReturnView.as_view(),

@@ -10,8 +10,8 @@ a warm-up, side by side:
 - P2 API list time per row against ``.values()`` + ``json.dumps`` of the same rows;
 - P4 CSV/XLSX export of every funding round: rows/s, peak Python memory small vs large, and
   the CSV time against the database's own CSV dump of the same query;
-- P5 dashboard pages and the pipeline/valley/fund reports and the statistics return against
-  raw SQL aggregates;
+- P5 dashboard pages and the pipeline/valley/fund/impact reports and the statistics return
+  against raw SQL aggregates;
 - P6 admin changelists: queries at both sizes, and time;
 - P7 requests/s of the startups list under gunicorn against a trivial JSON endpoint.
 """
@@ -780,6 +780,156 @@ def raw_valley(as_of: dt.date) -> dict[str, Any]:
     }
 
 
+# The impact report's figures (``selectors.impact``) for the incubatees of a year, as
+# aggregates: one statement per table. Parameters: %(year)s, %(prev)s, %(start)s, %(end)s.
+IMPACT_POPULATION = """
+    SELECT id FROM portfolio_startup WHERE admitted_on IS NOT NULL AND admitted_on <= %(end)s"""
+IMPACT_ACTIVE = """
+    SELECT id FROM portfolio_startup
+     WHERE admitted_on IS NOT NULL AND admitted_on <= %(end)s AND status = 'active'"""
+RAW_IMPACT = {
+    # the year's sums, and each startup's last report of the year against its last of the
+    # year before (the cumulative invention patents)
+    "kpis": f"""
+        WITH k AS (
+            SELECT k.startup_id, k.year, k.revenue, k.taxes_paid, k.new_graduates_hired,
+                   k.headcount, k.phd_staff, k.invention_patents_filed AS filed,
+                   k.invention_patents_granted AS granted,
+                   ROW_NUMBER() OVER (PARTITION BY k.startup_id, k.year
+                                      ORDER BY k.quarter DESC) AS rn
+              FROM portfolio_kpireport k
+             WHERE k.year IN (%(prev)s, %(year)s)
+               AND k.startup_id IN ({IMPACT_POPULATION})),
+        sums AS (
+            SELECT SUM(revenue) AS revenue, SUM(taxes_paid) AS taxes,
+                   SUM(new_graduates_hired) AS graduates
+              FROM k WHERE year = %(year)s),
+        lasts AS (
+            SELECT COUNT(*) AS reporting, SUM(c.headcount) AS jobs, SUM(c.phd_staff) AS phds,
+                   SUM(CASE WHEN c.filed > COALESCE(p.filed, 0)
+                            THEN c.filed - COALESCE(p.filed, 0) ELSE 0 END) AS filed,
+                   SUM(CASE WHEN c.granted > COALESCE(p.granted, 0)
+                            THEN c.granted - COALESCE(p.granted, 0) ELSE 0 END) AS granted
+              FROM k c LEFT JOIN k p
+                ON p.startup_id = c.startup_id AND p.year = %(prev)s AND p.rn = 1
+             WHERE c.year = %(year)s AND c.rn = 1)
+        SELECT sums.revenue, sums.taxes, sums.graduates, lasts.reporting, lasts.jobs,
+               lasts.phds, lasts.filed, lasts.granted
+          FROM sums, lasts""",
+    "rounds": f"""
+        SELECT SUM(amount), SUM(CASE WHEN amount_precision = 'approximate' THEN amount END),
+               COUNT(CASE WHEN amount IS NULL THEN 1 END), COUNT(DISTINCT startup_id),
+               COUNT(DISTINCT CASE WHEN round_type = 'ipo' THEN startup_id END)
+          FROM portfolio_fundinground
+         WHERE closed_on >= %(start)s AND closed_on <= %(end)s
+           AND startup_id IN ({IMPACT_POPULATION})""",
+    "fund": f"""
+        SELECT SUM(d.amount) FROM portfolio_disbursement d
+          JOIN portfolio_commitment c ON c.id = d.commitment_id
+         WHERE d.paid_on >= %(start)s AND d.paid_on <= %(end)s
+           AND c.startup_id IN ({IMPACT_POPULATION})""",
+    "certificates": f"""
+        SELECT COUNT(DISTINCT CASE WHEN programme = 'high_tech_enterprise'
+                              THEN startup_id END),
+               COUNT(DISTINCT CASE WHEN programme = 'high_tech_enterprise'
+                                    AND valid_from >= %(start)s THEN startup_id END),
+               COUNT(DISTINCT CASE WHEN programme IN ('specialised_sme', 'little_giant')
+                              THEN startup_id END)
+          FROM portfolio_policyapplication
+         WHERE status = 'approved'
+           AND (valid_from IS NULL OR valid_from <= %(end)s)
+           AND (valid_to IS NULL OR valid_to >= %(start)s)
+           AND startup_id IN ({IMPACT_POPULATION})""",
+    "startups": f"""
+        SELECT COUNT(*), COUNT(CASE WHEN moved_into_district_on >= %(start)s
+                                     AND moved_into_district_on <= %(end)s THEN 1 END)
+          FROM portfolio_startup WHERE id IN ({IMPACT_POPULATION})""",
+    "graduations": f"""
+        SELECT COUNT(CASE WHEN graduated_on >= %(start)s AND startup_id IN ({IMPACT_POPULATION})
+                          THEN 1 END),
+               COUNT(CASE WHEN graduated_on <= %(end)s THEN 1 END)
+          FROM portfolio_graduation""",
+    # the incubatees in incubation on 31 December: how many, financed in the year, with a
+    # KPI report by then, with a patent filed by then; the mentors in office that day
+    "incubator": f"""
+        SELECT COUNT(*),
+               COUNT(CASE WHEN EXISTS (
+                   SELECT 1 FROM portfolio_fundinground r WHERE r.startup_id = s.id
+                      AND r.closed_on >= %(start)s AND r.closed_on <= %(end)s) THEN 1 END),
+               COUNT(CASE WHEN EXISTS (
+                   SELECT 1 FROM portfolio_kpireport k WHERE k.startup_id = s.id
+                      AND k.year <= %(year)s) THEN 1 END),
+               COUNT(CASE WHEN EXISTS (
+                   SELECT 1 FROM portfolio_kpireport k WHERE k.startup_id = s.id
+                      AND k.year <= %(year)s AND k.patents_filed > 0) THEN 1 END),
+               (SELECT COUNT(*) FROM portfolio_mentor m WHERE m.appointed_on <= %(end)s
+                   AND (m.until IS NULL OR m.until >= %(end)s))
+          FROM portfolio_startup s WHERE s.id IN ({IMPACT_ACTIVE})""",
+}
+
+
+def raw_impact(year: int) -> dict[str, Any]:
+    """The impact report's figures for the incubatees of ``year`` from hand-written SQL
+    (seven statements), keyed by the report's field names; ``incubator`` holds the
+    thresholds' inputs: (incubatees, financed, reporting, patent applicants, mentors,
+    graduates to date)."""
+    adapt = connection.ops.adapt_datefield_value
+    params = {
+        "year": year,
+        "prev": year - 1,
+        "start": adapt(dt.date(year, 1, 1)),
+        "end": adapt(dt.date(year, 12, 31)),
+    }
+
+    def money(value) -> Decimal:
+        return _yuan(value or 0).quantize(Decimal("0.01"))
+
+    with connection.cursor() as cursor:
+        ((revenue, taxes, graduates, reporting, jobs, phds, filed, granted),) = _fetch(
+            cursor, RAW_IMPACT["kpis"], params
+        )
+        ((financing, approximate, undisclosed, financed, listings),) = _fetch(
+            cursor, RAW_IMPACT["rounds"], params
+        )
+        ((paid,),) = _fetch(cursor, RAW_IMPACT["fund"], params)
+        ((hte, hte_new, specialised),) = _fetch(cursor, RAW_IMPACT["certificates"], params)
+        ((startups, moved),) = _fetch(cursor, RAW_IMPACT["startups"], params)
+        ((graduations, cumulative),) = _fetch(cursor, RAW_IMPACT["graduations"], params)
+        ((incubatees, financed_incubatees, kpi_incubatees, patents, mentors),) = _fetch(
+            cursor, RAW_IMPACT["incubator"], params
+        )
+    return {
+        "startups": startups,
+        "reporting": reporting,
+        "jobs": jobs or 0,
+        "new_graduates_hired": graduates or 0,
+        "phds": phds or 0,
+        "revenue": money(revenue),
+        "taxes": money(taxes),
+        "invention_patents_filed": filed or 0,
+        "invention_patents_granted": granted or 0,
+        "financing": money(financing),
+        "financing_approximate": money(approximate),
+        "undisclosed_rounds": undisclosed,
+        "financed_startups": financed,
+        "fund_invested": money(paid),
+        "high_tech_enterprises": hte,
+        "high_tech_enterprises_new": hte_new,
+        "specialised_smes": specialised,
+        "graduations": graduations,
+        "listings": listings,
+        "moved_into_district": moved,
+        "incubator": (
+            incubatees,
+            financed_incubatees,
+            kpi_incubatees,
+            patents,
+            mentors,
+            cumulative,
+        ),
+    }
+
+
 def raw_fund(fund, as_of: dt.date) -> dict[str, Any]:
     """The fund report's sums from hand-written SQL: the holdings' totals (committed,
     disbursed, realized, unrealized, largest, companies, last approval, local, target) and
@@ -1084,6 +1234,12 @@ def p5_reports(c: Client) -> dict[str, dict[str, float]]:
             f"/api/v1/funds/{fund.pk}/capital-accounts/?start={year_start}&end={today}",
             lambda: raw_capital_accounts(fund, year_start, today),
         ),
+        # the bench's year (admissions run 2015-2025), as for the statistics return
+        (
+            "impact_report",
+            f"/api/v1/reports/impact/?year={P5_RETURN_YEAR}",
+            lambda: raw_impact(P5_RETURN_YEAR),
+        ),
         (
             "incubation_return",
             f"/api/v1/reports/incubation/?year={P5_RETURN_YEAR}",
@@ -1106,6 +1262,7 @@ def dashboard_pages(c: Client) -> dict[str, dict[str, float]]:
         "fund": f"/dashboard/funds/{fund.pk}/",
         "fund_lps": f"/dashboard/funds/{fund.pk}/lps/",
         "startup": f"/dashboard/startups/{startup.pk}/",
+        "impact": f"/dashboard/impact/?year={P5_RETURN_YEAR}",
         # reports with no hand-written baseline yet: timed, their queries held constant
         "policy_pack": f"/api/v1/funds/{fund.pk}/policy/",
         "investees": f"/api/v1/funds/{fund.pk}/investees/",
@@ -1508,6 +1665,7 @@ GROWTH = [
             ("fund_report", "the fund's commitments, 1,000 in both sets (flat)"),
             ("lp_report", "the fund's events, the same in both sets (flat)"),
             ("capital_accounts", "the fund's events, the same in both sets (flat)"),
+            ("impact_report", "the year's KPI reports, rounds and certificates (linear)"),
             ("incubation_return", "the incubatees of the year and their rows (linear)"),
         )
     ],
@@ -1517,6 +1675,7 @@ GROWTH = [
             ("pipeline", "the startups, moves and rounds aggregated (linear)"),
             ("fund", "the fund's commitments (flat)"),
             ("startup", "one startup, and its stage's median stay over every move (linear)"),
+            ("impact", "the impact report and its two charts (linear in the year's rows)"),
             ("fund_lps", "the fund's LP events, the same in both sets (flat)"),
             ("policy_pack", "the fund's payments and their companies' KPIs (linear in KPIs)"),
             ("investees", "the fund's 1,000 holdings, the same in both sets (flat)"),

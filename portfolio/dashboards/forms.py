@@ -68,6 +68,25 @@ class PipelineFilterForm(forms.Form):
         )
 
 
+class ImpactForm(forms.Form):
+    """The impact page's year (default: this year, so far) and whose figures."""
+
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    population = forms.ChoiceField(
+        label=_("Whose figures"),
+        required=False,
+        choices=Population.choices,
+        initial=Population.INCUBATOR,
+        help_text=_("The thresholds are always the incubator's own figures."),
+    )
+
+    def choice(self) -> tuple[int, str]:
+        """``(year, population)``: the defaults when the form is not bound."""
+        data = self.cleaned_data if self.is_bound else {}
+        year = data.get("year") or timezone.localdate().year
+        return year, data.get("population") or Population.INCUBATOR
+
+
 class AsOfForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -10,4 +10,5 @@ urlpatterns = [
     path("funds/<int:pk>/lps/", views.fund_lps, name="fund-lps"),
     path("funds/<int:pk>/lps/<int:lp>/statement/", views.lp_statement, name="lp-statement"),
     path("startups/<int:pk>/", views.startup_detail, name="startup"),
+    path("impact/", views.impact, name="impact"),
 ]

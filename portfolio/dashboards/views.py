@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from portfolio import selectors
 from portfolio.dashboards import data, panels
-from portfolio.dashboards.forms import AsOfForm, PipelineFilterForm, StatementForm
+from portfolio.dashboards.forms import AsOfForm, ImpactForm, PipelineFilterForm, StatementForm
 from portfolio.dashboards.panels import common
 from portfolio.founders.access import is_founder, staff_pages
 from portfolio.models import Fund, LimitedPartner, Startup
@@ -129,6 +129,31 @@ def startup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds_url": common.api_url("funding-rounds/", format="csv", startup=startup.pk),
     }
     return render(request, "portfolio/startup.html", context)
+
+
+@_may_view("portfolio.view_startup", "portfolio.view_kpireport")
+def impact(request: HttpRequest) -> HttpResponse:
+    """The impact figures of a year for district officials, and the thresholds beside the
+    incubator's own figures (``selectors.impact``)."""
+    form = ImpactForm(request.GET or None)
+    context = {"form": form, "funds": _funds()}
+    if form.is_bound and not form.is_valid():
+        return render(request, "portfolio/impact.html", context, status=400)
+    year, population = form.choice()
+    report = selectors.impact_report(year, population)
+    params = {"year": year, "population": population}
+    context.update(
+        report=report,
+        whose=panels.impact.whose(report),
+        groups=panels.impact_figures(report),
+        thresholds=panels.threshold_lines(report),
+        charts=panels.impact_charts(report),
+        report_url=common.api_url("reports/impact/", **params),
+        csv_url=common.api_url("reports/impact/", format="csv", **params),
+        xlsx_url=common.api_url("reports/impact/", format="xlsx", **params),
+        this_year=timezone.localdate().year,
+    )
+    return render(request, "portfolio/impact.html", context)
 
 
 LP_PERMS = ("portfolio.view_fund", "portfolio.view_lpcommitment")

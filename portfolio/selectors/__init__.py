@@ -28,6 +28,7 @@ from portfolio.selectors.fund_report import (
     fund_report,
     fund_totals,
 )
+from portfolio.selectors.impact import ImpactReport, ThresholdRow, impact_report
 from portfolio.selectors.incubation import incubation_agreement_list
 from portfolio.selectors.kpis import (
     completeness,
@@ -103,6 +104,9 @@ __all__ = [
     "facility_list",
     "tech_transfer_list",
     "transfer_funnel",
+    "ImpactReport",
+    "ThresholdRow",
+    "impact_report",
     "TorchReturn",
     "torch_return",
     "facility_utilisation",

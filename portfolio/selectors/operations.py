@@ -117,13 +117,16 @@ def space_occupancy(on: dt.date) -> dict:
     return {"on": on, "kinds": kinds, "total": total}
 
 
+def mentors_in_office(on: dt.date) -> QuerySet[models.Mentor]:
+    """Mentors appointed on or before ``on`` whose appointment has not ended."""
+    return models.Mentor.objects.filter(appointed_on__lte=on).filter(
+        Q(until__isnull=True) | Q(until__gte=on)
+    )
+
+
 def mentors_per_10_incubatees(on: dt.date) -> dict:
     """Mentors in office on ``on``, incubatees on ``on`` and mentors per 10 incubatees."""
-    mentors = (
-        models.Mentor.objects.filter(appointed_on__lte=on)
-        .filter(Q(until__isnull=True) | Q(until__gte=on))
-        .count()
-    )
+    mentors = mentors_in_office(on).count()
     incubatees = incubatees_on(on).count()
     ratio = None
     if incubatees:

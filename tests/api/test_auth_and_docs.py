@@ -82,6 +82,7 @@ def test_schema_needs_a_login_and_documents_errors(viewer_user):
         "/api/v1/funds/{id}/holdings/",
         "/api/v1/reports/pipeline/",
         "/api/v1/reports/valley/",
+        "/api/v1/reports/impact/",
     ]:
         assert path in paths, path
     assert set(paths["/api/v1/commitments/"]["post"]["responses"]) >= {
@@ -121,4 +122,7 @@ def test_schema_needs_a_login_and_documents_errors(viewer_user):
     assert pipeline >= {"tech_area", "institution", "cohort", "as_of", "population"}
     valley = {p["name"] for p in paths["/api/v1/reports/valley/"]["get"]["parameters"]}
     assert valley == {"as_of", "population", "tech_area", "institution", "cohort", "fund"}
+    impact = paths["/api/v1/reports/impact/"]["get"]
+    assert {p["name"] for p in impact["parameters"]} >= {"year", "population", "format"}
+    assert {"200", "400", "401", "403"} <= set(impact["responses"])  # a bad ``year`` is a 400
     assert "population" in names

@@ -44,6 +44,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "api:report-pipeline": read_only(),
     "api:report-valley": read_only(),
     "api:report-transfer-funnel": {"GET": (401, 400, 400, 400, 400)},  # ``year`` is required
+    "api:report-impact": {"GET": (401, 400, 400, 400, 400)},  # ``year`` is required
     "api:report-incubation": {"GET": (401, 400, 400, 400, 400)},  # ``year`` is required
     "api:me": read_only(),  # any logged-in user: who am I
     "api:institution-list": read_only(POST=STAFF_POST),

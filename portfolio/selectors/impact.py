@@ -1,0 +1,431 @@
+"""The impact report for Haidian / Zhongguancun officials (issue 16, ``incubator-ops.md`` §6)
+and the national-level incubator's thresholds beside the incubator's own figures (§1.3).
+Definitions for readers: ``docs/operations.md``, "The impact page".
+
+**Whose figures.** ``population`` (the pipeline's populations): ``incubator`` (default) the
+startups admitted on or before 31 December of ``year`` (also those that have since
+graduated, exited or closed: their figures of the year count); ``tracked`` the companies
+followed but never admitted; ``all`` every startup. The thresholds are always about the
+incubator (see below), whatever ``population``.
+
+**The year's figures** (calendar year ``year``; the population's startups):
+
+- ``revenue``, ``taxes`` (实际上缴税费), ``new_graduates_hired``: the year's quarterly KPI
+  reports summed.
+- ``jobs``, ``phds``: each startup's last KPI report of the year (its latest quarter):
+  headcount and staff with a PhD, summed; ``reporting`` is how many startups have a report in
+  the year (the others add nothing).
+- ``invention_patents_filed`` / ``_granted``: the KPI reports carry cumulative counts, so a
+  startup's figure for the year is its last report of the year minus its last report of the
+  year before (0 when it has none), never below 0.
+- ``financing``: the startups' rounds closed in the year with an exact or approximate
+  amount, summed (``financing_approximate``: the approximate part; ``undisclosed_rounds``:
+  rounds without an amount, not in the sum).
+- ``fund_invested``: the funds' disbursements to the startups paid in the year;
+  ``fund_share_of_financing`` = ``fund_invested / financing`` and ``leverage`` =
+  ``financing / fund_invested`` (4 places; null when the divisor is 0).
+- ``high_tech_enterprises`` / ``specialised_smes``: startups with an *approved* 高新技术企业
+  (resp. 专精特新中小企业 or 专精特新"小巨人") application whose certificate is valid on some
+  day of the year (``valid_from`` empty or on or before 31 December, ``valid_to`` empty or on
+  or after 1 January); ``high_tech_enterprises_new``: of those, certificates valid from a day
+  in the year.
+- ``graduations``: graduations recorded with a day in the year; ``listings``: startups with
+  an IPO round closed in the year; ``moved_into_district``: startups whose registered address
+  moved into Haidian (``moved_into_district_on``) in the year.
+
+**Thresholds** (``IncubatorThreshold`` rows: for each grade and figure, the row with the
+latest ``effective_from`` on or before 31 December): ``met`` when the incubator's figure is
+at least ``required``, ``not_yet`` below it, ``no_data`` when the database does not record
+what the figure needs. The incubatees here are those *in incubation* on 31 December
+(``selectors.incubatees_on``: admitted by then and still active).
+
+- ``incubatees``: their number; ``graduates_cumulative``: graduations on or before 31
+  December; ``mentors_per_10``: mentors in office on 31 December x 10 / incubatees, as
+  ``selectors.mentors_per_10_incubatees`` (no data without incubatees).
+- ``financed_pct``: incubatees with a round closed in the year (any amount, also undisclosed)
+  x 100 / incubatees; ``patent_applicants_pct``: incubatees whose KPI reports up to the year
+  show a patent filed x 100 / incubatees (2 places; no data without incubatees, or, for
+  patents, when no incubatee has a KPI report by then).
+- ``operating_years``: whole years from the opening day to 31 December; ``space_m2``: the
+  space the incubator controls; ``seed_fund_yuan``: its own seed or incubation fund (the
+  incubator's figures, ``IncubatorFigures``, stated on 31 December);
+  ``incubatee_use_pct``: the incubatee-use area of the leases running on 31 December
+  (``selectors.space_occupancy``: incubatees' leases and public service areas) x 100 / the
+  space it controls; ``incubatees_per_1000_m2``: incubatees x 1000 / that space (2 places).
+  No data, naming what is missing (``opening_day``, ``controlled_area``, ``seed_fund``),
+  while the figure is not stated.
+
+Eleven queries whatever the number of startups, reports, rounds, leases and applications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from portfolio import models
+from portfolio.models.choices import AmountPrecision, Population, RoundType
+from portfolio.models.incubation import ApplicationStatus, Programme, ThresholdKey
+from portfolio.selectors.incubation import incubator_figures_on
+from portfolio.selectors.operations import incubatees_on, mentors_in_office, space_occupancy
+
+ZERO = Decimal("0.00")
+RATIO_PLACES = Decimal("0.0001")
+PCT_PLACES = Decimal("0.01")
+
+MET, NOT_YET, NO_DATA = "met", "not_yet", "no_data"
+#: the programmes counted as 专精特新 (the specialised SME and its higher tier)
+SPECIALISED_PROGRAMMES = (Programme.SPECIALISED_SME, Programme.LITTLE_GIANT)
+#: the thresholds that need the incubator's own figures (``IncubatorFigures``): what each
+#: lacks when they are not stated
+NOT_RECORDED = {
+    ThresholdKey.OPERATING_YEARS: "opening_day",
+    ThresholdKey.SPACE_M2: "controlled_area",
+    ThresholdKey.INCUBATEE_USE_PCT: "controlled_area",
+    ThresholdKey.SEED_FUND_YUAN: "seed_fund",
+    ThresholdKey.INCUBATEES_PER_1000_M2: "controlled_area",
+}
+#: the grades in the order the page shows them (others follow by name)
+GRADE_ORDER = {"national": 0, "specialised": 1}
+KEY_ORDER = {key.value: n for n, key in enumerate(ThresholdKey)}
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    grade: str
+    rule: str
+    policy_code: str
+    effective_from: dt.date
+    required: Decimal
+    actual: Decimal | None
+    status: str
+    #: why there is no data (a key of ``NOT_RECORDED``'s values, or "no_incubatees",
+    #: "no_kpi_reports"); empty when there is a figure
+    missing: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(ThresholdKey(self.rule).label)
+
+
+@dataclass
+class ImpactReport:
+    year: int
+    population: str
+    startups: int = 0
+    reporting: int = 0
+    jobs: int = 0
+    new_graduates_hired: int = 0
+    phds: int = 0
+    revenue: Decimal = ZERO
+    taxes: Decimal = ZERO
+    invention_patents_filed: int = 0
+    invention_patents_granted: int = 0
+    financing: Decimal = ZERO
+    financing_approximate: Decimal = ZERO
+    undisclosed_rounds: int = 0
+    financed_startups: int = 0
+    fund_invested: Decimal = ZERO
+    fund_share_of_financing: Decimal | None = None
+    leverage: Decimal | None = None
+    high_tech_enterprises: int = 0
+    high_tech_enterprises_new: int = 0
+    specialised_smes: int = 0
+    graduations: int = 0
+    listings: int = 0
+    moved_into_district: int = 0
+    incubatees_at_year_end: int = 0
+    thresholds: list[ThresholdRow] = field(default_factory=list)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+
+def impact_population(year: int, population: str) -> QuerySet[models.Startup]:
+    """The startups whose figures the report adds up (see the module's doc)."""
+    startups = models.Startup.objects.in_population(population)
+    if population == Population.INCUBATOR:
+        startups = startups.filter(admitted_on__lte=dt.date(year, 12, 31))
+    return startups
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (part / whole).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _pct(part: int, whole: int) -> Decimal:
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(PCT_PLACES, rounding=ROUND_HALF_UP)
+
+
+#: the KPI figures the report reads, in the order of ``_kpi_figures``' tuples
+KPI_FIELDS = (
+    "startup_id",
+    "year",
+    "quarter",
+    "revenue",
+    "taxes_paid",
+    "new_graduates_hired",
+    "headcount",
+    "phd_staff",
+    "invention_patents_filed",
+    "invention_patents_granted",
+)
+
+
+def _kpi_figures(report: ImpactReport, startups: QuerySet) -> None:
+    """Query 1: the KPI reports of the year and the year before (plain tuples: the year's
+    sums and each startup's last report are taken in one pass)."""
+    last: dict[int, tuple] = {}
+    before: dict[int, tuple] = {}
+    revenue, taxes, graduates = ZERO, ZERO, 0
+    reports = (
+        models.KpiReport.objects.filter(
+            startup__in=startups, year__in=(report.year - 1, report.year)
+        )
+        .values_list(*KPI_FIELDS)
+        .order_by()
+    )
+    for row in reports:
+        pk, year, quarter = row[0], row[1], row[2]
+        if year == report.year:
+            revenue += row[3]
+            taxes += row[4]
+            graduates += row[5]
+            seen = last
+        else:
+            seen = before
+        if pk not in seen or quarter > seen[pk][2]:
+            seen[pk] = row
+    report.revenue, report.taxes, report.new_graduates_hired = revenue, taxes, graduates
+    report.reporting = len(last)
+    for pk, row in last.items():
+        report.jobs += row[6]
+        report.phds += row[7]
+        earlier = before.get(pk)
+        report.invention_patents_filed += max(row[8] - (earlier[8] if earlier else 0), 0)
+        report.invention_patents_granted += max(row[9] - (earlier[9] if earlier else 0), 0)
+
+
+def _yuan(value) -> Decimal:
+    return ZERO if value is None else Decimal(value).quantize(ZERO)
+
+
+def _money_figures(report: ImpactReport, startups: QuerySet) -> None:
+    """Queries 2 and 3: the rounds closed in the year, the funds' payments of the year."""
+    rounds = models.FundingRound.objects.filter(
+        closed_on__gte=report.start, closed_on__lte=report.end, startup__in=startups
+    ).aggregate(
+        financing=Sum("amount"),
+        approximate=Sum("amount", filter=Q(amount_precision=AmountPrecision.APPROXIMATE)),
+        undisclosed=Count("id", filter=Q(amount__isnull=True)),
+        financed=Count("startup", distinct=True),
+        listings=Count("startup", distinct=True, filter=Q(round_type=RoundType.IPO)),
+    )
+    report.financing = _yuan(rounds["financing"])
+    report.financing_approximate = _yuan(rounds["approximate"])
+    report.undisclosed_rounds = rounds["undisclosed"]
+    report.financed_startups = rounds["financed"]
+    report.listings = rounds["listings"]
+    paid = models.Disbursement.objects.filter(
+        paid_on__gte=report.start, paid_on__lte=report.end, commitment__startup__in=startups
+    ).aggregate(total=Sum("amount"))
+    report.fund_invested = _yuan(paid["total"])
+    report.fund_share_of_financing = _ratio(report.fund_invested, report.financing)
+    report.leverage = _ratio(report.financing, report.fund_invested)
+
+
+def valid_in_year(year: int) -> Q:
+    """An approved application whose certificate is valid on some day of ``year``."""
+    return Q(status=ApplicationStatus.APPROVED) & (
+        (Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31)))
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1)))
+    )
+
+
+def _certifications(report: ImpactReport, startups: QuerySet) -> None:
+    """Query 4: 高企 and 专精特新 certificates valid in the year."""
+    hte = Q(programme=Programme.HIGH_TECH_ENTERPRISE)
+    valid = valid_in_year(report.year)
+    counts = models.PolicyApplication.objects.filter(valid, startup__in=startups).aggregate(
+        hte=Count("startup", distinct=True, filter=hte),
+        hte_new=Count(
+            "startup",
+            distinct=True,
+            filter=hte & Q(valid_from__gte=report.start, valid_from__lte=report.end),
+        ),
+        specialised=Count("startup", distinct=True, filter=Q(programme__in=SPECIALISED_PROGRAMMES)),
+    )
+    report.high_tech_enterprises = counts["hte"]
+    report.high_tech_enterprises_new = counts["hte_new"]
+    report.specialised_smes = counts["specialised"]
+
+
+def _startup_counts(report: ImpactReport, startups: QuerySet) -> None:
+    """Query 5: the population's size, its moves into the district and its graduations in
+    the year (a graduation is one-to-one with its startup: the join adds no rows)."""
+    counts = startups.aggregate(
+        n=Count("id"),
+        moved=Count(
+            "id",
+            filter=Q(
+                moved_into_district_on__gte=report.start, moved_into_district_on__lte=report.end
+            ),
+        ),
+        graduations=Count(
+            "graduation",
+            filter=Q(
+                graduation__graduated_on__gte=report.start,
+                graduation__graduated_on__lte=report.end,
+            ),
+        ),
+    )
+    report.startups = counts["n"]
+    report.moved_into_district = counts["moved"]
+    report.graduations = counts["graduations"]
+
+
+def thresholds_in_force(on: dt.date) -> list[models.IncubatorThreshold]:
+    """Query 6: per grade and figure, the row with the latest ``effective_from`` on or before
+    ``on``, in the page's order."""
+    latest: dict[tuple[str, str], models.IncubatorThreshold] = {}
+    for row in models.IncubatorThreshold.objects.filter(effective_from__lte=on).order_by(
+        "effective_from"
+    ):
+        latest[(row.grade, row.key)] = row
+    return sorted(
+        latest.values(),
+        key=lambda row: (GRADE_ORDER.get(row.grade, 99), row.grade, KEY_ORDER.get(row.key, 99)),
+    )
+
+
+def _incubator_figures(report: ImpactReport) -> dict[str, tuple]:
+    """Queries 7 to 9: the incubator's own figures on 31 December, as ``key -> (actual or
+    None, why missing)``: the incubatees in incubation and their figures (one aggregate),
+    the graduations to date, the mentors in office."""
+    end = report.end
+    # sets the database builds once (``id IN (...)``), not a subquery per startup
+    financed = models.FundingRound.objects.filter(
+        closed_on__gte=report.start, closed_on__lte=end
+    ).values("startup_id")
+    kpis = models.KpiReport.objects.filter(year__lte=report.year)
+    counts = incubatees_on(end).aggregate(
+        n=Count("id"),
+        financed=Count("id", filter=Q(pk__in=financed)),
+        reporting=Count("id", filter=Q(pk__in=kpis.values("startup_id"))),
+        patents=Count("id", filter=Q(pk__in=kpis.filter(patents_filed__gt=0).values("startup_id"))),
+    )
+    graduates = models.Graduation.objects.filter(graduated_on__lte=end).count()
+    incubatees = counts["n"]
+    report.incubatees_at_year_end = incubatees
+    mentors = mentors_in_office(end).count()
+    figures: dict[str, tuple] = {
+        ThresholdKey.INCUBATEES: (Decimal(incubatees), ""),
+        ThresholdKey.GRADUATES_CUMULATIVE: (Decimal(graduates), ""),
+        **_own_figures(end, incubatees),
+    }
+    if incubatees:
+        figures[ThresholdKey.MENTORS_PER_10] = (
+            (Decimal(mentors) * 10 / Decimal(incubatees)).quantize(
+                PCT_PLACES, rounding=ROUND_HALF_UP
+            ),
+            "",
+        )
+        figures[ThresholdKey.FINANCED_PCT] = (_pct(counts["financed"], incubatees), "")
+        figures[ThresholdKey.PATENT_APPLICANTS_PCT] = (
+            (_pct(counts["patents"], incubatees), "")
+            if counts["reporting"]
+            else (None, "no_kpi_reports")
+        )
+    else:
+        for key in (
+            ThresholdKey.MENTORS_PER_10,
+            ThresholdKey.FINANCED_PCT,
+            ThresholdKey.PATENT_APPLICANTS_PCT,
+        ):
+            figures[key] = (None, "no_incubatees")
+    return figures
+
+
+def full_years(since: dt.date, on: dt.date) -> int:
+    """Whole years from ``since`` to ``on`` (0 before the first anniversary or before
+    ``since``)."""
+    years = on.year - since.year - ((on.month, on.day) < (since.month, since.day))
+    return max(years, 0)
+
+
+def _own_figures(end: dt.date, incubatees: int) -> dict[str, tuple]:
+    """Queries 10 and 11: the incubator's own figures stated on 31 December
+    (``IncubatorFigures``) and the incubatee-use area of the leases running that day; a
+    figure not stated is no data, with what it lacks."""
+    own = incubator_figures_on(end)
+    used = space_occupancy(end)["total"].incubatee_use_m2
+    opened = own.opened_on if own else None
+    area = own.controlled_area_m2 if own else None
+    seed = own.seed_fund if own else None
+    figures: dict[str, tuple] = {}
+    missing = dict(NOT_RECORDED)
+    if opened is not None:
+        figures[ThresholdKey.OPERATING_YEARS] = (Decimal(full_years(opened, end)), "")
+    if seed is not None:
+        figures[ThresholdKey.SEED_FUND_YUAN] = (Decimal(seed).quantize(ZERO), "")
+    if area:
+        figures[ThresholdKey.SPACE_M2] = (Decimal(area).quantize(ZERO), "")
+        figures[ThresholdKey.INCUBATEE_USE_PCT] = (
+            (used * 100 / area).quantize(PCT_PLACES, rounding=ROUND_HALF_UP),
+            "",
+        )
+        figures[ThresholdKey.INCUBATEES_PER_1000_M2] = (
+            (Decimal(incubatees) * 1000 / area).quantize(PCT_PLACES, rounding=ROUND_HALF_UP),
+            "",
+        )
+    for key, why in missing.items():
+        figures.setdefault(key, (None, why))
+    return figures
+
+
+def _thresholds(report: ImpactReport) -> list[ThresholdRow]:
+    rows = thresholds_in_force(report.end)
+    figures = _incubator_figures(report)  # also without a rule: incubatees_at_year_end
+    out = []
+    for row in rows:
+        actual, missing = figures.get(row.key, (None, "unknown_figure"))
+        if actual is None:
+            status = NO_DATA
+        else:
+            status = MET if actual >= row.required else NOT_YET
+        out.append(
+            ThresholdRow(
+                grade=row.grade,
+                rule=row.key,
+                policy_code=row.policy_code,
+                effective_from=row.effective_from,
+                required=row.required,
+                actual=actual,
+                status=status,
+                missing=missing,
+            )
+        )
+    return out
+
+
+def impact_report(year: int, population: str = Population.INCUBATOR) -> ImpactReport:
+    """The impact figures of ``year`` for ``population`` and the thresholds beside the
+    incubator's figures (see the module's doc): eleven queries whatever the rows."""
+    report = ImpactReport(year=year, population=population)
+    startups = impact_population(year, population)
+    _kpi_figures(report, startups)
+    _money_figures(report, startups)
+    _certifications(report, startups)
+    _startup_counts(report, startups)
+    report.thresholds = _thresholds(report)
+    return report
