@@ -154,3 +154,27 @@ def test_the_pages_queries_do_not_grow_with_rows(viewer, django_assert_max_num_q
         html = client.get(URL, {"year": 2025}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert cell(html, "impact-jobs") == str(3 * 9)
     assert cell(html, "impact-specialised") == "9"
+
+
+def test_the_transfer_funnel_per_institution_is_on_the_page(viewer):
+    """Two licences from one institution to one spin-off (counted once), admitted, with a
+    2025 round of 3,000,000 yuan; a transfer of a later year is not counted for 2025."""
+    institution = factories.InstitutionFactory(name="示例研究院(测试)", name_en="Test Institute")
+    spin_off = factories.StartupFactory(institution=institution, admitted_on=dt.date(2024, 3, 1))
+    for on in (dt.date(2024, 5, 1), dt.date(2025, 2, 1)):
+        factories.TechTransferFactory(
+            startup=spin_off, institution=institution, contract_on=on, ip_items=[]
+        )
+    factories.TechTransferFactory(contract_on=dt.date(2026, 1, 5), ip_items=[])  # later
+    factories.FundingRoundFactory(
+        startup=spin_off, round_type="a", closed_on=dt.date(2025, 6, 1), amount=3000000
+    )
+    html = page(viewer, {"year": 2025})
+    section = html[html.index('id="impact-funnel"') :]
+    row = section[section.index(f'data-institution="{institution.pk}"') :]
+    cells = re.findall(r'<td class="num">(.*?)</td>', row[: row.index("</tr>")], re.S)
+    assert cells[0].startswith("2 ") and "1 this year" in cells[0]  # contracts
+    assert [c.strip() for c in cells[2:6]] == ["1", "1", "0", "0"]  # spin-offs .. graduated
+    assert "3.0" in cells[8]  # CNY 3.0M in English
+    assert section.count("data-institution=") == 1  # the 2026 contract's institution: not yet
+    assert "/api/v1/reports/transfer-funnel/?year=2025" in section

@@ -28,7 +28,7 @@ class ImpactQuerySerializer(serializers.Serializer):
         help_text=_(
             "Whose figures: incubator (startups admitted by 31 December of the year, the "
             "default), tracked (companies followed but not admitted) or all. The thresholds "
-            "are the incubator's whatever this says."
+            "always compare the incubator's own figures, whatever this says."
         ),
     )
 

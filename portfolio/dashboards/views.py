@@ -153,6 +153,13 @@ def impact(request: HttpRequest) -> HttpResponse:
         xlsx_url=common.api_url("reports/impact/", format="xlsx", **params),
         this_year=timezone.localdate().year,
     )
+    if request.user.has_perm("portfolio.view_techtransfer"):
+        # the technology-transfer lever: the funnel per source institution (six queries)
+        context.update(
+            funnel=selectors.transfer_funnel(year),
+            funnel_url=common.api_url("reports/transfer-funnel/", year=year),
+            funnel_csv_url=common.api_url("reports/transfer-funnel/", format="csv", year=year),
+        )
     return render(request, "portfolio/impact.html", context)
 
 
