@@ -5,7 +5,7 @@ Against a running demo (``make demo`` in another terminal), with Debian's Chromi
     .venv-test/bin/python docs/screenshots/take_screenshots.py http://127.0.0.1:8000
 
 Logs in as the demo viewer and saves full-page PNGs next to this file: the pipeline, fund,
-LP and startup pages in Chinese (the default) on a laptop-sized window, the overview in
+LP, startup and impact pages in Chinese (the default) on a laptop-sized window, the overview in
 English on a tablet, and a founder's page (``founder1``) on a phone.
 """
 
@@ -64,6 +64,7 @@ def main() -> None:
         shoot(driver, f"{base}/dashboard/funds/{args.fund}/", HERE / "fund.png", 1280)
         shoot(driver, f"{base}/dashboard/funds/{args.fund}/lps/", HERE / "fund-lps.png", 1280)
         shoot(driver, f"{base}/dashboard/startups/{args.startup}/", HERE / "startup.png", 1280)
+        shoot(driver, f"{base}/dashboard/impact/?year=2025", HERE / "impact.png", 1280)
     finally:
         driver.quit()
     driver = browser("en-US,en")
