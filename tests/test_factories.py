@@ -76,7 +76,13 @@ def closed_startup():
             "paid_on",
         ),
         (FundingRound, lambda: factories.FundingRoundFactory(amount=None), "amount"),
-        (Startup, lambda: factories.StartupFactory(admitted_on=dt.date(2100, 1, 1)), "admitted_on"),
+        (
+            Startup,
+            lambda: factories.StartupFactory(
+                founded_on=dt.date(2020, 1, 1), admitted_on=dt.date(2100, 1, 1)
+            ),
+            "admitted_on",
+        ),
     ],
     ids=[
         "commitment-over-size",
