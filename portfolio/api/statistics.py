@@ -13,6 +13,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from portfolio import models, selectors
+from portfolio.api.plain import represent
 from portfolio.api.renderers import (
     EXPORT_RENDERERS,
     Column,
@@ -194,7 +195,7 @@ class IncubationReturnView(ExportErrorsAsJson, ReportView):
         query = IncubationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         year = query.validated_data["year"]
-        data = TorchReturnSerializer(selectors.torch_return(year)).data
+        data = represent(TorchReturnSerializer, selectors.torch_return(year))
         renderer = getattr(request, "accepted_renderer", None)
         if not isinstance(renderer, EXPORT_RENDERERS):
             return Response(data)

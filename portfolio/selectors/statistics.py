@@ -56,6 +56,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -102,11 +103,43 @@ COLUMN_ORDER = (
 )
 
 
+COLUMN_RANK = {column: rank for rank, column in enumerate(COLUMN_ORDER)}
+#: the stage outcomes of a startup that has left the incubator
+LEFT = (StageOutcome.EXITED, StageOutcome.CLOSED)
+#: query 1's columns: the row's own figures, the graduation day and the stage left on
+INCUBATEE_FIELDS = (
+    "pk",
+    "name",
+    "credit_code",
+    "founded_on",
+    "admitted_on",
+    "tech_area",
+    "is_illustrative",
+    "status",
+    "is_tech_sme",
+    "tech_sme_number",
+    "graduation__graduated_on",
+    "stage__outcome",
+    "stage_entered_on",
+)
+
+
+class StartupRef(NamedTuple):
+    """The startup a row or a missing cell is about, as the return names it (its brief)."""
+
+    id: int
+    name: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 @dataclass
 class TorchRow:
     """One incubatee's line of the return (see the module's doc for each figure)."""
 
-    startup: models.Startup
+    startup: StartupRef
     credit_code: str | None
     founded_on: dt.date | None
     admitted_on: dt.date
@@ -142,9 +175,8 @@ class TorchRow:
     missing: set[str] = field(default_factory=set, repr=False)
 
 
-@dataclass(frozen=True)
-class MissingCell:
-    startup: models.Startup
+class MissingCell(NamedTuple):
+    startup: StartupRef
     column: str
 
 
@@ -205,23 +237,12 @@ def torch_incubatees(year: int) -> QuerySet[models.Startup]:
     """The incubatees in incubation on some day of ``year`` (see the module's doc)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     left_before = Q(graduation__graduated_on__lt=start) | Q(
-        stage__outcome__in=(StageOutcome.EXITED, StageOutcome.CLOSED),
+        stage__outcome__in=LEFT,
         stage_entered_on__lt=start,
     )
     return models.Startup.objects.filter(admitted_on__isnull=False, admitted_on__lte=end).exclude(
         left_before
     )
-
-
-def _last_day(startup: models.Startup, end: dt.date) -> dt.date:
-    """The startup's last day in incubation within the year ending ``end``."""
-    graduation = getattr(startup, "graduation", None)
-    if graduation is not None and graduation.graduated_on <= end:
-        return graduation.graduated_on
-    left = startup.stage.outcome in (StageOutcome.EXITED, StageOutcome.CLOSED)
-    if left and startup.stage_entered_on and startup.stage_entered_on <= end:
-        return startup.stage_entered_on
-    return end
 
 
 def _required_quarters(founded_on: dt.date | None, year: int) -> set[int]:
@@ -236,35 +257,51 @@ def torch_return(year: int) -> TorchReturn:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     population = torch_incubatees(year)
     # 1: the incubatees, with their graduation and stage (the day they left); by name
-    startups = sorted(
-        population.select_related("graduation", "stage"), key=lambda s: (s.name, s.pk)
-    )
+    startups = sorted(population.values_list(*INCUBATEE_FIELDS), key=lambda s: (s[1], s[0]))
     rows: dict[int, TorchRow] = {}
     last_day: dict[int, dt.date] = {}
-    for startup in startups:
-        graduation = getattr(startup, "graduation", None)
-        graduated_on = graduation.graduated_on if graduation else None
+    for (
+        pk,
+        name,
+        credit_code,
+        founded_on,
+        admitted_on,
+        tech_area,
+        is_illustrative,
+        status,
+        is_tech_sme,
+        tech_sme_number,
+        graduated_on,
+        outcome,
+        stage_entered_on,
+    ) in startups:
         graduated = graduated_on is not None and graduated_on <= end
         row = TorchRow(
-            startup=startup,
-            credit_code=startup.credit_code,
-            founded_on=startup.founded_on,
-            admitted_on=startup.admitted_on,
-            tech_area=startup.tech_area,
-            is_illustrative=startup.is_illustrative,
-            graduated=graduated or startup.status == StartupStatus.GRADUATED,
+            startup=StartupRef(pk, name),
+            credit_code=credit_code,
+            founded_on=founded_on,
+            admitted_on=admitted_on,
+            tech_area=tech_area,
+            is_illustrative=is_illustrative,
+            graduated=graduated or status == StartupStatus.GRADUATED,
             graduated_on=graduated_on if graduated else None,
-            tech_sme=startup.is_tech_sme,
-            tech_sme_number=startup.tech_sme_number if startup.is_tech_sme else "",
+            tech_sme=is_tech_sme,
+            tech_sme_number=tech_sme_number if is_tech_sme else "",
         )
-        if not startup.credit_code:
+        if not credit_code:
             row.missing.add("credit_code")
-        if startup.founded_on is None:
+        if founded_on is None:
             row.missing.add("founded_on")
         if row.graduated and row.graduated_on is None:
             row.missing.add("graduated_on")
-        rows[startup.pk] = row
-        last_day[startup.pk] = _last_day(startup, end)
+        rows[pk] = row
+        # the last day in incubation within the year
+        if graduated:
+            last_day[pk] = graduated_on
+        elif outcome in LEFT and stage_entered_on and stage_entered_on <= end:
+            last_day[pk] = stage_entered_on
+        else:
+            last_day[pk] = end
     ids = population.values("pk")
 
     # 2: the year's and the previous year's quarterly reports
@@ -410,8 +447,7 @@ def torch_return(year: int) -> TorchReturn:
     missing = [
         MissingCell(row.startup, column)
         for row in ordered
-        for column in COLUMN_ORDER
-        if column in row.missing
+        for column in sorted(row.missing, key=COLUMN_RANK.__getitem__)
     ]
     return TorchReturn(year=year, unit=UNIT, incubator=totals, rows=ordered, missing=missing)
 

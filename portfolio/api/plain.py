@@ -1,0 +1,219 @@
+"""A declared serializer's output, built by plain functions compiled once per class.
+
+DRF's ``Serializer.data`` walks its fields for every object: a ``get_attribute`` through
+``source_attrs``, a ``None`` check and the field's ``to_representation``, each a few
+Python calls. For the reports that answer tens of thousands of nested objects (the
+statistics return's rows and missing cells: 100k objects on the bench's large set) that
+walk cost more than building the report (1.0 s of 1.9 s, issue 16, P5 in
+docs/benchmark-notes.md). ``represent(SerializerClass, obj)`` gives the same dict with one
+small reader per field, made once per serializer class: the serializer stays the one
+definition of the answer (and of the OpenAPI schema); this only runs it faster.
+
+Fields whose ``to_representation`` is known here (text, integer, boolean, ISO date, decimal
+as string, list, nested and ``many=True`` serializers) are read directly; any other field
+falls back to its own ``to_representation``, so a new field type is never rendered wrong,
+only at DRF's speed. ``tests/api/test_plain.py`` compares the two on every field kind.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from operator import attrgetter, itemgetter, methodcaller
+
+from django.db.models import Manager
+from rest_framework import fields as drf_fields
+from rest_framework import relations, serializers
+from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import ISO_8601, api_settings
+
+Reader = Callable[[object], object]
+
+#: values the fast path leaves to DRF: methods it calls, related fields' key shortcuts
+_SPECIAL = frozenset({types.FunctionType, types.MethodType, functools.partial, PKOnlyObject})
+
+
+def _date(field: drf_fields.DateField) -> Reader | None:
+    output = getattr(field, "format", api_settings.DATE_FORMAT)
+    if output is None or output.lower() != ISO_8601:
+        return None
+    return lambda value: value if isinstance(value, str) else value.isoformat()
+
+
+def _decimal(field: drf_fields.DecimalField) -> Reader | None:
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    if (
+        not coerce
+        or field.localize
+        or field.decimal_places is None
+        or getattr(field, "normalize_output", False)
+    ):
+        return None
+    places = Decimal(".1") ** field.decimal_places
+    rounding = field.rounding
+
+    def read(value):
+        if not isinstance(value, Decimal):
+            value = Decimal(str(value).strip())
+        return f"{value.quantize(places, rounding=rounding):f}"
+
+    return read
+
+
+def _boolean(field: drf_fields.BooleanField) -> Reader:
+    slow = field.to_representation
+    return lambda value: value if value is True or value is False else slow(value)
+
+
+def _value_reader(field: drf_fields.Field) -> Reader:
+    """How ``field`` writes a value that is not None (its exact class decides: a subclass
+    may write otherwise, and gets its own ``to_representation``)."""
+    kind = type(field)
+    reader: Reader | None = None
+    if kind is drf_fields.CharField:
+        reader = str
+    elif kind is drf_fields.IntegerField:
+        reader = int
+    elif kind is drf_fields.BooleanField:
+        reader = _boolean(field)
+    elif kind is drf_fields.DateField:
+        reader = _date(field)
+    elif kind is drf_fields.DecimalField:
+        reader = _decimal(field)
+    elif kind is drf_fields.ListField:
+        child = _value_reader(field.child)
+        reader = lambda value: [None if item is None else child(item) for item in value]  # noqa: E731
+    elif isinstance(field, serializers.ListSerializer) and _plain_list(field):
+        child = _object_reader(field.child)
+        reader = lambda value: [  # noqa: E731
+            child(item) for item in (value.all() if isinstance(value, Manager) else value)
+        ]
+    elif _plain_serializer(field):
+        reader = _object_reader(field)
+    return reader or field.to_representation
+
+
+def _plain_serializer(field) -> bool:
+    """A serializer whose ``to_representation`` is DRF's own (so its fields say it all)."""
+    return (
+        isinstance(field, serializers.Serializer)
+        and type(field).to_representation is serializers.Serializer.to_representation
+    )
+
+
+def _plain_list(field: serializers.ListSerializer) -> bool:
+    return type(
+        field
+    ).to_representation is serializers.ListSerializer.to_representation and _plain_serializer(
+        field.child
+    )
+
+
+def _direct(field: drf_fields.Field) -> bool:
+    """A field that reads one attribute (or key) of the object as it is: DRF's own
+    ``get_attribute`` over a one-step source (not a related field's primary-key shortcut,
+    not a method field)."""
+    return (
+        type(field).get_attribute is drf_fields.Field.get_attribute
+        and len(field.source_attrs) == 1
+        and field.source != "*"
+    )
+
+
+def _primary_key(field: drf_fields.Field) -> bool:
+    """A ``PrimaryKeyRelatedField`` over a one-step source: DRF writes the related row's
+    key as the object holds it (``serializable_value``: the ``<name>_id`` column)."""
+    return (
+        type(field) is relations.PrimaryKeyRelatedField
+        and field.pk_field is None
+        and len(field.source_attrs) == 1
+        and field.use_pk_only_optimization()
+    )
+
+
+def _identity(value):
+    return value
+
+
+def _object_reader(serializer: serializers.Serializer) -> Reader:
+    """``serializer.to_representation`` as one function over its readable fields. An
+    object's values are read with ``operator``'s getters (all at once when every field
+    reads one attribute or key); an object that has not got one of them, or whose value is
+    a method to call, goes through each field's own ``get_attribute`` as DRF does."""
+    fields = list(serializer._readable_fields)
+    names = [field.field_name for field in fields]
+    writers = [_value_reader(field) for field in fields]
+
+    def walk(instance) -> dict:
+        row = {}
+        for field, name, write in zip(fields, names, writers, strict=True):
+            try:
+                value = field.get_attribute(instance)
+            except drf_fields.SkipField:
+                continue
+            if value is None or (isinstance(value, PKOnlyObject) and value.pk is None):
+                row[name] = None
+            elif isinstance(value, PKOnlyObject) and write is _identity:
+                row[name] = value.pk
+            else:
+                row[name] = write(value)
+        return row
+
+    direct = fields and all(_direct(field) for field in fields)
+    getters = []
+    for n, field in enumerate(fields):
+        if _direct(field):
+            getters.append(attrgetter(field.source_attrs[0]))
+        elif _primary_key(field):
+            getters.append(methodcaller("serializable_value", field.source_attrs[0]))
+            writers[n] = _identity
+        else:
+            getters.append(field.get_attribute)
+    sources = [field.source_attrs[0] for field in fields] if direct else []
+    by_attribute = attrgetter(*sources) if direct else None
+    by_key = itemgetter(*sources) if direct else None
+    single = len(sources) == 1
+    pairs = list(zip(names, writers, strict=True))
+
+    def read(instance) -> dict:
+        try:
+            if isinstance(instance, Mapping):
+                if by_key is None:
+                    return walk(instance)
+                values = by_key(instance)
+            elif by_attribute is not None:
+                values = by_attribute(instance)
+            else:
+                values = [get(instance) for get in getters]
+        except Exception:
+            return walk(instance)  # DRF decides: a default, null, a skipped field or the error
+        row = {}
+        for (name, write), value in zip(pairs, (values,) if single else values, strict=True):
+            if value is None:
+                row[name] = None
+            elif type(value) in _SPECIAL:
+                return walk(instance)  # a method to call, or a related field's key
+            else:
+                row[name] = write(value)
+        return row
+
+    return read
+
+
+def reader(serializer: serializers.Serializer) -> Reader | None:
+    """``serializer.to_representation`` compiled from this instance's fields (bound to its
+    context); None when the serializer writes its rows itself."""
+    return _object_reader(serializer) if _plain_serializer(serializer) else None
+
+
+@functools.cache
+def _compiled(serializer_class: type[serializers.Serializer]) -> Reader:
+    serializer = serializer_class()
+    return reader(serializer) or (lambda instance: serializer_class(instance).data)
+
+
+def represent(serializer_class: type[serializers.Serializer], instance) -> dict:
+    """``serializer_class(instance).data``, as a plain dict, without DRF's per-field walk."""
+    return _compiled(serializer_class)(instance)

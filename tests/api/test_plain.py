@@ -1,0 +1,182 @@
+"""``portfolio.api.plain`` writes what DRF's ``Serializer.data`` writes, on every list of the
+API (the lists without a row spec page through it) and on the statistics return, and on
+each kind of field it reads itself or leaves to DRF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from decimal import Decimal
+
+import pytest
+from django.test import RequestFactory
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from portfolio import selectors
+from portfolio.api import plain
+from portfolio.api.statistics import TorchReturnSerializer
+from portfolio.api.urls import router
+from tests.support import factories
+from tests.support.worlds import make_world
+
+
+def as_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+@pytest.fixture
+def world(db):
+    return make_world()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "viewset",
+    [viewset for _, viewset, _ in router.registry],
+    ids=[prefix for prefix, _, _ in router.registry],
+)
+def test_every_list_writes_what_drf_writes(world, viewset, admin_user):
+    """Each resource's rows (the world has one of every model, nulls and related rows
+    included), read through the view's own queryset and serializer."""
+    request = Request(RequestFactory().get("/"))
+    request.user = admin_user
+    view = viewset(request=request, format_kwarg=None, action="list", kwargs={})
+    queryset = list(view.get_queryset())
+    assert queryset, "the world has a row of every model"
+    serializer = view.get_serializer()
+    read = plain.reader(serializer)
+    if read is None:
+        pytest.fail(f"{viewset.__name__}: its serializer writes rows itself")
+    expected = view.get_serializer(queryset, many=True).data
+    assert as_json([read(obj) for obj in queryset]) == as_json(expected)
+
+
+@pytest.mark.django_db
+def test_the_statistics_return_is_written_as_drf_writes_it(world):
+    """Rows, the incubator's totals and the missing cells (a Decimal area, dates, nested
+    startups, lists of quarters and nulls)."""
+    factories.KpiReportFactory(startup=world.startup, year=2025, quarter=2)
+    report = selectors.torch_return(2025)
+    assert report.rows and report.missing
+    data = plain.represent(TorchReturnSerializer, report)
+    assert as_json(data) == as_json(TorchReturnSerializer(report).data)
+
+
+class Thing:
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def shout(self):
+        return "HI"
+
+
+class KindsSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    number = serializers.IntegerField()
+    flag = serializers.BooleanField()
+    day = serializers.DateField()
+    money = serializers.DecimalField(max_digits=12, decimal_places=2)
+    days = serializers.ListField(child=serializers.DateField())
+    choice = serializers.ChoiceField(choices=[("a", "A"), ("b", "B")])
+    method = serializers.SerializerMethodField()
+    shouted = serializers.CharField(source="shout")
+    dotted = serializers.CharField(source="inner.text")
+    defaulted = serializers.CharField(default="none given")
+
+    def get_method(self, obj):
+        return f"m:{obj.number}"
+
+
+class PlainKindsSerializer(serializers.Serializer):
+    """The kinds a mapping can hold too."""
+
+    text = serializers.CharField()
+    number = serializers.IntegerField()
+    day = serializers.DateField()
+    money = serializers.DecimalField(max_digits=12, decimal_places=2)
+    days = serializers.ListField(child=serializers.DateField())
+    defaulted = serializers.CharField(default="none given")
+
+
+class OuterSerializer(serializers.Serializer):
+    one = KindsSerializer()
+    many = PlainKindsSerializer(many=True)
+    nothing = KindsSerializer(allow_null=True)
+
+
+def kinds(**changes) -> Thing:
+    values = {
+        "text": "量子",
+        "number": 7,
+        "flag": True,
+        "day": dt.date(2024, 2, 29),
+        "money": Decimal("1234.5"),
+        "days": [dt.date(2024, 1, 1), None],
+        "choice": "b",
+        "inner": Thing(text="inner"),
+        "defaulted": "given",
+    }
+    return Thing(**(values | changes))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"flag": 0, "money": 3, "number": "12", "text": 5, "day": "2024-01-01"},
+        {"money": Decimal("0.005"), "days": []},
+        {"text": None, "day": None, "money": None, "choice": None},
+    ],
+    ids=["typical", "coerced", "rounding", "nulls"],
+)
+def test_each_kind_of_field_as_drf(changes):
+    obj = kinds(**changes)
+    assert plain.represent(KindsSerializer, obj) == KindsSerializer(obj).data
+
+
+def test_a_missing_attribute_takes_drfs_default():
+    obj = kinds()
+    del obj.defaulted
+    assert plain.represent(KindsSerializer, obj)["defaulted"] == "none given"
+    assert plain.represent(KindsSerializer, obj) == KindsSerializer(obj).data
+
+
+def test_nested_lists_and_mappings_as_drf():
+    mapping = {**kinds(number=9).__dict__}
+    del mapping["defaulted"]
+    objects = [kinds(), kinds(number=8), mapping]
+    outer = Thing(one=objects[0], many=objects, nothing=None)
+    assert plain.represent(OuterSerializer, outer)["many"][2]["defaulted"] == "none given"
+    assert as_json(plain.represent(OuterSerializer, outer)) == as_json(OuterSerializer(outer).data)
+
+
+def test_a_serializer_that_writes_its_rows_itself_is_left_to_drf():
+    class Own(serializers.Serializer):
+        text = serializers.CharField()
+
+        def to_representation(self, instance):
+            return {"own": instance.text.upper()}
+
+    assert plain.reader(Own()) is None
+    assert plain.represent(Own, Thing(text="qu")) == {"own": "QU"}
+
+
+def test_a_field_subclass_keeps_its_own_writing():
+    class Loud(serializers.CharField):
+        def to_representation(self, value):
+            return value.upper()
+
+    class WithLoud(serializers.Serializer):
+        text = Loud()
+
+    assert plain.represent(WithLoud, Thing(text="qu")) == {"text": "QU"}
+
+
+def test_the_compiled_reader_is_made_once_per_class():
+    plain.represent(KindsSerializer, kinds())
+    assert isinstance(plain._compiled, functools._lru_cache_wrapper)
+    before = plain._compiled.cache_info().hits
+    plain.represent(KindsSerializer, kinds())
+    assert plain._compiled.cache_info().hits == before + 1
