@@ -281,6 +281,11 @@ REST_FRAMEWORK = {
         "token-burst": os.environ.get("THROTTLE_TOKEN_BURST", "300/minute"),
     },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DRF's JSON, written by orjson (the same bytes; portfolio/api/renderers.py)
+    "DEFAULT_RENDERER_CLASSES": [
+        "portfolio.api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_SCHEMA_CLASS": "portfolio.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "portfolio.api.pagination.Pagination",
     "PAGE_SIZE": 50,

@@ -205,6 +205,9 @@ def test_the_statistics_returns_raw_baseline_gives_the_selectors_figures():
         assert row.high_tech_enterprise == figures.get("high_tech_enterprise", False)
     for name, value in raw["totals"].items():
         assert getattr(report.incubator, name) == value, name
+    # the missing cells, in the return's order
+    assert [(cell.startup.pk, cell.column) for cell in report.missing] == raw["missing"]
+    assert {column for _, column in raw["missing"]} >= {"area_m2", "revenue", "headcount"}
     # the comparison is not of empty figures
     totals = report.incubator
     assert totals.incubatees > 20 and totals.revenue > 0 and totals.financing > 0

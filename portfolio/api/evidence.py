@@ -15,12 +15,12 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portfolio import selectors, services
 from portfolio.api.auth import RolePermissions, TokenScopePermission, is_founder
+from portfolio.api.renderers import JSONRenderer
 from portfolio.evidence_uploads import upload_too_large
 from portfolio.models import MilestoneEvidence
 from portfolio.selectors.scope import founder_rows

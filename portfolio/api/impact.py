@@ -7,11 +7,17 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from portfolio import selectors
-from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
+from portfolio.api.renderers import (
+    EXPORT_RENDERERS,
+    JSONRenderer,
+    columns_for,
+    export_response,
+    flatten,
+)
 from portfolio.api.views import ExportErrorsAsJson, ReportView
 from portfolio.models.choices import Population
 

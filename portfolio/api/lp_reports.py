@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,7 +28,7 @@ from portfolio.api.lp_serializers import (
     LpReportSerializer,
 )
 from portfolio.api.pagination import Pagination
-from portfolio.api.renderers import export_filename
+from portfolio.api.renderers import JSONRenderer, export_filename
 from portfolio.formatting import CAPITAL_ACCOUNT_LINES
 from portfolio.selectors import lp_report as lp_selectors
 

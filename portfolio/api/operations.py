@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +24,7 @@ from portfolio import models, selectors, services
 from portfolio.api.auth import RolePermissions, TokenScopePermission
 from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
+from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
 from portfolio.api.serializers import IdField
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin

@@ -76,6 +76,9 @@ def _value_reader(field: drf_fields.Field) -> Reader:
         reader = str
     elif kind is drf_fields.IntegerField:
         reader = int
+    elif kind is drf_fields.BigIntegerField:
+        as_text = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        reader = str if as_text else int
     elif kind is drf_fields.BooleanField:
         reader = _boolean(field)
     elif kind is drf_fields.DateField:
@@ -171,35 +174,63 @@ def _object_reader(serializer: serializers.Serializer) -> Reader:
             writers[n] = _identity
         else:
             getters.append(field.get_attribute)
+    if not fields:
+        return walk
     sources = [field.source_attrs[0] for field in fields] if direct else []
     by_attribute = attrgetter(*sources) if direct else None
     by_key = itemgetter(*sources) if direct else None
-    single = len(sources) == 1
-    pairs = list(zip(names, writers, strict=True))
+    return _generated(names, writers, len(sources) == 1, by_attribute, by_key, getters, walk)
 
-    def read(instance) -> dict:
-        try:
-            if isinstance(instance, Mapping):
-                if by_key is None:
-                    return walk(instance)
-                values = by_key(instance)
-            elif by_attribute is not None:
-                values = by_attribute(instance)
-            else:
-                values = [get(instance) for get in getters]
-        except Exception:
-            return walk(instance)  # DRF decides: a default, null, a skipped field or the error
-        row = {}
-        for (name, write), value in zip(pairs, (values,) if single else values, strict=True):
-            if value is None:
-                row[name] = None
-            elif type(value) in _SPECIAL:
-                return walk(instance)  # a method to call, or a related field's key
-            else:
-                row[name] = write(value)
-        return row
 
-    return read
+#: per type of object: is it a mapping (read by key) or not (by attribute)
+_MAPPINGS: dict[type, bool] = {}
+
+
+def _generated(names, writers, single, by_attribute, by_key, getters, walk) -> Reader:
+    """The reader's function, written out for these fields (as ``dataclasses`` and
+    ``namedtuple`` write theirs): one getter call for all values, one check of their types
+    in C, then the row as one dict display. Half the time of a loop over the fields."""
+    values = ", ".join(f"v{n}" for n in range(len(names))) + ("," if len(names) == 1 else "")
+    items = ", ".join(
+        f"{name!r}: None if v{n} is None else w{n}(v{n})" for n, name in enumerate(names)
+    )
+    source = f"""
+def read(instance):
+    kind = type(instance)
+    mapping = MAPPINGS.get(kind)
+    if mapping is None:
+        mapping = MAPPINGS[kind] = isinstance(instance, Mapping)
+    try:
+        if mapping:
+            if by_key is None:
+                return walk(instance)
+            got = by_key(instance)
+        elif by_attribute is not None:
+            got = by_attribute(instance)
+        else:
+            got = [get(instance) for get in getters]
+    except Exception:
+        return walk(instance)  # DRF decides: a default, null, a skipped field or the error
+    if single:
+        got = (got,)
+    if not SPECIAL.isdisjoint(map(type, got)):
+        return walk(instance)  # a method to call, or a related field's key
+    {values} = got
+    return {{{items}}}
+"""
+    namespace = {
+        "MAPPINGS": _MAPPINGS,
+        "Mapping": Mapping,
+        "SPECIAL": _SPECIAL,
+        "by_key": by_key,
+        "by_attribute": by_attribute,
+        "getters": getters,
+        "walk": walk,
+        "single": single,
+        **{f"w{n}": write for n, write in enumerate(writers)},
+    }
+    exec(source, namespace)  # noqa: S102  (code of our own: field names are identifiers)
+    return namespace["read"]
 
 
 def reader(serializer: serializers.Serializer) -> Reader | None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from portfolio import models, selectors
@@ -17,6 +17,7 @@ from portfolio.api.plain import represent
 from portfolio.api.renderers import (
     EXPORT_RENDERERS,
     Column,
+    JSONRenderer,
     Sheet,
     columns_for,
     flatten,

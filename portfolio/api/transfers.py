@@ -13,13 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from portfolio import models, selectors, services
 from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
-from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
+from portfolio.api.renderers import (
+    EXPORT_RENDERERS,
+    JSONRenderer,
+    columns_for,
+    export_response,
+    flatten,
+)
 from portfolio.api.schema import documented
 from portfolio.api.serializers import BriefInstitutionSerializer, IdField
 from portfolio.api.views import (

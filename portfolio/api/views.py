@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,7 +29,13 @@ from portfolio.api.fund_row_serializers import TrancheCreateSerializer, TrancheS
 from portfolio.api.lp_reports import LP_READ, FundLpActions
 from portfolio.api.pagination import Pagination
 from portfolio.api.policy import POLICY_READ, FundPolicyActions
-from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
+from portfolio.api.renderers import (
+    EXPORT_RENDERERS,
+    JSONRenderer,
+    columns_for,
+    export_response,
+    flatten,
+)
 from portfolio.api.schema import documented
 from portfolio.models import (
     Fund,
