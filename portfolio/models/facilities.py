@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import CreatedByMixin
+from portfolio.models.common import CreatedByMixin, ends_after, non_negative, one_of
 from portfolio.models.pipeline import Startup
 
 #: billed units and helium litres: up to 99,999,999.99
@@ -69,24 +68,14 @@ class Facility(models.Model):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "dilution_refrigerator",
-                        "cryostat",
-                        "clean_room",
-                        "laser_lab",
-                        "instrument",
-                        "other",
-                    ]
-                ),
-                name="facility_kind_valid",
-                violation_error_message=_("Unknown facility kind."),
+            one_of(
+                "facility_kind_valid", "kind", FacilityKind, message=_("Unknown facility kind.")
             ),
-            models.CheckConstraint(
-                condition=Q(booking_unit__in=["hour", "day", "cooldown_run"]),
-                name="facility_booking_unit_valid",
-                violation_error_message=_("Unknown booking unit."),
+            one_of(
+                "facility_booking_unit_valid",
+                "booking_unit",
+                BookingUnit,
+                message=_("Unknown booking unit."),
             ),
         ]
 
@@ -129,15 +118,19 @@ class FacilityBooking(CreatedByMixin, models.Model):
             models.Index(fields=["starts_at"], name="facility_booking_starts"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")),
-                name="facility_booking_ends_after_start",
-                violation_error_message=_("A booking ends after it starts."),
+            ends_after(
+                "facility_booking_ends_after_start",
+                "ends_at",
+                "starts_at",
+                message=_("A booking ends after it starts."),
+                open_ended=False,
+                same_day=False,
             ),
-            models.CheckConstraint(
-                condition=Q(units__gte=0, helium_litres__gte=0),
-                name="facility_booking_non_negative",
-                violation_error_message=_("Units and helium cannot be negative."),
+            non_negative(
+                "facility_booking_non_negative",
+                "units",
+                "helium_litres",
+                message=_("Units and helium cannot be negative."),
             ),
         ]
 

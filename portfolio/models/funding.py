@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import AmountPrecision, InvestorKind, RoundType
+from portfolio.models.common import check, non_negative, positive, unique
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
 from portfolio.models.querysets import PortfolioQuerySet
 
@@ -83,26 +84,27 @@ class FundingRound(models.Model):
         verbose_name = _("funding round")
         verbose_name_plural = _("funding rounds")
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(amount_precision=AmountPrecision.UNDISCLOSED) & Q(amount__isnull=True))
+            check(
+                "round_amount_positive_unless_undisclosed",
+                (Q(amount_precision=AmountPrecision.UNDISCLOSED) & Q(amount__isnull=True))
                 | (
                     ~Q(amount_precision=AmountPrecision.UNDISCLOSED)
                     & Q(amount__isnull=False, amount__gt=0)
                 ),
-                name="round_amount_positive_unless_undisclosed",
-                violation_error_message=_(
+                message=_(
                     "A round's amount must be positive, or empty when the round is undisclosed."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(pre_money_valuation__isnull=True) | Q(pre_money_valuation__gte=0),
-                name="round_valuation_non_negative",
-                violation_error_message=_("A valuation cannot be negative."),
+            non_negative(
+                "round_valuation_non_negative",
+                "pre_money_valuation",
+                message=_("A valuation cannot be negative."),
+                nullable=True,
             ),
-            models.CheckConstraint(
-                condition=Q(currency="CNY"),
-                name="round_currency_cny",
-                violation_error_message=_("Amounts are recorded in yuan (CNY)."),
+            check(
+                "round_currency_cny",
+                Q(currency="CNY"),
+                message=_("Amounts are recorded in yuan (CNY)."),
             ),
         ]
         indexes = [
@@ -151,15 +153,17 @@ class Participation(models.Model):
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["funding_round", "investor"],
-                name="participation_unique_investor",
-                violation_error_message=_("This investor is already listed in this round."),
+            unique(
+                "participation_unique_investor",
+                "funding_round",
+                "investor",
+                message=_("This investor is already listed in this round."),
             ),
-            models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gt=0),
-                name="participation_amount_positive",
-                violation_error_message=_("A participant's amount must be positive."),
+            positive(
+                "participation_amount_positive",
+                "amount",
+                message=_("A participant's amount must be positive."),
+                nullable=True,
             ),
         ]
 

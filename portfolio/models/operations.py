@@ -19,7 +19,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import CreatedByMixin
+from portfolio.models.common import (
+    CreatedByMixin,
+    check,
+    ends_after,
+    non_negative,
+    one_of,
+    positive,
+)
 from portfolio.models.pipeline import MONEY, Startup
 
 #: area in square metres: up to 99,999,999.99
@@ -84,30 +91,29 @@ class SpaceLease(CreatedByMixin, models.Model):
             models.Index(fields=["starts_on"], name="space_lease_starts"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["office", "lab", "clean_room"]),
-                name="space_lease_kind_valid",
-                violation_error_message=_("Unknown space kind."),
+            one_of("space_lease_kind_valid", "kind", SpaceKind, message=_("Unknown space kind.")),
+            ends_after(
+                "space_lease_ends_after_start",
+                "ends_on",
+                "starts_on",
+                message=_("A lease ends on or after the day it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
-                name="space_lease_ends_after_start",
-                violation_error_message=_("A lease ends on or after the day it starts."),
+            positive(
+                "space_lease_area_positive",
+                "area_m2",
+                message=_("The area must be more than zero."),
             ),
-            models.CheckConstraint(
-                condition=Q(area_m2__gt=0),
-                name="space_lease_area_positive",
-                violation_error_message=_("The area must be more than zero."),
+            non_negative(
+                "space_lease_money_non_negative",
+                "list_rent",
+                "actual_rent",
+                "subsidy",
+                message=_("Rents and subsidy cannot be negative."),
             ),
-            models.CheckConstraint(
-                condition=Q(list_rent__gte=0, actual_rent__gte=0, subsidy__gte=0),
-                name="space_lease_money_non_negative",
-                violation_error_message=_("Rents and subsidy cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(actual_rent__lte=F("list_rent")),
-                name="space_lease_actual_within_list",
-                violation_error_message=_("The actual rent cannot exceed the list rent."),
+            check(
+                "space_lease_actual_within_list",
+                Q(actual_rent__lte=F("list_rent")),
+                message=_("The actual rent cannot exceed the list rent."),
             ),
         ]
 
@@ -159,15 +165,12 @@ class Mentor(models.Model):
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["entrepreneur", "investor", "consultant", "technical"]),
-                name="mentor_kind_valid",
-                violation_error_message=_("Unknown mentor type."),
-            ),
-            models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(until__gte=F("appointed_on")),
-                name="mentor_until_after_appointed",
-                violation_error_message=_("An appointment ends on or after the day it starts."),
+            one_of("mentor_kind_valid", "kind", MentorKind, message=_("Unknown mentor type.")),
+            ends_after(
+                "mentor_until_after_appointed",
+                "until",
+                "appointed_on",
+                message=_("An appointment ends on or after the day it starts."),
             ),
         ]
 
@@ -213,10 +216,10 @@ class MentoringSession(CreatedByMixin, models.Model):
             models.Index(fields=["held_on"], name="mentoring_session_held"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=24),
-                name="mentoring_session_hours_range",
-                violation_error_message=_("A session lasts more than 0 and at most 24 hours."),
+            check(
+                "mentoring_session_hours_range",
+                Q(hours__gt=0, hours__lte=24),
+                message=_("A session lasts more than 0 and at most 24 hours."),
             ),
         ]
 

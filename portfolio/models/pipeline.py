@@ -17,6 +17,7 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
+from portfolio.models.common import check, non_negative, unique
 from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
 from portfolio.models.validators import validate_credit_code
 
@@ -134,15 +135,15 @@ class Stage(BilingualNameMixin, models.Model):
         verbose_name_plural = _("stages")
         constraints = [
             trl_1_9("stage_trl_range_1_9", "trl_min", "trl_max"),
-            models.CheckConstraint(
-                condition=Q(trl_min__lte=F("trl_max")),
-                name="stage_trl_min_lte_max",
-                violation_error_message=_("The lowest TRL may not exceed the highest."),
+            check(
+                "stage_trl_min_lte_max",
+                Q(trl_min__lte=F("trl_max")),
+                message=_("The lowest TRL may not exceed the highest."),
             ),
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(in_valley=False),
-                name="stage_terminal_not_in_valley",
-                violation_error_message=_("A terminal outcome cannot be inside the valley."),
+            check(
+                "stage_terminal_not_in_valley",
+                Q(outcome="") | Q(in_valley=False),
+                message=_("A terminal outcome cannot be inside the valley."),
             ),
         ]
 
@@ -243,13 +244,10 @@ class Startup(BilingualNameMixin, models.Model):
         verbose_name_plural = _("startups")
         constraints = [
             trl_1_9("startup_trl_1_9", "trl"),
-            models.CheckConstraint(
-                condition=Q(credit_code__isnull=True)
-                | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
-                name="startup_credit_code_format",
-                violation_error_message=_(
-                    "A unified social credit code has 18 allowed characters."
-                ),
+            check(
+                "startup_credit_code_format",
+                Q(credit_code__isnull=True) | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+                message=_("A unified social credit code has 18 allowed characters."),
             ),
         ]
         indexes = [
@@ -314,10 +312,10 @@ class StageTransition(models.Model):
         verbose_name_plural = _("stage transitions")
         constraints = [
             trl_1_9("transition_trl_1_9", "trl"),
-            models.CheckConstraint(
-                condition=Q(from_stage__isnull=True) | ~Q(from_stage=F("to_stage")),
-                name="transition_moves",
-                violation_error_message=_("A transition must move to another stage."),
+            check(
+                "transition_moves",
+                Q(from_stage__isnull=True) | ~Q(from_stage=F("to_stage")),
+                message=_("A transition must move to another stage."),
             ),
         ]
         indexes = [
@@ -366,11 +364,11 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         indexes = [models.Index(fields=["achieved_on"], name="milestone_achieved_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(verified_on__isnull=True, verified_by__isnull=True)
+            check(
+                "milestone_verified_with_date_and_by",
+                Q(verified_on__isnull=True, verified_by__isnull=True)
                 | Q(verified_on__isnull=False, verified_by__isnull=False),
-                name="milestone_verified_with_date_and_by",
-                violation_error_message=_("A verification has both a date and a verifier."),
+                message=_("A verification has both a date and a verifier."),
             )
         ]
 
@@ -440,33 +438,37 @@ class KpiReport(models.Model):
         verbose_name = _("KPI report")
         verbose_name_plural = _("KPI reports")
         constraints = [
-            models.UniqueConstraint(
-                fields=["startup", "year", "quarter"],
-                name="kpi_one_per_startup_quarter",
-                violation_error_message=_("This startup already has a report for this quarter."),
+            unique(
+                "kpi_one_per_startup_quarter",
+                "startup",
+                "year",
+                "quarter",
+                message=_("This startup already has a report for this quarter."),
             ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4),
-                name="kpi_quarter_1_4",
-                violation_error_message=_("Quarter must be 1, 2, 3 or 4."),
+            check(
+                "kpi_quarter_1_4",
+                Q(quarter__gte=1, quarter__lte=4),
+                message=_("Quarter must be 1, 2, 3 or 4."),
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100),
-                name="kpi_year_range",
-                violation_error_message=_("Year must be between 2000 and 2100."),
+            check(
+                "kpi_year_range",
+                Q(year__gte=2000, year__lte=2100),
+                message=_("Year must be between 2000 and 2100."),
             ),
-            models.CheckConstraint(
-                condition=Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0, taxes_paid__gte=0),
-                name="kpi_money_non_negative",
-                violation_error_message=_(
-                    "Revenue, R&D spend, cash and taxes paid cannot be negative."
-                ),
+            non_negative(
+                "kpi_money_non_negative",
+                "revenue",
+                "rd_spend",
+                "cash",
+                "taxes_paid",
+                message=_("Revenue, R&D spend, cash and taxes paid cannot be negative."),
             ),
             of_which_within_totals("kpi_of_which_within_totals"),
-            models.CheckConstraint(
-                condition=Q(runway_months__isnull=True) | Q(runway_months__gte=0),
-                name="kpi_runway_non_negative",
-                violation_error_message=_("Runway cannot be negative."),
+            non_negative(
+                "kpi_runway_non_negative",
+                "runway_months",
+                message=_("Runway cannot be negative."),
+                nullable=True,
             ),
         ]
 
