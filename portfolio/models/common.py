@@ -1,15 +1,25 @@
-"""What several models declare the same way: one abstract base per shared set of fields, and
-one builder per shape of database rule (a named constraint with its message).
+"""What several models declare the same way: one abstract base per shared set of fields, the
+``illustrative`` flag, and one builder per shape of database rule (a named constraint with its
+message; ``ends_before_start`` is ``clean()``'s side of ``ends_after``).
 
-The builders return the very ``CheckConstraint`` / ``UniqueConstraint`` a model would spell
-out, so the migration state does not depend on which way a rule is written."""
+They return the very fields and ``CheckConstraint`` / ``UniqueConstraint`` a model would
+spell out, so the migration state does not depend on which way a model is written."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+#: what an invented row says of itself (``illustrative``'s usual help text)
+INVENTED = _("Invented demo data, not a fact from the source.")
+
+
+def illustrative(help_text=INVENTED) -> models.BooleanField:
+    """The flag of invented demo data: shown with the row, so no one takes it for a fact."""
+    return models.BooleanField(_("illustrative"), default=False, help_text=help_text)
 
 
 class CreatedByMixin(models.Model):
@@ -86,3 +96,15 @@ def ends_after(
     if open_ended:
         condition = Q(**{f"{end}__isnull": True}) | condition
     return check(name, condition, message=message)
+
+
+def ends_before_start(
+    instance: models.Model, end: str, start: str, message, *, same_day: bool = True
+) -> dict[str, ValidationError]:
+    """``clean()``'s side of ``ends_after``: ``{end: error}`` when the row ends before it
+    starts (or, unless ``same_day``, on the moment it starts), else nothing. The error sits
+    on ``end``, so the admin's form shows it there."""
+    first, last = getattr(instance, start), getattr(instance, end)
+    if first and last and (last < first if same_day else last <= first):
+        return {end: ValidationError(message, code="before_start")}
+    return {}

@@ -14,13 +14,21 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import CreatedByMixin, ends_after, non_negative, one_of
+from portfolio.models.common import (
+    CreatedByMixin,
+    ends_after,
+    ends_before_start,
+    illustrative,
+    non_negative,
+    one_of,
+)
 from portfolio.models.pipeline import Startup
 
 #: billed units and helium litres: up to 99,999,999.99
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
 #: the PostgreSQL-only exclusion constraint (``0021_facilities``); its name is the refusal's
 NO_OVERLAP_CONSTRAINT = "facility_booking_no_overlap"
+MSG_BOOKING_ENDS = _("A booking ends after it starts.")
 #: a booking's times lie in these years (a year-9999 date is a typo, not a booking)
 BOOKING_YEARS = (2000, 2100)
 BOOKING_YEARS_MESSAGE = _("A booking's date lies between the years 2000 and 2100.")
@@ -57,11 +65,7 @@ class Facility(models.Model):
         blank=True,
         help_text=_("What a user must have completed before booking."),
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
 
     class Meta:
         ordering = ["name"]
@@ -122,7 +126,7 @@ class FacilityBooking(CreatedByMixin, models.Model):
                 "facility_booking_ends_after_start",
                 "ends_at",
                 "starts_at",
-                message=_("A booking ends after it starts."),
+                message=MSG_BOOKING_ENDS,
                 open_ended=False,
                 same_day=False,
             ),
@@ -147,11 +151,7 @@ class FacilityBooking(CreatedByMixin, models.Model):
                 raise ValidationError(
                     {name: ValidationError(BOOKING_YEARS_MESSAGE, code="out_of_range")}
                 )
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError(
-                {
-                    "ends_at": ValidationError(
-                        _("A booking ends after it starts."), code="before_start"
-                    )
-                }
-            )
+        if errors := ends_before_start(
+            self, "ends_at", "starts_at", MSG_BOOKING_ENDS, same_day=False
+        ):
+            raise ValidationError(errors)

@@ -23,7 +23,7 @@ from portfolio.models.choices import (
     ValuationMethod,
     Waterfall,
 )
-from portfolio.models.common import check, non_negative, positive, unique
+from portfolio.models.common import check, illustrative, non_negative, positive, unique
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
 from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
@@ -126,10 +126,8 @@ class Fund(BilingualNameMixin, models.Model):
     relocation_investment_multiplier = models.DecimalField(
         _("返投 credit: invested in a local firm (×)"), default=Decimal("1.50"), **MULTIPLIER
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Some of the fund's terms are invented demo settings, not from a source."),
+    is_illustrative = illustrative(
+        _("Some of the fund's terms are invented demo settings, not from a source.")
     )
     illustrative_note = models.TextField(
         _("which terms are illustrative"),
@@ -237,12 +235,8 @@ class Commitment(models.Model):
             "(返投比例) counts the commitment by this, not by where the company is now."
         ),
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_(
-            "An invented demo investment: its payments, marks and proceeds are illustrative too."
-        ),
+    is_illustrative = illustrative(
+        _("An invented demo investment: its payments, marks and proceeds are illustrative too.")
     )
     # 返投 relocation credit (fund-accounting.md §3): a company from outside the local region
     # that moved in, or set up or invested in a local firm, after the fund committed.

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import AmountPrecision, InvestorKind, RoundType
-from portfolio.models.common import check, non_negative, positive, unique
+from portfolio.models.common import check, illustrative, non_negative, positive, unique
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
 from portfolio.models.querysets import PortfolioQuerySet
 
@@ -68,13 +68,11 @@ class FundingRound(models.Model):
         related_name="funding_rounds",
     )
     note = models.TextField(_("note / source"), blank=True)
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_(
+    is_illustrative = illustrative(
+        _(
             "Invented demo data, or a round whose date, amount or investors are not all "
             "from a source (the note says which)."
-        ),
+        )
     )
 
     objects = PortfolioQuerySet.as_manager()

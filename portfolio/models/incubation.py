@@ -20,6 +20,8 @@ from portfolio.models.common import (
     CreatedByMixin,
     check,
     ends_after,
+    ends_before_start,
+    illustrative,
     non_negative,
     one_of,
     positive,
@@ -30,6 +32,8 @@ from portfolio.models.pipeline import MONEY, Startup
 
 #: a threshold's value: a count, a share in percent, an area in m² or yuan
 THRESHOLD = {"max_digits": 16, "decimal_places": 2}
+MSG_AGREEMENT_ENDS = _("An agreement ends on or after the day it starts.")
+MSG_CERTIFICATE_ENDS = _("A certificate is valid to a day on or after its start.")
 
 
 class IncubationRule(models.Model):
@@ -260,7 +264,7 @@ class IncubationAgreement(CreatedByMixin, models.Model):
                 "incubation_agreement_ends_after_start",
                 "ends_on",
                 "starts_on",
-                message=_("An agreement ends on or after the day it starts."),
+                message=MSG_AGREEMENT_ENDS,
             ),
             ends_after(
                 "incubation_agreement_deadline_after_start",
@@ -276,14 +280,8 @@ class IncubationAgreement(CreatedByMixin, models.Model):
         return f"{self.startup} · {self.starts_on} – {self.incubation_deadline}"
 
     def clean(self) -> None:
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError(
-                {
-                    "ends_on": ValidationError(
-                        _("An agreement ends on or after the day it starts."), code="before_start"
-                    )
-                }
-            )
+        if errors := ends_before_start(self, "ends_on", "starts_on", MSG_AGREEMENT_ENDS):
+            raise ValidationError(errors)
 
 
 class GraduationBasis(models.TextChoices):
@@ -420,11 +418,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
         blank=True,
         related_name="+",
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -456,7 +450,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
                 Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=F("valid_from")),
-                message=_("A certificate is valid to a day on or after its start."),
+                message=MSG_CERTIFICATE_ENDS,
             ),
             non_negative(
                 "policy_application_money_non_negative",
@@ -511,10 +505,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
                         ),
                         code="needs_approval",
                     )
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            errors["valid_to"] = ValidationError(
-                _("A certificate is valid to a day on or after its start."), code="before_start"
-            )
+        errors |= ends_before_start(self, "valid_to", "valid_from", MSG_CERTIFICATE_ENDS)
         if (
             self.amount_received is not None
             and self.amount_granted is not None
@@ -570,11 +561,7 @@ class FinancingIntroduction(CreatedByMixin, models.Model):
         blank=True,
         related_name="introductions",
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

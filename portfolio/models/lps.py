@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import ExpenseCategory, LpKind
-from portfolio.models.common import check, ends_after, non_negative, positive, unique
+from portfolio.models.common import check, ends_after, illustrative, non_negative, positive, unique
 from portfolio.models.fund import PERCENT, Fund
 from portfolio.models.pipeline import MONEY, BilingualNameMixin
 from portfolio.models.querysets import PortfolioQuerySet
@@ -33,11 +33,7 @@ class LimitedPartner(BilingualNameMixin, models.Model):
         blank=True,
         validators=[validate_credit_code],
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented for the demo: not a real investor of the fund."),
-    )
+    is_illustrative = illustrative(_("Invented for the demo: not a real investor of the fund."))
     note = models.TextField(_("note"), blank=True)
 
     objects = PortfolioQuerySet.as_manager()

@@ -23,6 +23,8 @@ from portfolio.models.common import (
     CreatedByMixin,
     check,
     ends_after,
+    ends_before_start,
+    illustrative,
     non_negative,
     one_of,
     positive,
@@ -36,6 +38,8 @@ HOURS = {"max_digits": 5, "decimal_places": 2}
 #: the PostgreSQL-only exclusion constraint (``0026_space_lease_exclusion``); its name is the
 #: refusal's
 LEASE_NO_OVERLAP_CONSTRAINT = "space_lease_no_overlap"
+MSG_LEASE_ENDS = _("A lease ends on or after the day it starts.")
+MSG_APPOINTMENT_ENDS = _("An appointment ends on or after the day it starts.")
 
 
 class SpaceKind(models.TextChoices):
@@ -96,7 +100,7 @@ class SpaceLease(CreatedByMixin, models.Model):
                 "space_lease_ends_after_start",
                 "ends_on",
                 "starts_on",
-                message=_("A lease ends on or after the day it starts."),
+                message=MSG_LEASE_ENDS,
             ),
             positive(
                 "space_lease_area_positive",
@@ -121,11 +125,7 @@ class SpaceLease(CreatedByMixin, models.Model):
         return f"{self.unit} · {self.startup} · {self.starts_on}"
 
     def clean(self) -> None:
-        errors = {}
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            errors["ends_on"] = ValidationError(
-                _("A lease ends on or after the day it starts."), code="before_start"
-            )
+        errors = ends_before_start(self, "ends_on", "starts_on", MSG_LEASE_ENDS)
         if (
             self.actual_rent is not None
             and self.list_rent is not None
@@ -154,11 +154,7 @@ class Mentor(models.Model):
         _("appointed until"), null=True, blank=True, help_text=_("Empty: no end date.")
     )
     is_full_time = models.BooleanField(_("full time"), default=False)
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
 
     class Meta:
         ordering = ["name", "id"]
@@ -170,7 +166,7 @@ class Mentor(models.Model):
                 "mentor_until_after_appointed",
                 "until",
                 "appointed_on",
-                message=_("An appointment ends on or after the day it starts."),
+                message=MSG_APPOINTMENT_ENDS,
             ),
         ]
 
@@ -178,15 +174,8 @@ class Mentor(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.appointed_on and self.until and self.until < self.appointed_on:
-            raise ValidationError(
-                {
-                    "until": ValidationError(
-                        _("An appointment ends on or after the day it starts."),
-                        code="before_start",
-                    )
-                }
-            )
+        if errors := ends_before_start(self, "until", "appointed_on", MSG_APPOINTMENT_ENDS):
+            raise ValidationError(errors)
 
 
 class MentoringSession(CreatedByMixin, models.Model):

@@ -17,7 +17,7 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
-from portfolio.models.common import check, non_negative, unique
+from portfolio.models.common import check, illustrative, non_negative, unique
 from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
 from portfolio.models.validators import validate_credit_code
 
@@ -228,11 +228,7 @@ class Startup(BilingualNameMixin, models.Model):
     headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -338,10 +334,8 @@ class Milestone(models.Model):
     achieved_on = models.DateField(_("achieved on"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description / evidence"), blank=True)
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data (or an invented date), not a fact from a source."),
+    is_illustrative = illustrative(
+        _("Invented demo data (or an invented date), not a fact from a source.")
     )
     # Set by staff through ``services.milestone_verify`` only: a tranche conditioned on this
     # milestone pays once it is verified.
@@ -422,11 +416,7 @@ class KpiReport(models.Model):
         default=0,
         help_text=_("Of the patents granted so far, invention patents (cumulative)."),
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo figures, not reported by the company."),
-    )
+    is_illustrative = illustrative(_("Invented demo figures, not reported by the company."))
     source = models.TextField(
         _("source"),
         blank=True,

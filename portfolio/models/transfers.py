@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import check, non_negative, one_of
+from portfolio.models.common import check, illustrative, non_negative, one_of
 from portfolio.models.fund import PERCENT
 from portfolio.models.pipeline import MONEY, Institution, Startup
 from portfolio.models.validators import validate_patent_application_number
@@ -102,11 +102,7 @@ class TechTransfer(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     note = models.TextField(_("note"), blank=True)
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
 
     class Meta:
         ordering = ["-contract_on", "-id"]
