@@ -15,8 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.evidence_storage import evidence_storage
-from portfolio.models.common import positive
 from portfolio.models.pipeline import Milestone
+from portfolio.models.rules import positive
 
 
 class MilestoneEvidence(models.Model):

@@ -14,15 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import (
-    CreatedByMixin,
-    ends_after,
-    ends_before_start,
-    illustrative,
-    non_negative,
-    one_of,
-)
+from portfolio.models.common import CreatedByMixin, illustrative
 from portfolio.models.pipeline import Startup
+from portfolio.models.rules import ends_after, ends_before_start, non_negative, one_of
 
 #: billed units and helium litres: up to 99,999,999.99
 QUANTITY = {"max_digits": 10, "decimal_places": 2}

@@ -23,10 +23,11 @@ from portfolio.models.choices import (
     ValuationMethod,
     Waterfall,
 )
-from portfolio.models.common import check, illustrative, non_negative, positive, unique
+from portfolio.models.common import illustrative
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
 from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
+from portfolio.models.rules import check, non_negative, positive, unique
 
 PERCENT = {
     "max_digits": 5,

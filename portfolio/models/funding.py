@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import AmountPrecision, InvestorKind, RoundType
-from portfolio.models.common import check, illustrative, non_negative, positive, unique
+from portfolio.models.common import illustrative
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
 from portfolio.models.querysets import PortfolioQuerySet
+from portfolio.models.rules import check, non_negative, positive, unique
 
 
 class Investor(BilingualNameMixin, models.Model):

@@ -16,19 +16,18 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import (
-    CreatedByMixin,
+from portfolio.models.common import CreatedByMixin, illustrative
+from portfolio.models.funding import FundingRound, Investor
+from portfolio.models.pipeline import MONEY, Startup
+from portfolio.models.rules import (
     check,
     ends_after,
     ends_before_start,
-    illustrative,
     non_negative,
     one_of,
     positive,
     unique,
 )
-from portfolio.models.funding import FundingRound, Investor
-from portfolio.models.pipeline import MONEY, Startup
 
 #: a threshold's value: a count, a share in percent, an area in m² or yuan
 THRESHOLD = {"max_digits": 16, "decimal_places": 2}

@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import check, unique
 from portfolio.models.pipeline import (
     MONEY,
     KpiReport,
@@ -19,6 +18,7 @@ from portfolio.models.pipeline import (
     check_of_which,
     of_which_within_totals,
 )
+from portfolio.models.rules import check, unique
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]

@@ -11,10 +11,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import ExpenseCategory, LpKind
-from portfolio.models.common import check, ends_after, illustrative, non_negative, positive, unique
+from portfolio.models.common import illustrative
 from portfolio.models.fund import PERCENT, Fund
 from portfolio.models.pipeline import MONEY, BilingualNameMixin
 from portfolio.models.querysets import PortfolioQuerySet
+from portfolio.models.rules import check, ends_after, non_negative, positive, unique
 from portfolio.models.validators import validate_credit_code
 
 

@@ -19,17 +19,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import (
-    CreatedByMixin,
+from portfolio.models.common import CreatedByMixin, illustrative
+from portfolio.models.pipeline import MONEY, Startup
+from portfolio.models.rules import (
     check,
     ends_after,
     ends_before_start,
-    illustrative,
     non_negative,
     one_of,
     positive,
 )
-from portfolio.models.pipeline import MONEY, Startup
 
 #: area in square metres: up to 99,999,999.99
 AREA = {"max_digits": 10, "decimal_places": 2}

@@ -17,8 +17,9 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
-from portfolio.models.common import check, illustrative, non_negative, unique
+from portfolio.models.common import illustrative
 from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
+from portfolio.models.rules import check, non_negative, unique
 from portfolio.models.validators import validate_credit_code
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -30,11 +31,7 @@ def trl_1_9(name: str, *fields: str) -> models.CheckConstraint:
     bounds = {}
     for field in fields:
         bounds |= {f"{field}__gte": 1, f"{field}__lte": 9}
-    return models.CheckConstraint(
-        condition=Q(**bounds),
-        name=name,
-        violation_error_message=_("TRL must be between 1 and 9."),
-    )
+    return check(name, Q(**bounds), message=_("TRL must be between 1 and 9."))
 
 
 #: "of which" figures of a KPI report and the totals they are part of
@@ -51,14 +48,14 @@ MSG_OF_WHICH_ALL = _(
 
 def of_which_within_totals(name: str) -> models.CheckConstraint:
     """The database's "of which is within its total" for the KPI figures."""
-    return models.CheckConstraint(
-        condition=Q(
+    return check(
+        name,
+        Q(
             invention_patents_filed__lte=F("patents_filed"),
             invention_patents_granted__lte=F("patents_granted"),
             phd_staff__lte=F("headcount"),
         ),
-        name=name,
-        violation_error_message=MSG_OF_WHICH_ALL,
+        message=MSG_OF_WHICH_ALL,
     )
 
 

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import check, ends_after
 from portfolio.models.pipeline import MONEY
+from portfolio.models.rules import check, ends_after
 
 
 class StartupTechThreshold(models.Model):

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import one_of
+from portfolio.models.rules import one_of
 
 PREFIX_LENGTH = 8
 

@@ -15,9 +15,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import check, illustrative, non_negative, one_of
+from portfolio.models.common import illustrative
 from portfolio.models.fund import PERCENT
 from portfolio.models.pipeline import MONEY, Institution, Startup
+from portfolio.models.rules import check, non_negative, one_of
 from portfolio.models.validators import validate_patent_application_number
 
 
