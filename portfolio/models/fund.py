@@ -51,8 +51,6 @@ def default_target_areas() -> list[str]:
 class Fund(BilingualNameMixin, models.Model):
     """A fund with its government-guidance policy limits (checked as compliance rules)."""
 
-    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     size = models.DecimalField(_("size (yuan)"), **MONEY)
     vintage_year = models.PositiveSmallIntegerField(
         _("vintage year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]

@@ -15,8 +15,6 @@ from portfolio.models.rules import check, non_negative, positive, unique
 
 
 class Investor(BilingualNameMixin, models.Model):
-    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=InvestorKind.choices)
 
     class Meta:

@@ -11,29 +11,26 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import ExpenseCategory, LpKind
-from portfolio.models.common import illustrative
+from portfolio.models.common import credit_code_field, illustrative
 from portfolio.models.fund import PERCENT, Fund
 from portfolio.models.pipeline import MONEY, BilingualNameMixin
 from portfolio.models.querysets import PortfolioQuerySet
-from portfolio.models.rules import check, ends_after, non_negative, positive, unique
-from portfolio.models.validators import validate_credit_code
+from portfolio.models.rules import (
+    check,
+    credit_code_format,
+    ends_after,
+    non_negative,
+    positive,
+    unique,
+)
 
 
 class LimitedPartner(BilingualNameMixin, models.Model):
     """An investor in the fund (出资人): a government guidance fund, a state platform, social
     capital, or the GP's own commitment line."""
 
-    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=LpKind.choices)
-    credit_code = models.CharField(
-        _("unified social credit code"),
-        max_length=18,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[validate_credit_code],
-    )
+    credit_code = credit_code_field()
     is_illustrative = illustrative(_("Invented for the demo: not a real investor of the fund."))
     note = models.TextField(_("note"), blank=True)
 
@@ -44,11 +41,7 @@ class LimitedPartner(BilingualNameMixin, models.Model):
         verbose_name = _("limited partner")
         verbose_name_plural = _("limited partners")
         constraints = [
-            check(
-                "lp_credit_code_format",
-                Q(credit_code__isnull=True) | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
-                message=_("A unified social credit code has 18 allowed characters."),
-            ),
+            credit_code_format("lp_credit_code_format"),
         ]
 
     def __str__(self) -> str:

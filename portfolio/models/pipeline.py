@@ -17,10 +17,9 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
-from portfolio.models.common import illustrative
+from portfolio.models.common import credit_code_field, illustrative
 from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
-from portfolio.models.rules import check, non_negative, unique
-from portfolio.models.validators import validate_credit_code
+from portfolio.models.rules import check, credit_code_format, non_negative, unique
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
@@ -72,7 +71,11 @@ def check_of_which(instance: models.Model) -> None:
 
 
 class BilingualNameMixin(models.Model):
-    """``name`` is Chinese, ``name_en`` English; ``display_name`` follows the active language."""
+    """``name`` is Chinese (unique), ``name_en`` English (optional); ``display_name`` follows
+    the active language. A model may declare its own ``name`` and ``name_en`` (``Stage``)."""
+
+    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -86,8 +89,6 @@ class BilingualNameMixin(models.Model):
 
 
 class Institution(BilingualNameMixin, models.Model):
-    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
     city = models.CharField(_("city"), max_length=50, blank=True)
@@ -153,16 +154,8 @@ class Stage(BilingualNameMixin, models.Model):
 
 
 class Startup(BilingualNameMixin, models.Model):
-    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    credit_code = models.CharField(
-        _("unified social credit code"),
-        max_length=18,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[validate_credit_code],
-        help_text=_("统一社会信用代码: 18 characters, the last one a check character."),
+    credit_code = credit_code_field(
+        help_text=_("统一社会信用代码: 18 characters, the last one a check character.")
     )
     tech_area = models.CharField(_("technology field"), max_length=32, choices=TechArea.choices)
     institution = models.ForeignKey(
@@ -237,11 +230,7 @@ class Startup(BilingualNameMixin, models.Model):
         verbose_name_plural = _("startups")
         constraints = [
             trl_1_9("startup_trl_1_9", "trl"),
-            check(
-                "startup_credit_code_format",
-                Q(credit_code__isnull=True) | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
-                message=_("A unified social credit code has 18 allowed characters."),
-            ),
+            credit_code_format("startup_credit_code_format"),
         ]
         indexes = [
             # Pipeline lists and reports filter by stage and field together.

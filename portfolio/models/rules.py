@@ -9,6 +9,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.models.validators import CREDIT_CODE_REGEX
 
 
 def check(name: str, condition: Q, *, message) -> models.CheckConstraint:
@@ -77,3 +80,13 @@ def ends_before_start(
     if first and last and (last < first if same_day else last <= first):
         return {end: ValidationError(message, code="before_start")}
     return {}
+
+
+def credit_code_format(name: str) -> models.CheckConstraint:
+    """The database's side of ``validate_credit_code`` on ``credit_code``: empty, or 18
+    characters of the GB 32100 alphabet (the check character is the validator's)."""
+    return check(
+        name,
+        Q(credit_code__isnull=True) | Q(credit_code__regex=CREDIT_CODE_REGEX),
+        message=_("A unified social credit code has 18 allowed characters."),
+    )
