@@ -33,6 +33,11 @@ from portfolio.models.rules import (
 THRESHOLD = {"max_digits": 16, "decimal_places": 2}
 MSG_AGREEMENT_ENDS = _("An agreement ends on or after the day it starts.")
 MSG_CERTIFICATE_ENDS = _("A certificate is valid to a day on or after its start.")
+MSG_FIGURES_AREA = _("The space the incubator controls is more than 0 m².")
+MSG_FIGURES_FUND = _("A fund cannot be negative.")
+MSG_APPLIED_ON = _("A submitted application has the day it was applied.")
+MSG_RECEIVED_WITHIN_GRANTED = _("The amount received cannot exceed the amount granted.")
+MSG_ROUND_NEEDS_INVESTED = _("Only an introduction that led to an investment names a round.")
 
 
 class IncubationRule(models.Model):
@@ -203,13 +208,13 @@ class IncubatorFigures(CreatedByMixin, models.Model):
             positive(
                 "incubator_figures_area_positive",
                 "controlled_area_m2",
-                message=_("The space the incubator controls is more than 0 m²."),
+                message=MSG_FIGURES_AREA,
                 nullable=True,
             ),
             non_negative(
                 "incubator_figures_seed_fund_non_negative",
                 "seed_fund",
-                message=_("A fund cannot be negative."),
+                message=MSG_FIGURES_FUND,
                 nullable=True,
             ),
         ]
@@ -221,11 +226,9 @@ class IncubatorFigures(CreatedByMixin, models.Model):
         """The constraints' rules, named on their fields (the admin's form shows them there)."""
         errors = {}
         if self.controlled_area_m2 is not None and self.controlled_area_m2 <= 0:
-            errors["controlled_area_m2"] = ValidationError(
-                _("The space the incubator controls is more than 0 m²."), code="not_positive"
-            )
+            errors["controlled_area_m2"] = ValidationError(MSG_FIGURES_AREA, code="not_positive")
         if self.seed_fund is not None and self.seed_fund < 0:
-            errors["seed_fund"] = ValidationError(_("A fund cannot be negative."), code="negative")
+            errors["seed_fund"] = ValidationError(MSG_FIGURES_FUND, code="negative")
         if errors:
             raise ValidationError(errors)
 
@@ -460,7 +463,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
             check(
                 "policy_application_received_within_granted",
                 Q(amount_received__lte=F("amount_granted")),
-                message=_("The amount received cannot exceed the amount granted."),
+                message=MSG_RECEIVED_WITHIN_GRANTED,
             ),
             check(
                 "policy_application_grant_needs_approval",
@@ -474,7 +477,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
             check(
                 "policy_application_applied_on_once_submitted",
                 Q(status="draft") | Q(applied_on__isnull=False),
-                message=_("A submitted application has the day it was applied."),
+                message=MSG_APPLIED_ON,
             ),
         ]
 
@@ -486,9 +489,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
         services show it there; ``full_clean`` then skips the constraint on that field)."""
         errors = {}
         if self.status != ApplicationStatus.DRAFT and self.applied_on is None:
-            errors["applied_on"] = ValidationError(
-                _("A submitted application has the day it was applied."), code="required"
-            )
+            errors["applied_on"] = ValidationError(MSG_APPLIED_ON, code="required")
         if self.status != ApplicationStatus.APPROVED:
             for name, empty in (
                 ("amount_granted", 0),
@@ -511,7 +512,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
             and self.amount_received > self.amount_granted
         ):
             errors["amount_received"] = ValidationError(
-                _("The amount received cannot exceed the amount granted."), code="above_granted"
+                MSG_RECEIVED_WITHIN_GRANTED, code="above_granted"
             )
         if errors:
             raise ValidationError(errors)
@@ -584,7 +585,7 @@ class FinancingIntroduction(CreatedByMixin, models.Model):
             check(
                 "financing_intro_round_needs_invested",
                 Q(funding_round__isnull=True) | Q(outcome="invested"),
-                message=_("Only an introduction that led to an investment names a round."),
+                message=MSG_ROUND_NEEDS_INVESTED,
             ),
             unique(
                 "financing_intro_unique",
@@ -606,7 +607,7 @@ class FinancingIntroduction(CreatedByMixin, models.Model):
         if round_ is None:
             return
         if self.outcome != IntroOutcome.INVESTED:
-            message = _("Only an introduction that led to an investment names a round.")
+            message = MSG_ROUND_NEEDS_INVESTED
             code = "needs_invested"
         elif self.startup_id is not None and round_.startup_id != self.startup_id:
             message, code = _("The round must be one of this startup's rounds."), "other_startup"

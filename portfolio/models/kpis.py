@@ -22,6 +22,7 @@ from portfolio.models.rules import check, unique
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+MSG_QUARTER_YEAR = _("Quarter must be 1 to 4, year 2000 to 2100.")
 #: the figures a founder submits (the KPI report's, without its labels)
 SUBMITTED_FIGURES = (
     "revenue",
@@ -74,7 +75,7 @@ class KpiRequest(models.Model):
             check(
                 "kpi_request_quarter_valid",
                 Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
-                message=_("Quarter must be 1 to 4, year 2000 to 2100."),
+                message=MSG_QUARTER_YEAR,
             ),
         ]
 
@@ -188,7 +189,7 @@ class KpiSubmission(models.Model):
             check(
                 "kpi_submission_quarter_valid",
                 Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
-                message=_("Quarter must be 1 to 4, year 2000 to 2100."),
+                message=MSG_QUARTER_YEAR,
             ),
             check(
                 "kpi_submission_non_negative",

@@ -39,6 +39,8 @@ HOURS = {"max_digits": 5, "decimal_places": 2}
 LEASE_NO_OVERLAP_CONSTRAINT = "space_lease_no_overlap"
 MSG_LEASE_ENDS = _("A lease ends on or after the day it starts.")
 MSG_APPOINTMENT_ENDS = _("An appointment ends on or after the day it starts.")
+MSG_SESSION_HOURS = _("A session lasts more than 0 and at most 24 hours.")
+MSG_ACTUAL_WITHIN_LIST = _("The actual rent cannot exceed the list rent.")
 
 
 class SpaceKind(models.TextChoices):
@@ -116,7 +118,7 @@ class SpaceLease(CreatedByMixin, models.Model):
             check(
                 "space_lease_actual_within_list",
                 Q(actual_rent__lte=F("list_rent")),
-                message=_("The actual rent cannot exceed the list rent."),
+                message=MSG_ACTUAL_WITHIN_LIST,
             ),
         ]
 
@@ -130,9 +132,7 @@ class SpaceLease(CreatedByMixin, models.Model):
             and self.list_rent is not None
             and self.actual_rent > self.list_rent
         ):
-            errors["actual_rent"] = ValidationError(
-                _("The actual rent cannot exceed the list rent."), code="above_list"
-            )
+            errors["actual_rent"] = ValidationError(MSG_ACTUAL_WITHIN_LIST, code="above_list")
         if errors:
             raise ValidationError(errors)
 
@@ -207,7 +207,7 @@ class MentoringSession(CreatedByMixin, models.Model):
             check(
                 "mentoring_session_hours_range",
                 Q(hours__gt=0, hours__lte=24),
-                message=_("A session lasts more than 0 and at most 24 hours."),
+                message=MSG_SESSION_HOURS,
             ),
         ]
 
@@ -216,10 +216,4 @@ class MentoringSession(CreatedByMixin, models.Model):
 
     def clean(self) -> None:
         if self.hours is not None and not 0 < self.hours <= 24:
-            raise ValidationError(
-                {
-                    "hours": ValidationError(
-                        _("A session lasts more than 0 and at most 24 hours."), code="range"
-                    )
-                }
-            )
+            raise ValidationError({"hours": ValidationError(MSG_SESSION_HOURS, code="range")})
