@@ -20,9 +20,11 @@ from portfolio.models.common import CreatedByMixin, illustrative
 from portfolio.models.funding import FundingRound, Investor
 from portfolio.models.pipeline import MONEY, Startup
 from portfolio.models.rules import (
+    at_most,
     check,
     ends_after,
     ends_before_start,
+    exceeds,
     non_negative,
     one_of,
     positive,
@@ -460,9 +462,10 @@ class PolicyApplication(CreatedByMixin, models.Model):
                 "amount_received",
                 message=_("Amounts cannot be negative."),
             ),
-            check(
+            at_most(
                 "policy_application_received_within_granted",
-                Q(amount_received__lte=F("amount_granted")),
+                "amount_received",
+                "amount_granted",
                 message=MSG_RECEIVED_WITHIN_GRANTED,
             ),
             check(
@@ -506,14 +509,13 @@ class PolicyApplication(CreatedByMixin, models.Model):
                         code="needs_approval",
                     )
         errors |= ends_before_start(self, "valid_to", "valid_from", MSG_CERTIFICATE_ENDS)
-        if (
-            self.amount_received is not None
-            and self.amount_granted is not None
-            and self.amount_received > self.amount_granted
-        ):
-            errors["amount_received"] = ValidationError(
-                MSG_RECEIVED_WITHIN_GRANTED, code="above_granted"
-            )
+        errors |= exceeds(
+            self,
+            "amount_received",
+            "amount_granted",
+            MSG_RECEIVED_WITHIN_GRANTED,
+            code="above_granted",
+        )
         if errors:
             raise ValidationError(errors)
 

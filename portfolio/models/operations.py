@@ -16,15 +16,17 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.common import CreatedByMixin, illustrative
 from portfolio.models.pipeline import MONEY, Startup
 from portfolio.models.rules import (
+    at_most,
     check,
     ends_after,
     ends_before_start,
+    exceeds,
     non_negative,
     one_of,
     positive,
@@ -115,9 +117,10 @@ class SpaceLease(CreatedByMixin, models.Model):
                 "subsidy",
                 message=_("Rents and subsidy cannot be negative."),
             ),
-            check(
+            at_most(
                 "space_lease_actual_within_list",
-                Q(actual_rent__lte=F("list_rent")),
+                "actual_rent",
+                "list_rent",
                 message=MSG_ACTUAL_WITHIN_LIST,
             ),
         ]
@@ -127,12 +130,9 @@ class SpaceLease(CreatedByMixin, models.Model):
 
     def clean(self) -> None:
         errors = ends_before_start(self, "ends_on", "starts_on", MSG_LEASE_ENDS)
-        if (
-            self.actual_rent is not None
-            and self.list_rent is not None
-            and self.actual_rent > self.list_rent
-        ):
-            errors["actual_rent"] = ValidationError(MSG_ACTUAL_WITHIN_LIST, code="above_list")
+        errors |= exceeds(
+            self, "actual_rent", "list_rent", MSG_ACTUAL_WITHIN_LIST, code="above_list"
+        )
         if errors:
             raise ValidationError(errors)
 

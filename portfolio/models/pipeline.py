@@ -19,7 +19,7 @@ from portfolio.models.choices import (
 )
 from portfolio.models.common import credit_code_field, illustrative
 from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
-from portfolio.models.rules import check, credit_code_format, non_negative, unique
+from portfolio.models.rules import at_most, check, credit_code_format, non_negative, unique
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
@@ -133,9 +133,10 @@ class Stage(BilingualNameMixin, models.Model):
         verbose_name_plural = _("stages")
         constraints = [
             trl_1_9("stage_trl_range_1_9", "trl_min", "trl_max"),
-            check(
+            at_most(
                 "stage_trl_min_lte_max",
-                Q(trl_min__lte=F("trl_max")),
+                "trl_min",
+                "trl_max",
                 message=_("The lowest TRL may not exceed the highest."),
             ),
             check(

@@ -82,6 +82,22 @@ def ends_before_start(
     return {}
 
 
+def at_most(name: str, field: str, bound: str, *, message) -> models.CheckConstraint:
+    """``field`` is not above the row's ``bound`` (another field)."""
+    return check(name, Q(**{f"{field}__lte": F(bound)}), message=message)
+
+
+def exceeds(
+    instance: models.Model, field: str, bound: str, message, *, code: str
+) -> dict[str, ValidationError]:
+    """``clean()``'s side of ``at_most``: ``{field: error}`` when both are known and
+    ``field`` is above ``bound``, else nothing."""
+    value, limit = getattr(instance, field), getattr(instance, bound)
+    if value is not None and limit is not None and value > limit:
+        return {field: ValidationError(message, code=code)}
+    return {}
+
+
 def credit_code_format(name: str) -> models.CheckConstraint:
     """The database's side of ``validate_credit_code`` on ``credit_code``: empty, or 18
     characters of the GB 32100 alphabet (the check character is the validator's)."""
