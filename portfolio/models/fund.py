@@ -25,7 +25,7 @@ from portfolio.models.choices import (
 )
 from portfolio.models.common import illustrative
 from portfolio.models.funding import FundingRound
-from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
+from portfolio.models.pipeline import MONEY, YEAR_VALIDATORS, BilingualNameMixin, Startup
 from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
 from portfolio.models.rules import check, non_negative, positive, unique
 
@@ -52,9 +52,7 @@ class Fund(BilingualNameMixin, models.Model):
     """A fund with its government-guidance policy limits (checked as compliance rules)."""
 
     size = models.DecimalField(_("size (yuan)"), **MONEY)
-    vintage_year = models.PositiveSmallIntegerField(
-        _("vintage year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    vintage_year = models.PositiveSmallIntegerField(_("vintage year"), validators=YEAR_VALIDATORS)
     manager = models.CharField(_("manager"), max_length=200, blank=True)
     investment_period_end = models.DateField(_("investment period ends"), null=True, blank=True)
     max_single_company_pct = models.DecimalField(

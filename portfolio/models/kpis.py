@@ -6,13 +6,14 @@ the official report."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.pipeline import (
     MONEY,
+    QUARTER_VALIDATORS,
+    YEAR_VALIDATORS,
     KpiReport,
     Startup,
     check_of_which,
@@ -20,9 +21,18 @@ from portfolio.models.pipeline import (
 )
 from portfolio.models.rules import check, unique
 
-QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 MSG_QUARTER_YEAR = _("Quarter must be 1 to 4, year 2000 to 2100.")
+
+
+def quarter_valid(name: str) -> models.CheckConstraint:
+    """The database's "quarter 1-4 of a year 2000-2100" of a request or a submission."""
+    return check(
+        name,
+        Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
+        message=MSG_QUARTER_YEAR,
+    )
+
+
 #: the figures a founder submits (the KPI report's, without its labels)
 SUBMITTED_FIGURES = (
     "revenue",
@@ -72,11 +82,7 @@ class KpiRequest(models.Model):
                 "quarter",
                 message=_("There is already a request for this quarter."),
             ),
-            check(
-                "kpi_request_quarter_valid",
-                Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
-                message=MSG_QUARTER_YEAR,
-            ),
+            quarter_valid("kpi_request_quarter_valid"),
         ]
 
     def __str__(self) -> str:
@@ -186,11 +192,7 @@ class KpiSubmission(models.Model):
                 message=_("This startup already has an open submission for this quarter."),
                 condition=Q(status__in=["submitted", "returned"]),
             ),
-            check(
-                "kpi_submission_quarter_valid",
-                Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
-                message=MSG_QUARTER_YEAR,
-            ),
+            quarter_valid("kpi_submission_quarter_valid"),
             check(
                 "kpi_submission_non_negative",
                 Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0, taxes_paid__gte=0)

@@ -23,6 +23,8 @@ from portfolio.models.rules import at_most, check, credit_code_format, non_negat
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
+QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
 def trl_1_9(name: str, *fields: str) -> models.CheckConstraint:
@@ -363,12 +365,8 @@ class KpiReport(models.Model):
     startup = models.ForeignKey(
         Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="kpi_reports"
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
-    quarter = models.PositiveSmallIntegerField(
-        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     revenue = models.DecimalField(_("revenue (yuan)"), default=0, **MONEY)
     rd_spend = models.DecimalField(_("R&D spend (yuan)"), default=0, **MONEY)
     headcount = models.PositiveIntegerField(_("headcount"), default=0)
