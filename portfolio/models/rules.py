@@ -1,5 +1,6 @@
 """The database's rules: one builder per shape of constraint, each with its name and its
-message, and ``ends_before_start``, ``clean()``'s side of ``ends_after``.
+message, and ``clean()``'s side of two of them (``ends_before_start`` of ``ends_after``,
+``exceeds`` of ``at_most``: the same rule named on the field to correct).
 
 They return the very ``CheckConstraint`` / ``UniqueConstraint`` a model would spell out, so
 the migration state does not depend on which way a rule is written."""
