@@ -1,10 +1,35 @@
-"""What several models declare the same way: one abstract base per shared set of fields."""
+"""What several models declare the same way: one abstract base per shared set of fields, and
+the ``illustrative`` flag (the database's rules live in ``rules``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from portfolio.models.validators import validate_credit_code
+
+#: what an invented row says of itself (``illustrative``'s usual help text)
+INVENTED = _("Invented demo data, not a fact from the source.")
+
+
+def illustrative(help_text=INVENTED) -> models.BooleanField:
+    """The flag of invented demo data: shown with the row, so no one takes it for a fact."""
+    return models.BooleanField(_("illustrative"), default=False, help_text=help_text)
+
+
+def credit_code_field(**options) -> models.CharField:
+    """A company's unified social credit code (统一社会信用代码): optional, unique, checked by
+    ``validate_credit_code`` (and in the database by ``rules.credit_code_format``)."""
+    return models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+        **options,
+    )
 
 
 class CreatedByMixin(models.Model):

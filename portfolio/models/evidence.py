@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.evidence_storage import evidence_storage
 from portfolio.models.pipeline import Milestone
+from portfolio.models.rules import positive
 
 
 class MilestoneEvidence(models.Model):
@@ -50,10 +50,8 @@ class MilestoneEvidence(models.Model):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(size__gt=0),
-                name="milestone_evidence_not_empty",
-                violation_error_message=_("An evidence file is not empty."),
+            positive(
+                "milestone_evidence_not_empty", "size", message=_("An evidence file is not empty.")
             )
         ]
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import CreatedByMixin
+from portfolio.models.common import CreatedByMixin, illustrative
 from portfolio.models.pipeline import Startup
+from portfolio.models.rules import ends_after, ends_before_start, non_negative, one_of
 
 #: billed units and helium litres: up to 99,999,999.99
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
 #: the PostgreSQL-only exclusion constraint (``0021_facilities``); its name is the refusal's
 NO_OVERLAP_CONSTRAINT = "facility_booking_no_overlap"
+MSG_BOOKING_ENDS = _("A booking ends after it starts.")
 #: a booking's times lie in these years (a year-9999 date is a typo, not a booking)
 BOOKING_YEARS = (2000, 2100)
 BOOKING_YEARS_MESSAGE = _("A booking's date lies between the years 2000 and 2100.")
@@ -58,35 +59,21 @@ class Facility(models.Model):
         blank=True,
         help_text=_("What a user must have completed before booking."),
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "dilution_refrigerator",
-                        "cryostat",
-                        "clean_room",
-                        "laser_lab",
-                        "instrument",
-                        "other",
-                    ]
-                ),
-                name="facility_kind_valid",
-                violation_error_message=_("Unknown facility kind."),
+            one_of(
+                "facility_kind_valid", "kind", FacilityKind, message=_("Unknown facility kind.")
             ),
-            models.CheckConstraint(
-                condition=Q(booking_unit__in=["hour", "day", "cooldown_run"]),
-                name="facility_booking_unit_valid",
-                violation_error_message=_("Unknown booking unit."),
+            one_of(
+                "facility_booking_unit_valid",
+                "booking_unit",
+                BookingUnit,
+                message=_("Unknown booking unit."),
             ),
         ]
 
@@ -129,15 +116,19 @@ class FacilityBooking(CreatedByMixin, models.Model):
             models.Index(fields=["starts_at"], name="facility_booking_starts"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")),
-                name="facility_booking_ends_after_start",
-                violation_error_message=_("A booking ends after it starts."),
+            ends_after(
+                "facility_booking_ends_after_start",
+                "ends_at",
+                "starts_at",
+                message=MSG_BOOKING_ENDS,
+                open_ended=False,
+                same_day=False,
             ),
-            models.CheckConstraint(
-                condition=Q(units__gte=0, helium_litres__gte=0),
-                name="facility_booking_non_negative",
-                violation_error_message=_("Units and helium cannot be negative."),
+            non_negative(
+                "facility_booking_non_negative",
+                "units",
+                "helium_litres",
+                message=_("Units and helium cannot be negative."),
             ),
         ]
 
@@ -154,11 +145,7 @@ class FacilityBooking(CreatedByMixin, models.Model):
                 raise ValidationError(
                     {name: ValidationError(BOOKING_YEARS_MESSAGE, code="out_of_range")}
                 )
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError(
-                {
-                    "ends_at": ValidationError(
-                        _("A booking ends after it starts."), code="before_start"
-                    )
-                }
-            )
+        if errors := ends_before_start(
+            self, "ends_at", "starts_at", MSG_BOOKING_ENDS, same_day=False
+        ):
+            raise ValidationError(errors)

@@ -23,9 +23,11 @@ from portfolio.models.choices import (
     ValuationMethod,
     Waterfall,
 )
+from portfolio.models.common import illustrative
 from portfolio.models.funding import FundingRound
-from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
+from portfolio.models.pipeline import MONEY, YEAR_VALIDATORS, BilingualNameMixin, Startup
 from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
+from portfolio.models.rules import check, non_negative, positive, unique
 
 PERCENT = {
     "max_digits": 5,
@@ -49,12 +51,8 @@ def default_target_areas() -> list[str]:
 class Fund(BilingualNameMixin, models.Model):
     """A fund with its government-guidance policy limits (checked as compliance rules)."""
 
-    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     size = models.DecimalField(_("size (yuan)"), **MONEY)
-    vintage_year = models.PositiveSmallIntegerField(
-        _("vintage year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    vintage_year = models.PositiveSmallIntegerField(_("vintage year"), validators=YEAR_VALIDATORS)
     manager = models.CharField(_("manager"), max_length=200, blank=True)
     investment_period_end = models.DateField(_("investment period ends"), null=True, blank=True)
     max_single_company_pct = models.DecimalField(
@@ -125,10 +123,8 @@ class Fund(BilingualNameMixin, models.Model):
     relocation_investment_multiplier = models.DecimalField(
         _("返投 credit: invested in a local firm (×)"), default=Decimal("1.50"), **MULTIPLIER
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Some of the fund's terms are invented demo settings, not from a source."),
+    is_illustrative = illustrative(
+        _("Some of the fund's terms are invented demo settings, not from a source.")
     )
     illustrative_note = models.TextField(
         _("which terms are illustrative"),
@@ -149,13 +145,10 @@ class Fund(BilingualNameMixin, models.Model):
             ("change_fund_terms", _("Can change a fund's size, policy limits and terms")),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(size__gt=0),
-                name="fund_size_positive",
-                violation_error_message=_("A fund's size must be positive."),
-            ),
-            models.CheckConstraint(
-                condition=Q(
+            positive("fund_size_positive", "size", message=_("A fund's size must be positive.")),
+            check(
+                "fund_limits_are_percentages",
+                Q(
                     max_single_company_pct__gte=0,
                     max_single_company_pct__lte=100,
                     min_target_sector_pct__gte=0,
@@ -163,11 +156,11 @@ class Fund(BilingualNameMixin, models.Model):
                     min_local_pct__gte=0,
                     min_local_pct__lte=100,
                 ),
-                name="fund_limits_are_percentages",
-                violation_error_message=_("Policy limits are percentages between 0 and 100."),
+                message=_("Policy limits are percentages between 0 and 100."),
             ),
-            models.CheckConstraint(
-                condition=Q(
+            check(
+                "fund_lp_terms_in_range",
+                Q(
                     management_fee_pct__gte=0,
                     management_fee_pct__lte=100,
                     hurdle_pct__gte=0,
@@ -177,13 +170,13 @@ class Fund(BilingualNameMixin, models.Model):
                     catch_up_pct__lte=100,
                 )
                 & (Q(catch_up_pct=0) | Q(catch_up_pct__gt=F("carry_pct"))),
-                name="fund_lp_terms_in_range",
-                violation_error_message=_(
+                message=_(
                     "Fee, hurdle and carry are percentages; a catch-up is 0 or above the carry."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(
+            check(
+                "fund_policy_pack_in_range",
+                Q(
                     stake_cap_pct__gte=0,
                     stake_cap_pct__lte=100,
                     relocation_moved_multiplier__gte=0,
@@ -193,8 +186,7 @@ class Fund(BilingualNameMixin, models.Model):
                     relocation_investment_multiplier__gte=0,
                     relocation_investment_multiplier__lte=10,
                 ),
-                name="fund_policy_pack_in_range",
-                violation_error_message=_(
+                message=_(
                     "The stake cap is a percentage; relocation credits are between 0 and 10."
                 ),
             ),
@@ -240,12 +232,8 @@ class Commitment(models.Model):
             "(返投比例) counts the commitment by this, not by where the company is now."
         ),
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_(
-            "An invented demo investment: its payments, marks and proceeds are illustrative too."
-        ),
+    is_illustrative = illustrative(
+        _("An invented demo investment: its payments, marks and proceeds are illustrative too.")
     )
     # 返投 relocation credit (fund-accounting.md §3): a company from outside the local region
     # that moved in, or set up or invested in a local firm, after the fund committed.
@@ -270,16 +258,16 @@ class Commitment(models.Model):
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="commitment_amount_positive",
-                violation_error_message=_("A commitment must be a positive amount."),
+            positive(
+                "commitment_amount_positive",
+                "amount",
+                message=_("A commitment must be a positive amount."),
             ),
-            models.CheckConstraint(
-                condition=Q(relocation_kind="", relocated_on__isnull=True)
+            check(
+                "commitment_relocation_dated",
+                Q(relocation_kind="", relocated_on__isnull=True)
                 | (~Q(relocation_kind="") & Q(relocated_on__isnull=False)),
-                name="commitment_relocation_dated",
-                violation_error_message=_("A relocation has both a kind and a date."),
+                message=_("A relocation has both a kind and a date."),
             ),
         ]
         indexes = [
@@ -324,10 +312,10 @@ class Tranche(models.Model):
         verbose_name = _("tranche")
         verbose_name_plural = _("tranches")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="tranche_amount_positive",
-                violation_error_message=_("A tranche must be a positive amount."),
+            positive(
+                "tranche_amount_positive",
+                "amount",
+                message=_("A tranche must be a positive amount."),
             ),
         ]
 
@@ -383,16 +371,15 @@ class Disbursement(models.Model):
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="disbursement_amount_positive",
-                violation_error_message=_("A disbursement must be a positive amount."),
+            positive(
+                "disbursement_amount_positive",
+                "amount",
+                message=_("A disbursement must be a positive amount."),
             ),
-            models.CheckConstraint(
-                condition=Q(ownership_pct__isnull=True)
-                | Q(ownership_pct__gt=0, ownership_pct__lte=100),
-                name="disbursement_ownership_pct_range",
-                violation_error_message=_("A stake is more than 0 and at most 100 %."),
+            check(
+                "disbursement_ownership_pct_range",
+                Q(ownership_pct__isnull=True) | Q(ownership_pct__gt=0, ownership_pct__lte=100),
+                message=_("A stake is more than 0 and at most 100 %."),
             ),
         ]
 
@@ -431,15 +418,17 @@ class ValuationMark(models.Model):
         verbose_name = _("valuation mark")
         verbose_name_plural = _("valuation marks")
         constraints = [
-            models.UniqueConstraint(
-                fields=["fund", "startup", "as_of"],
-                name="valuation_one_per_day",
-                violation_error_message=_("This holding already has a mark on this date."),
+            unique(
+                "valuation_one_per_day",
+                "fund",
+                "startup",
+                "as_of",
+                message=_("This holding already has a mark on this date."),
             ),
-            models.CheckConstraint(
-                condition=Q(fair_value__gte=0),
-                name="valuation_non_negative",
-                violation_error_message=_("A fair value cannot be negative."),
+            non_negative(
+                "valuation_non_negative",
+                "fair_value",
+                message=_("A fair value cannot be negative."),
             ),
         ]
 
@@ -474,19 +463,18 @@ class Distribution(models.Model):
             models.Index(fields=["fund", "startup", "paid_on"], name="distribution_holding_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0) | Q(kind=DistributionKind.WRITE_OFF, amount=0),
-                name="distribution_amount_positive",
-                violation_error_message=_(
-                    "A distribution must be a positive amount (a write-off may be 0)."
-                ),
+            check(
+                "distribution_amount_positive",
+                Q(amount__gt=0) | Q(kind=DistributionKind.WRITE_OFF, amount=0),
+                message=_("A distribution must be a positive amount (a write-off may be 0)."),
             ),
             # An exit or a write-off ends the holding: once (services.distribution_record).
-            models.UniqueConstraint(
-                fields=["fund", "startup"],
+            unique(
+                "distribution_one_end_per_holding",
+                "fund",
+                "startup",
+                message=_("This holding has already ended (exit or write-off)."),
                 condition=Q(kind__in=ENDING_DISTRIBUTION_KINDS),
-                name="distribution_one_end_per_holding",
-                violation_error_message=_("This holding has already ended (exit or write-off)."),
             ),
         ]
 

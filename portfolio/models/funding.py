@@ -8,13 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import AmountPrecision, InvestorKind, RoundType
+from portfolio.models.common import illustrative
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
 from portfolio.models.querysets import PortfolioQuerySet
+from portfolio.models.rules import check, non_negative, positive, unique
 
 
 class Investor(BilingualNameMixin, models.Model):
-    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=InvestorKind.choices)
 
     class Meta:
@@ -67,13 +67,11 @@ class FundingRound(models.Model):
         related_name="funding_rounds",
     )
     note = models.TextField(_("note / source"), blank=True)
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_(
+    is_illustrative = illustrative(
+        _(
             "Invented demo data, or a round whose date, amount or investors are not all "
             "from a source (the note says which)."
-        ),
+        )
     )
 
     objects = PortfolioQuerySet.as_manager()
@@ -83,26 +81,27 @@ class FundingRound(models.Model):
         verbose_name = _("funding round")
         verbose_name_plural = _("funding rounds")
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(amount_precision=AmountPrecision.UNDISCLOSED) & Q(amount__isnull=True))
+            check(
+                "round_amount_positive_unless_undisclosed",
+                (Q(amount_precision=AmountPrecision.UNDISCLOSED) & Q(amount__isnull=True))
                 | (
                     ~Q(amount_precision=AmountPrecision.UNDISCLOSED)
                     & Q(amount__isnull=False, amount__gt=0)
                 ),
-                name="round_amount_positive_unless_undisclosed",
-                violation_error_message=_(
+                message=_(
                     "A round's amount must be positive, or empty when the round is undisclosed."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(pre_money_valuation__isnull=True) | Q(pre_money_valuation__gte=0),
-                name="round_valuation_non_negative",
-                violation_error_message=_("A valuation cannot be negative."),
+            non_negative(
+                "round_valuation_non_negative",
+                "pre_money_valuation",
+                message=_("A valuation cannot be negative."),
+                nullable=True,
             ),
-            models.CheckConstraint(
-                condition=Q(currency="CNY"),
-                name="round_currency_cny",
-                violation_error_message=_("Amounts are recorded in yuan (CNY)."),
+            check(
+                "round_currency_cny",
+                Q(currency="CNY"),
+                message=_("Amounts are recorded in yuan (CNY)."),
             ),
         ]
         indexes = [
@@ -151,15 +150,17 @@ class Participation(models.Model):
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["funding_round", "investor"],
-                name="participation_unique_investor",
-                violation_error_message=_("This investor is already listed in this round."),
+            unique(
+                "participation_unique_investor",
+                "funding_round",
+                "investor",
+                message=_("This investor is already listed in this round."),
             ),
-            models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gt=0),
-                name="participation_amount_positive",
-                violation_error_message=_("A participant's amount must be positive."),
+            positive(
+                "participation_amount_positive",
+                "amount",
+                message=_("A participant's amount must be positive."),
+                nullable=True,
             ),
         ]
 

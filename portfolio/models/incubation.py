@@ -16,12 +16,30 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import CreatedByMixin
+from portfolio.models.common import CreatedByMixin, illustrative
 from portfolio.models.funding import FundingRound, Investor
 from portfolio.models.pipeline import MONEY, Startup
+from portfolio.models.rules import (
+    at_most,
+    check,
+    ends_after,
+    ends_before_start,
+    exceeds,
+    non_negative,
+    one_of,
+    positive,
+    unique,
+)
 
 #: a threshold's value: a count, a share in percent, an area in m² or yuan
 THRESHOLD = {"max_digits": 16, "decimal_places": 2}
+MSG_AGREEMENT_ENDS = _("An agreement ends on or after the day it starts.")
+MSG_CERTIFICATE_ENDS = _("A certificate is valid to a day on or after its start.")
+MSG_FIGURES_AREA = _("The space the incubator controls is more than 0 m².")
+MSG_FIGURES_FUND = _("A fund cannot be negative.")
+MSG_APPLIED_ON = _("A submitted application has the day it was applied.")
+MSG_RECEIVED_WITHIN_GRANTED = _("The amount received cannot exceed the amount granted.")
+MSG_ROUND_NEEDS_INVESTED = _("Only an introduction that led to an investment names a round.")
 
 
 class IncubationRule(models.Model):
@@ -74,29 +92,27 @@ class IncubationRule(models.Model):
         verbose_name = _("incubation rule")
         verbose_name_plural = _("incubation rules")
         constraints = [
-            models.UniqueConstraint(
-                fields=["effective_from"],
-                name="incubation_rule_one_per_day",
-                violation_error_message=_("Another rule is already in force from this day."),
+            unique(
+                "incubation_rule_one_per_day",
+                "effective_from",
+                message=_("Another rule is already in force from this day."),
             ),
-            models.CheckConstraint(
-                condition=Q(
-                    deadline_months__gt=0, extended_deadline_months__gte=F("deadline_months")
-                ),
-                name="incubation_rule_deadlines",
-                violation_error_message=_(
+            check(
+                "incubation_rule_deadlines",
+                Q(deadline_months__gt=0, extended_deadline_months__gte=F("deadline_months")),
+                message=_(
                     "The incubation period is more than zero and the listed fields' period is "
                     "at least as long."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(
+            check(
+                "incubation_rule_graduation_thresholds",
+                Q(
                     graduation_vc_over__gte=0,
                     graduation_revenue_over__gte=0,
                     graduation_revenue_years__gt=0,
                 ),
-                name="incubation_rule_graduation_thresholds",
-                violation_error_message=_("Graduation thresholds cannot be negative."),
+                message=_("Graduation thresholds cannot be negative."),
             ),
         ]
 
@@ -141,22 +157,20 @@ class IncubatorThreshold(models.Model):
         verbose_name = _("incubator threshold")
         verbose_name_plural = _("incubator thresholds")
         constraints = [
-            models.UniqueConstraint(
-                fields=["grade", "key", "effective_from"],
-                name="incubator_threshold_unique",
-                violation_error_message=_(
-                    "This grade already has this figure's threshold from this day."
-                ),
+            unique(
+                "incubator_threshold_unique",
+                "grade",
+                "key",
+                "effective_from",
+                message=_("This grade already has this figure's threshold from this day."),
             ),
-            models.CheckConstraint(
-                condition=Q(key__in=[key.value for key in ThresholdKey]),
-                name="incubator_threshold_key_valid",
-                violation_error_message=_("Unknown figure."),
+            one_of(
+                "incubator_threshold_key_valid", "key", ThresholdKey, message=_("Unknown figure.")
             ),
-            models.CheckConstraint(
-                condition=Q(required__gte=0),
-                name="incubator_threshold_non_negative",
-                violation_error_message=_("A threshold cannot be negative."),
+            non_negative(
+                "incubator_threshold_non_negative",
+                "required",
+                message=_("A threshold cannot be negative."),
             ),
         ]
 
@@ -193,15 +207,17 @@ class IncubatorFigures(CreatedByMixin, models.Model):
         verbose_name = _("incubator's figures")
         verbose_name_plural = _("incubator's figures")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(controlled_area_m2__isnull=True) | Q(controlled_area_m2__gt=0),
-                name="incubator_figures_area_positive",
-                violation_error_message=_("The space the incubator controls is more than 0 m²."),
+            positive(
+                "incubator_figures_area_positive",
+                "controlled_area_m2",
+                message=MSG_FIGURES_AREA,
+                nullable=True,
             ),
-            models.CheckConstraint(
-                condition=Q(seed_fund__isnull=True) | Q(seed_fund__gte=0),
-                name="incubator_figures_seed_fund_non_negative",
-                violation_error_message=_("A fund cannot be negative."),
+            non_negative(
+                "incubator_figures_seed_fund_non_negative",
+                "seed_fund",
+                message=MSG_FIGURES_FUND,
+                nullable=True,
             ),
         ]
 
@@ -212,11 +228,9 @@ class IncubatorFigures(CreatedByMixin, models.Model):
         """The constraints' rules, named on their fields (the admin's form shows them there)."""
         errors = {}
         if self.controlled_area_m2 is not None and self.controlled_area_m2 <= 0:
-            errors["controlled_area_m2"] = ValidationError(
-                _("The space the incubator controls is more than 0 m²."), code="not_positive"
-            )
+            errors["controlled_area_m2"] = ValidationError(MSG_FIGURES_AREA, code="not_positive")
         if self.seed_fund is not None and self.seed_fund < 0:
-            errors["seed_fund"] = ValidationError(_("A fund cannot be negative."), code="negative")
+            errors["seed_fund"] = ValidationError(MSG_FIGURES_FUND, code="negative")
         if errors:
             raise ValidationError(errors)
 
@@ -250,15 +264,19 @@ class IncubationAgreement(CreatedByMixin, models.Model):
         verbose_name = _("incubation agreement")
         verbose_name_plural = _("incubation agreements")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
-                name="incubation_agreement_ends_after_start",
-                violation_error_message=_("An agreement ends on or after the day it starts."),
+            ends_after(
+                "incubation_agreement_ends_after_start",
+                "ends_on",
+                "starts_on",
+                message=MSG_AGREEMENT_ENDS,
             ),
-            models.CheckConstraint(
-                condition=Q(incubation_deadline__gt=F("starts_on")),
-                name="incubation_agreement_deadline_after_start",
-                violation_error_message=_("The incubation deadline comes after the start."),
+            ends_after(
+                "incubation_agreement_deadline_after_start",
+                "incubation_deadline",
+                "starts_on",
+                message=_("The incubation deadline comes after the start."),
+                open_ended=False,
+                same_day=False,
             ),
         ]
 
@@ -266,14 +284,8 @@ class IncubationAgreement(CreatedByMixin, models.Model):
         return f"{self.startup} · {self.starts_on} – {self.incubation_deadline}"
 
     def clean(self) -> None:
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError(
-                {
-                    "ends_on": ValidationError(
-                        _("An agreement ends on or after the day it starts."), code="before_start"
-                    )
-                }
-            )
+        if errors := ends_before_start(self, "ends_on", "starts_on", MSG_AGREEMENT_ENDS):
+            raise ValidationError(errors)
 
 
 class GraduationBasis(models.TextChoices):
@@ -327,13 +339,13 @@ class Graduation(models.Model):
         verbose_name_plural = _("graduations")
         indexes = [models.Index(fields=["graduated_on"], name="graduation_on")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(basis_high_tech_enterprise=True)
+            check(
+                "graduation_has_basis",
+                Q(basis_high_tech_enterprise=True)
                 | Q(basis_vc_over_5m=True)
                 | Q(basis_revenue_over_10m_2y=True)
                 | Q(basis_acquired_or_listed=True),
-                name="graduation_has_basis",
-                violation_error_message=_("A graduation names at least one basis."),
+                message=_("A graduation names at least one basis."),
             ),
         ]
 
@@ -410,11 +422,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
         blank=True,
         related_name="+",
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -426,51 +434,53 @@ class PolicyApplication(CreatedByMixin, models.Model):
             models.Index(fields=["programme", "status", "valid_from"], name="policy_app_valid"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(programme__in=[p.value for p in Programme]),
-                name="policy_application_programme_valid",
-                violation_error_message=_("Unknown programme."),
+            one_of(
+                "policy_application_programme_valid",
+                "programme",
+                Programme,
+                message=_("Unknown programme."),
             ),
-            models.CheckConstraint(
-                condition=Q(level__in=[p.value for p in PolicyLevel]),
-                name="policy_application_level_valid",
-                violation_error_message=_("Unknown level."),
+            one_of(
+                "policy_application_level_valid", "level", PolicyLevel, message=_("Unknown level.")
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in ApplicationStatus]),
-                name="policy_application_status_valid",
-                violation_error_message=_("Unknown status."),
+            one_of(
+                "policy_application_status_valid",
+                "status",
+                ApplicationStatus,
+                message=_("Unknown status."),
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
+            check(
+                "policy_application_valid_to_after_from",
+                Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=F("valid_from")),
-                name="policy_application_valid_to_after_from",
-                violation_error_message=_("A certificate is valid to a day on or after its start."),
+                message=MSG_CERTIFICATE_ENDS,
             ),
-            models.CheckConstraint(
-                condition=Q(amount_granted__gte=0, amount_received__gte=0),
-                name="policy_application_money_non_negative",
-                violation_error_message=_("Amounts cannot be negative."),
+            non_negative(
+                "policy_application_money_non_negative",
+                "amount_granted",
+                "amount_received",
+                message=_("Amounts cannot be negative."),
             ),
-            models.CheckConstraint(
-                condition=Q(amount_received__lte=F("amount_granted")),
-                name="policy_application_received_within_granted",
-                violation_error_message=_("The amount received cannot exceed the amount granted."),
+            at_most(
+                "policy_application_received_within_granted",
+                "amount_received",
+                "amount_granted",
+                message=MSG_RECEIVED_WITHIN_GRANTED,
             ),
-            models.CheckConstraint(
-                condition=Q(status="approved")
+            check(
+                "policy_application_grant_needs_approval",
+                Q(status="approved")
                 | Q(amount_granted=0, certificate_number="", valid_from__isnull=True),
-                name="policy_application_grant_needs_approval",
-                violation_error_message=_(
+                message=_(
                     "Only an approved application has an amount granted, a certificate or a "
                     "validity."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(status="draft") | Q(applied_on__isnull=False),
-                name="policy_application_applied_on_once_submitted",
-                violation_error_message=_("A submitted application has the day it was applied."),
+            check(
+                "policy_application_applied_on_once_submitted",
+                Q(status="draft") | Q(applied_on__isnull=False),
+                message=MSG_APPLIED_ON,
             ),
         ]
 
@@ -482,9 +492,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
         services show it there; ``full_clean`` then skips the constraint on that field)."""
         errors = {}
         if self.status != ApplicationStatus.DRAFT and self.applied_on is None:
-            errors["applied_on"] = ValidationError(
-                _("A submitted application has the day it was applied."), code="required"
-            )
+            errors["applied_on"] = ValidationError(MSG_APPLIED_ON, code="required")
         if self.status != ApplicationStatus.APPROVED:
             for name, empty in (
                 ("amount_granted", 0),
@@ -500,18 +508,14 @@ class PolicyApplication(CreatedByMixin, models.Model):
                         ),
                         code="needs_approval",
                     )
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            errors["valid_to"] = ValidationError(
-                _("A certificate is valid to a day on or after its start."), code="before_start"
-            )
-        if (
-            self.amount_received is not None
-            and self.amount_granted is not None
-            and self.amount_received > self.amount_granted
-        ):
-            errors["amount_received"] = ValidationError(
-                _("The amount received cannot exceed the amount granted."), code="above_granted"
-            )
+        errors |= ends_before_start(self, "valid_to", "valid_from", MSG_CERTIFICATE_ENDS)
+        errors |= exceeds(
+            self,
+            "amount_received",
+            "amount_granted",
+            MSG_RECEIVED_WITHIN_GRANTED,
+            code="above_granted",
+        )
         if errors:
             raise ValidationError(errors)
 
@@ -559,11 +563,7 @@ class FinancingIntroduction(CreatedByMixin, models.Model):
         blank=True,
         related_name="introductions",
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -572,29 +572,29 @@ class FinancingIntroduction(CreatedByMixin, models.Model):
         verbose_name_plural = _("financing introductions")
         indexes = [models.Index(fields=["introduced_on"], name="financing_intro_on")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(channel__in=[c.value for c in IntroChannel]),
-                name="financing_intro_channel_valid",
-                violation_error_message=_("Unknown channel."),
+            one_of(
+                "financing_intro_channel_valid",
+                "channel",
+                IntroChannel,
+                message=_("Unknown channel."),
             ),
-            models.CheckConstraint(
-                condition=Q(outcome__in=[o.value for o in IntroOutcome]),
-                name="financing_intro_outcome_valid",
-                violation_error_message=_("Unknown outcome."),
+            one_of(
+                "financing_intro_outcome_valid",
+                "outcome",
+                IntroOutcome,
+                message=_("Unknown outcome."),
             ),
-            models.CheckConstraint(
-                condition=Q(funding_round__isnull=True) | Q(outcome="invested"),
-                name="financing_intro_round_needs_invested",
-                violation_error_message=_(
-                    "Only an introduction that led to an investment names a round."
-                ),
+            check(
+                "financing_intro_round_needs_invested",
+                Q(funding_round__isnull=True) | Q(outcome="invested"),
+                message=MSG_ROUND_NEEDS_INVESTED,
             ),
-            models.UniqueConstraint(
-                fields=["startup", "investor", "introduced_on"],
-                name="financing_intro_unique",
-                violation_error_message=_(
-                    "This startup was already introduced to this investor on this day."
-                ),
+            unique(
+                "financing_intro_unique",
+                "startup",
+                "investor",
+                "introduced_on",
+                message=_("This startup was already introduced to this investor on this day."),
             ),
         ]
 
@@ -609,7 +609,7 @@ class FinancingIntroduction(CreatedByMixin, models.Model):
         if round_ is None:
             return
         if self.outcome != IntroOutcome.INVESTED:
-            message = _("Only an introduction that led to an investment names a round.")
+            message = MSG_ROUND_NEEDS_INVESTED
             code = "needs_invested"
         elif self.startup_id is not None and round_.startup_id != self.startup_id:
             message, code = _("The round must be one of this startup's rounds."), "other_startup"

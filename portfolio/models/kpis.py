@@ -6,21 +6,33 @@ the official report."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.pipeline import (
     MONEY,
+    QUARTER_VALIDATORS,
+    YEAR_VALIDATORS,
     KpiReport,
     Startup,
     check_of_which,
     of_which_within_totals,
 )
+from portfolio.models.rules import check, unique
 
-QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+MSG_QUARTER_YEAR = _("Quarter must be 1 to 4, year 2000 to 2100.")
+
+
+def quarter_valid(name: str) -> models.CheckConstraint:
+    """The database's "quarter 1-4 of a year 2000-2100" of a request or a submission."""
+    return check(
+        name,
+        Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
+        message=MSG_QUARTER_YEAR,
+    )
+
+
 #: the figures a founder submits (the KPI report's, without its labels)
 SUBMITTED_FIGURES = (
     "revenue",
@@ -64,16 +76,13 @@ class KpiRequest(models.Model):
         verbose_name = _("KPI request")
         verbose_name_plural = _("KPI requests")
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "quarter"],
-                name="kpi_request_one_per_quarter",
-                violation_error_message=_("There is already a request for this quarter."),
+            unique(
+                "kpi_request_one_per_quarter",
+                "year",
+                "quarter",
+                message=_("There is already a request for this quarter."),
             ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
-                name="kpi_request_quarter_valid",
-                violation_error_message=_("Quarter must be 1 to 4, year 2000 to 2100."),
-            ),
+            quarter_valid("kpi_request_quarter_valid"),
         ]
 
     def __str__(self) -> str:
@@ -175,35 +184,31 @@ class KpiSubmission(models.Model):
         verbose_name_plural = _("KPI submissions")
         permissions = [("review_kpisubmission", _("Approve or return founders' KPI submissions"))]
         constraints = [
-            models.UniqueConstraint(
-                fields=["startup", "year", "quarter"],
+            unique(
+                "kpi_submission_one_open",
+                "startup",
+                "year",
+                "quarter",
+                message=_("This startup already has an open submission for this quarter."),
                 condition=Q(status__in=["submitted", "returned"]),
-                name="kpi_submission_one_open",
-                violation_error_message=_(
-                    "This startup already has an open submission for this quarter."
-                ),
             ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
-                name="kpi_submission_quarter_valid",
-                violation_error_message=_("Quarter must be 1 to 4, year 2000 to 2100."),
-            ),
-            models.CheckConstraint(
-                condition=Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0, taxes_paid__gte=0)
+            quarter_valid("kpi_submission_quarter_valid"),
+            check(
+                "kpi_submission_non_negative",
+                Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0, taxes_paid__gte=0)
                 & (Q(runway_months__isnull=True) | Q(runway_months__gte=0)),
-                name="kpi_submission_non_negative",
-                violation_error_message=_("Money and runway cannot be negative."),
+                message=_("Money and runway cannot be negative."),
             ),
             of_which_within_totals("kpi_submission_of_which_within_totals"),
-            models.CheckConstraint(
-                condition=Q(status__in=["submitted", "approved", "returned"]),
-                name="kpi_submission_status_valid",
-                violation_error_message=_("Unknown status."),
+            check(
+                "kpi_submission_status_valid",
+                Q(status__in=["submitted", "approved", "returned"]),
+                message=_("Unknown status."),
             ),
-            models.CheckConstraint(
-                condition=~Q(status__in=["approved", "returned"]) | Q(reviewed_at__isnull=False),
-                name="kpi_submission_reviewed_when_decided",
-                violation_error_message=_("An approved or returned submission has a review."),
+            check(
+                "kpi_submission_reviewed_when_decided",
+                ~Q(status__in=["approved", "returned"]) | Q(reviewed_at__isnull=False),
+                message=_("An approved or returned submission has a review."),
             ),
         ]
 
@@ -250,10 +255,12 @@ class KpiReminder(models.Model):
         verbose_name = _("KPI reminder")
         verbose_name_plural = _("KPI reminders")
         constraints = [
-            models.UniqueConstraint(
-                fields=["request", "founder", "kind"],
-                name="kpi_reminder_once",
-                violation_error_message=_("This reminder was sent already."),
+            unique(
+                "kpi_reminder_once",
+                "request",
+                "founder",
+                "kind",
+                message=_("This reminder was sent already."),
             ),
         ]
 

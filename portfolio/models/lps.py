@@ -11,32 +11,27 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import ExpenseCategory, LpKind
+from portfolio.models.common import credit_code_field, illustrative
 from portfolio.models.fund import PERCENT, Fund
 from portfolio.models.pipeline import MONEY, BilingualNameMixin
 from portfolio.models.querysets import PortfolioQuerySet
-from portfolio.models.validators import validate_credit_code
+from portfolio.models.rules import (
+    check,
+    credit_code_format,
+    ends_after,
+    non_negative,
+    positive,
+    unique,
+)
 
 
 class LimitedPartner(BilingualNameMixin, models.Model):
     """An investor in the fund (出资人): a government guidance fund, a state platform, social
     capital, or the GP's own commitment line."""
 
-    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=LpKind.choices)
-    credit_code = models.CharField(
-        _("unified social credit code"),
-        max_length=18,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[validate_credit_code],
-    )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented for the demo: not a real investor of the fund."),
-    )
+    credit_code = credit_code_field()
+    is_illustrative = illustrative(_("Invented for the demo: not a real investor of the fund."))
     note = models.TextField(_("note"), blank=True)
 
     objects = PortfolioQuerySet.as_manager()
@@ -46,14 +41,7 @@ class LimitedPartner(BilingualNameMixin, models.Model):
         verbose_name = _("limited partner")
         verbose_name_plural = _("limited partners")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(credit_code__isnull=True)
-                | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
-                name="lp_credit_code_format",
-                violation_error_message=_(
-                    "A unified social credit code has 18 allowed characters."
-                ),
-            ),
+            credit_code_format("lp_credit_code_format"),
         ]
 
     def __str__(self) -> str:
@@ -87,15 +75,16 @@ class LpCommitment(models.Model):
         verbose_name = _("LP commitment")
         verbose_name_plural = _("LP commitments")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="lp_commitment_amount_positive",
-                violation_error_message=_("A commitment must be a positive amount."),
+            positive(
+                "lp_commitment_amount_positive",
+                "amount",
+                message=_("A commitment must be a positive amount."),
             ),
-            models.UniqueConstraint(
-                fields=["fund", "limited_partner"],
-                name="lp_commitment_one_per_fund",
-                violation_error_message=_("This LP already has a commitment to this fund."),
+            unique(
+                "lp_commitment_one_per_fund",
+                "fund",
+                "limited_partner",
+                message=_("This LP already has a commitment to this fund."),
             ),
         ]
 
@@ -127,32 +116,35 @@ class CapitalCall(models.Model):
         verbose_name = _("capital call")
         verbose_name_plural = _("capital calls")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="capital_call_amount_positive",
-                violation_error_message=_("A capital call must be a positive amount."),
+            positive(
+                "capital_call_amount_positive",
+                "amount",
+                message=_("A capital call must be a positive amount."),
             ),
-            models.CheckConstraint(
-                condition=Q(investments__gte=0, management_fees__gte=0, expenses__gte=0),
-                name="capital_call_purposes_non_negative",
-                violation_error_message=_("A call's purposes cannot be negative."),
+            non_negative(
+                "capital_call_purposes_non_negative",
+                "investments",
+                "management_fees",
+                "expenses",
+                message=_("A call's purposes cannot be negative."),
             ),
-            models.CheckConstraint(
-                condition=Q(amount=F("investments") + F("management_fees") + F("expenses")),
-                name="capital_call_purposes_add_up",
-                violation_error_message=_(
-                    "Investments, management fees and expenses must add up to the call."
-                ),
+            check(
+                "capital_call_purposes_add_up",
+                Q(amount=F("investments") + F("management_fees") + F("expenses")),
+                message=_("Investments, management fees and expenses must add up to the call."),
             ),
-            models.CheckConstraint(
-                condition=Q(due_date__gte=F("call_date")),
-                name="capital_call_due_after_call",
-                violation_error_message=_("A call cannot be due before it is made."),
+            ends_after(
+                "capital_call_due_after_call",
+                "due_date",
+                "call_date",
+                message=_("A call cannot be due before it is made."),
+                open_ended=False,
             ),
-            models.UniqueConstraint(
-                fields=["fund", "number"],
-                name="capital_call_number_per_fund",
-                violation_error_message=_("This fund already has a call with this number."),
+            unique(
+                "capital_call_number_per_fund",
+                "fund",
+                "number",
+                message=_("This fund already has a call with this number."),
             ),
         ]
 
@@ -181,15 +173,16 @@ class CapitalCallItem(models.Model):
         verbose_name = _("capital call item")
         verbose_name_plural = _("capital call items")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gte=0),
-                name="call_item_amount_non_negative",
-                violation_error_message=_("An LP's part of a call cannot be negative."),
+            non_negative(
+                "call_item_amount_non_negative",
+                "amount",
+                message=_("An LP's part of a call cannot be negative."),
             ),
-            models.UniqueConstraint(
-                fields=["capital_call", "limited_partner"],
-                name="call_item_one_per_lp",
-                violation_error_message=_("This LP already has a part in this call."),
+            unique(
+                "call_item_one_per_lp",
+                "capital_call",
+                "limited_partner",
+                message=_("This LP already has a part in this call."),
             ),
         ]
 
@@ -216,10 +209,10 @@ class CapitalCallPayment(models.Model):
         verbose_name = _("capital call payment")
         verbose_name_plural = _("capital call payments")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="call_payment_amount_positive",
-                violation_error_message=_("A payment must be a positive amount."),
+            positive(
+                "call_payment_amount_positive",
+                "amount",
+                message=_("A payment must be a positive amount."),
             ),
         ]
 
@@ -250,10 +243,10 @@ class CallDefault(models.Model):
         verbose_name = _("payment default")
         verbose_name_plural = _("payment defaults")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(outstanding__gt=0),
-                name="call_default_outstanding_positive",
-                violation_error_message=_("A default is recorded only while money is owed."),
+            positive(
+                "call_default_outstanding_positive",
+                "outstanding",
+                message=_("A default is recorded only while money is owed."),
             ),
         ]
 
@@ -279,10 +272,10 @@ class FundExpense(models.Model):
         verbose_name = _("fund expense")
         verbose_name_plural = _("fund expenses")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="fund_expense_amount_positive",
-                violation_error_message=_("An expense must be a positive amount."),
+            positive(
+                "fund_expense_amount_positive",
+                "amount",
+                message=_("An expense must be a positive amount."),
             ),
         ]
 
@@ -308,10 +301,10 @@ class LpDistribution(models.Model):
         verbose_name = _("LP distribution")
         verbose_name_plural = _("LP distributions")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="lp_distribution_amount_positive",
-                violation_error_message=_("A distribution must be a positive amount."),
+            positive(
+                "lp_distribution_amount_positive",
+                "amount",
+                message=_("A distribution must be a positive amount."),
             ),
         ]
 
@@ -350,10 +343,10 @@ class ReallocationRule(models.Model):
         verbose_name = _("让利 rule")
         verbose_name_plural = _("让利 rules")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(pct__gt=0, pct__lte=100),
-                name="reallocation_pct_range",
-                violation_error_message=_("The ceded share is a percentage above 0."),
+            check(
+                "reallocation_pct_range",
+                Q(pct__gt=0, pct__lte=100),
+                message=_("The ceded share is a percentage above 0."),
             ),
         ]
 
@@ -381,15 +374,16 @@ class ReallocationBeneficiary(models.Model):
         verbose_name = _("让利 beneficiary")
         verbose_name_plural = _("让利 beneficiaries")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(weight__gt=0),
-                name="reallocation_weight_positive",
-                violation_error_message=_("A beneficiary's weight must be positive."),
+            positive(
+                "reallocation_weight_positive",
+                "weight",
+                message=_("A beneficiary's weight must be positive."),
             ),
-            models.UniqueConstraint(
-                fields=["rule", "limited_partner"],
-                name="reallocation_beneficiary_once",
-                violation_error_message=_("This LP is already a beneficiary of the rule."),
+            unique(
+                "reallocation_beneficiary_once",
+                "rule",
+                "limited_partner",
+                message=_("This LP is already a beneficiary of the rule."),
             ),
         ]
 
@@ -430,22 +424,23 @@ class LpDistributionAllocation(models.Model):
         verbose_name = _("distribution allocation")
         verbose_name_plural = _("distribution allocations")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(return_of_capital__gte=0, preferred_return__gte=0)
+            check(
+                "lp_allocation_tiers_non_negative",
+                Q(return_of_capital__gte=0, preferred_return__gte=0)
                 & Q(catch_up__gte=0, split__gte=0),
-                name="lp_allocation_tiers_non_negative",
-                violation_error_message=_("A waterfall tier cannot be negative."),
+                message=_("A waterfall tier cannot be negative."),
             ),
-            models.UniqueConstraint(
-                fields=["distribution", "limited_partner"],
-                name="lp_allocation_once_per_partner",
-                violation_error_message=_("This partner already has a share of the distribution."),
+            unique(
+                "lp_allocation_once_per_partner",
+                "distribution",
+                "limited_partner",
+                message=_("This partner already has a share of the distribution."),
             ),
-            models.UniqueConstraint(
-                fields=["distribution"],
+            unique(
+                "lp_allocation_one_gp_row",
+                "distribution",
+                message=_("The GP already has a share of the distribution."),
                 condition=Q(limited_partner__isnull=True),
-                name="lp_allocation_one_gp_row",
-                violation_error_message=_("The GP already has a share of the distribution."),
             ),
         ]
 

@@ -16,11 +16,21 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import CreatedByMixin
+from portfolio.models.common import CreatedByMixin, illustrative
 from portfolio.models.pipeline import MONEY, Startup
+from portfolio.models.rules import (
+    at_most,
+    check,
+    ends_after,
+    ends_before_start,
+    exceeds,
+    non_negative,
+    one_of,
+    positive,
+)
 
 #: area in square metres: up to 99,999,999.99
 AREA = {"max_digits": 10, "decimal_places": 2}
@@ -29,6 +39,10 @@ HOURS = {"max_digits": 5, "decimal_places": 2}
 #: the PostgreSQL-only exclusion constraint (``0026_space_lease_exclusion``); its name is the
 #: refusal's
 LEASE_NO_OVERLAP_CONSTRAINT = "space_lease_no_overlap"
+MSG_LEASE_ENDS = _("A lease ends on or after the day it starts.")
+MSG_APPOINTMENT_ENDS = _("An appointment ends on or after the day it starts.")
+MSG_SESSION_HOURS = _("A session lasts more than 0 and at most 24 hours.")
+MSG_ACTUAL_WITHIN_LIST = _("The actual rent cannot exceed the list rent.")
 
 
 class SpaceKind(models.TextChoices):
@@ -84,30 +98,30 @@ class SpaceLease(CreatedByMixin, models.Model):
             models.Index(fields=["starts_on"], name="space_lease_starts"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["office", "lab", "clean_room"]),
-                name="space_lease_kind_valid",
-                violation_error_message=_("Unknown space kind."),
+            one_of("space_lease_kind_valid", "kind", SpaceKind, message=_("Unknown space kind.")),
+            ends_after(
+                "space_lease_ends_after_start",
+                "ends_on",
+                "starts_on",
+                message=MSG_LEASE_ENDS,
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
-                name="space_lease_ends_after_start",
-                violation_error_message=_("A lease ends on or after the day it starts."),
+            positive(
+                "space_lease_area_positive",
+                "area_m2",
+                message=_("The area must be more than zero."),
             ),
-            models.CheckConstraint(
-                condition=Q(area_m2__gt=0),
-                name="space_lease_area_positive",
-                violation_error_message=_("The area must be more than zero."),
+            non_negative(
+                "space_lease_money_non_negative",
+                "list_rent",
+                "actual_rent",
+                "subsidy",
+                message=_("Rents and subsidy cannot be negative."),
             ),
-            models.CheckConstraint(
-                condition=Q(list_rent__gte=0, actual_rent__gte=0, subsidy__gte=0),
-                name="space_lease_money_non_negative",
-                violation_error_message=_("Rents and subsidy cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(actual_rent__lte=F("list_rent")),
-                name="space_lease_actual_within_list",
-                violation_error_message=_("The actual rent cannot exceed the list rent."),
+            at_most(
+                "space_lease_actual_within_list",
+                "actual_rent",
+                "list_rent",
+                message=MSG_ACTUAL_WITHIN_LIST,
             ),
         ]
 
@@ -115,19 +129,10 @@ class SpaceLease(CreatedByMixin, models.Model):
         return f"{self.unit} · {self.startup} · {self.starts_on}"
 
     def clean(self) -> None:
-        errors = {}
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            errors["ends_on"] = ValidationError(
-                _("A lease ends on or after the day it starts."), code="before_start"
-            )
-        if (
-            self.actual_rent is not None
-            and self.list_rent is not None
-            and self.actual_rent > self.list_rent
-        ):
-            errors["actual_rent"] = ValidationError(
-                _("The actual rent cannot exceed the list rent."), code="above_list"
-            )
+        errors = ends_before_start(self, "ends_on", "starts_on", MSG_LEASE_ENDS)
+        errors |= exceeds(
+            self, "actual_rent", "list_rent", MSG_ACTUAL_WITHIN_LIST, code="above_list"
+        )
         if errors:
             raise ValidationError(errors)
 
@@ -148,26 +153,19 @@ class Mentor(models.Model):
         _("appointed until"), null=True, blank=True, help_text=_("Empty: no end date.")
     )
     is_full_time = models.BooleanField(_("full time"), default=False)
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
 
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["entrepreneur", "investor", "consultant", "technical"]),
-                name="mentor_kind_valid",
-                violation_error_message=_("Unknown mentor type."),
-            ),
-            models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(until__gte=F("appointed_on")),
-                name="mentor_until_after_appointed",
-                violation_error_message=_("An appointment ends on or after the day it starts."),
+            one_of("mentor_kind_valid", "kind", MentorKind, message=_("Unknown mentor type.")),
+            ends_after(
+                "mentor_until_after_appointed",
+                "until",
+                "appointed_on",
+                message=MSG_APPOINTMENT_ENDS,
             ),
         ]
 
@@ -175,15 +173,8 @@ class Mentor(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.appointed_on and self.until and self.until < self.appointed_on:
-            raise ValidationError(
-                {
-                    "until": ValidationError(
-                        _("An appointment ends on or after the day it starts."),
-                        code="before_start",
-                    )
-                }
-            )
+        if errors := ends_before_start(self, "until", "appointed_on", MSG_APPOINTMENT_ENDS):
+            raise ValidationError(errors)
 
 
 class MentoringSession(CreatedByMixin, models.Model):
@@ -213,10 +204,10 @@ class MentoringSession(CreatedByMixin, models.Model):
             models.Index(fields=["held_on"], name="mentoring_session_held"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=24),
-                name="mentoring_session_hours_range",
-                violation_error_message=_("A session lasts more than 0 and at most 24 hours."),
+            check(
+                "mentoring_session_hours_range",
+                Q(hours__gt=0, hours__lte=24),
+                message=MSG_SESSION_HOURS,
             ),
         ]
 
@@ -225,10 +216,4 @@ class MentoringSession(CreatedByMixin, models.Model):
 
     def clean(self) -> None:
         if self.hours is not None and not 0 < self.hours <= 24:
-            raise ValidationError(
-                {
-                    "hours": ValidationError(
-                        _("A session lasts more than 0 and at most 24 hours."), code="range"
-                    )
-                }
-            )
+            raise ValidationError({"hours": ValidationError(MSG_SESSION_HOURS, code="range")})

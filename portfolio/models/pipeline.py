@@ -17,11 +17,14 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
+from portfolio.models.common import credit_code_field, illustrative
 from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
-from portfolio.models.validators import validate_credit_code
+from portfolio.models.rules import at_most, check, credit_code_format, non_negative, unique
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
+QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
 def trl_1_9(name: str, *fields: str) -> models.CheckConstraint:
@@ -29,11 +32,7 @@ def trl_1_9(name: str, *fields: str) -> models.CheckConstraint:
     bounds = {}
     for field in fields:
         bounds |= {f"{field}__gte": 1, f"{field}__lte": 9}
-    return models.CheckConstraint(
-        condition=Q(**bounds),
-        name=name,
-        violation_error_message=_("TRL must be between 1 and 9."),
-    )
+    return check(name, Q(**bounds), message=_("TRL must be between 1 and 9."))
 
 
 #: "of which" figures of a KPI report and the totals they are part of
@@ -50,14 +49,14 @@ MSG_OF_WHICH_ALL = _(
 
 def of_which_within_totals(name: str) -> models.CheckConstraint:
     """The database's "of which is within its total" for the KPI figures."""
-    return models.CheckConstraint(
-        condition=Q(
+    return check(
+        name,
+        Q(
             invention_patents_filed__lte=F("patents_filed"),
             invention_patents_granted__lte=F("patents_granted"),
             phd_staff__lte=F("headcount"),
         ),
-        name=name,
-        violation_error_message=MSG_OF_WHICH_ALL,
+        message=MSG_OF_WHICH_ALL,
     )
 
 
@@ -74,7 +73,11 @@ def check_of_which(instance: models.Model) -> None:
 
 
 class BilingualNameMixin(models.Model):
-    """``name`` is Chinese, ``name_en`` English; ``display_name`` follows the active language."""
+    """``name`` is Chinese (unique), ``name_en`` English (optional); ``display_name`` follows
+    the active language. A model may declare its own ``name`` and ``name_en`` (``Stage``)."""
+
+    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -88,8 +91,6 @@ class BilingualNameMixin(models.Model):
 
 
 class Institution(BilingualNameMixin, models.Model):
-    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
     city = models.CharField(_("city"), max_length=50, blank=True)
@@ -134,15 +135,16 @@ class Stage(BilingualNameMixin, models.Model):
         verbose_name_plural = _("stages")
         constraints = [
             trl_1_9("stage_trl_range_1_9", "trl_min", "trl_max"),
-            models.CheckConstraint(
-                condition=Q(trl_min__lte=F("trl_max")),
-                name="stage_trl_min_lte_max",
-                violation_error_message=_("The lowest TRL may not exceed the highest."),
+            at_most(
+                "stage_trl_min_lte_max",
+                "trl_min",
+                "trl_max",
+                message=_("The lowest TRL may not exceed the highest."),
             ),
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(in_valley=False),
-                name="stage_terminal_not_in_valley",
-                violation_error_message=_("A terminal outcome cannot be inside the valley."),
+            check(
+                "stage_terminal_not_in_valley",
+                Q(outcome="") | Q(in_valley=False),
+                message=_("A terminal outcome cannot be inside the valley."),
             ),
         ]
 
@@ -155,16 +157,8 @@ class Stage(BilingualNameMixin, models.Model):
 
 
 class Startup(BilingualNameMixin, models.Model):
-    name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    credit_code = models.CharField(
-        _("unified social credit code"),
-        max_length=18,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[validate_credit_code],
-        help_text=_("统一社会信用代码: 18 characters, the last one a check character."),
+    credit_code = credit_code_field(
+        help_text=_("统一社会信用代码: 18 characters, the last one a check character.")
     )
     tech_area = models.CharField(_("technology field"), max_length=32, choices=TechArea.choices)
     institution = models.ForeignKey(
@@ -227,11 +221,7 @@ class Startup(BilingualNameMixin, models.Model):
     headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -243,14 +233,7 @@ class Startup(BilingualNameMixin, models.Model):
         verbose_name_plural = _("startups")
         constraints = [
             trl_1_9("startup_trl_1_9", "trl"),
-            models.CheckConstraint(
-                condition=Q(credit_code__isnull=True)
-                | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
-                name="startup_credit_code_format",
-                violation_error_message=_(
-                    "A unified social credit code has 18 allowed characters."
-                ),
-            ),
+            credit_code_format("startup_credit_code_format"),
         ]
         indexes = [
             # Pipeline lists and reports filter by stage and field together.
@@ -314,10 +297,10 @@ class StageTransition(models.Model):
         verbose_name_plural = _("stage transitions")
         constraints = [
             trl_1_9("transition_trl_1_9", "trl"),
-            models.CheckConstraint(
-                condition=Q(from_stage__isnull=True) | ~Q(from_stage=F("to_stage")),
-                name="transition_moves",
-                violation_error_message=_("A transition must move to another stage."),
+            check(
+                "transition_moves",
+                Q(from_stage__isnull=True) | ~Q(from_stage=F("to_stage")),
+                message=_("A transition must move to another stage."),
             ),
         ]
         indexes = [
@@ -340,10 +323,8 @@ class Milestone(models.Model):
     achieved_on = models.DateField(_("achieved on"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description / evidence"), blank=True)
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data (or an invented date), not a fact from a source."),
+    is_illustrative = illustrative(
+        _("Invented demo data (or an invented date), not a fact from a source.")
     )
     # Set by staff through ``services.milestone_verify`` only: a tranche conditioned on this
     # milestone pays once it is verified.
@@ -366,11 +347,11 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         indexes = [models.Index(fields=["achieved_on"], name="milestone_achieved_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(verified_on__isnull=True, verified_by__isnull=True)
+            check(
+                "milestone_verified_with_date_and_by",
+                Q(verified_on__isnull=True, verified_by__isnull=True)
                 | Q(verified_on__isnull=False, verified_by__isnull=False),
-                name="milestone_verified_with_date_and_by",
-                violation_error_message=_("A verification has both a date and a verifier."),
+                message=_("A verification has both a date and a verifier."),
             )
         ]
 
@@ -384,12 +365,8 @@ class KpiReport(models.Model):
     startup = models.ForeignKey(
         Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="kpi_reports"
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
-    quarter = models.PositiveSmallIntegerField(
-        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     revenue = models.DecimalField(_("revenue (yuan)"), default=0, **MONEY)
     rd_spend = models.DecimalField(_("R&D spend (yuan)"), default=0, **MONEY)
     headcount = models.PositiveIntegerField(_("headcount"), default=0)
@@ -424,11 +401,7 @@ class KpiReport(models.Model):
         default=0,
         help_text=_("Of the patents granted so far, invention patents (cumulative)."),
     )
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo figures, not reported by the company."),
-    )
+    is_illustrative = illustrative(_("Invented demo figures, not reported by the company."))
     source = models.TextField(
         _("source"),
         blank=True,
@@ -440,33 +413,37 @@ class KpiReport(models.Model):
         verbose_name = _("KPI report")
         verbose_name_plural = _("KPI reports")
         constraints = [
-            models.UniqueConstraint(
-                fields=["startup", "year", "quarter"],
-                name="kpi_one_per_startup_quarter",
-                violation_error_message=_("This startup already has a report for this quarter."),
+            unique(
+                "kpi_one_per_startup_quarter",
+                "startup",
+                "year",
+                "quarter",
+                message=_("This startup already has a report for this quarter."),
             ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4),
-                name="kpi_quarter_1_4",
-                violation_error_message=_("Quarter must be 1, 2, 3 or 4."),
+            check(
+                "kpi_quarter_1_4",
+                Q(quarter__gte=1, quarter__lte=4),
+                message=_("Quarter must be 1, 2, 3 or 4."),
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100),
-                name="kpi_year_range",
-                violation_error_message=_("Year must be between 2000 and 2100."),
+            check(
+                "kpi_year_range",
+                Q(year__gte=2000, year__lte=2100),
+                message=_("Year must be between 2000 and 2100."),
             ),
-            models.CheckConstraint(
-                condition=Q(revenue__gte=0, rd_spend__gte=0, cash__gte=0, taxes_paid__gte=0),
-                name="kpi_money_non_negative",
-                violation_error_message=_(
-                    "Revenue, R&D spend, cash and taxes paid cannot be negative."
-                ),
+            non_negative(
+                "kpi_money_non_negative",
+                "revenue",
+                "rd_spend",
+                "cash",
+                "taxes_paid",
+                message=_("Revenue, R&D spend, cash and taxes paid cannot be negative."),
             ),
             of_which_within_totals("kpi_of_which_within_totals"),
-            models.CheckConstraint(
-                condition=Q(runway_months__isnull=True) | Q(runway_months__gte=0),
-                name="kpi_runway_non_negative",
-                violation_error_message=_("Runway cannot be negative."),
+            non_negative(
+                "kpi_runway_non_negative",
+                "runway_months",
+                message=_("Runway cannot be negative."),
+                nullable=True,
             ),
         ]
 

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.pipeline import MONEY
+from portfolio.models.rules import check, ends_after
 
 
 class StartupTechThreshold(models.Model):
@@ -29,16 +30,17 @@ class StartupTechThreshold(models.Model):
         verbose_name = _("start-up tech firm threshold")
         verbose_name_plural = _("start-up tech firm thresholds")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
-                name="threshold_period_ordered",
-                violation_error_message=_("A period cannot end before it starts."),
+            ends_after(
+                "threshold_period_ordered",
+                "effective_to",
+                "effective_from",
+                message=_("A period cannot end before it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(max_headcount__gt=0, max_assets__gt=0, max_revenue__gt=0)
+            check(
+                "threshold_limits_positive",
+                Q(max_headcount__gt=0, max_assets__gt=0, max_revenue__gt=0)
                 & Q(max_age_months__gt=0),
-                name="threshold_limits_positive",
-                violation_error_message=_("Every threshold is a positive number."),
+                message=_("Every threshold is a positive number."),
             ),
         ]
 

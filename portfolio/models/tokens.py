@@ -14,9 +14,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portfolio.models.rules import one_of
 
 PREFIX_LENGTH = 8
 
@@ -62,10 +63,11 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(scope__in=TokenScope.values),
-                name="api_token_scope_known",
-                violation_error_message=_("A token's scope is read-write or read-only."),
+            one_of(
+                "api_token_scope_known",
+                "scope",
+                TokenScope,
+                message=_("A token's scope is read-write or read-only."),
             ),
         ]
 

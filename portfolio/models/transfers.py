@@ -15,8 +15,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models.common import illustrative
 from portfolio.models.fund import PERCENT
 from portfolio.models.pipeline import MONEY, Institution, Startup
+from portfolio.models.rules import check, non_negative, one_of
 from portfolio.models.validators import validate_patent_application_number
 
 
@@ -101,11 +103,7 @@ class TechTransfer(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     note = models.TextField(_("note"), blank=True)
-    is_illustrative = models.BooleanField(
-        _("illustrative"),
-        default=False,
-        help_text=_("Invented demo data, not a fact from the source."),
-    )
+    is_illustrative = illustrative()
 
     class Meta:
         ordering = ["-contract_on", "-id"]
@@ -116,48 +114,50 @@ class TechTransfer(models.Model):
             models.Index(fields=["contract_on"], name="tech_transfer_contract_on"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(mode__in=["transfer", "licence", "equity", "joint", "self"]),
-                name="tech_transfer_mode_valid",
-                violation_error_message=_("Unknown transfer mode."),
+            one_of(
+                "tech_transfer_mode_valid",
+                "mode",
+                TransferMode,
+                message=_("Unknown transfer mode."),
             ),
-            models.CheckConstraint(
-                condition=Q(empowerment__in=["none", "co_ownership", "use_right"]),
-                name="tech_transfer_empowerment_valid",
-                violation_error_message=_("Unknown empowerment."),
+            one_of(
+                "tech_transfer_empowerment_valid",
+                "empowerment",
+                Empowerment,
+                message=_("Unknown empowerment."),
             ),
-            models.CheckConstraint(
-                condition=Q(consideration__gte=0),
-                name="tech_transfer_consideration_non_negative",
-                violation_error_message=_("The consideration cannot be negative."),
+            non_negative(
+                "tech_transfer_consideration_non_negative",
+                "consideration",
+                message=_("The consideration cannot be negative."),
             ),
-            models.CheckConstraint(
-                condition=Q(
+            check(
+                "tech_transfer_pct_range",
+                Q(
                     equity_to_institution_pct__gte=0,
                     equity_to_institution_pct__lte=100,
                     equity_to_researchers_pct__gte=0,
                     equity_to_researchers_pct__lte=100,
                 ),
-                name="tech_transfer_pct_range",
-                violation_error_message=_("An equity share lies between 0 and 100%."),
+                message=_("An equity share lies between 0 and 100%."),
             ),
-            models.CheckConstraint(
-                condition=Q(
+            check(
+                "tech_transfer_pct_sum",
+                Q(
                     equity_to_institution_pct__lte=100 - F("equity_to_researchers_pct"),
                 ),
-                name="tech_transfer_pct_sum",
-                violation_error_message=MSG_PERCENT_SUM,
+                message=MSG_PERCENT_SUM,
             ),
-            models.CheckConstraint(
-                condition=Q(co_ownership_pct__isnull=True)
+            check(
+                "tech_transfer_co_ownership_range",
+                Q(co_ownership_pct__isnull=True)
                 | Q(co_ownership_pct__gte=0, co_ownership_pct__lte=100),
-                name="tech_transfer_co_ownership_range",
-                violation_error_message=_("The team's co-ownership lies between 0 and 100%."),
+                message=_("The team's co-ownership lies between 0 and 100%."),
             ),
-            models.CheckConstraint(
-                condition=Q(use_right_years__isnull=True) | Q(use_right_years__gte=1),
-                name="tech_transfer_use_right_years_positive",
-                violation_error_message=_("A use right lasts at least a year."),
+            check(
+                "tech_transfer_use_right_years_positive",
+                Q(use_right_years__isnull=True) | Q(use_right_years__gte=1),
+                message=_("A use right lasts at least a year."),
             ),
         ]
 
@@ -200,11 +200,7 @@ class TechTransferIpItem(models.Model):
         verbose_name = _("IP item")
         verbose_name_plural = _("IP items")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["invention", "utility_model", "design", "software", "other"]),
-                name="tech_transfer_ip_kind_valid",
-                violation_error_message=_("Unknown IP kind."),
-            ),
+            one_of("tech_transfer_ip_kind_valid", "kind", IpKind, message=_("Unknown IP kind.")),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+#: the alphabet above as the databases pattern (``rules.credit_code_format``)
+CREDIT_CODE_REGEX = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 MSG_CREDIT_CODE_LENGTH = _("A unified social credit code has 18 characters; this one has %(n)d.")
