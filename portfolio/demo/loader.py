@@ -782,20 +782,14 @@ class DemoLoader:
             ownership_pct=Decimal("1.5000"),  # invented: the stake the first tranche bought
             note=ILLUSTRATIVE,
         )
-        services.tranche_create(
-            commitment=commitment,
-            amount=M,
-            milestone=shown,
-            due_by=LAST_DAY + dt.timedelta(days=365),
-            note=ILLUSTRATIVE,
-        )
-        services.tranche_create(
-            commitment=commitment,
-            amount=M,
-            milestone=waiting,
-            due_by=LAST_DAY + dt.timedelta(days=540),
-            note=ILLUSTRATIVE,
-        )
+        for milestone, days in ((shown, 365), (waiting, 540)):  # the tranches milestones release
+            services.tranche_create(
+                commitment=commitment,
+                amount=M,
+                milestone=milestone,
+                due_by=LAST_DAY + dt.timedelta(days=days),
+                note=ILLUSTRATIVE,
+            )
 
     @staticmethod
     def founders(password: Callable[[], str]) -> list[DemoLogin]:
