@@ -1089,21 +1089,29 @@ class DemoLoader:
         users = [s for s in startups if s.is_illustrative and s.status == StartupStatus.ACTIVE]
         if not users:
             return
-        fridge = Facility.objects.create(
-            name="稀释制冷机（示例）",
-            kind=FacilityKind.DILUTION_REFRIGERATOR,
-            owner="孵化器（示例）",
-            booking_unit=BookingUnit.COOLDOWN_RUN,
-            required_training="低温与液氦安全培训（示例）",
-            is_illustrative=True,
-        )
-        clean_room = Facility.objects.create(
-            name="洁净室（示例）",
-            kind=FacilityKind.CLEAN_ROOM,
-            owner="孵化器（示例）",
-            booking_unit=BookingUnit.DAY,
-            required_training="洁净室准入培训（示例）",
-            is_illustrative=True,
+        fridge, clean_room = (
+            Facility.objects.create(
+                name=name,
+                kind=kind,
+                owner="孵化器（示例）",
+                booking_unit=unit,
+                required_training=training,
+                is_illustrative=True,
+            )
+            for name, kind, unit, training in (
+                (
+                    "稀释制冷机（示例）",
+                    FacilityKind.DILUTION_REFRIGERATOR,
+                    BookingUnit.COOLDOWN_RUN,
+                    "低温与液氦安全培训（示例）",
+                ),
+                (
+                    "洁净室（示例）",
+                    FacilityKind.CLEAN_ROOM,
+                    BookingUnit.DAY,
+                    "洁净室准入培训（示例）",
+                ),
+            )
         )
         zone = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no daylight saving
         first = dt.datetime(2025, 10, 1, 9, tzinfo=zone)
