@@ -64,6 +64,14 @@ def not_future(on: dt.date, *, field: str) -> None:
         raise ValidationError({field: ValidationError(msg.DATE_FUTURE, code="future")})
 
 
+def since_approval(commitment: Any, on: dt.date, field: str, message: Any, code: str) -> None:
+    """``on`` (of something done under ``commitment``) has happened and is not before the
+    commitment's approval; ``message`` names the approval day as ``on``."""
+    not_future(on, field=field)
+    if on < commitment.approved_on:
+        refuse(field, message, code=code, on=commitment.approved_on)
+
+
 def dates_not_future(fields: dict[str, Any], names=("founded_on", "admitted_on")) -> None:
     """A startup's founding and admission have happened (a year-9999 date is a typo)."""
     for name in names:
