@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -198,6 +200,44 @@ class BaseAdmin(
                 self.message_user(request, message, messages.ERROR)
             return
         self.message_user(request, done(len(written)), messages.SUCCESS)
+
+
+@dataclass(frozen=True)
+class ServiceWrites:
+    """How an admin writes its rows: ``create(by=, **the add form's fields)``, and
+    ``update(<row>=obj, by=, **the editable fields the form changed)``."""
+
+    create: Callable[..., models.Model]
+    update: Callable[..., models.Model]
+    row: str  # the update service's name for the row
+    editable: tuple[str, ...]  # the update service's editable-field list
+
+    @classmethod
+    def saving(cls, save: Callable[..., models.Model], row: str, editable: tuple[str, ...]):
+        """One service writes both ways: ``save(<row>=None, ...)`` adds, ``save(<row>=obj,
+        ...)`` changes."""
+        return cls(partial(save, **{row: None}), save, row, editable)
+
+
+class ServiceWritesMixin:
+    """A row added and changed through its two services, ``writes`` (a refusal shows next to
+    its field). The add form's other fields are given on add only (``is_illustrative``, an
+    agreement's startup). Once the row exists its form also shows the ``readonly_fields``
+    (who entered it and when)."""
+
+    writes: ServiceWrites
+
+    def get_fields(self, request, obj=None):
+        return self.fields + (self.readonly_fields if obj is not None else ())
+
+    def save_model(self, request, obj, form, change):
+        writes = self.writes
+        if change:
+            changed = {n: getattr(obj, n) for n in form.changed_data if n in writes.editable}
+            written = writes.update(**{writes.row: obj}, by=request.user, **changed)
+        else:
+            written = writes.create(by=request.user, **{n: getattr(obj, n) for n in self.fields})
+        adopt(obj, written)
 
 
 class MoneyAdmin(BaseAdmin):

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, adopt
+from portfolio.admin.base import BaseAdmin, ServiceWrites, ServiceWritesMixin
 from portfolio.admin.importing import ImportAdminMixin
 from portfolio.models import Facility, FacilityBooking
 from portfolio.services.facilities import EDITABLE
@@ -24,7 +24,7 @@ class FacilityAdmin(BaseAdmin):
 
 
 @admin.register(FacilityBooking)
-class FacilityBookingAdmin(ImportAdminMixin, BaseAdmin):
+class FacilityBookingAdmin(ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
     import_kind = "bookings"
     list_display = (
         "facility",
@@ -41,22 +41,12 @@ class FacilityBookingAdmin(ImportAdminMixin, BaseAdmin):
     search_fields = ("facility__name", "startup__name", "startup__name_en", "note")
     autocomplete_fields = ("facility", "startup")
     fields = ("facility", "startup", "starts_at", "ends_at", "units", "helium_litres", "note")
+    writes = ServiceWrites(
+        services.facility_booking_create, services.facility_booking_update, "booking", EDITABLE
+    )
     readonly_fields = ("created_by", "created_at")
     show_full_result_count = False
-
-    def get_fields(self, request, obj=None):
-        return self.fields + (("created_by", "created_at") if obj is not None else ())
 
     @admin.display(description=_("booking unit"), ordering="facility__booking_unit")
     def unit(self, obj):
         return obj.facility.get_booking_unit_display()
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            changed = {name: getattr(obj, name) for name in form.changed_data if name in EDITABLE}
-            written = services.facility_booking_update(booking=obj, by=request.user, **changed)
-        else:
-            written = services.facility_booking_create(
-                by=request.user, **{name: getattr(obj, name) for name in EDITABLE}
-            )
-        adopt(obj, written)

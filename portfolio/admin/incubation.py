@@ -17,7 +17,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, adopt
+from portfolio.admin.base import BaseAdmin, ServiceWrites, ServiceWritesMixin
 from portfolio.models import (
     FinancingIntroduction,
     Graduation,
@@ -37,17 +37,17 @@ from portfolio.services.incubation import (
 )
 
 
-def _changed(form, obj, editable: tuple[str, ...]) -> dict:
-    return {name: getattr(obj, name) for name in form.changed_data if name in editable}
-
-
 class NoDeleteAdmin(BaseAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
 
+class WrittenAdmin(ServiceWritesMixin, NoDeleteAdmin):
+    pass
+
+
 @admin.register(IncubationRule)
-class IncubationRuleAdmin(NoDeleteAdmin):
+class IncubationRuleAdmin(WrittenAdmin):
     list_display = (
         "policy_code",
         "effective_from",
@@ -61,58 +61,30 @@ class IncubationRuleAdmin(NoDeleteAdmin):
     )
     search_fields = ("policy_code", "source")
     fields = RULE_EDITABLE
-
-    def save_model(self, request, obj, form, change):
-        fields = (
-            _changed(form, obj, RULE_EDITABLE)
-            if change
-            else {name: getattr(obj, name) for name in RULE_EDITABLE}
-        )
-        written = services.incubation_rule_save(
-            rule=obj if change else None, by=request.user, **fields
-        )
-        adopt(obj, written)
+    writes = ServiceWrites.saving(services.incubation_rule_save, "rule", RULE_EDITABLE)
 
 
 @admin.register(IncubatorThreshold)
-class IncubatorThresholdAdmin(NoDeleteAdmin):
+class IncubatorThresholdAdmin(WrittenAdmin):
     list_display = ("grade", "key", "required", "effective_from", "policy_code")
     list_filter = ("grade", "key")
     search_fields = ("policy_code", "grade", "source")
     fields = THRESHOLD_EDITABLE
-
-    def save_model(self, request, obj, form, change):
-        fields = (
-            _changed(form, obj, THRESHOLD_EDITABLE)
-            if change
-            else {name: getattr(obj, name) for name in THRESHOLD_EDITABLE}
-        )
-        written = services.incubator_threshold_save(
-            threshold=obj if change else None, by=request.user, **fields
-        )
-        adopt(obj, written)
+    writes = ServiceWrites.saving(
+        services.incubator_threshold_save, "threshold", THRESHOLD_EDITABLE
+    )
 
 
 @admin.register(IncubatorFigures)
-class IncubatorFiguresAdmin(NoDeleteAdmin):
+class IncubatorFiguresAdmin(WrittenAdmin):
     list_display = ("effective_from", "opened_on", "controlled_area_m2", "seed_fund", "source")
     search_fields = ("source",)
     fields = FIGURES_EDITABLE
-
-    def save_model(self, request, obj, form, change):
-        fields = (
-            _changed(form, obj, FIGURES_EDITABLE)
-            if change
-            else {name: getattr(obj, name) for name in FIGURES_EDITABLE}
-        )
-        written = services.incubator_figures_save(
-            figures=obj if change else None, by=request.user, **fields
-        )
-        adopt(obj, written)
+    writes = ServiceWrites.saving(services.incubator_figures_save, "figures", FIGURES_EDITABLE)
 
 
 @admin.register(IncubationAgreement)
-class IncubationAgreementAdmin(NoDeleteAdmin):
+class IncubationAgreementAdmin(WrittenAdmin):
     list_display = ("startup", "signed_on", "starts_on", "ends_on", "incubation_deadline", "rule")
     list_select_related = ("startup", "rule")
     search_fields = ("startup__name", "startup__name_en", "note")
@@ -120,27 +92,16 @@ class IncubationAgreementAdmin(NoDeleteAdmin):
     autocomplete_fields = ("startup",)
     readonly_fields = ("rule", "incubation_deadline", "created_by", "created_at")
     show_full_result_count = False
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ("startup", *AGREEMENT_EDITABLE)
-        return ("startup", *AGREEMENT_EDITABLE, *self.readonly_fields)
+    fields = ("startup", *AGREEMENT_EDITABLE)
+    writes = ServiceWrites(
+        services.incubation_agreement_create,
+        services.incubation_agreement_update,
+        "agreement",
+        AGREEMENT_EDITABLE,
+    )
 
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "startup") if obj is not None else self.readonly_fields
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            written = services.incubation_agreement_update(
-                agreement=obj, by=request.user, **_changed(form, obj, AGREEMENT_EDITABLE)
-            )
-        else:
-            written = services.incubation_agreement_create(
-                startup=obj.startup,
-                by=request.user,
-                **{name: getattr(obj, name) for name in AGREEMENT_EDITABLE},
-            )
-        adopt(obj, written)
 
 
 @admin.register(Graduation)
@@ -171,7 +132,7 @@ class GraduationAdmin(NoDeleteAdmin):
 
 
 @admin.register(PolicyApplication)
-class PolicyApplicationAdmin(NoDeleteAdmin):
+class PolicyApplicationAdmin(WrittenAdmin):
     list_display = (
         "startup",
         "programme",
@@ -196,28 +157,18 @@ class PolicyApplicationAdmin(NoDeleteAdmin):
     date_hierarchy = "applied_on"
     autocomplete_fields = ("startup",)
     fields = (*APPLICATION_EDITABLE, "is_illustrative")
+    writes = ServiceWrites(
+        services.policy_application_create,
+        services.policy_application_update,
+        "application",
+        APPLICATION_EDITABLE,
+    )
     readonly_fields = ("created_by", "created_at")
     show_full_result_count = False
 
-    def get_fields(self, request, obj=None):
-        return self.fields + (self.readonly_fields if obj is not None else ())
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            written = services.policy_application_update(
-                application=obj, by=request.user, **_changed(form, obj, APPLICATION_EDITABLE)
-            )
-        else:
-            written = services.policy_application_create(
-                by=request.user,
-                is_illustrative=obj.is_illustrative,
-                **{name: getattr(obj, name) for name in APPLICATION_EDITABLE},
-            )
-        adopt(obj, written)
-
 
 @admin.register(FinancingIntroduction)
-class FinancingIntroductionAdmin(NoDeleteAdmin):
+class FinancingIntroductionAdmin(WrittenAdmin):
     list_display = ("introduced_on", "startup", "investor", "channel", "outcome", "funding_round")
     list_select_related = ("startup", "investor", "funding_round", "funding_round__startup")
     list_filter = ("channel", "outcome", "is_illustrative")
@@ -225,21 +176,11 @@ class FinancingIntroductionAdmin(NoDeleteAdmin):
     date_hierarchy = "introduced_on"
     autocomplete_fields = ("startup", "investor", "funding_round")
     fields = (*INTRODUCTION_EDITABLE, "is_illustrative")
+    writes = ServiceWrites(
+        services.financing_introduction_create,
+        services.financing_introduction_update,
+        "introduction",
+        INTRODUCTION_EDITABLE,
+    )
     readonly_fields = ("created_by", "created_at")
     show_full_result_count = False
-
-    def get_fields(self, request, obj=None):
-        return self.fields + (self.readonly_fields if obj is not None else ())
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            written = services.financing_introduction_update(
-                introduction=obj, by=request.user, **_changed(form, obj, INTRODUCTION_EDITABLE)
-            )
-        else:
-            written = services.financing_introduction_create(
-                by=request.user,
-                is_illustrative=obj.is_illustrative,
-                **{name: getattr(obj, name) for name in INTRODUCTION_EDITABLE},
-            )
-        adopt(obj, written)

@@ -58,18 +58,8 @@ from portfolio.models.choices import (
 from portfolio.models.validators import make_credit_code
 
 BATCH = 5000
-ROUND_TYPES = [
-    RoundType.ANGEL,
-    RoundType.SEED,
-    RoundType.PRE_A,
-    RoundType.A,
-    RoundType.A_PLUS,
-    RoundType.B,
-    RoundType.C,
-    RoundType.STRATEGIC,
-    RoundType.GRANT,
-    RoundType.DEBT,
-]
+#: every round type but an IPO, in the enum's order (the generator draws from it)
+ROUND_TYPES = [kind for kind in RoundType if kind != RoundType.IPO]
 
 
 @transaction.atomic

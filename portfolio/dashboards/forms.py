@@ -19,17 +19,22 @@ class InstitutionChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class PipelineFilterForm(forms.Form):
-    """Population, field, institution, cohort and as-of date; every overview chart applies
-    them all."""
-
-    population = forms.ChoiceField(
+def population_field(help_text) -> forms.ChoiceField:
+    """Whose figures a page shows: the incubatees (the default) or tracked companies."""
+    return forms.ChoiceField(
         label=_("Whose figures"),
         required=False,
         choices=Population.choices,
         initial=Population.INCUBATOR,
-        help_text=_("Incubatees by default; tracked companies are shown apart."),
+        help_text=help_text,
     )
+
+
+class PipelineFilterForm(forms.Form):
+    """Population, field, institution, cohort and as-of date; every overview chart applies
+    them all."""
+
+    population = population_field(_("Incubatees by default; tracked companies are shown apart."))
     tech_area = forms.ChoiceField(
         label=_("Technology field"),
         required=False,
@@ -72,13 +77,7 @@ class ImpactForm(forms.Form):
     """The impact page's year (default: this year, so far) and whose figures."""
 
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    population = forms.ChoiceField(
-        label=_("Whose figures"),
-        required=False,
-        choices=Population.choices,
-        initial=Population.INCUBATOR,
-        help_text=_("The thresholds are always the incubator's own figures."),
-    )
+    population = population_field(_("The thresholds are always the incubator's own figures."))
 
     def choice(self) -> tuple[int, str]:
         """``(year, population)``: the defaults when the form is not bound."""

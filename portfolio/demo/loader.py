@@ -782,20 +782,14 @@ class DemoLoader:
             ownership_pct=Decimal("1.5000"),  # invented: the stake the first tranche bought
             note=ILLUSTRATIVE,
         )
-        services.tranche_create(
-            commitment=commitment,
-            amount=M,
-            milestone=shown,
-            due_by=LAST_DAY + dt.timedelta(days=365),
-            note=ILLUSTRATIVE,
-        )
-        services.tranche_create(
-            commitment=commitment,
-            amount=M,
-            milestone=waiting,
-            due_by=LAST_DAY + dt.timedelta(days=540),
-            note=ILLUSTRATIVE,
-        )
+        for milestone, days in ((shown, 365), (waiting, 540)):  # the tranches milestones release
+            services.tranche_create(
+                commitment=commitment,
+                amount=M,
+                milestone=milestone,
+                due_by=LAST_DAY + dt.timedelta(days=days),
+                note=ILLUSTRATIVE,
+            )
 
     @staticmethod
     def founders(password: Callable[[], str]) -> list[DemoLogin]:
@@ -1095,21 +1089,29 @@ class DemoLoader:
         users = [s for s in startups if s.is_illustrative and s.status == StartupStatus.ACTIVE]
         if not users:
             return
-        fridge = Facility.objects.create(
-            name="稀释制冷机（示例）",
-            kind=FacilityKind.DILUTION_REFRIGERATOR,
-            owner="孵化器（示例）",
-            booking_unit=BookingUnit.COOLDOWN_RUN,
-            required_training="低温与液氦安全培训（示例）",
-            is_illustrative=True,
-        )
-        clean_room = Facility.objects.create(
-            name="洁净室（示例）",
-            kind=FacilityKind.CLEAN_ROOM,
-            owner="孵化器（示例）",
-            booking_unit=BookingUnit.DAY,
-            required_training="洁净室准入培训（示例）",
-            is_illustrative=True,
+        fridge, clean_room = (
+            Facility.objects.create(
+                name=name,
+                kind=kind,
+                owner="孵化器（示例）",
+                booking_unit=unit,
+                required_training=training,
+                is_illustrative=True,
+            )
+            for name, kind, unit, training in (
+                (
+                    "稀释制冷机（示例）",
+                    FacilityKind.DILUTION_REFRIGERATOR,
+                    BookingUnit.COOLDOWN_RUN,
+                    "低温与液氦安全培训（示例）",
+                ),
+                (
+                    "洁净室（示例）",
+                    FacilityKind.CLEAN_ROOM,
+                    BookingUnit.DAY,
+                    "洁净室准入培训（示例）",
+                ),
+            )
         )
         zone = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no daylight saving
         first = dt.datetime(2025, 10, 1, 9, tzinfo=zone)

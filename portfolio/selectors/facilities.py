@@ -37,8 +37,9 @@ def facility_booking_list() -> QuerySet[models.FacilityBooking]:
 
 
 @dataclass(frozen=True)
-class UtilisationMonth:
-    month: int
+class Utilisation:
+    """A facility's use over a period (a month, the year)."""
+
     bookings: int
     units: Decimal
     hours: Decimal
@@ -48,15 +49,14 @@ class UtilisationMonth:
 
 
 @dataclass(frozen=True)
-class FacilityUtilisation:
+class UtilisationMonth(Utilisation):
+    month: int
+
+
+@dataclass(frozen=True)
+class FacilityUtilisation(Utilisation):
     facility: models.Facility
     months: list[UtilisationMonth]
-    bookings: int
-    units: Decimal
-    hours: Decimal
-    helium_litres: Decimal
-    available_hours: int
-    share: Decimal
 
 
 def _share(hours: Decimal, available: int) -> Decimal:

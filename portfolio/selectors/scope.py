@@ -77,6 +77,15 @@ def founder_startup(user) -> Startup | None:
     return membership.startup if membership else None
 
 
+def writes_for(user, startup_id: int) -> bool:
+    """``user`` may write for the startup ``startup_id``: staff for any, a founder for their
+    own only (a service checks before it writes)."""
+    if not is_founder(user):
+        return True
+    own = founder_startup(user)
+    return own is not None and own.pk == startup_id
+
+
 def founder_rows(queryset: QuerySet, user, scope) -> QuerySet:
     """The rows of ``queryset`` a founder may read: those whose ``scope`` path leads to their
     startup (a subquery on the membership, so no extra query), all of them for

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -63,6 +64,14 @@ def not_future(on: dt.date, *, field: str) -> None:
         raise ValidationError({field: ValidationError(msg.DATE_FUTURE, code="future")})
 
 
+def since_approval(commitment: Any, on: dt.date, field: str, message: Any, code: str) -> None:
+    """``on`` (of something done under ``commitment``) has happened and is not before the
+    commitment's approval; ``message`` names the approval day as ``on``."""
+    not_future(on, field=field)
+    if on < commitment.approved_on:
+        refuse(field, message, code=code, on=commitment.approved_on)
+
+
 def dates_not_future(fields: dict[str, Any], names=("founded_on", "admitted_on")) -> None:
     """A startup's founding and admission have happened (a year-9999 date is a typo)."""
     for name in names:
@@ -102,6 +111,37 @@ def each_or_none(rows: Iterable[Row], write: Callable[[Row], Written]) -> list[W
     if errors:
         raise ValidationError(errors)
     return written
+
+
+def only_editable(fields: dict[str, Any], editable: Iterable[str]) -> None:
+    """Refuse the first (by name) of ``fields`` an update service does not change."""
+    unknown = sorted(set(fields) - set(editable))
+    if unknown:
+        refuse(unknown[0], msg.FIELD_NOT_EDITABLE, "not_editable")
+
+
+def checked_as(check: Callable[..., Any], *names: str, **options: Any) -> dict[str, Callable]:
+    """A cleaner per field for ``cleaned``: ``check(value, field=name, **options)``."""
+    return {name: partial(check, field=name, **options) for name in names}
+
+
+def cleaned(fields: dict[str, Any], cleaners: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """``fields`` with each one given a cleaner replaced by its cleaned value (an update gives
+    some fields only); cleaned in the cleaners' order, so the first refusal is the same
+    whatever the order of ``fields``."""
+    result = dict(fields)
+    for name, clean in cleaners.items():
+        if name in result:
+            result[name] = clean(result[name])
+    return result
+
+
+def locked_with(model: type[Instance], pk: Any, fields: dict[str, Any]) -> Instance:
+    """The row ``pk`` of ``model`` read again under a row lock, ``fields`` set on it."""
+    row = model.objects.select_for_update().get(pk=pk)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    return row
 
 
 def saved(instance: Instance) -> Instance:

@@ -26,7 +26,7 @@ from django.db import transaction
 
 from portfolio.audit import attributed
 from portfolio.models import Milestone, MilestoneEvidence
-from portfolio.selectors.scope import founder_startup, is_founder
+from portfolio.selectors.scope import writes_for
 from portfolio.services import messages as msg
 from portfolio.services.common import refuse
 
@@ -149,13 +149,6 @@ def _sha256(file: Any) -> str:
     return digest.hexdigest()
 
 
-def _check_founder(milestone: Milestone, by: Any) -> None:
-    if is_founder(by):
-        own = founder_startup(by)
-        if own is None or own.pk != milestone.startup_id:
-            refuse("milestone", msg.EVIDENCE_NOT_YOUR_STARTUP, "not_own")
-
-
 @attributed
 @transaction.atomic
 def evidence_add(*, milestone: Milestone, uploaded_file: Any, by: Any = None) -> MilestoneEvidence:
@@ -163,7 +156,8 @@ def evidence_add(*, milestone: Milestone, uploaded_file: Any, by: Any = None) ->
     only for their own startup). Refused on ``file`` when missing, empty, over
     ``EVIDENCE_MAX_BYTES`` or not an allowed type by its content; nothing is written then.
     If the row cannot be written, the stored file is removed again."""
-    _check_founder(milestone, by)
+    if not writes_for(by, milestone.startup_id):
+        refuse("milestone", msg.EVIDENCE_NOT_YOUR_STARTUP, "not_own")
     kind = evidence_check(uploaded_file)
     content = uploaded_file if isinstance(uploaded_file, File) else File(uploaded_file)
     evidence = MilestoneEvidence(

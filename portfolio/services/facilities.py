@@ -27,7 +27,7 @@ from portfolio.models.facilities import (
     NO_OVERLAP_CONSTRAINT,
 )
 from portfolio.services import messages as msg
-from portfolio.services.common import refuse, saved_unless_excluded
+from portfolio.services.common import only_editable, refuse, saved_unless_excluded
 
 MAX_QUANTITY = Decimal("99999999.99")
 #: what a booking's update may change (its author and creation time stay)
@@ -146,9 +146,7 @@ def facility_booking_update(
 ) -> FacilityBooking:
     """Change a booking's ``fields`` (``EDITABLE``); the overlap rule as on create, against
     the facility it ends up on."""
-    unknown = sorted(set(fields) - set(EDITABLE))
-    if unknown:
-        refuse(unknown[0], msg.BOOKING_FIELD_UNKNOWN, "not_editable")
+    only_editable(fields, EDITABLE)
     current = FacilityBooking.objects.select_related("facility").get(pk=booking.pk)
     target = fields.get("facility", current.facility)
     _lock(current.facility, target)

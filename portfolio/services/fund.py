@@ -34,7 +34,15 @@ from portfolio.models.choices import (
     ValuationMethod,
 )
 from portfolio.services import messages as msg
-from portfolio.services.common import each_or_none, not_future, refuse, saved, to_yuan, today
+from portfolio.services.common import (
+    each_or_none,
+    not_future,
+    refuse,
+    saved,
+    since_approval,
+    to_yuan,
+    today,
+)
 
 #: the fund's own fields a change may name; FUND_TERMS need ``portfolio.change_fund_terms``
 FUND_UPDATABLE = frozenset((*specs.FUND_DETAILS, *specs.FUND_TERMS))
@@ -252,14 +260,9 @@ def disbursement_record(
     amount = to_yuan(amount, field="amount")
     if commitment.status != CommitmentStatus.APPROVED:
         refuse("commitment", msg.COMMITMENT_NOT_LIVE, code="not_live")
-    not_future(paid_on, field="paid_on")
-    if paid_on < commitment.approved_on:
-        refuse(
-            "paid_on",
-            msg.DISBURSEMENT_BEFORE_APPROVAL,
-            code="before_approval",
-            on=commitment.approved_on,
-        )
+    since_approval(
+        commitment, paid_on, "paid_on", msg.DISBURSEMENT_BEFORE_APPROVAL, "before_approval"
+    )
     end = holding_end(commitment.fund_id, commitment.startup_id)
     if end is not None and paid_on > end.paid_on:
         refuse("paid_on", msg.PAYMENT_AFTER_END, code="holding_ended", **_ended(end))

@@ -48,7 +48,15 @@ from portfolio.models.choices import StageOutcome, StartupStatus
 from portfolio.models.incubation import ApplicationStatus, GraduationBasis, IntroOutcome
 from portfolio.selectors import incubation as rules
 from portfolio.services import messages as msg
-from portfolio.services.common import not_future, refuse, saved, to_yuan, today
+from portfolio.services.common import (
+    locked_with,
+    not_future,
+    only_editable,
+    refuse,
+    saved,
+    to_yuan,
+    today,
+)
 
 AGREEMENT_EDITABLE = ("signed_on", "starts_on", "ends_on", "note")
 RULE_EDITABLE = tuple(
@@ -164,9 +172,7 @@ def incubation_agreement_update(
     *, agreement: IncubationAgreement, by: Any = None, **fields: Any
 ) -> IncubationAgreement:
     """Change an agreement's dates or note; the deadline is computed again."""
-    unknown = sorted(set(fields) - set(AGREEMENT_EDITABLE))
-    if unknown:
-        refuse(unknown[0], msg.AGREEMENT_FIELD_UNKNOWN, "not_editable")
+    only_editable(fields, AGREEMENT_EDITABLE)
     agreement = (
         IncubationAgreement.objects.select_for_update()
         .select_related("startup")
@@ -204,9 +210,7 @@ def incubation_rule_save(
 ) -> IncubationRule:
     """Create (``rule`` None) or change a rule; the model's validation holds its checks.
     Agreements follow: each one's rule and deadline are computed again."""
-    unknown = sorted(set(fields) - set(RULE_EDITABLE))
-    if unknown:
-        refuse(unknown[0], msg.AGREEMENT_FIELD_UNKNOWN, "not_editable")
+    only_editable(fields, RULE_EDITABLE)
     rule = IncubationRule() if rule is None else IncubationRule.objects.get(pk=rule.pk)
     for name, value in fields.items():
         setattr(rule, name, value)
@@ -223,9 +227,7 @@ def incubator_threshold_save(
     *, threshold: IncubatorThreshold | None = None, by: Any = None, **fields: Any
 ) -> IncubatorThreshold:
     """Create (``threshold`` None) or change an incubator threshold (model validation)."""
-    unknown = sorted(set(fields) - set(THRESHOLD_EDITABLE))
-    if unknown:
-        refuse(unknown[0], msg.AGREEMENT_FIELD_UNKNOWN, "not_editable")
+    only_editable(fields, THRESHOLD_EDITABLE)
     threshold = (
         IncubatorThreshold()
         if threshold is None
@@ -243,9 +245,7 @@ def incubator_figures_save(
 ) -> IncubatorFigures:
     """Create (``figures`` None) or change the incubator's figures stated from a day (one row
     per day; the model's constraints name the field to correct)."""
-    unknown = sorted(set(fields) - set(FIGURES_EDITABLE))
-    if unknown:
-        refuse(unknown[0], msg.AGREEMENT_FIELD_UNKNOWN, "not_editable")
+    only_editable(fields, FIGURES_EDITABLE)
     for name in ("effective_from", "opened_on"):
         if name in fields:
             _date(fields[name], field=name, required=name == "effective_from")
@@ -465,14 +465,9 @@ def policy_application_update(
 ) -> PolicyApplication:
     """Change an application's ``fields`` (``APPLICATION_EDITABLE``), e.g. its status once
     the programme decides; the rules as on create."""
-    unknown = sorted(set(fields) - set(APPLICATION_EDITABLE))
-    if unknown:
-        refuse(unknown[0], msg.OPERATIONS_FIELD_UNKNOWN, "not_editable")
+    only_editable(fields, APPLICATION_EDITABLE)
     fields = _clean_application(fields)
-    application = PolicyApplication.objects.select_for_update().get(pk=application.pk)
-    for name, value in fields.items():
-        setattr(application, name, value)
-    return _check_application(application)
+    return _check_application(locked_with(PolicyApplication, application.pk, fields))
 
 
 # --- financing introductions ------------------------------------------------------------------
@@ -541,10 +536,5 @@ def financing_introduction_update(
 ) -> FinancingIntroduction:
     """Change an introduction's ``fields`` (``INTRODUCTION_EDITABLE``), e.g. its outcome and
     the round it led to; the rules as on create."""
-    unknown = sorted(set(fields) - set(INTRODUCTION_EDITABLE))
-    if unknown:
-        refuse(unknown[0], msg.OPERATIONS_FIELD_UNKNOWN, "not_editable")
-    intro = FinancingIntroduction.objects.select_for_update().get(pk=introduction.pk)
-    for name, value in fields.items():
-        setattr(intro, name, value)
-    return _check_introduction(intro)
+    only_editable(fields, INTRODUCTION_EDITABLE)
+    return _check_introduction(locked_with(FinancingIntroduction, introduction.pk, fields))

@@ -21,7 +21,7 @@ from portfolio.audit import attributed
 from portfolio.models import KpiReport, KpiRequest, KpiSubmission, Startup
 from portfolio.models.choices import StartupStatus
 from portfolio.models.kpis import SUBMITTED_FIGURES
-from portfolio.selectors.scope import founder_startup, is_founder
+from portfolio.selectors.scope import is_founder, writes_for
 from portfolio.services import messages as msg
 from portfolio.services.common import each_or_none, refuse, saved, today
 
@@ -61,11 +61,8 @@ def _figures(figures: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_founder(startup: Startup, by: Any) -> None:
-    """A founder writes only for their own startup (staff for any)."""
-    if is_founder(by):
-        own = founder_startup(by)
-        if own is None or own.pk != startup.pk:
-            refuse("startup", msg.KPI_NOT_YOUR_STARTUP, "not_own")
+    if not writes_for(by, startup.pk):
+        refuse("startup", msg.KPI_NOT_YOUR_STARTUP, "not_own")
 
 
 @attributed

@@ -58,7 +58,7 @@ DISBURSEMENT_BEFORE_APPROVAL = _("A payment cannot precede the commitment's appr
 ROUND_OTHER_STARTUP = _("This round belongs to another startup than the commitment.")
 NOT_A_HOLDING = _("The fund has no commitment to this startup.")
 NO_CASH_IN = _("The fund had paid nothing into this startup by this date.")
-FIELD_NOT_EDITABLE = _("This field cannot be changed here.")
+FIELD_NOT_EDITABLE = _("This field cannot be changed here.")  # by any update service
 TERMS_PERMISSION = _(
     "Only a superuser can change a fund's size, policy limits and terms (%(fields)s)."
 )
@@ -210,7 +210,6 @@ BOOKING_DATETIME = _("Enter a date and time, e.g. 2025-03-01T09:00+08:00.")
 QUANTITY_INVALID = _("Enter a number with at most two decimal places, e.g. 1.5.")
 QUANTITY_NEGATIVE = _("This cannot be negative.")
 QUANTITY_TOO_LARGE = _("This number is too large (at most 99,999,999.99).")
-BOOKING_FIELD_UNKNOWN = _("This field cannot be changed here.")
 # --- the technology-transfer ledger (issue 16) -----------------------------------
 
 IP_ITEM = _("IP item %(row)d: %(message)s")
@@ -221,7 +220,6 @@ IP_ITEM_KIND = _(
 )
 IP_ITEM_FIELD = _("“%(field)s” is not a field of an IP item (kind, application_number, title).")
 IP_ITEM_TEXT = _("the application number and title are text.")
-TRANSFER_FIELD_UNKNOWN = _("This field cannot be changed here.")
 
 # --- space leases, mentors and mentoring sessions (issue 16) ---------------------
 
@@ -236,7 +234,6 @@ OPERATIONS_DATE = _("Enter a date between 2000-01-01 and 2100-12-31, e.g. 2026-0
 OPERATIONS_TEXT_REQUIRED = _("This field is required.")
 MENTOR_UNTIL_BEFORE = _("An appointment ends on or after the day it starts.")
 SESSION_HOURS = _("A session lasts more than 0 and at most 24 hours.")
-OPERATIONS_FIELD_UNKNOWN = _("This field cannot be changed here.")
 
 # --- incubation agreements, admission eligibility and graduation (issue 16) -------------------
 
@@ -286,7 +283,6 @@ AGREEMENT_NO_RULE = _("No incubation rule is in force on the day the agreement s
 AGREEMENT_EXISTS = _("This startup already has an incubation agreement.")
 AGREEMENT_ENDS_BEFORE_START = _("An agreement ends on or after the day it starts.")
 AGREEMENT_SIGNED_FUTURE = _("An agreement is signed on or before today.")
-AGREEMENT_FIELD_UNKNOWN = _("This field cannot be changed here.")
 
 # --- policy applications and financing introductions (issue 16) ------------------------------
 

@@ -29,7 +29,16 @@ from portfolio.audit import attributed
 from portfolio.models import Mentor, MentoringSession, SpaceLease, Startup
 from portfolio.models.operations import LEASE_NO_OVERLAP_CONSTRAINT
 from portfolio.services import messages as msg
-from portfolio.services.common import refuse, saved, saved_unless_excluded, to_yuan
+from portfolio.services.common import (
+    checked_as,
+    cleaned,
+    locked_with,
+    only_editable,
+    refuse,
+    saved,
+    saved_unless_excluded,
+    to_yuan,
+)
 from portfolio.services.facilities import to_quantity
 
 DATE_YEARS = (2000, 2100)
@@ -98,12 +107,6 @@ def _hours(value: Any) -> Decimal:
     return hours
 
 
-def _unknown(fields: dict[str, Any], editable: tuple[str, ...]) -> None:
-    unknown = sorted(set(fields) - set(editable))
-    if unknown:
-        refuse(unknown[0], msg.OPERATIONS_FIELD_UNKNOWN, "not_editable")
-
-
 def _author(by: Any) -> Any:
     return by if getattr(by, "pk", None) is not None else None
 
@@ -111,25 +114,15 @@ def _author(by: Any) -> Any:
 # --- space leases ---------------------------------------------------------------------------
 
 
-def _clean_lease_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    cleaned = dict(fields)
-    if "unit" in cleaned:
-        cleaned["unit"] = _text(cleaned["unit"], field="unit")
-    if "area_m2" in cleaned:
-        cleaned["area_m2"] = _area(cleaned["area_m2"])
-    if "starts_on" in cleaned:
-        cleaned["starts_on"] = _date(cleaned["starts_on"], field="starts_on")
-    if "ends_on" in cleaned:
-        cleaned["ends_on"] = _date(cleaned["ends_on"], field="ends_on", required=False)
-    for name in ("list_rent", "actual_rent", "subsidy"):
-        if name in cleaned:
-            cleaned[name] = to_yuan(cleaned[name], field=name, allow_zero=True)
-    for name in ("subsidy_source", "note"):
-        if name in cleaned:
-            cleaned[name] = _text(cleaned[name], field=name, required=False)
-    if "is_public_service_area" in cleaned:
-        cleaned["is_public_service_area"] = bool(cleaned["is_public_service_area"])
-    return cleaned
+LEASE_CLEANERS = {
+    **checked_as(_text, "unit"),
+    "area_m2": _area,
+    **checked_as(_date, "starts_on"),
+    **checked_as(_date, "ends_on", required=False),
+    **checked_as(to_yuan, "list_rent", "actual_rent", "subsidy", allow_zero=True),
+    **checked_as(_text, "subsidy_source", "note", required=False),
+    "is_public_service_area": bool,
+}
 
 
 def _lock_unit(unit: str) -> None:
@@ -205,7 +198,7 @@ def space_lease_create(
 ) -> SpaceLease:
     """Lease ``unit`` to ``startup`` (monthly rents in yuan; ``actual_rent`` defaults to the
     list rent); refused on ``starts_on`` when the unit is leased for any of its days."""
-    fields = _clean_lease_fields(
+    fields = cleaned(
         {
             "unit": unit,
             "area_m2": area_m2,
@@ -217,7 +210,8 @@ def space_lease_create(
             "subsidy_source": subsidy_source,
             "is_public_service_area": is_public_service_area,
             "note": note,
-        }
+        },
+        LEASE_CLEANERS,
     )
     lease = SpaceLease(startup=startup, kind=kind, created_by=_author(by), **fields)
     _lock_unit(lease.unit)
@@ -229,8 +223,8 @@ def space_lease_create(
 def space_lease_update(*, lease: SpaceLease, by: Any = None, **fields: Any) -> SpaceLease:
     """Change a lease's ``fields`` (``LEASE_EDITABLE``); the overlap rule as on create,
     against the unit it ends up on (both units locked)."""
-    _unknown(fields, LEASE_EDITABLE)
-    fields = _clean_lease_fields(fields)
+    only_editable(fields, LEASE_EDITABLE)
+    fields = cleaned(fields, LEASE_CLEANERS)
     current = SpaceLease.objects.get(pk=lease.pk)
     for unit in sorted({current.unit, fields.get("unit", current.unit)}):
         _lock_unit(unit)
@@ -243,18 +237,12 @@ def space_lease_update(*, lease: SpaceLease, by: Any = None, **fields: Any) -> S
 # --- mentors --------------------------------------------------------------------------------
 
 
-def _clean_mentor_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    cleaned = dict(fields)
-    for name in ("name", "appointed_by"):
-        if name in cleaned:
-            cleaned[name] = _text(cleaned[name], field=name)
-    if "appointed_on" in cleaned:
-        cleaned["appointed_on"] = _date(cleaned["appointed_on"], field="appointed_on")
-    if "until" in cleaned:
-        cleaned["until"] = _date(cleaned["until"], field="until", required=False)
-    if "is_full_time" in cleaned:
-        cleaned["is_full_time"] = bool(cleaned["is_full_time"])
-    return cleaned
+MENTOR_CLEANERS = {
+    **checked_as(_text, "name", "appointed_by"),
+    **checked_as(_date, "appointed_on"),
+    **checked_as(_date, "until", required=False),
+    "is_full_time": bool,
+}
 
 
 def _check_mentor(mentor: Mentor) -> Mentor:
@@ -277,14 +265,15 @@ def mentor_create(
     by: Any = None,
 ) -> Mentor:
     """Record a mentor's appointment (``until`` empty: no end date)."""
-    fields = _clean_mentor_fields(
+    fields = cleaned(
         {
             "name": name,
             "appointed_by": appointed_by,
             "appointed_on": appointed_on,
             "until": until,
             "is_full_time": is_full_time,
-        }
+        },
+        MENTOR_CLEANERS,
     )
     return _check_mentor(Mentor(kind=kind, is_illustrative=bool(is_illustrative), **fields))
 
@@ -292,28 +281,20 @@ def mentor_create(
 @attributed
 @transaction.atomic
 def mentor_update(*, mentor: Mentor, by: Any = None, **fields: Any) -> Mentor:
-    _unknown(fields, MENTOR_EDITABLE)
-    fields = _clean_mentor_fields(fields)
-    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
-    for name, value in fields.items():
-        setattr(mentor, name, value)
-    return _check_mentor(mentor)
+    only_editable(fields, MENTOR_EDITABLE)
+    fields = cleaned(fields, MENTOR_CLEANERS)
+    return _check_mentor(locked_with(Mentor, mentor.pk, fields))
 
 
 # --- mentoring sessions ---------------------------------------------------------------------
 
 
-def _clean_session_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    cleaned = dict(fields)
-    if "held_on" in cleaned:
-        cleaned["held_on"] = _date(cleaned["held_on"], field="held_on")
-    if "hours" in cleaned:
-        cleaned["hours"] = _hours(cleaned["hours"])
-    if "topic" in cleaned:
-        cleaned["topic"] = _text(cleaned["topic"], field="topic")
-    if "follow_ups" in cleaned:
-        cleaned["follow_ups"] = _text(cleaned["follow_ups"], field="follow_ups", required=False)
-    return cleaned
+SESSION_CLEANERS = {
+    **checked_as(_date, "held_on"),
+    "hours": _hours,
+    **checked_as(_text, "topic"),
+    **checked_as(_text, "follow_ups", required=False),
+}
 
 
 @attributed
@@ -329,8 +310,9 @@ def mentoring_session_create(
     by: Any = None,
 ) -> MentoringSession:
     """Record a mentor's session with a startup (hours: more than 0, at most 24)."""
-    fields = _clean_session_fields(
-        {"held_on": held_on, "hours": hours, "topic": topic, "follow_ups": follow_ups}
+    fields = cleaned(
+        {"held_on": held_on, "hours": hours, "topic": topic, "follow_ups": follow_ups},
+        SESSION_CLEANERS,
     )
     return saved(MentoringSession(mentor=mentor, startup=startup, created_by=_author(by), **fields))
 
@@ -340,9 +322,6 @@ def mentoring_session_create(
 def mentoring_session_update(
     *, session: MentoringSession, by: Any = None, **fields: Any
 ) -> MentoringSession:
-    _unknown(fields, SESSION_EDITABLE)
-    fields = _clean_session_fields(fields)
-    session = MentoringSession.objects.select_for_update().get(pk=session.pk)
-    for name, value in fields.items():
-        setattr(session, name, value)
-    return saved(session)
+    only_editable(fields, SESSION_EDITABLE)
+    fields = cleaned(fields, SESSION_CLEANERS)
+    return saved(locked_with(MentoringSession, session.pk, fields))

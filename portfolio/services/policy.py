@@ -13,7 +13,7 @@ from portfolio.audit import attributed
 from portfolio.models import Commitment, StartupTechThreshold
 from portfolio.models.choices import CommitmentStatus, RelocationKind
 from portfolio.services import messages as msg
-from portfolio.services.common import not_future, refuse, saved
+from portfolio.services.common import refuse, saved, since_approval
 
 
 @attributed
@@ -38,14 +38,9 @@ def commitment_relocate(
         refuse("relocation_kind", msg.RELOCATION_NOT_LIVE, code="not_live")
     if on is None:
         refuse("relocated_on", msg.RELOCATION_NEEDS_DATE, code="required")
-    not_future(on, field="relocated_on")
-    if on < commitment.approved_on:
-        refuse(
-            "relocated_on",
-            msg.RELOCATION_BEFORE_COMMITMENT,
-            code="before_commitment",
-            on=commitment.approved_on,
-        )
+    since_approval(
+        commitment, on, "relocated_on", msg.RELOCATION_BEFORE_COMMITMENT, "before_commitment"
+    )
     commitment.relocation_kind, commitment.relocated_on = kind, on
     return saved(commitment)
 

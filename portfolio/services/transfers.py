@@ -21,7 +21,7 @@ from portfolio.models import Institution, Startup, TechTransfer, TechTransferIpI
 from portfolio.models.transfers import PATENT_KINDS, IpKind
 from portfolio.models.validators import normalize_patent_application_number
 from portfolio.services import messages as msg
-from portfolio.services.common import not_future, refuse, saved, to_yuan
+from portfolio.services.common import not_future, only_editable, refuse, saved, to_yuan
 
 #: what an update may change besides ``ip_items``
 EDITABLE = (
@@ -123,9 +123,7 @@ def tech_transfer_create(
     **fields: Any,
 ) -> TechTransfer:
     """Record a transfer of ``institution``'s result to ``startup`` with its IP items."""
-    unknown = sorted(set(fields) - set(EDITABLE))
-    if unknown:
-        refuse(unknown[0], msg.TRANSFER_FIELD_UNKNOWN, "not_editable")
+    only_editable(fields, EDITABLE)
     items = _items(ip_items)
     fields = _clean_fields({"contract_on": contract_on, **fields})
     transfer = TechTransfer(startup=startup, institution=institution, title=title, mode=mode)
@@ -145,9 +143,7 @@ def tech_transfer_update(
 ) -> TechTransfer:
     """Change a transfer's ``fields`` (``EDITABLE``); ``ip_items``, when given, replace the
     transfer's items (all or nothing)."""
-    unknown = sorted(set(fields) - set(EDITABLE))
-    if unknown:
-        refuse(unknown[0], msg.TRANSFER_FIELD_UNKNOWN, "not_editable")
+    only_editable(fields, EDITABLE)
     items = None if ip_items is None else _items(ip_items)
     transfer = TechTransfer.objects.select_for_update().get(pk=transfer.pk)
     for name, value in _clean_fields(fields).items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -15,6 +16,15 @@ from portfolio.dashboards.data import (
 from portfolio.formatting import language
 
 API = "/api/v1/"
+
+
+@dataclass(frozen=True)
+class PageFigure:
+    """A figure as a page shows it (a page's own kind adds how to read it)."""
+
+    key: str  # the element id on the page
+    label: str
+    value: str
 
 
 def pick(name: str, name_en: str) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from portfolio.dashboards import charts
 from portfolio.dashboards.charts import Chart, Series
-from portfolio.dashboards.panels.common import api_url, money_axis, scaled
+from portfolio.dashboards.panels.common import PageFigure, api_url, money_axis, scaled
 from portfolio.formatting import day, money, multiple, percent
 from portfolio.models.choices import Population
 from portfolio.models.incubation import ThresholdKey
@@ -27,10 +27,7 @@ RATIO_KEYS = {ThresholdKey.MENTORS_PER_10, ThresholdKey.INCUBATEES_PER_1000_M2}
 
 
 @dataclass(frozen=True)
-class Figure:
-    key: str  # the element id on the page
-    label: str
-    value: str
+class Figure(PageFigure):
     whose: str
     how: str
 

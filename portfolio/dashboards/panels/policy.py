@@ -7,16 +7,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from portfolio.dashboards.panels.common import PageFigure
 from portfolio.formatting import TEST_STATUS, band_label, day, money, multiple, percent
 from portfolio.models.choices import LocalBasis, LpKind
 from portfolio.selectors.fund_policy import PolicyPack
 
 
 @dataclass(frozen=True)
-class Figure:
-    key: str  # the element id on the page
-    label: str
-    value: str
+class Figure(PageFigure):
     note: str
     ok: bool | None = None  # None: no limit to meet
 
