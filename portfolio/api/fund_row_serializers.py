@@ -17,6 +17,7 @@ from portfolio.api.serializers import (
     BriefStartupSerializer,
     CurrencyField,
     IdField,
+    WrittenBy,
     money,
 )
 from portfolio.models.choices import (
@@ -149,7 +150,7 @@ class ValuationMarkSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ValuationMarkCreateSerializer(serializers.Serializer):
+class ValuationMarkCreateSerializer(WrittenBy, serializers.Serializer):
     """Input of ``POST /valuation-marks/``, checked by ``services.valuation_mark``."""
 
     fund = IdField(queryset=models.Fund.objects.all())
@@ -159,13 +160,17 @@ class ValuationMarkCreateSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ValuationMethod.choices)
     note = note_field()
 
-    def create(self, validated_data):
-        return services.valuation_mark(by=self.context["request"].user, **validated_data)
+    service = services.valuation_mark
 
 
-class ValuationMarkFilterSet(StrictFilterSet):
+class HoldingRowFilterSet(StrictFilterSet):
+    """The filters of a row of one holding (a fund's stake in a startup)."""
+
     fund = IdFilter(field_name="fund_id")
     startup = IdFilter(field_name="startup_id")
+
+
+class ValuationMarkFilterSet(HoldingRowFilterSet):
     method = filters.ChoiceFilter(choices=ValuationMethod.choices)
     after, before = date_range("as_of")
 
@@ -200,7 +205,7 @@ class DistributionSerializer(serializers.ModelSerializer):
         return distribution.kind in ENDING_DISTRIBUTION_KINDS
 
 
-class DistributionCreateSerializer(serializers.Serializer):
+class DistributionCreateSerializer(WrittenBy, serializers.Serializer):
     """Input of ``POST /distributions/``, checked by ``services.distribution_record``."""
 
     fund = IdField(queryset=models.Fund.objects.all())
@@ -210,13 +215,10 @@ class DistributionCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DistributionKind.choices)
     note = note_field()
 
-    def create(self, validated_data):
-        return services.distribution_record(by=self.context["request"].user, **validated_data)
+    service = services.distribution_record
 
 
-class DistributionFilterSet(StrictFilterSet):
-    fund = IdFilter(field_name="fund_id")
-    startup = IdFilter(field_name="startup_id")
+class DistributionFilterSet(HoldingRowFilterSet):
     kind = filters.ChoiceFilter(choices=DistributionKind.choices)
     after, before = date_range("paid_on")
 

@@ -30,6 +30,7 @@ from portfolio.models.incubation import (
     PolicyLevel,
     Programme,
 )
+from portfolio.services.incubation import APPLICATION_EDITABLE
 
 
 class IncubationAgreementSerializer(serializers.ModelSerializer):
@@ -149,22 +150,12 @@ class PolicyApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = models.PolicyApplication
+        # what the service edits (``APPLICATION_EDITABLE``), the startup first with its name
         fields = [
             "id",
             "startup",
             "startup_name",
-            "programme",
-            "programme_name",
-            "policy_code",
-            "level",
-            "applied_on",
-            "status",
-            "certificate_number",
-            "valid_from",
-            "valid_to",
-            "amount_granted",
-            "amount_received",
-            "helped_by",
+            *(name for name in APPLICATION_EDITABLE if name not in ("startup", "note")),
             "is_illustrative",
             "note",
             "created_by",

@@ -8,9 +8,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from portfolio import models, selectors
 from portfolio.api.filters import IdFilter, QuarterFilter, StrictFilterSet, YearFilter
@@ -252,10 +251,4 @@ class KpiSubmissionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def review(self, request, pk=None):
-        submission = self.get_object()
-        serializer = ReviewSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.kpi_submission_review(
-            submission=submission, by=request.user, **serializer.validated_data
-        )
-        return Response(self.read_data(submission), status=status.HTTP_200_OK)
+        return self.write_action(ReviewSerializer, services.kpi_submission_review, "submission")

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from portfolio import models
 from portfolio.api.lp_serializers import (
@@ -101,13 +100,12 @@ class CapitalCallViewSet(CreateMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def payments(self, request, pk=None):
-        call = self.get_object()
-        serializer = PaymentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.capital_call_payment_record(
-            capital_call=call, by=request.user, **serializer.validated_data
+        return self.write_action(
+            PaymentSerializer,
+            services.capital_call_payment_record,
+            "capital_call",
+            code=status.HTTP_201_CREATED,
         )
-        return Response(self.read_data(call), status=status.HTTP_201_CREATED)
 
 
 @documented(

@@ -29,6 +29,7 @@ from portfolio.api.serializers import IdField
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.operations import MentorKind, SpaceKind
 from portfolio.selectors.scope import REFERENCE
+from portfolio.services.operations import LEASE_EDITABLE
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 TEXT = {"required": False, "allow_blank": True, "max_length": 5000}
@@ -43,21 +44,12 @@ class SpaceLeaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = models.SpaceLease
+        # what the service edits (``LEASE_EDITABLE``), the startup first with its name
         fields = [
             "id",
             "startup",
             "startup_name",
-            "unit",
-            "kind",
-            "area_m2",
-            "is_public_service_area",
-            "starts_on",
-            "ends_on",
-            "list_rent",
-            "actual_rent",
-            "subsidy",
-            "subsidy_source",
-            "note",
+            *(name for name in LEASE_EDITABLE if name != "startup"),
             "created_by",
             "created_at",
         ]

@@ -178,6 +178,16 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
         instance = self.get_queryset().get(pk=instance.pk)
         return self.serializer_class(instance, context=self.get_serializer_context()).data
 
+    def write_action(self, input_class, service, row_arg: str, code=status.HTTP_200_OK):
+        """A detail action that writes its row through a service: the body checked by
+        ``input_class``, then ``service(<row_arg>=row, by=user, **body)``; the answer is the
+        row as read (``read_data``)."""
+        row = self.get_object()
+        serializer = input_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        service(**{row_arg: row}, by=self.request.user, **serializer.validated_data)
+        return Response(self.read_data(row), status=code)
+
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if not page:
@@ -356,11 +366,7 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
-        startup = self.get_object()
-        serializer = s.AdvanceSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.startup_advance(startup=startup, by=request.user, **serializer.validated_data)
-        return Response(self.read_data(startup))
+        return self.write_action(s.AdvanceSerializer, services.startup_advance, "startup")
 
     @extend_schema(
         summary=_("Graduate a startup (incubator staff)"),
@@ -376,11 +382,7 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def graduate(self, request, pk=None):
-        startup = self.get_object()
-        serializer = s.GraduateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.startup_graduate(startup=startup, by=request.user, **serializer.validated_data)
-        return Response(self.read_data(startup))
+        return self.write_action(s.GraduateSerializer, services.startup_graduate, "startup")
 
 
 @documented(list=_("Stage moves, append-only"))
