@@ -168,11 +168,6 @@ class KpiSubmissionSerializer(RowSerializer):
 
     row = specs.KPI_SUBMISSION
 
-    class Meta:
-        model = models.KpiSubmission
-        fields = specs.KPI_SUBMISSION.list_names
-        read_only_fields = fields
-
 
 class KpiSubmissionCreateSerializer(serializers.Serializer):
     startup = IdField(queryset=models.Startup.objects.all())

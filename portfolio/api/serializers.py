@@ -209,7 +209,20 @@ class RowSerializer(serializers.ModelSerializer):
     # big lists read these rows through ``portfolio.api.rows`` instead (bars P2, P4). (No
     # docstring: the schema would show it on every subclass.)
 
+    # A subclass names its ``row``, and the columns it leaves out of the row's list columns
+    # (``left_out``); its ``Meta`` (model, fields, all read-only) follows from them unless it
+    # declares one (the startup's detail).
+
     row: specs.RowSpec
+    left_out: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "Meta" in cls.__dict__:
+            return
+        names = [name for name in cls.row.list_names if name not in cls.left_out]
+        meta = {"model": cls.row.model, "fields": names, "read_only_fields": names}
+        cls.Meta = type("Meta", (), meta)
 
     def build_field(self, field_name, info, model_class, nested_depth):
         column = self.row.get(field_name)
@@ -242,11 +255,6 @@ class StartupSerializer(RowSerializer):
 
     row = specs.STARTUP
 
-    class Meta:
-        model = models.Startup
-        fields = specs.STARTUP.list_names
-        read_only_fields = fields
-
 
 class StageTransitionSerializer(serializers.ModelSerializer):
     startup = BriefStartupSerializer(read_only=True)
@@ -271,15 +279,7 @@ class HistoryTransitionSerializer(serializers.ModelSerializer):
 
 class StartupRoundSerializer(RowSerializer):
     row = specs.FUNDING_ROUND  # the list's row less the startup, participants and note
-
-    class Meta:
-        model = models.FundingRound
-        fields = [
-            name
-            for name in specs.FUNDING_ROUND.list_names
-            if name not in ("startup", "participants", "note")
-        ]
-        read_only_fields = fields
+    left_out = ("startup", "participants", "note")
 
 
 class StartupMilestoneSerializer(serializers.ModelSerializer):
@@ -496,11 +496,6 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 class FundingRoundSerializer(RowSerializer):
     row = specs.FUNDING_ROUND  # rows of ``selectors.funding_round_list``
-
-    class Meta:
-        model = models.FundingRound
-        fields = specs.FUNDING_ROUND.list_names
-        read_only_fields = fields
 
 
 class ParticipantInputSerializer(serializers.Serializer):
