@@ -26,6 +26,9 @@ from portfolio.models.choices import (
     ValuationMethod,
 )
 
+#: an optional input: absent or null is None
+OPTIONAL = {"required": False, "allow_null": True, "default": None}
+
 
 def note_field():
     return serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
@@ -88,16 +91,12 @@ class DisbursementCreateSerializer(serializers.Serializer):
     amount = money(min_value=0)
     round = IdField(
         queryset=models.FundingRound.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
+        **OPTIONAL,
         help_text=_("A funding round of the commitment's startup (id)."),
     )
     tranche = IdField(
         queryset=models.Tranche.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
+        **OPTIONAL,
         help_text=_(
             "A tranche of the same commitment (id); paid only once its milestone is verified, "
             "never more than it has left."
@@ -108,9 +107,7 @@ class DisbursementCreateSerializer(serializers.Serializer):
         decimal_places=4,
         min_value=0,
         max_value=100,
-        required=False,
-        allow_null=True,
-        default=None,
+        **OPTIONAL,
         help_text=_(
             "The share of the company this payment bought, after the round (%); empty: "
             "derived from the round's post-money by the policy pack."
@@ -261,9 +258,7 @@ class TrancheCreateSerializer(serializers.Serializer):
     amount = money(min_value=0)
     milestone = IdField(
         queryset=models.Milestone.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
+        **OPTIONAL,
         help_text=_("A milestone of the commitment's startup (id): paid once it is verified."),
     )
     due_by = serializers.DateField()
