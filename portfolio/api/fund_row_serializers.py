@@ -17,6 +17,7 @@ from portfolio.api.serializers import (
     BriefStartupSerializer,
     CurrencyField,
     IdField,
+    ReadRow,
     WrittenBy,
     money,
 )
@@ -47,7 +48,7 @@ def renamed(error: DjangoValidationError, names: dict[str, str]) -> DjangoValida
 # --- disbursements ------------------------------------------------------------------------
 
 
-class DisbursementSerializer(serializers.ModelSerializer):
+class DisbursementSerializer(ReadRow):
     commitment = serializers.IntegerField(source="commitment_id", read_only=True)
     fund = BriefFundSerializer(source="commitment.fund", read_only=True)
     startup = BriefStartupSerializer(source="commitment.startup", read_only=True)
@@ -80,7 +81,6 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "ownership_pct",
             "note",
         ]
-        read_only_fields = fields
 
 
 class DisbursementCreateSerializer(serializers.Serializer):
@@ -136,7 +136,7 @@ class DisbursementFilterSet(StrictFilterSet):
 # --- valuation marks ----------------------------------------------------------------------
 
 
-class ValuationMarkSerializer(serializers.ModelSerializer):
+class ValuationMarkSerializer(ReadRow):
     fund = BriefFundSerializer(read_only=True)
     startup = BriefStartupSerializer(read_only=True)
     currency = CurrencyField()
@@ -144,7 +144,6 @@ class ValuationMarkSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.ValuationMark
         fields = ["id", "fund", "startup", "as_of", "fair_value", "currency", "method", "note"]
-        read_only_fields = fields
 
 
 class ValuationMarkCreateSerializer(WrittenBy, serializers.Serializer):
@@ -175,7 +174,7 @@ class ValuationMarkFilterSet(HoldingRowFilterSet):
 # --- distributions from companies ---------------------------------------------------------
 
 
-class DistributionSerializer(serializers.ModelSerializer):
+class DistributionSerializer(ReadRow):
     fund = BriefFundSerializer(read_only=True)
     startup = BriefStartupSerializer(read_only=True)
     currency = CurrencyField()
@@ -196,7 +195,6 @@ class DistributionSerializer(serializers.ModelSerializer):
             "ends_holding",
             "note",
         ]
-        read_only_fields = fields
 
     def get_ends_holding(self, distribution) -> bool:
         return distribution.kind in ENDING_DISTRIBUTION_KINDS

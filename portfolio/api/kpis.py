@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from portfolio import models, selectors
 from portfolio.api.filters import IdFilter, QuarterFilter, StrictFilterSet, YearFilter
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField, RowSerializer, WrittenBy
+from portfolio.api.serializers import IdField, ReadRow, RowSerializer, WrittenBy
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models import specs
 from portfolio.models.kpis import SUBMITTED_FIGURES
@@ -75,7 +75,7 @@ class CompletenessSerializer(serializers.Serializer):
     late = LateStartupSerializer(many=True)
 
 
-class KpiRequestSerializer(serializers.ModelSerializer):
+class KpiRequestSerializer(ReadRow):
     startups = serializers.SerializerMethodField()
     opened_by = serializers.CharField(source="opened_by.username", default=None, read_only=True)
     completeness = serializers.SerializerMethodField()
@@ -92,7 +92,6 @@ class KpiRequestSerializer(serializers.ModelSerializer):
             "opened_at",
             "completeness",
         ]
-        read_only_fields = fields
 
     def get_startups(self, request) -> list[int]:
         return [s.pk for s in request.asked]

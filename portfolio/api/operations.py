@@ -25,7 +25,7 @@ from portfolio.api.auth import RolePermissions, TokenScopePermission
 from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField
+from portfolio.api.serializers import IdField, ReadRow
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.operations import MentorKind, SpaceKind
 from portfolio.selectors.scope import REFERENCE
@@ -38,7 +38,7 @@ TEXT = {"required": False, "allow_blank": True, "max_length": 5000}
 # --- space leases ---------------------------------------------------------------------------
 
 
-class SpaceLeaseSerializer(serializers.ModelSerializer):
+class SpaceLeaseSerializer(ReadRow):
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
 
@@ -53,7 +53,6 @@ class SpaceLeaseSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class SpaceLeaseCreateSerializer(ServiceInput):
@@ -130,7 +129,7 @@ class SpaceLeaseViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- mentors --------------------------------------------------------------------------------
 
 
-class MentorSerializer(serializers.ModelSerializer):
+class MentorSerializer(ReadRow):
     class Meta:
         model = models.Mentor
         fields = [
@@ -143,7 +142,6 @@ class MentorSerializer(serializers.ModelSerializer):
             "is_full_time",
             "is_illustrative",
         ]
-        read_only_fields = fields
 
 
 class MentorCreateSerializer(ServiceInput):
@@ -196,7 +194,7 @@ class MentorViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- mentoring sessions ---------------------------------------------------------------------
 
 
-class MentoringSessionSerializer(serializers.ModelSerializer):
+class MentoringSessionSerializer(ReadRow):
     mentor_name = serializers.CharField(source="mentor.name", read_only=True)
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
@@ -216,7 +214,6 @@ class MentoringSessionSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class MentoringSessionCreateSerializer(ServiceInput):

@@ -203,14 +203,25 @@ class PopulationField(serializers.Field):
         return value
 
 
-class RowSerializer(serializers.ModelSerializer):
+class ReadRow(serializers.ModelSerializer):
+    # A row as read: every field of ``Meta.fields`` read-only, without a ``read_only_fields``
+    # that repeats the list. (No docstring: the schema would show it on every subclass.)
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra[name] = {**extra.get(name, {}), "read_only": True}
+        return extra
+
+
+class RowSerializer(ReadRow):
     # A serializer of a ``RowSpec``'s rows: ``Meta.fields`` name its columns; the model's own
     # fields are built as ModelSerializer builds them, the others from their kind here. The
     # big lists read these rows through ``portfolio.api.rows`` instead (bars P2, P4). (No
     # docstring: the schema would show it on every subclass.)
 
     # A subclass names its ``row``, and the columns it leaves out of the row's list columns
-    # (``left_out``); its ``Meta`` (model, fields, all read-only) follows from them unless it
+    # (``left_out``); its ``Meta`` (model and fields) follows from them unless it
     # declares one (the startup's detail).
 
     row: specs.RowSpec
@@ -221,8 +232,7 @@ class RowSerializer(serializers.ModelSerializer):
         if "Meta" in cls.__dict__:
             return
         names = [name for name in cls.row.list_names if name not in cls.left_out]
-        meta = {"model": cls.row.model, "fields": names, "read_only_fields": names}
-        cls.Meta = type("Meta", (), meta)
+        cls.Meta = type("Meta", (), {"model": cls.row.model, "fields": names})
 
     def build_field(self, field_name, info, model_class, nested_depth):
         column = self.row.get(field_name)
@@ -256,7 +266,7 @@ class StartupSerializer(RowSerializer):
     row = specs.STARTUP
 
 
-class StageTransitionSerializer(serializers.ModelSerializer):
+class StageTransitionSerializer(ReadRow):
     startup = BriefStartupSerializer(read_only=True)
     from_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     to_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -264,17 +274,15 @@ class StageTransitionSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.StageTransition
         fields = ["id", "startup", "from_stage", "to_stage", "on", "trl", "note", "recorded_at"]
-        read_only_fields = fields
 
 
-class HistoryTransitionSerializer(serializers.ModelSerializer):
+class HistoryTransitionSerializer(ReadRow):
     from_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     to_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = models.StageTransition
         fields = ["id", "from_stage", "to_stage", "on", "trl", "note"]
-        read_only_fields = fields
 
 
 class StartupRoundSerializer(RowSerializer):
@@ -282,20 +290,18 @@ class StartupRoundSerializer(RowSerializer):
     left_out = ("startup", "participants", "note")
 
 
-class StartupMilestoneSerializer(serializers.ModelSerializer):
+class StartupMilestoneSerializer(ReadRow):
     class Meta:
         model = models.Milestone
         fields = ["id", "kind", "achieved_on", "title", "description", "is_illustrative"]
-        read_only_fields = fields
 
 
-class KpiFiguresSerializer(serializers.ModelSerializer):
+class KpiFiguresSerializer(ReadRow):
     currency = CurrencyField()
 
     class Meta:
         model = models.KpiReport
         fields = ["id", *specs.KPI_FIGURES]
-        read_only_fields = fields
 
 
 class EligibilitySerializer(serializers.Serializer):
@@ -337,7 +343,6 @@ class StartupDetailSerializer(StartupSerializer):
             "latest_kpis",
             "eligibility",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(EligibilitySerializer(many=True))
     def get_eligibility(self, obj):
@@ -479,13 +484,12 @@ class KpiReportSerializer(serializers.ModelSerializer):
 # --- funding rounds --------------------------------------------------------------------------
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ReadRow):
     investor = BriefInvestorSerializer(read_only=True)
 
     class Meta:
         model = models.Participation
         fields = ["investor", "amount"]
-        read_only_fields = fields
 
     @staticmethod
     def export_text(item: dict) -> str:
@@ -527,7 +531,7 @@ class FundingRoundCreateSerializer(serializers.ModelSerializer):
 # --- the fund --------------------------------------------------------------------------------
 
 
-class FundSerializer(serializers.ModelSerializer):
+class FundSerializer(ReadRow):
     currency = CurrencyField()
 
     class Meta:
@@ -546,7 +550,6 @@ class FundSerializer(serializers.ModelSerializer):
             "is_illustrative",
             "illustrative_note",
         ]
-        read_only_fields = fields
 
 
 class FundUpdateSerializer(serializers.ModelSerializer):
@@ -573,7 +576,7 @@ class FundCreateSerializer(WrittenBy, FundUpdateSerializer):
     service = services.fund_create
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
+class CommitmentSerializer(ReadRow):
     fund = BriefFundSerializer(read_only=True)
     startup = BriefStartupSerializer(read_only=True)
     currency = CurrencyField()
@@ -592,7 +595,6 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_illustrative",
             "note",
         ]
-        read_only_fields = fields
 
 
 class CommitmentCreateSerializer(WrittenBy, serializers.Serializer):

@@ -21,7 +21,7 @@ from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
 from portfolio.api.schema import documented
-from portfolio.api.serializers import BriefInstitutionSerializer, IdField
+from portfolio.api.serializers import BriefInstitutionSerializer, IdField, ReadRow
 from portfolio.api.views import (
     ApiViewSet,
     CreateMixin,
@@ -41,7 +41,7 @@ class IpItemSerializer(serializers.ModelSerializer):
         fields = ["kind", "application_number", "title"]
 
 
-class TechTransferSerializer(serializers.ModelSerializer):
+class TechTransferSerializer(ReadRow):
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     institution_name = serializers.CharField(source="institution.name", read_only=True)
     ip_items = IpItemSerializer(many=True, read_only=True)
@@ -70,7 +70,6 @@ class TechTransferSerializer(serializers.ModelSerializer):
             "note",
             "is_illustrative",
         ]
-        read_only_fields = fields
 
     def get_currency(self, obj) -> str:
         return "CNY"
