@@ -246,6 +246,22 @@ class CreateMixin(mixins.CreateModelMixin):
         return Response(self.read_data(serializer.instance), status=status.HTTP_201_CREATED)
 
 
+class FundRowsViewSet(CreateMixin, ApiViewSet):
+    # A fund's dated money rows, written by fund managers: listed by their fund's name, then
+    # date, then id; sortable by id, date and money. (No docstring: the schema would show it
+    # on every subclass without one.)
+
+    #: the row's date, its money and the path to its fund
+    dated_by = "paid_on"
+    money_field = "amount"
+    fund_path = "fund"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.ordering_fields = ["id", cls.dated_by, cls.money_field]
+        cls.ordering = [f"{cls.fund_path}__name", cls.dated_by, "id"]
+
+
 class PartialUpdateMixin:
     """PATCH: as DRF's ``partial_update``, answered with the read row."""
 
