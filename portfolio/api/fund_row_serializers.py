@@ -229,9 +229,7 @@ class TrancheSerializer(serializers.ModelSerializer):
 
     commitment = serializers.IntegerField(source="commitment_id", read_only=True)
     milestone = TrancheMilestoneSerializer(read_only=True, allow_null=True)
-    paid = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=2,
+    paid = money(
         read_only=True,
         help_text=_("What its disbursements have paid (yuan)."),
     )

@@ -25,7 +25,7 @@ from portfolio.api.auth import RolePermissions, TokenScopePermission
 from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField, ReadRow
+from portfolio.api.serializers import IdField, ReadRow, area
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.operations import MentorKind, SpaceKind
 from portfolio.selectors.scope import REFERENCE
@@ -279,10 +279,8 @@ class OnQuerySerializer(serializers.Serializer):
 class OccupancyRowSerializer(serializers.Serializer):
     kind = serializers.CharField()
     leases = serializers.IntegerField()
-    leased_m2 = serializers.DecimalField(max_digits=14, decimal_places=2)
-    incubatee_use_m2 = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+    leased_m2 = area()
+    incubatee_use_m2 = area(
         help_text=_("Leased to incubatees, plus public service areas."),
     )
     incubatee_share = serializers.DecimalField(

@@ -36,6 +36,11 @@ def money(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=18, decimal_places=2, **kwargs)
 
 
+def area(**kwargs) -> serializers.DecimalField:
+    """Square metres as a decimal string with two places: ``"1250.00"``."""
+    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
 def ratio(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=20, decimal_places=4, allow_null=True, read_only=True, **kwargs

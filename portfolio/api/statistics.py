@@ -22,7 +22,7 @@ from portfolio.api.renderers import (
     flatten,
     workbook_response,
 )
-from portfolio.api.serializers import BriefStartupSerializer
+from portfolio.api.serializers import BriefStartupSerializer, area
 from portfolio.api.views import ExportErrorsAsJson, ReportView
 
 
@@ -126,18 +126,14 @@ class TorchTotalsSerializer(serializers.Serializer):
     patents_granted = serializers.IntegerField()
     invention_patents_filed = serializers.IntegerField()
     invention_patents_granted = serializers.IntegerField()
-    incubatee_area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2)
-    public_service_area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2)
-    incubatee_use_m2 = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+    incubatee_area_m2 = area()
+    public_service_area_m2 = area()
+    incubatee_use_m2 = area(
         help_text=_("在孵企业使用面积 (including public service areas), on 31 December."),
     )
     mentors = serializers.IntegerField(help_text=_("创业导师 in office on 31 December."))
     full_time_mentors = serializers.IntegerField()
-    controlled_area_m2 = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+    controlled_area_m2 = area(
         allow_null=True,
         help_text=_("可自主支配面积 as stated for 31 December; null: not recorded."),
     )

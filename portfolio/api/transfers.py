@@ -21,7 +21,7 @@ from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
 from portfolio.api.schema import documented
-from portfolio.api.serializers import BriefInstitutionSerializer, IdField, ReadRow
+from portfolio.api.serializers import BriefInstitutionSerializer, IdField, ReadRow, money
 from portfolio.api.views import (
     ApiViewSet,
     CreateMixin,
@@ -212,18 +212,14 @@ class FunnelRowSerializer(serializers.Serializer):
     graduated = serializers.IntegerField(
         help_text=_("Admitted spin-offs that graduated by the year's end.")
     )
-    revenue = serializers.DecimalField(
-        max_digits=18, decimal_places=2, help_text=_("The spin-offs' revenue in the year (yuan).")
-    )
+    revenue = money(help_text=_("The spin-offs' revenue in the year (yuan)."))
     jobs = serializers.IntegerField(
         help_text=_("The spin-offs' last reported headcount of the year, summed.")
     )
     reporting = serializers.IntegerField(
         help_text=_("Spin-offs with a KPI report in the year (the others add nothing).")
     )
-    financing = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=2,
+    financing = money(
         help_text=_("The spin-offs' rounds closed in the year, exact and approximate (yuan)."),
     )
     undisclosed_rounds = serializers.IntegerField(
