@@ -12,24 +12,21 @@ from rest_framework.response import Response
 
 from portfolio import selectors
 from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
+from portfolio.api.serializers import money, population_param
 from portfolio.api.views import ExportErrorsAsJson, ReportView
-from portfolio.models.choices import Population
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
 RATIO = {"max_digits": 12, "decimal_places": 4, "allow_null": True}
 STATUSES = ("met", "not_yet", "no_data")
 
 
 class ImpactQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    population = serializers.ChoiceField(
-        choices=Population.choices,
-        default=Population.INCUBATOR,
-        help_text=_(
+    population = population_param(
+        _(
             "Whose figures: incubator (startups admitted by 31 December of the year, the "
             "default), tracked (companies followed but not admitted) or all. The thresholds "
             "always compare the incubator's own figures, whatever this says."
-        ),
+        )
     )
 
 
@@ -68,12 +65,8 @@ class ImpactSerializer(serializers.Serializer):
     phds = serializers.IntegerField(
         help_text=_("Staff with a PhD in each startup's last KPI report of the year, summed.")
     )
-    revenue = serializers.DecimalField(
-        **MONEY, help_text=_("The year's quarterly KPI reports summed (yuan).")
-    )
-    taxes = serializers.DecimalField(
-        **MONEY, help_text=_("Taxes and fees paid (实际上缴税费): the year's reports summed.")
-    )
+    revenue = money(help_text=_("The year's quarterly KPI reports summed (yuan)."))
+    taxes = money(help_text=_("Taxes and fees paid (实际上缴税费): the year's reports summed."))
     invention_patents_filed = serializers.IntegerField(
         help_text=_(
             "Invention patents filed in the year: each startup's last cumulative count of the "
@@ -83,22 +76,17 @@ class ImpactSerializer(serializers.Serializer):
     invention_patents_granted = serializers.IntegerField(
         help_text=_("Invention patents granted in the year, counted like the filings.")
     )
-    financing = serializers.DecimalField(
-        **MONEY,
+    financing = money(
         help_text=_("Rounds closed in the year, exact and approximate amounts (yuan)."),
     )
-    financing_approximate = serializers.DecimalField(
-        **MONEY, help_text=_("Of the financing, approximate amounts.")
-    )
+    financing_approximate = money(help_text=_("Of the financing, approximate amounts."))
     undisclosed_rounds = serializers.IntegerField(
         help_text=_("Rounds closed in the year without an amount (not in financing).")
     )
     financed_startups = serializers.IntegerField(
         help_text=_("Startups with a round closed in the year.")
     )
-    fund_invested = serializers.DecimalField(
-        **MONEY, help_text=_("The funds' disbursements to the startups paid in the year.")
-    )
+    fund_invested = money(help_text=_("The funds' disbursements to the startups paid in the year."))
     fund_share_of_financing = serializers.DecimalField(
         **RATIO, help_text=_("fund_invested / financing; null when there is no financing.")
     )

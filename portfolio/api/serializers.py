@@ -41,6 +41,14 @@ def area(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
 
 
+def population_param(help_text: str) -> serializers.ChoiceField:
+    """The ``population`` query parameter: whose figures a report counts (default: the
+    incubator's)."""
+    return serializers.ChoiceField(
+        choices=Population.choices, default=Population.INCUBATOR, help_text=help_text
+    )
+
+
 def ratio(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=20, decimal_places=4, allow_null=True, read_only=True, **kwargs
@@ -772,13 +780,11 @@ class AsOfQuerySerializer(serializers.Serializer):
 
 
 class PipelineQuerySerializer(AsOfQuerySerializer):
-    population = serializers.ChoiceField(
-        choices=Population.choices,
-        default=Population.INCUBATOR,
-        help_text=_(
+    population = population_param(
+        _(
             "Whose figures: incubator (admitted startups, the default), tracked (companies "
             "followed but not admitted) or all."
-        ),
+        )
     )
     tech_area = serializers.ChoiceField(
         choices=models.Startup._meta.get_field("tech_area").choices, required=False
