@@ -7,13 +7,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
-from rest_framework.response import Response
 
 from portfolio import selectors
-from portfolio.api.renderers import EXPORT_RENDERERS, columns_for, export_response, flatten
 from portfolio.api.serializers import money, population_param
-from portfolio.api.views import ExportErrorsAsJson, ReportView
+from portfolio.api.views import ExportReportView
 
 RATIO = {"max_digits": 12, "decimal_places": 4, "allow_null": True}
 STATUSES = ("met", "not_yet", "no_data")
@@ -167,11 +164,9 @@ def export_lines(data: dict) -> list[dict]:
     return figures + thresholds
 
 
-class ImpactReportView(ExportErrorsAsJson, ReportView):
+class ImpactReportView(ExportReportView):
     """The impact figures of a year and the national-level incubator's thresholds beside the
     incubator's own figures. Closed to founders: it sums every startup's figures."""
-
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
 
     @extend_schema(
         summary=_("Impact report for district officials"),
@@ -187,15 +182,10 @@ class ImpactReportView(ExportErrorsAsJson, ReportView):
         responses={200: ImpactSerializer},
     )
     def get(self, request):
-        query = ImpactQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        report = selectors.impact_report(**query.validated_data)
-        data = ImpactSerializer(report).data
-        renderer = getattr(request, "accepted_renderer", None)
-        if isinstance(renderer, EXPORT_RENDERERS):
-            columns = columns_for(ImpactLineSerializer())
-            lines = flatten(columns, export_lines(data))
-            return export_response(
-                renderer, columns, lines, resource=f"impact-{report.year}-{report.population}"
-            )
-        return Response(data)
+        report = selectors.impact_report(**self.query(ImpactQuerySerializer))
+        return self.answer(
+            ImpactSerializer(report).data,
+            ImpactLineSerializer,
+            export_lines,
+            resource=f"impact-{report.year}-{report.population}",
+        )

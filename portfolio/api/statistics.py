@@ -9,13 +9,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from portfolio import models, selectors
 from portfolio.api.plain import represent
 from portfolio.api.renderers import (
-    EXPORT_RENDERERS,
     Column,
     Sheet,
     columns_for,
@@ -23,7 +21,7 @@ from portfolio.api.renderers import (
     workbook_response,
 )
 from portfolio.api.serializers import BriefStartupSerializer, area
-from portfolio.api.views import ExportErrorsAsJson, ReportView
+from portfolio.api.views import ExportReportView
 
 
 def thousand(help_text: str) -> serializers.IntegerField:
@@ -164,12 +162,10 @@ def totals_sheet(totals: dict) -> list[list]:
     return [[name, value] for name, value in totals.items()]
 
 
-class IncubationReturnView(ExportErrorsAsJson, ReportView):
+class IncubationReturnView(ExportReportView):
     """The annual statistics return (``selectors.torch_return``). Closed to founders: it
     holds every incubatee's figures. ``?format=csv``: the incubatees; ``?format=xlsx``: the
     incubatees, the incubator and the missing data, one sheet each."""
-
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
 
     def permission_model(self):
         return models.KpiReport
@@ -188,12 +184,10 @@ class IncubationReturnView(ExportErrorsAsJson, ReportView):
         responses={200: TorchReturnSerializer},
     )
     def get(self, request):
-        query = IncubationQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        year = query.validated_data["year"]
+        year = self.query(IncubationQuerySerializer)["year"]
         data = represent(TorchReturnSerializer, selectors.torch_return(year))
-        renderer = getattr(request, "accepted_renderer", None)
-        if not isinstance(renderer, EXPORT_RENDERERS):
+        renderer = self.export_renderer()
+        if renderer is None:
             return Response(data)
         row_columns = columns_for(TorchRowSerializer())
         missing_columns = columns_for(MissingCellSerializer())

@@ -8,6 +8,7 @@ and ``?format=xlsx`` (all matching rows, streamed) with the same filters.
 from __future__ import annotations
 
 from functools import partial
+from operator import itemgetter
 
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
@@ -668,11 +669,37 @@ class ReportView(APIView):
         return Startup
 
 
-class PipelineReportView(ExportErrorsAsJson, ReportView):
-    """Valley-of-death analytics: per stage, who is there, who entered, who moved on, and how
-    long they stay (Kaplan-Meier). ``?format=csv|xlsx``: one row per stage."""
+class ExportReportView(ExportErrorsAsJson, ReportView):
+    # A report that answers JSON or, with ``?format=csv|xlsx``, a file of its lines. (No
+    # docstring: the schema would show it on every subclass without one.)
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
+
+    def query(self, serializer_class) -> dict:
+        """The query parameters as ``serializer_class`` checks them (else a 400 naming one)."""
+        query = serializer_class(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return query.validated_data
+
+    def export_renderer(self):
+        """The CSV or XLSX renderer the request asked for; None for JSON."""
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return renderer if isinstance(renderer, EXPORT_RENDERERS) else None
+
+    def answer(self, data: dict, line_serializer, lines_of, resource: str):
+        """``data`` as JSON; exported, the lines ``lines_of(data)`` under the columns of
+        ``line_serializer``, in a file named after ``resource``."""
+        renderer = self.export_renderer()
+        if renderer is None:
+            return Response(data)
+        columns = columns_for(line_serializer())
+        cells = flatten(columns, lines_of(data))
+        return export_response(renderer, columns, cells, resource=resource)
+
+
+class PipelineReportView(ExportReportView):
+    """Valley-of-death analytics: per stage, who is there, who entered, who moved on, and how
+    long they stay (Kaplan-Meier). ``?format=csv|xlsx``: one row per stage."""
 
     @extend_schema(
         summary=_("Pipeline report: stages, conversion, time in stage, valley crossing"),
@@ -680,18 +707,13 @@ class PipelineReportView(ExportErrorsAsJson, ReportView):
         responses={200: s.PipelineReportSerializer},
     )
     def get(self, request):
-        query = s.PipelineQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        report = selectors.pipeline_report(**query.validated_data)
-        data = s.PipelineReportSerializer(report).data
-        renderer = getattr(request, "accepted_renderer", None)
-        if isinstance(renderer, EXPORT_RENDERERS):
-            columns = columns_for(s.PipelineStageSerializer())
-            rows = flatten(columns, data["stages"])
-            return export_response(
-                renderer, columns, rows, resource=f"pipeline-report-{report.population}"
-            )
-        return Response(data)
+        report = selectors.pipeline_report(**self.query(s.PipelineQuerySerializer))
+        return self.answer(
+            s.PipelineReportSerializer(report).data,
+            s.PipelineStageSerializer,
+            itemgetter("stages"),
+            resource=f"pipeline-report-{report.population}",
+        )
 
 
 class ValleyReportView(ReportView):
