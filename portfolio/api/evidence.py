@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from portfolio import selectors, services
 from portfolio.api.auth import RolePermissions, TokenScopePermission, is_founder
 from portfolio.api.renderers import JSONRenderer
+from portfolio.api.serializers import ReadRow
 from portfolio.evidence_uploads import upload_too_large
 from portfolio.models import MilestoneEvidence
 from portfolio.selectors.scope import founder_rows
@@ -34,7 +35,7 @@ def download_url(evidence: MilestoneEvidence) -> str:
     return reverse("api:milestoneevidence-download", kwargs={"pk": evidence.pk})
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ReadRow):
     """An evidence file of a milestone (its content through ``download``)."""
 
     uploaded_by = serializers.CharField(
@@ -55,7 +56,6 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "uploaded_at",
             "download",
         ]
-        read_only_fields = fields
 
     def get_download(self, evidence) -> str:
         return download_url(evidence)

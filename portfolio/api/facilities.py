@@ -24,7 +24,7 @@ from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField, save_clean
+from portfolio.api.serializers import IdField, ReadRow, save_clean
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.facilities import BookingUnit, FacilityKind
 from portfolio.selectors.scope import REFERENCE
@@ -89,7 +89,7 @@ class FacilityViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- bookings -----------------------------------------------------------------------------
 
 
-class FacilityBookingSerializer(serializers.ModelSerializer):
+class FacilityBookingSerializer(ReadRow):
     facility_name = serializers.CharField(source="facility.name", read_only=True)
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     booking_unit = serializers.CharField(source="facility.booking_unit", read_only=True)
@@ -112,7 +112,6 @@ class FacilityBookingSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class FacilityBookingCreateSerializer(ServiceInput):

@@ -17,6 +17,8 @@ from portfolio.api.serializers import (
     BriefStartupSerializer,
     CurrencyField,
     IdField,
+    ReadRow,
+    WrittenBy,
     money,
 )
 from portfolio.models.choices import (
@@ -24,6 +26,9 @@ from portfolio.models.choices import (
     DistributionKind,
     ValuationMethod,
 )
+
+#: an optional input: absent or null is None
+OPTIONAL = {"required": False, "allow_null": True, "default": None}
 
 
 def note_field():
@@ -43,7 +48,7 @@ def renamed(error: DjangoValidationError, names: dict[str, str]) -> DjangoValida
 # --- disbursements ------------------------------------------------------------------------
 
 
-class DisbursementSerializer(serializers.ModelSerializer):
+class DisbursementSerializer(ReadRow):
     commitment = serializers.IntegerField(source="commitment_id", read_only=True)
     fund = BriefFundSerializer(source="commitment.fund", read_only=True)
     startup = BriefStartupSerializer(source="commitment.startup", read_only=True)
@@ -76,7 +81,6 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "ownership_pct",
             "note",
         ]
-        read_only_fields = fields
 
 
 class DisbursementCreateSerializer(serializers.Serializer):
@@ -87,16 +91,12 @@ class DisbursementCreateSerializer(serializers.Serializer):
     amount = money(min_value=0)
     round = IdField(
         queryset=models.FundingRound.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
+        **OPTIONAL,
         help_text=_("A funding round of the commitment's startup (id)."),
     )
     tranche = IdField(
         queryset=models.Tranche.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
+        **OPTIONAL,
         help_text=_(
             "A tranche of the same commitment (id); paid only once its milestone is verified, "
             "never more than it has left."
@@ -107,9 +107,7 @@ class DisbursementCreateSerializer(serializers.Serializer):
         decimal_places=4,
         min_value=0,
         max_value=100,
-        required=False,
-        allow_null=True,
-        default=None,
+        **OPTIONAL,
         help_text=_(
             "The share of the company this payment bought, after the round (%); empty: "
             "derived from the round's post-money by the policy pack."
@@ -138,7 +136,7 @@ class DisbursementFilterSet(StrictFilterSet):
 # --- valuation marks ----------------------------------------------------------------------
 
 
-class ValuationMarkSerializer(serializers.ModelSerializer):
+class ValuationMarkSerializer(ReadRow):
     fund = BriefFundSerializer(read_only=True)
     startup = BriefStartupSerializer(read_only=True)
     currency = CurrencyField()
@@ -146,10 +144,9 @@ class ValuationMarkSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.ValuationMark
         fields = ["id", "fund", "startup", "as_of", "fair_value", "currency", "method", "note"]
-        read_only_fields = fields
 
 
-class ValuationMarkCreateSerializer(serializers.Serializer):
+class ValuationMarkCreateSerializer(WrittenBy, serializers.Serializer):
     """Input of ``POST /valuation-marks/``, checked by ``services.valuation_mark``."""
 
     fund = IdField(queryset=models.Fund.objects.all())
@@ -159,13 +156,17 @@ class ValuationMarkCreateSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ValuationMethod.choices)
     note = note_field()
 
-    def create(self, validated_data):
-        return services.valuation_mark(by=self.context["request"].user, **validated_data)
+    service = services.valuation_mark
 
 
-class ValuationMarkFilterSet(StrictFilterSet):
+class HoldingRowFilterSet(StrictFilterSet):
+    """The filters of a row of one holding (a fund's stake in a startup)."""
+
     fund = IdFilter(field_name="fund_id")
     startup = IdFilter(field_name="startup_id")
+
+
+class ValuationMarkFilterSet(HoldingRowFilterSet):
     method = filters.ChoiceFilter(choices=ValuationMethod.choices)
     after, before = date_range("as_of")
 
@@ -173,7 +174,7 @@ class ValuationMarkFilterSet(StrictFilterSet):
 # --- distributions from companies ---------------------------------------------------------
 
 
-class DistributionSerializer(serializers.ModelSerializer):
+class DistributionSerializer(ReadRow):
     fund = BriefFundSerializer(read_only=True)
     startup = BriefStartupSerializer(read_only=True)
     currency = CurrencyField()
@@ -194,13 +195,12 @@ class DistributionSerializer(serializers.ModelSerializer):
             "ends_holding",
             "note",
         ]
-        read_only_fields = fields
 
     def get_ends_holding(self, distribution) -> bool:
         return distribution.kind in ENDING_DISTRIBUTION_KINDS
 
 
-class DistributionCreateSerializer(serializers.Serializer):
+class DistributionCreateSerializer(WrittenBy, serializers.Serializer):
     """Input of ``POST /distributions/``, checked by ``services.distribution_record``."""
 
     fund = IdField(queryset=models.Fund.objects.all())
@@ -210,13 +210,10 @@ class DistributionCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DistributionKind.choices)
     note = note_field()
 
-    def create(self, validated_data):
-        return services.distribution_record(by=self.context["request"].user, **validated_data)
+    service = services.distribution_record
 
 
-class DistributionFilterSet(StrictFilterSet):
-    fund = IdFilter(field_name="fund_id")
-    startup = IdFilter(field_name="startup_id")
+class DistributionFilterSet(HoldingRowFilterSet):
     kind = filters.ChoiceFilter(choices=DistributionKind.choices)
     after, before = date_range("paid_on")
 
@@ -232,9 +229,7 @@ class TrancheSerializer(serializers.ModelSerializer):
 
     commitment = serializers.IntegerField(source="commitment_id", read_only=True)
     milestone = TrancheMilestoneSerializer(read_only=True, allow_null=True)
-    paid = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=2,
+    paid = money(
         read_only=True,
         help_text=_("What its disbursements have paid (yuan)."),
     )
@@ -259,9 +254,7 @@ class TrancheCreateSerializer(serializers.Serializer):
     amount = money(min_value=0)
     milestone = IdField(
         queryset=models.Milestone.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
+        **OPTIONAL,
         help_text=_("A milestone of the commitment's startup (id): paid once it is verified."),
     )
     due_by = serializers.DateField()

@@ -20,7 +20,7 @@ from portfolio.api.fund_row_serializers import (
     ValuationMarkSerializer,
 )
 from portfolio.api.schema import documented
-from portfolio.api.views import ApiViewSet, CreateMixin
+from portfolio.api.views import FundRowsViewSet
 
 
 @documented(
@@ -35,7 +35,7 @@ from portfolio.api.views import ApiViewSet, CreateMixin
         "title), `amount` above what the tranche has not yet paid. A refusal writes nothing."
     ),
 )
-class DisbursementViewSet(CreateMixin, ApiViewSet):
+class DisbursementViewSet(FundRowsViewSet):
     """Cash the fund paid against its commitments, each with its fund, startup and round."""
 
     queryset = models.Disbursement.objects.select_related("commitment__fund", "commitment__startup")
@@ -47,8 +47,7 @@ class DisbursementViewSet(CreateMixin, ApiViewSet):
         "commitment__startup__name_en",
         "note",
     ]
-    ordering_fields = ["id", "paid_on", "amount"]
-    ordering = ["commitment__fund__name", "paid_on", "id"]
+    fund_path = "commitment__fund"
     resource = "disbursements"
 
 
@@ -61,7 +60,7 @@ class DisbursementViewSet(CreateMixin, ApiViewSet):
         "above 0 on the day it ended, `startup` when the fund holds nothing of it."
     ),
 )
-class ValuationMarkViewSet(CreateMixin, ApiViewSet):
+class ValuationMarkViewSet(FundRowsViewSet):
     """The fair value of each holding at a date, with the method used."""
 
     queryset = models.ValuationMark.objects.select_related("fund", "startup")
@@ -69,8 +68,8 @@ class ValuationMarkViewSet(CreateMixin, ApiViewSet):
     write_serializer_class = ValuationMarkCreateSerializer
     filterset_class = ValuationMarkFilterSet
     search_fields = ["startup__name", "startup__name_en", "note"]
-    ordering_fields = ["id", "as_of", "fair_value"]
-    ordering = ["fund__name", "as_of", "id"]
+    dated_by = "as_of"
+    money_field = "fair_value"
     resource = "valuation-marks"
 
 
@@ -83,7 +82,7 @@ class ValuationMarkViewSet(CreateMixin, ApiViewSet):
         "0, every other kind is positive. A dividend leaves the holding open."
     ),
 )
-class DistributionViewSet(CreateMixin, ApiViewSet):
+class DistributionViewSet(FundRowsViewSet):
     """Cash the fund got back from its holdings; an exit or a write-off ends a holding."""
 
     queryset = models.Distribution.objects.select_related("fund", "startup")
@@ -91,6 +90,4 @@ class DistributionViewSet(CreateMixin, ApiViewSet):
     write_serializer_class = DistributionCreateSerializer
     filterset_class = DistributionFilterSet
     search_fields = ["startup__name", "startup__name_en", "note"]
-    ordering_fields = ["id", "paid_on", "amount"]
-    ordering = ["fund__name", "paid_on", "id"]
     resource = "distributions"

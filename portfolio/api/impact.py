@@ -7,35 +7,23 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BrowsableAPIRenderer
-from rest_framework.response import Response
 
 from portfolio import selectors
-from portfolio.api.renderers import (
-    EXPORT_RENDERERS,
-    JSONRenderer,
-    columns_for,
-    export_response,
-    flatten,
-)
-from portfolio.api.views import ExportErrorsAsJson, ReportView
-from portfolio.models.choices import Population
+from portfolio.api.serializers import money, population_param
+from portfolio.api.views import ExportReportView
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
 RATIO = {"max_digits": 12, "decimal_places": 4, "allow_null": True}
 STATUSES = ("met", "not_yet", "no_data")
 
 
 class ImpactQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    population = serializers.ChoiceField(
-        choices=Population.choices,
-        default=Population.INCUBATOR,
-        help_text=_(
+    population = population_param(
+        _(
             "Whose figures: incubator (startups admitted by 31 December of the year, the "
             "default), tracked (companies followed but not admitted) or all. The thresholds "
             "always compare the incubator's own figures, whatever this says."
-        ),
+        )
     )
 
 
@@ -74,12 +62,8 @@ class ImpactSerializer(serializers.Serializer):
     phds = serializers.IntegerField(
         help_text=_("Staff with a PhD in each startup's last KPI report of the year, summed.")
     )
-    revenue = serializers.DecimalField(
-        **MONEY, help_text=_("The year's quarterly KPI reports summed (yuan).")
-    )
-    taxes = serializers.DecimalField(
-        **MONEY, help_text=_("Taxes and fees paid (实际上缴税费): the year's reports summed.")
-    )
+    revenue = money(help_text=_("The year's quarterly KPI reports summed (yuan)."))
+    taxes = money(help_text=_("Taxes and fees paid (实际上缴税费): the year's reports summed."))
     invention_patents_filed = serializers.IntegerField(
         help_text=_(
             "Invention patents filed in the year: each startup's last cumulative count of the "
@@ -89,22 +73,17 @@ class ImpactSerializer(serializers.Serializer):
     invention_patents_granted = serializers.IntegerField(
         help_text=_("Invention patents granted in the year, counted like the filings.")
     )
-    financing = serializers.DecimalField(
-        **MONEY,
+    financing = money(
         help_text=_("Rounds closed in the year, exact and approximate amounts (yuan)."),
     )
-    financing_approximate = serializers.DecimalField(
-        **MONEY, help_text=_("Of the financing, approximate amounts.")
-    )
+    financing_approximate = money(help_text=_("Of the financing, approximate amounts."))
     undisclosed_rounds = serializers.IntegerField(
         help_text=_("Rounds closed in the year without an amount (not in financing).")
     )
     financed_startups = serializers.IntegerField(
         help_text=_("Startups with a round closed in the year.")
     )
-    fund_invested = serializers.DecimalField(
-        **MONEY, help_text=_("The funds' disbursements to the startups paid in the year.")
-    )
+    fund_invested = money(help_text=_("The funds' disbursements to the startups paid in the year."))
     fund_share_of_financing = serializers.DecimalField(
         **RATIO, help_text=_("fund_invested / financing; null when there is no financing.")
     )
@@ -185,11 +164,9 @@ def export_lines(data: dict) -> list[dict]:
     return figures + thresholds
 
 
-class ImpactReportView(ExportErrorsAsJson, ReportView):
+class ImpactReportView(ExportReportView):
     """The impact figures of a year and the national-level incubator's thresholds beside the
     incubator's own figures. Closed to founders: it sums every startup's figures."""
-
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
 
     @extend_schema(
         summary=_("Impact report for district officials"),
@@ -205,15 +182,10 @@ class ImpactReportView(ExportErrorsAsJson, ReportView):
         responses={200: ImpactSerializer},
     )
     def get(self, request):
-        query = ImpactQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        report = selectors.impact_report(**query.validated_data)
-        data = ImpactSerializer(report).data
-        renderer = getattr(request, "accepted_renderer", None)
-        if isinstance(renderer, EXPORT_RENDERERS):
-            columns = columns_for(ImpactLineSerializer())
-            lines = flatten(columns, export_lines(data))
-            return export_response(
-                renderer, columns, lines, resource=f"impact-{report.year}-{report.population}"
-            )
-        return Response(data)
+        report = selectors.impact_report(**self.query(ImpactQuerySerializer))
+        return self.answer(
+            ImpactSerializer(report).data,
+            ImpactLineSerializer,
+            export_lines,
+            resource=f"impact-{report.year}-{report.population}",
+        )

@@ -21,7 +21,7 @@ from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.operations import MONEY, TEXT
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField
+from portfolio.api.serializers import IdField, ReadRow
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.incubation import (
     ApplicationStatus,
@@ -30,9 +30,10 @@ from portfolio.models.incubation import (
     PolicyLevel,
     Programme,
 )
+from portfolio.services.incubation import APPLICATION_EDITABLE
 
 
-class IncubationAgreementSerializer(serializers.ModelSerializer):
+class IncubationAgreementSerializer(ReadRow):
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     rule = serializers.CharField(source="rule.policy_code", read_only=True)
     rule_effective_from = serializers.DateField(source="rule.effective_from", read_only=True)
@@ -54,7 +55,6 @@ class IncubationAgreementSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class IncubationAgreementCreateSerializer(ServiceInput):
@@ -142,35 +142,24 @@ class IncubationAgreementViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- policy applications --------------------------------------------------------------------
 
 
-class PolicyApplicationSerializer(serializers.ModelSerializer):
+class PolicyApplicationSerializer(ReadRow):
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     helped_by = serializers.CharField(source="helped_by.username", default=None, read_only=True)
     created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
 
     class Meta:
         model = models.PolicyApplication
+        # what the service edits (``APPLICATION_EDITABLE``), the startup first with its name
         fields = [
             "id",
             "startup",
             "startup_name",
-            "programme",
-            "programme_name",
-            "policy_code",
-            "level",
-            "applied_on",
-            "status",
-            "certificate_number",
-            "valid_from",
-            "valid_to",
-            "amount_granted",
-            "amount_received",
-            "helped_by",
+            *(name for name in APPLICATION_EDITABLE if name not in ("startup", "note")),
             "is_illustrative",
             "note",
             "created_by",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class PolicyApplicationCreateSerializer(ServiceInput):
@@ -264,7 +253,7 @@ class PolicyApplicationViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- financing introductions ----------------------------------------------------------------
 
 
-class FinancingIntroductionSerializer(serializers.ModelSerializer):
+class FinancingIntroductionSerializer(ReadRow):
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     investor_name = serializers.CharField(source="investor.name", read_only=True)
     funding_round_closed_on = serializers.DateField(
@@ -290,7 +279,6 @@ class FinancingIntroductionSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class FinancingIntroductionCreateSerializer(ServiceInput):

@@ -8,14 +8,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from portfolio import models, selectors
 from portfolio.api.filters import IdFilter, QuarterFilter, StrictFilterSet, YearFilter
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField, RowSerializer, WrittenBy
+from portfolio.api.serializers import IdField, ReadRow, RowSerializer, WrittenBy
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models import specs
 from portfolio.models.kpis import SUBMITTED_FIGURES
@@ -76,7 +75,7 @@ class CompletenessSerializer(serializers.Serializer):
     late = LateStartupSerializer(many=True)
 
 
-class KpiRequestSerializer(serializers.ModelSerializer):
+class KpiRequestSerializer(ReadRow):
     startups = serializers.SerializerMethodField()
     opened_by = serializers.CharField(source="opened_by.username", default=None, read_only=True)
     completeness = serializers.SerializerMethodField()
@@ -93,7 +92,6 @@ class KpiRequestSerializer(serializers.ModelSerializer):
             "opened_at",
             "completeness",
         ]
-        read_only_fields = fields
 
     def get_startups(self, request) -> list[int]:
         return [s.pk for s in request.asked]
@@ -168,11 +166,6 @@ class KpiSubmissionSerializer(RowSerializer):
     """A row of the submissions list (``specs.KPI_SUBMISSION``)."""
 
     row = specs.KPI_SUBMISSION
-
-    class Meta:
-        model = models.KpiSubmission
-        fields = specs.KPI_SUBMISSION.list_names
-        read_only_fields = fields
 
 
 class KpiSubmissionCreateSerializer(serializers.Serializer):
@@ -252,10 +245,4 @@ class KpiSubmissionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def review(self, request, pk=None):
-        submission = self.get_object()
-        serializer = ReviewSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.kpi_submission_review(
-            submission=submission, by=request.user, **serializer.validated_data
-        )
-        return Response(self.read_data(submission), status=status.HTTP_200_OK)
+        return self.write_action(ReviewSerializer, services.kpi_submission_review, "submission")

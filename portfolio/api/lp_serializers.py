@@ -19,6 +19,7 @@ from portfolio.api.serializers import (
     BriefFundSerializer,
     CurrencyField,
     IdField,
+    ReadRow,
     WrittenBy,
     brief,
     money,
@@ -34,11 +35,10 @@ BriefLimitedPartnerSerializer = brief(models.LimitedPartner)
 # --- serializers --------------------------------------------------------------------------
 
 
-class LimitedPartnerSerializer(serializers.ModelSerializer):
+class LimitedPartnerSerializer(ReadRow):
     class Meta:
         model = models.LimitedPartner
         fields = ["id", "name", "name_en", "kind", "credit_code", "is_illustrative", "note"]
-        read_only_fields = fields
 
 
 class LimitedPartnerCreateSerializer(WrittenBy, serializers.Serializer):
@@ -54,7 +54,7 @@ class LimitedPartnerCreateSerializer(WrittenBy, serializers.Serializer):
     service = services.limited_partner_create
 
 
-class LpCommitmentSerializer(serializers.ModelSerializer):
+class LpCommitmentSerializer(ReadRow):
     fund = BriefFundSerializer(read_only=True)
     limited_partner = BriefLimitedPartnerSerializer(read_only=True)
     currency = CurrencyField()
@@ -70,7 +70,6 @@ class LpCommitmentSerializer(serializers.ModelSerializer):
             "committed_on",
             "pays_fees",
         ]
-        read_only_fields = fields
 
 
 class LpCommitmentCreateSerializer(WrittenBy, serializers.Serializer):
@@ -96,7 +95,7 @@ class CallItemSerializer(serializers.Serializer):
         return item.paid < item.amount and item.capital_call.due_date < timezone.localdate()
 
 
-class CapitalCallSerializer(serializers.ModelSerializer):
+class CapitalCallSerializer(ReadRow):
     fund = BriefFundSerializer(read_only=True)
     currency = CurrencyField()
     items = CallItemSerializer(many=True, read_only=True)
@@ -117,7 +116,6 @@ class CapitalCallSerializer(serializers.ModelSerializer):
             "note",
             "items",
         ]
-        read_only_fields = fields
 
 
 class CapitalCallCreateSerializer(WrittenBy, serializers.Serializer):
@@ -139,14 +137,13 @@ class PaymentSerializer(serializers.Serializer):
     amount = money(min_value=0)
 
 
-class FundExpenseSerializer(serializers.ModelSerializer):
+class FundExpenseSerializer(ReadRow):
     fund = BriefFundSerializer(read_only=True)
     currency = CurrencyField()
 
     class Meta:
         model = models.FundExpense
         fields = ["id", "fund", "incurred_on", "amount", "currency", "category", "note"]
-        read_only_fields = fields
 
 
 class FundExpenseCreateSerializer(WrittenBy, serializers.Serializer):
@@ -170,7 +167,7 @@ class TiersSerializer(serializers.Serializer):
     total = money()
 
 
-class LpDistributionSerializer(serializers.ModelSerializer):
+class LpDistributionSerializer(ReadRow):
     fund = BriefFundSerializer(read_only=True)
     currency = CurrencyField()
     allocations = serializers.SerializerMethodField()
@@ -178,7 +175,6 @@ class LpDistributionSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.LpDistribution
         fields = ["id", "fund", "paid_on", "amount", "currency", "note", "allocations"]
-        read_only_fields = fields
 
     @extend_schema_field(TiersSerializer(many=True))
     def get_allocations(self, obj) -> list[dict]:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from portfolio import models
 from portfolio.api.lp_serializers import (
@@ -31,7 +30,7 @@ from portfolio.api.lp_serializers import (
     PaymentSerializer,
 )
 from portfolio.api.schema import documented
-from portfolio.api.views import ApiViewSet, CreateMixin
+from portfolio.api.views import ApiViewSet, CreateMixin, FundRowsViewSet
 from portfolio.selectors import lp_report as lp_selectors
 from portfolio.services import lps as services
 
@@ -57,14 +56,13 @@ class LimitedPartnerViewSet(CreateMixin, ApiViewSet):
     list=_("LP commitments (认缴)"),
     create=_("Record an LP's commitment (fund managers)"),
 )
-class LpCommitmentViewSet(CreateMixin, ApiViewSet):
+class LpCommitmentViewSet(FundRowsViewSet):
     queryset = models.LpCommitment.objects.select_related("fund", "limited_partner")
     serializer_class = LpCommitmentSerializer
     write_serializer_class = LpCommitmentCreateSerializer
     filterset_class = LpCommitmentFilterSet
     search_fields = ["limited_partner__name", "limited_partner__name_en"]
-    ordering_fields = ["id", "committed_on", "amount"]
-    ordering = ["fund__name", "committed_on", "id"]
+    dated_by = "committed_on"
     resource = "lp-commitments"
 
 
@@ -101,27 +99,25 @@ class CapitalCallViewSet(CreateMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def payments(self, request, pk=None):
-        call = self.get_object()
-        serializer = PaymentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.capital_call_payment_record(
-            capital_call=call, by=request.user, **serializer.validated_data
+        return self.write_action(
+            PaymentSerializer,
+            services.capital_call_payment_record,
+            "capital_call",
+            code=status.HTTP_201_CREATED,
         )
-        return Response(self.read_data(call), status=status.HTTP_201_CREATED)
 
 
 @documented(
     list=_("Fund expenses (audit, legal, custody, ...)"),
     create=_("Record a fund expense (fund managers)"),
 )
-class FundExpenseViewSet(CreateMixin, ApiViewSet):
+class FundExpenseViewSet(FundRowsViewSet):
     queryset = models.FundExpense.objects.select_related("fund")
     serializer_class = FundExpenseSerializer
     write_serializer_class = FundExpenseCreateSerializer
     filterset_class = FundFilter
     search_fields = ["note"]
-    ordering_fields = ["id", "incurred_on", "amount"]
-    ordering = ["fund__name", "incurred_on", "id"]
+    dated_by = "incurred_on"
     resource = "fund-expenses"
 
 
@@ -133,7 +129,7 @@ class FundExpenseViewSet(CreateMixin, ApiViewSet):
         "less cash on that date."
     ),
 )
-class LpDistributionViewSet(CreateMixin, ApiViewSet):
+class LpDistributionViewSet(FundRowsViewSet):
     queryset = models.LpDistribution.objects.select_related("fund").prefetch_related(
         Prefetch(
             "allocations",
@@ -144,6 +140,4 @@ class LpDistributionViewSet(CreateMixin, ApiViewSet):
     write_serializer_class = LpDistributionCreateSerializer
     filterset_class = FundFilter
     search_fields = ["note"]
-    ordering_fields = ["id", "paid_on", "amount"]
-    ordering = ["fund__name", "paid_on", "id"]
     resource = "lp-distributions"

@@ -26,10 +26,11 @@ from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField
+from portfolio.api.serializers import IdField, ReadRow, area
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.operations import MentorKind, SpaceKind
 from portfolio.selectors.scope import REFERENCE
+from portfolio.services.operations import LEASE_EDITABLE
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 TEXT = {"required": False, "allow_blank": True, "max_length": 5000}
@@ -38,31 +39,21 @@ TEXT = {"required": False, "allow_blank": True, "max_length": 5000}
 # --- space leases ---------------------------------------------------------------------------
 
 
-class SpaceLeaseSerializer(serializers.ModelSerializer):
+class SpaceLeaseSerializer(ReadRow):
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
 
     class Meta:
         model = models.SpaceLease
+        # what the service edits (``LEASE_EDITABLE``), the startup first with its name
         fields = [
             "id",
             "startup",
             "startup_name",
-            "unit",
-            "kind",
-            "area_m2",
-            "is_public_service_area",
-            "starts_on",
-            "ends_on",
-            "list_rent",
-            "actual_rent",
-            "subsidy",
-            "subsidy_source",
-            "note",
+            *(name for name in LEASE_EDITABLE if name != "startup"),
             "created_by",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class SpaceLeaseCreateSerializer(ServiceInput):
@@ -139,7 +130,7 @@ class SpaceLeaseViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- mentors --------------------------------------------------------------------------------
 
 
-class MentorSerializer(serializers.ModelSerializer):
+class MentorSerializer(ReadRow):
     class Meta:
         model = models.Mentor
         fields = [
@@ -152,7 +143,6 @@ class MentorSerializer(serializers.ModelSerializer):
             "is_full_time",
             "is_illustrative",
         ]
-        read_only_fields = fields
 
 
 class MentorCreateSerializer(ServiceInput):
@@ -205,7 +195,7 @@ class MentorViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- mentoring sessions ---------------------------------------------------------------------
 
 
-class MentoringSessionSerializer(serializers.ModelSerializer):
+class MentoringSessionSerializer(ReadRow):
     mentor_name = serializers.CharField(source="mentor.name", read_only=True)
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
@@ -225,7 +215,6 @@ class MentoringSessionSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class MentoringSessionCreateSerializer(ServiceInput):
@@ -291,10 +280,8 @@ class OnQuerySerializer(serializers.Serializer):
 class OccupancyRowSerializer(serializers.Serializer):
     kind = serializers.CharField()
     leases = serializers.IntegerField()
-    leased_m2 = serializers.DecimalField(max_digits=14, decimal_places=2)
-    incubatee_use_m2 = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+    leased_m2 = area()
+    incubatee_use_m2 = area(
         help_text=_("Leased to incubatees, plus public service areas."),
     )
     incubatee_share = serializers.DecimalField(

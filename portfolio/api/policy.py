@@ -27,7 +27,7 @@ from portfolio.api.renderers import (
     flatten,
     xlsx_cell,
 )
-from portfolio.api.serializers import CurrencyField, brief, money, ratio
+from portfolio.api.serializers import CurrencyField, ReadRow, brief, money, ratio
 from portfolio.formatting import STARTUP_TECH_CRITERIA, TEST_STATUS, band_label
 from portfolio.models.choices import LocalBasis, LpKind
 from portfolio.selectors import fund_policy
@@ -101,7 +101,7 @@ class CriterionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=STATUS)
 
 
-class ThresholdSerializer(serializers.ModelSerializer):
+class ThresholdSerializer(ReadRow):
     class Meta:
         model = models.StartupTechThreshold
         fields = [
@@ -114,7 +114,6 @@ class ThresholdSerializer(serializers.ModelSerializer):
             "max_age_months",
             "source",
         ]
-        read_only_fields = fields
 
 
 class StartupTechSerializer(serializers.Serializer):

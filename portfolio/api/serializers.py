@@ -36,6 +36,19 @@ def money(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=18, decimal_places=2, **kwargs)
 
 
+def area(**kwargs) -> serializers.DecimalField:
+    """Square metres as a decimal string with two places: ``"1250.00"``."""
+    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
+def population_param(help_text: str) -> serializers.ChoiceField:
+    """The ``population`` query parameter: whose figures a report counts (default: the
+    incubator's)."""
+    return serializers.ChoiceField(
+        choices=Population.choices, default=Population.INCUBATOR, help_text=help_text
+    )
+
+
 def ratio(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=20, decimal_places=4, allow_null=True, read_only=True, **kwargs
@@ -203,13 +216,36 @@ class PopulationField(serializers.Field):
         return value
 
 
-class RowSerializer(serializers.ModelSerializer):
+class ReadRow(serializers.ModelSerializer):
+    # A row as read: every field of ``Meta.fields`` read-only, without a ``read_only_fields``
+    # that repeats the list. (No docstring: the schema would show it on every subclass.)
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra[name] = {**extra.get(name, {}), "read_only": True}
+        return extra
+
+
+class RowSerializer(ReadRow):
     # A serializer of a ``RowSpec``'s rows: ``Meta.fields`` name its columns; the model's own
     # fields are built as ModelSerializer builds them, the others from their kind here. The
     # big lists read these rows through ``portfolio.api.rows`` instead (bars P2, P4). (No
     # docstring: the schema would show it on every subclass.)
 
+    # A subclass names its ``row``, and the columns it leaves out of the row's list columns
+    # (``left_out``); its ``Meta`` (model and fields) follows from them unless it
+    # declares one (the startup's detail).
+
     row: specs.RowSpec
+    left_out: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "Meta" in cls.__dict__:
+            return
+        names = [name for name in cls.row.list_names if name not in cls.left_out]
+        cls.Meta = type("Meta", (), {"model": cls.row.model, "fields": names})
 
     def build_field(self, field_name, info, model_class, nested_depth):
         column = self.row.get(field_name)
@@ -242,13 +278,8 @@ class StartupSerializer(RowSerializer):
 
     row = specs.STARTUP
 
-    class Meta:
-        model = models.Startup
-        fields = specs.STARTUP.list_names
-        read_only_fields = fields
 
-
-class StageTransitionSerializer(serializers.ModelSerializer):
+class StageTransitionSerializer(ReadRow):
     startup = BriefStartupSerializer(read_only=True)
     from_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     to_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -256,46 +287,34 @@ class StageTransitionSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.StageTransition
         fields = ["id", "startup", "from_stage", "to_stage", "on", "trl", "note", "recorded_at"]
-        read_only_fields = fields
 
 
-class HistoryTransitionSerializer(serializers.ModelSerializer):
+class HistoryTransitionSerializer(ReadRow):
     from_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     to_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = models.StageTransition
         fields = ["id", "from_stage", "to_stage", "on", "trl", "note"]
-        read_only_fields = fields
 
 
 class StartupRoundSerializer(RowSerializer):
     row = specs.FUNDING_ROUND  # the list's row less the startup, participants and note
-
-    class Meta:
-        model = models.FundingRound
-        fields = [
-            name
-            for name in specs.FUNDING_ROUND.list_names
-            if name not in ("startup", "participants", "note")
-        ]
-        read_only_fields = fields
+    left_out = ("startup", "participants", "note")
 
 
-class StartupMilestoneSerializer(serializers.ModelSerializer):
+class StartupMilestoneSerializer(ReadRow):
     class Meta:
         model = models.Milestone
         fields = ["id", "kind", "achieved_on", "title", "description", "is_illustrative"]
-        read_only_fields = fields
 
 
-class KpiFiguresSerializer(serializers.ModelSerializer):
+class KpiFiguresSerializer(ReadRow):
     currency = CurrencyField()
 
     class Meta:
         model = models.KpiReport
         fields = ["id", *specs.KPI_FIGURES]
-        read_only_fields = fields
 
 
 class EligibilitySerializer(serializers.Serializer):
@@ -337,7 +356,6 @@ class StartupDetailSerializer(StartupSerializer):
             "latest_kpis",
             "eligibility",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(EligibilitySerializer(many=True))
     def get_eligibility(self, obj):
@@ -479,13 +497,12 @@ class KpiReportSerializer(serializers.ModelSerializer):
 # --- funding rounds --------------------------------------------------------------------------
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ReadRow):
     investor = BriefInvestorSerializer(read_only=True)
 
     class Meta:
         model = models.Participation
         fields = ["investor", "amount"]
-        read_only_fields = fields
 
     @staticmethod
     def export_text(item: dict) -> str:
@@ -496,11 +513,6 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 class FundingRoundSerializer(RowSerializer):
     row = specs.FUNDING_ROUND  # rows of ``selectors.funding_round_list``
-
-    class Meta:
-        model = models.FundingRound
-        fields = specs.FUNDING_ROUND.list_names
-        read_only_fields = fields
 
 
 class ParticipantInputSerializer(serializers.Serializer):
@@ -532,7 +544,7 @@ class FundingRoundCreateSerializer(serializers.ModelSerializer):
 # --- the fund --------------------------------------------------------------------------------
 
 
-class FundSerializer(serializers.ModelSerializer):
+class FundSerializer(ReadRow):
     currency = CurrencyField()
 
     class Meta:
@@ -551,7 +563,6 @@ class FundSerializer(serializers.ModelSerializer):
             "is_illustrative",
             "illustrative_note",
         ]
-        read_only_fields = fields
 
 
 class FundUpdateSerializer(serializers.ModelSerializer):
@@ -578,7 +589,7 @@ class FundCreateSerializer(WrittenBy, FundUpdateSerializer):
     service = services.fund_create
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
+class CommitmentSerializer(ReadRow):
     fund = BriefFundSerializer(read_only=True)
     startup = BriefStartupSerializer(read_only=True)
     currency = CurrencyField()
@@ -597,7 +608,6 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_illustrative",
             "note",
         ]
-        read_only_fields = fields
 
 
 class CommitmentCreateSerializer(WrittenBy, serializers.Serializer):
@@ -770,13 +780,11 @@ class AsOfQuerySerializer(serializers.Serializer):
 
 
 class PipelineQuerySerializer(AsOfQuerySerializer):
-    population = serializers.ChoiceField(
-        choices=Population.choices,
-        default=Population.INCUBATOR,
-        help_text=_(
+    population = population_param(
+        _(
             "Whose figures: incubator (admitted startups, the default), tracked (companies "
             "followed but not admitted) or all."
-        ),
+        )
     )
     tech_area = serializers.ChoiceField(
         choices=models.Startup._meta.get_field("tech_area").choices, required=False

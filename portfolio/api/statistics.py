@@ -9,22 +9,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from portfolio import models, selectors
 from portfolio.api.plain import represent
 from portfolio.api.renderers import (
-    EXPORT_RENDERERS,
     Column,
-    JSONRenderer,
     Sheet,
     columns_for,
     flatten,
     workbook_response,
 )
-from portfolio.api.serializers import BriefStartupSerializer
-from portfolio.api.views import ExportErrorsAsJson, ReportView
+from portfolio.api.serializers import BriefStartupSerializer, area
+from portfolio.api.views import ExportReportView
 
 
 def thousand(help_text: str) -> serializers.IntegerField:
@@ -127,18 +124,14 @@ class TorchTotalsSerializer(serializers.Serializer):
     patents_granted = serializers.IntegerField()
     invention_patents_filed = serializers.IntegerField()
     invention_patents_granted = serializers.IntegerField()
-    incubatee_area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2)
-    public_service_area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2)
-    incubatee_use_m2 = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+    incubatee_area_m2 = area()
+    public_service_area_m2 = area()
+    incubatee_use_m2 = area(
         help_text=_("在孵企业使用面积 (including public service areas), on 31 December."),
     )
     mentors = serializers.IntegerField(help_text=_("创业导师 in office on 31 December."))
     full_time_mentors = serializers.IntegerField()
-    controlled_area_m2 = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+    controlled_area_m2 = area(
         allow_null=True,
         help_text=_("可自主支配面积 as stated for 31 December; null: not recorded."),
     )
@@ -169,12 +162,10 @@ def totals_sheet(totals: dict) -> list[list]:
     return [[name, value] for name, value in totals.items()]
 
 
-class IncubationReturnView(ExportErrorsAsJson, ReportView):
+class IncubationReturnView(ExportReportView):
     """The annual statistics return (``selectors.torch_return``). Closed to founders: it
     holds every incubatee's figures. ``?format=csv``: the incubatees; ``?format=xlsx``: the
     incubatees, the incubator and the missing data, one sheet each."""
-
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
 
     def permission_model(self):
         return models.KpiReport
@@ -193,12 +184,10 @@ class IncubationReturnView(ExportErrorsAsJson, ReportView):
         responses={200: TorchReturnSerializer},
     )
     def get(self, request):
-        query = IncubationQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        year = query.validated_data["year"]
+        year = self.query(IncubationQuerySerializer)["year"]
         data = represent(TorchReturnSerializer, selectors.torch_return(year))
-        renderer = getattr(request, "accepted_renderer", None)
-        if not isinstance(renderer, EXPORT_RENDERERS):
+        renderer = self.export_renderer()
+        if renderer is None:
             return Response(data)
         row_columns = columns_for(TorchRowSerializer())
         missing_columns = columns_for(MissingCellSerializer())

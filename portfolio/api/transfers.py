@@ -9,31 +9,23 @@ digit, ``incubator-ops.md`` §4) is a 400 under ``ip_items`` naming the item.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BrowsableAPIRenderer
-from rest_framework.response import Response
 
 from portfolio import models, selectors, services
 from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
-from portfolio.api.renderers import (
-    EXPORT_RENDERERS,
-    JSONRenderer,
-    columns_for,
-    export_response,
-    flatten,
-)
 from portfolio.api.schema import documented
-from portfolio.api.serializers import BriefInstitutionSerializer, IdField
+from portfolio.api.serializers import BriefInstitutionSerializer, IdField, ReadRow, money
 from portfolio.api.views import (
     ApiViewSet,
     CreateMixin,
-    ExportErrorsAsJson,
+    ExportReportView,
     PartialUpdateMixin,
-    ReportView,
 )
 from portfolio.models.transfers import Empowerment, IpKind, TransferMode
 
@@ -47,7 +39,7 @@ class IpItemSerializer(serializers.ModelSerializer):
         fields = ["kind", "application_number", "title"]
 
 
-class TechTransferSerializer(serializers.ModelSerializer):
+class TechTransferSerializer(ReadRow):
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     institution_name = serializers.CharField(source="institution.name", read_only=True)
     ip_items = IpItemSerializer(many=True, read_only=True)
@@ -76,7 +68,6 @@ class TechTransferSerializer(serializers.ModelSerializer):
             "note",
             "is_illustrative",
         ]
-        read_only_fields = fields
 
     def get_currency(self, obj) -> str:
         return "CNY"
@@ -219,18 +210,14 @@ class FunnelRowSerializer(serializers.Serializer):
     graduated = serializers.IntegerField(
         help_text=_("Admitted spin-offs that graduated by the year's end.")
     )
-    revenue = serializers.DecimalField(
-        max_digits=18, decimal_places=2, help_text=_("The spin-offs' revenue in the year (yuan).")
-    )
+    revenue = money(help_text=_("The spin-offs' revenue in the year (yuan)."))
     jobs = serializers.IntegerField(
         help_text=_("The spin-offs' last reported headcount of the year, summed.")
     )
     reporting = serializers.IntegerField(
         help_text=_("Spin-offs with a KPI report in the year (the others add nothing).")
     )
-    financing = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=2,
+    financing = money(
         help_text=_("The spin-offs' rounds closed in the year, exact and approximate (yuan)."),
     )
     undisclosed_rounds = serializers.IntegerField(
@@ -243,12 +230,10 @@ class FunnelSerializer(serializers.Serializer):
     institutions = FunnelRowSerializer(many=True)
 
 
-class TransferFunnelView(ExportErrorsAsJson, ReportView):
+class TransferFunnelView(ExportReportView):
     """The technology-transfer funnel per source institution (``selectors.transfer_funnel``;
     definitions in ``docs/operations.md``). Closed to founders: it sums every startup's
     figures. ``?format=csv|xlsx``: one row per institution."""
-
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
 
     def permission_model(self):
         return models.TechTransfer
@@ -265,14 +250,11 @@ class TransferFunnelView(ExportErrorsAsJson, ReportView):
         responses={200: FunnelSerializer},
     )
     def get(self, request):
-        query = FunnelQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        year = query.validated_data["year"]
+        year = self.query(FunnelQuerySerializer)["year"]
         rows = selectors.transfer_funnel(year)
-        data = FunnelSerializer({"year": year, "institutions": rows}).data
-        renderer = getattr(request, "accepted_renderer", None)
-        if isinstance(renderer, EXPORT_RENDERERS):
-            columns = columns_for(FunnelRowSerializer())
-            cells = flatten(columns, data["institutions"])
-            return export_response(renderer, columns, cells, resource=f"transfer-funnel-{year}")
-        return Response(data)
+        return self.answer(
+            FunnelSerializer({"year": year, "institutions": rows}).data,
+            FunnelRowSerializer,
+            itemgetter("institutions"),
+            resource=f"transfer-funnel-{year}",
+        )

@@ -61,47 +61,23 @@ for viewset in (
     router.register(viewset.resource, viewset)
 
 app_name = "api"
+# (route, view, URL name) of the views outside the router, before its routes: a view under a
+# router prefix must come before the router's {id} route (facilities/utilisation/,
+# space-leases/occupancy/, mentors/per-10-incubatees/)
+VIEWS = (
+    ("reports/pipeline/", views.PipelineReportView, "report-pipeline"),
+    ("reports/valley/", views.ValleyReportView, "report-valley"),
+    ("reports/transfer-funnel/", transfers.TransferFunnelView, "report-transfer-funnel"),
+    ("reports/impact/", impact.ImpactReportView, "report-impact"),
+    ("reports/incubation/", statistics.IncubationReturnView, "report-incubation"),
+    ("me/", MeView, "me"),
+    ("evidence/<str:pk>/download/", evidence.EvidenceDownloadView, "milestoneevidence-download"),
+    ("management-fees/", lp_reports.ManagementFeeView, "management-fee-list"),
+    ("facilities/utilisation/", facilities.FacilityUtilisationView, "facility-utilisation"),
+    ("space-leases/occupancy/", operations.SpaceOccupancyView, "space-occupancy"),
+    ("mentors/per-10-incubatees/", operations.MentorRatioView, "mentor-ratio"),
+)
 urlpatterns = [
-    path("reports/pipeline/", views.PipelineReportView.as_view(), name="report-pipeline"),
-    path("reports/valley/", views.ValleyReportView.as_view(), name="report-valley"),
-    path(
-        "reports/transfer-funnel/",
-        transfers.TransferFunnelView.as_view(),
-        name="report-transfer-funnel",
-    ),
-    path("reports/impact/", impact.ImpactReportView.as_view(), name="report-impact"),
-    path(
-        "reports/incubation/",
-        statistics.IncubationReturnView.as_view(),
-        name="report-incubation",
-    ),
-    path("me/", MeView.as_view(), name="me"),
-    path(
-        "evidence/<str:pk>/download/",
-        evidence.EvidenceDownloadView.as_view(),
-        name="milestoneevidence-download",
-    ),
-    path(
-        "management-fees/",
-        lp_reports.ManagementFeeView.as_view(),
-        name="management-fee-list",
-    ),
-    # before the router's facilities/{id}/
-    path(
-        "facilities/utilisation/",
-        facilities.FacilityUtilisationView.as_view(),
-        name="facility-utilisation",
-    ),
-    # before the router's space-leases/{id}/ and mentors/{id}/
-    path(
-        "space-leases/occupancy/",
-        operations.SpaceOccupancyView.as_view(),
-        name="space-occupancy",
-    ),
-    path(
-        "mentors/per-10-incubatees/",
-        operations.MentorRatioView.as_view(),
-        name="mentor-ratio",
-    ),
+    *(path(route, view.as_view(), name=name) for route, view, name in VIEWS),
     *router.urls,
 ]

@@ -8,6 +8,7 @@ and ``?format=xlsx`` (all matching rows, streamed) with the same filters.
 from __future__ import annotations
 
 from functools import partial
+from operator import itemgetter
 
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
@@ -184,6 +185,16 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
         instance = self.get_queryset().get(pk=instance.pk)
         return self.serializer_class(instance, context=self.get_serializer_context()).data
 
+    def write_action(self, input_class, service, row_arg: str, code=status.HTTP_200_OK):
+        """A detail action that writes its row through a service: the body checked by
+        ``input_class``, then ``service(<row_arg>=row, by=user, **body)``; the answer is the
+        row as read (``read_data``)."""
+        row = self.get_object()
+        serializer = input_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        service(**{row_arg: row}, by=self.request.user, **serializer.validated_data)
+        return Response(self.read_data(row), status=code)
+
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if not page:
@@ -240,6 +251,22 @@ class CreateMixin(mixins.CreateModelMixin):
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
         return Response(self.read_data(serializer.instance), status=status.HTTP_201_CREATED)
+
+
+class FundRowsViewSet(CreateMixin, ApiViewSet):
+    # A fund's dated money rows, written by fund managers: listed by their fund's name, then
+    # date, then id; sortable by id, date and money. (No docstring: the schema would show it
+    # on every subclass without one.)
+
+    #: the row's date, its money and the path to its fund
+    dated_by = "paid_on"
+    money_field = "amount"
+    fund_path = "fund"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.ordering_fields = ["id", cls.dated_by, cls.money_field]
+        cls.ordering = [f"{cls.fund_path}__name", cls.dated_by, "id"]
 
 
 class PartialUpdateMixin:
@@ -362,11 +389,7 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
-        startup = self.get_object()
-        serializer = s.AdvanceSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.startup_advance(startup=startup, by=request.user, **serializer.validated_data)
-        return Response(self.read_data(startup))
+        return self.write_action(s.AdvanceSerializer, services.startup_advance, "startup")
 
     @extend_schema(
         summary=_("Graduate a startup (incubator staff)"),
@@ -382,11 +405,7 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def graduate(self, request, pk=None):
-        startup = self.get_object()
-        serializer = s.GraduateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.startup_graduate(startup=startup, by=request.user, **serializer.validated_data)
-        return Response(self.read_data(startup))
+        return self.write_action(s.GraduateSerializer, services.startup_graduate, "startup")
 
 
 @documented(list=_("Stage moves, append-only"))
@@ -656,11 +675,37 @@ class ReportView(APIView):
         return Startup
 
 
-class PipelineReportView(ExportErrorsAsJson, ReportView):
-    """Valley-of-death analytics: per stage, who is there, who entered, who moved on, and how
-    long they stay (Kaplan-Meier). ``?format=csv|xlsx``: one row per stage."""
+class ExportReportView(ExportErrorsAsJson, ReportView):
+    # A report that answers JSON or, with ``?format=csv|xlsx``, a file of its lines. (No
+    # docstring: the schema would show it on every subclass without one.)
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
+
+    def query(self, serializer_class) -> dict:
+        """The query parameters as ``serializer_class`` checks them (else a 400 naming one)."""
+        query = serializer_class(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return query.validated_data
+
+    def export_renderer(self):
+        """The CSV or XLSX renderer the request asked for; None for JSON."""
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return renderer if isinstance(renderer, EXPORT_RENDERERS) else None
+
+    def answer(self, data: dict, line_serializer, lines_of, resource: str):
+        """``data`` as JSON; exported, the lines ``lines_of(data)`` under the columns of
+        ``line_serializer``, in a file named after ``resource``."""
+        renderer = self.export_renderer()
+        if renderer is None:
+            return Response(data)
+        columns = columns_for(line_serializer())
+        cells = flatten(columns, lines_of(data))
+        return export_response(renderer, columns, cells, resource=resource)
+
+
+class PipelineReportView(ExportReportView):
+    """Valley-of-death analytics: per stage, who is there, who entered, who moved on, and how
+    long they stay (Kaplan-Meier). ``?format=csv|xlsx``: one row per stage."""
 
     @extend_schema(
         summary=_("Pipeline report: stages, conversion, time in stage, valley crossing"),
@@ -668,18 +713,13 @@ class PipelineReportView(ExportErrorsAsJson, ReportView):
         responses={200: s.PipelineReportSerializer},
     )
     def get(self, request):
-        query = s.PipelineQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        report = selectors.pipeline_report(**query.validated_data)
-        data = s.PipelineReportSerializer(report).data
-        renderer = getattr(request, "accepted_renderer", None)
-        if isinstance(renderer, EXPORT_RENDERERS):
-            columns = columns_for(s.PipelineStageSerializer())
-            rows = flatten(columns, data["stages"])
-            return export_response(
-                renderer, columns, rows, resource=f"pipeline-report-{report.population}"
-            )
-        return Response(data)
+        report = selectors.pipeline_report(**self.query(s.PipelineQuerySerializer))
+        return self.answer(
+            s.PipelineReportSerializer(report).data,
+            s.PipelineStageSerializer,
+            itemgetter("stages"),
+            resource=f"pipeline-report-{report.population}",
+        )
 
 
 class ValleyReportView(ReportView):
