@@ -248,3 +248,88 @@ def _compiled(serializer_class: type[serializers.Serializer]) -> Reader:
 def represent(serializer_class: type[serializers.Serializer], instance) -> dict:
     """``serializer_class(instance).data``, as a plain dict, without DRF's per-field walk."""
     return _compiled(serializer_class)(instance)
+
+
+# --- rows read as values ----------------------------------------------------------------------
+
+
+def _column(model, source_attrs: list[str]) -> tuple[str, bool] | None:
+    """The ``values()`` path of a source over ``model`` (``mentor.name`` -> ``mentor__name``)
+    and whether a relation on the way may be null, when each step but the last is a forward
+    one-to-one or many-to-one relation and the last a concrete field (a relation: its key);
+    None for anything else (a property, a method, a reverse or many-to-many relation)."""
+    nullable = False
+    for n, attr in enumerate(source_attrs):
+        try:
+            field = model._meta.get_field(attr)
+        except Exception:
+            return None
+        if not getattr(field, "concrete", False) or field.many_to_many:
+            return None
+        if n < len(source_attrs) - 1:
+            if not (field.many_to_one or field.one_to_one):
+                return None
+            nullable = nullable or field.null
+            model = field.related_model
+    return "__".join(source_attrs), nullable
+
+
+def _values_column(field: drf_fields.Field, model) -> tuple[str, Reader] | None:
+    """A flat field's ``values()`` path and how it writes the value; None when the field
+    needs the object (a method field, a nested serializer, a relation on the way that may
+    be null where DRF would write something else than null)."""
+    if _primary_key(field):
+        found = _column(model, field.source_attrs)
+        return None if found is None else (found[0], _identity)
+    if type(field).get_attribute is not drf_fields.Field.get_attribute or field.source == "*":
+        return None
+    if isinstance(field, (serializers.BaseSerializer, relations.RelatedField)):
+        return None
+    found = _column(model, field.source_attrs)
+    if found is None:
+        return None
+    column, nullable = found
+    if nullable and not (
+        field.default is None or (field.default is drf_fields.empty and field.allow_null)
+    ):
+        return None  # DRF would write a default or leave the key out; values() gives None
+    return column, _value_reader(field)
+
+
+@functools.cache
+def values_rows(serializer_class: type[serializers.ModelSerializer]):
+    """For a model serializer whose every field is a column of its model or of a row it
+    points to: ``rows(queryset) -> list[dict]``, the page read with ``values_list`` (no
+    model instances) and written by each field's reader: what ``serializer_class(many=
+    True).data`` gives (``tests/api/test_plain.py`` compares them on every list). None for
+    any other serializer."""
+    meta = getattr(serializer_class, "Meta", None)
+    model = getattr(meta, "model", None)
+    if model is None:
+        return None
+    if any(
+        getattr(serializer_class, name) is not getattr(serializers.ModelSerializer, name)
+        for name in ("__init__", "get_fields", "to_representation")
+    ):
+        return None  # fields that may depend on the request, or rows written by hand
+    serializer = serializer_class()
+    names, columns, writers = [], [], []
+    for field in serializer._readable_fields:
+        found = _values_column(field, model)
+        if found is None:
+            return None
+        names.append(field.field_name)
+        columns.append(found[0])
+        writers.append(found[1])
+    pairs = list(zip(names, writers, strict=True))
+
+    def rows(queryset) -> list[dict]:
+        return [
+            {
+                name: None if value is None else write(value)
+                for (name, write), value in zip(pairs, values, strict=True)
+            }
+            for values in queryset.values_list(*columns)
+        ]
+
+    return rows

@@ -147,7 +147,10 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
     @property
     def page_rows(self):
         """``RowsPaginator``'s reader of a page, for a list with a row spec."""
-        return None if self.row_spec is None else partial(rows.json_rows, self.row_spec)
+        if self.row_spec is not None:
+            return partial(rows.json_rows, self.row_spec)
+        # a flat serializer's page is read as values (no model instances; bar P2)
+        return plain.values_rows(self.get_serializer_class())
 
     def permission_model(self) -> type[Model]:
         return self.queryset.model

@@ -51,6 +51,21 @@ def test_every_list_writes_what_drf_writes(world, viewset, admin_user):
         pytest.fail(f"{viewset.__name__}: its serializer writes rows itself")
     expected = view.get_serializer(queryset, many=True).data
     assert as_json([read(obj) for obj in queryset]) == as_json(expected)
+    # a flat serializer's page is read as values: the same rows
+    values_rows = plain.values_rows(view.get_serializer_class())
+    if values_rows is not None:
+        assert as_json(values_rows(view.get_queryset())) == as_json(expected)
+
+
+def test_the_operations_lists_are_read_as_values():
+    """The lists of bar P2 without a row spec whose rows are flat (no nested rows)."""
+    flat = {
+        prefix
+        for prefix, viewset, _ in router.registry
+        if viewset.row_spec is None and plain.values_rows(viewset.serializer_class)
+    }
+    assert {"mentoring-sessions", "financing-introductions", "space-leases"} <= flat
+    assert "tech-transfers" not in flat  # its IP items are nested rows
 
 
 @pytest.mark.django_db
