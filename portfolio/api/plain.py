@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from operator import attrgetter, itemgetter, methodcaller
 
-from django.db.models import Manager
+from django.db.models.manager import BaseManager
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
 from rest_framework.relations import PKOnlyObject
@@ -91,7 +91,7 @@ def _value_reader(field: drf_fields.Field) -> Reader:
     elif isinstance(field, serializers.ListSerializer) and _plain_list(field):
         child = _object_reader(field.child)
         reader = lambda value: [  # noqa: E731
-            child(item) for item in (value.all() if isinstance(value, Manager) else value)
+            child(item) for item in (value.all() if isinstance(value, BaseManager) else value)
         ]
     elif _plain_serializer(field):
         reader = _object_reader(field)
