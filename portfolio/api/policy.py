@@ -31,6 +31,7 @@ from portfolio.api.serializers import CurrencyField, ReadRow, brief, money, rati
 from portfolio.formatting import STARTUP_TECH_CRITERIA, TEST_STATUS, band_label
 from portfolio.models.choices import LocalBasis, LpKind
 from portfolio.selectors import fund_policy
+from portfolio.services.policy import THRESHOLD_LIMITS
 
 #: who reads the policy pack and the investee export: the fund's reports and its LPs
 POLICY_READ = ["portfolio.view_fund", "portfolio.view_commitment", "portfolio.view_lpcommitment"]
@@ -104,16 +105,7 @@ class CriterionSerializer(serializers.Serializer):
 class ThresholdSerializer(ReadRow):
     class Meta:
         model = models.StartupTechThreshold
-        fields = [
-            "id",
-            "effective_from",
-            "effective_to",
-            "max_headcount",
-            "max_assets",
-            "max_revenue",
-            "max_age_months",
-            "source",
-        ]
+        fields = ["id", "effective_from", "effective_to", *THRESHOLD_LIMITS, "source"]
 
 
 class StartupTechSerializer(serializers.Serializer):
