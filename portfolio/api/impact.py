@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from portfolio import selectors
-from portfolio.api.serializers import money, population_param
+from portfolio.api.serializers import CurrencyField, money, population_param
 from portfolio.api.views import ExportReportView
 
 RATIO = {"max_digits": 12, "decimal_places": 4, "allow_null": True}
@@ -48,7 +48,7 @@ class ImpactThresholdSerializer(serializers.Serializer):
 class ImpactSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     population = serializers.CharField()
-    currency = serializers.SerializerMethodField()
+    currency = CurrencyField()
     startups = serializers.IntegerField(help_text=_("Startups in the population."))
     reporting = serializers.IntegerField(
         help_text=_("Startups with a KPI report in the year (the others add nothing).")
@@ -111,9 +111,6 @@ class ImpactSerializer(serializers.Serializer):
         help_text=_("Incubatees in incubation on 31 December (the thresholds' incubatees).")
     )
     thresholds = ImpactThresholdSerializer(many=True)
-
-    def get_currency(self, report) -> str:
-        return "CNY"
 
 
 #: the figures of the export, in the order of the answer

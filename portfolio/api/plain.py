@@ -296,40 +296,110 @@ def _values_column(field: drf_fields.Field, model) -> tuple[str, Reader] | None:
     return column, _value_reader(field)
 
 
+def _writes_rows_itself(serializer_class) -> bool:
+    return any(
+        getattr(serializer_class, name) is not getattr(serializers.ModelSerializer, name)
+        for name in ("__init__", "get_fields", "to_representation")
+    )  # fields that may depend on the request, or rows written by hand
+
+
+def _constant(value) -> Reader:
+    return lambda _value: value
+
+
+def _flat_column(field: drf_fields.Field, model) -> tuple[str, Reader] | None:
+    """``_values_column``, or for a constant (``values_constant``, the currency) the row's
+    key (never null) and a writer of the constant."""
+    constant = getattr(field, "values_constant", None)
+    return ("pk", _constant(constant)) if constant else _values_column(field, model)
+
+
+def _flat_values(serializer_class, model) -> tuple[list, list] | None:
+    """``(columns, pairs)`` of a serializer whose every field is a flat column: the
+    ``values_list`` columns and, per field, its name and writer; None for any other."""
+    if _writes_rows_itself(serializer_class):
+        return None
+    columns, pairs = [], []
+    for field in serializer_class()._readable_fields:
+        found = _flat_column(field, model)
+        if found is None:
+            return None
+        columns.append(found[0])
+        pairs.append((field.field_name, found[1]))
+    return columns, pairs
+
+
+def _nested_values(field, model):
+    """A ``many=True`` model serializer over a reverse foreign key of ``model`` (a
+    transfer's IP items) whose rows are flat: ``(child model, its key to the row, its
+    columns, its pairs)``; None for any other field."""
+    if not (
+        isinstance(field, serializers.ListSerializer)
+        and isinstance(field.child, serializers.ModelSerializer)
+        and len(field.source_attrs) == 1
+    ):
+        return None
+    try:
+        relation = model._meta.get_field(field.source_attrs[0])
+    except Exception:
+        return None
+    child = relation.related_model
+    if not relation.one_to_many or child is not field.child.Meta.model:
+        return None
+    found = _flat_values(type(field.child), child)
+    return None if found is None else (child, relation.field.name, *found)
+
+
+def _write(pairs, values) -> dict:
+    return {
+        name: None if value is None else write(value)
+        for (name, write), value in zip(pairs, values, strict=True)
+    }
+
+
 @functools.cache
 def values_rows(serializer_class: type[serializers.ModelSerializer]):
     """For a model serializer whose every field is a column of its model or of a row it
-    points to: ``rows(queryset) -> list[dict]``, the page read with ``values_list`` (no
-    model instances) and written by each field's reader: what ``serializer_class(many=
-    True).data`` gives (``tests/api/test_plain.py`` compares them on every list). None for
-    any other serializer."""
-    meta = getattr(serializer_class, "Meta", None)
-    model = getattr(meta, "model", None)
-    if model is None:
+    points to, or a constant (the currency), or a nested ``many=True`` list of such rows
+    over a reverse foreign key (a transfer's IP items): ``rows(queryset) -> list[dict]``,
+    the page read with ``values_list`` (no model instances; one more query per nested
+    list, as its prefetch would make) and written by each field's reader: what
+    ``serializer_class(many=True).data`` gives (``tests/api/test_plain.py`` compares them
+    on every list). None for any other serializer."""
+    model = getattr(getattr(serializer_class, "Meta", None), "model", None)
+    if model is None or _writes_rows_itself(serializer_class):
         return None
-    if any(
-        getattr(serializer_class, name) is not getattr(serializers.ModelSerializer, name)
-        for name in ("__init__", "get_fields", "to_representation")
-    ):
-        return None  # fields that may depend on the request, or rows written by hand
-    serializer = serializer_class()
-    names, columns, writers = [], [], []
-    for field in serializer._readable_fields:
-        found = _values_column(field, model)
+    columns, pairs, nested = [], [], []
+    for field in serializer_class()._readable_fields:
+        found = _flat_column(field, model)
         if found is None:
-            return None
-        names.append(field.field_name)
+            spec = _nested_values(field, model)
+            if spec is None:
+                return None
+            nested.append((len(pairs), field.field_name, spec))
+            found = ("pk", None)  # written per page: the row's key -> its nested rows
         columns.append(found[0])
-        writers.append(found[1])
-    pairs = list(zip(names, writers, strict=True))
+        pairs.append((field.field_name, found[1]))
+    if not nested:
+        return lambda queryset: [
+            _write(pairs, values)
+            for values in queryset.prefetch_related(None).values_list(*columns)
+        ]
+
+    def children(spec, keys: list) -> Reader:
+        child, to_parent, child_columns, child_pairs = spec
+        found: dict = {key: [] for key in keys}
+        query = child._default_manager.filter(**{f"{to_parent}__in": keys})
+        for key, *values in query.values_list(to_parent, *child_columns):
+            found[key].append(_write(child_pairs, values))
+        return found.__getitem__
 
     def rows(queryset) -> list[dict]:
-        return [
-            {
-                name: None if value is None else write(value)
-                for (name, write), value in zip(pairs, values, strict=True)
-            }
-            for values in queryset.values_list(*columns)
-        ]
+        page = list(queryset.prefetch_related(None).values_list(*columns))
+        keys = [values[nested[0][0]] for values in page]
+        page_pairs = list(pairs)
+        for position, name, spec in nested:
+            page_pairs[position] = (name, children(spec, keys))
+        return [_write(page_pairs, values) for values in page]
 
     return rows

@@ -70,6 +70,8 @@ class WrittenBy:
 class CurrencyField(serializers.Field):
     """The constant ``"CNY"`` on every row that carries money."""
 
+    values_constant = CURRENCY  # ``plain.values_rows`` writes it without reading the row
+
     def __init__(self, **kwargs):
         kwargs.setdefault("source", "*")
         kwargs["read_only"] = True

@@ -20,7 +20,13 @@ from portfolio import models, selectors, services
 from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
-from portfolio.api.serializers import BriefInstitutionSerializer, IdField, ReadRow, money
+from portfolio.api.serializers import (
+    BriefInstitutionSerializer,
+    CurrencyField,
+    IdField,
+    ReadRow,
+    money,
+)
 from portfolio.api.views import (
     ApiViewSet,
     CreateMixin,
@@ -43,7 +49,7 @@ class TechTransferSerializer(ReadRow):
     startup_name = serializers.CharField(source="startup.name", read_only=True)
     institution_name = serializers.CharField(source="institution.name", read_only=True)
     ip_items = IpItemSerializer(many=True, read_only=True)
-    currency = serializers.SerializerMethodField()
+    currency = CurrencyField()
 
     class Meta:
         model = models.TechTransfer
@@ -68,9 +74,6 @@ class TechTransferSerializer(ReadRow):
             "note",
             "is_illustrative",
         ]
-
-    def get_currency(self, obj) -> str:
-        return "CNY"
 
 
 class IpItemInputSerializer(serializers.Serializer):

@@ -304,13 +304,14 @@ def baseline_kpi_submissions() -> bytes:
 def serializer_values(serializer_class) -> tuple[str, ...]:
     """The ``.values()`` columns behind ``serializer_class``'s fields: a dotted source
     (``startup.name``) is read as ``startup__name``; a method or nested field is the
-    caller's to add."""
+    caller's to add, as is a constant (the currency, ``source="*"``)."""
     from rest_framework import serializers
 
     return tuple(
         field.source.replace(".", "__")
         for field in serializer_class().fields.values()
-        if not isinstance(field, serializers.SerializerMethodField | serializers.BaseSerializer)
+        if field.source != "*"
+        and not isinstance(field, serializers.SerializerMethodField | serializers.BaseSerializer)
     )
 
 

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from portfolio import selectors
 from portfolio.api import plain
 from portfolio.api.statistics import TorchReturnSerializer
+from portfolio.api.transfers import TechTransferSerializer
 from portfolio.api.urls import router
 from tests.support import factories
 from tests.support.worlds import make_world
@@ -64,8 +65,30 @@ def test_the_operations_lists_are_read_as_values():
         for prefix, viewset, _ in router.registry
         if viewset.row_spec is None and plain.values_rows(viewset.serializer_class)
     }
-    assert {"mentoring-sessions", "financing-introductions", "space-leases"} <= flat
-    assert "tech-transfers" not in flat  # its IP items are nested rows
+    assert {
+        "mentoring-sessions",
+        "financing-introductions",
+        "space-leases",
+        "tech-transfers",  # its IP items: a nested list over a reverse foreign key
+    } <= flat
+
+
+@pytest.mark.django_db
+def test_nested_rows_read_as_values_as_drf_writes_them(world, django_assert_num_queries):
+    """Transfers with two IP items, one and none, on a page cut from the middle: the
+    nested lists keep their rows' order and their own order, in two queries."""
+    for n in (2, 0, 1, 3):
+        factories.TechTransferFactory(
+            ip_items=[{"kind": "software", "title": f"软件 {n}.{k}"} for k in range(n)]
+        )
+    queryset = selectors.tech_transfer_list().order_by("-id")
+    expected = TechTransferSerializer(list(queryset[1:4]), many=True).data
+    rows = plain.values_rows(TechTransferSerializer)
+    with django_assert_num_queries(2):
+        got = rows(queryset[1:4])
+    assert as_json(got) == as_json(expected)
+    assert [len(row["ip_items"]) for row in got] == [1, 0, 2]
+    assert rows(queryset.none()) == []
 
 
 @pytest.mark.django_db
