@@ -53,8 +53,9 @@ serve: $(STAMP)
 	@test -n "$$SECRET_KEY" || $(BIN)/python -m incubator.keyfile .secret-key
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(SERVE_ENV) $(BIN)/gunicorn incubator.wsgi --workers $(WORKERS) \
-		--bind 127.0.0.1:$(PORT) --access-logfile - --forwarded-allow-ips 127.0.0.1
+	$(SERVE_ENV) $(BIN)/gunicorn incubator.wsgi --config python:incubator.gunicorn \
+		--workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - \
+		--forwarded-allow-ips 127.0.0.1
 
 ## serve-demo: the demo data, served by the production configuration; the demo users get
 ## random passwords, printed once (never the public demo password with DEBUG off)
