@@ -187,10 +187,14 @@ class MilestoneInline(admin.TabularInline):
     ordering = ("-achieved_on", "-id")
 
 
+#: a KPI report's quarter and figures as its forms show them (the API's row less the currency)
+KPI_REPORT_FIELDS = tuple(name for name in specs.KPI_FIGURES if name != "currency")
+
+
 class KpiReportInline(NonNegativeDecimalsMixin, admin.TabularInline):
     model = KpiReport
     extra = 0
-    fields = tuple(name for name in specs.KPI_FIGURES if name != "currency")
+    fields = KPI_REPORT_FIELDS
     ordering = ("-year", "-quarter")
 
 
@@ -564,6 +568,8 @@ class MilestoneAdmin(BaseAdmin):
 @admin.register(KpiReport)
 class KpiReportAdmin(ImportAdminMixin, BaseAdmin):
     import_kind = "kpi"
+    # the figures are declared on ``KpiFigures``, so the model lists them before the startup
+    fields = ("startup", *KPI_REPORT_FIELDS)
     list_display = (
         "startup",
         "period",
