@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -153,6 +153,23 @@ FINAL = (
 
 def _days(rng: random.Random, low: int, high: int) -> dt.timedelta:
     return dt.timedelta(days=rng.randint(low, high))
+
+
+def _back_to_back(
+    rng: random.Random,
+    first: dt.datetime,
+    last: dt.datetime,
+    length: tuple[int, int],
+    pause: tuple[int, int],
+) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """One facility's bookings, one after another from ``first`` until the next would end
+    after ``last``: each ``length`` days long (low, high) and ``pause`` days after the one
+    before. A generator, so the caller's draws for a booking come between its length's and
+    the pause's (the demo's random sequence)."""
+    at = first
+    while (ends := at + _days(rng, *length)) <= last:
+        yield at, ends
+        at = ends + _days(rng, *pause)
 
 
 def illustrative_plans(rng: random.Random, institutions: list[str]) -> list[Plan]:
@@ -1116,33 +1133,18 @@ class DemoLoader:
         zone = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no daylight saving
         first = dt.datetime(2025, 10, 1, 9, tzinfo=zone)
         last = dt.datetime(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day, 18, tzinfo=zone)
-        at = first
-        while True:  # cool-down runs, one after another with a few days' service between
-            ends = at + _days(self.rng, 4, 10)
-            if ends > last:
-                break
-            services.facility_booking_create(
-                facility=fridge,
-                startup=self.rng.choice(users),
-                starts_at=at,
-                ends_at=ends,
-                units=1,
-                helium_litres=Decimal(self.rng.randint(30, 60)),
-                note=ILLUSTRATIVE,
-            )
-            at = ends + _days(self.rng, 1, 4)
-        at = first
-        while True:  # clean-room days
-            days = self.rng.randint(1, 3)
-            ends = at + dt.timedelta(days=days)
-            if ends > last:
-                break
-            services.facility_booking_create(
-                facility=clean_room,
-                startup=self.rng.choice(users),
-                starts_at=at,
-                ends_at=ends,
-                units=days,
-                note=ILLUSTRATIVE,
-            )
-            at = ends + _days(self.rng, 0, 4)
+        for facility, length, pause in (
+            (fridge, (4, 10), (1, 4)),  # cool-down runs, with a few days' service between
+            (clean_room, (1, 3), (0, 4)),  # clean-room days
+        ):
+            by_run = facility.booking_unit == BookingUnit.COOLDOWN_RUN
+            for starts, ends in _back_to_back(self.rng, first, last, length, pause):
+                services.facility_booking_create(
+                    facility=facility,
+                    startup=self.rng.choice(users),
+                    starts_at=starts,
+                    ends_at=ends,
+                    units=1 if by_run else (ends - starts).days,  # one run, or the days
+                    helium_litres=Decimal(self.rng.randint(30, 60)) if by_run else 0,
+                    note=ILLUSTRATIVE,
+                )
