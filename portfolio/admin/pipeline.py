@@ -17,6 +17,7 @@ from portfolio import selectors, services
 from portfolio.admin.base import (
     BaseAdmin,
     NonNegativeDecimalsMixin,
+    ReadOnlyAdmin,
     ReadOnlyInline,
     SubquerySearchMixin,
     adopt,
@@ -519,7 +520,7 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
 
 
 @admin.register(StageTransition)
-class StageTransitionAdmin(BaseAdmin):
+class StageTransitionAdmin(ReadOnlyAdmin):
     """Append-only: transitions are written by creating and advancing startups."""
 
     list_display = ("startup", "from_stage", "to_stage", "on", "trl", "recorded_by", "recorded_at")
@@ -528,15 +529,6 @@ class StageTransitionAdmin(BaseAdmin):
     search_fields = ("startup__name", "startup__name_en", "startup__credit_code", "note")
     date_hierarchy = "on"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Milestone)
