@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models.common import done_by
 from portfolio.models.pipeline import (
     QUARTER_VALIDATORS,
     YEAR_VALIDATORS,
@@ -60,14 +61,7 @@ class KpiRequest(models.Model):
     startups = models.ManyToManyField(
         Startup, verbose_name=_("startups asked"), related_name="kpi_requests"
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    opened_by = done_by(_("opened by"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
     class Meta:
@@ -116,23 +110,9 @@ class KpiSubmission(KpiFigures):
         _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
     review_comment = models.TextField(_("review comment"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = done_by(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"))
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = done_by(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     report = models.ForeignKey(
         KpiReport,
