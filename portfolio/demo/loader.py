@@ -172,6 +172,20 @@ def _back_to_back(
         at = ends + _days(rng, *pause)
 
 
+def _demo_user(username: str, description: str, password: Callable[[], str], **flags):
+    """The demo login ``username`` and, when it is new, its user: a user that exists is left
+    as it is (its login shows no password); else one is created with ``password()``, an
+    address at demo.invalid and ``flags``."""
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        return DemoLogin(username, description, None), None
+    secret = password()
+    user = User(username=username, email=f"{username}@demo.invalid", **flags)
+    user.set_password(secret)
+    user.save()
+    return DemoLogin(username, description, secret), user
+
+
 def illustrative_plans(rng: random.Random, institutions: list[str]) -> list[Plan]:
     plans = []
     for index, ((short, short_en, area), final) in enumerate(
@@ -672,24 +686,14 @@ class DemoLoader:
         """Create the demo users that do not exist yet, each with ``password()``. An existing
         user is never changed: not its password, flags or groups (a re-run must not undo
         what an administrator did to the account)."""
-        User = get_user_model()
         logins = []
         for username, role, description in DEMO_USERS:
-            if User.objects.filter(username=username).exists():
-                logins.append(DemoLogin(username, description, None))
-                continue
-            secret = password()
-            user = User(
-                username=username,
-                email=f"{username}@demo.invalid",
-                is_staff=True,
-                is_superuser=role is None,
+            login, user = _demo_user(
+                username, description, password, is_staff=True, is_superuser=role is None
             )
-            user.set_password(secret)
-            user.save()
-            if role:
+            if user is not None and role:
                 user.groups.set([Group.objects.get(name=role)])
-            logins.append(DemoLogin(username, description, secret))
+            logins.append(login)
         founders = DemoLoader.founders(password)
         DemoLoader.tranches()
         DemoLoader.kpi_round()
@@ -814,22 +818,16 @@ class DemoLoader:
         linked to their startup by ``founder_add`` (an existing user is left as it is)."""
         from portfolio.services.founders import founder_add
 
-        User = get_user_model()
         logins = []
         for username, startup_name, title in DEMO_FOUNDERS:
             description = f"founder of {startup_name}"
             startup = Startup.objects.filter(name=startup_name).first()
             if startup is None:
                 continue  # the demo data was changed by hand: no startup to link
-            if User.objects.filter(username=username).exists():
-                logins.append(DemoLogin(username, description, None))
-                continue
-            secret = password()
-            user = User(username=username, email=f"{username}@demo.invalid", is_staff=False)
-            user.set_password(secret)
-            user.save()
-            founder_add(user=user, startup=startup, title=title)
-            logins.append(DemoLogin(username, description, secret))
+            login, user = _demo_user(username, description, password, is_staff=False)
+            if user is not None:
+                founder_add(user=user, startup=startup, title=title)
+            logins.append(login)
         return logins
 
     # --- all --------------------------------------------------------------------------------
