@@ -49,7 +49,20 @@ class FounderInviteForm(forms.Form):
     )
 
 
-class FounderInline(ReadOnlyInline):
+class FounderAccountMixin:
+    """The founder's account beside the membership: its email and whether a password is
+    set (an invited founder has none until they follow the invitation)."""
+
+    @admin.display(description=_("email"), ordering="user__email")
+    def email(self, obj):
+        return obj.user.email
+
+    @admin.display(description=_("password set"), boolean=True)
+    def password_set(self, obj):
+        return obj.user.has_usable_password()
+
+
+class FounderInline(FounderAccountMixin, ReadOnlyInline):
     """A startup's founders on its page (invited with the button above the form)."""
 
     model = FounderMembership
@@ -61,17 +74,9 @@ class FounderInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
 
-    @admin.display(description=_("email"))
-    def email(self, obj):
-        return obj.user.email
-
-    @admin.display(description=_("password set"), boolean=True)
-    def password_set(self, obj):
-        return obj.user.has_usable_password()
-
 
 @admin.register(FounderMembership)
-class FounderMembershipAdmin(BaseAdmin):
+class FounderMembershipAdmin(FounderAccountMixin, BaseAdmin):
     list_display = ("user", "email", "startup", "title", "password_set", "created_at")
     list_select_related = ("user", "startup")
     list_filter = ("startup__stage",)
@@ -81,14 +86,6 @@ class FounderMembershipAdmin(BaseAdmin):
 
     def has_add_permission(self, request):
         return False  # founders are invited from their startup's page
-
-    @admin.display(description=_("email"), ordering="user__email")
-    def email(self, obj):
-        return obj.user.email
-
-    @admin.display(description=_("password set"), boolean=True)
-    def password_set(self, obj):
-        return obj.user.has_usable_password()
 
     def save_model(self, request, obj, form, change):
         adopt(

@@ -14,22 +14,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portfolio import metrics, services
+from portfolio import metrics, models, services
 from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt
 from portfolio.formatting import compliance_rows, format_yuan, money, multiple, percent
-from portfolio.models import (
-    Commitment,
-    Disbursement,
-    Distribution,
-    Fund,
-    Tranche,
-    ValuationMark,
-    specs,
-)
+from portfolio.models import specs
 from portfolio.selectors import fund_report
 
 
-@admin.register(Fund)
+@admin.register(models.Fund)
 class FundAdmin(BaseAdmin):
     list_display = (
         "name",
@@ -190,10 +182,10 @@ class FundAdmin(BaseAdmin):
     def entries(self, obj):
         links = []
         for model, lookup in (
-            (Commitment, "fund__id__exact"),
-            (Disbursement, "commitment__fund__id__exact"),
-            (ValuationMark, "fund__id__exact"),
-            (Distribution, "fund__id__exact"),
+            (models.Commitment, "fund__id__exact"),
+            (models.Disbursement, "commitment__fund__id__exact"),
+            (models.ValuationMark, "fund__id__exact"),
+            (models.Distribution, "fund__id__exact"),
         ):
             opts = model._meta
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
@@ -231,7 +223,7 @@ class FundStartupAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
     show_full_result_count = False
 
 
-@admin.register(Commitment)
+@admin.register(models.Commitment)
 class CommitmentAdmin(FundStartupAdmin):
     create_service = staticmethod(services.commitment_create)
     fields = (
@@ -287,7 +279,7 @@ class CommitmentAdmin(FundStartupAdmin):
         super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
-        paid = Disbursement.objects.total_per("commitment")
+        paid = models.Disbursement.objects.total_per("commitment")
         return super().get_queryset(request).annotate(paid=paid)
 
     @admin.display(description=_("amount"), ordering="amount")
@@ -328,7 +320,7 @@ class OfCommitmentMixin:
         return money(obj.amount)
 
 
-@admin.register(Disbursement)
+@admin.register(models.Disbursement)
 class DisbursementAdmin(OfCommitmentMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     create_service = staticmethod(services.disbursement_record)
     fields = (
@@ -365,7 +357,7 @@ class DisbursementAdmin(OfCommitmentMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     show_full_result_count = False
 
 
-@admin.register(ValuationMark)
+@admin.register(models.ValuationMark)
 class ValuationMarkAdmin(FundStartupAdmin):
     fields = ("fund", "startup", "as_of", "fair_value", "method", "note")
     editable_after = ("fair_value", "method", "note")
@@ -391,7 +383,7 @@ class ValuationMarkAdmin(FundStartupAdmin):
         adopt(obj, created)
 
 
-@admin.register(Distribution)
+@admin.register(models.Distribution)
 class DistributionAdmin(FundStartupAdmin):
     create_service = staticmethod(services.distribution_record)
     fields = ("fund", "startup", "paid_on", "amount", "kind", "note")
@@ -404,7 +396,7 @@ class DistributionAdmin(FundStartupAdmin):
         return money(obj.amount)
 
 
-@admin.register(Tranche)
+@admin.register(models.Tranche)
 class TrancheAdmin(OfCommitmentMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
     """A planned part of a commitment, written by ``services.tranche_create`` (the same
     refusals as the API's, as form errors)."""

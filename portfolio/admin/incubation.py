@@ -16,17 +16,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portfolio import services
+from portfolio import models, services
 from portfolio.admin.base import BaseAdmin, ServiceWrites, ServiceWritesMixin
-from portfolio.models import (
-    FinancingIntroduction,
-    Graduation,
-    IncubationAgreement,
-    IncubationRule,
-    IncubatorFigures,
-    IncubatorThreshold,
-    PolicyApplication,
-)
 from portfolio.services.incubation import (
     AGREEMENT_EDITABLE,
     APPLICATION_EDITABLE,
@@ -46,7 +37,7 @@ class WrittenAdmin(ServiceWritesMixin, NoDeleteAdmin):
     pass
 
 
-@admin.register(IncubationRule)
+@admin.register(models.IncubationRule)
 class IncubationRuleAdmin(WrittenAdmin):
     list_display = (
         "policy_code",
@@ -64,7 +55,7 @@ class IncubationRuleAdmin(WrittenAdmin):
     writes = ServiceWrites.saving(services.incubation_rule_save, "rule", RULE_EDITABLE)
 
 
-@admin.register(IncubatorThreshold)
+@admin.register(models.IncubatorThreshold)
 class IncubatorThresholdAdmin(WrittenAdmin):
     list_display = ("grade", "key", "required", "effective_from", "policy_code")
     list_filter = ("grade", "key")
@@ -75,7 +66,7 @@ class IncubatorThresholdAdmin(WrittenAdmin):
     )
 
 
-@admin.register(IncubatorFigures)
+@admin.register(models.IncubatorFigures)
 class IncubatorFiguresAdmin(WrittenAdmin):
     list_display = ("effective_from", "opened_on", "controlled_area_m2", "seed_fund", "source")
     search_fields = ("source",)
@@ -83,7 +74,7 @@ class IncubatorFiguresAdmin(WrittenAdmin):
     writes = ServiceWrites.saving(services.incubator_figures_save, "figures", FIGURES_EDITABLE)
 
 
-@admin.register(IncubationAgreement)
+@admin.register(models.IncubationAgreement)
 class IncubationAgreementAdmin(WrittenAdmin):
     list_display = ("startup", "signed_on", "starts_on", "ends_on", "incubation_deadline", "rule")
     list_select_related = ("startup", "rule")
@@ -104,7 +95,7 @@ class IncubationAgreementAdmin(WrittenAdmin):
         return (*self.readonly_fields, "startup") if obj is not None else self.readonly_fields
 
 
-@admin.register(Graduation)
+@admin.register(models.Graduation)
 class GraduationAdmin(NoDeleteAdmin):
     """Read-only: a graduation is recorded by the startup's "Graduate" page."""
 
@@ -131,7 +122,7 @@ class GraduationAdmin(NoDeleteAdmin):
         return False
 
 
-@admin.register(PolicyApplication)
+@admin.register(models.PolicyApplication)
 class PolicyApplicationAdmin(WrittenAdmin):
     list_display = (
         "startup",
@@ -167,7 +158,7 @@ class PolicyApplicationAdmin(WrittenAdmin):
     show_full_result_count = False
 
 
-@admin.register(FinancingIntroduction)
+@admin.register(models.FinancingIntroduction)
 class FinancingIntroductionAdmin(WrittenAdmin):
     list_display = ("introduced_on", "startup", "investor", "channel", "outcome", "funding_round")
     list_select_related = ("startup", "investor", "funding_round", "funding_round__startup")

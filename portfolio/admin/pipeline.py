@@ -17,6 +17,7 @@ from portfolio import selectors, services
 from portfolio.admin.base import (
     BaseAdmin,
     NonNegativeDecimalsMixin,
+    ReadOnlyAdmin,
     ReadOnlyInline,
     SubquerySearchMixin,
     adopt,
@@ -187,10 +188,14 @@ class MilestoneInline(admin.TabularInline):
     ordering = ("-achieved_on", "-id")
 
 
+#: a KPI report's quarter and figures as its forms show them (the API's row less the currency)
+KPI_REPORT_FIELDS = tuple(name for name in specs.KPI_FIGURES if name != "currency")
+
+
 class KpiReportInline(NonNegativeDecimalsMixin, admin.TabularInline):
     model = KpiReport
     extra = 0
-    fields = tuple(name for name in specs.KPI_FIGURES if name != "currency")
+    fields = KPI_REPORT_FIELDS
     ordering = ("-year", "-quarter")
 
 
@@ -515,7 +520,7 @@ class StartupAdmin(ImportAdminMixin, SubquerySearchMixin, BaseAdmin):
 
 
 @admin.register(StageTransition)
-class StageTransitionAdmin(BaseAdmin):
+class StageTransitionAdmin(ReadOnlyAdmin):
     """Append-only: transitions are written by creating and advancing startups."""
 
     list_display = ("startup", "from_stage", "to_stage", "on", "trl", "recorded_by", "recorded_at")
@@ -524,15 +529,6 @@ class StageTransitionAdmin(BaseAdmin):
     search_fields = ("startup__name", "startup__name_en", "startup__credit_code", "note")
     date_hierarchy = "on"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Milestone)
@@ -564,6 +560,8 @@ class MilestoneAdmin(BaseAdmin):
 @admin.register(KpiReport)
 class KpiReportAdmin(ImportAdminMixin, BaseAdmin):
     import_kind = "kpi"
+    # the figures are declared on ``KpiFigures``, so the model lists them before the startup
+    fields = ("startup", *KPI_REPORT_FIELDS)
     list_display = (
         "startup",
         "period",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -153,6 +153,37 @@ FINAL = (
 
 def _days(rng: random.Random, low: int, high: int) -> dt.timedelta:
     return dt.timedelta(days=rng.randint(low, high))
+
+
+def _back_to_back(
+    rng: random.Random,
+    first: dt.datetime,
+    last: dt.datetime,
+    length: tuple[int, int],
+    pause: tuple[int, int],
+) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """One facility's bookings, one after another from ``first`` until the next would end
+    after ``last``: each ``length`` days long (low, high) and ``pause`` days after the one
+    before. A generator, so the caller's draws for a booking come between its length's and
+    the pause's (the demo's random sequence)."""
+    at = first
+    while (ends := at + _days(rng, *length)) <= last:
+        yield at, ends
+        at = ends + _days(rng, *pause)
+
+
+def _demo_user(username: str, description: str, password: Callable[[], str], **flags):
+    """The demo login ``username`` and, when it is new, its user: a user that exists is left
+    as it is (its login shows no password); else one is created with ``password()``, an
+    address at demo.invalid and ``flags``."""
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        return DemoLogin(username, description, None), None
+    secret = password()
+    user = User(username=username, email=f"{username}@demo.invalid", **flags)
+    user.set_password(secret)
+    user.save()
+    return DemoLogin(username, description, secret), user
 
 
 def illustrative_plans(rng: random.Random, institutions: list[str]) -> list[Plan]:
@@ -655,24 +686,14 @@ class DemoLoader:
         """Create the demo users that do not exist yet, each with ``password()``. An existing
         user is never changed: not its password, flags or groups (a re-run must not undo
         what an administrator did to the account)."""
-        User = get_user_model()
         logins = []
         for username, role, description in DEMO_USERS:
-            if User.objects.filter(username=username).exists():
-                logins.append(DemoLogin(username, description, None))
-                continue
-            secret = password()
-            user = User(
-                username=username,
-                email=f"{username}@demo.invalid",
-                is_staff=True,
-                is_superuser=role is None,
+            login, user = _demo_user(
+                username, description, password, is_staff=True, is_superuser=role is None
             )
-            user.set_password(secret)
-            user.save()
-            if role:
+            if user is not None and role:
                 user.groups.set([Group.objects.get(name=role)])
-            logins.append(DemoLogin(username, description, secret))
+            logins.append(login)
         founders = DemoLoader.founders(password)
         DemoLoader.tranches()
         DemoLoader.kpi_round()
@@ -797,22 +818,16 @@ class DemoLoader:
         linked to their startup by ``founder_add`` (an existing user is left as it is)."""
         from portfolio.services.founders import founder_add
 
-        User = get_user_model()
         logins = []
         for username, startup_name, title in DEMO_FOUNDERS:
             description = f"founder of {startup_name}"
             startup = Startup.objects.filter(name=startup_name).first()
             if startup is None:
                 continue  # the demo data was changed by hand: no startup to link
-            if User.objects.filter(username=username).exists():
-                logins.append(DemoLogin(username, description, None))
-                continue
-            secret = password()
-            user = User(username=username, email=f"{username}@demo.invalid", is_staff=False)
-            user.set_password(secret)
-            user.save()
-            founder_add(user=user, startup=startup, title=title)
-            logins.append(DemoLogin(username, description, secret))
+            login, user = _demo_user(username, description, password, is_staff=False)
+            if user is not None:
+                founder_add(user=user, startup=startup, title=title)
+            logins.append(login)
         return logins
 
     # --- all --------------------------------------------------------------------------------
@@ -1116,33 +1131,18 @@ class DemoLoader:
         zone = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no daylight saving
         first = dt.datetime(2025, 10, 1, 9, tzinfo=zone)
         last = dt.datetime(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day, 18, tzinfo=zone)
-        at = first
-        while True:  # cool-down runs, one after another with a few days' service between
-            ends = at + _days(self.rng, 4, 10)
-            if ends > last:
-                break
-            services.facility_booking_create(
-                facility=fridge,
-                startup=self.rng.choice(users),
-                starts_at=at,
-                ends_at=ends,
-                units=1,
-                helium_litres=Decimal(self.rng.randint(30, 60)),
-                note=ILLUSTRATIVE,
-            )
-            at = ends + _days(self.rng, 1, 4)
-        at = first
-        while True:  # clean-room days
-            days = self.rng.randint(1, 3)
-            ends = at + dt.timedelta(days=days)
-            if ends > last:
-                break
-            services.facility_booking_create(
-                facility=clean_room,
-                startup=self.rng.choice(users),
-                starts_at=at,
-                ends_at=ends,
-                units=days,
-                note=ILLUSTRATIVE,
-            )
-            at = ends + _days(self.rng, 0, 4)
+        for facility, length, pause in (
+            (fridge, (4, 10), (1, 4)),  # cool-down runs, with a few days' service between
+            (clean_room, (1, 3), (0, 4)),  # clean-room days
+        ):
+            by_run = facility.booking_unit == BookingUnit.COOLDOWN_RUN
+            for starts, ends in _back_to_back(self.rng, first, last, length, pause):
+                services.facility_booking_create(
+                    facility=facility,
+                    startup=self.rng.choice(users),
+                    starts_at=starts,
+                    ends_at=ends,
+                    units=1 if by_run else (ends - starts).days,  # one run, or the days
+                    helium_litres=Decimal(self.rng.randint(30, 60)) if by_run else 0,
+                    note=ILLUSTRATIVE,
+                )

@@ -32,20 +32,26 @@ def credit_code_field(**options) -> models.CharField:
     )
 
 
+def done_by(verbose_name, **options) -> models.ForeignKey:
+    """The staff member or founder who did something to the row (entered, uploaded, invited,
+    reviewed it): emptied if the account is deleted, no reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        **options,
+    )
+
+
 class CreatedByMixin(models.Model):
     """Who entered the row and when, both set by the system (never in a form): the staff
     member (``created_by``, emptied if the account is deleted; no reverse accessor) and
     the moment (``created_at``). The services pass the user as ``by``."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    created_by = done_by(_("created by"), editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -10,11 +10,11 @@ at least one file (``services.milestone_verify``).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.evidence_storage import evidence_storage
+from portfolio.models.common import done_by
 from portfolio.models.pipeline import Milestone
 from portfolio.models.rules import positive
 
@@ -34,15 +34,7 @@ class MilestoneEvidence(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"), editable=False)
     content_type = models.CharField(_("content type"), max_length=100, editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    uploaded_by = done_by(_("uploaded by"), editable=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models.common import done_by
 from portfolio.models.pipeline import Startup
 
 #: the role's group (data migration 0014) and the permission that scopes its members
@@ -39,14 +40,7 @@ class FounderMembership(models.Model):
     title = models.CharField(
         _("job title"), max_length=100, blank=True, help_text=_("E.g. 创始人兼CEO, CTO.")
     )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("invited by"),
-        on_delete=models.SET_NULL,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    invited_by = done_by(_("invited by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

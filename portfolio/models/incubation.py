@@ -10,13 +10,12 @@ the one with the latest ``effective_from`` on or before it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import CreatedByMixin, illustrative
+from portfolio.models.common import CreatedByMixin, done_by, illustrative
 from portfolio.models.funding import FundingRound, Investor
 from portfolio.models.pipeline import MONEY, Startup
 from portfolio.models.rules import (
@@ -322,15 +321,7 @@ class Graduation(models.Model):
         editable=False,
     )
     note = models.TextField(_("note / evidence"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    recorded_by = done_by(_("recorded by"), editable=False)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -414,14 +405,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     amount_granted = models.DecimalField(_("amount granted (yuan)"), default=0, **MONEY)
     amount_received = models.DecimalField(_("amount received (yuan)"), default=0, **MONEY)
-    helped_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("staff who helped"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    helped_by = done_by(_("staff who helped"))
     is_illustrative = illustrative()
     note = models.TextField(_("note"), blank=True)
 

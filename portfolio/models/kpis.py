@@ -10,13 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models.common import done_by
 from portfolio.models.pipeline import (
-    MONEY,
     QUARTER_VALIDATORS,
     YEAR_VALIDATORS,
+    KpiFigures,
     KpiReport,
     Startup,
-    check_of_which,
     of_which_within_totals,
 )
 from portfolio.models.rules import check, unique
@@ -61,14 +61,7 @@ class KpiRequest(models.Model):
     startups = models.ManyToManyField(
         Startup, verbose_name=_("startups asked"), related_name="kpi_requests"
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    opened_by = done_by(_("opened by"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
     class Meta:
@@ -89,7 +82,7 @@ class KpiRequest(models.Model):
         return f"{self.year} Q{self.quarter}"
 
 
-class KpiSubmission(models.Model):
+class KpiSubmission(KpiFigures):
     """One founder submission of a quarter's figures and its review."""
 
     class Status(models.TextChoices):
@@ -113,61 +106,13 @@ class KpiSubmission(models.Model):
         blank=True,
         related_name="submissions",
     )
-    revenue = models.DecimalField(_("revenue (yuan)"), default=0, **MONEY)
-    rd_spend = models.DecimalField(_("R&D spend (yuan)"), default=0, **MONEY)
-    headcount = models.PositiveIntegerField(_("headcount"), default=0)
-    patents_filed = models.PositiveIntegerField(_("patents filed"), default=0)
-    patents_granted = models.PositiveIntegerField(_("patents granted"), default=0)
-    customers = models.PositiveIntegerField(_("customers / installed units"), default=0)
-    cash = models.DecimalField(_("cash (yuan)"), default=0, **MONEY)
-    runway_months = models.DecimalField(
-        _("runway (months)"), max_digits=5, decimal_places=1, null=True, blank=True
-    )
-    taxes_paid = models.DecimalField(
-        _("taxes paid (yuan)"),
-        default=0,
-        help_text=_("Taxes and fees actually paid in the quarter (实际上缴税费)."),
-        **MONEY,
-    )
-    phd_staff = models.PositiveIntegerField(
-        _("staff with a PhD"), default=0, help_text=_("Of the headcount, at the quarter's end.")
-    )
-    new_graduates_hired = models.PositiveIntegerField(
-        _("new graduates hired"),
-        default=0,
-        help_text=_("Fresh university graduates hired in the quarter (吸纳应届大学毕业生)."),
-    )
-    invention_patents_filed = models.PositiveIntegerField(
-        _("invention patents filed"),
-        default=0,
-        help_text=_("Of the patents filed so far, invention patents (cumulative)."),
-    )
-    invention_patents_granted = models.PositiveIntegerField(
-        _("invention patents granted"),
-        default=0,
-        help_text=_("Of the patents granted so far, invention patents (cumulative)."),
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
     review_comment = models.TextField(_("review comment"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = done_by(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"))
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = done_by(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     report = models.ForeignKey(
         KpiReport,
@@ -214,9 +159,6 @@ class KpiSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.startup} {self.year} Q{self.quarter} ({self.get_status_display()})"
-
-    def clean(self) -> None:
-        check_of_which(self)
 
 
 class KpiReminder(models.Model):

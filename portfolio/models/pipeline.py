@@ -359,14 +359,11 @@ class Milestone(models.Model):
         return f"{self.startup}: {self.title}"
 
 
-class KpiReport(models.Model):
-    """One report per startup and quarter."""
+class KpiFigures(models.Model):
+    """A quarter's figures, as a founder submits them (``KpiSubmission``) and as the official
+    report keeps them (``KpiReport``): one definition of the fields and of ``clean()``'s
+    "of which" rule (each model names its own constraints)."""
 
-    startup = models.ForeignKey(
-        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="kpi_reports"
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     revenue = models.DecimalField(_("revenue (yuan)"), default=0, **MONEY)
     rd_spend = models.DecimalField(_("R&D spend (yuan)"), default=0, **MONEY)
     headcount = models.PositiveIntegerField(_("headcount"), default=0)
@@ -401,6 +398,22 @@ class KpiReport(models.Model):
         default=0,
         help_text=_("Of the patents granted so far, invention patents (cumulative)."),
     )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        check_of_which(self)
+
+
+class KpiReport(KpiFigures):
+    """One report per startup and quarter."""
+
+    startup = models.ForeignKey(
+        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="kpi_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     is_illustrative = illustrative(_("Invented demo figures, not reported by the company."))
     source = models.TextField(
         _("source"),
@@ -449,6 +462,3 @@ class KpiReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.startup} {self.year}Q{self.quarter}"
-
-    def clean(self) -> None:
-        check_of_which(self)
