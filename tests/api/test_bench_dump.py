@@ -96,3 +96,27 @@ def test_p5_times_the_statistics_return_against_its_raw_sql(db):
     assert figures["ratio"] == figures["api_ms"] / figures["raw_sql_ms"]
     # eight queries of the selector; the rest is the request's own (token, user, roles)
     assert bench.query_count(lambda: bench.fetch(client, url)) <= 14
+
+
+@pytest.mark.django_db
+def test_p9_replays_the_reads_of_a_page_and_no_write(world):
+    """Bar P9's "time of its own SQL": ``sql_time`` replays what the page read (its
+    SELECTs, parameters included) and never a write it made."""
+    sent: list[str] = []
+
+    def page():
+        FundingRound.objects.filter(amount__gt=0).count()
+        FundingRound.objects.filter(pk=FundingRound.objects.first().pk).update(note="seen")
+
+    def count(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        seconds = bench.sql_time(page)
+    assert seconds > 0
+    reads = [sql for sql in sent if sql.lstrip().upper().startswith("SELECT")]
+    writes = [sql for sql in sent if sql.lstrip().upper().startswith("UPDATE")]
+    # the page ran once; its two reads were replayed once a run (warm-up + RUNS)
+    assert len(writes) == 1
+    assert len(reads) == 2 * (1 + 1 + bench.RUNS)
