@@ -10,61 +10,18 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from portfolio.api.urls import router
 from portfolio.models import (
     ApiToken,
-    CapitalCall,
-    Disbursement,
-    Distribution,
-    Facility,
-    FacilityBooking,
-    FinancingIntroduction,
-    FundExpense,
-    IncubationAgreement,
-    Institution,
-    KpiReport,
-    KpiRequest,
-    KpiSubmission,
-    LimitedPartner,
-    LpCommitment,
-    LpDistribution,
-    Mentor,
-    MentoringSession,
-    Milestone,
-    PolicyApplication,
-    SpaceLease,
-    Stage,
-    TechTransfer,
-    ValuationMark,
 )
 from tests.support import factories
 from tests.support.admin import MODELS, admin_url
 from tests.support.clients import login
-from tests.support.worlds import make_world
-
-SECRET_NAMES = [
-    "机密量子科技",
-    "Hidden Qubit Ltd",
-    "机密母基金",
-    "Hidden Fund",
-    "机密资本",
-    "机密研究所",
-]
+from tests.support.worlds import SECRET_NAMES, api_urls, secret_world
 
 
 @pytest.fixture
 def world(db):
-    world = make_world()
-    world.startup.name, world.startup.name_en = SECRET_NAMES[0], SECRET_NAMES[1]
-    world.startup.save()
-    world.fund.name, world.fund.name_en = SECRET_NAMES[2], SECRET_NAMES[3]
-    world.fund.save()
-    world.investor.name = SECRET_NAMES[4]
-    world.investor.save()
-    institution = factories.InstitutionFactory(name=SECRET_NAMES[5])
-    world.startup.institution = institution
-    world.startup.save()
-    return world
+    return secret_world()
 
 
 def body_of(response) -> str:
@@ -73,91 +30,6 @@ def body_of(response) -> str:
     else:
         content = response.content
     return content.decode("utf-8", "replace")
-
-
-def api_urls(world) -> list[str]:
-    detail_keys = {
-        "institution": Institution.objects.first().pk,
-        "stage": Stage.objects.first().slug,
-        "startup": world.startup.pk,
-        "stagetransition": world.startup.transitions.first().pk,
-        "milestone": Milestone.objects.first().pk,
-        "kpireport": KpiReport.objects.first().pk,
-        "investor": world.investor.pk,
-        "fundinground": world.round.pk,
-        "fund": world.fund.pk,
-        "commitment": world.commitment.pk,
-        **{
-            model._meta.model_name: model.objects.order_by("pk").first().pk
-            for model in (
-                Disbursement,
-                ValuationMark,
-                Distribution,
-                LimitedPartner,
-                LpCommitment,
-                CapitalCall,
-                FundExpense,
-                LpDistribution,
-                KpiRequest,
-                KpiSubmission,
-                Facility,
-                FacilityBooking,
-                TechTransfer,
-                SpaceLease,
-                Mentor,
-                MentoringSession,
-                IncubationAgreement,
-                PolicyApplication,
-                FinancingIntroduction,
-            )
-        },
-    }
-    urls = [
-        "/api/v1/reports/pipeline/",
-        "/api/v1/reports/pipeline/?tech_area=sensing",
-        "/api/v1/reports/pipeline/?population=all&format=csv",
-        "/api/v1/reports/valley/",
-        "/api/v1/reports/valley/?population=all",
-        f"/api/v1/reports/valley/?fund={world.fund.pk}",
-        "/api/v1/reports/transfer-funnel/?year=2024",
-        "/api/v1/reports/impact/?year=2024",
-        "/api/v1/reports/impact/?year=2024&population=all&format=csv",
-        "/api/v1/reports/impact/?year=2024&format=xlsx",
-    ]
-    for prefix, _viewset, basename in router.registry:
-        base = f"/api/v1/{prefix}/"
-        urls += [
-            base,
-            f"{base}{detail_keys[basename]}/",
-            f"{base}?search=机密",
-            f"{base}?format=csv",
-            f"{base}?format=xlsx",
-            f"{base}?ordering=-id&page_size=500",
-        ]
-    fund = f"/api/v1/funds/{world.fund.pk}/"
-    urls += [
-        f"{fund}report/",
-        f"{fund}report/?as_of=2024-12-31",
-        f"{fund}holdings/",
-        f"{fund}holdings/?format=csv",
-        f"{fund}holdings/?format=xlsx",
-        f"{fund}policy/",
-        f"{fund}policy/?format=xlsx",
-        f"{fund}investees/",
-        f"{fund}investees/?format=csv",
-        f"{fund}investees/?format=xlsx",
-        f"/api/v1/funding-rounds/?startup={world.startup.pk}",
-        f"/api/v1/commitments/?fund={world.fund.pk}",
-        "/api/v1/facilities/utilisation/?year=2025",
-        "/api/v1/space-leases/occupancy/?on=2025-06-30",
-        "/api/v1/mentors/per-10-incubatees/?on=2025-06-30",
-        "/api/v1/reports/incubation/?year=2024",
-        "/api/v1/reports/incubation/?year=2024&format=csv",
-        "/api/v1/reports/incubation/?year=2024&format=xlsx",
-        "/api/schema/",
-        "/api/schema/?format=json",
-    ]
-    return urls
 
 
 def page_urls(world) -> list[str]:

@@ -17,8 +17,7 @@ from rest_framework import renderers as drf_renderers
 from portfolio.api import renderers
 from portfolio.api.urls import router
 from tests.support import factories
-from tests.test_isolation import api_urls
-from tests.test_isolation import world as isolation_world  # noqa: F401  (fixture)
+from tests.support.worlds import api_urls, secret_world
 
 DRF = drf_renderers.JSONRenderer()
 OURS = renderers.JSONRenderer()
@@ -64,13 +63,10 @@ def test_nothing_is_an_empty_body():
 
 
 @pytest.mark.django_db
-def test_every_json_answer_of_the_api_is_drfs(
-    isolation_world,  # noqa: F811
-    admin_client,
-    monkeypatch,
-):
+def test_every_json_answer_of_the_api_is_drfs(admin_client, monkeypatch):
     """Each route's JSON (every list, a detail of each, the reports, the fund's answers, a
     refused parameter's 400), rendered by both encoders: not one byte apart."""
+    world = secret_world()
     factories.StartupFactory(name="行分隔\u2028量子🧊", name_en="Line\u2029sep")
     seen: list[str] = []
     mismatches: list[str] = []
@@ -86,7 +82,7 @@ def test_every_json_answer_of_the_api_is_drfs(
         return body
 
     monkeypatch.setattr(renderers.JSONRenderer, "render", compare)
-    for url in api_urls(isolation_world):
+    for url in api_urls(world):
         if "format=" not in url and not url.startswith("/api/schema/"):
             response = admin_client.get(url)
             assert response.status_code < 500, url

@@ -16,16 +16,37 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from portfolio import services
+from portfolio.api.urls import router
 from portfolio.models import (
+    CapitalCall,
     Commitment,
+    Disbursement,
+    Distribution,
+    Facility,
+    FacilityBooking,
+    FinancingIntroduction,
     Fund,
+    FundExpense,
     FundingRound,
+    IncubationAgreement,
     Institution,
     Investor,
+    KpiReport,
     KpiRequest,
+    KpiSubmission,
+    LimitedPartner,
+    LpCommitment,
+    LpDistribution,
+    Mentor,
+    MentoringSession,
+    Milestone,
+    PolicyApplication,
+    SpaceLease,
     Stage,
     Startup,
+    TechTransfer,
     Tranche,
+    ValuationMark,
 )
 from portfolio.models.choices import AmountPrecision, InstitutionKind, MilestoneKind, TechArea
 from portfolio.services import kpis as _kpis  # noqa: F401  (services.kpis)
@@ -562,3 +583,116 @@ def hand_checked_world() -> HandChecked:
         clean_room,
         mentor,
     )
+
+
+# --- a world whose names a leak would show, and every API URL over it (isolation, renderer) ---
+
+SECRET_NAMES = [
+    "机密量子科技",
+    "Hidden Qubit Ltd",
+    "机密母基金",
+    "Hidden Fund",
+    "机密资本",
+    "机密研究所",
+]
+
+
+def secret_world():
+    """``make_world`` with names a leak would show: the startup, the fund, the investor and
+    the institution carry ``SECRET_NAMES``."""
+    world = make_world()
+    world.startup.name, world.startup.name_en = SECRET_NAMES[0], SECRET_NAMES[1]
+    world.startup.save()
+    world.fund.name, world.fund.name_en = SECRET_NAMES[2], SECRET_NAMES[3]
+    world.fund.save()
+    world.investor.name = SECRET_NAMES[4]
+    world.investor.save()
+    institution = factories.InstitutionFactory(name=SECRET_NAMES[5])
+    world.startup.institution = institution
+    world.startup.save()
+    return world
+
+
+def api_urls(world) -> list[str]:
+    detail_keys = {
+        "institution": Institution.objects.first().pk,
+        "stage": Stage.objects.first().slug,
+        "startup": world.startup.pk,
+        "stagetransition": world.startup.transitions.first().pk,
+        "milestone": Milestone.objects.first().pk,
+        "kpireport": KpiReport.objects.first().pk,
+        "investor": world.investor.pk,
+        "fundinground": world.round.pk,
+        "fund": world.fund.pk,
+        "commitment": world.commitment.pk,
+        **{
+            model._meta.model_name: model.objects.order_by("pk").first().pk
+            for model in (
+                Disbursement,
+                ValuationMark,
+                Distribution,
+                LimitedPartner,
+                LpCommitment,
+                CapitalCall,
+                FundExpense,
+                LpDistribution,
+                KpiRequest,
+                KpiSubmission,
+                Facility,
+                FacilityBooking,
+                TechTransfer,
+                SpaceLease,
+                Mentor,
+                MentoringSession,
+                IncubationAgreement,
+                PolicyApplication,
+                FinancingIntroduction,
+            )
+        },
+    }
+    urls = [
+        "/api/v1/reports/pipeline/",
+        "/api/v1/reports/pipeline/?tech_area=sensing",
+        "/api/v1/reports/pipeline/?population=all&format=csv",
+        "/api/v1/reports/valley/",
+        "/api/v1/reports/valley/?population=all",
+        f"/api/v1/reports/valley/?fund={world.fund.pk}",
+        "/api/v1/reports/transfer-funnel/?year=2024",
+        "/api/v1/reports/impact/?year=2024",
+        "/api/v1/reports/impact/?year=2024&population=all&format=csv",
+        "/api/v1/reports/impact/?year=2024&format=xlsx",
+    ]
+    for prefix, _viewset, basename in router.registry:
+        base = f"/api/v1/{prefix}/"
+        urls += [
+            base,
+            f"{base}{detail_keys[basename]}/",
+            f"{base}?search=机密",
+            f"{base}?format=csv",
+            f"{base}?format=xlsx",
+            f"{base}?ordering=-id&page_size=500",
+        ]
+    fund = f"/api/v1/funds/{world.fund.pk}/"
+    urls += [
+        f"{fund}report/",
+        f"{fund}report/?as_of=2024-12-31",
+        f"{fund}holdings/",
+        f"{fund}holdings/?format=csv",
+        f"{fund}holdings/?format=xlsx",
+        f"{fund}policy/",
+        f"{fund}policy/?format=xlsx",
+        f"{fund}investees/",
+        f"{fund}investees/?format=csv",
+        f"{fund}investees/?format=xlsx",
+        f"/api/v1/funding-rounds/?startup={world.startup.pk}",
+        f"/api/v1/commitments/?fund={world.fund.pk}",
+        "/api/v1/facilities/utilisation/?year=2025",
+        "/api/v1/space-leases/occupancy/?on=2025-06-30",
+        "/api/v1/mentors/per-10-incubatees/?on=2025-06-30",
+        "/api/v1/reports/incubation/?year=2024",
+        "/api/v1/reports/incubation/?year=2024&format=csv",
+        "/api/v1/reports/incubation/?year=2024&format=xlsx",
+        "/api/schema/",
+        "/api/schema/?format=json",
+    ]
+    return urls
