@@ -11,6 +11,7 @@ from portfolio import services
 from portfolio.admin.base import BaseAdmin, adopt
 from portfolio.formatting import money
 from portfolio.models import StartupTechThreshold
+from portfolio.models.policy import THRESHOLD_LIMITS
 
 
 @admin.register(StartupTechThreshold)
@@ -25,16 +26,7 @@ class StartupTechThresholdAdmin(BaseAdmin):
         "max_age_months",
     )
     search_fields = ("source", "note")
-    fields = (
-        "source",
-        "effective_from",
-        "effective_to",
-        "max_headcount",
-        "max_assets",
-        "max_revenue",
-        "max_age_months",
-        "note",
-    )
+    fields = ("source", "effective_from", "effective_to", *THRESHOLD_LIMITS, "note")
 
     def save_model(self, request, obj, form, change):
         adopt(obj, services.startup_tech_threshold_save(threshold=obj, by=request.user))

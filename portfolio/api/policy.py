@@ -30,8 +30,8 @@ from portfolio.api.renderers import (
 from portfolio.api.serializers import CurrencyField, ReadRow, brief, money, ratio
 from portfolio.formatting import STARTUP_TECH_CRITERIA, TEST_STATUS, band_label
 from portfolio.models.choices import LocalBasis, LpKind
+from portfolio.models.policy import THRESHOLD_LIMITS
 from portfolio.selectors import fund_policy
-from portfolio.services.policy import THRESHOLD_LIMITS
 
 #: who reads the policy pack and the investee export: the fund's reports and its LPs
 POLICY_READ = ["portfolio.view_fund", "portfolio.view_commitment", "portfolio.view_lpcommitment"]

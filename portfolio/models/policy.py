@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models.pipeline import MONEY
 from portfolio.models.rules import check, ends_after
 
+#: a threshold period's limits, in the pack's order (``formatting.STARTUP_TECH_CRITERIA``):
+#: the fields the API's row and the admin's form list between the period and the source
+THRESHOLD_LIMITS = ("max_headcount", "max_assets", "max_revenue", "max_age_months")
+
 
 class StartupTechThreshold(models.Model):
     """The 初创科技型企业 (start-up tech firm) test in force for investments made from

@@ -15,9 +15,6 @@ from portfolio.models.choices import CommitmentStatus, RelocationKind
 from portfolio.services import messages as msg
 from portfolio.services.common import refuse, saved, since_approval
 
-#: a threshold period's limits, in the pack's order (``formatting.STARTUP_TECH_CRITERIA``)
-THRESHOLD_LIMITS = ("max_headcount", "max_assets", "max_revenue", "max_age_months")
-
 
 @attributed
 @transaction.atomic
