@@ -11,9 +11,11 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
 
-from portfolio.models import IncubatorThreshold
+from portfolio.models import IncubatorThreshold, Startup
+from portfolio.selectors.impact import POPULATION_SQL
 from tests.support import factories
 from tests.support.clients import token_client
 from tests.support.factories import make_user
@@ -282,3 +284,24 @@ def test_the_incubators_own_figures_measure_the_space_fund_and_age_thresholds(wo
     earlier = thresholds(get({"year": 2024}))
     assert earlier["national", "space_m2"]["missing"] == "controlled_area"
     assert earlier["national", "operating_years"]["status"] == "no_data"
+
+
+@pytest.mark.parametrize("population", ["incubator", "tracked", "all"])
+def test_the_reports_sql_population_is_the_pipelines(world, population):
+    """``POPULATION_SQL`` (the report's hand-written statements) picks the startups the ORM's
+    ``in_population`` picks, the incubator's admitted on or before 31 December of the year:
+    a startup admitted after the year is left out of the incubator's figures."""
+    factories.StartupFactory(admitted_on=dt.date(2025, 3, 1))  # after the year
+    factories.StartupFactory(admitted_on=None)  # tracked
+    year = 2024
+    expected = Startup.objects.in_population(population)
+    if population == "incubator":
+        expected = expected.filter(admitted_on__lte=dt.date(year, 12, 31))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.id FROM portfolio_startup s WHERE {POPULATION_SQL[population]}",
+            {"end": connection.ops.adapt_datefield_value(dt.date(year, 12, 31))},
+        )
+        found = {pk for (pk,) in cursor.fetchall()}
+    assert found == set(expected.values_list("pk", flat=True))
+    assert found, population
