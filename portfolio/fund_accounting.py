@@ -341,8 +341,14 @@ class Fund:
         self.reallocation = reallocation
         # The engine never changes after it is built: fees and ledgers are computed once per
         # date (lp_report asks for each LP's figures, and each needs the same ledger).
+        # The waterfall and the accrued carry are asked for once per LP and once more for the
+        # fund (their Decimal powers were 60% of the LP page's time: bar P9); the growth at
+        # the hurdle is the same for every LP called on the same day.
         self._fees: dict[dt.date, list[FeeLine]] = {}
         self._ledgers: dict[tuple[dt.date, dt.date | None], dict] = {}
+        self._waterfalls: dict[dt.date | None, list[tuple[Dated, dict]]] = {}
+        self._accrued: dict[dt.date, tuple[Decimal, dict[Hashable, Allocation]]] = {}
+        self._growths: dict[int, Decimal] = {}
         self._carry = Decimal(terms.carry_pct) / HUNDRED
         self._hurdle = Decimal(terms.hurdle_pct) / HUNDRED
         self._catch_up = Decimal(terms.catch_up_pct) / HUNDRED
@@ -416,6 +422,11 @@ class Fund:
     def waterfall(self, as_of: dt.date | None = None) -> list[tuple[Dated, dict]]:
         """Every distribution on or before ``as_of`` through the European waterfall, in
         order: ``[(distribution, {partner or GP: Allocation})]``."""
+        if as_of not in self._waterfalls:
+            self._waterfalls[as_of] = self._waterfall(as_of)
+        return self._waterfalls[as_of]
+
+    def _waterfall(self, as_of: dt.date | None) -> list[tuple[Dated, dict]]:
         state, result = _State(), []
         for dist in self.distributions:
             if as_of is not None and dist.on > as_of:
@@ -431,6 +442,11 @@ class Fund:
         Capped so the carry paid and accrued never exceed ``carry_pct`` of the cumulative
         profit (distributions + gross NAV - contributions): when values fall after carry was
         paid, the balance turns negative, the GP's clawback (回拨) owed to the LPs."""
+        if as_of not in self._accrued:
+            self._accrued[as_of] = self._accrued_carry(as_of)
+        return self._accrued[as_of]
+
+    def _accrued_carry(self, as_of: dt.date) -> tuple[Decimal, dict[Hashable, Allocation]]:
         state, paid, distributed = _State(), ZERO, ZERO
         for dist in self.distributions:
             if dist.on > as_of:
@@ -454,20 +470,23 @@ class Fund:
         unreturned = sum((c.amount for c in contributions), ZERO) - state.tier1[key]
         if self.terms.hurdle_kind == HURDLE_SIMPLE:
             return max(ZERO, yuan(self._simple_pref(state, key, on)) - state.tier2[key])
-        growth = Decimal(1) + self._hurdle
-        account = sum(
-            (c.amount * growth ** (Decimal((on - c.on).days) / DAYS_A_YEAR) for c in contributions),
-            ZERO,
-        )
+        account = sum((c.amount * self._growth((on - c.on).days) for c in contributions), ZERO)
         account -= sum(
             (
-                amount * growth ** (Decimal((on - paid_on).days) / DAYS_A_YEAR)
+                amount * self._growth((on - paid_on).days)
                 for paid_on, who, amount in state.paid
                 if who == key
             ),
             ZERO,
         )
         return max(ZERO, yuan(account - unreturned))
+
+    def _growth(self, days: int) -> Decimal:
+        """(1 + hurdle) ** (days / 365), compounded annually (Actual/365)."""
+        if days not in self._growths:
+            growth = Decimal(1) + self._hurdle
+            self._growths[days] = growth ** (Decimal(days) / DAYS_A_YEAR)
+        return self._growths[days]
 
     def _simple_pref(self, state: _State, key: Hashable, on: dt.date) -> Decimal:
         """Simple interest at the hurdle on the unreturned capital, day by day to ``on``."""
