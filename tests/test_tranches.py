@@ -161,6 +161,11 @@ def test_statuses(holding):
         (overdue.pk, "overdue"),
         (ready.pk, "ready"),
     ]
+    # the fund page's first rows (bar P9): the paid tranche is not counted
+    first, total = selectors.fund_open_tranches_page(holding.fund, today, 2)
+    assert [(t.pk, t.status) for t in first] == [(blocked.pk, "blocked"), (overdue.pk, "overdue")]
+    assert total == 3
+    assert selectors.fund_open_tranches_page(holding.fund, today, 5) == (open_rows, 3)
 
 
 def test_statuses_at_an_earlier_date(holding):

@@ -6,10 +6,12 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import selectors
 from portfolio.dashboards.data import PipelineFilters
+from portfolio.dashboards.panels import common
 from portfolio.models import Institution
 from portfolio.models.choices import Population, TechArea
 
@@ -30,7 +32,26 @@ def population_field(help_text) -> forms.ChoiceField:
     )
 
 
-class PipelineFilterForm(forms.Form):
+class RowsForm(forms.Form):
+    """``rows``: how many rows the page's long tables show, the first ``TABLE_ROWS`` (the
+    default) or all."""
+
+    rows = forms.ChoiceField(label=_("Table rows"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # last among the fields; its choices in the reader's language (built per form)
+        self.fields["rows"] = self.fields.pop("rows")
+        self.fields["rows"].choices = [
+            ("", gettext("The first %(n)s") % {"n": common.TABLE_ROWS}),
+            ("all", gettext("All")),
+        ]
+
+    def every_row(self) -> bool:
+        return self.is_bound and self.is_valid() and self.cleaned_data["rows"] == "all"
+
+
+class PipelineFilterForm(RowsForm):
     """Population, field, institution, cohort and as-of date; every overview chart applies
     them all."""
 
@@ -90,6 +111,10 @@ class AsOfForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class FundPageForm(AsOfForm, RowsForm):
+    """The fund page's date and how many rows its long tables show."""
 
 
 class StatementForm(forms.Form):

@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from portfolio import selectors
 from portfolio.dashboards import data, panels
-from portfolio.dashboards.forms import AsOfForm, ImpactForm, PipelineFilterForm, StatementForm
+from portfolio.dashboards.forms import (
+    AsOfForm,
+    FundPageForm,
+    ImpactForm,
+    PipelineFilterForm,
+    StatementForm,
+)
 from portfolio.dashboards.panels import common
 from portfolio.founders.access import is_founder, staff_pages
 from portfolio.models import Fund, LimitedPartner, Startup
@@ -53,9 +59,13 @@ def pipeline(request: HttpRequest) -> HttpResponse:
         context["kpi_requests"] = selectors.open_kpi_requests()
     if request.user.has_perm("portfolio.view_incubationagreement"):
         # every incubatee, whatever the filters (seven queries, whatever their number)
-        today = context["today"]
-        context["past_deadline"] = selectors.incubation.past_deadline(today)
-        context["graduation_due"] = selectors.incubation.meeting_a_graduation_test(today)
+        today, every = context["today"], form.every_row()
+        context["past_deadline"] = common.table(
+            selectors.incubation.past_deadline(today), request, every
+        )
+        context["graduation_due"] = common.table(
+            selectors.incubation.meeting_a_graduation_test(today), request, every
+        )
     context.update(
         overview=overview,
         headline=overview.headline,
@@ -74,10 +84,10 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolio/pipeline.html", context)
 
 
-def _fund_page(request: HttpRequest, pk: int, template: str):
+def _fund_page(request: HttpRequest, pk: int, template: str, form_class=AsOfForm):
     """A fund page's fund and ``?as_of=`` date: ``(context, as_of, None)``, or, for a bad
     date, ``(context, None, the page with the form's error, status 400)``."""
-    form = AsOfForm(request.GET or None)
+    form = form_class(request.GET or None)
     context = {"form": form, "fund": get_object_or_404(Fund, pk=pk), "funds": _funds()}
     if form.is_bound and not form.is_valid():
         return context, None, render(request, template, context, status=400)
@@ -86,13 +96,14 @@ def _fund_page(request: HttpRequest, pk: int, template: str):
 
 @_may_view("portfolio.view_fund", "portfolio.view_commitment")
 def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    context, as_of, refused = _fund_page(request, pk, "portfolio/fund.html")
+    context, as_of, refused = _fund_page(request, pk, "portfolio/fund.html", FundPageForm)
     if refused:
         return refused
-    fund = context["fund"]
+    fund, every = context["fund"], context["form"].every_row()
     board = data.fund_dashboard(fund, as_of)
     context.update(
         board=board,
+        holdings=common.table(board.holdings, request, every),
         report=board.report,
         charts=panels.fund_charts(board),
         compliance=panels.compliance_rows(board),
@@ -100,7 +111,10 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         holdings_url=common.api_url(f"funds/{fund.pk}/holdings/", as_of=board.as_of.isoformat()),
     )
     if request.user.has_perm("portfolio.view_tranche"):
-        context["tranches"] = selectors.fund_open_tranches(fund, board.as_of)
+        tranches, total = selectors.fund_open_tranches_page(
+            fund, board.as_of, None if every else common.TABLE_ROWS
+        )
+        context["tranches"] = common.table(tranches, request, every, total)
     if request.user.has_perms(POLICY_PERMS):  # the policy pack reads the LPs too
         pack = fund_policy.policy_pack(fund, board.as_of)
         as_of = board.as_of.isoformat()
@@ -108,8 +122,8 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             policy=pack,
             policy_figures=panels.policy_figures(pack),
             early_small=panels.early_small_groups(pack),
-            stake_caps=panels.stake_cap_rows(pack),
-            startup_tech=panels.startup_tech_rows(pack),
+            stake_caps=common.table(panels.stake_cap_rows(pack), request, every),
+            startup_tech=common.table(panels.startup_tech_rows(pack), request, every),
             policy_url=common.api_url(f"funds/{fund.pk}/policy/", as_of=as_of),
             policy_xlsx_url=common.api_url(f"funds/{fund.pk}/policy/", as_of=as_of, format="xlsx"),
             investees_url=common.api_url(f"funds/{fund.pk}/investees/", as_of=as_of, format="xlsx"),

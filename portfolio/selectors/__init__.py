@@ -78,6 +78,7 @@ from portfolio.selectors.pipeline_report import (
 from portfolio.selectors.statistics import TorchReturn, torch_return
 from portfolio.selectors.tranches import (
     fund_open_tranches,
+    fund_open_tranches_page,
     tranche_list,
     tranche_status,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "completeness",
     "open_kpi_requests",
     "fund_open_tranches",
+    "fund_open_tranches_page",
     "kpi_request_list",
     "kpi_submission_list",
     "tranche_list",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from portfolio.models import Disbursement, Fund, Tranche
@@ -58,18 +58,27 @@ def fund_open_tranches(fund: Fund, on: dt.date | None = None) -> list[Tranche]:
     """The fund's tranches not paid in full by ``on`` (live commitments approved by then),
     earliest due first, each with ``status`` (ready, overdue or blocked) as of ``on``: the
     fund page's "Tranches" table at the page's date."""
+    return fund_open_tranches_page(fund, on)[0]
+
+
+def fund_open_tranches_page(
+    fund: Fund, on: dt.date | None = None, limit: int | None = None
+) -> tuple[list[Tranche], int]:
+    """The first ``limit`` (all when None) of ``fund_open_tranches`` and how many there are in
+    all (one query more when cut: the count)."""
     on = on or today()
-    rows = [
-        tranche
-        for tranche in tranche_list(on)
+    rows = (
+        tranche_list(on)
         .filter(
             commitment__fund=fund,
             commitment__status=CommitmentStatus.APPROVED,
             commitment__approved_on__lte=on,
+            paid__lt=F("amount"),
         )
         .order_by("due_by", "id")
-        if tranche.paid < tranche.amount
-    ]
-    for tranche in rows:
+    )
+    page = list(rows[:limit])
+    total = len(page) if limit is None or len(page) < limit else rows.count()
+    for tranche in page:
         tranche.status = tranche_status(tranche, on)
-    return rows
+    return page, total

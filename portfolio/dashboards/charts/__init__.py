@@ -569,6 +569,18 @@ class StepSeries:
     until: int = 0
 
 
+def _one_drop_per_column(coords: list[tuple[float, float]]) -> list[tuple[str, str]]:
+    """The step curve's points as drawn (0.1 px), each run of points within one pixel column
+    kept as its first and last: the survival share only falls, so the line drawn is the same
+    to within a pixel, with two points a column instead of two a stay."""
+    columns = [round(x) for x, _ in coords]
+    return [
+        (f"{x:.1f}", f"{y:.1f}")
+        for i, (x, y) in enumerate(coords)
+        if i in (0, len(coords) - 1) or columns[i] != columns[i - 1] or columns[i] != columns[i + 1]
+    ]
+
+
 def survival_steps(
     chart_id: str,
     title: str,
@@ -629,12 +641,15 @@ def survival_steps(
             share = float(value)
             coords.append((px(day), py(share)))
         coords.append((px(max(s.until, s.points[-1][0] if s.points else 0)), py(share)))
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        path = " ".join(f"{x},{y}" for x, y in _one_drop_per_column(coords))
         body.append(
             f'<polyline class="survival-curve" points="{path}" fill="none" stroke="{s.color}" '
             f'stroke-width="2.2" stroke-linejoin="round"><title>{_t(s.label)}</title></polyline>'
         )
-        for day, value in s.points:
+        # one marker per pixel column (the last step in it): thousands of stays would
+        # otherwise draw thousands of overlapping dots (bar P9 of issue 17)
+        last_in_column = {round(px(day)): (day, value) for day, value in s.points}
+        for day, value in last_in_column.values():
             body.append(
                 f'<circle cx="{px(day):.1f}" cy="{py(float(value)):.1f}" r="2.5" '
                 f'fill="{s.color}"><title>{_t(s.label)} · {day}: {float(value):.1%}</title>'

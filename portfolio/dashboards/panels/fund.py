@@ -26,6 +26,10 @@ from portfolio.formatting import ComplianceRow, money, percent
 COMMITTED_SHARE = gettext_lazy("Committed, % of the fund")
 
 
+#: the companies the concentration chart draws, the largest first
+CONCENTRATION_BARS = 20
+
+
 def fund_charts(board: FundDashboard) -> dict[str, Chart]:
     fund, report = board.fund, board.report
     as_of = board.as_of.isoformat()
@@ -121,7 +125,10 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
         api_url=api_url("commitments/", format="csv", fund=fund.pk),
     )
 
-    holdings = sorted(board.holdings, key=lambda h: h.committed, reverse=True)
+    everyone = sorted(board.holdings, key=lambda h: h.committed, reverse=True)
+    # the largest, which the per-company limit is about: a bar each for a thousand holdings
+    # was 430 kB of the page and unreadable (bar P9 of issue 17)
+    holdings = everyone[:CONCENTRATION_BARS]
     limit = float(fund.max_single_company_pct)
     shares = [float(h.committed / fund.size * 100) for h in holdings]
     result["by_company"] = Chart(
@@ -145,6 +152,15 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
             for h, s in zip(holdings, shares, strict=True)
         ],
         api_url=holdings_url,
+        note=(
+            _(
+                "The %(shown)s largest of %(total)s companies by amount committed; every "
+                "company is in the holdings table and its export."
+            )
+            % {"shown": len(holdings), "total": len(everyone)}
+            if len(holdings) < len(everyone)
+            else ""
+        ),
     )
 
     by_stage = board.by_stage
