@@ -316,7 +316,7 @@ class CapitalAccountsQuerySerializer(serializers.Serializer):
     end = serializers.DateField(required=False, help_text=_("Last day; default today."))
 
     def validate(self, attrs):
-        end = attrs.get("end") or dt.date.today()
+        end = attrs.get("end") or timezone.localdate()  # today in Asia/Shanghai
         start = attrs.get("start") or dt.date(end.year, 1, 1)
         if start > end:
             raise serializers.ValidationError({"start": [_("The start is after the end.")]})

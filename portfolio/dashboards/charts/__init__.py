@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -386,7 +387,7 @@ def lines(
     left, right, top_pad, bottom = 56, 16, 18, 28
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     dates = [d for s in series for d, _ in s.points]
-    start = start or (min(dates) if dates else dt.date.today())
+    start = start or (min(dates) if dates else timezone.localdate())
     end = end or (max(dates) if dates else start)
     if end <= start:
         end = start + dt.timedelta(days=30)
