@@ -49,6 +49,13 @@ def population_param(help_text: str) -> serializers.ChoiceField:
     )
 
 
+def note_field(**kwargs) -> serializers.CharField:
+    """A row's optional free-text note (empty when absent)."""
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000, **kwargs
+    )
+
+
 def ratio(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=20, decimal_places=4, allow_null=True, read_only=True, **kwargs
@@ -227,6 +234,21 @@ class ReadRow(serializers.ModelSerializer):
         for name in self.Meta.fields:
             extra[name] = {**extra.get(name, {}), "read_only": True}
         return extra
+
+
+class FundRow(ReadRow):
+    # A fund's money row as read: its fund in brief and the currency of its money. (No
+    # docstring: the schema would show it on every subclass.)
+
+    fund = BriefFundSerializer(read_only=True)
+    currency = CurrencyField()
+
+
+class FundRowInput(WrittenBy, serializers.Serializer):
+    # The input of a fund's money row, written by ``service``: the fund first, by id. (No
+    # docstring: the schema would show it on every subclass without one.)
+
+    fund = IdField(queryset=models.Fund.objects.all())
 
 
 class RowSerializer(ReadRow):
@@ -432,9 +454,7 @@ class GraduateSerializer(serializers.Serializer):
             "naming basis."
         ),
     )
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000, help_text=_("Evidence.")
-    )
+    note = note_field(help_text=_("Evidence."))
 
 
 class AdvanceSerializer(serializers.Serializer):
@@ -591,10 +611,8 @@ class FundCreateSerializer(WrittenBy, FundUpdateSerializer):
     service = services.fund_create
 
 
-class CommitmentSerializer(ReadRow):
-    fund = BriefFundSerializer(read_only=True)
+class CommitmentSerializer(FundRow):
     startup = BriefStartupSerializer(read_only=True)
-    currency = CurrencyField()
 
     class Meta:
         model = models.Commitment
@@ -612,10 +630,9 @@ class CommitmentSerializer(ReadRow):
         ]
 
 
-class CommitmentCreateSerializer(WrittenBy, serializers.Serializer):
+class CommitmentCreateSerializer(FundRowInput):
     """Input of ``POST /commitments/``, checked by ``commitment_create`` against the size."""
 
-    fund = IdField(queryset=models.Fund.objects.all())
     startup = IdField(queryset=models.Startup.objects.all())
     amount = money(min_value=0)
     approved_on = serializers.DateField()
