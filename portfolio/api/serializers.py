@@ -672,6 +672,8 @@ DEPRECATED_GROSS_KEYS = {
     "rvpi": "gross_rvpi",
     "irr": "gross_irr",
 }
+#: the gross figures, in the order of the report
+GROSS_KEYS = list(DEPRECATED_GROSS_KEYS.values())
 
 
 def deprecated_gross(new: str):
@@ -706,15 +708,18 @@ class FundReportSerializer(serializers.Serializer):
             "with the fair value at the report date."
         )
     )
-    tvpi = deprecated_gross("gross_moic")
-    dpi = deprecated_gross("gross_dpi")
-    rvpi = deprecated_gross("gross_rvpi")
-    irr = deprecated_gross("gross_irr")
     companies = serializers.IntegerField()
     is_illustrative = serializers.BooleanField(
         help_text=_("Some of the fund's terms are invented demo settings (see the fund).")
     )
     compliance = ComplianceSerializer(many=True)
+
+    def get_fields(self):
+        # each deprecated key (``DEPRECATED_GROSS_KEYS``) right after the gross figures
+        fields = list(super().get_fields().items())
+        at = [name for name, field in fields].index(GROSS_KEYS[-1]) + 1
+        deprecated = [(old, deprecated_gross(new)) for old, new in DEPRECATED_GROSS_KEYS.items()]
+        return dict(fields[:at] + deprecated + fields[at:])
 
     @extend_schema_field(BriefFundSerializer)
     def get_fund(self, report) -> dict:
@@ -724,12 +729,7 @@ class FundReportSerializer(serializers.Serializer):
         """The declared fields in one plain function (DRF's per-field path cost as much as
         the report's SQL; bar P5). ``tests/api/test_fast_rows.py`` compares the two."""
         fund = report.fund
-        gross = {
-            "gross_moic": ratio_text(report.gross_moic),
-            "gross_dpi": ratio_text(report.gross_dpi),
-            "gross_rvpi": ratio_text(report.gross_rvpi),
-            "gross_irr": ratio_text(report.gross_irr),
-        }
+        gross = {name: ratio_text(getattr(report, name)) for name in GROSS_KEYS}
         return {
             "fund": {"id": fund.id, "name": text(fund.name)},
             "as_of": date_text(report.as_of),
