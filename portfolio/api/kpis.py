@@ -237,9 +237,7 @@ class KpiSubmissionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
             return KpiSubmissionUpdateSerializer
         return super().get_serializer_class()
 
-    @extend_schema(
-        summary=_("Approve or return a submission (incubator staff)"),
-    )
+    @extend_schema(summary=_("Approve or return a submission (incubator staff)"))
     @post_action(
         ReviewSerializer, KpiSubmissionSerializer, pagination_class=None, filter_backends=[]
     )

@@ -91,9 +91,7 @@ class CapitalCallViewSet(CreateMixin, ApiViewSet):
             return PaymentSerializer
         return super().get_serializer_class()
 
-    @extend_schema(
-        summary=_("Record an LP's payment of its part of a call (fund managers)"),
-    )
+    @extend_schema(summary=_("Record an LP's payment of its part of a call (fund managers)"))
     @post_action(
         PaymentSerializer,
         CapitalCallSerializer,
