@@ -674,6 +674,23 @@ DEPRECATED_GROSS_KEYS = {
 }
 #: the gross figures, in the order of the report
 GROSS_KEYS = list(DEPRECATED_GROSS_KEYS.values())
+#: the fund report's money figures (yuan), in its order, after the date
+FUND_MONEY = (
+    "size",
+    "committed",
+    "disbursed",
+    "undisbursed",
+    "available",
+    "realized",
+    "unrealized",
+)
+
+
+def insert_after(fields: dict, name: str, more: dict) -> dict:
+    """``fields`` with ``more`` right after the field ``name``."""
+    items = list(fields.items())
+    at = list(fields).index(name) + 1
+    return dict(items[:at] + list(more.items()) + items[at:])
 
 
 def deprecated_gross(new: str):
@@ -690,13 +707,6 @@ def deprecated_gross(new: str):
 class FundReportSerializer(serializers.Serializer):
     fund = serializers.SerializerMethodField()
     as_of = serializers.DateField()
-    size = money()
-    committed = money()
-    disbursed = money()
-    undisbursed = money()
-    available = money()
-    realized = money()
-    unrealized = money()
     currency = CurrencyField()
     moic = ratio()
     gross_moic = ratio(help_text=_("Gross multiple: (realized + unrealized) / disbursed."))
@@ -715,11 +725,11 @@ class FundReportSerializer(serializers.Serializer):
     compliance = ComplianceSerializer(many=True)
 
     def get_fields(self):
-        # each deprecated key (``DEPRECATED_GROSS_KEYS``) right after the gross figures
-        fields = list(super().get_fields().items())
-        at = [name for name, field in fields].index(GROSS_KEYS[-1]) + 1
-        deprecated = [(old, deprecated_gross(new)) for old, new in DEPRECATED_GROSS_KEYS.items()]
-        return dict(fields[:at] + deprecated + fields[at:])
+        # the money figures (``FUND_MONEY``) after the date, and each deprecated key
+        # (``DEPRECATED_GROSS_KEYS``) after the gross figures
+        fields = insert_after(super().get_fields(), "as_of", {f: money() for f in FUND_MONEY})
+        deprecated = {old: deprecated_gross(new) for old, new in DEPRECATED_GROSS_KEYS.items()}
+        return insert_after(fields, GROSS_KEYS[-1], deprecated)
 
     @extend_schema_field(BriefFundSerializer)
     def get_fund(self, report) -> dict:
@@ -733,13 +743,7 @@ class FundReportSerializer(serializers.Serializer):
         return {
             "fund": {"id": fund.id, "name": text(fund.name)},
             "as_of": date_text(report.as_of),
-            "size": money_text(report.size),
-            "committed": money_text(report.committed),
-            "disbursed": money_text(report.disbursed),
-            "undisbursed": money_text(report.undisbursed),
-            "available": money_text(report.available),
-            "realized": money_text(report.realized),
-            "unrealized": money_text(report.unrealized),
+            **{name: money_text(getattr(report, name)) for name in FUND_MONEY},
             "currency": CURRENCY,
             "moic": ratio_text(report.moic),
             **gross,
