@@ -16,10 +16,12 @@ from portfolio.api.serializers import (
     BriefFundSerializer,
     BriefStartupSerializer,
     CurrencyField,
+    FundRow,
+    FundRowInput,
     IdField,
     ReadRow,
-    WrittenBy,
     money,
+    note_field,
 )
 from portfolio.models.choices import (
     ENDING_DISTRIBUTION_KINDS,
@@ -29,10 +31,6 @@ from portfolio.models.choices import (
 
 #: an optional input: absent or null is None
 OPTIONAL = {"required": False, "allow_null": True, "default": None}
-
-
-def note_field():
-    return serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
 def renamed(error: DjangoValidationError, names: dict[str, str]) -> DjangoValidationError:
@@ -136,20 +134,17 @@ class DisbursementFilterSet(StrictFilterSet):
 # --- valuation marks ----------------------------------------------------------------------
 
 
-class ValuationMarkSerializer(ReadRow):
-    fund = BriefFundSerializer(read_only=True)
+class ValuationMarkSerializer(FundRow):
     startup = BriefStartupSerializer(read_only=True)
-    currency = CurrencyField()
 
     class Meta:
         model = models.ValuationMark
         fields = ["id", "fund", "startup", "as_of", "fair_value", "currency", "method", "note"]
 
 
-class ValuationMarkCreateSerializer(WrittenBy, serializers.Serializer):
+class ValuationMarkCreateSerializer(FundRowInput):
     """Input of ``POST /valuation-marks/``, checked by ``services.valuation_mark``."""
 
-    fund = IdField(queryset=models.Fund.objects.all())
     startup = IdField(queryset=models.Startup.objects.all())
     as_of = serializers.DateField()
     fair_value = money(min_value=0)
@@ -174,10 +169,8 @@ class ValuationMarkFilterSet(HoldingRowFilterSet):
 # --- distributions from companies ---------------------------------------------------------
 
 
-class DistributionSerializer(ReadRow):
-    fund = BriefFundSerializer(read_only=True)
+class DistributionSerializer(FundRow):
     startup = BriefStartupSerializer(read_only=True)
-    currency = CurrencyField()
     ends_holding = serializers.SerializerMethodField(
         help_text=_("An exit or a write-off: the holding is worth 0 from this date.")
     )
@@ -200,10 +193,9 @@ class DistributionSerializer(ReadRow):
         return distribution.kind in ENDING_DISTRIBUTION_KINDS
 
 
-class DistributionCreateSerializer(WrittenBy, serializers.Serializer):
+class DistributionCreateSerializer(FundRowInput):
     """Input of ``POST /distributions/``, checked by ``services.distribution_record``."""
 
-    fund = IdField(queryset=models.Fund.objects.all())
     startup = IdField(queryset=models.Startup.objects.all())
     paid_on = serializers.DateField()
     amount = money(min_value=0, help_text=_("Positive; a write-off may be 0."))

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -45,80 +48,77 @@ class ImpactThresholdSerializer(serializers.Serializer):
     )
 
 
-class ImpactSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    population = serializers.CharField()
-    currency = CurrencyField()
-    startups = serializers.IntegerField(help_text=_("Startups in the population."))
-    reporting = serializers.IntegerField(
-        help_text=_("Startups with a KPI report in the year (the others add nothing).")
-    )
-    jobs = serializers.IntegerField(
-        help_text=_("Each startup's headcount in its last KPI report of the year, summed.")
-    )
-    new_graduates_hired = serializers.IntegerField(
-        help_text=_("Fresh graduates hired: the year's quarterly KPI reports summed.")
-    )
-    phds = serializers.IntegerField(
-        help_text=_("Staff with a PhD in each startup's last KPI report of the year, summed.")
-    )
-    revenue = money(help_text=_("The year's quarterly KPI reports summed (yuan)."))
-    taxes = money(help_text=_("Taxes and fees paid (实际上缴税费): the year's reports summed."))
-    invention_patents_filed = serializers.IntegerField(
-        help_text=_(
-            "Invention patents filed in the year: each startup's last cumulative count of the "
-            "year minus that of the year before."
-        )
-    )
-    invention_patents_granted = serializers.IntegerField(
-        help_text=_("Invention patents granted in the year, counted like the filings.")
-    )
-    financing = money(
-        help_text=_("Rounds closed in the year, exact and approximate amounts (yuan)."),
-    )
-    financing_approximate = money(help_text=_("Of the financing, approximate amounts."))
-    undisclosed_rounds = serializers.IntegerField(
-        help_text=_("Rounds closed in the year without an amount (not in financing).")
-    )
-    financed_startups = serializers.IntegerField(
-        help_text=_("Startups with a round closed in the year.")
-    )
-    fund_invested = money(help_text=_("The funds' disbursements to the startups paid in the year."))
-    fund_share_of_financing = serializers.DecimalField(
-        **RATIO, help_text=_("fund_invested / financing; null when there is no financing.")
-    )
-    leverage = serializers.DecimalField(
-        **RATIO, help_text=_("financing / fund_invested; null when the funds paid nothing.")
-    )
-    high_tech_enterprises = serializers.IntegerField(
-        help_text=_(
-            "Startups with an approved 高新技术企业 application whose certificate is valid on "
-            "some day of the year."
-        )
-    )
-    high_tech_enterprises_new = serializers.IntegerField(
-        help_text=_("Of those, certificates valid from a day in the year.")
-    )
-    specialised_smes = serializers.IntegerField(
-        help_text=_("Startups with an approved 专精特新 (or 小巨人) certificate valid in the year.")
-    )
-    graduations = serializers.IntegerField(help_text=_("Graduations dated in the year."))
-    listings = serializers.IntegerField(help_text=_("Startups with an IPO round in the year."))
-    moved_into_district = serializers.IntegerField(
-        help_text=_("Startups whose registered address moved into Haidian in the year.")
-    )
-    incubatees_at_year_end = serializers.IntegerField(
-        help_text=_("Incubatees in incubation on 31 December (the thresholds' incubatees).")
-    )
-    thresholds = ImpactThresholdSerializer(many=True)
+#: the help text of each figure of the report (``selectors.ImpactReport``)
+FIGURE_HELP = {
+    "startups": _("Startups in the population."),
+    "reporting": _("Startups with a KPI report in the year (the others add nothing)."),
+    "jobs": _("Each startup's headcount in its last KPI report of the year, summed."),
+    "new_graduates_hired": _("Fresh graduates hired: the year's quarterly KPI reports summed."),
+    "phds": _("Staff with a PhD in each startup's last KPI report of the year, summed."),
+    "revenue": _("The year's quarterly KPI reports summed (yuan)."),
+    "taxes": _("Taxes and fees paid (实际上缴税费): the year's reports summed."),
+    "invention_patents_filed": _(
+        "Invention patents filed in the year: each startup's last cumulative count of the "
+        "year minus that of the year before."
+    ),
+    "invention_patents_granted": _(
+        "Invention patents granted in the year, counted like the filings."
+    ),
+    "financing": _("Rounds closed in the year, exact and approximate amounts (yuan)."),
+    "financing_approximate": _("Of the financing, approximate amounts."),
+    "undisclosed_rounds": _("Rounds closed in the year without an amount (not in financing)."),
+    "financed_startups": _("Startups with a round closed in the year."),
+    "fund_invested": _("The funds' disbursements to the startups paid in the year."),
+    "fund_share_of_financing": _("fund_invested / financing; null when there is no financing."),
+    "leverage": _("financing / fund_invested; null when the funds paid nothing."),
+    "high_tech_enterprises": _(
+        "Startups with an approved 高新技术企业 application whose certificate is valid on "
+        "some day of the year."
+    ),
+    "high_tech_enterprises_new": _("Of those, certificates valid from a day in the year."),
+    "specialised_smes": _(
+        "Startups with an approved 专精特新 (or 小巨人) certificate valid in the year."
+    ),
+    "graduations": _("Graduations dated in the year."),
+    "listings": _("Startups with an IPO round in the year."),
+    "moved_into_district": _("Startups whose registered address moved into Haidian in the year."),
+    "incubatees_at_year_end": _(
+        "Incubatees in incubation on 31 December (the thresholds' incubatees)."
+    ),
+}
 
 
-#: the figures of the export, in the order of the answer
+def figure_field(hint, help_text) -> serializers.Field:
+    """A figure of ``ImpactReport`` by its type: an ``int`` a count, a ``Decimal`` yuan, and
+    one that may be None a ratio."""
+    kinds = typing.get_args(hint) or (hint,)
+    if type(None) in kinds:
+        return serializers.DecimalField(**RATIO, help_text=help_text)
+    if Decimal in kinds:
+        return money(help_text=help_text)
+    return serializers.IntegerField(help_text=help_text)
+
+
+#: the report's figures, in its order (the export's too)
 FIGURES = [
     name
-    for name in ImpactSerializer._declared_fields
-    if name not in ("year", "population", "currency", "thresholds")
+    for name in typing.get_type_hints(selectors.ImpactReport)
+    if name not in ("year", "population", "thresholds")
 ]
+
+
+class ImpactSerializer(serializers.Serializer):
+    def get_fields(self):
+        # every figure of the selector's ``ImpactReport``, in its order, after the year,
+        # the population and the currency
+        hints = typing.get_type_hints(selectors.ImpactReport)
+        return {
+            "year": serializers.IntegerField(),
+            "population": serializers.CharField(),
+            "currency": CurrencyField(),
+            **{name: figure_field(hints[name], FIGURE_HELP[name]) for name in FIGURES},
+            "thresholds": ImpactThresholdSerializer(many=True),
+        }
 
 
 class ImpactLineSerializer(serializers.Serializer):

@@ -9,13 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.decorators import action
 
 from portfolio import models, selectors
 from portfolio.api.filters import IdFilter, QuarterFilter, StrictFilterSet, YearFilter
 from portfolio.api.schema import documented
 from portfolio.api.serializers import IdField, ReadRow, RowSerializer, WrittenBy
-from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
+from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin, post_action
 from portfolio.models import specs
 from portfolio.models.kpis import SUBMITTED_FIGURES
 from portfolio.services import kpis as services
@@ -238,11 +237,9 @@ class KpiSubmissionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
             return KpiSubmissionUpdateSerializer
         return super().get_serializer_class()
 
-    @extend_schema(
-        summary=_("Approve or return a submission (incubator staff)"),
-        request=ReviewSerializer,
-        responses={200: KpiSubmissionSerializer},
+    @extend_schema(summary=_("Approve or return a submission (incubator staff)"))
+    @post_action(
+        ReviewSerializer, KpiSubmissionSerializer, pagination_class=None, filter_backends=[]
     )
-    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def review(self, request, pk=None):
         return self.write_action(ReviewSerializer, services.kpi_submission_review, "submission")

@@ -17,12 +17,14 @@ from portfolio import models
 from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.serializers import (
     BriefFundSerializer,
-    CurrencyField,
+    FundRow,
+    FundRowInput,
     IdField,
     ReadRow,
     WrittenBy,
     brief,
     money,
+    note_field,
     ratio,
 )
 from portfolio.models.choices import ExpenseCategory, LpKind
@@ -49,15 +51,13 @@ class LimitedPartnerCreateSerializer(WrittenBy, serializers.Serializer):
         max_length=18, required=False, allow_blank=True, allow_null=True, default=None
     )
     is_illustrative = serializers.BooleanField(required=False, default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = note_field()
 
     service = services.limited_partner_create
 
 
-class LpCommitmentSerializer(ReadRow):
-    fund = BriefFundSerializer(read_only=True)
+class LpCommitmentSerializer(FundRow):
     limited_partner = BriefLimitedPartnerSerializer(read_only=True)
-    currency = CurrencyField()
 
     class Meta:
         model = models.LpCommitment
@@ -72,8 +72,7 @@ class LpCommitmentSerializer(ReadRow):
         ]
 
 
-class LpCommitmentCreateSerializer(WrittenBy, serializers.Serializer):
-    fund = IdField(queryset=models.Fund.objects.all())
+class LpCommitmentCreateSerializer(FundRowInput):
     limited_partner = IdField(queryset=models.LimitedPartner.objects.all())
     amount = money(min_value=0)
     committed_on = serializers.DateField()
@@ -95,9 +94,7 @@ class CallItemSerializer(serializers.Serializer):
         return item.paid < item.amount and item.capital_call.due_date < timezone.localdate()
 
 
-class CapitalCallSerializer(ReadRow):
-    fund = BriefFundSerializer(read_only=True)
-    currency = CurrencyField()
+class CapitalCallSerializer(FundRow):
     items = CallItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -118,15 +115,14 @@ class CapitalCallSerializer(ReadRow):
         ]
 
 
-class CapitalCallCreateSerializer(WrittenBy, serializers.Serializer):
-    fund = IdField(queryset=models.Fund.objects.all())
+class CapitalCallCreateSerializer(FundRowInput):
     call_date = serializers.DateField()
     due_date = serializers.DateField()
     amount = money(min_value=0)
     investments = money(min_value=0, required=False, allow_null=True, default=None)
     management_fees = money(min_value=0, required=False, default=0)
     expenses = money(min_value=0, required=False, default=0)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = note_field()
 
     service = services.capital_call_create
 
@@ -137,21 +133,17 @@ class PaymentSerializer(serializers.Serializer):
     amount = money(min_value=0)
 
 
-class FundExpenseSerializer(ReadRow):
-    fund = BriefFundSerializer(read_only=True)
-    currency = CurrencyField()
-
+class FundExpenseSerializer(FundRow):
     class Meta:
         model = models.FundExpense
         fields = ["id", "fund", "incurred_on", "amount", "currency", "category", "note"]
 
 
-class FundExpenseCreateSerializer(WrittenBy, serializers.Serializer):
-    fund = IdField(queryset=models.Fund.objects.all())
+class FundExpenseCreateSerializer(FundRowInput):
     incurred_on = serializers.DateField()
     amount = money(min_value=0)
     category = serializers.ChoiceField(choices=ExpenseCategory.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = note_field()
 
     service = services.fund_expense_record
 
@@ -167,9 +159,7 @@ class TiersSerializer(serializers.Serializer):
     total = money()
 
 
-class LpDistributionSerializer(ReadRow):
-    fund = BriefFundSerializer(read_only=True)
-    currency = CurrencyField()
+class LpDistributionSerializer(FundRow):
     allocations = serializers.SerializerMethodField()
 
     class Meta:
@@ -182,11 +172,10 @@ class LpDistributionSerializer(ReadRow):
         return allocation_rows(obj.allocations.all())
 
 
-class LpDistributionCreateSerializer(WrittenBy, serializers.Serializer):
-    fund = IdField(queryset=models.Fund.objects.all())
+class LpDistributionCreateSerializer(FundRowInput):
     paid_on = serializers.DateField()
     amount = money(min_value=0)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = note_field()
 
     service = services.lp_distribution_record
 

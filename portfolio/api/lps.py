@@ -9,7 +9,6 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.decorators import action
 
 from portfolio import models
 from portfolio.api.lp_serializers import (
@@ -30,7 +29,7 @@ from portfolio.api.lp_serializers import (
     PaymentSerializer,
 )
 from portfolio.api.schema import documented
-from portfolio.api.views import ApiViewSet, CreateMixin, FundRowsViewSet
+from portfolio.api.views import ApiViewSet, CreateMixin, FundRowsViewSet, post_action
 from portfolio.selectors import lp_report as lp_selectors
 from portfolio.services import lps as services
 
@@ -92,12 +91,14 @@ class CapitalCallViewSet(CreateMixin, ApiViewSet):
             return PaymentSerializer
         return super().get_serializer_class()
 
-    @extend_schema(
-        summary=_("Record an LP's payment of its part of a call (fund managers)"),
-        request=PaymentSerializer,
-        responses={201: CapitalCallSerializer},
+    @extend_schema(summary=_("Record an LP's payment of its part of a call (fund managers)"))
+    @post_action(
+        PaymentSerializer,
+        CapitalCallSerializer,
+        code=status.HTTP_201_CREATED,
+        pagination_class=None,
+        filter_backends=[],
     )
-    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def payments(self, request, pk=None):
         return self.write_action(
             PaymentSerializer,

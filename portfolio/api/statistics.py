@@ -5,6 +5,9 @@ statistics return"."""
 
 from __future__ import annotations
 
+import typing
+from decimal import Decimal
+
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -22,6 +25,7 @@ from portfolio.api.renderers import (
 )
 from portfolio.api.serializers import BriefStartupSerializer, area
 from portfolio.api.views import ExportReportView
+from portfolio.selectors.statistics import TorchTotals
 
 
 def thousand(help_text: str) -> serializers.IntegerField:
@@ -94,50 +98,38 @@ class TorchRowSerializer(serializers.Serializer):
     debt_financing = thousand(_("Of which debt (the stand-in for 银行贷款)."))
 
 
+#: the help texts of the incubator sheet's figures (the others have none)
+TOTALS_HELP = {
+    "incubatees": _("在孵企业数: the rows."),
+    "new_incubatees": _("当年新增在孵企业: admitted in the year."),
+    "graduated_in_year": _("当年毕业企业"),
+    "graduates_to_date": _("累计毕业企业数: by 31 December."),
+    "with_patent_applications": _("已申请专利的在孵企业数"),
+    "mentored": _("Incubatees with a mentoring session."),
+    "financed": _("获投融资企业数: a round closed in the year."),
+    "jobs": _("就业岗位: the incubatees' headcounts summed."),
+    "incubatee_use_m2": _("在孵企业使用面积 (including public service areas), on 31 December."),
+    "mentors": _("创业导师 in office on 31 December."),
+    "controlled_area_m2": _("可自主支配面积 as stated for 31 December; null: not recorded."),
+    "seed_fund": _("The incubator's seed fund (千元); null: not recorded."),
+}
+
+
+def totals_field(name: str, hint) -> serializers.Field:
+    """A figure of ``TorchTotals`` by its type: a ``Decimal`` is an area in m², an ``int`` a
+    count or 千元; null where the type admits None (not recorded)."""
+    kinds = typing.get_args(hint) or (hint,)
+    kind = area if Decimal in kinds else serializers.IntegerField
+    return kind(allow_null=type(None) in kinds, help_text=TOTALS_HELP.get(name))
+
+
 class TorchTotalsSerializer(serializers.Serializer):
     """The incubator sheet; money in 千元 of the exact yuan sums."""
 
-    incubatees = serializers.IntegerField(help_text=_("在孵企业数: the rows."))
-    new_incubatees = serializers.IntegerField(
-        help_text=_("当年新增在孵企业: admitted in the year.")
-    )
-    graduated_in_year = serializers.IntegerField(help_text=_("当年毕业企业"))
-    graduates_to_date = serializers.IntegerField(help_text=_("累计毕业企业数: by 31 December."))
-    with_patent_applications = serializers.IntegerField(help_text=_("已申请专利的在孵企业数"))
-    mentored = serializers.IntegerField(help_text=_("Incubatees with a mentoring session."))
-    high_tech_enterprises = serializers.IntegerField()
-    tech_smes = serializers.IntegerField()
-    innovative_smes = serializers.IntegerField()
-    specialised_smes = serializers.IntegerField()
-    little_giants = serializers.IntegerField()
-    financed = serializers.IntegerField(help_text=_("获投融资企业数: a round closed in the year."))
-    revenue = serializers.IntegerField()
-    rd_spend = serializers.IntegerField()
-    taxes_paid = serializers.IntegerField()
-    financing = serializers.IntegerField()
-    vc_financing = serializers.IntegerField()
-    debt_financing = serializers.IntegerField()
-    jobs = serializers.IntegerField(help_text=_("就业岗位: the incubatees' headcounts summed."))
-    phd_staff = serializers.IntegerField()
-    new_graduates_hired = serializers.IntegerField()
-    patents_filed = serializers.IntegerField()
-    patents_granted = serializers.IntegerField()
-    invention_patents_filed = serializers.IntegerField()
-    invention_patents_granted = serializers.IntegerField()
-    incubatee_area_m2 = area()
-    public_service_area_m2 = area()
-    incubatee_use_m2 = area(
-        help_text=_("在孵企业使用面积 (including public service areas), on 31 December."),
-    )
-    mentors = serializers.IntegerField(help_text=_("创业导师 in office on 31 December."))
-    full_time_mentors = serializers.IntegerField()
-    controlled_area_m2 = area(
-        allow_null=True,
-        help_text=_("可自主支配面积 as stated for 31 December; null: not recorded."),
-    )
-    seed_fund = serializers.IntegerField(
-        allow_null=True, help_text=_("The incubator's seed fund (千元); null: not recorded.")
-    )
+    def get_fields(self):
+        # every figure of the selector's ``TorchTotals``, in its order
+        hints = typing.get_type_hints(TorchTotals)
+        return {name: totals_field(name, hint) for name, hint in hints.items()}
 
 
 class MissingCellSerializer(serializers.Serializer):

@@ -186,11 +186,9 @@ class FunnelQuerySerializer(serializers.Serializer):
 class FunnelModesSerializer(serializers.Serializer):
     """Contracts by mode (cumulative to the year's end)."""
 
-    transfer = serializers.IntegerField()
-    licence = serializers.IntegerField()
-    equity = serializers.IntegerField()
-    joint = serializers.IntegerField()
-    self = serializers.IntegerField()
+    def get_fields(self):
+        # a count per ``TransferMode``, in its order (the selector's ``by_mode``)
+        return {mode: serializers.IntegerField() for mode in TransferMode.values}
 
 
 class FunnelRowSerializer(serializers.Serializer):

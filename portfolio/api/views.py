@@ -246,6 +246,18 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
 # without DRF's PUT (``update``) keeps the routes the contract documents.
 
 
+def post_action(input_class, answer, code=status.HTTP_200_OK, **kwargs):
+    """A detail POST whose body ``input_class`` checks, answered (``code``) with the row as
+    read, ``answer``: DRF's ``action`` with its OpenAPI request and response. ``kwargs`` go
+    to ``action``."""
+
+    def decorate(func):
+        func = action(detail=True, methods=["post"], **kwargs)(func)
+        return extend_schema(request=input_class, responses={code: answer})(func)
+
+    return decorate
+
+
 class CreateMixin(mixins.CreateModelMixin):
     """POST: validate with the write serializer, write through the service, answer 201."""
 
@@ -387,10 +399,8 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
             "Recorded by the same service as the admin's; 400 with the reason (keyed by "
             "field) when the move is not allowed."
         ),
-        request=s.AdvanceSerializer,
-        responses={200: s.StartupDetailSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @post_action(s.AdvanceSerializer, s.StartupDetailSerializer)
     def advance(self, request, pk=None):
         return self.write_action(s.AdvanceSerializer, services.startup_advance, "startup")
 
@@ -403,10 +413,8 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
             'eligibility and graduation"), `on` before admission or in the future, '
             "`startup` when it has already graduated or is closed."
         ),
-        request=s.GraduateSerializer,
-        responses={200: s.StartupDetailSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @post_action(s.GraduateSerializer, s.StartupDetailSerializer)
     def graduate(self, request, pk=None):
         return self.write_action(s.GraduateSerializer, services.startup_graduate, "startup")
 
@@ -453,10 +461,13 @@ class MilestoneViewSet(MilestoneEvidenceActions, CreateMixin, ApiViewSet):
             "verified or in the future, `evidence` when the milestone has no evidence "
             "file yet."
         ),
-        request=s.MilestoneVerifySerializer,
-        responses={200: s.MilestoneSerializer},
     )
-    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    @post_action(
+        s.MilestoneVerifySerializer,
+        s.MilestoneSerializer,
+        pagination_class=None,
+        filter_backends=[],
+    )
     def verify(self, request, pk=None):
         milestone = self.get_object()
         serializer = s.MilestoneVerifySerializer(data=request.data)
