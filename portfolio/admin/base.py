@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portfolio import selectors
 from portfolio.admin.forms import ServiceErrorsFormMixin
+from portfolio.formatting import money
 
 admin.site.site_header = _("Quantum Technology Incubator")
 admin.site.site_title = _("Incubator admin")
@@ -144,6 +145,14 @@ class SubquerySearchMixin:
                 condition |= extra
             queryset = queryset.filter(condition)
         return queryset, False
+
+
+class AmountMixin:
+    """The column "amount" of a row with an ``amount`` in yuan, sortable."""
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount)
 
 
 class ServiceAdminMixin:

@@ -7,16 +7,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import models
-from portfolio.admin.base import BaseAdmin, MoneyAdmin, ReadOnlyInline, adopt
+from portfolio.admin.base import AmountMixin, BaseAdmin, MoneyAdmin, ReadOnlyInline, adopt
 from portfolio.admin.fund import NoteOnlyAfterwardsMixin
 from portfolio.formatting import money
 from portfolio.services import lps
-
-
-class AmountMixin:
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount)
 
 
 @admin.register(models.LimitedPartner)
