@@ -8,10 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portfolio import services
+from portfolio.evidence_field import EvidenceFileField
 from portfolio.models import KpiSubmission
 from portfolio.models.kpis import SUBMITTED_FIGURES
 
@@ -116,20 +115,10 @@ assert set(SUBMITTED_FIGURES) == set(KpiForm.base_fields)  # one definition of t
 
 
 class EvidenceForm(forms.Form):
-    """One evidence file for a milestone; ``clean_file`` runs the service's checks (type by
+    """One evidence file for a milestone; its field runs the service's checks (type by
     content, size, empty), so the page shows the same message as the API's 400."""
 
-    file = forms.FileField(
+    file = EvidenceFileField(
         label=_("Evidence file"),
-        help_text=_("PDF, PNG, JPEG, Excel (xlsx) or Word (docx), at most 10 MB."),
-        allow_empty_file=True,  # the service says "empty" itself
         error_messages={"required": _("Choose a file to upload.")},
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        try:
-            services.evidence_check(upload)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["file"]) from None
-        return upload
