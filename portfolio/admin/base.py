@@ -199,16 +199,17 @@ class BaseAdmin(
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def report_bulk(self, request, write: Callable[[], list], done: Callable[[int], str]) -> None:
+    def report_bulk(self, request, write: Callable[[], list], done) -> None:
         """Run an admin action's all-or-nothing service (``write``) and tell the user: each
-        refusal's message (nothing written), or ``done(count)``."""
+        refusal's message (nothing written), or ``done``, an ``ngettext_lazy`` message whose
+        number is ``"n"``, the count written."""
         try:
             written = write()
         except ValidationError as error:  # each message names its row; nothing written
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return
-        self.message_user(request, done(len(written)), messages.SUCCESS)
+        self.message_user(request, done % {"n": len(written)}, messages.SUCCESS)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import metrics, models, services
@@ -292,10 +292,7 @@ class CommitmentAdmin(AmountMixin, FundStartupAdmin):
         self.report_bulk(
             request,
             lambda: services.commitment_cancel_many(commitments=queryset, by=request.user),
-            lambda n: (
-                ngettext("%(n)d commitment cancelled.", "%(n)d commitments cancelled.", n)
-                % {"n": n}
-            ),
+            ngettext_lazy("%(n)d commitment cancelled.", "%(n)d commitments cancelled.", "n"),
         )
 
 
