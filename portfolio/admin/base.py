@@ -250,6 +250,14 @@ class ServiceWritesMixin:
         adopt(obj, written)
 
 
+class EnteredRowsMixin:
+    """Rows that record who entered them and when: both shown once the row exists, read-only
+    (with ``ServiceWritesMixin``); their lists grow long, so no full count."""
+
+    readonly_fields = ("created_by", "created_at")
+    show_full_result_count = False
+
+
 class MoneyAdmin(BaseAdmin):
     """Money rows are never hard-deleted, except by a superuser."""
 

@@ -17,7 +17,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import models, services
-from portfolio.admin.base import BaseAdmin, ServiceWrites, ServiceWritesMixin
+from portfolio.admin.base import BaseAdmin, EnteredRowsMixin, ServiceWrites, ServiceWritesMixin
 from portfolio.services.incubation import (
     AGREEMENT_EDITABLE,
     APPLICATION_EDITABLE,
@@ -123,7 +123,7 @@ class GraduationAdmin(NoDeleteAdmin):
 
 
 @admin.register(models.PolicyApplication)
-class PolicyApplicationAdmin(WrittenAdmin):
+class PolicyApplicationAdmin(EnteredRowsMixin, WrittenAdmin):
     list_display = (
         "startup",
         "programme",
@@ -154,12 +154,10 @@ class PolicyApplicationAdmin(WrittenAdmin):
         "application",
         APPLICATION_EDITABLE,
     )
-    readonly_fields = ("created_by", "created_at")
-    show_full_result_count = False
 
 
 @admin.register(models.FinancingIntroduction)
-class FinancingIntroductionAdmin(WrittenAdmin):
+class FinancingIntroductionAdmin(EnteredRowsMixin, WrittenAdmin):
     list_display = ("introduced_on", "startup", "investor", "channel", "outcome", "funding_round")
     list_select_related = ("startup", "investor", "funding_round", "funding_round__startup")
     list_filter = ("channel", "outcome", "is_illustrative")
@@ -173,5 +171,3 @@ class FinancingIntroductionAdmin(WrittenAdmin):
         "introduction",
         INTRODUCTION_EDITABLE,
     )
-    readonly_fields = ("created_by", "created_at")
-    show_full_result_count = False
