@@ -265,14 +265,19 @@ class MoneyAdmin(BaseAdmin):
         return bool(request.user.is_active and request.user.is_superuser)
 
 
-class ReadOnlyMixin:
-    """Nobody adds, changes or deletes here (the rows are written elsewhere, by services)."""
+class ShownOnlyMixin:
+    """Rows written elsewhere (with their parent, by a service or a command): listed and shown
+    here, never added or changed; deleting is as the admin's base class says."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyMixin(ShownOnlyMixin):
+    """Nobody adds, changes or deletes here (the rows are written elsewhere, by services)."""
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -13,6 +13,7 @@ from portfolio.admin.base import (
     MoneyAdmin,
     NonNegativeDecimalsMixin,
     SafeAutocompleteMixin,
+    ShownOnlyMixin,
     SubquerySearchMixin,
     adopt,
     fund_filter,
@@ -170,7 +171,7 @@ class FundingRoundAdmin(AmountMixin, ImportAdminMixin, SubquerySearchMixin, Mone
 
 
 @admin.register(Participation)
-class ParticipationAdmin(AmountMixin, MoneyAdmin):
+class ParticipationAdmin(ShownOnlyMixin, AmountMixin, MoneyAdmin):
     """Participants are written with their round; this list is for finding and reading."""
 
     list_display = ("funding_round", "investor", "amount_display")
@@ -183,9 +184,3 @@ class ParticipationAdmin(AmountMixin, MoneyAdmin):
         "funding_round__startup__name_en",
     )
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

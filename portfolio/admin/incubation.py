@@ -17,7 +17,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import models, services
-from portfolio.admin.base import BaseAdmin, EnteredRowsMixin, ServiceWrites, ServiceWritesMixin
+from portfolio.admin.base import (
+    BaseAdmin,
+    EnteredRowsMixin,
+    ServiceWrites,
+    ServiceWritesMixin,
+    ShownOnlyMixin,
+)
 from portfolio.services.incubation import (
     AGREEMENT_EDITABLE,
     APPLICATION_EDITABLE,
@@ -96,7 +102,7 @@ class IncubationAgreementAdmin(WrittenAdmin):
 
 
 @admin.register(models.Graduation)
-class GraduationAdmin(NoDeleteAdmin):
+class GraduationAdmin(ShownOnlyMixin, NoDeleteAdmin):
     """Read-only: a graduation is recorded by the startup's "Graduate" page."""
 
     list_display = ("startup", "graduated_on", "basis_display", "rule", "recorded_by")
@@ -114,12 +120,6 @@ class GraduationAdmin(NoDeleteAdmin):
     @admin.display(description=_("basis"))
     def basis_display(self, obj):
         return ", ".join(obj.basis)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.PolicyApplication)

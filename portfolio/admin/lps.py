@@ -7,7 +7,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import models
-from portfolio.admin.base import AmountMixin, BaseAdmin, MoneyAdmin, ReadOnlyInline, adopt
+from portfolio.admin.base import (
+    AmountMixin,
+    BaseAdmin,
+    MoneyAdmin,
+    ReadOnlyInline,
+    ShownOnlyMixin,
+    adopt,
+)
 from portfolio.admin.fund import NoteOnlyAfterwardsMixin
 from portfolio.formatting import money
 from portfolio.services import lps
@@ -66,7 +73,7 @@ class CapitalCallAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 @admin.register(models.CapitalCallItem)
-class CapitalCallItemAdmin(AmountMixin, MoneyAdmin):
+class CapitalCallItemAdmin(ShownOnlyMixin, AmountMixin, MoneyAdmin):
     """Items are written with their call (pro rata); shown here for search and history."""
 
     list_display = ("capital_call", "limited_partner", "amount_display")
@@ -74,12 +81,6 @@ class CapitalCallItemAdmin(AmountMixin, MoneyAdmin):
     list_select_related = ("capital_call__fund", "limited_partner")
     search_fields = ("limited_partner__name", "limited_partner__name_en")
     readonly_fields = ("capital_call", "limited_partner", "amount")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.CapitalCallPayment)
@@ -155,19 +156,13 @@ class AllocationInline(ReadOnlyInline):
 
 
 @admin.register(models.LpDistributionAllocation)
-class LpDistributionAllocationAdmin(MoneyAdmin):
+class LpDistributionAllocationAdmin(ShownOnlyMixin, MoneyAdmin):
     """A distribution's notice, tier by tier: written by the waterfall, never by hand."""
 
     list_display = ("distribution", "limited_partner", "return_of_capital", "split")
     list_filter = ("distribution__fund",)
     list_select_related = ("distribution__fund", "limited_partner")
     readonly_fields = AllocationInline.fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.LpDistribution)
@@ -193,7 +188,7 @@ class BeneficiaryInline(ReadOnlyInline):
 
 
 @admin.register(models.ReallocationRule)
-class ReallocationRuleAdmin(BaseAdmin):
+class ReallocationRuleAdmin(ShownOnlyMixin, BaseAdmin):
     """Shown to everyone who may see the fund; set through ``reallocation_rule_set`` (the
     API or a superuser's shell), a term of the fund like its fee and carry."""
 
@@ -203,21 +198,9 @@ class ReallocationRuleAdmin(BaseAdmin):
     readonly_fields = ("fund", "ceding", "pct", "applies_to_nav")
     inlines = (BeneficiaryInline,)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.ReallocationBeneficiary)
-class ReallocationBeneficiaryAdmin(BaseAdmin):
+class ReallocationBeneficiaryAdmin(ShownOnlyMixin, BaseAdmin):
     list_display = ("rule", "limited_partner", "weight")
     list_select_related = ("rule__fund", "rule__ceding", "limited_partner")
     readonly_fields = ("rule", "limited_partner", "weight")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
