@@ -20,6 +20,29 @@ from portfolio.formatting import money
 from portfolio.services import lps
 
 
+class FundCashFlowAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+    """A cash flow of the fund itself (a call, an expense, a distribution to the LPs): recorded
+    by its ``create_service``, filtered and searched by its fund (and note), the fund picked
+    by autocomplete; the rows written with it (``inlines``) shown once it exists."""
+
+    list_filter = ("fund",)
+    list_select_related = ("fund",)
+    search_fields = ("fund__name", "note")
+    autocomplete_fields = ("fund",)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
+
+class OfCallItemAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    """A row about one LP's part of a call (a payment, a default): filtered by the call's
+    fund, the part picked by autocomplete."""
+
+    list_filter = ("item__capital_call__fund",)
+    list_select_related = ("item__capital_call__fund", "item__limited_partner")
+    autocomplete_fields = ("item",)
+
+
 @admin.register(models.LimitedPartner)
 class LimitedPartnerAdmin(NoteOnlyAfterwardsMixin, BaseAdmin):
     create_service = staticmethod(lps.limited_partner_create)
@@ -48,7 +71,7 @@ class CallItemInline(ReadOnlyInline):
 
 
 @admin.register(models.CapitalCall)
-class CapitalCallAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+class CapitalCallAdmin(FundCashFlowAdmin):
     create_service = staticmethod(lps.capital_call_create)
     fields = (
         "fund",
@@ -61,15 +84,8 @@ class CapitalCallAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
         "note",
     )
     list_display = ("fund", "number", "call_date", "due_date", "amount_display")
-    list_filter = ("fund",)
-    list_select_related = ("fund",)
-    search_fields = ("fund__name", "note")
-    autocomplete_fields = ("fund",)
     date_hierarchy = "call_date"
     inlines = (CallItemInline,)
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else ()
 
 
 @admin.register(models.CapitalCallItem)
@@ -84,14 +100,11 @@ class CapitalCallItemAdmin(ShownOnlyMixin, AmountMixin, MoneyAdmin):
 
 
 @admin.register(models.CapitalCallPayment)
-class CapitalCallPaymentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+class CapitalCallPaymentAdmin(AmountMixin, OfCallItemAdmin):
     fields = ("item", "paid_on", "amount")
     editable_after = ()
     list_display = ("item", "paid_on", "amount_display")
-    list_filter = ("item__capital_call__fund",)
-    list_select_related = ("item__capital_call__fund", "item__limited_partner")
     search_fields = ("item__limited_partner__name", "item__limited_partner__name_en")
-    autocomplete_fields = ("item",)
     date_hierarchy = "paid_on"
 
     def save_model(self, request, obj, form, change):
@@ -109,17 +122,14 @@ class CapitalCallPaymentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 @admin.register(models.CallDefault)
-class CallDefaultAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+class CallDefaultAdmin(OfCallItemAdmin):
     """A late payer's default, recorded by ``call_default_record`` (after the due date, with
     money still owed); only the note changes afterwards."""
 
     create_service = staticmethod(lps.call_default_record)
     fields = ("item", "noticed_on", "note")
     list_display = ("item", "noticed_on", "outstanding_display")
-    list_filter = ("item__capital_call__fund",)
-    list_select_related = ("item__capital_call__fund", "item__limited_partner")
     search_fields = ("item__limited_partner__name", "item__limited_partner__name_en", "note")
-    autocomplete_fields = ("item",)
     date_hierarchy = "noticed_on"
 
     def get_fields(self, request, obj=None):
@@ -131,14 +141,11 @@ class CallDefaultAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 @admin.register(models.FundExpense)
-class FundExpenseAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+class FundExpenseAdmin(FundCashFlowAdmin):
     create_service = staticmethod(lps.fund_expense_record)
     fields = ("fund", "incurred_on", "amount", "category", "note")
     list_display = ("fund", "incurred_on", "category", "amount_display")
     list_filter = ("fund", "category")
-    list_select_related = ("fund",)
-    search_fields = ("fund__name", "note")
-    autocomplete_fields = ("fund",)
     date_hierarchy = "incurred_on"
 
 
@@ -166,19 +173,12 @@ class LpDistributionAllocationAdmin(ShownOnlyMixin, MoneyAdmin):
 
 
 @admin.register(models.LpDistribution)
-class LpDistributionAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+class LpDistributionAdmin(FundCashFlowAdmin):
     create_service = staticmethod(lps.lp_distribution_record)
     fields = ("fund", "paid_on", "amount", "note")
     list_display = ("fund", "paid_on", "amount_display")
-    list_filter = ("fund",)
-    list_select_related = ("fund",)
-    search_fields = ("fund__name", "note")
-    autocomplete_fields = ("fund",)
     date_hierarchy = "paid_on"
     inlines = (AllocationInline,)
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else ()
 
 
 class BeneficiaryInline(ReadOnlyInline):
