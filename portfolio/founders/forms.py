@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.evidence_field import EvidenceFileField
 from portfolio.models import KpiSubmission
 from portfolio.models.kpis import SUBMITTED_FIGURES
+from portfolio.services import messages as msg
 
 WAN = Decimal(10000)
 #: the figures entered in 万元 (stored in yuan)
@@ -120,5 +121,5 @@ class EvidenceForm(forms.Form):
 
     file = EvidenceFileField(
         label=_("Evidence file"),
-        error_messages={"required": _("Choose a file to upload.")},
+        error_messages={"required": msg.EVIDENCE_MISSING_FILE},
     )
