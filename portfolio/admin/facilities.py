@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, EnteredRowsMixin, ServiceWrites, ServiceWritesMixin
-from portfolio.admin.importing import ImportAdminMixin
+from portfolio.admin.base import BaseAdmin, ServiceWrites
+from portfolio.admin.importing import ImportedEntriesAdmin
 from portfolio.models import Facility, FacilityBooking
 from portfolio.services.facilities import EDITABLE
 
@@ -24,7 +24,7 @@ class FacilityAdmin(BaseAdmin):
 
 
 @admin.register(FacilityBooking)
-class FacilityBookingAdmin(EnteredRowsMixin, ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
+class FacilityBookingAdmin(ImportedEntriesAdmin):
     import_kind = "bookings"
     list_display = (
         "facility",

@@ -7,14 +7,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, EnteredRowsMixin, ServiceWrites, ServiceWritesMixin
-from portfolio.admin.importing import ImportAdminMixin
+from portfolio.admin.base import BaseAdmin, ServiceWrites, ServiceWritesMixin
+from portfolio.admin.importing import ImportedEntriesAdmin
 from portfolio.models import Mentor, MentoringSession, SpaceLease
 from portfolio.services.operations import LEASE_EDITABLE, MENTOR_EDITABLE, SESSION_EDITABLE
 
 
 @admin.register(SpaceLease)
-class SpaceLeaseAdmin(EnteredRowsMixin, ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
+class SpaceLeaseAdmin(ImportedEntriesAdmin):
     import_kind = "leases"
     list_display = (
         "unit",
@@ -50,7 +50,7 @@ class MentorAdmin(ServiceWritesMixin, BaseAdmin):
 
 
 @admin.register(MentoringSession)
-class MentoringSessionAdmin(EnteredRowsMixin, ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
+class MentoringSessionAdmin(ImportedEntriesAdmin):
     import_kind = "mentoring-sessions"
     list_display = ("held_on", "mentor", "startup", "hours", "topic")
     list_select_related = ("mentor", "startup")
