@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portfolio import selectors
 from portfolio.admin.forms import ServiceErrorsFormMixin
+from portfolio.formatting import money
 
 admin.site.site_header = _("Quantum Technology Incubator")
 admin.site.site_title = _("Incubator admin")
@@ -146,6 +147,14 @@ class SubquerySearchMixin:
         return queryset, False
 
 
+class AmountMixin:
+    """The column "amount" of a row with an ``amount`` in yuan, sortable."""
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount)
+
+
 class ServiceAdminMixin:
     """Writes go through services; a refusal re-renders the form with the rule's message.
 
@@ -190,16 +199,17 @@ class BaseAdmin(
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def report_bulk(self, request, write: Callable[[], list], done: Callable[[int], str]) -> None:
+    def report_bulk(self, request, write: Callable[[], list], done) -> None:
         """Run an admin action's all-or-nothing service (``write``) and tell the user: each
-        refusal's message (nothing written), or ``done(count)``."""
+        refusal's message (nothing written), or ``done``, an ``ngettext_lazy`` message whose
+        number is ``"n"``, the count written."""
         try:
             written = write()
         except ValidationError as error:  # each message names its row; nothing written
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return
-        self.message_user(request, done(len(written)), messages.SUCCESS)
+        self.message_user(request, done % {"n": len(written)}, messages.SUCCESS)
 
 
 @dataclass(frozen=True)
@@ -240,6 +250,14 @@ class ServiceWritesMixin:
         adopt(obj, written)
 
 
+class EnteredRowsMixin:
+    """Rows that record who entered them and when: both shown once the row exists, read-only
+    (with ``ServiceWritesMixin``); their lists grow long, so no full count."""
+
+    readonly_fields = ("created_by", "created_at")
+    show_full_result_count = False
+
+
 class MoneyAdmin(BaseAdmin):
     """Money rows are never hard-deleted, except by a superuser."""
 
@@ -247,14 +265,19 @@ class MoneyAdmin(BaseAdmin):
         return bool(request.user.is_active and request.user.is_superuser)
 
 
-class ReadOnlyMixin:
-    """Nobody adds, changes or deletes here (the rows are written elsewhere, by services)."""
+class ShownOnlyMixin:
+    """Rows written elsewhere (with their parent, by a service or a command): listed and shown
+    here, never added or changed; deleting is as the admin's base class says."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyMixin(ShownOnlyMixin):
+    """Nobody adds, changes or deletes here (the rows are written elsewhere, by services)."""
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio import services
 from portfolio.admin.base import BaseAdmin, ReadOnlyInline, adopt
 from portfolio.api.evidence import download_url
+from portfolio.evidence_field import EvidenceFileField
 from portfolio.models import MilestoneEvidence
 
 SHOWN = ("milestone", "filename", "size_shown", "content_type", "download", "sha256")
@@ -37,25 +37,13 @@ class EvidenceColumns:
 
 
 class EvidenceAddForm(forms.ModelForm):
-    """The milestone and the file; ``clean_upload`` runs the service's checks."""
+    """The milestone and the file; the file's field runs the service's checks."""
 
-    upload = forms.FileField(
-        label=_("file"),
-        help_text=_("PDF, PNG, JPEG, Excel (xlsx) or Word (docx), at most 10 MB."),
-        allow_empty_file=True,  # the service says "empty" itself
-    )
+    upload = EvidenceFileField(label=_("file"))
 
     class Meta:
         model = MilestoneEvidence
         fields = ["milestone"]
-
-    def clean_upload(self):
-        upload = self.cleaned_data.get("upload")
-        try:
-            services.evidence_check(upload)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["file"]) from None
-        return upload
 
 
 class EvidenceInline(EvidenceColumns, ReadOnlyInline):

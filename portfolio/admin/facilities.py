@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
-from portfolio.admin.base import BaseAdmin, ServiceWrites, ServiceWritesMixin
-from portfolio.admin.importing import ImportAdminMixin
+from portfolio.admin.base import BaseAdmin, ServiceWrites
+from portfolio.admin.importing import ImportedEntriesAdmin
 from portfolio.models import Facility, FacilityBooking
 from portfolio.services.facilities import EDITABLE
 
@@ -24,7 +24,7 @@ class FacilityAdmin(BaseAdmin):
 
 
 @admin.register(FacilityBooking)
-class FacilityBookingAdmin(ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
+class FacilityBookingAdmin(ImportedEntriesAdmin):
     import_kind = "bookings"
     list_display = (
         "facility",
@@ -44,8 +44,6 @@ class FacilityBookingAdmin(ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
     writes = ServiceWrites(
         services.facility_booking_create, services.facility_booking_update, "booking", EDITABLE
     )
-    readonly_fields = ("created_by", "created_at")
-    show_full_result_count = False
 
     @admin.display(description=_("booking unit"), ordering="facility__booking_unit")
     def unit(self, obj):

@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import metrics, models, services
-from portfolio.admin.base import BaseAdmin, MoneyAdmin, adopt
+from portfolio.admin.base import AmountMixin, BaseAdmin, MoneyAdmin, adopt
 from portfolio.formatting import compliance_rows, format_yuan, money, multiple, percent
 from portfolio.models import specs
 from portfolio.selectors import fund_report
@@ -224,7 +224,7 @@ class FundStartupAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 @admin.register(models.Commitment)
-class CommitmentAdmin(FundStartupAdmin):
+class CommitmentAdmin(AmountMixin, FundStartupAdmin):
     create_service = staticmethod(services.commitment_create)
     fields = (
         "fund",
@@ -282,10 +282,6 @@ class CommitmentAdmin(FundStartupAdmin):
         paid = models.Disbursement.objects.total_per("commitment")
         return super().get_queryset(request).annotate(paid=paid)
 
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount)
-
     @admin.display(description=_("paid"), ordering="paid")
     def paid_display(self, obj):
         return money(obj.paid)
@@ -296,14 +292,11 @@ class CommitmentAdmin(FundStartupAdmin):
         self.report_bulk(
             request,
             lambda: services.commitment_cancel_many(commitments=queryset, by=request.user),
-            lambda n: (
-                ngettext("%(n)d commitment cancelled.", "%(n)d commitments cancelled.", n)
-                % {"n": n}
-            ),
+            ngettext_lazy("%(n)d commitment cancelled.", "%(n)d commitments cancelled.", "n"),
         )
 
 
-class OfCommitmentMixin:
+class OfCommitmentMixin(AmountMixin):
     """The columns of a row that belongs to a commitment (a payment, a tranche): its
     startup, its fund and its amount."""
 
@@ -314,10 +307,6 @@ class OfCommitmentMixin:
     @admin.display(description=_("fund"), ordering="commitment__fund__name")
     def fund(self, obj):
         return obj.commitment.fund
-
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount)
 
 
 @admin.register(models.Disbursement)
@@ -384,16 +373,12 @@ class ValuationMarkAdmin(FundStartupAdmin):
 
 
 @admin.register(models.Distribution)
-class DistributionAdmin(FundStartupAdmin):
+class DistributionAdmin(AmountMixin, FundStartupAdmin):
     create_service = staticmethod(services.distribution_record)
     fields = ("fund", "startup", "paid_on", "amount", "kind", "note")
     list_display = ("startup", "fund", "paid_on", "amount_display", "kind")
     list_filter = ("fund", "kind", "startup__tech_area")
     date_hierarchy = "paid_on"
-
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount)
 
 
 @admin.register(models.Tranche)

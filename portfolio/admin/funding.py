@@ -8,17 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio import services
 from portfolio.admin.base import (
+    AmountMixin,
     BaseAdmin,
     MoneyAdmin,
     NonNegativeDecimalsMixin,
     SafeAutocompleteMixin,
+    ShownOnlyMixin,
     SubquerySearchMixin,
     adopt,
     fund_filter,
 )
 from portfolio.admin.importing import ImportAdminMixin
 from portfolio.admin.pipeline import _count
-from portfolio.formatting import money
 from portfolio.models import Disbursement, FundingRound, Investor, Participation
 
 
@@ -71,7 +72,7 @@ ROUND_FIGURES = (
 
 
 @admin.register(FundingRound)
-class FundingRoundAdmin(ImportAdminMixin, SubquerySearchMixin, MoneyAdmin):
+class FundingRoundAdmin(AmountMixin, ImportAdminMixin, SubquerySearchMixin, MoneyAdmin):
     """A round and its participants in one form, written by ``services.round_record``."""
 
     import_kind = "rounds"
@@ -123,10 +124,6 @@ class FundingRoundAdmin(ImportAdminMixin, SubquerySearchMixin, MoneyAdmin):
         )
         yield Q(pk__in=participants.values("funding_round_id"))
 
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount)
-
     @admin.display(description=_("participants"), ordering="participant_count")
     def participant_count(self, obj):
         return obj.participant_count or 0
@@ -174,7 +171,7 @@ class FundingRoundAdmin(ImportAdminMixin, SubquerySearchMixin, MoneyAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(MoneyAdmin):
+class ParticipationAdmin(ShownOnlyMixin, AmountMixin, MoneyAdmin):
     """Participants are written with their round; this list is for finding and reading."""
 
     list_display = ("funding_round", "investor", "amount_display")
@@ -187,13 +184,3 @@ class ParticipationAdmin(MoneyAdmin):
         "funding_round__startup__name_en",
     )
     show_full_result_count = False
-
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

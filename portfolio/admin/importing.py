@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 
+from portfolio.admin.base import BaseAdmin, EnteredRowsMixin, ServiceWritesMixin
 from portfolio.admin.forms import ImportForm
 from portfolio.services import importing
 
@@ -156,3 +157,8 @@ def _previewed_upload(token: str, user) -> bytes | None:
     if not isinstance(stored, dict) or stored.get("user") != user.pk:
         return None
     return stored.get("content")
+
+
+class ImportedEntriesAdmin(EnteredRowsMixin, ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
+    """Rows staff enter one by one or import from a sheet (``import_kind``), written either
+    way through the services (``writes``), each recording who entered it."""

@@ -17,7 +17,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import models, services
-from portfolio.admin.base import BaseAdmin, ServiceWrites, ServiceWritesMixin
+from portfolio.admin.base import (
+    BaseAdmin,
+    EnteredRowsMixin,
+    ServiceWrites,
+    ServiceWritesMixin,
+    ShownOnlyMixin,
+)
 from portfolio.services.incubation import (
     AGREEMENT_EDITABLE,
     APPLICATION_EDITABLE,
@@ -96,7 +102,7 @@ class IncubationAgreementAdmin(WrittenAdmin):
 
 
 @admin.register(models.Graduation)
-class GraduationAdmin(NoDeleteAdmin):
+class GraduationAdmin(ShownOnlyMixin, NoDeleteAdmin):
     """Read-only: a graduation is recorded by the startup's "Graduate" page."""
 
     list_display = ("startup", "graduated_on", "basis_display", "rule", "recorded_by")
@@ -115,15 +121,9 @@ class GraduationAdmin(NoDeleteAdmin):
     def basis_display(self, obj):
         return ", ".join(obj.basis)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.PolicyApplication)
-class PolicyApplicationAdmin(WrittenAdmin):
+class PolicyApplicationAdmin(EnteredRowsMixin, WrittenAdmin):
     list_display = (
         "startup",
         "programme",
@@ -154,12 +154,10 @@ class PolicyApplicationAdmin(WrittenAdmin):
         "application",
         APPLICATION_EDITABLE,
     )
-    readonly_fields = ("created_by", "created_at")
-    show_full_result_count = False
 
 
 @admin.register(models.FinancingIntroduction)
-class FinancingIntroductionAdmin(WrittenAdmin):
+class FinancingIntroductionAdmin(EnteredRowsMixin, WrittenAdmin):
     list_display = ("introduced_on", "startup", "investor", "channel", "outcome", "funding_round")
     list_select_related = ("startup", "investor", "funding_round", "funding_round__startup")
     list_filter = ("channel", "outcome", "is_illustrative")
@@ -173,5 +171,3 @@ class FinancingIntroductionAdmin(WrittenAdmin):
         "introduction",
         INTRODUCTION_EDITABLE,
     )
-    readonly_fields = ("created_by", "created_at")
-    show_full_result_count = False

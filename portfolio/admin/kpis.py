@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from portfolio.admin.base import ReadOnlyAdmin, adopt
 from portfolio.models import KpiRequest, KpiSubmission
@@ -172,7 +172,5 @@ class KpiSubmissionAdmin(ReadOnlyAdmin):
         self.report_bulk(
             request,
             lambda: services.kpi_submission_approve_many(submissions=queryset, by=request.user),
-            lambda n: (
-                ngettext("%(n)d submission approved.", "%(n)d submissions approved.", n) % {"n": n}
-            ),
+            ngettext_lazy("%(n)d submission approved.", "%(n)d submissions approved.", "n"),
         )

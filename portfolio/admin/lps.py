@@ -7,16 +7,40 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import models
-from portfolio.admin.base import BaseAdmin, MoneyAdmin, ReadOnlyInline, adopt
+from portfolio.admin.base import (
+    AmountMixin,
+    BaseAdmin,
+    MoneyAdmin,
+    ReadOnlyInline,
+    ShownOnlyMixin,
+    adopt,
+)
 from portfolio.admin.fund import NoteOnlyAfterwardsMixin
 from portfolio.formatting import money
 from portfolio.services import lps
 
 
-class AmountMixin:
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount)
+class FundCashFlowAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+    """A cash flow of the fund itself (a call, an expense, a distribution to the LPs): recorded
+    by its ``create_service``, filtered and searched by its fund (and note), the fund picked
+    by autocomplete; the rows written with it (``inlines``) shown once it exists."""
+
+    list_filter = ("fund",)
+    list_select_related = ("fund",)
+    search_fields = ("fund__name", "note")
+    autocomplete_fields = ("fund",)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
+
+class OfCallItemAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+    """A row about one LP's part of a call (a payment, a default): filtered by the call's
+    fund, the part picked by autocomplete."""
+
+    list_filter = ("item__capital_call__fund",)
+    list_select_related = ("item__capital_call__fund", "item__limited_partner")
+    autocomplete_fields = ("item",)
 
 
 @admin.register(models.LimitedPartner)
@@ -47,7 +71,7 @@ class CallItemInline(ReadOnlyInline):
 
 
 @admin.register(models.CapitalCall)
-class CapitalCallAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+class CapitalCallAdmin(FundCashFlowAdmin):
     create_service = staticmethod(lps.capital_call_create)
     fields = (
         "fund",
@@ -60,19 +84,12 @@ class CapitalCallAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
         "note",
     )
     list_display = ("fund", "number", "call_date", "due_date", "amount_display")
-    list_filter = ("fund",)
-    list_select_related = ("fund",)
-    search_fields = ("fund__name", "note")
-    autocomplete_fields = ("fund",)
     date_hierarchy = "call_date"
     inlines = (CallItemInline,)
 
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else ()
-
 
 @admin.register(models.CapitalCallItem)
-class CapitalCallItemAdmin(AmountMixin, MoneyAdmin):
+class CapitalCallItemAdmin(ShownOnlyMixin, AmountMixin, MoneyAdmin):
     """Items are written with their call (pro rata); shown here for search and history."""
 
     list_display = ("capital_call", "limited_partner", "amount_display")
@@ -81,22 +98,13 @@ class CapitalCallItemAdmin(AmountMixin, MoneyAdmin):
     search_fields = ("limited_partner__name", "limited_partner__name_en")
     readonly_fields = ("capital_call", "limited_partner", "amount")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.CapitalCallPayment)
-class CapitalCallPaymentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+class CapitalCallPaymentAdmin(AmountMixin, OfCallItemAdmin):
     fields = ("item", "paid_on", "amount")
     editable_after = ()
     list_display = ("item", "paid_on", "amount_display")
-    list_filter = ("item__capital_call__fund",)
-    list_select_related = ("item__capital_call__fund", "item__limited_partner")
     search_fields = ("item__limited_partner__name", "item__limited_partner__name_en")
-    autocomplete_fields = ("item",)
     date_hierarchy = "paid_on"
 
     def save_model(self, request, obj, form, change):
@@ -114,17 +122,14 @@ class CapitalCallPaymentAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 @admin.register(models.CallDefault)
-class CallDefaultAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
+class CallDefaultAdmin(OfCallItemAdmin):
     """A late payer's default, recorded by ``call_default_record`` (after the due date, with
     money still owed); only the note changes afterwards."""
 
     create_service = staticmethod(lps.call_default_record)
     fields = ("item", "noticed_on", "note")
     list_display = ("item", "noticed_on", "outstanding_display")
-    list_filter = ("item__capital_call__fund",)
-    list_select_related = ("item__capital_call__fund", "item__limited_partner")
     search_fields = ("item__limited_partner__name", "item__limited_partner__name_en", "note")
-    autocomplete_fields = ("item",)
     date_hierarchy = "noticed_on"
 
     def get_fields(self, request, obj=None):
@@ -136,14 +141,11 @@ class CallDefaultAdmin(NoteOnlyAfterwardsMixin, MoneyAdmin):
 
 
 @admin.register(models.FundExpense)
-class FundExpenseAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+class FundExpenseAdmin(FundCashFlowAdmin):
     create_service = staticmethod(lps.fund_expense_record)
     fields = ("fund", "incurred_on", "amount", "category", "note")
     list_display = ("fund", "incurred_on", "category", "amount_display")
     list_filter = ("fund", "category")
-    list_select_related = ("fund",)
-    search_fields = ("fund__name", "note")
-    autocomplete_fields = ("fund",)
     date_hierarchy = "incurred_on"
 
 
@@ -161,7 +163,7 @@ class AllocationInline(ReadOnlyInline):
 
 
 @admin.register(models.LpDistributionAllocation)
-class LpDistributionAllocationAdmin(MoneyAdmin):
+class LpDistributionAllocationAdmin(ShownOnlyMixin, MoneyAdmin):
     """A distribution's notice, tier by tier: written by the waterfall, never by hand."""
 
     list_display = ("distribution", "limited_partner", "return_of_capital", "split")
@@ -169,27 +171,14 @@ class LpDistributionAllocationAdmin(MoneyAdmin):
     list_select_related = ("distribution__fund", "limited_partner")
     readonly_fields = AllocationInline.fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.LpDistribution)
-class LpDistributionAdmin(AmountMixin, NoteOnlyAfterwardsMixin, MoneyAdmin):
+class LpDistributionAdmin(FundCashFlowAdmin):
     create_service = staticmethod(lps.lp_distribution_record)
     fields = ("fund", "paid_on", "amount", "note")
     list_display = ("fund", "paid_on", "amount_display")
-    list_filter = ("fund",)
-    list_select_related = ("fund",)
-    search_fields = ("fund__name", "note")
-    autocomplete_fields = ("fund",)
     date_hierarchy = "paid_on"
     inlines = (AllocationInline,)
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else ()
 
 
 class BeneficiaryInline(ReadOnlyInline):
@@ -199,7 +188,7 @@ class BeneficiaryInline(ReadOnlyInline):
 
 
 @admin.register(models.ReallocationRule)
-class ReallocationRuleAdmin(BaseAdmin):
+class ReallocationRuleAdmin(ShownOnlyMixin, BaseAdmin):
     """Shown to everyone who may see the fund; set through ``reallocation_rule_set`` (the
     API or a superuser's shell), a term of the fund like its fee and carry."""
 
@@ -209,21 +198,9 @@ class ReallocationRuleAdmin(BaseAdmin):
     readonly_fields = ("fund", "ceding", "pct", "applies_to_nav")
     inlines = (BeneficiaryInline,)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.ReallocationBeneficiary)
-class ReallocationBeneficiaryAdmin(BaseAdmin):
+class ReallocationBeneficiaryAdmin(ShownOnlyMixin, BaseAdmin):
     list_display = ("rule", "limited_partner", "weight")
     list_select_related = ("rule__fund", "rule__ceding", "limited_partner")
     readonly_fields = ("rule", "limited_partner", "weight")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

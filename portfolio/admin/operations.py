@@ -8,13 +8,13 @@ from django.contrib import admin
 
 from portfolio import services
 from portfolio.admin.base import BaseAdmin, ServiceWrites, ServiceWritesMixin
-from portfolio.admin.importing import ImportAdminMixin
+from portfolio.admin.importing import ImportedEntriesAdmin
 from portfolio.models import Mentor, MentoringSession, SpaceLease
 from portfolio.services.operations import LEASE_EDITABLE, MENTOR_EDITABLE, SESSION_EDITABLE
 
 
 @admin.register(SpaceLease)
-class SpaceLeaseAdmin(ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
+class SpaceLeaseAdmin(ImportedEntriesAdmin):
     import_kind = "leases"
     list_display = (
         "unit",
@@ -36,8 +36,6 @@ class SpaceLeaseAdmin(ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
     writes = ServiceWrites(
         services.space_lease_create, services.space_lease_update, "lease", LEASE_EDITABLE
     )
-    readonly_fields = ("created_by", "created_at")
-    show_full_result_count = False
 
 
 @admin.register(Mentor)
@@ -52,7 +50,7 @@ class MentorAdmin(ServiceWritesMixin, BaseAdmin):
 
 
 @admin.register(MentoringSession)
-class MentoringSessionAdmin(ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
+class MentoringSessionAdmin(ImportedEntriesAdmin):
     import_kind = "mentoring-sessions"
     list_display = ("held_on", "mentor", "startup", "hours", "topic")
     list_select_related = ("mentor", "startup")
@@ -66,5 +64,3 @@ class MentoringSessionAdmin(ImportAdminMixin, ServiceWritesMixin, BaseAdmin):
         "session",
         SESSION_EDITABLE,
     )
-    readonly_fields = ("created_by", "created_at")
-    show_full_result_count = False

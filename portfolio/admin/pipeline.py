@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import selectors, services
@@ -544,9 +544,7 @@ class MilestoneAdmin(BaseAdmin):
         self.report_bulk(
             request,
             lambda: services.milestone_verify_many(milestones=queryset, by=request.user),
-            lambda n: (
-                ngettext("%(n)d milestone verified.", "%(n)d milestones verified.", n) % {"n": n}
-            ),
+            ngettext_lazy("%(n)d milestone verified.", "%(n)d milestones verified.", "n"),
         )
 
     list_filter = ("kind", "is_illustrative", "startup__tech_area", "startup__stage")

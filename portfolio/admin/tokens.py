@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portfolio import services
+from portfolio.admin.base import ShownOnlyMixin
 from portfolio.models import ApiToken
 
 
@@ -35,7 +36,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ShownOnlyMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "user",
@@ -71,12 +72,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_revoke_permission(self, request):
         return self._superuser(request)
-
-    def has_add_permission(self, request):
-        return False  # issued by `manage.py api_token`, which prints the key once
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoked, kept: the list says who had which token until when

@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portfolio import services
+from portfolio.evidence_field import EvidenceFileField
 from portfolio.models import KpiSubmission
 from portfolio.models.kpis import SUBMITTED_FIGURES
+from portfolio.services import messages as msg
 
 WAN = Decimal(10000)
 #: the figures entered in 万元 (stored in yuan)
@@ -116,20 +116,10 @@ assert set(SUBMITTED_FIGURES) == set(KpiForm.base_fields)  # one definition of t
 
 
 class EvidenceForm(forms.Form):
-    """One evidence file for a milestone; ``clean_file`` runs the service's checks (type by
+    """One evidence file for a milestone; its field runs the service's checks (type by
     content, size, empty), so the page shows the same message as the API's 400."""
 
-    file = forms.FileField(
+    file = EvidenceFileField(
         label=_("Evidence file"),
-        help_text=_("PDF, PNG, JPEG, Excel (xlsx) or Word (docx), at most 10 MB."),
-        allow_empty_file=True,  # the service says "empty" itself
-        error_messages={"required": _("Choose a file to upload.")},
+        error_messages={"required": msg.EVIDENCE_MISSING_FILE},
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        try:
-            services.evidence_check(upload)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["file"]) from None
-        return upload

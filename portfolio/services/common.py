@@ -86,6 +86,14 @@ def valid_trl(value: Any, *, field: str = "trl") -> int:
     return value
 
 
+def valid_choice(value: Any, choices: Any, *, field: str, message: Any = msg.UNKNOWN_CHOICE) -> Any:
+    """``value`` if it is one of ``choices``' values; else a refusal of ``field`` (code
+    ``invalid_choice``)."""
+    if value not in choices.values:
+        refuse(field, message, code="invalid_choice")
+    return value
+
+
 def each_or_none(rows: Iterable[Row], write: Callable[[Row], Written]) -> list[Written]:
     """Write every row or none, inside the caller's atomic service.
 

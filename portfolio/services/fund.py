@@ -42,6 +42,7 @@ from portfolio.services.common import (
     since_approval,
     to_yuan,
     today,
+    valid_choice,
 )
 
 #: the fund's own fields a change may name; FUND_TERMS need ``portfolio.change_fund_terms``
@@ -406,8 +407,7 @@ def valuation_mark(
     recorded at the same moment are checked one after the other.
     """
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
-    if method not in ValuationMethod.values:
-        refuse("method", msg.UNKNOWN_METHOD, code="invalid_choice")
+    valid_choice(method, ValuationMethod, field="method", message=msg.UNKNOWN_METHOD)
     fair_value = to_yuan(fair_value, field="fair_value", allow_zero=True)
     not_future(as_of, field="as_of")
     if not Commitment.objects.filter(fund=fund, startup=startup).exists():
@@ -452,8 +452,7 @@ def distribution_record(
     released after an exit). The fund's row is locked, as for the payments and marks.
     """
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
-    if kind not in DistributionKind.values:
-        refuse("kind", msg.UNKNOWN_KIND, code="invalid_choice")
+    valid_choice(kind, DistributionKind, field="kind", message=msg.UNKNOWN_KIND)
     amount = to_yuan(amount, field="amount", allow_zero=kind == DistributionKind.WRITE_OFF)
     not_future(paid_on, field="paid_on")
     if not Disbursement.objects.filter(

@@ -547,6 +547,10 @@ class Column:
     help: str = ""
 
 
+#: the column naming a row's startup, in every importer of startups' rows
+STARTUP_COLUMN = Column("startup", required=True, parse="startup", help=_("credit code or name"))
+
+
 # --- the importers ------------------------------------------------------------------------
 
 
@@ -638,7 +642,7 @@ def _startup_lookup():
 class RoundImporter(Importer):
     kind = "rounds"
     columns = (
-        Column("startup", required=True, parse="startup", help=_("credit code or name")),
+        STARTUP_COLUMN,
         Column("round_type", required=True, parse=_choice(RoundType), help=", ".join(RoundType)),
         Column("closed_on", required=True, parse=_date, help="YYYY-MM-DD"),
         Column("amount", parse=_money, help=_("yuan; empty when undisclosed")),
@@ -704,7 +708,7 @@ class RoundImporter(Importer):
 class KpiImporter(Importer):
     kind = "kpi"
     columns = (
-        Column("startup", required=True, parse="startup", help=_("credit code or name")),
+        STARTUP_COLUMN,
         Column("year", required=True, parse=_int),
         Column("quarter", required=True, parse=_int, help="1-4"),
         Column("revenue", parse=_money, help=_("yuan")),
@@ -736,7 +740,7 @@ class LeaseImporter(Importer):
 
     kind = "leases"
     columns = (
-        Column("startup", required=True, parse="startup", help=_("credit code or name")),
+        STARTUP_COLUMN,
         Column("unit", required=True, help=_("e.g. A座 301")),
         Column("kind", required=True, parse=_choice(SpaceKind), help=", ".join(SpaceKind)),
         Column("area_m2", required=True, parse=_number, help="m²"),
@@ -765,7 +769,7 @@ class BookingImporter(Importer):
     kind = "bookings"
     columns = (
         Column("facility", required=True, parse="facility", help=_("facility's name")),
-        Column("startup", required=True, parse="startup", help=_("credit code or name")),
+        STARTUP_COLUMN,
         Column("starts_at", required=True, parse=_datetime, help="YYYY-MM-DD HH:MM"),
         Column("ends_at", required=True, parse=_datetime, help="YYYY-MM-DD HH:MM"),
         Column("units", parse=_number, help=_("billed units: hours, days or cool-down runs")),
@@ -791,7 +795,7 @@ class MentoringSessionImporter(Importer):
     kind = "mentoring-sessions"
     columns = (
         Column("mentor", required=True, parse="mentor", help=_("mentor's name")),
-        Column("startup", required=True, parse="startup", help=_("credit code or name")),
+        STARTUP_COLUMN,
         Column("held_on", required=True, parse=_date, help="YYYY-MM-DD"),
         Column("hours", required=True, parse=_number, help=_("more than 0, at most 24")),
         Column("topic", required=True),

@@ -21,13 +21,7 @@ from portfolio.audit import attributed
 from portfolio.formatting import format_yuan
 from portfolio.models.choices import ExpenseCategory, LpKind
 from portfolio.services import messages as msg
-from portfolio.services.common import not_future, refuse, saved, to_yuan
-
-
-def _choice(value: str, choices, field: str) -> str:
-    if value not in choices.values:
-        raise ValidationError({field: ValidationError(msg.UNKNOWN_CHOICE, code="invalid_choice")})
-    return value
+from portfolio.services.common import not_future, refuse, saved, to_yuan, valid_choice
 
 
 @attributed
@@ -42,7 +36,7 @@ def limited_partner_create(
     note: str = "",
     by: Any = None,
 ) -> models.LimitedPartner:
-    _choice(kind, LpKind, "kind")
+    valid_choice(kind, LpKind, field="kind")
     return saved(
         models.LimitedPartner(
             name=name,
@@ -254,7 +248,7 @@ def fund_expense_record(
     note: str = "",
     by: Any = None,
 ) -> models.FundExpense:
-    _choice(category, ExpenseCategory, "category")
+    valid_choice(category, ExpenseCategory, field="category")
     amount = to_yuan(amount, field="amount")
     not_future(incurred_on, field="incurred_on")
     return saved(

@@ -206,7 +206,7 @@ def startup_update(*, startup: Startup, by: Any = None, **fields: Any) -> Startu
     """Edit a startup's own data. Its stage, TRL and valley date change only by moves."""
     unknown = set(fields) - STARTUP_UPDATABLE
     if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+        raise ValidationError({name: msg.FIELD_NOT_EDITABLE for name in unknown})
     dates_not_future(fields)
     startup = Startup.objects.select_for_update().get(pk=startup.pk)
     status = fields.get("status")
