@@ -27,7 +27,7 @@ from portfolio.models.common import illustrative
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, YEAR_VALIDATORS, BilingualNameMixin, Startup
 from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
-from portfolio.models.rules import check, non_negative, positive, unique
+from portfolio.models.rules import check, non_negative, positive, positive_amount, unique
 
 PERCENT = {
     "max_digits": 5,
@@ -258,11 +258,7 @@ class Commitment(models.Model):
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         constraints = [
-            positive(
-                "commitment_amount_positive",
-                "amount",
-                message=_("A commitment must be a positive amount."),
-            ),
+            positive_amount("commitment", _("A commitment must be a positive amount.")),
             check(
                 "commitment_relocation_dated",
                 Q(relocation_kind="", relocated_on__isnull=True)
@@ -312,11 +308,7 @@ class Tranche(models.Model):
         verbose_name = _("tranche")
         verbose_name_plural = _("tranches")
         constraints = [
-            positive(
-                "tranche_amount_positive",
-                "amount",
-                message=_("A tranche must be a positive amount."),
-            ),
+            positive_amount("tranche", _("A tranche must be a positive amount.")),
         ]
 
     def __str__(self) -> str:
@@ -371,11 +363,7 @@ class Disbursement(models.Model):
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
         constraints = [
-            positive(
-                "disbursement_amount_positive",
-                "amount",
-                message=_("A disbursement must be a positive amount."),
-            ),
+            positive_amount("disbursement", _("A disbursement must be a positive amount.")),
             check(
                 "disbursement_ownership_pct_range",
                 Q(ownership_pct__isnull=True) | Q(ownership_pct__gt=0, ownership_pct__lte=100),

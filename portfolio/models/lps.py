@@ -21,6 +21,7 @@ from portfolio.models.rules import (
     ends_after,
     non_negative,
     positive,
+    positive_amount,
     unique,
 )
 
@@ -75,11 +76,7 @@ class LpCommitment(models.Model):
         verbose_name = _("LP commitment")
         verbose_name_plural = _("LP commitments")
         constraints = [
-            positive(
-                "lp_commitment_amount_positive",
-                "amount",
-                message=_("A commitment must be a positive amount."),
-            ),
+            positive_amount("lp_commitment", _("A commitment must be a positive amount.")),
             unique(
                 "lp_commitment_one_per_fund",
                 "fund",
@@ -116,11 +113,7 @@ class CapitalCall(models.Model):
         verbose_name = _("capital call")
         verbose_name_plural = _("capital calls")
         constraints = [
-            positive(
-                "capital_call_amount_positive",
-                "amount",
-                message=_("A capital call must be a positive amount."),
-            ),
+            positive_amount("capital_call", _("A capital call must be a positive amount.")),
             non_negative(
                 "capital_call_purposes_non_negative",
                 "investments",
@@ -209,11 +202,7 @@ class CapitalCallPayment(models.Model):
         verbose_name = _("capital call payment")
         verbose_name_plural = _("capital call payments")
         constraints = [
-            positive(
-                "call_payment_amount_positive",
-                "amount",
-                message=_("A payment must be a positive amount."),
-            ),
+            positive_amount("call_payment", _("A payment must be a positive amount.")),
         ]
 
     def __str__(self) -> str:
@@ -272,11 +261,7 @@ class FundExpense(models.Model):
         verbose_name = _("fund expense")
         verbose_name_plural = _("fund expenses")
         constraints = [
-            positive(
-                "fund_expense_amount_positive",
-                "amount",
-                message=_("An expense must be a positive amount."),
-            ),
+            positive_amount("fund_expense", _("An expense must be a positive amount.")),
         ]
 
     def __str__(self) -> str:
@@ -301,11 +286,7 @@ class LpDistribution(models.Model):
         verbose_name = _("LP distribution")
         verbose_name_plural = _("LP distributions")
         constraints = [
-            positive(
-                "lp_distribution_amount_positive",
-                "amount",
-                message=_("A distribution must be a positive amount."),
-            ),
+            positive_amount("lp_distribution", _("A distribution must be a positive amount.")),
         ]
 
     def __str__(self) -> str:

@@ -40,6 +40,11 @@ def positive(name: str, *fields: str, message, nullable: bool = False) -> models
     return check(name, _each("gt", 0, fields, nullable), message=message)
 
 
+def positive_amount(prefix: str, message) -> models.CheckConstraint:
+    """The row's ``amount`` (yuan) is above 0: the constraint ``<prefix>_amount_positive``."""
+    return positive(f"{prefix}_amount_positive", "amount", message=message)
+
+
 def non_negative(
     name: str, *fields: str, message, nullable: bool = False
 ) -> models.CheckConstraint:
