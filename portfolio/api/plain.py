@@ -9,10 +9,11 @@ docs/benchmark-notes.md). ``represent(SerializerClass, obj)`` gives the same dic
 small reader per field, made once per serializer class: the serializer stays the one
 definition of the answer (and of the OpenAPI schema); this only runs it faster.
 
-Fields whose ``to_representation`` is known here (text, integer, boolean, ISO date, decimal
-as string, list, nested and ``many=True`` serializers) are read directly; any other field
-falls back to its own ``to_representation``, so a new field type is never rendered wrong,
-only at DRF's speed. ``tests/api/test_plain.py`` compares the two on every field kind.
+Fields whose ``to_representation`` is known here (text, integer, boolean, ISO date and
+date-time, decimal as string, list, nested and ``many=True`` serializers) are read
+directly; any other field falls back to its own ``to_representation``, so a new field type
+is never rendered wrong, only at DRF's speed. ``tests/api/test_plain.py`` compares the two
+on every field kind.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from __future__ import annotations
 import functools
 import types
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from decimal import Decimal
 from operator import attrgetter, itemgetter, methodcaller
 
+from django.conf import settings
 from django.db.models.manager import BaseManager
+from django.utils import timezone
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
 from rest_framework.relations import PKOnlyObject
@@ -40,6 +44,39 @@ def _date(field: drf_fields.DateField) -> Reader | None:
     if output is None or output.lower() != ISO_8601:
         return None
     return lambda value: value if isinstance(value, str) else value.isoformat()
+
+
+def _datetime(field: drf_fields.DateTimeField) -> Reader | None:
+    """DRF's ISO 8601 date-time (``enforce_timezone``, then ``isoformat`` with ``Z`` for UTC)
+    without its per-value calls: on the bench's mentoring sessions it was 25 µs a row of 37."""
+    output = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if output is None or output.lower() != ISO_8601 or hasattr(field, "timezone"):
+        return None
+    if not settings.USE_TZ:
+        return None
+    slow = field.to_representation
+
+    def read(value):
+        if isinstance(value, str) or value.utcoffset() is None:
+            return slow(value)  # naive: DRF makes it aware, or refuses it
+        zone = _PAGE_ZONE.get() or timezone.get_current_timezone()
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return read
+
+
+#: the current time zone, looked up once for a page of rows (``values_rows``) rather than
+#: once a value: Django keeps it in an asgiref ``Local``, 8 µs a lookup
+_PAGE_ZONE: ContextVar = ContextVar("page_zone", default=None)
+
+
+def _in_page_zone(write_page: Callable[[], list[dict]]) -> list[dict]:
+    token = _PAGE_ZONE.set(timezone.get_current_timezone())
+    try:
+        return write_page()
+    finally:
+        _PAGE_ZONE.reset(token)
 
 
 def _decimal(field: drf_fields.DecimalField) -> Reader | None:
@@ -83,6 +120,8 @@ def _value_reader(field: drf_fields.Field) -> Reader:
         reader = _boolean(field)
     elif kind is drf_fields.DateField:
         reader = _date(field)
+    elif kind is drf_fields.DateTimeField:
+        reader = _datetime(field)
     elif kind is drf_fields.DecimalField:
         reader = _decimal(field)
     elif kind is drf_fields.ListField:
@@ -381,10 +420,12 @@ def values_rows(serializer_class: type[serializers.ModelSerializer]):
         columns.append(found[0])
         pairs.append((field.field_name, found[1]))
     if not nested:
-        return lambda queryset: [
-            _write(pairs, values)
-            for values in queryset.prefetch_related(None).values_list(*columns)
-        ]
+        return lambda queryset: _in_page_zone(
+            lambda: [
+                _write(pairs, values)
+                for values in queryset.prefetch_related(None).values_list(*columns)
+            ]
+        )
 
     def children(spec, keys: list) -> Reader:
         child, to_parent, child_columns, child_pairs = spec
@@ -400,6 +441,6 @@ def values_rows(serializer_class: type[serializers.ModelSerializer]):
         page_pairs = list(pairs)
         for position, name, spec in nested:
             page_pairs[position] = (name, children(spec, keys))
-        return [_write(page_pairs, values) for values in page]
+        return _in_page_zone(lambda: [_write(page_pairs, values) for values in page])
 
     return rows

@@ -53,6 +53,8 @@ from incubator import gunicorn
 
 ROOT = Path(settings.BASE_DIR)
 SIZES = {"small": 1_000, "large": 10_000}
+#: bar P8 (``make bench-pg-xl``, PostgreSQL only): ten times the large set
+XL_SIZES = {"xl": 100_000}
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 LISTS = {
@@ -132,7 +134,7 @@ def build(size: str, log: Callable[[str], None]) -> dict[str, int]:
 
     use_database(size)
     call_command("migrate", verbosity=0, interactive=False)
-    wanted = SIZES[size]
+    wanted = {**SIZES, **XL_SIZES}[size]
     # A dataset from before the founders' layer (no KPI requests) or the operations' and
     # transfers' layers (no space leases) is made again.
     if (
@@ -1648,6 +1650,128 @@ def run(log: Callable[[str], None], *, skip_p7: bool = False) -> dict[str, Any]:
     report["seconds"] = time.perf_counter() - started
     report["machine"] = machine()
     return report
+
+
+# --- P8: ten times the data ---------------------------------------------------------------
+
+#: P8's bound: per-row costs and report overheads at ``xl`` against the large set's
+P8_BOUND = 1.5
+
+
+def run_xl(log: Callable[[str], None]) -> dict[str, Any]:
+    """Bar P8 (issue 17): the large set and ten times it side by side on PostgreSQL. The
+    query counts of the lists (P1) and the changelists (P6) unchanged; each list's API time
+    per row of a 500-row page (P2) and each report's time over the time of its own SQL (P5)
+    within ``P8_BOUND`` of the large set's. Exports (P4), pages (P9) and gunicorn (P7) are
+    left to ``make bench-pg``: they grow with the data by design or measure the server."""
+    if _vendor() != "postgresql":
+        raise RuntimeError("make bench-pg-xl runs on PostgreSQL (set DATABASE_URL)")
+    started = time.perf_counter()
+    sizes, figures = {}, {}
+    for size in ("large", "xl"):
+        log(f"[{size}] building / checking the dataset")
+        sizes[size] = build(size, log)
+    for size in ("large", "xl"):
+        use_database(size)
+        c = client()
+        log(f"[{size}] P1, P2, P5 reports, P6")
+        figures[size] = {
+            "P1": p1_queries(c),
+            "P2": p2_per_row(c),
+            "P5": {"reports": p5_reports(c)},
+            "P6": admin_changelists(c),
+        }
+    large, xl = figures["large"], figures["xl"]
+    per_row = {
+        name: row["api_us_per_row"] / large["P2"][name]["api_us_per_row"]
+        for name, row in xl["P2"].items()
+    }
+    overhead = {
+        name: row["ratio"] / large["P5"]["reports"][name]["ratio"]
+        for name, row in xl["P5"]["reports"].items()
+    }
+    same_p1 = xl["P1"] == large["P1"]
+    same_p6 = all(xl["P6"][k]["queries"] == large["P6"][k]["queries"] for k in large["P6"])
+    growth = max([*per_row.values(), *overhead.values()])
+    return {
+        "database": _vendor(),
+        "dataset_sizes": sizes,
+        "runs_per_figure": RUNS,
+        "bars": {
+            "P8": {
+                "figure": round(growth, 2),
+                "bound": P8_BOUND,
+                "holds": growth <= P8_BOUND and same_p1 and same_p6,
+                "unit": "worst of: a list's API time per row, a report's time over its own "
+                f"SQL, xl / large; P1 unchanged: {same_p1}; P6 unchanged: {same_p6}",
+            }
+        },
+        "growth": {"P2_per_row": per_row, "P5_overhead": overhead},
+        "figures": figures,
+        "seconds": time.perf_counter() - started,
+        "machine": machine(),
+    }
+
+
+def markdown_xl(report: dict[str, Any]) -> str:
+    """``docs/benchmarks-pg-xl.md`` from ``run_xl``'s report."""
+    large, xl = report["figures"]["large"], report["figures"]["xl"]
+    run_on, bar = report["machine"], report["bars"]["P8"]
+    lines = [
+        "# Benchmarks at ten times the data (PostgreSQL, bar P8)",
+        "",
+        "Written by `make bench-pg-xl` (`bench-results-pg-xl.json`): the large set and ten "
+        "times it side by side, each time the median of "
+        f"{report['runs_per_figure']} runs after a warm-up. Run on {run_on['date']}: "
+        f"{run_on['cpus']} cores, Python {run_on['python']}, {run_on['database_version']}; "
+        f"the whole run took {report['seconds']:.0f} s (datasets built earlier are reused).",
+        "",
+        "| dataset | startups | rounds | participations | transitions | KPI reports | "
+        "commitments |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, s in report["dataset_sizes"].items():
+        lines.append(
+            f"| {name} | {s['startups']:,} | {s['funding_rounds']:,} | {s['participations']:,} "
+            f"| {s['stage_transitions']:,} | {s['kpi_reports']:,} | {s['commitments']:,} |"
+        )
+    lines += _table_head("Bar", "bar", "figure", "bound", "holds", "unit")
+    lines.append(f"| P8 | {bar['figure']} | {bar['bound']} | {bar['holds']} | {bar['unit']} |")
+    lines += _table_head(
+        "P2 at ten times the data: API time per row of a 500-row page",
+        "list",
+        "large µs/row",
+        "xl µs/row",
+        "xl / large",
+        "xl / its .values() floor",
+    )
+    for name, row in xl["P2"].items():
+        lines.append(
+            f"| `{name}` | {large['P2'][name]['api_us_per_row']:.1f} | "
+            f"{row['api_us_per_row']:.1f} | {report['growth']['P2_per_row'][name]:.2f} | "
+            f"{row['ratio']:.2f} |"
+        )
+    lines += _table_head(
+        "P5 at ten times the data: each report against its own SQL",
+        "report",
+        "large ms (ratio)",
+        "xl ms (ratio)",
+        "xl ratio / large ratio",
+    )
+    for name, row in xl["P5"]["reports"].items():
+        was = large["P5"]["reports"][name]
+        lines.append(
+            f"| {name} | {was['api_ms']:.1f} ({was['ratio']:.2f}) | {row['api_ms']:.1f} "
+            f"({row['ratio']:.2f}) | {report['growth']['P5_overhead'][name]:.2f} |"
+        )
+    lines += _table_head("P1 and P6: queries", "what", "large", "xl")
+    for name, row in xl["P1"].items():
+        lines.append(f"| P1 `{name}` | {large['P1'][name]} | {row} |")
+    for name, row in xl["P6"].items():
+        lines.append(
+            f"| P6 {name} changelist | {large['P6'][name]['queries']} | {row['queries']} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def machine() -> dict[str, Any]:

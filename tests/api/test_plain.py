@@ -4,6 +4,7 @@ each kind of field it reads itself or leaves to DRF."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -11,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -38,9 +40,16 @@ def world(db):
     [viewset for _, viewset, _ in router.registry],
     ids=[prefix for prefix, _, _ in router.registry],
 )
-def test_every_list_writes_what_drf_writes(world, viewset, admin_user):
+@pytest.mark.parametrize("zone", [None, "UTC"], ids=["shanghai", "utc-active"])
+def test_every_list_writes_what_drf_writes(world, viewset, admin_user, zone):
     """Each resource's rows (the world has one of every model, nulls and related rows
-    included), read through the view's own queryset and serializer."""
+    included), read through the view's own queryset and serializer; date-times in the
+    current time zone (the default, Asia/Shanghai, or one activated: UTC's "Z")."""
+    with timezone.override(zone) if zone else contextlib.nullcontext():
+        rows_as_drf(viewset, admin_user)
+
+
+def rows_as_drf(viewset, admin_user) -> None:
     request = Request(RequestFactory().get("/"))
     request.user = admin_user
     view = viewset(request=request, format_kwarg=None, action="list", kwargs={})
@@ -112,6 +121,7 @@ class Thing:
 
 class KindsSerializer(serializers.Serializer):
     text = serializers.CharField()
+    moment = serializers.DateTimeField()
     number = serializers.IntegerField()
     flag = serializers.BooleanField()
     day = serializers.DateField()
@@ -131,6 +141,7 @@ class PlainKindsSerializer(serializers.Serializer):
     """The kinds a mapping can hold too."""
 
     text = serializers.CharField()
+    moment = serializers.DateTimeField()
     number = serializers.IntegerField()
     day = serializers.DateField()
     money = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -147,6 +158,7 @@ class OuterSerializer(serializers.Serializer):
 def kinds(**changes) -> Thing:
     values = {
         "text": "量子",
+        "moment": dt.datetime(2024, 2, 29, 1, 30, 15, 250, tzinfo=dt.UTC),
         "number": 7,
         "flag": True,
         "day": dt.date(2024, 2, 29),
@@ -164,14 +176,17 @@ def kinds(**changes) -> Thing:
     [
         {},
         {"flag": 0, "money": 3, "number": "12", "text": 5, "day": "2024-01-01"},
-        {"money": Decimal("0.005"), "days": []},
-        {"text": None, "day": None, "money": None, "choice": None},
+        {"money": Decimal("0.005"), "days": [], "moment": dt.datetime(2024, 3, 1, 8, 0)},
+        {"text": None, "day": None, "money": None, "choice": None, "moment": None},
+        {"moment": "2024-01-01T00:00:00+08:00"},
     ],
-    ids=["typical", "coerced", "rounding", "nulls"],
+    ids=["typical", "coerced", "rounding-and-naive", "nulls", "text-moment"],
 )
-def test_each_kind_of_field_as_drf(changes):
+@pytest.mark.parametrize("zone", [None, "UTC", "America/New_York"])
+def test_each_kind_of_field_as_drf(changes, zone):
     obj = kinds(**changes)
-    assert plain.represent(KindsSerializer, obj) == KindsSerializer(obj).data
+    with timezone.override(zone) if zone else contextlib.nullcontext():
+        assert plain.represent(KindsSerializer, obj) == KindsSerializer(obj).data
 
 
 def test_a_missing_attribute_takes_drfs_default():
