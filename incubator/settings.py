@@ -126,7 +126,8 @@ MIDDLEWARE = [
 # Axes first: a locked-out username+IP is refused before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the session's user read by a prebuilt query (issue 17)
+    "portfolio.session_auth.ModelBackend",
 ]
 
 ROOT_URLCONF = "incubator.urls"
@@ -206,7 +207,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read by a prebuilt query (portfolio/session_auth.py)
+SESSION_ENGINE = "portfolio.session_auth"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

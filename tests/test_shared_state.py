@@ -67,7 +67,7 @@ def test_production_keeps_shared_state_in_the_database():
     assert found == {
         "cache": "django.core.cache.backends.db.DatabaseCache",
         "location": "django_cache",
-        "sessions": "django.contrib.sessions.backends.db",
+        "sessions": "portfolio.session_auth",  # Django's database sessions, prebuilt read
         "axes": "axes.handlers.database.AxesDatabaseHandler",
         "client_ip": "portfolio.security.client_address",
     }

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import TokenAuthentication
 
-from portfolio import security
+from portfolio import prebuilt, security
 from portfolio.models import ApiToken
 from portfolio.models.tokens import token_digest
 from portfolio.selectors import scope
@@ -23,66 +22,15 @@ from portfolio.selectors import scope
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
-class TokenQuery:
-    """The token lookup, compiled once per database connection: the live (not revoked)
-    token of a digest, with its user, in one query.
-
-    Building the ORM query and compiling it to SQL cost more than running it (issue 17,
-    item 4); this keeps Django's own SQL, column converters and ``from_db`` and only runs
-    them again with the digest. It is still one query to the database on every request, so
-    a token revoked (``services.tokens.token_revoke``) is refused on the very next one.
-    """
-
-    SENTINEL = "\x00digest"
-
-    def __init__(self, connection):
-        queryset = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=self.SENTINEL, revoked=False)
-            .order_by()  # the digest is unique: one row or none
-        )
-        compiler = queryset.query.get_compiler(connection=connection)
-        self.sql, params = compiler.as_sql()
-        self.params = list(params)
-        self.digest_at = self.params.index(self.SENTINEL)
-        self.compiler = compiler
-        self.converters = compiler.get_converters([col for col, _sql, _alias in compiler.select])
-        token_info = compiler.klass_info
-        (user_info,) = token_info["related_klass_infos"]
-        self.parts = [
-            (
-                info["model"],
-                [compiler.select[i][0].target.attname for i in info["select_fields"]],
-                info["select_fields"],
-            )
-            for info in (token_info, user_info)
-        ]
-        self.db = connection.alias
-
-    def fetch(self, digest: str) -> ApiToken | None:
-        params = list(self.params)
-        params[self.digest_at] = digest
-        with self.compiler.connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        if self.converters:
-            (row,) = self.compiler.apply_converters([row], self.converters)
-        (token_model, token_names, token_at), (user_model, user_names, user_at) = self.parts
-        token = token_model.from_db(self.db, token_names, [row[i] for i in token_at])
-        user = user_model.from_db(self.db, user_names, [row[i] for i in user_at])
-        ApiToken.user.field.set_cached_value(token, user)
-        return token
+def _live_token(digest: str):
+    return ApiToken.objects.select_related("user").filter(digest=digest, revoked=False).order_by()
 
 
 def token_with_user(digest: str) -> ApiToken | None:
-    """The live token of ``digest`` with its user (one query), or None."""
-    connection = connections[router.db_for_read(ApiToken)]
-    query = getattr(connection, "_api_token_query", None)
-    if query is None:
-        query = connection._api_token_query = TokenQuery(connection)
-    return query.fetch(digest)
+    """The live (not revoked) token of ``digest`` with its user, or None: one query, its SQL
+    compiled once per connection (``portfolio.prebuilt``), so a token revoked
+    (``services.tokens.token_revoke``) is refused on the very next request."""
+    return prebuilt.fetch("api_token", ApiToken, _live_token, digest)
 
 
 class HashedTokenAuthentication(TokenAuthentication):

@@ -162,7 +162,7 @@ class WelcomeView(PasswordResetConfirmView):
     title = _("Set your password")
     success_url = reverse_lazy("founder:home")
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "portfolio.session_auth.ModelBackend"
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)

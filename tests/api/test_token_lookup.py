@@ -95,8 +95,8 @@ def test_an_unknown_or_revoked_digest_finds_nothing(staff):
 def test_the_query_is_compiled_once_per_connection(staff):
     _token, key = ApiToken.issue(staff)
     auth.token_with_user(token_digest(key))
-    compiled = connection._api_token_query
+    compiled = connection._prebuilt_queries["api_token"]
     auth.token_with_user(token_digest(key))
-    assert connection._api_token_query is compiled
+    assert connection._prebuilt_queries["api_token"] is compiled
     assert "%s" in compiled.sql or "?" in compiled.sql  # the digest is a parameter
     assert key not in compiled.sql and token_digest(key) not in compiled.sql
