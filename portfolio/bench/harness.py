@@ -1724,7 +1724,8 @@ def markdown_xl(report: dict[str, Any]) -> str:
         "times it side by side, each time the median of "
         f"{report['runs_per_figure']} runs after a warm-up. Run on {run_on['date']}: "
         f"{run_on['cpus']} cores, Python {run_on['python']}, {run_on['database_version']}; "
-        f"the whole run took {report['seconds']:.0f} s (datasets built earlier are reused).",
+        f"the whole run took {report['seconds']:.0f} s (datasets built earlier are reused). "
+        "What the figures say and what was done about them: `docs/benchmark-notes.md`.",
         "",
         "| dataset | startups | rounds | participations | transitions | KPI reports | "
         "commitments |",
@@ -1764,9 +1765,13 @@ def markdown_xl(report: dict[str, Any]) -> str:
             f"| {name} | {was['api_ms']:.1f} ({was['ratio']:.2f}) | {row['api_ms']:.1f} "
             f"({row['ratio']:.2f}) | {report['growth']['P5_overhead'][name]:.2f} |"
         )
-    lines += _table_head("P1 and P6: queries", "what", "large", "xl")
+    lines += _table_head("P1 and P6: queries (P1: page_size 10 / 500)", "what", "large", "xl")
     for name, row in xl["P1"].items():
-        lines.append(f"| P1 `{name}` | {large['P1'][name]} | {row} |")
+        was = large["P1"][name]
+        lines.append(
+            f"| P1 `{name}` | {was['page_size_10']} / {was['page_size_500']} | "
+            f"{row['page_size_10']} / {row['page_size_500']} |"
+        )
     for name, row in xl["P6"].items():
         lines.append(
             f"| P6 {name} changelist | {large['P6'][name]['queries']} | {row['queries']} |"

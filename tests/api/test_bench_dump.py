@@ -120,3 +120,49 @@ def test_p9_replays_the_reads_of_a_page_and_no_write(world):
     # the page ran once; its two reads were replayed once a run (warm-up + RUNS)
     assert len(writes) == 1
     assert len(reads) == 2 * (1 + 1 + bench.RUNS)
+
+
+def test_p8_report_reads_growth_from_the_two_sets():
+    """``markdown_xl`` draws bar P8 from a report: the growth rows and both sets' queries."""
+    p1 = {"/api/v1/startups/ plain": {"page_size_10": 4, "page_size_500": 4}}
+    p2 = {"startups": {"api_us_per_row": 30.0, "ratio": 1.1}}
+    p5 = {"reports": {"fund_report": {"api_ms": 10.0, "ratio": 1.4}}}
+    p6 = {"startups": {"queries": 10}}
+    sizes = {
+        name: dict.fromkeys(
+            (
+                "startups",
+                "funding_rounds",
+                "participations",
+                "stage_transitions",
+                "kpi_reports",
+                "commitments",
+            ),
+            n,
+        )
+        for name, n in (("large", 10_000), ("xl", 100_000))
+    }
+    report = {
+        "runs_per_figure": 5,
+        "seconds": 600,
+        "machine": {"date": "2026-12-06", "cpus": 2, "python": "3.11", "database_version": "PG"},
+        "dataset_sizes": sizes,
+        "bars": {"P8": {"figure": 1.2, "bound": 1.5, "holds": True, "unit": "growth"}},
+        "growth": {"P2_per_row": {"startups": 1.2}, "P5_overhead": {"fund_report": 0.9}},
+        "figures": {
+            "large": {"P1": p1, "P2": p2, "P5": p5, "P6": p6},
+            "xl": {"P1": p1, "P2": p2, "P5": p5, "P6": p6},
+        },
+    }
+    text = bench.markdown_xl(report)
+    assert "| P8 | 1.2 | 1.5 | True | growth |" in text
+    assert "| `startups` | 30.0 | 30.0 | 1.20 | 1.10 |" in text
+    assert "| fund_report | 10.0 (1.40) | 10.0 (1.40) | 0.90 |" in text
+    assert "| P1 `/api/v1/startups/ plain` | 4 / 4 | 4 / 4 |" in text
+    assert "| xl | 100,000 |" in text
+
+
+def test_p8_runs_on_postgresql_only(monkeypatch):
+    monkeypatch.setattr(bench, "_vendor", lambda: "sqlite")
+    with pytest.raises(RuntimeError, match="PostgreSQL"):
+        bench.run_xl(print)
