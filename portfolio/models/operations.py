@@ -94,8 +94,9 @@ class SpaceLease(CreatedByMixin, models.Model):
         indexes = [
             # the overlap check (a unit's leases) and the per-unit list
             models.Index(fields=["unit", "starts_on"], name="space_lease_unit"),
-            # occupancy at a date and the date-range filters
-            models.Index(fields=["starts_on"], name="space_lease_starts"),
+            # the list's default order (read off the index, bar P8), occupancy at a date and
+            # the date-range filters
+            models.Index(fields=["-starts_on", "-id"], name="space_lease_list_idx"),
         ]
         constraints = [
             one_of("space_lease_kind_valid", "kind", SpaceKind, message=_("Unknown space kind.")),
@@ -200,8 +201,9 @@ class MentoringSession(CreatedByMixin, models.Model):
         verbose_name = _("mentoring session")
         verbose_name_plural = _("mentoring sessions")
         indexes = [
-            # the date-range filters and "a session in the year" (the Torch flag)
-            models.Index(fields=["held_on"], name="mentoring_session_held"),
+            # the list's default order (read off the index, bar P8), the date-range filters
+            # and "a session in the year" (the Torch flag)
+            models.Index(fields=["-held_on", "-id"], name="mentoring_session_list_idx"),
         ]
         constraints = [
             check(

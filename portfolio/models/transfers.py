@@ -110,8 +110,9 @@ class TechTransfer(models.Model):
         verbose_name = _("technology transfer")
         verbose_name_plural = _("technology transfers")
         indexes = [
-            # the list's default order and the contract-date filters
-            models.Index(fields=["contract_on"], name="tech_transfer_contract_on"),
+            # the list's default order (newest first, ties by id: read off the index, no sort
+            # of a day's rows, bar P8) and the contract-date filters
+            models.Index(fields=["-contract_on", "-id"], name="tech_transfer_list_idx"),
         ]
         constraints = [
             one_of(
