@@ -122,8 +122,10 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             policy=pack,
             policy_figures=panels.policy_figures(pack),
             early_small=panels.early_small_groups(pack),
-            stake_caps=common.table(panels.stake_cap_rows(pack), request, every),
-            startup_tech=common.table(panels.startup_tech_rows(pack), request, every),
+            stake_caps=common.table(pack.stake_caps, request, every, write=panels.stake_cap_rows),
+            startup_tech=common.table(
+                pack.startup_tech_firms, request, every, write=panels.startup_tech_rows
+            ),
             policy_url=common.api_url(f"funds/{fund.pk}/policy/", as_of=as_of),
             policy_xlsx_url=common.api_url(f"funds/{fund.pk}/policy/", as_of=as_of, format="xlsx"),
             investees_url=common.api_url(f"funds/{fund.pk}/investees/", as_of=as_of, format="xlsx"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -77,13 +77,21 @@ class Table:
         return len(self.rows) < self.total
 
 
-def table(rows: Sequence, request: HttpRequest, every: bool, total: int | None = None) -> Table:
+def table(
+    rows: Sequence,
+    request: HttpRequest,
+    every: bool,
+    total: int | None = None,
+    write: Callable[[Sequence], Sequence] | None = None,
+) -> Table:
     """``rows`` cut to the first ``TABLE_ROWS`` unless ``every``; ``total`` when the rows
-    were cut already (read as a page from the database)."""
+    were cut already (read as a page from the database); ``write`` makes the shown rows into
+    the table's (formatting only what the page shows)."""
     query = request.GET.copy()
     query["rows"] = "all"
+    shown = rows if every else rows[:TABLE_ROWS]
     return Table(
-        rows if every else rows[:TABLE_ROWS],
+        write(shown) if write else shown,
         len(rows) if total is None else total,
         f"{request.path}?{query.urlencode()}",
     )

@@ -100,7 +100,8 @@ def _pct_text(value) -> str:
     return "—" if value is None else f"{value:.2f}%"
 
 
-def stake_cap_rows(pack: PolicyPack) -> list[HoldingRow]:
+def stake_cap_rows(rows) -> list[HoldingRow]:
+    """The stake-cap table's rows (``PolicyPack.stake_caps``, those the page shows)."""
     return [
         HoldingRow(
             row.startup.pk,
@@ -108,11 +109,12 @@ def stake_cap_rows(pack: PolicyPack) -> list[HoldingRow]:
             [_pct_text(row.ownership_pct), "≤ " + _pct_text(row.cap_pct)],
             row.ok,
         )
-        for row in pack.stake_caps
+        for row in rows
     ]
 
 
-def startup_tech_rows(pack: PolicyPack) -> list[HoldingRow]:
+def startup_tech_rows(rows) -> list[HoldingRow]:
+    """The start-up tech firms' rows (``PolicyPack.startup_tech``, those the page shows)."""
     return [
         HoldingRow(
             row.startup.pk,
@@ -125,5 +127,5 @@ def startup_tech_rows(pack: PolicyPack) -> list[HoldingRow]:
             ],
             {"met": True, "failed": False}.get(row.status),
         )
-        for row in pack.startup_tech_firms
+        for row in rows
     ]
