@@ -83,6 +83,10 @@ def test_the_fund_tables_show_their_first_rows_and_totals_of_all(viewer, monkeyp
     assert chart.note.startswith(f"The 2 largest of {n} companies by amount committed")
     largest = max(response.context["board"].holdings, key=lambda h: h.committed)
     assert chart.rows[0][0] == (largest.name_en or largest.name)  # the page is in English
+    # the policy tables: their first rows, formatted (a holding each)
+    caps, tech = response.context["stake_caps"], response.context["startup_tech"]
+    assert (len(caps.rows), caps.total, len(tech.rows), tech.total) == (2, n, 2, n)
+    assert all(row.cells for row in tech.rows)
     everything = en(client, url, rows="all")
     assert body_rows(section(everything.content.decode(), "holdings")) == n
     assert "table-more" not in section(everything.content.decode(), "holdings")
