@@ -1,9 +1,11 @@
 """Page-number pagination: ``?page=N&page_size=M`` with page_size capped at 500."""
 
-from functools import partial
+from functools import cached_property, partial
 
 from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
+
+from portfolio.selectors.counts import unfiltered_rows
 
 
 class RowsPaginator(Paginator):
@@ -14,6 +16,13 @@ class RowsPaginator(Paginator):
     def __init__(self, *args, page_rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.page_rows = page_rows
+
+    @cached_property
+    def count(self) -> int:
+        """The kept row count of a whole counted table (``selectors.counts``), else
+        ``COUNT(*)`` as Django's paginator asks it."""
+        kept = unfiltered_rows(self.object_list)
+        return super().count if kept is None else kept
 
     def page(self, number):
         page = super().page(number)

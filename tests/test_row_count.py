@@ -1,0 +1,102 @@
+"""The funding rounds' kept row count (migration 0031, bar P8): triggers keep it equal to
+``COUNT(*)`` through every kind of write, and an unfiltered page of the list answers its
+``count`` from it (a filtered one counts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portfolio.models import FundingRound, Startup
+from portfolio.selectors.counts import unfiltered_rows
+from tests.support import factories
+from tests.support.clients import token_client
+from tests.support.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def kept() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rows FROM portfolio_row_count WHERE table_name = 'portfolio_fundinground'"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_count_follows_every_kind_of_write():
+    startup = factories.StartupFactory()
+    assert kept() == FundingRound.objects.count()
+    factories.FundingRoundFactory(startup=startup)
+    FundingRound.objects.bulk_create(
+        FundingRound(
+            startup=startup, round_type="seed", amount=Decimal(n), closed_on=dt.date(2024, 1, n)
+        )
+        for n in range(1, 6)
+    )
+    assert kept() == FundingRound.objects.count() == 6
+    FundingRound.objects.filter(amount__lt=3).delete()
+    assert kept() == FundingRound.objects.count() == 4
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM portfolio_fundinground WHERE amount = 3")
+    assert kept() == FundingRound.objects.count() == 3
+    FundingRound.objects.filter(startup=startup).delete()  # the rounds' own delete
+    assert kept() == FundingRound.objects.count() == 0
+
+
+def test_a_rolled_back_write_is_not_counted():
+    from django.db import transaction
+
+    startup = factories.StartupFactory()
+    before = kept()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        factories.FundingRoundFactory(startup=startup)
+        raise RuntimeError
+    assert kept() == before == FundingRound.objects.count()
+
+
+def test_only_a_whole_table_is_read_from_the_count():
+    startup = factories.StartupFactory()
+    factories.FundingRoundFactory(startup=startup)
+    assert unfiltered_rows(FundingRound.objects.select_related("startup").order_by("-id")) == 1
+    assert unfiltered_rows(FundingRound.objects.filter(startup=startup)) is None
+    assert unfiltered_rows(FundingRound.objects.distinct()) is None
+    assert unfiltered_rows(FundingRound.objects.all()[:1]) is None
+    assert unfiltered_rows(Startup.objects.all()) is None  # not counted
+    assert unfiltered_rows([1, 2]) is None
+
+
+def test_the_list_answers_the_same_count_without_counting(db):
+    startup = factories.StartupFactory()
+    for _ in range(3):
+        factories.FundingRoundFactory(startup=startup)
+    client = token_client(make_user("viewers"))
+    client.get("/api/v1/funding-rounds/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/api/v1/funding-rounds/?page_size=2").json()
+    assert page["count"] == 3 and len(page["results"]) == 2
+    assert not any("COUNT(" in q["sql"].upper() for q in queries)
+    filtered = client.get(f"/api/v1/funding-rounds/?startup={startup.pk}&page_size=2").json()
+    assert filtered["count"] == 3
+
+
+def test_emptying_the_table_empties_the_count():
+    """``flush`` empties tables with TRUNCATE on PostgreSQL (a trigger of its own) and with
+    DELETE on SQLite."""
+    startup = factories.StartupFactory()
+    factories.FundingRoundFactory(startup=startup)
+    factories.FundingRoundFactory(startup=startup)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the inserts' checks done
+            cursor.execute("TRUNCATE portfolio_fundinground CASCADE")
+        else:
+            cursor.execute("DELETE FROM portfolio_participation")  # the rounds' investors
+            cursor.execute("DELETE FROM portfolio_fundinground")
+    assert kept() == FundingRound.objects.count() == 0
+    factories.FundingRoundFactory(startup=startup)
+    assert kept() == 1
