@@ -1050,7 +1050,8 @@ def raw_lp_engine(fund):
 
 
 def raw_lp_report(fund, as_of: dt.date) -> dict[str, Any]:
-    """The LP report's figures: per LP and net, the carry paid and accrued."""
+    """The LP report's figures: per LP and net, the carry paid and accrued, and the gross
+    figures its answer shows beside them (``gross``: the fund report's, ``raw_fund``)."""
     from portfolio import fund_accounting as fa
 
     engine = raw_lp_engine(fund)
@@ -1062,6 +1063,7 @@ def raw_lp_report(fund, as_of: dt.date) -> dict[str, Any]:
         "net": (engine.lp_figures(as_of), engine.irr(as_of)),
         "carried_interest_paid": paid,
         "carried_interest_accrued": engine.accrued_carry(as_of)[0] if engine.keys else fa.ZERO,
+        "gross": raw_fund(fund, as_of),
     }
 
 
