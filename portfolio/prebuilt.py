@@ -77,3 +77,55 @@ def compiled(name: str, model: type[Model], build: Callable, sentinel=SENTINEL) 
     if query is None:
         query = queries[name] = PrebuiltQuery(build, connection, sentinel)
     return query
+
+
+# --- list pages (issue 17, items 3 and 6) -------------------------------------------------------
+
+
+class PrebuiltPage:
+    """A list's ``values_list`` query compiled once, LIMIT and OFFSET left as parameters:
+    ``rows(low, high)`` runs it for one page, with the column converters the ORM applies."""
+
+    def __init__(self, values, connection):
+        query = values.query.clone()
+        query.clear_limits()
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        self.sql = f"{sql} LIMIT %s OFFSET %s"
+        self.params = list(params)
+        self.compiler = compiler
+        self.converters = compiler.get_converters([col for col, _sql, _alias in compiler.select])
+
+    def rows(self, low: int, high: int) -> list[tuple]:
+        with self.compiler.connection.cursor() as cursor:
+            cursor.execute(self.sql, [*self.params, high - low, low])
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
+        return rows
+
+
+def page_values(queryset, columns: tuple[str, ...], key=None) -> list[tuple]:
+    """``list(queryset.values_list(*columns))`` for a page (a sliced queryset). With a
+    ``key`` (what, besides WHERE and ORDER BY, decides the list's SQL: its view) and no
+    WHERE clause (no filter, search or founder's scope), through the connection's
+    ``PrebuiltPage`` for that key, columns and ordering: building and compiling the ORM
+    query cost more than running it on a small page (0.8 ms of a 10-row startups page's
+    2.8 on SQLite, bar P7)."""
+    query = queryset.query
+    if key is None or query.where or not query.is_sliced or query.high_mark is None:
+        return list(queryset.values_list(*columns))
+    connection = connections[queryset.db]
+    pages = connection.__dict__.setdefault("_prebuilt_pages", {})
+    name = (
+        key,
+        columns,
+        query.order_by,
+        query.extra_order_by,
+        query.default_ordering,
+        query.standard_ordering,
+    )
+    page = pages.get(name)
+    if page is None:
+        page = pages[name] = PrebuiltPage(queryset.values_list(*columns), connection)
+    return page.rows(query.low_mark, query.high_mark)

@@ -9,25 +9,26 @@ from portfolio.selectors.counts import unfiltered_rows
 
 
 class RowsPaginator(Paginator):
-    """Django's paginator whose page holds plain rows: ``page_rows(sliced queryset) ->
-    list``, applied to the page's still-lazy ``object_list`` (a view's fast path for its big
-    list, bar P2)."""
+    """Django's paginator whose page holds plain rows: ``page_rows(sliced queryset, key=)
+    -> list``, applied to the page's still-lazy ``object_list`` (a view's fast path for its
+    big list, bar P2); ``page_key`` is passed on (``prebuilt.page_values``)."""
 
-    def __init__(self, *args, page_rows=None, **kwargs):
+    def __init__(self, *args, page_rows=None, page_key=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.page_rows = page_rows
+        self.page_key = page_key
 
     @cached_property
     def count(self) -> int:
-        """The kept row count of a whole counted table (``selectors.counts``), else
-        ``COUNT(*)`` as Django's paginator asks it."""
+        """A whole table's row count (``selectors.counts``: kept, or a plain ``COUNT(*)``),
+        else the ORM's count as Django's paginator asks it."""
         kept = unfiltered_rows(self.object_list)
         return super().count if kept is None else kept
 
     def page(self, number):
         page = super().page(number)
         if self.page_rows is not None:
-            page.object_list = self.page_rows(page.object_list)
+            page.object_list = self.page_rows(page.object_list, key=self.page_key)
         return page
 
 
@@ -37,8 +38,11 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
     def paginate_queryset(self, queryset, request, view=None):
-        # A view with ``page_rows`` gets its page as finished rows, not model instances.
+        # A view with ``page_rows`` gets its page as finished rows, not model instances;
+        # with a ``page_key``, an unfiltered page's query is compiled once (``prebuilt``).
         self.django_paginator_class = partial(
-            RowsPaginator, page_rows=getattr(view, "page_rows", None)
+            RowsPaginator,
+            page_rows=getattr(view, "page_rows", None),
+            page_key=view.page_key() if hasattr(view, "page_key") else None,
         )
         return super().paginate_queryset(queryset, request, view)

@@ -33,6 +33,8 @@ from rest_framework import relations, serializers
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import ISO_8601, api_settings
 
+from portfolio import prebuilt
+
 Reader = Callable[[object], object]
 
 #: values the fast path leaves to DRF: methods it calls, related fields' key shortcuts
@@ -419,11 +421,12 @@ def values_rows(serializer_class: type[serializers.ModelSerializer]):
             found = ("pk", None)  # written per page: the row's key -> its nested rows
         columns.append(found[0])
         pairs.append((field.field_name, found[1]))
+    columns = tuple(columns)
     if not nested:
-        return lambda queryset: _in_page_zone(
+        return lambda queryset, key=None: _in_page_zone(
             lambda: [
                 _write(pairs, values)
-                for values in queryset.prefetch_related(None).values_list(*columns)
+                for values in prebuilt.page_values(queryset.prefetch_related(None), columns, key)
             ]
         )
 
@@ -435,8 +438,8 @@ def values_rows(serializer_class: type[serializers.ModelSerializer]):
             found[key].append(_write(child_pairs, values))
         return found.__getitem__
 
-    def rows(queryset) -> list[dict]:
-        page = list(queryset.prefetch_related(None).values_list(*columns))
+    def rows(queryset, key=None) -> list[dict]:
+        page = prebuilt.page_values(queryset.prefetch_related(None), columns, key)
         keys = [values[nested[0][0]] for values in page]
         page_pairs = list(pairs)
         for position, name, spec in nested:

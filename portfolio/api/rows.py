@@ -18,7 +18,7 @@ from operator import itemgetter
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portfolio import selectors
+from portfolio import prebuilt, selectors
 from portfolio.models.choices import Population
 from portfolio.models.specs import (
     BOOL,
@@ -175,11 +175,12 @@ def _readers(spec: RowSpec, make) -> list:
 # --- JSON pages and export cells -------------------------------------------------------------
 
 
-def json_rows(spec: RowSpec, queryset: QuerySet) -> list[dict]:
+def json_rows(spec: RowSpec, queryset: QuerySet, key=None) -> list[dict]:
     """A page of the list's queryset (filtered, ordered, sliced) as the rows its serializer
-    gives, in one query (``values_list``); a round's participants in one more, as the
-    prefetch does (none for an empty page)."""
-    rows = list(queryset.values_list(*spec.values))
+    gives, in one query (``values_list``, prebuilt for an unfiltered page of ``key``: see
+    ``prebuilt.page_values``); a round's participants in one more, as the prefetch does
+    (none for an empty page)."""
+    rows = prebuilt.page_values(queryset, tuple(spec.values), key)
     participants = {}
     if rows and _lists_participants(spec):
         participants = selectors.participant_rows([row[0] for row in rows])

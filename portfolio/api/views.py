@@ -152,6 +152,12 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
         # a flat serializer's page is read as values (no model instances; bar P2)
         return plain.values_rows(self.get_serializer_class())
 
+    def page_key(self):
+        """What decides this list's SQL besides its WHERE and ORDER BY
+        (``prebuilt.page_values``): the view, whose ``get_queryset`` is the same for every
+        list request; none for a founder (their scope is a WHERE, but kept apart anyway)."""
+        return None if is_founder(self.request.user) else type(self)
+
     def permission_model(self) -> type[Model]:
         return self.queryset.model
 
@@ -633,6 +639,12 @@ class CommitmentViewSet(CreateMixin, ApiViewSet):
     ordering = ["fund__name", "approved_on", "id"]
     resource = "commitments"
     conflict_on_create = True
+
+    def page_key(self):
+        """What decides this list's SQL besides its WHERE and ORDER BY
+        (``prebuilt.page_values``): the view, whose ``get_queryset`` is the same for every
+        list request; none for a founder (their scope is a WHERE, but kept apart anyway)."""
+        return None if is_founder(self.request.user) else type(self)
 
     def permission_model(self) -> type[Model]:
         # The tranches of a commitment: read with view_tranche, planned with add_tranche.
