@@ -61,11 +61,17 @@ def _datetime(field: drf_fields.DateTimeField) -> Reader | None:
     def read(value):
         if isinstance(value, str) or value.utcoffset() is None:
             return slow(value)  # naive: DRF makes it aware, or refuses it
-        zone = _PAGE_ZONE.get() or timezone.get_current_timezone()
-        text = value.astimezone(zone).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return zoned_text(value)
 
     return read
+
+
+def zoned_text(value) -> str:
+    """An aware date-time as DRF writes it: ISO 8601 in the current time zone (the page's,
+    under ``in_page_zone``), "Z" for UTC."""
+    zone = _PAGE_ZONE.get() or timezone.get_current_timezone()
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 #: the current time zone, looked up once for a page of rows (``values_rows``) rather than
@@ -73,7 +79,8 @@ def _datetime(field: drf_fields.DateTimeField) -> Reader | None:
 _PAGE_ZONE: ContextVar = ContextVar("page_zone", default=None)
 
 
-def _in_page_zone(write_page: Callable[[], list[dict]]) -> list[dict]:
+def in_page_zone(write_page: Callable[[], list[dict]]) -> list[dict]:
+    """``write_page()`` with the current time zone looked up once for all its rows."""
     token = _PAGE_ZONE.set(timezone.get_current_timezone())
     try:
         return write_page()
@@ -423,7 +430,7 @@ def values_rows(serializer_class: type[serializers.ModelSerializer]):
         pairs.append((field.field_name, found[1]))
     columns = tuple(columns)
     if not nested:
-        return lambda queryset, key=None: _in_page_zone(
+        return lambda queryset, key=None: in_page_zone(
             lambda: [
                 _write(pairs, values)
                 for values in prebuilt.page_values(queryset.prefetch_related(None), columns, key)
@@ -444,6 +451,6 @@ def values_rows(serializer_class: type[serializers.ModelSerializer]):
         page_pairs = list(pairs)
         for position, name, spec in nested:
             page_pairs[position] = (name, children(spec, keys))
-        return _in_page_zone(lambda: [_write(page_pairs, values) for values in page])
+        return in_page_zone(lambda: [_write(page_pairs, values) for values in page])
 
     return rows

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portfolio import prebuilt, selectors
+from portfolio.api import plain
 from portfolio.models.choices import Population
 from portfolio.models.specs import (
     BOOL,
@@ -75,11 +76,13 @@ def date_text(value) -> str | None:
 
 
 def datetime_text(value) -> str | None:
-    """As DRF's DateTimeField renders: ISO 8601 in the current time zone, "Z" for UTC."""
+    """As DRF's DateTimeField renders: ISO 8601 in the current time zone, "Z" for UTC (the
+    zone looked up once a page: 8 µs a value, a third of a KPI submission's row)."""
     if value is None:
         return None
-    value = timezone.localtime(value).isoformat()
-    return value[:-6] + "Z" if value.endswith("+00:00") else value
+    if value.utcoffset() is None:
+        value = timezone.localtime(value)  # naive: refused, as DRF's field refuses it
+    return plain.zoned_text(value)
 
 
 def text(value) -> str | None:
@@ -187,7 +190,7 @@ def json_rows(spec: RowSpec, queryset: QuerySet, key=None) -> list[dict]:
     readers = _readers(
         spec, lambda column, at: (column.name, _json_reader(spec, column, at, participants))
     )
-    return [{name: read(row) for name, read in readers} for row in rows]
+    return plain.in_page_zone(lambda: [{name: read(row) for name, read in readers} for row in rows])
 
 
 def _cell_readers(spec: RowSpec, column: Column, at: int) -> list[Reader]:
