@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import math
 import pickle
+from contextlib import contextmanager
 
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
@@ -34,7 +35,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, router
+from django.db import connections, router, transaction
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -74,6 +75,24 @@ def _db_cache_incr(cache: DatabaseCache, key: str, current: int) -> bool:
         return cursor.rowcount == 1
 
 
+@contextmanager
+def _unsynced(connection):
+    """On PostgreSQL, outside any transaction: the counter's write in a transaction that
+    commits without waiting for the disk (``synchronous_commit = off``, for this transaction
+    only). A durable commit waited for the disk's flush, 3.8 ms on the bench machine against
+    0.13, and every token request writes its counter (bar P7). A crash may lose the last
+    fraction of a second of counts: a rate limit's counter, never business data. Inside a
+    transaction (a caller's ``atomic``) nothing changes, so no other write is made less
+    durable."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 def count_request(cache, key: str, timeout: float) -> int:
     """Add one to the counter ``key`` (created at 1 expiring after ``timeout`` seconds);
     returns the new count. One small integer whatever the number of requests."""
@@ -94,14 +113,16 @@ def count_request(cache, key: str, timeout: float) -> int:
             if cache.add(key, 1, timeout):
                 return 1
             return cache.incr(key)
-    for _ in range(CAS_TRIES if isinstance(cache, DatabaseCache) else 0):
-        current = cache.get(key)
-        if current is None:
-            if cache.add(key, 1, timeout):
-                return 1
-            continue
-        if _db_cache_incr(cache, key, current):
-            return current + 1
+    if isinstance(cache, DatabaseCache):
+        with _unsynced(connections[router.db_for_write(cache.cache_model_class)]):
+            for _ in range(CAS_TRIES):
+                current = cache.get(key)
+                if current is None:
+                    if cache.add(key, 1, timeout):
+                        return 1
+                    continue
+                if _db_cache_incr(cache, key, current):
+                    return current + 1
     # Another backend, or a counter too contended to swap: read and write it.
     value = (cache.get(key) or 0) + 1
     cache.set(key, value, timeout)
