@@ -8,12 +8,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.models import F
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import F, ProtectedError
 from django.test.utils import CaptureQueriesContext
 
 from portfolio.models import FundingRound, Startup
-from portfolio.selectors.counts import unfiltered_rows
+from portfolio.selectors.counts import COUNTED, unfiltered_rows
 from tests.support import factories
 from tests.support.clients import token_client
 from tests.support.factories import make_user
@@ -50,7 +51,6 @@ def test_the_count_follows_every_kind_of_write():
 
 
 def test_a_rolled_back_write_is_not_counted():
-    from django.db import transaction
 
     startup = factories.StartupFactory()
     before = kept()
@@ -104,3 +104,40 @@ def test_emptying_the_table_empties_the_count():
     assert kept() == FundingRound.objects.count() == 0
     factories.FundingRoundFactory(startup=startup)
     assert kept() == 1
+
+
+def kept_counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name, rows FROM portfolio_row_count")
+        return dict(cursor.fetchall())
+
+
+def table_counts() -> dict[str, int]:
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in COUNTED:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+@pytest.mark.slow
+def test_every_counted_table_keeps_its_count_through_the_demo_and_deletes():
+    """Every table ``selectors.counts`` reads a kept count of has its triggers (migrations
+    0031, 0032): loading the demo data, deleting its startups (cascading to their rows) and
+    a raw delete leave each kept count equal to ``COUNT(*)``."""
+    assert set(kept_counts()) == COUNTED
+    call_command("seed_demo", verbosity=0)
+    counts = table_counts()
+    assert kept_counts() == counts
+    assert all(counts[table] > 0 for table in ("portfolio_startup", "portfolio_kpireport"))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM portfolio_mentoringsession")
+    for startup in Startup.objects.order_by("-pk")[:3]:
+        try:
+            with transaction.atomic():
+                startup.delete()
+        except ProtectedError:
+            continue
+    assert kept_counts() == table_counts()
+    assert table_counts()["portfolio_mentoringsession"] == 0

@@ -278,6 +278,10 @@ class IncubationAgreement(CreatedByMixin, models.Model):
                 same_day=False,
             ),
         ]
+        # the list's default order (deadline soonest first), read off the index
+        indexes = [
+            models.Index(fields=["incubation_deadline", "id"], name="incubation_agreement_list_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.startup} · {self.starts_on} – {self.incubation_deadline}"

@@ -156,6 +156,8 @@ class KpiSubmission(KpiFigures):
                 message=_("An approved or returned submission has a review."),
             ),
         ]
+        # The list's order starts newest quarter first (as the KPI reports')
+        indexes = [models.Index(fields=["-year", "-quarter"], name="kpi_submission_list_idx")]
 
     def __str__(self) -> str:
         return f"{self.startup} {self.year} Q{self.quarter} ({self.get_status_display()})"

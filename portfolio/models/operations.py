@@ -158,6 +158,7 @@ class Mentor(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name", "id"], name="mentor_list_idx")]
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
         constraints = [

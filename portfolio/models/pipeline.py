@@ -309,6 +309,8 @@ class StageTransition(models.Model):
             # Each startup's latest move by a date (its stage as of the date: reports,
             # dashboards) and the windows over each startup's moves in date order.
             models.Index(fields=["startup", "on", "id"], name="transition_startup_on_idx"),
+            # The API list's default order, newest first (a page without sorting them all).
+            models.Index(fields=["-on", "-id"], name="transition_list_idx"),
         ]
 
     def __str__(self) -> str:
@@ -459,6 +461,9 @@ class KpiReport(KpiFigures):
                 nullable=True,
             ),
         ]
+        # The API list's default order starts newest quarter first: a page sorts one
+        # quarter's reports by startup, not every report.
+        indexes = [models.Index(fields=["-year", "-quarter"], name="kpi_report_list_idx")]
 
     def __str__(self) -> str:
         return f"{self.startup} {self.year}Q{self.quarter}"

@@ -8,8 +8,24 @@ from __future__ import annotations
 from django.db import connections
 from django.db.models import QuerySet
 
-#: the tables whose rows triggers count (migration 0031)
-COUNTED = frozenset({"portfolio_fundinground"})
+#: the tables whose rows triggers count (migrations 0031 and 0032)
+COUNTED = frozenset(
+    {
+        "portfolio_fundinground",
+        "portfolio_startup",
+        "portfolio_stagetransition",
+        "portfolio_milestone",
+        "portfolio_kpireport",
+        "portfolio_kpisubmission",
+        "portfolio_incubationagreement",
+        "portfolio_facilitybooking",
+        "portfolio_techtransfer",
+        "portfolio_spacelease",
+        "portfolio_mentoringsession",
+        "portfolio_policyapplication",
+        "portfolio_financingintroduction",
+    }
+)
 
 
 def unfiltered_rows(queryset) -> int | None:
