@@ -32,6 +32,18 @@ def credit_code_field(**options) -> models.CharField:
     )
 
 
+def belongs_to(
+    to, verbose_name, related_name, *, one=False, on_delete=models.PROTECT, **options
+) -> models.ForeignKey:
+    """The row's parent (its startup, fund, call, LP, account...). By default a parent that has
+    rows cannot be deleted (PROTECT); ``on_delete=models.CASCADE`` for a row that is part of
+    its parent and goes with it. ``one``: at most one such row a parent (a one-to-one field)."""
+    field = models.OneToOneField if one else models.ForeignKey
+    return field(
+        to, verbose_name=verbose_name, on_delete=on_delete, related_name=related_name, **options
+    )
+
+
 def done_by(verbose_name, **options) -> models.ForeignKey:
     """The staff member or founder who did something to the row (entered, uploaded, invited,
     reviewed it): emptied if the account is deleted, no reverse accessor."""

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.evidence_storage import evidence_storage
-from portfolio.models.common import done_by
+from portfolio.models.common import belongs_to, done_by
 from portfolio.models.pipeline import Milestone
 from portfolio.models.rules import positive
 
@@ -22,12 +22,7 @@ from portfolio.models.rules import positive
 class MilestoneEvidence(models.Model):
     """One evidence file of a milestone."""
 
-    milestone = models.ForeignKey(
-        Milestone,
-        verbose_name=_("milestone"),
-        on_delete=models.PROTECT,
-        related_name="evidence",
-    )
+    milestone = belongs_to(Milestone, _("milestone"), "evidence")
     # A generated name (evidence/<uuid>.<ext>), never the uploader's.
     file = models.FileField(_("file"), storage=evidence_storage, max_length=200, editable=False)
     filename = models.CharField(_("original filename"), max_length=255, editable=False)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import CreatedByMixin, illustrative
+from portfolio.models.common import CreatedByMixin, belongs_to, illustrative
 from portfolio.models.pipeline import Startup
 from portfolio.models.rules import ends_after, ends_before_start, non_negative, one_of
 
@@ -85,15 +85,8 @@ class FacilityBooking(CreatedByMixin, models.Model):
     """A startup's booking of a facility from ``starts_at`` to ``ends_at`` (half-open: it
     ends when the next may start), with the units billed and the liquid helium used."""
 
-    facility = models.ForeignKey(
-        Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="bookings"
-    )
-    startup = models.ForeignKey(
-        Startup,
-        verbose_name=_("startup"),
-        on_delete=models.PROTECT,
-        related_name="facility_bookings",
-    )
+    facility = belongs_to(Facility, _("facility"), "bookings")
+    startup = belongs_to(Startup, _("startup"), "facility_bookings")
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     units = models.DecimalField(

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import done_by
+from portfolio.models.common import belongs_to, done_by
 from portfolio.models.pipeline import Startup
 
 #: the role's group (data migration 0014) and the permission that scopes its members
@@ -25,18 +25,14 @@ SCOPE_PERMISSION = f"portfolio.{SCOPE_CODENAME}"
 class FounderMembership(models.Model):
     """Which startup a founder's account belongs to (and their title there)."""
 
-    user = models.OneToOneField(
+    user = belongs_to(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
+        _("user"),
+        "founder_membership",
+        one=True,
         on_delete=models.CASCADE,
-        related_name="founder_membership",
     )
-    startup = models.ForeignKey(
-        Startup,
-        verbose_name=_("startup"),
-        on_delete=models.PROTECT,
-        related_name="founder_memberships",
-    )
+    startup = belongs_to(Startup, _("startup"), "founder_memberships")
     title = models.CharField(
         _("job title"), max_length=100, blank=True, help_text=_("E.g. 创始人兼CEO, CTO.")
     )

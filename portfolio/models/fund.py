@@ -23,7 +23,7 @@ from portfolio.models.choices import (
     ValuationMethod,
     Waterfall,
 )
-from portfolio.models.common import illustrative
+from portfolio.models.common import belongs_to, illustrative
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, YEAR_VALIDATORS, BilingualNameMixin, Startup
 from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
@@ -207,12 +207,8 @@ class Fund(BilingualNameMixin, models.Model):
 class Commitment(models.Model):
     """The fund's approved investment in a startup: a decision, not yet cash."""
 
-    fund = models.ForeignKey(
-        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="commitments"
-    )
-    startup = models.ForeignKey(
-        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="commitments"
-    )
+    fund = belongs_to(Fund, _("fund"), "commitments")
+    startup = belongs_to(Startup, _("startup"), "commitments")
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     approved_on = models.DateField(_("approved on"))
     status = models.CharField(
@@ -282,18 +278,12 @@ class Tranche(models.Model):
     verified. The tranches of a commitment never add up to more than the commitment
     (``services.tranche_create``, under the fund's lock)."""
 
-    commitment = models.ForeignKey(
-        Commitment,
-        verbose_name=_("commitment"),
-        on_delete=models.PROTECT,
-        related_name="tranches",
-    )
+    commitment = belongs_to(Commitment, _("commitment"), "tranches")
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
-    milestone = models.ForeignKey(
+    milestone = belongs_to(
         "portfolio.Milestone",
-        verbose_name=_("milestone condition"),
-        on_delete=models.PROTECT,
-        related_name="tranches",
+        _("milestone condition"),
+        "tranches",
         null=True,
         blank=True,
         help_text=_("Paid only once this milestone of the same startup is verified."),
@@ -318,28 +308,11 @@ class Tranche(models.Model):
 class Disbursement(models.Model):
     """Cash actually paid against a commitment, usually into a funding round."""
 
-    commitment = models.ForeignKey(
-        Commitment,
-        verbose_name=_("commitment"),
-        on_delete=models.PROTECT,
-        related_name="disbursements",
+    commitment = belongs_to(Commitment, _("commitment"), "disbursements")
+    funding_round = belongs_to(
+        FundingRound, _("funding round"), "disbursements", null=True, blank=True
     )
-    funding_round = models.ForeignKey(
-        FundingRound,
-        verbose_name=_("funding round"),
-        on_delete=models.PROTECT,
-        related_name="disbursements",
-        null=True,
-        blank=True,
-    )
-    tranche = models.ForeignKey(
-        Tranche,
-        verbose_name=_("tranche"),
-        on_delete=models.PROTECT,
-        related_name="disbursements",
-        null=True,
-        blank=True,
-    )
+    tranche = belongs_to(Tranche, _("tranche"), "disbursements", null=True, blank=True)
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     ownership_pct = models.DecimalField(
@@ -378,15 +351,8 @@ class Disbursement(models.Model):
 class ValuationMark(models.Model):
     """The fair value of the fund's holding in a startup at a date."""
 
-    fund = models.ForeignKey(
-        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="valuation_marks"
-    )
-    startup = models.ForeignKey(
-        Startup,
-        verbose_name=_("startup"),
-        on_delete=models.PROTECT,
-        related_name="valuation_marks",
-    )
+    fund = belongs_to(Fund, _("fund"), "valuation_marks")
+    startup = belongs_to(Startup, _("startup"), "valuation_marks")
     as_of = models.DateField(_("as of"))
     fair_value = models.DecimalField(_("fair value (yuan)"), **MONEY)
     method = models.CharField(
@@ -427,12 +393,8 @@ class ValuationMark(models.Model):
 class Distribution(models.Model):
     """Cash returned to the fund by a holding (exit proceeds, dividends)."""
 
-    fund = models.ForeignKey(
-        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="distributions"
-    )
-    startup = models.ForeignKey(
-        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="distributions"
-    )
+    fund = belongs_to(Fund, _("fund"), "distributions")
+    startup = belongs_to(Startup, _("startup"), "distributions")
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     kind = models.CharField(

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import AmountPrecision, InvestorKind, RoundType
-from portfolio.models.common import illustrative
+from portfolio.models.common import belongs_to, illustrative
 from portfolio.models.pipeline import MONEY, BilingualNameMixin, Startup
 from portfolio.models.querysets import PortfolioQuerySet
 from portfolio.models.rules import check, non_negative, positive, unique
@@ -30,9 +30,7 @@ class FundingRound(models.Model):
     """A startup's round. Chinese announcements often give no exact figure, so the amount
     carries its precision; an undisclosed round has no amount."""
 
-    startup = models.ForeignKey(
-        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="funding_rounds"
-    )
+    startup = belongs_to(Startup, _("startup"), "funding_rounds")
     round_type = models.CharField(_("round type"), max_length=16, choices=RoundType.choices)
     closed_on = models.DateField(_("closed on"))
     amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)
@@ -52,14 +50,7 @@ class FundingRound(models.Model):
         _("pre-money valuation (yuan)"), null=True, blank=True, **MONEY
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY", editable=False)
-    lead_investor = models.ForeignKey(
-        Investor,
-        verbose_name=_("lead investor"),
-        on_delete=models.PROTECT,
-        related_name="led_rounds",
-        null=True,
-        blank=True,
-    )
+    lead_investor = belongs_to(Investor, _("lead investor"), "led_rounds", null=True, blank=True)
     investors = models.ManyToManyField(
         Investor,
         verbose_name=_("investors"),
@@ -131,18 +122,10 @@ class FundingRound(models.Model):
 class Participation(models.Model):
     """An investor's part in a round; part of the round, so it goes when the round goes."""
 
-    funding_round = models.ForeignKey(
-        FundingRound,
-        verbose_name=_("funding round"),
-        on_delete=models.CASCADE,
-        related_name="participations",
+    funding_round = belongs_to(
+        FundingRound, _("funding round"), "participations", on_delete=models.CASCADE
     )
-    investor = models.ForeignKey(
-        Investor,
-        verbose_name=_("investor"),
-        on_delete=models.PROTECT,
-        related_name="participations",
-    )
+    investor = belongs_to(Investor, _("investor"), "participations")
     amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)
 
     class Meta:

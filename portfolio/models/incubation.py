@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import CreatedByMixin, done_by, illustrative
+from portfolio.models.common import CreatedByMixin, belongs_to, done_by, illustrative
 from portfolio.models.funding import FundingRound, Investor
 from portfolio.models.pipeline import MONEY, Startup
 from portfolio.models.rules import (
@@ -239,22 +239,11 @@ class IncubationAgreement(CreatedByMixin, models.Model):
     (§2, "Tax") and the source of its incubation deadline, computed by
     ``services.incubation`` from the rule in force on ``starts_on`` and stored."""
 
-    startup = models.OneToOneField(
-        Startup,
-        verbose_name=_("startup"),
-        on_delete=models.PROTECT,
-        related_name="incubation_agreement",
-    )
+    startup = belongs_to(Startup, _("startup"), "incubation_agreement", one=True)
     signed_on = models.DateField(_("signed on"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    rule = models.ForeignKey(
-        IncubationRule,
-        verbose_name=_("rule applied"),
-        on_delete=models.PROTECT,
-        related_name="agreements",
-        editable=False,
-    )
+    rule = belongs_to(IncubationRule, _("rule applied"), "agreements", editable=False)
     incubation_deadline = models.DateField(_("incubation deadline"), editable=False)
     note = models.TextField(_("note"), blank=True)
 
@@ -305,9 +294,7 @@ class Graduation(models.Model):
     ``services.incubation.startup_graduate`` writes it with the startup's status, and refuses
     a basis the recorded data contradicts."""
 
-    startup = models.OneToOneField(
-        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="graduation"
-    )
+    startup = belongs_to(Startup, _("startup"), "graduation", one=True)
     graduated_on = models.DateField(_("graduated on"))
     basis_high_tech_enterprise = models.BooleanField(_("national 高新技术企业"), default=False)
     basis_vc_over_5m = models.BooleanField(_("angel/VC money above the threshold"), default=False)
@@ -317,13 +304,7 @@ class Graduation(models.Model):
     basis_acquired_or_listed = models.BooleanField(
         _("merged, acquired, listed or quoted"), default=False
     )
-    rule = models.ForeignKey(
-        IncubationRule,
-        verbose_name=_("rule applied"),
-        on_delete=models.PROTECT,
-        related_name="graduations",
-        editable=False,
-    )
+    rule = belongs_to(IncubationRule, _("rule applied"), "graduations", editable=False)
     note = models.TextField(_("note / evidence"), blank=True)
     recorded_by = done_by(_("recorded by"), editable=False)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -383,12 +364,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
     grant): its level, status, certificate and validity, and the money granted and
     received."""
 
-    startup = models.ForeignKey(
-        Startup,
-        verbose_name=_("startup"),
-        on_delete=models.PROTECT,
-        related_name="policy_applications",
-    )
+    startup = belongs_to(Startup, _("startup"), "policy_applications")
     programme = models.CharField(_("programme"), max_length=32, choices=Programme.choices)
     programme_name = models.CharField(
         _("programme name"), max_length=200, blank=True, help_text=_("As the call names it.")
@@ -528,30 +504,15 @@ class FinancingIntroduction(CreatedByMixin, models.Model):
     """The incubator introducing a startup to an investor: the channel, the outcome and, when
     it led to money, the round (which proves the incubator's role)."""
 
-    startup = models.ForeignKey(
-        Startup,
-        verbose_name=_("startup"),
-        on_delete=models.PROTECT,
-        related_name="financing_introductions",
-    )
-    investor = models.ForeignKey(
-        Investor,
-        verbose_name=_("investor"),
-        on_delete=models.PROTECT,
-        related_name="introductions",
-    )
+    startup = belongs_to(Startup, _("startup"), "financing_introductions")
+    investor = belongs_to(Investor, _("investor"), "introductions")
     introduced_on = models.DateField(_("introduced on"))
     channel = models.CharField(_("channel"), max_length=16, choices=IntroChannel.choices)
     outcome = models.CharField(
         _("outcome"), max_length=16, choices=IntroOutcome.choices, default=IntroOutcome.PENDING
     )
-    funding_round = models.ForeignKey(
-        FundingRound,
-        verbose_name=_("round it led to"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="introductions",
+    funding_round = belongs_to(
+        FundingRound, _("round it led to"), "introductions", null=True, blank=True
     )
     is_illustrative = illustrative()
     note = models.TextField(_("note"), blank=True)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import done_by
+from portfolio.models.common import belongs_to, done_by
 from portfolio.models.pipeline import (
     QUARTER_VALIDATORS,
     YEAR_VALIDATORS,
@@ -90,12 +90,7 @@ class KpiSubmission(KpiFigures):
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned")
 
-    startup = models.ForeignKey(
-        Startup,
-        verbose_name=_("startup"),
-        on_delete=models.PROTECT,
-        related_name="kpi_submissions",
-    )
+    startup = belongs_to(Startup, _("startup"), "kpi_submissions")
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     request = models.ForeignKey(
@@ -173,24 +168,11 @@ class KpiReminder(models.Model):
         DUE_TODAY = "due_today", _("due today")
         OVERDUE = "overdue", _("overdue")
 
-    request = models.ForeignKey(
-        KpiRequest,
-        verbose_name=_("request"),
-        on_delete=models.CASCADE,
-        related_name="reminders",
+    request = belongs_to(KpiRequest, _("request"), "reminders", on_delete=models.CASCADE)
+    founder = belongs_to(
+        settings.AUTH_USER_MODEL, _("founder"), "kpi_reminders", on_delete=models.CASCADE
     )
-    founder = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("founder"),
-        on_delete=models.CASCADE,
-        related_name="kpi_reminders",
-    )
-    startup = models.ForeignKey(
-        Startup,
-        verbose_name=_("startup"),
-        on_delete=models.PROTECT,
-        related_name="kpi_reminders",
-    )
+    startup = belongs_to(Startup, _("startup"), "kpi_reminders")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import ExpenseCategory, LpKind
-from portfolio.models.common import credit_code_field, illustrative
+from portfolio.models.common import belongs_to, credit_code_field, illustrative
 from portfolio.models.fund import PERCENT, Fund
 from portfolio.models.pipeline import MONEY, BilingualNameMixin
 from portfolio.models.querysets import PortfolioQuerySet
@@ -52,15 +52,8 @@ class LimitedPartner(BilingualNameMixin, models.Model):
 class LpCommitment(models.Model):
     """What one LP has committed to the fund (认缴)."""
 
-    fund = models.ForeignKey(
-        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="lp_commitments"
-    )
-    limited_partner = models.ForeignKey(
-        LimitedPartner,
-        verbose_name=_("limited partner"),
-        on_delete=models.PROTECT,
-        related_name="commitments",
-    )
+    fund = belongs_to(Fund, _("fund"), "lp_commitments")
+    limited_partner = belongs_to(LimitedPartner, _("limited partner"), "commitments")
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     committed_on = models.DateField(_("committed on"))
     pays_fees = models.BooleanField(
@@ -94,9 +87,7 @@ class CapitalCall(models.Model):
     remainder into one item per LP; ``investments + management_fees + expenses`` is its
     amount."""
 
-    fund = models.ForeignKey(
-        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="capital_calls"
-    )
+    fund = belongs_to(Fund, _("fund"), "capital_calls")
     number = models.PositiveIntegerField(_("number"), validators=[MinValueValidator(1)])
     call_date = models.DateField(_("call date"))
     due_date = models.DateField(_("due date"))
@@ -148,15 +139,8 @@ class CapitalCall(models.Model):
 class CapitalCallItem(models.Model):
     """One LP's part of a call: what it owes; its payments are what it has paid in (实缴)."""
 
-    capital_call = models.ForeignKey(
-        CapitalCall, verbose_name=_("capital call"), on_delete=models.PROTECT, related_name="items"
-    )
-    limited_partner = models.ForeignKey(
-        LimitedPartner,
-        verbose_name=_("limited partner"),
-        on_delete=models.PROTECT,
-        related_name="call_items",
-    )
+    capital_call = belongs_to(CapitalCall, _("capital call"), "items")
+    limited_partner = belongs_to(LimitedPartner, _("limited partner"), "call_items")
     amount = models.DecimalField(_("amount due (yuan)"), **MONEY)
 
     objects = PortfolioQuerySet.as_manager()
@@ -186,12 +170,7 @@ class CapitalCallItem(models.Model):
 class CapitalCallPayment(models.Model):
     """Money an LP paid against its part of a call; it counts from ``paid_on``."""
 
-    item = models.ForeignKey(
-        CapitalCallItem,
-        verbose_name=_("capital call item"),
-        on_delete=models.PROTECT,
-        related_name="payments",
-    )
+    item = belongs_to(CapitalCallItem, _("capital call item"), "payments")
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
 
@@ -215,12 +194,7 @@ class CallDefault(models.Model):
     (default interest, forfeiture, a forced transfer) follow the partnership agreement and
     are out of scope."""
 
-    item = models.OneToOneField(
-        CapitalCallItem,
-        verbose_name=_("capital call item"),
-        on_delete=models.PROTECT,
-        related_name="default",
-    )
+    item = belongs_to(CapitalCallItem, _("capital call item"), "default", one=True)
     noticed_on = models.DateField(_("recorded as in default on"))
     outstanding = models.DecimalField(_("still owed then (yuan)"), **MONEY)
     note = models.TextField(_("note"), blank=True)
@@ -246,9 +220,7 @@ class CallDefault(models.Model):
 class FundExpense(models.Model):
     """A partnership expense (合伙企业费用): audit, legal, custody, valuation, formation."""
 
-    fund = models.ForeignKey(
-        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="expenses"
-    )
+    fund = belongs_to(Fund, _("fund"), "expenses")
     incurred_on = models.DateField(_("incurred on"))
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     category = models.CharField(_("category"), max_length=16, choices=ExpenseCategory.choices)
@@ -272,9 +244,7 @@ class LpDistribution(models.Model):
     """Cash the fund paid out to its partners; the waterfall splits it tier by tier between
     the LPs and the GP (computed from the fund's terms, never typed in)."""
 
-    fund = models.ForeignKey(
-        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="lp_distributions"
-    )
+    fund = belongs_to(Fund, _("fund"), "lp_distributions")
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     note = models.TextField(_("note"), blank=True)
@@ -298,18 +268,8 @@ class ReallocationRule(models.Model):
     cash on every distribution and, optionally, in the hypothetical liquidation behind its
     NAV (``fund-accounting.md`` §1). At most one rule a fund."""
 
-    fund = models.OneToOneField(
-        Fund,
-        verbose_name=_("fund"),
-        on_delete=models.PROTECT,
-        related_name="reallocation_rule",
-    )
-    ceding = models.ForeignKey(
-        LimitedPartner,
-        verbose_name=_("ceding LP"),
-        on_delete=models.PROTECT,
-        related_name="ceded_rules",
-    )
+    fund = belongs_to(Fund, _("fund"), "reallocation_rule", one=True)
+    ceding = belongs_to(LimitedPartner, _("ceding LP"), "ceded_rules")
     pct = models.DecimalField(_("share of its split ceded (%)"), **PERCENT)
     applies_to_nav = models.BooleanField(_("also in the NAV"), default=True)
     beneficiaries = models.ManyToManyField(
@@ -336,18 +296,8 @@ class ReallocationRule(models.Model):
 
 
 class ReallocationBeneficiary(models.Model):
-    rule = models.ForeignKey(
-        ReallocationRule,
-        verbose_name=_("让利 rule"),
-        on_delete=models.CASCADE,
-        related_name="shares",
-    )
-    limited_partner = models.ForeignKey(
-        LimitedPartner,
-        verbose_name=_("limited partner"),
-        on_delete=models.PROTECT,
-        related_name="reallocation_shares",
-    )
+    rule = belongs_to(ReallocationRule, _("让利 rule"), "shares", on_delete=models.CASCADE)
+    limited_partner = belongs_to(LimitedPartner, _("limited partner"), "reallocation_shares")
     weight = models.DecimalField(_("weight"), max_digits=8, decimal_places=4, default=1)
 
     class Meta:
@@ -378,19 +328,9 @@ class LpDistributionAllocation(models.Model):
     the fund's events, and a test pins the two together). ``limited_partner`` is empty for
     the GP's row."""
 
-    distribution = models.ForeignKey(
-        LpDistribution,
-        verbose_name=_("LP distribution"),
-        on_delete=models.PROTECT,
-        related_name="allocations",
-    )
-    limited_partner = models.ForeignKey(
-        LimitedPartner,
-        verbose_name=_("limited partner"),
-        on_delete=models.PROTECT,
-        related_name="distribution_allocations",
-        null=True,
-        blank=True,
+    distribution = belongs_to(LpDistribution, _("LP distribution"), "allocations")
+    limited_partner = belongs_to(
+        LimitedPartner, _("limited partner"), "distribution_allocations", null=True, blank=True
     )
     return_of_capital = models.DecimalField(_("return of capital"), **MONEY)
     preferred_return = models.DecimalField(_("preferred return"), **MONEY)

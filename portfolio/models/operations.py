@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import CreatedByMixin, illustrative
+from portfolio.models.common import CreatedByMixin, belongs_to, illustrative
 from portfolio.models.pipeline import MONEY, Startup
 from portfolio.models.rules import (
     at_most,
@@ -66,9 +66,7 @@ class SpaceLease(CreatedByMixin, models.Model):
     monthly subsidy (a government programme or the incubator) and ``subsidy_source`` who
     pays it."""
 
-    startup = models.ForeignKey(
-        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="space_leases"
-    )
+    startup = belongs_to(Startup, _("startup"), "space_leases")
     unit = models.CharField(_("unit"), max_length=100, help_text=_("e.g. A座 301"))
     kind = models.CharField(_("kind"), max_length=16, choices=SpaceKind.choices)
     area_m2 = models.DecimalField(_("area (m²)"), **AREA)
@@ -183,15 +181,8 @@ class MentoringSession(CreatedByMixin, models.Model):
     """A mentor's session with a startup: the day, the hours, the topic and the follow-ups
     agreed. A session in a year sets the Torch statistics' mentoring flag for the startup."""
 
-    mentor = models.ForeignKey(
-        Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="sessions"
-    )
-    startup = models.ForeignKey(
-        Startup,
-        verbose_name=_("startup"),
-        on_delete=models.PROTECT,
-        related_name="mentoring_sessions",
-    )
+    mentor = belongs_to(Mentor, _("mentor"), "sessions")
+    startup = belongs_to(Startup, _("startup"), "mentoring_sessions")
     held_on = models.DateField(_("held on"))
     hours = models.DecimalField(_("hours"), **HOURS)
     topic = models.CharField(_("topic"), max_length=300)

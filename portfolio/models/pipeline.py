@@ -17,7 +17,7 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
-from portfolio.models.common import credit_code_field, illustrative
+from portfolio.models.common import belongs_to, credit_code_field, illustrative
 from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
 from portfolio.models.rules import at_most, check, credit_code_format, non_negative, unique
 
@@ -161,20 +161,13 @@ class Startup(BilingualNameMixin, models.Model):
         help_text=_("统一社会信用代码: 18 characters, the last one a check character.")
     )
     tech_area = models.CharField(_("technology field"), max_length=32, choices=TechArea.choices)
-    institution = models.ForeignKey(
-        Institution,
-        verbose_name=_("origin institution"),
-        on_delete=models.PROTECT,
-        related_name="startups",
-        null=True,
-        blank=True,
+    institution = belongs_to(
+        Institution, _("origin institution"), "startups", null=True, blank=True
     )
     founders = models.CharField(_("founders"), max_length=300, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     admitted_on = models.DateField(_("admitted to the incubator on"), null=True, blank=True)
-    stage = models.ForeignKey(
-        Stage, verbose_name=_("current stage"), on_delete=models.PROTECT, related_name="startups"
-    )
+    stage = belongs_to(Stage, _("current stage"), "startups")
     stage_entered_on = models.DateField(_("in current stage since"), null=True, blank=True)
     crossed_valley_on = models.DateField(
         _("crossed the valley on"),
@@ -258,23 +251,9 @@ class Startup(BilingualNameMixin, models.Model):
 class StageTransition(models.Model):
     """Append-only history of a startup's moves; the latest one is its current stage."""
 
-    startup = models.ForeignKey(
-        Startup,
-        verbose_name=_("startup"),
-        on_delete=models.PROTECT,
-        related_name="transitions",
-    )
-    from_stage = models.ForeignKey(
-        Stage,
-        verbose_name=_("from stage"),
-        on_delete=models.PROTECT,
-        related_name="transitions_out",
-        null=True,
-        blank=True,
-    )
-    to_stage = models.ForeignKey(
-        Stage, verbose_name=_("to stage"), on_delete=models.PROTECT, related_name="transitions_in"
-    )
+    startup = belongs_to(Startup, _("startup"), "transitions")
+    from_stage = belongs_to(Stage, _("from stage"), "transitions_out", null=True, blank=True)
+    to_stage = belongs_to(Stage, _("to stage"), "transitions_in")
     on = models.DateField(_("date"))
     trl = models.PositiveSmallIntegerField(_("TRL"), validators=TRL_VALIDATORS)
     note = models.TextField(_("note / evidence"), blank=True)
@@ -318,9 +297,7 @@ class StageTransition(models.Model):
 
 
 class Milestone(models.Model):
-    startup = models.ForeignKey(
-        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="milestones"
-    )
+    startup = belongs_to(Startup, _("startup"), "milestones")
     kind = models.CharField(_("kind"), max_length=32, choices=MilestoneKind.choices)
     achieved_on = models.DateField(_("achieved on"))
     title = models.CharField(_("title"), max_length=200)
@@ -411,9 +388,7 @@ class KpiFigures(models.Model):
 class KpiReport(KpiFigures):
     """One report per startup and quarter."""
 
-    startup = models.ForeignKey(
-        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="kpi_reports"
-    )
+    startup = belongs_to(Startup, _("startup"), "kpi_reports")
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     is_illustrative = illustrative(_("Invented demo figures, not reported by the company."))

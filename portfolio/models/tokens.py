@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models.common import belongs_to
 from portfolio.models.rules import one_of
 
 PREFIX_LENGTH = 8
@@ -35,12 +36,7 @@ def token_digest(key: str) -> str:
 class ApiToken(models.Model):
     """A key for ``Authorization: Token <key>``; revoked keys stop working at once."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-    )
+    user = belongs_to(settings.AUTH_USER_MODEL, _("user"), "api_tokens", on_delete=models.CASCADE)
     prefix = models.CharField(
         _("key prefix"),
         max_length=PREFIX_LENGTH,

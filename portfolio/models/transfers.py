@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models.common import illustrative
+from portfolio.models.common import belongs_to, illustrative
 from portfolio.models.fund import PERCENT
 from portfolio.models.pipeline import MONEY, Institution, Startup
 from portfolio.models.rules import check, non_negative, one_of
@@ -62,15 +62,8 @@ MSG_PERCENT_SUM = _("The equity to the institution and to the researchers add up
 class TechTransfer(models.Model):
     """One transfer contract: an institution's result passing to a startup."""
 
-    startup = models.ForeignKey(
-        Startup, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="tech_transfers"
-    )
-    institution = models.ForeignKey(
-        Institution,
-        verbose_name=_("institution"),
-        on_delete=models.PROTECT,
-        related_name="tech_transfers",
-    )
+    startup = belongs_to(Startup, _("startup"), "tech_transfers")
+    institution = belongs_to(Institution, _("institution"), "tech_transfers")
     team = models.CharField(
         _("team"),
         max_length=500,
@@ -178,11 +171,8 @@ class TechTransferIpItem(models.Model):
     """An IP item a transfer covers: a patent by its CN application number, a software
     copyright, know-how."""
 
-    transfer = models.ForeignKey(
-        TechTransfer,
-        verbose_name=_("technology transfer"),
-        on_delete=models.CASCADE,
-        related_name="ip_items",
+    transfer = belongs_to(
+        TechTransfer, _("technology transfer"), "ip_items", on_delete=models.CASCADE
     )
     kind = models.CharField(_("kind"), max_length=16, choices=IpKind.choices)
     application_number = models.CharField(

@@ -226,52 +226,61 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
         api_url=report_url,
     )
 
-    def stage_bars(chart_id: str, title: str, series: Series, end_labels, **options) -> dict:
-        """One bar per pipeline stage (outcomes left out), the valley banded."""
-        return charts.drawn(
-            charts.hbar,
-            chart_id,
-            title,
-            pipeline_names,
-            [series],
-            end_labels=end_labels,
-            bands=pipeline_bands,
-            **options,
+    def stage_chart(
+        chart_id: str,
+        title: str,
+        series: Series,
+        end_labels,
+        columns: list[str],
+        cells,
+        *,
+        note: str = "",
+        **options,
+    ) -> Chart:
+        """One bar per pipeline stage (outcomes left out), the valley banded; its table a row
+        per stage: the stage's name, then ``cells(row)``."""
+        return Chart(
+            **charts.drawn(
+                charts.hbar,
+                chart_id,
+                title,
+                pipeline_names,
+                [series],
+                end_labels=end_labels,
+                bands=pipeline_bands,
+                **options,
+            ),
+            columns=columns,
+            rows=[[name, *cells(r)] for name, r in zip(pipeline_names, pipeline_rows, strict=True)],
+            api_url=report_url,
+            note=note,
         )
 
-    result["conversion"] = Chart(
-        **stage_bars(
-            "chart-conversion",
-            _("Conversion to the next stage"),
-            Series(
-                _("Conversion"),
-                charts.CROSSED,
-                [float(r.conversion or 0) * 100 for r in pipeline_rows],
-            ),
-            [percent(r.conversion) for r in pipeline_rows],
-            max_value=100,
-            value_format=lambda v: f"{v:.0f}%",
+    result["conversion"] = stage_chart(
+        "chart-conversion",
+        _("Conversion to the next stage"),
+        Series(
+            _("Conversion"),
+            charts.CROSSED,
+            [float(r.conversion or 0) * 100 for r in pipeline_rows],
         ),
-        columns=[_("Stage"), _("Reached"), _("Moved on"), _("Conversion")],
-        rows=[
-            [name, str(r.entered), str(r.advanced), percent(r.conversion)]
-            for name, r in zip(pipeline_names, pipeline_rows, strict=True)
-        ],
-        api_url=report_url,
+        [percent(r.conversion) for r in pipeline_rows],
+        [_("Stage"), _("Reached"), _("Moved on"), _("Conversion")],
+        lambda r: [str(r.entered), str(r.advanced), percent(r.conversion)],
+        max_value=100,
+        value_format=lambda v: f"{v:.0f}%",
     )
 
-    result["median"] = Chart(
-        **stage_bars(
-            "chart-median",
-            _("Median days in each stage"),
-            Series(
-                _("Median days"),
-                charts.BEFORE,
-                [r.median_days or r.longest_days or 0 for r in pipeline_rows],
-            ),
-            [median_text(r.median_days, r.longest_days) for r in pipeline_rows],
+    result["median"] = stage_chart(
+        "chart-median",
+        _("Median days in each stage"),
+        Series(
+            _("Median days"),
+            charts.BEFORE,
+            [r.median_days or r.longest_days or 0 for r in pipeline_rows],
         ),
-        columns=[
+        [median_text(r.median_days, r.longest_days) for r in pipeline_rows],
+        [
             _("Stage"),
             _("Stays"),
             _("Still in the stage"),
@@ -279,18 +288,13 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
             _("Median days"),
             _("75% had left by (days)"),
         ],
-        rows=[
-            [
-                name,
-                str(r.stays),
-                str(r.still_in_stage),
-                days(r.p25_days),
-                median_text(r.median_days, r.longest_days),
-                days(r.p75_days),
-            ]
-            for name, r in zip(pipeline_names, pipeline_rows, strict=True)
+        lambda r: [
+            str(r.stays),
+            str(r.still_in_stage),
+            days(r.p25_days),
+            median_text(r.median_days, r.longest_days),
+            days(r.p75_days),
         ],
-        api_url=report_url,
         note=_(
             "Kaplan-Meier median: startups still in a stage count until today. Where fewer "
             "than half have left, the bar shows the longest stay so far."
