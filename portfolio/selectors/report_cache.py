@@ -5,7 +5,7 @@
 process memory) when an entry exists for the key, else computes, stores and returns it.
 
 **The key.** The report's name, its parameters (the fund, the resolved ``as_of`` date,
-every query parameter), the active language (labels in the values are translated text) and
+today in Asia/Shanghai by default, and every query parameter), the active language and
 the *data version*: a hash of every table's token in ``portfolio_data_version``, read in
 one query. Triggers (migration 0032) set a table's token to a fresh random 64-bit value on
 every insert, update, delete or truncate, whoever writes (services, the admin, the ORM's
@@ -20,10 +20,12 @@ never served. The tokens are read before computing: a write that commits while a
 being computed changes the tokens, so the next request misses.
 
 **Values.** What is stored is plain picklable data: dataclasses of Decimals, dates and text
-already translated (``str``, not lazy proxies), and fully loaded model instances (an LP, a
-startup) whose pickles carry their fields. Each caller's value is a fresh copy (the cache
-unpickles), so callers may not change one another's. Reports that hold the fund itself get
-the caller's fund back (``with_fund``), not a pickled copy.
+(a lazy translation pickles as its message and is translated when read; the language is in
+the key either way), and fully loaded model instances (an LP, a startup, with what was
+selected with them) whose pickles carry their fields. Each caller's value is a fresh copy
+(every backend unpickles), so callers cannot change one another's. Reports that hold the
+fund itself get the caller's fund back (``with_fund``), not a pickled copy; a fund (or any
+row) given as a parameter is keyed by its fields as the caller holds them.
 
 ``REPORT_CACHE=0`` (settings) turns the cache off: every call computes. Permission checks
 and scope stay before the call: only staff reads are cached (founders never reach a cached
