@@ -64,7 +64,6 @@ from portfolio import models
 from portfolio.formatting import thousand_yuan
 from portfolio.models.choices import AmountPrecision, RoundType, StageOutcome, StartupStatus
 from portfolio.models.incubation import ApplicationStatus, Programme
-from portfolio.selectors import report_cache
 from portfolio.selectors.incubation import VC_ROUND_TYPES, incubator_figures_on
 
 ZERO = Decimal("0.00")
@@ -253,13 +252,11 @@ def _required_quarters(founded_on: dt.date | None, year: int) -> set[int]:
 
 
 def torch_return(year: int) -> TorchReturn:
-    """The annual statistics return (``_torch_return``), kept in the report cache by year."""
-    return report_cache.cached("torch_return", (year,), lambda: _torch_return(year))
-
-
-def _torch_return(year: int) -> TorchReturn:
     """The year's return: one row per incubatee, the incubator's totals and the missing
-    data (see the module's doc). Nine queries whatever the rows."""
+    data (see the module's doc). Nine queries whatever the rows. Not in the report cache:
+    it bought nothing measurable (small set: 113 ms cached, 108 ms computed); the request's
+    time is writing its thousand rows, and reading them back from the cache costs about
+    what these nine queries do (docs/benchmark-notes.md)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     population = torch_incubatees(year)
     # 1: the incubatees, with their graduation and stage (the day they left); by name
