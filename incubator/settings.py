@@ -207,6 +207,13 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+# The report cache (portfolio/selectors/report_cache.py): the reports' and the dashboards'
+# computations kept in the cache above, keyed by their parameters and the data version that
+# every write changes (docs/deploy.md, "Report cache: invalidation rule"). REPORT_CACHE=0
+# computes every time (the benchmark's cold figures, debugging); entries live
+# REPORT_CACHE_SECONDS at most (an entry of an older data version is never read again).
+REPORT_CACHE = env_bool("REPORT_CACHE", True)
+REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "") or 3600)
 # Django's database sessions, read by a prebuilt query (portfolio/session_auth.py)
 SESSION_ENGINE = "portfolio.session_auth"
 

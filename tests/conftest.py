@@ -29,6 +29,15 @@ def fresh_rate_limits():
     yield
 
 
+@pytest.fixture
+def report_cache_off(settings):
+    """Reports computed on every call (``REPORT_CACHE``): for the tests that count or time
+    what computing a report costs, not what serving it from the cache costs (the cache
+    itself: tests/test_report_cache.py). The autouse ``fresh_rate_limits`` empties the
+    cache before every test, reports included."""
+    settings.REPORT_CACHE = False
+
+
 @pytest.fixture(autouse=True)
 def throttle_clock_from_a_window_start(monkeypatch):
     """Rate limits count in windows aligned on the clock (portfolio/api/throttles.py). Each

@@ -143,6 +143,7 @@ def more_rows(n: int, offset: int) -> None:
         factories.SpaceLeaseFactory(startup=startup)
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_the_pages_queries_do_not_grow_with_rows(viewer, django_assert_max_num_queries):
     client = login(viewer)
     more_rows(3, 0)  # N

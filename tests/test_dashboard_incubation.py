@@ -77,6 +77,7 @@ def test_a_role_without_the_agreements_sees_no_panel(db):
     assert 'id="past-incubation-deadline"' not in page
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_the_panels_queries_do_not_grow_with_rows(viewer, django_assert_max_num_queries):
     client = login(viewer)
     url = reverse("dashboard:pipeline")

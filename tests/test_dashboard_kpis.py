@@ -88,6 +88,7 @@ def count(client) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_the_panel_queries_do_not_grow_with_requests_or_startups(viewer):
     client = login(viewer)
     startups = [factories.StartupFactory() for _ in range(3)]

@@ -167,6 +167,7 @@ def test_startup_page_stalled_flag_uses_the_kaplan_meier_median(valley_world, vi
     assert board.stalled  # 400 days in prototype, more than twice 100
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_the_page_and_its_valley_chart_cost_the_same_queries_with_more_data(valley_world, viewer):
     client = login(viewer)
     page(client)

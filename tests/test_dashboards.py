@@ -359,6 +359,7 @@ def _count_queries(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_query_counts_are_the_same_at_n_and_3n(db, viewer):
     n = 7
     world = build_world(n)

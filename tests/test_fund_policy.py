@@ -335,6 +335,7 @@ def test_a_listed_company_is_listed_from_its_ipo(built):
     assert {c.rule: c.status for c in tech.criteria}["not_listed"] == "failed"  # within 24 months
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_queries_do_not_grow_with_holdings(django_assert_num_queries):
     small = policy_fund.build()
     with django_assert_num_queries(9):

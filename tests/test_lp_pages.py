@@ -99,6 +99,7 @@ def _queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_query_counts_do_not_grow_with_the_fund_rows(worked, viewer):
     client = login(viewer)
     urls = [

@@ -100,6 +100,7 @@ def test_the_section_needs_the_lp_permission_too(built):
     assert 'id="policy"' not in html
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_the_page_costs_the_same_whatever_the_holdings(built, viewer):
     client = login(viewer)
     url = reverse("dashboard:fund", args=[built.fund.pk])

@@ -110,6 +110,7 @@ def test_pipeline_report_filters(pipeline):
     assert rows(cohort)["pilot"].count == 1
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_pipeline_report_query_count_does_not_grow(django_assert_max_num_queries, pipeline):
     for _ in range(10):
         s = StartupFactory()
@@ -212,6 +213,7 @@ def test_fund_holdings(fund_history):
     assert holdings[b.pk].moic == D("2.5000")
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_fund_report_query_count_does_not_grow(django_assert_max_num_queries, fund_history):
     fund = fund_history[0]
     with django_assert_max_num_queries(2) as small:  # holdings' totals, cash flows

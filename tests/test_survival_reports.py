@@ -348,6 +348,7 @@ def test_pipeline_report_export_follows_the_population(with_peer, fmt):
 # --- a constant number of queries ----------------------------------------------------------
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 def test_valley_report_query_count_does_not_grow(django_assert_max_num_queries, valley):
     client = token_client(make_user("viewers"))
     client.get("/api/v1/")

@@ -8,6 +8,7 @@ plain rows; ``portfolio.dashboards.charts`` draws them and the views only glue t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from portfolio.models import (
 )
 from portfolio.models.choices import AmountPrecision, Population, StageOutcome
 from portfolio.models.expressions import Year
+from portfolio.selectors import report_cache
 
 ZERO = Decimal("0.00")
 # A startup is "stalled" when it has been in its stage this many times the median stay.
@@ -438,9 +440,20 @@ def tracked_benchmark(filters: PipelineFilters, stages: list[Stage]) -> TrackedB
 
 
 def pipeline_overview(filters: PipelineFilters) -> PipelineOverview:
-    """Everything the overview page shows. Queries: the pipeline report (5), the valley report
-    (4), the stages (1), one per chart below (cohort, field, institution, raised), fund
-    deployed (1), watch list (1), and for the incubatees the tracked benchmark (2)."""
+    """Everything the overview page shows, kept in the report cache by the filters (the date
+    resolved: today in Asia/Shanghai by default); answered with the caller's ``filters``."""
+    overview = report_cache.cached(
+        "pipeline_overview",
+        tuple(filters.report_kwargs().values()),
+        lambda: _pipeline_overview(filters),
+    )
+    return dataclasses.replace(overview, filters=filters)
+
+
+def _pipeline_overview(filters: PipelineFilters) -> PipelineOverview:
+    """Queries: the pipeline report (5), the valley report (4), the stages (1), one per chart
+    below (cohort, field, institution, raised), fund deployed (1), watch list (1), and for
+    the incubatees the tracked benchmark (2)."""
     report = selectors.pipeline_report(**filters.report_kwargs())
     valley = selectors.valley_report(**filters.report_kwargs())
     stages = list(Stage.objects.order_by("order"))
@@ -566,8 +579,24 @@ def holdings_by_stage(holdings: list[selectors.Holding], stages: dict[str, Stage
 
 
 def fund_dashboard(fund: Fund, as_of: dt.date | None = None) -> FundDashboard:
-    """Queries: holdings (1), fund report (3 more), deployment (1), stages (1)."""
+    """The fund page's figures, kept in the report cache by fund and date; answered with the
+    caller's fund (in the board and in its report), stored without it."""
     as_of = as_of or timezone.localdate()
+
+    def compute() -> FundDashboard:
+        board = _fund_dashboard(fund, as_of)
+        return dataclasses.replace(
+            board, fund=None, report=dataclasses.replace(board.report, fund=None)
+        )
+
+    board = report_cache.cached("fund_dashboard", (fund, as_of), compute)
+    return dataclasses.replace(
+        board, fund=fund, report=dataclasses.replace(board.report, fund=fund)
+    )
+
+
+def _fund_dashboard(fund: Fund, as_of: dt.date) -> FundDashboard:
+    """Queries: holdings (1), fund report (3 more), deployment (1), stages (1)."""
     holdings = selectors.fund_holdings(fund, as_of)
     report = selectors.fund_report(fund, as_of, holdings=holdings)
     stages = {s.slug: s for s in Stage.objects.order_by("order")}

@@ -32,6 +32,7 @@ from portfolio.models import (
     ValuationMark,
 )
 from portfolio.models.choices import LocalBasis, LpKind, RoundType
+from portfolio.selectors import report_cache
 
 ZERO = Decimal("0.00")
 PCT_PLACES = Decimal("0.0001")
@@ -391,8 +392,13 @@ class PolicyPack:
 
 def policy_pack(fund: Fund, as_of: dt.date | None = None) -> PolicyPack:
     """The policy pack as of ``as_of`` (today by default): 9 queries whatever the fund
-    holds (the holdings' 6, the thresholds, the LP commitments, the LP payments)."""
+    holds (the holdings' 6, the thresholds, the LP commitments, the LP payments); kept in
+    the report cache by fund and date."""
     as_of = as_of or timezone.localdate()
+    return report_cache.with_fund("policy_pack", fund, (as_of,), lambda: _policy_pack(fund, as_of))
+
+
+def _policy_pack(fund: Fund, as_of: dt.date) -> PolicyPack:
     companies = _portfolio(fund, as_of)
     thresholds = list(StartupTechThreshold.objects.all())
     commitments = list(
@@ -605,8 +611,13 @@ class Investee:
 
 def investees(fund: Fund, as_of: dt.date | None = None) -> list[Investee]:
     """One row per company the fund had paid into by ``as_of`` (held or exited), with the
-    registry's columns (``fund-accounting.md`` §4): 8 queries whatever the number."""
+    registry's columns (``fund-accounting.md`` §4): 8 queries whatever the number; kept in
+    the report cache by fund and date."""
     as_of = as_of or timezone.localdate()
+    return report_cache.cached("investees", (fund, as_of), lambda: _investees(fund, as_of))
+
+
+def _investees(fund: Fund, as_of: dt.date) -> list[Investee]:
     companies = _portfolio(fund, as_of, values=True)
     thresholds = list(StartupTechThreshold.objects.all())
     rows = []

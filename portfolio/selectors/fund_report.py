@@ -21,6 +21,7 @@ from portfolio.models import (
     ValuationMark,
 )
 from portfolio.models.choices import CommitmentStatus, DistributionKind
+from portfolio.selectors import report_cache
 
 ZERO = Decimal("0.00")
 
@@ -85,7 +86,11 @@ class FundReport:
         return self.fund.is_illustrative
 
     def __getattr__(self, name: str):
-        # size, committed, available, moic, ... read through to the figures.
+        # size, committed, available, moic, ... read through to the figures. Not dunders,
+        # nor the figures themselves: unpickling (the report cache) looks up __setstate__
+        # before the fields are set.
+        if name.startswith("__") or name == "figures":
+            raise AttributeError(name)
         return getattr(self.figures, name)
 
 
@@ -224,9 +229,13 @@ def fund_holdings(fund: Fund, as_of: dt.date | None = None) -> list[Holding]:
 
     The fair value is the latest mark on or before ``as_of``; a holding not yet marked is
     carried at cost (what was disbursed); a holding ended by an exit or a write-off on or
-    before ``as_of`` is worth 0.
+    before ``as_of`` is worth 0. Kept in the report cache by fund and date.
     """
     as_of = as_of or timezone.localdate()
+    return report_cache.cached("fund_holdings", (fund, as_of), lambda: _fund_holdings(fund, as_of))
+
+
+def _fund_holdings(fund: Fund, as_of: dt.date) -> list[Holding]:
     holdings, params = _holdings_sql(fund, as_of)
     with connection.cursor() as cursor:
         cursor.execute(ROWS_SQL.format(holdings=holdings, **TABLES), params)
@@ -348,9 +357,16 @@ def fund_report(
     """The fund's figures, performance and compliance checks as of a date.
 
     Queries: the holdings' totals and compliance shares (1; none when the caller already
-    has the ``holdings``), the cash flows out and in (1).
+    has the ``holdings``), the cash flows out and in (1). Kept in the report cache by fund
+    and date (the totals are the same from the holdings or from SQL: tests/test_reports.py).
     """
     as_of = as_of or timezone.localdate()
+    return report_cache.with_fund(
+        "fund_report", fund, (as_of,), lambda: _fund_report(fund, as_of, holdings)
+    )
+
+
+def _fund_report(fund: Fund, as_of: dt.date, holdings: list[Holding] | None) -> FundReport:
     totals = fund_totals(fund, as_of) if holdings is None else HoldingTotals.of(holdings)
     disbursements, distributions = fund_flows(fund, as_of)
     flows = metrics.fund_cash_flows(

@@ -70,6 +70,7 @@ from django.db import connection
 from portfolio import models
 from portfolio.models.choices import AmountPrecision, Population, RoundType, StartupStatus
 from portfolio.models.incubation import ApplicationStatus, Programme, ThresholdKey
+from portfolio.selectors import report_cache
 from portfolio.selectors.incubation import incubator_figures_on
 from portfolio.selectors.operations import space_occupancy
 
@@ -429,6 +430,14 @@ def _thresholds(report: ImpactReport, counts: dict) -> list[ThresholdRow]:
 
 
 def impact_report(year: int, population: str = Population.INCUBATOR) -> ImpactReport:
+    """The impact report (``_impact_report``), kept in the report cache by year and
+    population."""
+    return report_cache.cached(
+        "impact_report", (year, population), lambda: _impact_report(year, population)
+    )
+
+
+def _impact_report(year: int, population: str) -> ImpactReport:
     """The impact figures of ``year`` for ``population`` and the thresholds beside the
     incubator's figures (see the module's doc): seven queries whatever the rows."""
     report = ImpactReport(year=year, population=population)

@@ -50,6 +50,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from portfolio import models
 from portfolio.models.choices import AmountPrecision, RoundType, StageOutcome, StartupStatus
 from portfolio.models.incubation import ApplicationStatus, GraduationBasis, Programme
+from portfolio.selectors import report_cache
 
 MET, FAILED, UNKNOWN = "met", "failed", "unknown"
 CONTRADICTED = "contradicted"
@@ -307,7 +308,11 @@ class PastDeadline:
 
 def past_deadline(today: dt.date) -> list[PastDeadline]:
     """Active incubatees whose agreement's incubation deadline is before ``today`` (one
-    query), longest over first."""
+    query), longest over first; kept in the report cache by day."""
+    return report_cache.cached("past_deadline", (today,), lambda: _past_deadline(today))
+
+
+def _past_deadline(today: dt.date) -> list[PastDeadline]:
     agreements = (
         models.IncubationAgreement.objects.filter(
             incubation_deadline__lt=today,
@@ -335,7 +340,13 @@ class MeetsTest:
 
 def meeting_a_graduation_test(today: dt.date) -> list[MeetsTest]:
     """Active incubatees whose recorded data meets a graduation test on ``today`` (six
-    queries, whatever their number): not graduated yet."""
+    queries, whatever their number): not graduated yet. Kept in the report cache by day."""
+    return report_cache.cached(
+        "meeting_a_graduation_test", (today,), lambda: _meeting_a_graduation_test(today)
+    )
+
+
+def _meeting_a_graduation_test(today: dt.date) -> list[MeetsTest]:
     rule = rule_in_force(today)
     if rule is None:
         return []

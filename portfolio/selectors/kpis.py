@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from portfolio import models
+from portfolio.selectors import report_cache
 from portfolio.services.common import today
 
 
@@ -76,8 +77,13 @@ class OpenRequest:
 def open_kpi_requests(on: dt.date | None = None) -> list[OpenRequest]:
     """The requests still open on ``on`` (today): some startup asked has no approved
     submission yet; latest quarter first, each with its completeness (three queries however
-    many requests and startups: the pipeline dashboard's "KPI reporting" panel)."""
+    many requests and startups: the pipeline dashboard's "KPI reporting" panel); kept in
+    the report cache by day."""
     on = on or today()
+    return report_cache.cached("open_kpi_requests", (on,), lambda: _open_kpi_requests(on))
+
+
+def _open_kpi_requests(on: dt.date) -> list[OpenRequest]:
     rows = []
     for request in kpi_request_list().order_by("-year", "-quarter"):
         figures = completeness(request, on)

@@ -31,6 +31,7 @@ from portfolio.models import (
     ValuationMark,
 )
 from portfolio.models.querysets import MONEY
+from portfolio.selectors import report_cache
 
 # A company's distribution that ends the holding (its fair value is 0 from then).
 ENDING_KINDS = ("exit", "write_off")
@@ -142,8 +143,13 @@ class LpReport:
 
 def lp_report(fund: Fund, as_of: dt.date | None = None) -> LpReport:
     """Per LP and for all LPs together: committed, paid-in, unfunded, distributed, NAV (net
-    of accrued carry) and the net multiples and IRR, as of ``as_of`` (today by default)."""
+    of accrued carry) and the net multiples and IRR, as of ``as_of`` (today by default);
+    kept in the report cache by fund and date."""
     as_of = as_of or timezone.localdate()
+    return report_cache.with_fund("lp_report", fund, (as_of,), lambda: _lp_report(fund, as_of))
+
+
+def _lp_report(fund: Fund, as_of: dt.date) -> LpReport:
     engine = fund_engine(fund)
     names = lp_names(fund)
     rows = [
@@ -178,7 +184,16 @@ def capital_accounts(
     fund: Fund, start: dt.date, end: dt.date
 ) -> tuple[list[CapitalAccount], CapitalAccount]:
     """Each LP's capital account for ``[start, end]`` and since inception to ``end``, and
-    the total of all LPs: ``beginning`` + the signed movements = ``ending``."""
+    the total of all LPs: ``beginning`` + the signed movements = ``ending``. Kept in the
+    report cache by fund and period."""
+    return report_cache.cached(
+        "capital_accounts", (fund, start, end), lambda: _capital_accounts(fund, start, end)
+    )
+
+
+def _capital_accounts(
+    fund: Fund, start: dt.date, end: dt.date
+) -> tuple[list[CapitalAccount], CapitalAccount]:
     engine = fund_engine(fund)
     names = lp_names(fund)
     period = engine.ledger(end, start)

@@ -28,6 +28,7 @@ from portfolio.models import (
     Startup,
 )
 from portfolio.models.choices import Population, StageOutcome
+from portfolio.selectors import report_cache
 from portfolio.survival import Survival, kaplan_meier_counts
 
 
@@ -108,6 +109,28 @@ def pipeline_report(
     cohort: int | None = None,
     as_of: dt.date | None = None,
     population: str = Population.INCUBATOR,
+) -> PipelineReport:
+    """The pipeline report (``_pipeline_report``), kept in the report cache by its filters
+    and date (today in Asia/Shanghai by default)."""
+    query = {
+        "tech_area": tech_area,
+        "institution": institution,
+        "cohort": cohort,
+        "as_of": as_of or timezone.localdate(),
+        "population": population,
+    }
+    return report_cache.cached(
+        "pipeline_report", tuple(query.values()), lambda: _pipeline_report(**query)
+    )
+
+
+def _pipeline_report(
+    *,
+    tech_area: str | None,
+    institution: int | None,
+    cohort: int | None,
+    as_of: dt.date,
+    population: str,
 ) -> PipelineReport:
     """Where startups stand per stage as of a date, who moved on, and who crossed the valley.
 

@@ -253,7 +253,10 @@ def _required_quarters(founded_on: dt.date | None, year: int) -> set[int]:
 
 def torch_return(year: int) -> TorchReturn:
     """The year's return: one row per incubatee, the incubator's totals and the missing
-    data (see the module's doc). Nine queries whatever the rows."""
+    data (see the module's doc). Nine queries whatever the rows. Not in the report cache:
+    it bought nothing measurable (small set: 113 ms cached, 108 ms computed); the request's
+    time is writing its thousand rows, and reading them back from the cache costs about
+    what these nine queries do (docs/benchmark-notes.md)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     population = torch_incubatees(year)
     # 1: the incubatees, with their graduation and stage (the day they left); by name

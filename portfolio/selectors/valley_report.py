@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from portfolio.models import Commitment, Fund, KpiReport, Stage, StageTransition, Startup
 from portfolio.models.choices import Population, StageOutcome
+from portfolio.selectors import report_cache
 from portfolio.selectors.pipeline_report import pipeline_startups
 from portfolio.survival import Survival, kaplan_meier
 
@@ -195,6 +196,30 @@ def valley_report(
     institution: int | None = None,
     cohort: int | None = None,
     fund: Fund | int | None = None,
+) -> ValleyReport:
+    """The valley report (``_valley_report``), kept in the report cache by its filters and
+    date (today in Asia/Shanghai by default)."""
+    query = {
+        "as_of": as_of or timezone.localdate(),
+        "population": population,
+        "tech_area": tech_area,
+        "institution": institution,
+        "cohort": cohort,
+        "fund": getattr(fund, "pk", fund),
+    }
+    return report_cache.cached(
+        "valley_report", tuple(query.values()), lambda: _valley_report(**query)
+    )
+
+
+def _valley_report(
+    *,
+    as_of: dt.date,
+    population: str,
+    tech_area: str | None,
+    institution: int | None,
+    cohort: int | None,
+    fund: int | None,
 ) -> ValleyReport:
     """Valley stays as of a date for one population (incubatees by default), narrowed by
     field, institution and cohort; ``fund`` narrows "backed" to that fund's commitments."""

@@ -183,6 +183,7 @@ def count_queries(client, path: str) -> int:
     return len(captured.captured_queries)
 
 
+@pytest.mark.usefixtures("report_cache_off")  # what computing it costs
 @pytest.mark.parametrize("route", ["policy", "investees"])
 def test_queries_do_not_grow_with_holdings(viewer_client, route):
     built = policy_fund.build()
