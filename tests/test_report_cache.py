@@ -14,11 +14,12 @@ from unittest import mock
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from portfolio import services
-from portfolio.models import Disbursement, Fund, ValuationMark
+from portfolio.models import Disbursement, Fund, LpCommitment, ValuationMark
 from portfolio.selectors import report_cache
 from tests.support import factories, worlds
 from tests.support.clients import login
@@ -269,3 +270,24 @@ def test_a_fund_changed_in_memory_is_another_entry(fund):
     fund.size = fund.size * 2  # not saved: the admin's form before its checks, a test
     assert fund_report(fund, as_of).available != saved.available
     assert fund_report(fund, as_of).fund is fund
+
+
+def test_the_lp_pages_tables_come_from_the_cache_and_follow_a_money_write(client, fund):
+    """The LP page's figures and tables are HTML kept in the cache (nothing in them is per
+    user): the second view neither computes nor renders them, and a changed commitment
+    shows at once."""
+    url = f"/dashboard/funds/{fund.pk}/lps/"
+    first = client.get(url).content
+    with (
+        mock.patch("portfolio.selectors.lp_report.capital_calls") as calls,
+        mock.patch("portfolio.selectors.lp_report._lp_report") as compute,
+    ):
+        again = client.get(url).content
+    calls.assert_not_called()
+    compute.assert_not_called()
+    tables = first.split(b'<section class="tiles"', 1)[1]  # the head has a per-request nonce
+    assert again.split(b'<section class="tiles"', 1)[1] == tables
+    LpCommitment.objects.filter(fund=fund).update(amount=F("amount") + 1_000_000)
+    after = client.get(url).content.split(b'<section class="tiles"', 1)[1]
+    assert after != tables
+    assert b'id="lp-committed"' in after

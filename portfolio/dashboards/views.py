@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from portfolio import selectors
 from portfolio.dashboards import data, panels
@@ -20,7 +22,7 @@ from portfolio.dashboards.panels import common
 from portfolio.founders.access import is_founder, staff_pages
 from portfolio.models import Fund, LimitedPartner, Startup
 from portfolio.models.choices import Population
-from portfolio.selectors import fund_policy, lp_report
+from portfolio.selectors import fund_policy, lp_report, report_cache
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -191,19 +193,31 @@ def fund_lps(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     fund, as_of = context["fund"], as_of or timezone.localdate()
-    report = lp_report.lp_report(fund, as_of)
-    context.update(
-        report=report,
-        calls=lp_report.capital_calls(fund, as_of),
-        quarter=(as_of.year, (as_of.month - 1) // 3 + 1),
-        report_url=common.api_url(f"funds/{fund.pk}/lp-report/", as_of=as_of.isoformat()),
-        accounts_url=common.api_url(
-            f"funds/{fund.pk}/capital-accounts/",
-            start=f"{as_of.year}-01-01",
-            end=as_of.isoformat(),
-            format="xlsx",
-        ),
-    )
+
+    def tables() -> str:
+        return render_to_string(
+            "portfolio/_fund_lps_tables.html",
+            {
+                "fund": fund,
+                "report": lp_report.lp_report(fund, as_of),
+                "calls": lp_report.capital_calls(fund, as_of),
+                "quarter": (as_of.year, (as_of.month - 1) // 3 + 1),
+                "report_url": common.api_url(
+                    f"funds/{fund.pk}/lp-report/", as_of=as_of.isoformat()
+                ),
+                "accounts_url": common.api_url(
+                    f"funds/{fund.pk}/capital-accounts/",
+                    start=f"{as_of.year}-01-01",
+                    end=as_of.isoformat(),
+                    format="xlsx",
+                ),
+            },
+        )
+
+    # The same for everyone allowed on the page (nothing in it is per user): its HTML kept
+    # in the report cache with the figures (bar P9: rendering the LP and call tables was
+    # two thirds of the page once the figures came from the cache).
+    context["tables"] = mark_safe(report_cache.cached("fund_lps_html", (fund, as_of), tables))  # noqa: S308
     return render(request, "portfolio/fund_lps.html", context)
 
 
