@@ -291,3 +291,36 @@ def test_the_lp_pages_tables_come_from_the_cache_and_follow_a_money_write(client
     after = client.get(url).content.split(b'<section class="tiles"', 1)[1]
     assert after != tables
     assert b'id="lp-committed"' in after
+
+
+def test_the_database_cache_keeps_no_expired_report(client, fund, settings):
+    """Each write makes new entries; Django's database cache deletes expired rows only past
+    MAX_ENTRIES, so a miss deletes them before storing (an older version is never read)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": settings.CACHE_TABLE,
+        }
+    }
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    url = f"/api/v1/funds/{fund.pk}/report/?as_of=2024-12-31"
+    table = connection.ops.quote_name(settings.CACHE_TABLE)
+
+    def entries() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+            return cursor.fetchone()[0]
+
+    assert client.get(url).status_code == 200
+    assert entries() == 1
+    with connection.cursor() as cursor:  # the entry has expired
+        cursor.execute(
+            f"UPDATE {table} SET expires = %s",  # noqa: S608
+            [connection.ops.adapt_datetimefield_value(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))],
+        )
+    Fund.objects.filter(pk=fund.pk).update(name="另一个名字")  # another data version
+    assert client.get(url).status_code == 200
+    assert entries() == 1  # the expired entry went when the new one was stored
+    caches["default"].clear()

@@ -41,9 +41,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, models
-from django.utils import translation
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connection, connections, models, router
+from django.utils import timezone, translation
 
 T = TypeVar("T")
 
@@ -87,8 +88,29 @@ def cached(name: str, params: tuple, compute: Callable[[], T]) -> T:
     value = cache.get(entry, _MISSING)
     if value is _MISSING:
         value = compute()
+        purge_expired()
         cache.set(entry, value, settings.REPORT_CACHE_SECONDS)
     return value
+
+
+def purge_expired() -> None:
+    """On the database cache, delete the entries past their expiry before storing another.
+    Django's database cache deletes expired rows only when the table outgrows
+    ``MAX_ENTRIES``, and an entry of an older data version is never read (which would
+    delete it) again: without this, every write would leave each report's last entry in
+    the table for good. One indexed DELETE, on a miss only. Redis expires keys itself."""
+    backend = caches["default"]
+    if not isinstance(backend, DatabaseCache):
+        return
+    db = router.db_for_write(backend.cache_model_class)
+    writer = connections[db]
+    quote = writer.ops.quote_name
+    now = timezone.now().replace(microsecond=0)
+    with writer.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(backend._table)} WHERE {quote('expires')} < %s",  # noqa: S608
+            [writer.ops.adapt_datetimefield_value(now)],
+        )
 
 
 def with_fund(name: str, fund: Any, params: tuple, compute: Callable[[], T]) -> T:
