@@ -225,7 +225,7 @@ def test_bad_filter_is_a_400_naming_the_field(world, viewer, param, value):
 # --- the read side -------------------------------------------------------------------------
 
 
-def test_each_chart_is_one_aggregate_query(world, django_assert_num_queries):
+def test_each_chart_is_one_aggregate_query(world, django_assert_num_queries, report_cache_off):
     filters = PipelineFilters(tech_area=TechArea.COMPUTING, as_of=dt.date(2025, 6, 30))
     stages = list(Stage.objects.all())
     for chart in (

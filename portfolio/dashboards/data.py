@@ -651,7 +651,15 @@ class StartupDashboard:
 
 def stage_median_days(stage: Stage, as_of: dt.date) -> int | None:
     """The Kaplan-Meier median stay in ``stage`` of the incubatees, up to the date (one
-    query): the figure the pipeline report gives the stage by default."""
+    query): the figure the pipeline report gives the stage by default. The same for every
+    startup in the stage: kept in the report cache (computing it over every incubatee's
+    moves was half of a startup's page, bar P9)."""
+    return report_cache.cached(
+        "stage_median_days", (stage.pk, as_of), lambda: _stage_median_days(stage, as_of)
+    )
+
+
+def _stage_median_days(stage: Stage, as_of: dt.date) -> int | None:
     # Whole histories of the incubatees that entered the stage: a stay ends at each one's
     # next move, whatever stage that is.
     entered = StageTransition.objects.filter(
