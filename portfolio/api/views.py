@@ -642,12 +642,6 @@ class CommitmentViewSet(CreateMixin, ApiViewSet):
     resource = "commitments"
     conflict_on_create = True
 
-    def page_key(self):
-        """What decides this list's SQL besides its WHERE and ORDER BY
-        (``prebuilt.page_values``): the view, whose ``get_queryset`` is the same for every
-        list request; none for a founder (their scope is a WHERE, but kept apart anyway)."""
-        return None if is_founder(self.request.user) else type(self)
-
     def permission_model(self) -> type[Model]:
         # The tranches of a commitment: read with view_tranche, planned with add_tranche.
         return Tranche if self.action == "tranches" else super().permission_model()
