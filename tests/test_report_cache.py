@@ -331,3 +331,37 @@ def test_the_database_cache_keeps_no_expired_report(client, fund, settings):
     assert client.get(url).status_code == 200
     assert entries() == 1  # the expired entry went when the new one was stored
     caches["default"].clear()
+
+
+@pytest.mark.parametrize(
+    ("url", "selector", "part"),
+    [
+        ("/api/v1/reports/valley/", "valley_report", "groups"),
+        ("/api/v1/reports/incubation/?year=2024", "torch_return", "incubator"),
+    ],
+)
+def test_a_big_answer_is_served_from_its_kept_bytes(client, settings, url, selector, part):
+    """The valley report and the statistics return keep their compact JSON's bytes: served
+    again without computing, the same bytes; an indented answer and the browsable API are
+    written from the data, and the cache off gives the same bytes too."""
+    worlds.make_world()
+    first = client.get(url)
+    assert first.status_code == 200
+    assert json.loads(first.content)[part]
+    with (
+        mock.patch(f"portfolio.selectors.{selector}") as compute,
+        mock.patch("portfolio.api.renderers.orjson.dumps") as write,
+    ):
+        again = client.get(url)
+    compute.assert_not_called()
+    write.assert_not_called()  # the kept bytes, not the data written again
+    indented = client.get(url, HTTP_ACCEPT="application/json; indent=2")
+    page = client.get(url, HTTP_ACCEPT="text/html")
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"] == "application/json"
+    assert indented.content != first.content
+    assert json.loads(indented.content) == json.loads(first.content)
+    assert page.status_code == 200
+    assert b"<html" in page.content
+    settings.REPORT_CACHE = False
+    assert client.get(url).content == first.content

@@ -49,6 +49,17 @@ ORJSON_OPTIONS = (
 LINE_SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
 
 
+class Rendered:
+    """An answer already written as compact JSON (``JSONRenderer.writes_compact``): the
+    renderer hands its bytes on as they are. A report keeps its answer's bytes in the report
+    cache this way (``ReportView.cached_answer``)."""
+
+    __slots__ = ("body",)
+
+    def __init__(self, body: bytes):
+        self.body = body
+
+
 class JSONRenderer(drf_renderers.JSONRenderer):
     """DRF's JSON renderer, the same bytes, written by orjson (about 5x faster than
     ``json.dumps``: 2.9 ms of a 500-row page, 190 ms of the statistics return's 15 MB on
@@ -57,11 +68,17 @@ class JSONRenderer(drf_renderers.JSONRenderer):
     orjson refuses (an integer over 64 bits) are written by DRF's renderer as before.
     U+2028 and U+2029 stay escaped, as DRF escapes them (JSON inside a script tag)."""
 
+    def writes_compact(self, accepted_media_type=None, renderer_context=None) -> bool:
+        """Whether this request's answer is written compact by orjson (no ``indent``)."""
+        indent = self.get_indent(accepted_media_type, renderer_context or {})
+        return indent is None and self.compact and not self.ensure_ascii
+
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        indent = self.get_indent(accepted_media_type, renderer_context or {})
-        if indent is not None or not self.compact or self.ensure_ascii:
+        if isinstance(data, Rendered):
+            return data.body
+        if not self.writes_compact(accepted_media_type, renderer_context):
             return super().render(data, accepted_media_type, renderer_context)
         try:
             body = orjson.dumps(data, default=_encoder.default, option=ORJSON_OPTIONS)

@@ -25,7 +25,6 @@ from portfolio.api.renderers import (
 )
 from portfolio.api.serializers import BriefStartupSerializer, area
 from portfolio.api.views import ExportReportView
-from portfolio.selectors import report_cache
 from portfolio.selectors.statistics import TorchTotals
 
 
@@ -178,10 +177,10 @@ class IncubationReturnView(ExportReportView):
     )
     def get(self, request):
         year = self.query(IncubationQuerySerializer)["year"]
-        # Kept in the report cache as the answer's plain data, not the selector's rows:
-        # unpickling a dataclass per incubatee cost what computing them did, a dict of
-        # text and numbers a fraction of it (P5 of the statistics return).
-        data = report_cache.cached(
+        # Kept in the report cache as the answer (its JSON bytes, or for the exports its
+        # plain data), not the selector's rows: unpickling a dataclass per incubatee cost
+        # what computing them did (P5 of the statistics return).
+        data = self.cached_answer(
             "torch_return_answer",
             (year,),
             lambda: represent(TorchReturnSerializer, selectors.torch_return(year)),

@@ -23,7 +23,9 @@ being computed changes the tokens, so the next request misses.
 (a lazy translation pickles as its message and is translated when read; the language is in
 the key either way), and fully loaded model instances (an LP, a startup, with what was
 selected with them) whose pickles carry their fields. Each caller's value is a fresh copy
-(every backend unpickles), so callers cannot change one another's. Reports that hold the
+(every backend unpickles), so callers cannot change one another's. The API's two biggest
+answers (the valley report, the statistics return) keep their compact JSON's bytes
+(``ReportView.cached_answer``). Reports that hold the
 fund itself get the caller's fund back (``with_fund``), not a pickled copy; a fund (or any
 row) given as a parameter is keyed by its fields as the caller holds them.
 

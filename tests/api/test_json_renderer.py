@@ -74,6 +74,8 @@ def test_every_json_answer_of_the_api_is_drfs(admin_client, monkeypatch):
 
     def compare(self, data, accepted_media_type=None, renderer_context=None):
         body = render(self, data, accepted_media_type, renderer_context)
+        if isinstance(data, renderers.Rendered):
+            return body  # bytes kept by the report cache, compared when they were written
         expected = DRF.render(data, accepted_media_type, renderer_context)
         path = renderer_context["request"].get_full_path() if renderer_context else "?"
         seen.append(path)
