@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -23,7 +22,7 @@ from portfolio.models.choices import (
     ValuationMethod,
     Waterfall,
 )
-from portfolio.models.common import belongs_to, illustrative
+from portfolio.models.common import belongs_to, done_by, illustrative
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, YEAR_VALIDATORS, BilingualNameMixin, Startup
 from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
@@ -237,14 +236,7 @@ class Commitment(models.Model):
         _("relocation"), max_length=32, choices=RelocationKind.choices, blank=True
     )
     relocated_on = models.DateField(_("relocated on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        related_name="commitments",
-        null=True,
-        blank=True,
-    )
+    created_by = done_by(_("created by"), "commitments")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CommitmentQuerySet.as_manager()

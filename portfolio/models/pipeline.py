@@ -17,7 +17,7 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
-from portfolio.models.common import belongs_to, credit_code_field, illustrative
+from portfolio.models.common import belongs_to, credit_code_field, done_by, illustrative
 from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
 from portfolio.models.rules import at_most, check, credit_code_format, non_negative, unique
 
@@ -257,14 +257,7 @@ class StageTransition(models.Model):
     on = models.DateField(_("date"))
     trl = models.PositiveSmallIntegerField(_("TRL"), validators=TRL_VALIDATORS)
     note = models.TextField(_("note / evidence"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        related_name="stage_transitions",
-        null=True,
-        blank=True,
-    )
+    recorded_by = done_by(_("recorded by"), "stage_transitions")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = PortfolioQuerySet.as_manager()
@@ -308,14 +301,8 @@ class Milestone(models.Model):
     # Set by staff through ``services.milestone_verify`` only: a tranche conditioned on this
     # milestone pays once it is verified.
     verified_on = models.DateField(_("verified on"), null=True, blank=True, editable=False)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
+    verified_by = belongs_to(
+        settings.AUTH_USER_MODEL, _("verified by"), "+", null=True, blank=True, editable=False
     )
 
     objects = PortfolioQuerySet.as_manager()
