@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -265,13 +266,34 @@ class Commitment(models.Model):
         return f"{self.fund} → {self.startup} ({self.amount})"
 
 
-class Tranche(models.Model):
+class CashRow(models.Model):
+    """A sum of yuan paid, or due, on a day: a commitment's tranches and disbursements, a
+    holding's distributions, the fund's expenses and its distributions to the LPs. Each row
+    names its parent, its day and its rule on the amount (``rules.positive_amount``; a
+    write-off may be 0). ``__str__`` reads "whose amount (day)": whose by the path ``WHOSE``,
+    the day by the field ``DAY`` (by default the fund and ``paid_on``)."""
+
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    WHOSE = "fund"
+    DAY = "paid_on"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{attrgetter(self.WHOSE)(self)} {self.amount} ({getattr(self, self.DAY)})"
+
+
+class Tranche(CashRow):
     """A planned part of a commitment, paid by disbursements once its milestone (if any) is
     verified. The tranches of a commitment never add up to more than the commitment
     (``services.tranche_create``, under the fund's lock)."""
 
     commitment = belongs_to(Commitment, _("commitment"), "tranches")
-    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     milestone = belongs_to(
         "portfolio.Milestone",
         _("milestone condition"),
@@ -281,9 +303,9 @@ class Tranche(models.Model):
         help_text=_("Paid only once this milestone of the same startup is verified."),
     )
     due_by = models.DateField(_("due by"))
-    note = models.TextField(_("note"), blank=True)
 
-    objects = PortfolioQuerySet.as_manager()
+    WHOSE = "commitment.startup"
+    DAY = "due_by"
 
     class Meta:
         ordering = ["commitment", "due_by", "id"]
@@ -293,11 +315,8 @@ class Tranche(models.Model):
             positive_amount("tranche", _("A tranche must be a positive amount.")),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.commitment.startup} {self.amount} ({self.due_by})"
 
-
-class Disbursement(models.Model):
+class Disbursement(CashRow):
     """Cash actually paid against a commitment, usually into a funding round."""
 
     commitment = belongs_to(Commitment, _("commitment"), "disbursements")
@@ -306,7 +325,6 @@ class Disbursement(models.Model):
     )
     tranche = belongs_to(Tranche, _("tranche"), "disbursements", null=True, blank=True)
     paid_on = models.DateField(_("paid on"))
-    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     ownership_pct = models.DecimalField(
         _("stake bought (%)"),
         max_digits=7,
@@ -319,9 +337,8 @@ class Disbursement(models.Model):
             "from the round, amount / (pre-money valuation + round amount)."
         ),
     )
-    note = models.TextField(_("note"), blank=True)
 
-    objects = PortfolioQuerySet.as_manager()
+    WHOSE = "commitment.startup"
 
     class Meta:
         ordering = ["commitment", "paid_on", "id"]
@@ -335,9 +352,6 @@ class Disbursement(models.Model):
                 message=_("A stake is more than 0 and at most 100 %."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.commitment.startup} {self.amount} ({self.paid_on})"
 
 
 class ValuationMark(models.Model):
@@ -382,19 +396,17 @@ class ValuationMark(models.Model):
         return f"{self.startup} {self.fair_value} ({self.as_of})"
 
 
-class Distribution(models.Model):
+class Distribution(CashRow):
     """Cash returned to the fund by a holding (exit proceeds, dividends)."""
 
     fund = belongs_to(Fund, _("fund"), "distributions")
     startup = belongs_to(Startup, _("startup"), "distributions")
     paid_on = models.DateField(_("paid on"))
-    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     kind = models.CharField(
         _("kind"), max_length=16, choices=DistributionKind.choices, default=DistributionKind.EXIT
     )
-    note = models.TextField(_("note"), blank=True)
 
-    objects = PortfolioQuerySet.as_manager()
+    WHOSE = "startup"
 
     class Meta:
         ordering = ["fund", "paid_on", "id"]
@@ -419,6 +431,3 @@ class Distribution(models.Model):
                 condition=Q(kind__in=ENDING_DISTRIBUTION_KINDS),
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.startup} {self.amount} ({self.paid_on})"
