@@ -98,7 +98,7 @@ class FundingRound(models.Model):
         indexes = [
             # The rounds' default order (newest first: API list and export, admin changelist)
             # read off the index, no sort of the table; and the close-date filters.
-            models.Index(fields=["-closed_on", "id"], name="round_list_idx"),
+            models.Index(fields=ordering, name="round_list_idx"),
             # Startup detail and total_raised subqueries.
             models.Index(fields=["startup", "closed_on"], name="round_startup_closed_idx"),
         ]
