@@ -48,7 +48,7 @@ def default_target_areas() -> list[str]:
     return [choice.value for choice in TechArea]
 
 
-class Fund(BilingualNameMixin, models.Model):
+class Fund(BilingualNameMixin):
     """A fund with its government-guidance policy limits (checked as compliance rules)."""
 
     size = models.DecimalField(_("size (yuan)"), **MONEY)
@@ -191,9 +191,6 @@ class Fund(BilingualNameMixin, models.Model):
                 ),
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
 
     def relocation_multiplier(self, kind: str) -> Decimal:
         """The 返投 credit of a relocation of ``kind`` (``RelocationKind``)."""

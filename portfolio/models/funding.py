@@ -14,16 +14,13 @@ from portfolio.models.querysets import PortfolioQuerySet
 from portfolio.models.rules import check, non_negative, positive, unique
 
 
-class Investor(BilingualNameMixin, models.Model):
+class Investor(BilingualNameMixin):
     kind = models.CharField(_("kind"), max_length=32, choices=InvestorKind.choices)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("investor")
         verbose_name_plural = _("investors")
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class FundingRound(models.Model):

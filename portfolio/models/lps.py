@@ -26,7 +26,7 @@ from portfolio.models.rules import (
 )
 
 
-class LimitedPartner(BilingualNameMixin, models.Model):
+class LimitedPartner(BilingualNameMixin):
     """An investor in the fund (出资人): a government guidance fund, a state platform, social
     capital, or the GP's own commitment line."""
 
@@ -44,9 +44,6 @@ class LimitedPartner(BilingualNameMixin, models.Model):
         constraints = [
             credit_code_format("lp_credit_code_format"),
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class LpCommitment(models.Model):

@@ -74,13 +74,17 @@ def check_of_which(instance: models.Model) -> None:
 
 class BilingualNameMixin(models.Model):
     """``name`` is Chinese (unique), ``name_en`` English (optional); ``display_name`` follows
-    the active language. A model may declare its own ``name`` and ``name_en`` (``Stage``)."""
+    the active language, and is the row's ``str``. A model may declare its own ``name`` and
+    ``name_en`` (``Stage``)."""
 
     name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
 
     @property
     def display_name(self) -> str:
@@ -90,7 +94,7 @@ class BilingualNameMixin(models.Model):
         return self.name
 
 
-class Institution(BilingualNameMixin, models.Model):
+class Institution(BilingualNameMixin):
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
     city = models.CharField(_("city"), max_length=50, blank=True)
@@ -100,11 +104,8 @@ class Institution(BilingualNameMixin, models.Model):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
 
-    def __str__(self) -> str:
-        return self.display_name
 
-
-class Stage(BilingualNameMixin, models.Model):
+class Stage(BilingualNameMixin):
     """An ordered pipeline step with its Technology Readiness Level range.
 
     Terminal outcomes (exited, closed) are stages too, ordered after the pipeline, so a
@@ -148,15 +149,12 @@ class Stage(BilingualNameMixin, models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.display_name
-
     @property
     def is_terminal(self) -> bool:
         return bool(self.outcome)
 
 
-class Startup(BilingualNameMixin, models.Model):
+class Startup(BilingualNameMixin):
     credit_code = credit_code_field(
         help_text=_("统一社会信用代码: 18 characters, the last one a check character.")
     )
@@ -234,9 +232,6 @@ class Startup(BilingualNameMixin, models.Model):
             # Cohort analytics group by admission date.
             models.Index(fields=["admitted_on"], name="startup_admitted_idx"),
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
 
     def clean(self) -> None:
         super().clean()
