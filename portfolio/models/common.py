@@ -37,23 +37,24 @@ def belongs_to(
 ) -> models.ForeignKey:
     """The row's parent (its startup, fund, call, LP, account...). By default a parent that has
     rows cannot be deleted (PROTECT); ``on_delete=models.CASCADE`` for a row that is part of
-    its parent and goes with it. ``one``: at most one such row a parent (a one-to-one field)."""
+    its parent and goes with it, ``models.SET_NULL`` (with ``null=True``) for a link that is
+    emptied when its row goes. ``one``: at most one such row a parent (a one-to-one field)."""
     field = models.OneToOneField if one else models.ForeignKey
     return field(
         to, verbose_name=verbose_name, on_delete=on_delete, related_name=related_name, **options
     )
 
 
-def done_by(verbose_name, **options) -> models.ForeignKey:
+def done_by(verbose_name, related_name="+", **options) -> models.ForeignKey:
     """The staff member or founder who did something to the row (entered, uploaded, invited,
-    reviewed it): emptied if the account is deleted, no reverse accessor."""
-    return models.ForeignKey(
+    reviewed it): emptied if the account is deleted; by default no reverse accessor."""
+    return belongs_to(
         settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
+        verbose_name,
+        related_name,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
         **options,
     )
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -23,7 +23,7 @@ from portfolio.models.choices import (
     ValuationMethod,
     Waterfall,
 )
-from portfolio.models.common import belongs_to, illustrative
+from portfolio.models.common import belongs_to, done_by, illustrative
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, YEAR_VALIDATORS, BilingualNameMixin, Startup
 from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
@@ -48,7 +48,7 @@ def default_target_areas() -> list[str]:
     return [choice.value for choice in TechArea]
 
 
-class Fund(BilingualNameMixin, models.Model):
+class Fund(BilingualNameMixin):
     """A fund with its government-guidance policy limits (checked as compliance rules)."""
 
     size = models.DecimalField(_("size (yuan)"), **MONEY)
@@ -192,9 +192,6 @@ class Fund(BilingualNameMixin, models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.display_name
-
     def relocation_multiplier(self, kind: str) -> Decimal:
         """The 返投 credit of a relocation of ``kind`` (``RelocationKind``)."""
         return {
@@ -237,14 +234,7 @@ class Commitment(models.Model):
         _("relocation"), max_length=32, choices=RelocationKind.choices, blank=True
     )
     relocated_on = models.DateField(_("relocated on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        related_name="commitments",
-        null=True,
-        blank=True,
-    )
+    created_by = done_by(_("created by"), "commitments")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CommitmentQuerySet.as_manager()
@@ -273,13 +263,34 @@ class Commitment(models.Model):
         return f"{self.fund} → {self.startup} ({self.amount})"
 
 
-class Tranche(models.Model):
+class CashRow(models.Model):
+    """A sum of yuan paid, or due, on a day: a commitment's tranches and disbursements, a
+    holding's distributions, the fund's expenses and its distributions to the LPs. Each row
+    names its parent, its day and its rule on the amount (``rules.positive_amount``; a
+    write-off may be 0). ``__str__`` reads "whose amount (day)": whose by the path ``WHOSE``,
+    the day by the field ``DAY`` (by default the fund and ``paid_on``)."""
+
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = PortfolioQuerySet.as_manager()
+
+    WHOSE = "fund"
+    DAY = "paid_on"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{attrgetter(self.WHOSE)(self)} {self.amount} ({getattr(self, self.DAY)})"
+
+
+class Tranche(CashRow):
     """A planned part of a commitment, paid by disbursements once its milestone (if any) is
     verified. The tranches of a commitment never add up to more than the commitment
     (``services.tranche_create``, under the fund's lock)."""
 
     commitment = belongs_to(Commitment, _("commitment"), "tranches")
-    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     milestone = belongs_to(
         "portfolio.Milestone",
         _("milestone condition"),
@@ -289,9 +300,9 @@ class Tranche(models.Model):
         help_text=_("Paid only once this milestone of the same startup is verified."),
     )
     due_by = models.DateField(_("due by"))
-    note = models.TextField(_("note"), blank=True)
 
-    objects = PortfolioQuerySet.as_manager()
+    WHOSE = "commitment.startup"
+    DAY = "due_by"
 
     class Meta:
         ordering = ["commitment", "due_by", "id"]
@@ -301,11 +312,8 @@ class Tranche(models.Model):
             positive_amount("tranche", _("A tranche must be a positive amount.")),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.commitment.startup} {self.amount} ({self.due_by})"
 
-
-class Disbursement(models.Model):
+class Disbursement(CashRow):
     """Cash actually paid against a commitment, usually into a funding round."""
 
     commitment = belongs_to(Commitment, _("commitment"), "disbursements")
@@ -314,7 +322,6 @@ class Disbursement(models.Model):
     )
     tranche = belongs_to(Tranche, _("tranche"), "disbursements", null=True, blank=True)
     paid_on = models.DateField(_("paid on"))
-    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     ownership_pct = models.DecimalField(
         _("stake bought (%)"),
         max_digits=7,
@@ -327,9 +334,8 @@ class Disbursement(models.Model):
             "from the round, amount / (pre-money valuation + round amount)."
         ),
     )
-    note = models.TextField(_("note"), blank=True)
 
-    objects = PortfolioQuerySet.as_manager()
+    WHOSE = "commitment.startup"
 
     class Meta:
         ordering = ["commitment", "paid_on", "id"]
@@ -343,9 +349,6 @@ class Disbursement(models.Model):
                 message=_("A stake is more than 0 and at most 100 %."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.commitment.startup} {self.amount} ({self.paid_on})"
 
 
 class ValuationMark(models.Model):
@@ -390,19 +393,17 @@ class ValuationMark(models.Model):
         return f"{self.startup} {self.fair_value} ({self.as_of})"
 
 
-class Distribution(models.Model):
+class Distribution(CashRow):
     """Cash returned to the fund by a holding (exit proceeds, dividends)."""
 
     fund = belongs_to(Fund, _("fund"), "distributions")
     startup = belongs_to(Startup, _("startup"), "distributions")
     paid_on = models.DateField(_("paid on"))
-    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     kind = models.CharField(
         _("kind"), max_length=16, choices=DistributionKind.choices, default=DistributionKind.EXIT
     )
-    note = models.TextField(_("note"), blank=True)
 
-    objects = PortfolioQuerySet.as_manager()
+    WHOSE = "startup"
 
     class Meta:
         ordering = ["fund", "paid_on", "id"]
@@ -427,6 +428,3 @@ class Distribution(models.Model):
                 condition=Q(kind__in=ENDING_DISTRIBUTION_KINDS),
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.startup} {self.amount} ({self.paid_on})"

@@ -14,16 +14,13 @@ from portfolio.models.querysets import PortfolioQuerySet
 from portfolio.models.rules import check, non_negative, positive, unique
 
 
-class Investor(BilingualNameMixin, models.Model):
+class Investor(BilingualNameMixin):
     kind = models.CharField(_("kind"), max_length=32, choices=InvestorKind.choices)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("investor")
         verbose_name_plural = _("investors")
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class FundingRound(models.Model):
@@ -98,7 +95,7 @@ class FundingRound(models.Model):
         indexes = [
             # The rounds' default order (newest first: API list and export, admin changelist)
             # read off the index, no sort of the table; and the close-date filters.
-            models.Index(fields=["-closed_on", "id"], name="round_list_idx"),
+            models.Index(fields=ordering, name="round_list_idx"),
             # Startup detail and total_raised subqueries.
             models.Index(fields=["startup", "closed_on"], name="round_startup_closed_idx"),
         ]

@@ -268,9 +268,7 @@ class IncubationAgreement(CreatedByMixin, models.Model):
             ),
         ]
         # the list's default order (deadline soonest first), read off the index
-        indexes = [
-            models.Index(fields=["incubation_deadline", "id"], name="incubation_agreement_list_idx")
-        ]
+        indexes = [models.Index(fields=ordering, name="incubation_agreement_list_idx")]
 
     def __str__(self) -> str:
         return f"{self.startup} · {self.starts_on} – {self.incubation_deadline}"
@@ -397,7 +395,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
             # "approved and valid on a day" (the 高企 / 专精特新 counts, the graduation check)
             models.Index(fields=["programme", "status", "valid_from"], name="policy_app_valid"),
             # the list's default order, newest first (read off the index, bar P8)
-            models.Index(fields=["-applied_on", "-id"], name="policy_app_list_idx"),
+            models.Index(fields=ordering, name="policy_app_list_idx"),
         ]
         constraints = [
             one_of(
@@ -522,7 +520,7 @@ class FinancingIntroduction(CreatedByMixin, models.Model):
         verbose_name = _("financing introduction")
         verbose_name_plural = _("financing introductions")
         # the list's default order (read off the index, bar P8) and the date filters
-        indexes = [models.Index(fields=["-introduced_on", "-id"], name="financing_intro_list_idx")]
+        indexes = [models.Index(fields=ordering, name="financing_intro_list_idx")]
         constraints = [
             one_of(
                 "financing_intro_channel_valid",

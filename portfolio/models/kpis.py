@@ -93,13 +93,8 @@ class KpiSubmission(KpiFigures):
     startup = belongs_to(Startup, _("startup"), "kpi_submissions")
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
-    request = models.ForeignKey(
-        KpiRequest,
-        verbose_name=_("request"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="submissions",
+    request = belongs_to(
+        KpiRequest, _("request"), "submissions", on_delete=models.SET_NULL, null=True, blank=True
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
@@ -109,13 +104,13 @@ class KpiSubmission(KpiFigures):
     submitted_at = models.DateTimeField(_("submitted at"))
     reviewed_by = done_by(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    report = models.ForeignKey(
+    report = belongs_to(
         KpiReport,
-        verbose_name=_("official report"),
+        _("official report"),
+        "submissions",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="submissions",
     )
 
     class Meta:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.choices import ExpenseCategory, LpKind
 from portfolio.models.common import belongs_to, credit_code_field, illustrative
-from portfolio.models.fund import PERCENT, Fund
+from portfolio.models.fund import PERCENT, CashRow, Fund
 from portfolio.models.pipeline import MONEY, BilingualNameMixin
 from portfolio.models.querysets import PortfolioQuerySet
 from portfolio.models.rules import (
@@ -26,7 +26,7 @@ from portfolio.models.rules import (
 )
 
 
-class LimitedPartner(BilingualNameMixin, models.Model):
+class LimitedPartner(BilingualNameMixin):
     """An investor in the fund (出资人): a government guidance fund, a state platform, social
     capital, or the GP's own commitment line."""
 
@@ -44,9 +44,6 @@ class LimitedPartner(BilingualNameMixin, models.Model):
         constraints = [
             credit_code_format("lp_credit_code_format"),
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class LpCommitment(models.Model):
@@ -217,16 +214,12 @@ class CallDefault(models.Model):
         return f"{self.item} ({self.noticed_on})"
 
 
-class FundExpense(models.Model):
+class FundExpense(CashRow):
     """A partnership expense (合伙企业费用): audit, legal, custody, valuation, formation."""
 
     fund = belongs_to(Fund, _("fund"), "expenses")
     incurred_on = models.DateField(_("incurred on"))
-    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     category = models.CharField(_("category"), max_length=16, choices=ExpenseCategory.choices)
-    note = models.TextField(_("note"), blank=True)
-
-    objects = PortfolioQuerySet.as_manager()
 
     class Meta:
         ordering = ["fund", "incurred_on", "id"]
@@ -240,16 +233,12 @@ class FundExpense(models.Model):
         return f"{self.fund} {self.get_category_display()} {self.amount} ({self.incurred_on})"
 
 
-class LpDistribution(models.Model):
+class LpDistribution(CashRow):
     """Cash the fund paid out to its partners; the waterfall splits it tier by tier between
     the LPs and the GP (computed from the fund's terms, never typed in)."""
 
     fund = belongs_to(Fund, _("fund"), "lp_distributions")
     paid_on = models.DateField(_("paid on"))
-    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
-    note = models.TextField(_("note"), blank=True)
-
-    objects = PortfolioQuerySet.as_manager()
 
     class Meta:
         ordering = ["fund", "paid_on", "id"]
@@ -258,9 +247,6 @@ class LpDistribution(models.Model):
         constraints = [
             positive_amount("lp_distribution", _("A distribution must be a positive amount.")),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.fund} {self.amount} ({self.paid_on})"
 
 
 class ReallocationRule(models.Model):

@@ -94,7 +94,7 @@ class SpaceLease(CreatedByMixin, models.Model):
             models.Index(fields=["unit", "starts_on"], name="space_lease_unit"),
             # the list's default order (read off the index, bar P8), occupancy at a date and
             # the date-range filters
-            models.Index(fields=["-starts_on", "-id"], name="space_lease_list_idx"),
+            models.Index(fields=ordering, name="space_lease_list_idx"),
         ]
         constraints = [
             one_of("space_lease_kind_valid", "kind", SpaceKind, message=_("Unknown space kind.")),
@@ -156,7 +156,7 @@ class Mentor(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["name", "id"], name="mentor_list_idx")]
+        indexes = [models.Index(fields=ordering, name="mentor_list_idx")]
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
         constraints = [
@@ -195,7 +195,7 @@ class MentoringSession(CreatedByMixin, models.Model):
         indexes = [
             # the list's default order (read off the index, bar P8), the date-range filters
             # and "a session in the year" (the Torch flag)
-            models.Index(fields=["-held_on", "-id"], name="mentoring_session_list_idx"),
+            models.Index(fields=ordering, name="mentoring_session_list_idx"),
         ]
         constraints = [
             check(

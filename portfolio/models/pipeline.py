@@ -17,7 +17,7 @@ from portfolio.models.choices import (
     StartupStatus,
     TechArea,
 )
-from portfolio.models.common import belongs_to, credit_code_field, illustrative
+from portfolio.models.common import belongs_to, credit_code_field, done_by, illustrative
 from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
 from portfolio.models.rules import at_most, check, credit_code_format, non_negative, unique
 
@@ -74,13 +74,17 @@ def check_of_which(instance: models.Model) -> None:
 
 class BilingualNameMixin(models.Model):
     """``name`` is Chinese (unique), ``name_en`` English (optional); ``display_name`` follows
-    the active language. A model may declare its own ``name`` and ``name_en`` (``Stage``)."""
+    the active language, and is the row's ``str``. A model may declare its own ``name`` and
+    ``name_en`` (``Stage``)."""
 
     name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
 
     @property
     def display_name(self) -> str:
@@ -90,7 +94,7 @@ class BilingualNameMixin(models.Model):
         return self.name
 
 
-class Institution(BilingualNameMixin, models.Model):
+class Institution(BilingualNameMixin):
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
     city = models.CharField(_("city"), max_length=50, blank=True)
@@ -100,11 +104,8 @@ class Institution(BilingualNameMixin, models.Model):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
 
-    def __str__(self) -> str:
-        return self.display_name
 
-
-class Stage(BilingualNameMixin, models.Model):
+class Stage(BilingualNameMixin):
     """An ordered pipeline step with its Technology Readiness Level range.
 
     Terminal outcomes (exited, closed) are stages too, ordered after the pipeline, so a
@@ -148,15 +149,12 @@ class Stage(BilingualNameMixin, models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.display_name
-
     @property
     def is_terminal(self) -> bool:
         return bool(self.outcome)
 
 
-class Startup(BilingualNameMixin, models.Model):
+class Startup(BilingualNameMixin):
     credit_code = credit_code_field(
         help_text=_("统一社会信用代码: 18 characters, the last one a check character.")
     )
@@ -235,9 +233,6 @@ class Startup(BilingualNameMixin, models.Model):
             models.Index(fields=["admitted_on"], name="startup_admitted_idx"),
         ]
 
-    def __str__(self) -> str:
-        return self.display_name
-
     def clean(self) -> None:
         super().clean()
         if self.credit_code == "":
@@ -257,14 +252,7 @@ class StageTransition(models.Model):
     on = models.DateField(_("date"))
     trl = models.PositiveSmallIntegerField(_("TRL"), validators=TRL_VALIDATORS)
     note = models.TextField(_("note / evidence"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        related_name="stage_transitions",
-        null=True,
-        blank=True,
-    )
+    recorded_by = done_by(_("recorded by"), "stage_transitions")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = PortfolioQuerySet.as_manager()
@@ -308,14 +296,8 @@ class Milestone(models.Model):
     # Set by staff through ``services.milestone_verify`` only: a tranche conditioned on this
     # milestone pays once it is verified.
     verified_on = models.DateField(_("verified on"), null=True, blank=True, editable=False)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
+    verified_by = belongs_to(
+        settings.AUTH_USER_MODEL, _("verified by"), "+", null=True, blank=True, editable=False
     )
 
     objects = PortfolioQuerySet.as_manager()

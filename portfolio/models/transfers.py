@@ -105,7 +105,7 @@ class TechTransfer(models.Model):
         indexes = [
             # the list's default order (newest first, ties by id: read off the index, no sort
             # of a day's rows, bar P8) and the contract-date filters
-            models.Index(fields=["-contract_on", "-id"], name="tech_transfer_list_idx"),
+            models.Index(fields=ordering, name="tech_transfer_list_idx"),
         ]
         constraints = [
             one_of(
