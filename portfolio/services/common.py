@@ -31,6 +31,12 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def author(by: Any) -> Any:
+    """Who a row is ``created_by``: the acting user, or None for a caller without a saved
+    account (a management command, the anonymous user)."""
+    return by if getattr(by, "pk", None) is not None else None
+
+
 def to_yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
     """Coerce ``value`` to a Decimal yuan amount or raise a ValidationError on ``field``."""
     if isinstance(value, bool) or value is None:

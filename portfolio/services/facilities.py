@@ -27,7 +27,7 @@ from portfolio.models.facilities import (
     NO_OVERLAP_CONSTRAINT,
 )
 from portfolio.services import messages as msg
-from portfolio.services.common import only_editable, refuse, saved_unless_excluded
+from portfolio.services.common import author, only_editable, refuse, saved_unless_excluded
 
 MAX_QUANTITY = Decimal("99999999.99")
 #: what a booking's update may change (its author and creation time stay)
@@ -133,7 +133,7 @@ def facility_booking_create(
         units=to_quantity(units, field="units"),
         helium_litres=to_quantity(helium_litres, field="helium_litres"),
         note=note or "",
-        created_by=by if getattr(by, "pk", None) is not None else None,
+        created_by=author(by),
     )
     _lock(facility)
     return _write(booking)

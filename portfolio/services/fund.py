@@ -35,6 +35,7 @@ from portfolio.models.choices import (
 )
 from portfolio.services import messages as msg
 from portfolio.services.common import (
+    author,
     each_or_none,
     not_future,
     refuse,
@@ -178,7 +179,7 @@ def commitment_create(
                 pk=startup.pk
             ),
             is_illustrative=bool(is_illustrative),
-            created_by=by if getattr(by, "pk", None) else None,
+            created_by=author(by),
         )
     )
 

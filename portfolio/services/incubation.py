@@ -49,6 +49,7 @@ from portfolio.models.incubation import ApplicationStatus, GraduationBasis, Intr
 from portfolio.selectors import incubation as rules
 from portfolio.services import messages as msg
 from portfolio.services.common import (
+    author,
     locked_with,
     not_future,
     only_editable,
@@ -66,10 +67,6 @@ RULE_EDITABLE = tuple(
 )
 THRESHOLD_EDITABLE = ("policy_code", "grade", "effective_from", "key", "required", "source")
 FIGURES_EDITABLE = ("effective_from", "opened_on", "controlled_area_m2", "seed_fund", "source")
-
-
-def _author(by: Any) -> Any:
-    return by if getattr(by, "pk", None) is not None else None
 
 
 # --- admission ------------------------------------------------------------------------------
@@ -161,7 +158,7 @@ def incubation_agreement_create(
         starts_on=_date(starts_on, field="starts_on"),
         ends_on=_date(ends_on, field="ends_on", required=False),
         note=(note or "").strip(),
-        created_by=_author(by),
+        created_by=author(by),
     )
     return _check_agreement(agreement)
 
@@ -254,7 +251,7 @@ def incubator_figures_save(
     if fields.get("seed_fund") is not None:
         fields["seed_fund"] = to_yuan(fields["seed_fund"], field="seed_fund", allow_zero=True)
     if figures is None:
-        row = IncubatorFigures(created_by=_author(by))
+        row = IncubatorFigures(created_by=author(by))
     else:
         row = IncubatorFigures.objects.select_for_update().get(pk=figures.pk)
     for name, value in fields.items():
@@ -352,7 +349,7 @@ def startup_graduate(
             graduated_on=on,
             rule=rule,
             note=(note or "").strip(),
-            recorded_by=_author(by),
+            recorded_by=author(by),
             **{f"basis_{item}": True for item in chosen},
         )
     )
@@ -452,7 +449,7 @@ def policy_application_create(
             status=status,
             helped_by=helped_by,
             is_illustrative=bool(is_illustrative),
-            created_by=_author(by),
+            created_by=author(by),
             **fields,
         )
     )
@@ -524,7 +521,7 @@ def financing_introduction_create(
             funding_round=funding_round,
             note=note,
             is_illustrative=bool(is_illustrative),
-            created_by=_author(by),
+            created_by=author(by),
         )
     )
 

@@ -30,6 +30,7 @@ from portfolio.models import Mentor, MentoringSession, SpaceLease, Startup
 from portfolio.models.operations import LEASE_NO_OVERLAP_CONSTRAINT
 from portfolio.services import messages as msg
 from portfolio.services.common import (
+    author,
     checked_as,
     cleaned,
     locked_with,
@@ -105,10 +106,6 @@ def _hours(value: Any) -> Decimal:
     if not 0 < hours <= 24:
         refuse("hours", msg.SESSION_HOURS, "range")
     return hours
-
-
-def _author(by: Any) -> Any:
-    return by if getattr(by, "pk", None) is not None else None
 
 
 # --- space leases ---------------------------------------------------------------------------
@@ -213,7 +210,7 @@ def space_lease_create(
         },
         LEASE_CLEANERS,
     )
-    lease = SpaceLease(startup=startup, kind=kind, created_by=_author(by), **fields)
+    lease = SpaceLease(startup=startup, kind=kind, created_by=author(by), **fields)
     _lock_unit(lease.unit)
     return _save_lease(lease)
 
@@ -314,7 +311,7 @@ def mentoring_session_create(
         {"held_on": held_on, "hours": hours, "topic": topic, "follow_ups": follow_ups},
         SESSION_CLEANERS,
     )
-    return saved(MentoringSession(mentor=mentor, startup=startup, created_by=_author(by), **fields))
+    return saved(MentoringSession(mentor=mentor, startup=startup, created_by=author(by), **fields))
 
 
 @attributed
