@@ -16,6 +16,8 @@ from django.utils import timezone
 from portfolio.services import messages as msg
 
 MAX_YUAN = Decimal("99999999999999.99")  # 16 digits, 2 decimals
+#: the years a date of the incubator's own records (agreements, leases, ...) may fall in
+DATE_YEARS = (2000, 2100)
 
 # Error texts are constants so tests and clients can match them.
 
@@ -84,6 +86,27 @@ def dates_not_future(fields: dict[str, Any], names=("founded_on", "admitted_on")
         value = fields.get(name)
         if isinstance(value, dt.date):
             not_future(value, field=name)
+
+
+def valid_date(value: Any, *, field: str, required: bool = True) -> dt.date | None:
+    """``value`` if it is a date (not a date-time) within ``DATE_YEARS``; None if it is None
+    and not ``required``."""
+    if value is None and not required:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        refuse(field, msg.OPERATIONS_DATE, "invalid")
+    low, high = DATE_YEARS
+    if not low <= value.year <= high:
+        refuse(field, msg.OPERATIONS_DATE, "out_of_range")
+    return value
+
+
+def valid_text(value: Any, *, field: str, required: bool = True) -> str:
+    """``value`` as stripped text (None is empty); empty is refused when ``required``."""
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        refuse(field, msg.OPERATIONS_TEXT_REQUIRED, "required")
+    return text
 
 
 def valid_trl(value: Any, *, field: str = "trl") -> int:

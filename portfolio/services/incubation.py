@@ -57,6 +57,8 @@ from portfolio.services.common import (
     saved,
     to_yuan,
     today,
+    valid_date,
+    valid_text,
 )
 
 AGREEMENT_EDITABLE = ("signed_on", "starts_on", "ends_on", "note")
@@ -106,16 +108,6 @@ def admission_check(startup: Startup) -> None:
 # --- agreements -----------------------------------------------------------------------------
 
 
-def _date(value: Any, *, field: str, required: bool = True) -> dt.date | None:
-    if value is None and not required:
-        return None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        refuse(field, msg.OPERATIONS_DATE, "invalid")
-    if not 2000 <= value.year <= 2100:
-        refuse(field, msg.OPERATIONS_DATE, "out_of_range")
-    return value
-
-
 def deadline_for(startup: Startup, starts_on: dt.date) -> tuple[IncubationRule, dt.date]:
     """The rule in force on ``starts_on`` and the incubation deadline it gives ``startup``."""
     rule = rules.rule_in_force(starts_on)
@@ -154,9 +146,9 @@ def incubation_agreement_create(
         refuse("startup", msg.AGREEMENT_EXISTS, "exists")
     agreement = IncubationAgreement(
         startup=startup,
-        signed_on=_date(signed_on, field="signed_on"),
-        starts_on=_date(starts_on, field="starts_on"),
-        ends_on=_date(ends_on, field="ends_on", required=False),
+        signed_on=valid_date(signed_on, field="signed_on"),
+        starts_on=valid_date(starts_on, field="starts_on"),
+        ends_on=valid_date(ends_on, field="ends_on", required=False),
         note=(note or "").strip(),
         created_by=author(by),
     )
@@ -177,9 +169,9 @@ def incubation_agreement_update(
     )
     for name in ("signed_on", "starts_on"):
         if name in fields:
-            setattr(agreement, name, _date(fields[name], field=name))
+            setattr(agreement, name, valid_date(fields[name], field=name))
     if "ends_on" in fields:
-        agreement.ends_on = _date(fields["ends_on"], field="ends_on", required=False)
+        agreement.ends_on = valid_date(fields["ends_on"], field="ends_on", required=False)
     if "note" in fields:
         agreement.note = (fields["note"] or "").strip()
     return _check_agreement(agreement)
@@ -245,7 +237,7 @@ def incubator_figures_save(
     only_editable(fields, FIGURES_EDITABLE)
     for name in ("effective_from", "opened_on"):
         if name in fields:
-            _date(fields[name], field=name, required=name == "effective_from")
+            valid_date(fields[name], field=name, required=name == "effective_from")
     if fields.get("opened_on") is not None:
         not_future(fields["opened_on"], field="opened_on")
     if fields.get("seed_fund") is not None:
@@ -325,7 +317,7 @@ def startup_graduate(
         refuse("startup", msg.ALREADY_GRADUATED, "graduated")
     if startup.status == StartupStatus.CLOSED:
         refuse("startup", msg.GRADUATE_CLOSED, "closed")
-    on = _date(on, field="on")
+    on = valid_date(on, field="on")
     not_future(on, field="on")
     if startup.admitted_on is None:
         refuse("on", msg.GRADUATE_NOT_ADMITTED, "not_admitted")
@@ -379,15 +371,11 @@ APPLICATION_EDITABLE = (
 )
 
 
-def _text(value: Any, *, field: str) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def _clean_application(fields: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(fields)
     for name in ("applied_on", "valid_from", "valid_to"):
         if name in cleaned:
-            cleaned[name] = _date(cleaned[name], field=name, required=False)
+            cleaned[name] = valid_date(cleaned[name], field=name, required=False)
     if cleaned.get("applied_on") is not None:
         not_future(cleaned["applied_on"], field="applied_on")
     for name in ("amount_granted", "amount_received"):
@@ -395,7 +383,7 @@ def _clean_application(fields: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = to_yuan(cleaned[name], field=name, allow_zero=True)
     for name in ("programme_name", "policy_code", "certificate_number", "note"):
         if name in cleaned:
-            cleaned[name] = _text(cleaned[name], field=name)
+            cleaned[name] = valid_text(cleaned[name], field=name, required=False)
     return cleaned
 
 
@@ -481,9 +469,9 @@ INTRODUCTION_EDITABLE = (
 
 
 def _check_introduction(intro: FinancingIntroduction) -> FinancingIntroduction:
-    intro.introduced_on = _date(intro.introduced_on, field="introduced_on")
+    intro.introduced_on = valid_date(intro.introduced_on, field="introduced_on")
     not_future(intro.introduced_on, field="introduced_on")
-    intro.note = _text(intro.note, field="note")
+    intro.note = valid_text(intro.note, field="note", required=False)
     duplicate = FinancingIntroduction.objects.filter(
         startup_id=intro.startup_id,
         investor_id=intro.investor_id,

@@ -19,7 +19,6 @@ On SQLite a write that skips the services is not checked.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -39,10 +38,11 @@ from portfolio.services.common import (
     saved,
     saved_unless_excluded,
     to_yuan,
+    valid_date,
+    valid_text,
 )
 from portfolio.services.facilities import to_quantity
 
-DATE_YEARS = (2000, 2100)
 MAX_AREA = Decimal("99999999.99")
 LEASE_EDITABLE = (
     "startup",
@@ -63,24 +63,6 @@ SESSION_EDITABLE = ("mentor", "startup", "held_on", "hours", "topic", "follow_up
 
 
 # --- field checks ---------------------------------------------------------------------------
-
-
-def _date(value: Any, *, field: str, required: bool = True) -> dt.date | None:
-    if value is None and not required:
-        return None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        refuse(field, msg.OPERATIONS_DATE, "invalid")
-    low, high = DATE_YEARS
-    if not low <= value.year <= high:
-        refuse(field, msg.OPERATIONS_DATE, "out_of_range")
-    return value
-
-
-def _text(value: Any, *, field: str, required: bool = True) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        refuse(field, msg.OPERATIONS_TEXT_REQUIRED, "required")
-    return text
 
 
 def _area(value: Any) -> Decimal:
@@ -112,12 +94,12 @@ def _hours(value: Any) -> Decimal:
 
 
 LEASE_CLEANERS = {
-    **checked_as(_text, "unit"),
+    **checked_as(valid_text, "unit"),
     "area_m2": _area,
-    **checked_as(_date, "starts_on"),
-    **checked_as(_date, "ends_on", required=False),
+    **checked_as(valid_date, "starts_on"),
+    **checked_as(valid_date, "ends_on", required=False),
     **checked_as(to_yuan, "list_rent", "actual_rent", "subsidy", allow_zero=True),
-    **checked_as(_text, "subsidy_source", "note", required=False),
+    **checked_as(valid_text, "subsidy_source", "note", required=False),
     "is_public_service_area": bool,
 }
 
@@ -235,9 +217,9 @@ def space_lease_update(*, lease: SpaceLease, by: Any = None, **fields: Any) -> S
 
 
 MENTOR_CLEANERS = {
-    **checked_as(_text, "name", "appointed_by"),
-    **checked_as(_date, "appointed_on"),
-    **checked_as(_date, "until", required=False),
+    **checked_as(valid_text, "name", "appointed_by"),
+    **checked_as(valid_date, "appointed_on"),
+    **checked_as(valid_date, "until", required=False),
     "is_full_time": bool,
 }
 
@@ -287,10 +269,10 @@ def mentor_update(*, mentor: Mentor, by: Any = None, **fields: Any) -> Mentor:
 
 
 SESSION_CLEANERS = {
-    **checked_as(_date, "held_on"),
+    **checked_as(valid_date, "held_on"),
     "hours": _hours,
-    **checked_as(_text, "topic"),
-    **checked_as(_text, "follow_ups", required=False),
+    **checked_as(valid_text, "topic"),
+    **checked_as(valid_text, "follow_ups", required=False),
 }
 
 
