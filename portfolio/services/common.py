@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -39,26 +39,47 @@ def author(by: Any) -> Any:
     return by if getattr(by, "pk", None) is not None else None
 
 
+class Decimals(NamedTuple):
+    """A kind of two-place amount (``to_decimal``): its largest size either side of 0 and
+    its refusals: not a finite number, too large, more than two places."""
+
+    maximum: Decimal
+    invalid: Any
+    too_large: Any
+    places: Any
+
+
+YUAN = Decimals(MAX_YUAN, msg.MONEY_INVALID, msg.MONEY_TOO_LARGE, msg.MONEY_PLACES)
+
+
+def to_decimal(value: Any, kind: Decimals, *, field: str) -> Decimal:
+    """``value`` (a Decimal, or text or a number that reads as one) as a Decimal with two
+    places within ``kind``'s size, or refused on ``field`` with ``kind``'s message; its
+    sign is the caller's to check."""
+    number = None
+    if not isinstance(value, bool) and value is not None:
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            pass
+    if number is None or not number.is_finite():
+        refuse(field, kind.invalid, "invalid")
+    # Size first: quantizing 1e30 to cents overflows Decimal's precision (InvalidOperation).
+    if abs(number) > kind.maximum:
+        refuse(field, kind.too_large, "max_value")
+    if number != number.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
+        refuse(field, kind.places, "decimal_places")
+    return number.quantize(Decimal("0.01"))
+
+
 def to_yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
     """Coerce ``value`` to a Decimal yuan amount or raise a ValidationError on ``field``."""
-    if isinstance(value, bool) or value is None:
-        raise ValidationError({field: ValidationError(msg.MONEY_INVALID, code="invalid")})
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: ValidationError(msg.MONEY_INVALID, code="invalid")}) from None
-    if not amount.is_finite():
-        raise ValidationError({field: ValidationError(msg.MONEY_INVALID, code="invalid")})
-    # Size first: quantizing 1e30 to cents overflows Decimal's precision (InvalidOperation).
-    if abs(amount) > MAX_YUAN:
-        raise ValidationError({field: ValidationError(msg.MONEY_TOO_LARGE, code="max_value")})
-    if amount != amount.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
-        raise ValidationError({field: ValidationError(msg.MONEY_PLACES, code="decimal_places")})
+    amount = to_decimal(value, YUAN, field=field)
     if allow_zero and amount < 0:
-        raise ValidationError({field: ValidationError(msg.MONEY_NON_NEGATIVE, code="min_value")})
+        refuse(field, msg.MONEY_NON_NEGATIVE, "min_value")
     if not allow_zero and amount <= 0:
-        raise ValidationError({field: ValidationError(msg.MONEY_POSITIVE, code="min_value")})
-    return amount.quantize(Decimal("0.01"))
+        refuse(field, msg.MONEY_POSITIVE, "min_value")
+    return amount
 
 
 def refuse(field: str, message: Any, code: str, **params: Any) -> NoReturn:

@@ -19,7 +19,7 @@ On SQLite a write that skips the services is not checked.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -37,13 +37,13 @@ from portfolio.services.common import (
     refuse,
     saved,
     saved_unless_excluded,
+    to_decimal,
     to_yuan,
     valid_date,
     valid_text,
 )
-from portfolio.services.facilities import to_quantity
+from portfolio.services.facilities import QUANTITY, to_quantity
 
-MAX_AREA = Decimal("99999999.99")
 LEASE_EDITABLE = (
     "startup",
     "unit",
@@ -66,21 +66,10 @@ SESSION_EDITABLE = ("mentor", "startup", "held_on", "hours", "topic", "follow_up
 
 
 def _area(value: Any) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        refuse("area_m2", msg.QUANTITY_INVALID, "invalid")
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        refuse("area_m2", msg.QUANTITY_INVALID, "invalid")
-    if not number.is_finite():
-        refuse("area_m2", msg.QUANTITY_INVALID, "invalid")
-    if abs(number) > MAX_AREA:
-        refuse("area_m2", msg.QUANTITY_TOO_LARGE, "max_value")
-    if number != number.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
-        refuse("area_m2", msg.QUANTITY_INVALID, "decimal_places")
+    number = to_decimal(value, QUANTITY, field="area_m2")
     if number <= 0:
         refuse("area_m2", msg.AREA_POSITIVE, "min_value")
-    return number.quantize(Decimal("0.01"))
+    return number
 
 
 def _hours(value: Any) -> Decimal:
