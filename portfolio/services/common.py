@@ -82,15 +82,16 @@ def to_yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
     return amount
 
 
-def refuse(field: str, message: Any, code: str, **params: Any) -> NoReturn:
-    """Refuse a write on one field: ``message`` (a constant, with ``params``) keyed by
-    ``field``, as the admin's form and the API's 400 show it."""
+def refuse(field: str, message: Any, /, code: str, **params: Any) -> NoReturn:
+    """Refuse a write on one field: ``message`` (a constant, with ``params``; they may be
+    named ``field`` or ``message`` too) keyed by ``field``, as the admin's form and the
+    API's 400 show it."""
     raise ValidationError({field: ValidationError(message, code=code, params=params or None)})
 
 
 def not_future(on: dt.date, *, field: str) -> None:
     if on > today():
-        raise ValidationError({field: ValidationError(msg.DATE_FUTURE, code="future")})
+        refuse(field, msg.DATE_FUTURE, "future")
 
 
 def since_approval(commitment: Any, on: dt.date, field: str, message: Any, code: str) -> None:
@@ -132,7 +133,7 @@ def valid_text(value: Any, *, field: str, required: bool = True) -> str:
 
 def valid_trl(value: Any, *, field: str = "trl") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
-        raise ValidationError({field: ValidationError(msg.TRL_RANGE, code="trl")})
+        refuse(field, msg.TRL_RANGE, "trl")
     return value
 
 
