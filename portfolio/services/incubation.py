@@ -113,9 +113,7 @@ def deadline_for(startup: Startup, starts_on: dt.date) -> tuple[IncubationRule, 
     rule = rules.rule_in_force(starts_on)
     if rule is None:
         refuse("starts_on", msg.AGREEMENT_NO_RULE, "no_rule")
-    extended = startup.tech_area in rule.extended_field_codes
-    months = rule.extended_deadline_months if extended else rule.deadline_months
-    return rule, rules.add_months(starts_on, months)
+    return rule, rules.deadline_under(rule, startup, starts_on)
 
 
 def _check_agreement(agreement: IncubationAgreement) -> IncubationAgreement:
