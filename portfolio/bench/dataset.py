@@ -301,7 +301,7 @@ def agreement_layer(startups: list[Startup]) -> dict[str, int]:
     2018-12-14), starting on its admission, its deadline from that rule as
     ``incubation_agreement_create`` computes it (the rule table read once)."""
     from portfolio.models import IncubationAgreement, IncubationRule
-    from portfolio.selectors.incubation import add_months
+    from portfolio.selectors.incubation import deadline_under
 
     rules = list(IncubationRule.objects.order_by("-effective_from"))
     rows = []
@@ -309,15 +309,13 @@ def agreement_layer(startups: list[Startup]) -> dict[str, int]:
         rule = next((r for r in rules if r.effective_from <= startup.admitted_on), None)
         if rule is None:
             continue
-        extended = startup.tech_area in rule.extended_field_codes
-        months = rule.extended_deadline_months if extended else rule.deadline_months
         rows.append(
             IncubationAgreement(
                 startup=startup,
                 signed_on=startup.admitted_on,
                 starts_on=startup.admitted_on,
                 rule=rule,
-                incubation_deadline=add_months(startup.admitted_on, months),
+                incubation_deadline=deadline_under(rule, startup, startup.admitted_on),
             )
         )
     IncubationAgreement.objects.bulk_create(rows, batch_size=BATCH)

@@ -11,11 +11,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.evidence_field import EvidenceFileField
+from portfolio.formatting import WAN
 from portfolio.models import KpiSubmission
 from portfolio.models.kpis import SUBMITTED_FIGURES
 from portfolio.services import messages as msg
 
-WAN = Decimal(10000)
 #: the figures entered in 万元 (stored in yuan)
 MONEY_FIGURES = ("revenue", "rd_spend", "cash", "taxes_paid")
 #: the largest count a PositiveIntegerField holds on every database

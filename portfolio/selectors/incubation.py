@@ -83,6 +83,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     )
 
 
+def deadline_under(
+    rule: models.IncubationRule, startup: models.Startup, starts_on: dt.date
+) -> dt.date:
+    """The incubation deadline ``rule`` gives ``startup`` incubated from ``starts_on``: the
+    rule's period, the longer one when the startup's field is among its extended fields."""
+    extended = startup.tech_area in rule.extended_field_codes
+    return add_months(
+        starts_on, rule.extended_deadline_months if extended else rule.deadline_months
+    )
+
+
 def rule_in_force(on: dt.date) -> models.IncubationRule | None:
     """The rule in force on ``on``: the latest ``effective_from`` on or before it."""
     return (

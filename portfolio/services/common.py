@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +16,8 @@ from django.utils import timezone
 from portfolio.services import messages as msg
 
 MAX_YUAN = Decimal("99999999999999.99")  # 16 digits, 2 decimals
+#: the years a date of the incubator's own records (agreements, leases, ...) may fall in
+DATE_YEARS = (2000, 2100)
 
 # Error texts are constants so tests and clients can match them.
 
@@ -31,37 +33,65 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def author(by: Any) -> Any:
+    """Who a row is ``created_by``: the acting user, or None for a caller without a saved
+    account (a management command, the anonymous user)."""
+    return by if getattr(by, "pk", None) is not None else None
+
+
+class Decimals(NamedTuple):
+    """A kind of two-place amount (``to_decimal``): its largest size either side of 0 and
+    its refusals: not a finite number, too large, more than two places."""
+
+    maximum: Decimal
+    invalid: Any
+    too_large: Any
+    places: Any
+
+
+YUAN = Decimals(MAX_YUAN, msg.MONEY_INVALID, msg.MONEY_TOO_LARGE, msg.MONEY_PLACES)
+
+
+def to_decimal(value: Any, kind: Decimals, *, field: str) -> Decimal:
+    """``value`` (a Decimal, or text or a number that reads as one) as a Decimal with two
+    places within ``kind``'s size, or refused on ``field`` with ``kind``'s message; its
+    sign is the caller's to check."""
+    number = None
+    if not isinstance(value, bool) and value is not None:
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            pass
+    if number is None or not number.is_finite():
+        refuse(field, kind.invalid, "invalid")
+    # Size first: quantizing 1e30 to cents overflows Decimal's precision (InvalidOperation).
+    if abs(number) > kind.maximum:
+        refuse(field, kind.too_large, "max_value")
+    if number != number.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
+        refuse(field, kind.places, "decimal_places")
+    return number.quantize(Decimal("0.01"))
+
+
 def to_yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
     """Coerce ``value`` to a Decimal yuan amount or raise a ValidationError on ``field``."""
-    if isinstance(value, bool) or value is None:
-        raise ValidationError({field: ValidationError(msg.MONEY_INVALID, code="invalid")})
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: ValidationError(msg.MONEY_INVALID, code="invalid")}) from None
-    if not amount.is_finite():
-        raise ValidationError({field: ValidationError(msg.MONEY_INVALID, code="invalid")})
-    # Size first: quantizing 1e30 to cents overflows Decimal's precision (InvalidOperation).
-    if abs(amount) > MAX_YUAN:
-        raise ValidationError({field: ValidationError(msg.MONEY_TOO_LARGE, code="max_value")})
-    if amount != amount.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
-        raise ValidationError({field: ValidationError(msg.MONEY_PLACES, code="decimal_places")})
+    amount = to_decimal(value, YUAN, field=field)
     if allow_zero and amount < 0:
-        raise ValidationError({field: ValidationError(msg.MONEY_NON_NEGATIVE, code="min_value")})
+        refuse(field, msg.MONEY_NON_NEGATIVE, "min_value")
     if not allow_zero and amount <= 0:
-        raise ValidationError({field: ValidationError(msg.MONEY_POSITIVE, code="min_value")})
-    return amount.quantize(Decimal("0.01"))
+        refuse(field, msg.MONEY_POSITIVE, "min_value")
+    return amount
 
 
-def refuse(field: str, message: Any, code: str, **params: Any) -> NoReturn:
-    """Refuse a write on one field: ``message`` (a constant, with ``params``) keyed by
-    ``field``, as the admin's form and the API's 400 show it."""
+def refuse(field: str, message: Any, /, code: str, **params: Any) -> NoReturn:
+    """Refuse a write on one field: ``message`` (a constant, with ``params``; they may be
+    named ``field`` or ``message`` too) keyed by ``field``, as the admin's form and the
+    API's 400 show it."""
     raise ValidationError({field: ValidationError(message, code=code, params=params or None)})
 
 
 def not_future(on: dt.date, *, field: str) -> None:
     if on > today():
-        raise ValidationError({field: ValidationError(msg.DATE_FUTURE, code="future")})
+        refuse(field, msg.DATE_FUTURE, "future")
 
 
 def since_approval(commitment: Any, on: dt.date, field: str, message: Any, code: str) -> None:
@@ -80,9 +110,30 @@ def dates_not_future(fields: dict[str, Any], names=("founded_on", "admitted_on")
             not_future(value, field=name)
 
 
+def valid_date(value: Any, *, field: str, required: bool = True) -> dt.date | None:
+    """``value`` if it is a date (not a date-time) within ``DATE_YEARS``; None if it is None
+    and not ``required``."""
+    if value is None and not required:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        refuse(field, msg.OPERATIONS_DATE, "invalid")
+    low, high = DATE_YEARS
+    if not low <= value.year <= high:
+        refuse(field, msg.OPERATIONS_DATE, "out_of_range")
+    return value
+
+
+def valid_text(value: Any, *, field: str, required: bool = True) -> str:
+    """``value`` as stripped text (None is empty); empty is refused when ``required``."""
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        refuse(field, msg.OPERATIONS_TEXT_REQUIRED, "required")
+    return text
+
+
 def valid_trl(value: Any, *, field: str = "trl") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
-        raise ValidationError({field: ValidationError(msg.TRL_RANGE, code="trl")})
+        refuse(field, msg.TRL_RANGE, "trl")
     return value
 
 

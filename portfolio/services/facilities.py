@@ -13,7 +13,7 @@ the service, e.g. a raw update); its refusal is answered as the service's.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -27,30 +27,29 @@ from portfolio.models.facilities import (
     NO_OVERLAP_CONSTRAINT,
 )
 from portfolio.services import messages as msg
-from portfolio.services.common import only_editable, refuse, saved_unless_excluded
+from portfolio.services.common import (
+    Decimals,
+    author,
+    only_editable,
+    refuse,
+    saved_unless_excluded,
+    to_decimal,
+)
 
-MAX_QUANTITY = Decimal("99999999.99")
+#: units, helium litres and a leased area (``DecimalField(10, 2)``)
+QUANTITY = Decimals(
+    Decimal("99999999.99"), msg.QUANTITY_INVALID, msg.QUANTITY_TOO_LARGE, msg.QUANTITY_INVALID
+)
 #: what a booking's update may change (its author and creation time stay)
 EDITABLE = ("facility", "startup", "starts_at", "ends_at", "units", "helium_litres", "note")
 
 
 def to_quantity(value: Any, *, field: str) -> Decimal:
     """``value`` as a non-negative Decimal with at most two places (units, helium litres)."""
-    if isinstance(value, bool) or value is None:
-        refuse(field, msg.QUANTITY_INVALID, "invalid")
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        refuse(field, msg.QUANTITY_INVALID, "invalid")
-    if not number.is_finite():
-        refuse(field, msg.QUANTITY_INVALID, "invalid")
-    if abs(number) > MAX_QUANTITY:
-        refuse(field, msg.QUANTITY_TOO_LARGE, "max_value")
-    if number != number.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
-        refuse(field, msg.QUANTITY_INVALID, "decimal_places")
+    number = to_decimal(value, QUANTITY, field=field)
     if number < 0:
         refuse(field, msg.QUANTITY_NEGATIVE, "min_value")
-    return number.quantize(Decimal("0.01"))
+    return number
 
 
 def _moment(value: Any, *, field: str) -> dt.datetime:
@@ -133,7 +132,7 @@ def facility_booking_create(
         units=to_quantity(units, field="units"),
         helium_litres=to_quantity(helium_litres, field="helium_litres"),
         note=note or "",
-        created_by=by if getattr(by, "pk", None) is not None else None,
+        created_by=author(by),
     )
     _lock(facility)
     return _write(booking)

@@ -35,6 +35,7 @@ from portfolio.models.choices import (
 )
 from portfolio.services import messages as msg
 from portfolio.services.common import (
+    author,
     each_or_none,
     not_future,
     refuse,
@@ -178,7 +179,7 @@ def commitment_create(
                 pk=startup.pk
             ),
             is_illustrative=bool(is_illustrative),
-            created_by=by if getattr(by, "pk", None) else None,
+            created_by=author(by),
         )
     )
 
@@ -229,6 +230,23 @@ def _ended(end: Distribution) -> dict[str, Any]:
     return {"on": end.paid_on, "kind": end.get_kind_display()}
 
 
+def _live_commitment(commitment: Commitment, amount: Any) -> tuple[Commitment, Decimal]:
+    """For a payment or a tranche against ``commitment``: the fund's row locked, then the
+    commitment's (read again), ``amount`` in yuan; refused unless the commitment is live."""
+    Fund.objects.select_for_update().get(pk=commitment.fund_id)
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    amount = to_yuan(amount, field="amount")
+    if commitment.status != CommitmentStatus.APPROVED:
+        refuse("commitment", msg.COMMITMENT_NOT_LIVE, code="not_live")
+    return commitment, amount
+
+
+def _within(amount: Decimal, remaining: Decimal, message: Any, code: str) -> None:
+    """Refuse ``amount`` above what is ``remaining`` (the message says how much)."""
+    if amount > remaining:
+        refuse("amount", message, code=code, remaining=format_yuan(remaining))
+
+
 @attributed
 @transaction.atomic
 def disbursement_record(
@@ -256,11 +274,7 @@ def disbursement_record(
     ``tranche``: a tranche of the same commitment; refused while its milestone is not
     verified (the message names the milestone) and for more than the tranche has left.
     """
-    Fund.objects.select_for_update().get(pk=commitment.fund_id)
-    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    amount = to_yuan(amount, field="amount")
-    if commitment.status != CommitmentStatus.APPROVED:
-        refuse("commitment", msg.COMMITMENT_NOT_LIVE, code="not_live")
+    commitment, amount = _live_commitment(commitment, amount)
     since_approval(
         commitment, paid_on, "paid_on", msg.DISBURSEMENT_BEFORE_APPROVAL, "before_approval"
     )
@@ -270,13 +284,7 @@ def disbursement_record(
     if funding_round is not None and funding_round.startup_id != commitment.startup_id:
         refuse("funding_round", msg.ROUND_OTHER_STARTUP, code="other_startup")
     remaining = commitment.amount - commitment.disbursements.total()
-    if amount > remaining:
-        refuse(
-            "amount",
-            msg.DISBURSEMENT_EXCEEDS,
-            code="exceeds_commitment",
-            remaining=format_yuan(remaining),
-        )
+    _within(amount, remaining, msg.DISBURSEMENT_EXCEEDS, "exceeds_commitment")
     if tranche is not None:
         _check_tranche(commitment, tranche, amount)
     return saved(
@@ -308,13 +316,7 @@ def _check_tranche(commitment: Commitment, tranche: Tranche, amount: Decimal) ->
             milestone=milestone.title,
         )
     remaining = tranche.amount - tranche.disbursements.total()
-    if amount > remaining:
-        refuse(
-            "amount",
-            msg.TRANCHE_EXCEEDS,
-            code="exceeds_tranche",
-            remaining=format_yuan(remaining),
-        )
+    _within(amount, remaining, msg.TRANCHE_EXCEEDS, "exceeds_tranche")
 
 
 @attributed
@@ -331,21 +333,11 @@ def tranche_create(
     """Plan a part of a live commitment: at most what the commitment's other tranches leave,
     optionally conditioned on a milestone of the commitment's startup. The fund's row is
     locked first, so two tranches planned at once are checked one after the other."""
-    Fund.objects.select_for_update().get(pk=commitment.fund_id)
-    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    amount = to_yuan(amount, field="amount")
-    if commitment.status != CommitmentStatus.APPROVED:
-        refuse("commitment", msg.COMMITMENT_NOT_LIVE, code="not_live")
+    commitment, amount = _live_commitment(commitment, amount)
     if milestone is not None and milestone.startup_id != commitment.startup_id:
         refuse("milestone", msg.TRANCHE_MILESTONE_OTHER_STARTUP, code="other_startup")
     remaining = commitment.amount - commitment.tranches.total()
-    if amount > remaining:
-        refuse(
-            "amount",
-            msg.TRANCHES_EXCEED,
-            code="exceeds_commitment",
-            remaining=format_yuan(remaining),
-        )
+    _within(amount, remaining, msg.TRANCHES_EXCEED, "exceeds_commitment")
     return saved(
         Tranche(commitment=commitment, amount=amount, due_by=due_by, milestone=milestone, note=note)
     )

@@ -17,7 +17,7 @@ from portfolio.formatting import format_yuan
 from portfolio.models import FundingRound, Investor, Participation, Startup
 from portfolio.models.choices import AmountPrecision, RoundType
 from portfolio.services import messages as msg
-from portfolio.services.common import not_future, to_yuan
+from portfolio.services.common import not_future, refuse, to_yuan
 
 # --- rounds -------------------------------------------------------------------------------
 
@@ -127,14 +127,12 @@ def _check_round(fields: RoundFields) -> _CheckedRound:
         raise ValidationError({"participants": errors})
     known = sum((row.amount for row in rows if row.amount is not None), Decimal("0"))
     if amount is not None and known > amount:
-        raise ValidationError(
-            {
-                "participants": ValidationError(
-                    msg.PARTICIPANTS_EXCEED,
-                    code="exceeds_round",
-                    params={"total": format_yuan(known), "amount": format_yuan(amount)},
-                )
-            }
+        refuse(
+            "participants",
+            msg.PARTICIPANTS_EXCEED,
+            "exceeds_round",
+            total=format_yuan(known),
+            amount=format_yuan(amount),
         )
     if lead_investor is not None and lead_investor.pk not in seen:
         rows.insert(0, ParticipantInput(lead_investor, None))

@@ -49,6 +49,7 @@ from portfolio.models.incubation import ApplicationStatus, GraduationBasis, Intr
 from portfolio.selectors import incubation as rules
 from portfolio.services import messages as msg
 from portfolio.services.common import (
+    author,
     locked_with,
     not_future,
     only_editable,
@@ -56,6 +57,8 @@ from portfolio.services.common import (
     saved,
     to_yuan,
     today,
+    valid_date,
+    valid_text,
 )
 
 AGREEMENT_EDITABLE = ("signed_on", "starts_on", "ends_on", "note")
@@ -66,10 +69,6 @@ RULE_EDITABLE = tuple(
 )
 THRESHOLD_EDITABLE = ("policy_code", "grade", "effective_from", "key", "required", "source")
 FIGURES_EDITABLE = ("effective_from", "opened_on", "controlled_area_m2", "seed_fund", "source")
-
-
-def _author(by: Any) -> Any:
-    return by if getattr(by, "pk", None) is not None else None
 
 
 # --- admission ------------------------------------------------------------------------------
@@ -109,24 +108,12 @@ def admission_check(startup: Startup) -> None:
 # --- agreements -----------------------------------------------------------------------------
 
 
-def _date(value: Any, *, field: str, required: bool = True) -> dt.date | None:
-    if value is None and not required:
-        return None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        refuse(field, msg.OPERATIONS_DATE, "invalid")
-    if not 2000 <= value.year <= 2100:
-        refuse(field, msg.OPERATIONS_DATE, "out_of_range")
-    return value
-
-
 def deadline_for(startup: Startup, starts_on: dt.date) -> tuple[IncubationRule, dt.date]:
     """The rule in force on ``starts_on`` and the incubation deadline it gives ``startup``."""
     rule = rules.rule_in_force(starts_on)
     if rule is None:
         refuse("starts_on", msg.AGREEMENT_NO_RULE, "no_rule")
-    extended = startup.tech_area in rule.extended_field_codes
-    months = rule.extended_deadline_months if extended else rule.deadline_months
-    return rule, rules.add_months(starts_on, months)
+    return rule, rules.deadline_under(rule, startup, starts_on)
 
 
 def _check_agreement(agreement: IncubationAgreement) -> IncubationAgreement:
@@ -157,11 +144,11 @@ def incubation_agreement_create(
         refuse("startup", msg.AGREEMENT_EXISTS, "exists")
     agreement = IncubationAgreement(
         startup=startup,
-        signed_on=_date(signed_on, field="signed_on"),
-        starts_on=_date(starts_on, field="starts_on"),
-        ends_on=_date(ends_on, field="ends_on", required=False),
+        signed_on=valid_date(signed_on, field="signed_on"),
+        starts_on=valid_date(starts_on, field="starts_on"),
+        ends_on=valid_date(ends_on, field="ends_on", required=False),
         note=(note or "").strip(),
-        created_by=_author(by),
+        created_by=author(by),
     )
     return _check_agreement(agreement)
 
@@ -180,9 +167,9 @@ def incubation_agreement_update(
     )
     for name in ("signed_on", "starts_on"):
         if name in fields:
-            setattr(agreement, name, _date(fields[name], field=name))
+            setattr(agreement, name, valid_date(fields[name], field=name))
     if "ends_on" in fields:
-        agreement.ends_on = _date(fields["ends_on"], field="ends_on", required=False)
+        agreement.ends_on = valid_date(fields["ends_on"], field="ends_on", required=False)
     if "note" in fields:
         agreement.note = (fields["note"] or "").strip()
     return _check_agreement(agreement)
@@ -248,13 +235,13 @@ def incubator_figures_save(
     only_editable(fields, FIGURES_EDITABLE)
     for name in ("effective_from", "opened_on"):
         if name in fields:
-            _date(fields[name], field=name, required=name == "effective_from")
+            valid_date(fields[name], field=name, required=name == "effective_from")
     if fields.get("opened_on") is not None:
         not_future(fields["opened_on"], field="opened_on")
     if fields.get("seed_fund") is not None:
         fields["seed_fund"] = to_yuan(fields["seed_fund"], field="seed_fund", allow_zero=True)
     if figures is None:
-        row = IncubatorFigures(created_by=_author(by))
+        row = IncubatorFigures(created_by=author(by))
     else:
         row = IncubatorFigures.objects.select_for_update().get(pk=figures.pk)
     for name, value in fields.items():
@@ -328,7 +315,7 @@ def startup_graduate(
         refuse("startup", msg.ALREADY_GRADUATED, "graduated")
     if startup.status == StartupStatus.CLOSED:
         refuse("startup", msg.GRADUATE_CLOSED, "closed")
-    on = _date(on, field="on")
+    on = valid_date(on, field="on")
     not_future(on, field="on")
     if startup.admitted_on is None:
         refuse("on", msg.GRADUATE_NOT_ADMITTED, "not_admitted")
@@ -352,7 +339,7 @@ def startup_graduate(
             graduated_on=on,
             rule=rule,
             note=(note or "").strip(),
-            recorded_by=_author(by),
+            recorded_by=author(by),
             **{f"basis_{item}": True for item in chosen},
         )
     )
@@ -382,15 +369,11 @@ APPLICATION_EDITABLE = (
 )
 
 
-def _text(value: Any, *, field: str) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def _clean_application(fields: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(fields)
     for name in ("applied_on", "valid_from", "valid_to"):
         if name in cleaned:
-            cleaned[name] = _date(cleaned[name], field=name, required=False)
+            cleaned[name] = valid_date(cleaned[name], field=name, required=False)
     if cleaned.get("applied_on") is not None:
         not_future(cleaned["applied_on"], field="applied_on")
     for name in ("amount_granted", "amount_received"):
@@ -398,7 +381,7 @@ def _clean_application(fields: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = to_yuan(cleaned[name], field=name, allow_zero=True)
     for name in ("programme_name", "policy_code", "certificate_number", "note"):
         if name in cleaned:
-            cleaned[name] = _text(cleaned[name], field=name)
+            cleaned[name] = valid_text(cleaned[name], field=name, required=False)
     return cleaned
 
 
@@ -452,7 +435,7 @@ def policy_application_create(
             status=status,
             helped_by=helped_by,
             is_illustrative=bool(is_illustrative),
-            created_by=_author(by),
+            created_by=author(by),
             **fields,
         )
     )
@@ -484,9 +467,9 @@ INTRODUCTION_EDITABLE = (
 
 
 def _check_introduction(intro: FinancingIntroduction) -> FinancingIntroduction:
-    intro.introduced_on = _date(intro.introduced_on, field="introduced_on")
+    intro.introduced_on = valid_date(intro.introduced_on, field="introduced_on")
     not_future(intro.introduced_on, field="introduced_on")
-    intro.note = _text(intro.note, field="note")
+    intro.note = valid_text(intro.note, field="note", required=False)
     duplicate = FinancingIntroduction.objects.filter(
         startup_id=intro.startup_id,
         investor_id=intro.investor_id,
@@ -524,7 +507,7 @@ def financing_introduction_create(
             funding_round=funding_round,
             note=note,
             is_illustrative=bool(is_illustrative),
-            created_by=_author(by),
+            created_by=author(by),
         )
     )
 

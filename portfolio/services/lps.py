@@ -323,9 +323,7 @@ def reallocation_rule_set(
     )
     for field, lp in [("ceding", ceding), *(("beneficiaries", b) for b, _weight in beneficiaries)]:
         if lp.pk not in members:
-            raise ValidationError(
-                {field: ValidationError(msg.NOT_AN_LP, code="not_an_lp", params={"lp": lp})}
-            )
+            refuse(field, msg.NOT_AN_LP, code="not_an_lp", lp=lp)
     if any(b.pk == ceding.pk for b, _weight in beneficiaries):
         refuse("beneficiaries", msg.CEDING_IS_BENEFICIARY, code="self")
     models.ReallocationRule.objects.filter(fund=fund).delete()

@@ -19,8 +19,7 @@ On SQLite a write that skips the services is not checked.
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -30,6 +29,7 @@ from portfolio.models import Mentor, MentoringSession, SpaceLease, Startup
 from portfolio.models.operations import LEASE_NO_OVERLAP_CONSTRAINT
 from portfolio.services import messages as msg
 from portfolio.services.common import (
+    author,
     checked_as,
     cleaned,
     locked_with,
@@ -37,12 +37,13 @@ from portfolio.services.common import (
     refuse,
     saved,
     saved_unless_excluded,
+    to_decimal,
     to_yuan,
+    valid_date,
+    valid_text,
 )
-from portfolio.services.facilities import to_quantity
+from portfolio.services.facilities import QUANTITY, to_quantity
 
-DATE_YEARS = (2000, 2100)
-MAX_AREA = Decimal("99999999.99")
 LEASE_EDITABLE = (
     "startup",
     "unit",
@@ -64,40 +65,11 @@ SESSION_EDITABLE = ("mentor", "startup", "held_on", "hours", "topic", "follow_up
 # --- field checks ---------------------------------------------------------------------------
 
 
-def _date(value: Any, *, field: str, required: bool = True) -> dt.date | None:
-    if value is None and not required:
-        return None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        refuse(field, msg.OPERATIONS_DATE, "invalid")
-    low, high = DATE_YEARS
-    if not low <= value.year <= high:
-        refuse(field, msg.OPERATIONS_DATE, "out_of_range")
-    return value
-
-
-def _text(value: Any, *, field: str, required: bool = True) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        refuse(field, msg.OPERATIONS_TEXT_REQUIRED, "required")
-    return text
-
-
 def _area(value: Any) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        refuse("area_m2", msg.QUANTITY_INVALID, "invalid")
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        refuse("area_m2", msg.QUANTITY_INVALID, "invalid")
-    if not number.is_finite():
-        refuse("area_m2", msg.QUANTITY_INVALID, "invalid")
-    if abs(number) > MAX_AREA:
-        refuse("area_m2", msg.QUANTITY_TOO_LARGE, "max_value")
-    if number != number.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
-        refuse("area_m2", msg.QUANTITY_INVALID, "decimal_places")
+    number = to_decimal(value, QUANTITY, field="area_m2")
     if number <= 0:
         refuse("area_m2", msg.AREA_POSITIVE, "min_value")
-    return number.quantize(Decimal("0.01"))
+    return number
 
 
 def _hours(value: Any) -> Decimal:
@@ -107,20 +79,16 @@ def _hours(value: Any) -> Decimal:
     return hours
 
 
-def _author(by: Any) -> Any:
-    return by if getattr(by, "pk", None) is not None else None
-
-
 # --- space leases ---------------------------------------------------------------------------
 
 
 LEASE_CLEANERS = {
-    **checked_as(_text, "unit"),
+    **checked_as(valid_text, "unit"),
     "area_m2": _area,
-    **checked_as(_date, "starts_on"),
-    **checked_as(_date, "ends_on", required=False),
+    **checked_as(valid_date, "starts_on"),
+    **checked_as(valid_date, "ends_on", required=False),
     **checked_as(to_yuan, "list_rent", "actual_rent", "subsidy", allow_zero=True),
-    **checked_as(_text, "subsidy_source", "note", required=False),
+    **checked_as(valid_text, "subsidy_source", "note", required=False),
     "is_public_service_area": bool,
 }
 
@@ -213,7 +181,7 @@ def space_lease_create(
         },
         LEASE_CLEANERS,
     )
-    lease = SpaceLease(startup=startup, kind=kind, created_by=_author(by), **fields)
+    lease = SpaceLease(startup=startup, kind=kind, created_by=author(by), **fields)
     _lock_unit(lease.unit)
     return _save_lease(lease)
 
@@ -238,9 +206,9 @@ def space_lease_update(*, lease: SpaceLease, by: Any = None, **fields: Any) -> S
 
 
 MENTOR_CLEANERS = {
-    **checked_as(_text, "name", "appointed_by"),
-    **checked_as(_date, "appointed_on"),
-    **checked_as(_date, "until", required=False),
+    **checked_as(valid_text, "name", "appointed_by"),
+    **checked_as(valid_date, "appointed_on"),
+    **checked_as(valid_date, "until", required=False),
     "is_full_time": bool,
 }
 
@@ -290,10 +258,10 @@ def mentor_update(*, mentor: Mentor, by: Any = None, **fields: Any) -> Mentor:
 
 
 SESSION_CLEANERS = {
-    **checked_as(_date, "held_on"),
+    **checked_as(valid_date, "held_on"),
     "hours": _hours,
-    **checked_as(_text, "topic"),
-    **checked_as(_text, "follow_ups", required=False),
+    **checked_as(valid_text, "topic"),
+    **checked_as(valid_text, "follow_ups", required=False),
 }
 
 
@@ -314,7 +282,7 @@ def mentoring_session_create(
         {"held_on": held_on, "hours": hours, "topic": topic, "follow_ups": follow_ups},
         SESSION_CLEANERS,
     )
-    return saved(MentoringSession(mentor=mentor, startup=startup, created_by=_author(by), **fields))
+    return saved(MentoringSession(mentor=mentor, startup=startup, created_by=author(by), **fields))
 
 
 @attributed

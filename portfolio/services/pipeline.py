@@ -24,19 +24,14 @@ def trl_in_stage(trl: int, stage: Stage) -> int:
     outside it is refused, naming ``trl``; there is no exception by note, so every stage's
     figures mean what its range says."""
     if not stage.trl_min <= trl <= stage.trl_max:
-        raise ValidationError(
-            {
-                "trl": ValidationError(
-                    msg.TRL_OUTSIDE_STAGE,
-                    code="trl_outside_stage",
-                    params={
-                        "trl": trl,
-                        "stage": stage,
-                        "min": stage.trl_min,
-                        "max": stage.trl_max,
-                    },
-                )
-            }
+        common.refuse(
+            "trl",
+            msg.TRL_OUTSIDE_STAGE,
+            "trl_outside_stage",
+            trl=trl,
+            stage=stage,
+            min=stage.trl_min,
+            max=stage.trl_max,
         )
     return trl
 
@@ -45,7 +40,7 @@ def first_stage() -> Stage:
     """Where a startup starts when no stage is given: the first pipeline stage."""
     stage = Stage.objects.pipeline().order_by("order").first()
     if stage is None:
-        raise ValidationError({"stage": ValidationError(msg.NO_PIPELINE, code="no_pipeline")})
+        common.refuse("stage", msg.NO_PIPELINE, "no_pipeline")
     return stage
 
 
@@ -116,15 +111,9 @@ def startup_advance(
     startup = Startup.objects.select_for_update().select_related("stage").get(pk=startup.pk)
     trl = valid_trl(trl)
     if startup.stage.is_terminal:
-        raise ValidationError(
-            {
-                "to_stage": ValidationError(
-                    msg.FROM_TERMINAL, code="terminal", params={"stage": startup.stage}
-                )
-            }
-        )
+        common.refuse("to_stage", msg.FROM_TERMINAL, "terminal", stage=startup.stage)
     if to_stage.pk == startup.stage_id:
-        raise ValidationError({"to_stage": ValidationError(msg.SAME_STAGE, code="same_stage")})
+        common.refuse("to_stage", msg.SAME_STAGE, "same_stage")
     trl_in_stage(trl, to_stage)
     not_future(on, field="on")
     last_on = (
@@ -134,13 +123,7 @@ def startup_advance(
         .first()
     )
     if last_on is not None and on < last_on:
-        raise ValidationError(
-            {
-                "on": ValidationError(
-                    msg.BEFORE_LAST_MOVE, code="before_last_move", params={"last": last_on}
-                )
-            }
-        )
+        common.refuse("on", msg.BEFORE_LAST_MOVE, "before_last_move", last=last_on)
     transition = StageTransition.objects.create(
         startup=startup,
         from_stage=startup.stage,
@@ -211,7 +194,7 @@ def startup_update(*, startup: Startup, by: Any = None, **fields: Any) -> Startu
     startup = Startup.objects.select_for_update().get(pk=startup.pk)
     status = fields.get("status")
     if status is not None and status not in (StartupStatus.ACTIVE, StartupStatus.GRADUATED):
-        raise ValidationError({"status": ValidationError(msg.STATUS_BY_MOVE, code="by_move")})
+        common.refuse("status", msg.STATUS_BY_MOVE, "by_move")
     if status is not None and startup.stage.is_terminal and status != startup.status:
         raise ValidationError(
             {"status": ValidationError(msg.FROM_TERMINAL, params={"stage": startup.stage})}

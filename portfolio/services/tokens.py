@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portfolio.models import ApiToken, TokenScope
 from portfolio.services import messages as msg
+from portfolio.services.common import refuse
 
 #: the longest lifetime a token may be given (ten years); no expiry at all is also allowed
 MAX_EXPIRES_DAYS = 3650
@@ -26,21 +27,14 @@ def token_issue(
 ) -> tuple[ApiToken, str]:
     """A new token for ``user``: returns it and its key, which is stored only as a digest."""
     if not user.is_active:
-        raise ValidationError({"user": ValidationError(msg.USER_INACTIVE, code="inactive")})
+        refuse("user", msg.USER_INACTIVE, "inactive")
     max_name = ApiToken._meta.get_field("name").max_length
     if len(name) > max_name:
-        error = ValidationError(msg.NAME_TOO_LONG, code="max_length", params={"max": max_name})
-        raise ValidationError({"name": error})
+        refuse("name", msg.NAME_TOO_LONG, "max_length", max=max_name)
     expires_at = None
     if expires_days is not None:
         if isinstance(expires_days, bool) or not 1 <= expires_days <= MAX_EXPIRES_DAYS:
-            raise ValidationError(
-                {
-                    "expires_days": ValidationError(
-                        msg.EXPIRES_DAYS, code="invalid", params={"max": MAX_EXPIRES_DAYS}
-                    )
-                }
-            )
+            refuse("expires_days", msg.EXPIRES_DAYS, "invalid", max=MAX_EXPIRES_DAYS)
         expires_at = timezone.now() + dt.timedelta(days=expires_days)
     scope = TokenScope.READ_ONLY if read_only else TokenScope.READ_WRITE
     return ApiToken.issue(user, name=name, scope=scope, expires_at=expires_at)

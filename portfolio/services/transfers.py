@@ -48,13 +48,7 @@ def _item(row: int, raw: Any) -> TechTransferIpItem:
 
     def no(message: Any, code: str, **params: Any):
         text = message % params if params else message
-        raise ValidationError(
-            {
-                "ip_items": ValidationError(
-                    msg.IP_ITEM, code=code, params={"row": row, "message": text}
-                )
-            }
-        )
+        refuse("ip_items", msg.IP_ITEM, code, row=row, message=text)
 
     if isinstance(raw, TechTransferIpItem):
         raw = {name: getattr(raw, name) for name in ITEM_FIELDS}
