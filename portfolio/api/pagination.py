@@ -2,7 +2,7 @@
 
 from functools import cached_property, partial
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 
 from portfolio.selectors.counts import unfiltered_rows
@@ -26,33 +26,10 @@ class RowsPaginator(Paginator):
         return super().count if kept is None else kept
 
     def page(self, number):
-        if self._is_first(number):
-            return self._first_page()
         page = super().page(number)
-        page.object_list = self._rows(page.object_list)
+        if self.page_rows is not None:
+            page.object_list = self.page_rows(page.object_list, key=self.page_key)
         return page
-
-    def _rows(self, object_list):
-        if self.page_rows is None:
-            return object_list
-        return self.page_rows(object_list, key=self.page_key)
-
-    def _is_first(self, number) -> bool:
-        try:
-            return int(number) == 1 and not self.orphans
-        except (TypeError, ValueError):
-            return False  # Django's paginator says what is wrong with it
-
-    def _first_page(self) -> Page:
-        """The first page, read before the count: when it holds fewer rows than a page, they
-        are all the rows and their number is the count, with no COUNT query (a short list,
-        or a filter that leaves a few rows: one query fewer; 50 mentors, P2 on PostgreSQL).
-        Otherwise the count is asked as usual."""
-        rows = self.object_list[: self.per_page]
-        rows = list(rows) if self.page_rows is None else self._rows(rows)
-        if len(rows) < self.per_page:
-            self.__dict__["count"] = len(rows)  # the cached_property's value
-        return Page(rows, 1, self)
 
 
 class Pagination(PageNumberPagination):

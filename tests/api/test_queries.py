@@ -1,6 +1,6 @@
-"""Every list answers in no more queries at page_size 500 than at 10, with and without every
-filter applied, and never more than 6 (token lookup, permissions, count, page, at most one
-prefetch). A first page shorter than its size needs no count: one query fewer."""
+"""Every list answers in the same number of queries at page_size 10 and 500, with and
+without every filter applied, and never more than 6 (token lookup, permissions, count,
+page, at most one prefetch)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portfolio import services
-from portfolio.models import Institution
 from portfolio.services import kpis as _kpis  # noqa: F401  (services.kpis)
 from tests.support import factories
 from tests.support.api import api_routes, list_filters
@@ -124,39 +123,9 @@ def test_list_query_count_does_not_grow(url, many):
     small_filtered, filtered_body = count_queries(client, url, {**filters, "page_size": 10})
     large_filtered, _ = count_queries(client, url, {**filters, "page_size": 500})
     assert filtered_body["count"] >= 1, "the filters should still match a row"
-    # a full first page of 10 asks the count; a short one (all the rows) does not
-    counted = 1 if small_body["count"] > 10 else 0
-    assert small <= 6
-    assert large == small - counted
-    assert large_filtered <= small_filtered <= small
+    assert small == large == small_filtered == large_filtered <= 6
 
 
 def test_every_list_endpoint_is_covered(world):
     lists = {name for name in api_routes() if name.endswith("-list")}
     assert len(lists) == len(list_filters(world))
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("page_size", [3, 10])
-def test_a_short_first_page_is_counted_without_a_count_query(page_size):
-    """A first page holding fewer rows than its size is the whole list: its count is its
-    length, with no COUNT; a full first page and later pages ask the count."""
-    for _n in range(5):
-        factories.InstitutionFactory()
-    client = token_client(make_user("viewers"))
-    client.get("/api/v1/")
-    with CaptureQueriesContext(connection) as queries:
-        body = client.get("/api/v1/institutions/", {"page_size": page_size}).json()
-    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
-    total = Institution.objects.count()
-    assert body["count"] == total
-    if total < page_size:
-        assert counts == []
-        assert body["next"] is None
-        assert len(body["results"]) == total
-    else:
-        assert len(counts) == 1
-        assert body["next"] is not None
-    second = client.get("/api/v1/institutions/", {"page_size": 3, "page": 2}).json()
-    assert second["count"] == total
-    assert client.get("/api/v1/institutions/", {"page_size": 3, "page": 9}).status_code == 404
