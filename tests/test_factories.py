@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from portfolio import services
 from portfolio.models import (
@@ -101,3 +102,18 @@ def test_a_factory_is_refused_what_the_service_refuses(model, make, field):
     assert field in refused.value.message_dict
     # the parents built first may remain (none is of ``model``); the refused row is not there
     assert model.objects.count() == before
+
+
+@pytest.mark.parametrize("count", [0, 1070, 5_000, 50_000])
+def test_a_long_run_of_one_factory_never_reaches_a_future_date(count):
+    """A worker of the parallel suite makes thousands of rows of one kind; a date sequence
+    that ran on day by day reached today (2024-01-01 + 1,070 days = 2026-12-06) and the
+    services refused the row. The sequences wrap and stay in the past."""
+    today = timezone.localdate()
+    for declaration in (
+        factories.TechTransferFactory.contract_on,
+        factories.IncubatorFiguresFactory.effective_from,
+        factories.MentoringSessionFactory.held_on,
+        factories.FinancingIntroductionFactory.introduced_on,
+    ):
+        assert declaration.function(count) < today

@@ -338,7 +338,9 @@ class TechTransferFactory(factory.django.DjangoModelFactory):
     institution = factory.SubFactory(InstitutionFactory)
     title = factory.Sequence(lambda n: f"超导量子比特读出技术{n}")
     mode = "licence"
-    contract_on = factory.Sequence(lambda n: dt.date(2024, 1, 1) + dt.timedelta(days=n))
+    # Within 2024 whatever the count: a worker that makes a thousand transfers must not
+    # reach a date in the future (refused), as it did on 2026-12-06.
+    contract_on = factory.Sequence(lambda n: dt.date(2024, 1, 1) + dt.timedelta(days=n % 366))
     consideration = Decimal("500000.00")
     equity_to_institution_pct = Decimal("10.00")
     equity_to_researchers_pct = Decimal("20.00")
@@ -408,13 +410,13 @@ class MentoringSessionFactory(factory.django.DjangoModelFactory):
 
 
 class IncubatorFiguresFactory(factory.django.DjangoModelFactory):
-    """The incubator's figures from a day (one a day, the days in sequence from 2020-01-01),
-    saved through ``incubator_figures_save``."""
+    """The incubator's figures from a day (one a day, the days in sequence from 2020-01-01,
+    wrapping after 1,500 so never in the future), saved through ``incubator_figures_save``."""
 
     class Meta:
         model = IncubatorFigures
 
-    effective_from = factory.Sequence(lambda n: dt.date(2020, 1, 1) + dt.timedelta(days=n))
+    effective_from = factory.Sequence(lambda n: dt.date(2020, 1, 1) + dt.timedelta(days=n % 1500))
     opened_on = dt.date(2019, 6, 1)
     controlled_area_m2 = Decimal("12000.00")
     seed_fund = Decimal("6000000.00")
