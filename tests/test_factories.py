@@ -107,7 +107,7 @@ def test_a_factory_is_refused_what_the_service_refuses(model, make, field):
 @pytest.mark.parametrize("count", [0, 1070, 5_000, 50_000])
 def test_a_long_run_of_one_factory_never_reaches_a_future_date(count):
     """A worker of the parallel suite makes thousands of rows of one kind; a date sequence
-    that ran on day by day reached today (2024-01-01 + 1,070 days = 2026-12-06) and the
+    that ran on day by day passed today (2024-01-01 + 1,070 days is 2026-12-06) and the
     services refused the row. The sequences wrap and stay in the past."""
     today = timezone.localdate()
     for declaration in (
