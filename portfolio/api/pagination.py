@@ -2,10 +2,11 @@
 
 from functools import cached_property, partial
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from rest_framework.pagination import PageNumberPagination
 
-from portfolio.selectors.counts import unfiltered_rows
+from portfolio import prebuilt
+from portfolio.selectors.counts import unfiltered_count_sql, unfiltered_rows
 
 
 class RowsPaginator(Paginator):
@@ -26,6 +27,32 @@ class RowsPaginator(Paginator):
         return super().count if kept is None else kept
 
     def page(self, number):
+        """Django's page; for an unfiltered list read as rows, the page and its ``count`` in
+        one query (``prebuilt.counting``). Anything else, and a page number that is not a
+        page (a word, below one, past the end), goes Django's way, whose errors DRF shows."""
+        counted = None
+        if self.page_rows is not None and self.orphans == 0 and "count" not in self.__dict__:
+            counted = unfiltered_count_sql(self.object_list)
+        if isinstance(number, str) and number.isascii() and number.isdigit():
+            number = int(number)
+        if counted is None or not isinstance(number, int) or not 1 <= number < 2**31 // 500:
+            return self._counted_apart(number)  # (an OFFSET past 2**31 is no page of ours)
+        bottom = (number - 1) * self.per_page
+        with prebuilt.counting(*counted) as count:
+            rows = self.page_rows(
+                self.object_list[bottom : bottom + self.per_page], key=self.page_key
+            )
+        if not count.read:  # not read through a prebuilt page: count apart, check the number
+            number = self.validate_number(number)
+        elif count.rows is not None:
+            self.count = count.rows
+        elif bottom == 0:
+            self.count = 0  # nothing on the first page of a whole table: it is empty
+        else:
+            return self._counted_apart(number)  # past the end (Django's EmptyPage)
+        return Page(rows, number, self)
+
+    def _counted_apart(self, number):
         page = super().page(number)
         if self.page_rows is not None:
             page.object_list = self.page_rows(page.object_list, key=self.page_key)

@@ -28,11 +28,11 @@ COUNTED = frozenset(
 )
 
 
-def unfiltered_rows(queryset) -> int | None:
-    """How many rows ``queryset`` holds when it is a whole table (no filter, no grouping, no
-    distinct, no slice, no join of its own: ``select_related`` and ordering do not change
-    the number), from the kept count or a plain ``COUNT(*)``; None otherwise, for the ORM's
-    count."""
+def unfiltered_count_sql(queryset) -> tuple[str, list] | None:
+    """The SQL (and its parameters) that counts the rows of ``queryset`` when it is a whole
+    table (no filter, no grouping, no distinct, no slice, no join of its own:
+    ``select_related`` and ordering do not change the number): a read of the kept count, or
+    a plain ``COUNT(*)``; None otherwise, for the ORM's count."""
     if not isinstance(queryset, QuerySet):
         return None
     query = queryset.query
@@ -47,11 +47,19 @@ def unfiltered_rows(queryset) -> int | None:
     ):
         return None
     table = query.model._meta.db_table
-    connection = connections[queryset.db]
-    with connection.cursor() as cursor:
-        if table in COUNTED:
-            cursor.execute("SELECT rows FROM portfolio_row_count WHERE table_name = %s", [table])
-        else:
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+    if table in COUNTED:
+        return "SELECT rows FROM portfolio_row_count WHERE table_name = %s", [table]
+    quoted = connections[queryset.db].ops.quote_name(table)
+    return f"SELECT COUNT(*) FROM {quoted}", []  # noqa: S608
+
+
+def unfiltered_rows(queryset) -> int | None:
+    """How many rows ``queryset`` holds when it is a whole table (``unfiltered_count_sql``),
+    from the kept count or a plain ``COUNT(*)``; None otherwise."""
+    found = unfiltered_count_sql(queryset)
+    if found is None:
+        return None
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(*found)
         row = cursor.fetchone()
     return None if row is None else row[0]

@@ -123,7 +123,9 @@ def test_list_query_count_does_not_grow(url, many):
     small_filtered, filtered_body = count_queries(client, url, {**filters, "page_size": 10})
     large_filtered, _ = count_queries(client, url, {**filters, "page_size": 500})
     assert filtered_body["count"] >= 1, "the filters should still match a row"
-    assert small == large == small_filtered == large_filtered <= 6
+    # the same at any page size; an unfiltered page reads its count with its rows
+    # (``RowsPaginator.page``), so it may take one query fewer than a filtered one
+    assert small == large <= small_filtered == large_filtered <= 6
 
 
 def test_every_list_endpoint_is_covered(world):
