@@ -234,11 +234,19 @@ def management_fees(
 def call_items(as_of: dt.date | None = None):
     """Each LP's part of a call with ``paid`` (what it had paid by ``as_of``, 0.00 when
     nothing; everything when no date) and ``paid_on`` (its last payment then), with its LP
-    and its recorded default, if any."""
+    and its recorded default, if any; in the model's order, by call and LP name, said again
+    here because a query that sums (GROUP BY) leaves ``Meta.ordering`` out, and PostgreSQL
+    then returned a call's LPs in whatever order its hash aggregate left them."""
     by_then = Q() if as_of is None else Q(payments__paid_on__lte=as_of)
-    return CapitalCallItem.objects.select_related("limited_partner", "default").annotate(
-        paid=Coalesce(Sum("payments__amount", filter=by_then), Value(fa.ZERO), output_field=MONEY),
-        paid_on=Max("payments__paid_on", filter=by_then),
+    return (
+        CapitalCallItem.objects.select_related("limited_partner", "default")
+        .annotate(
+            paid=Coalesce(
+                Sum("payments__amount", filter=by_then), Value(fa.ZERO), output_field=MONEY
+            ),
+            paid_on=Max("payments__paid_on", filter=by_then),
+        )
+        .order_by("capital_call", "limited_partner__name", "limited_partner")
     )
 
 

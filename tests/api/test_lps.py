@@ -175,3 +175,44 @@ def test_calls_payments_and_refusals(worked, manager):
         content_type="application/json",
     )
     assert no_cash.status_code == 400 and "amount" in no_cash.json()
+
+
+def test_a_calls_lps_come_in_name_order_whatever_order_they_were_entered_in(manager):
+    """A call's parts are read with their payments summed (GROUP BY), which leaves the
+    model's ordering out: without an ORDER BY of its own, SQLite gave them in the order the
+    LPs were entered and PostgreSQL in its hash aggregate's order, which changed from run
+    to run. Both the list and the LP report's calls give them by LP name."""
+    import datetime as dt
+
+    from portfolio.selectors.lp_report import capital_calls
+    from portfolio.services import lps
+    from tests.support.factories import FundFactory
+
+    fund = FundFactory()
+    partners = []
+    for name in ("Delta LP", "Charlie LP", "Bravo LP", "Alpha LP"):  # entered backwards
+        lp = lps.limited_partner_create(name=name, kind="social_capital")
+        lps.lp_commitment_create(
+            fund=fund, limited_partner=lp, amount=10_000_000, committed_on=dt.date(2024, 1, 2)
+        )
+        partners.append(lp)
+    call = lps.capital_call_create(
+        fund=fund, call_date=dt.date(2024, 2, 1), due_date=dt.date(2024, 2, 15), amount=4_000_000
+    )
+    for lp in (partners[1], partners[3]):
+        lps.capital_call_payment_record(
+            capital_call=call, limited_partner=lp, paid_on=dt.date(2024, 2, 10), amount=1_000_000
+        )
+    in_order = ["Alpha LP", "Bravo LP", "Charlie LP", "Delta LP"]
+    for url in ("/api/v1/capital-calls/", f"/api/v1/capital-calls/{call.pk}/"):
+        body = manager.get(url).json()
+        [row] = body["results"] if "results" in body else [body]
+        assert [item["limited_partner"]["name"] for item in row["items"]] == in_order, url
+        assert [item["paid"] for item in row["items"]] == [
+            "1000000.00",
+            "0.00",
+            "1000000.00",
+            "0.00",
+        ]
+    rows = capital_calls(fund, dt.date(2024, 12, 31))
+    assert [row.item.limited_partner.name for row in rows] == in_order
