@@ -214,7 +214,7 @@ else:
 # REPORT_CACHE_SECONDS at most (an entry of an older data version is never read again).
 REPORT_CACHE = env_bool("REPORT_CACHE", True)
 REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "") or 3600)
-# Django's database sessions, read by a prebuilt query (portfolio/session_auth.py)
+# Database sessions with their user, read by one prebuilt query (portfolio/session_auth.py)
 SESSION_ENGINE = "portfolio.session_auth"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -2,7 +2,7 @@
 
 Building an ORM query and compiling it to SQL costs more than running it for the lookups
 every request makes (issue 17, item 4): the API token with its user, the browser's session
-and the session's user. A ``PrebuiltQuery`` keeps Django's own SQL, column converters and
+with its user. A ``PrebuiltQuery`` keeps Django's own SQL, column converters and
 ``from_db`` and only runs them again with the value looked up. It is still one query to the
 database each time, so a token revoked, a session ended or a user deactivated takes effect
 on the very next request.
@@ -62,7 +62,7 @@ class PrebuiltQuery:
         obj = model.from_db(self.db, names, [row[i] for i in at])
         for rel_model, rel_names, rel_at, field in related:
             other = rel_model.from_db(self.db, rel_names, [row[i] for i in rel_at])
-            field.set_cached_value(obj, other)
+            field.set_cached_value(obj, None if other.pk is None else other)  # a null link
         return obj
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from portfolio import services
 from portfolio.models import (
     ApiToken,
+    BrowserSession,
     CallDefault,
     CapitalCall,
     CapitalCallItem,
@@ -123,6 +124,7 @@ WRITTEN_HERE = {
 }
 NOT_AUDITED = {
     ApiToken,  # credentials, not portfolio data: revoked, never edited
+    BrowserSession,  # credentials: a login, written on every session save
     KpiReminder,  # a log of mails sent, written once by send_kpi_reminders, never edited
 }
 

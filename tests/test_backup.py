@@ -52,6 +52,24 @@ def test_backup_and_restore_round_trip(tmp_path, capsys):
     assert "Restored" in capsys.readouterr().out
 
 
+def test_a_backup_holds_no_logins(tmp_path):
+    """Sessions are credentials: a backup file leaves them out (a restore brings back no
+    one's login), as it leaves out what ``migrate`` recreates."""
+    from django.test import Client
+
+    from portfolio.models import BrowserSession
+
+    Client().force_login(factories.UserFactory(username="staff"))
+    assert BrowserSession.objects.count() == 1
+    path = tmp_path / "backup.json.gz"
+    call_command("backup", str(path))
+    backup = json.loads(gzip.decompress(path.read_bytes()))
+    models = {row["model"] for row in backup["rows"]}
+    assert "auth.user" in models
+    assert not {model for model in models if "session" in model}, models
+    assert "portfolio.browsersession" not in backup["counts"]
+
+
 def test_restore_refuses_to_overwrite_without_force(tmp_path):
     call_command("seed_demo")
     path = tmp_path / "backup.json.gz"

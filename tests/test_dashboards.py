@@ -378,8 +378,8 @@ def test_query_counts_are_the_same_at_n_and_3n(db, viewer):
     assert before == after
     # The overview: the pipeline report (5), the valley report (4), the tracked benchmark
     # (2), its own charts, the incubation panels (6: agreements, rules, startups, rounds,
-    # KPI revenue, 高企 applications) and the page's furniture (session, user, filter
-    # choices, funds).
+    # KPI revenue, 高企 applications) and the page's furniture (session with its user,
+    # filter choices, funds).
     assert max(after) <= 32
     # A startup's page costs the same whatever its history (1 to 6 moves, 1 to 3 rounds).
     startup_counts = {

@@ -85,14 +85,14 @@ def test_another_startups_milestone_is_404_and_others_may_not_post(own, staff_us
 def test_the_home_page_reads_all_files_in_one_query(own, django_assert_num_queries):
     client = login(make_founder(own.startup))
     client.get(reverse("founder:home"))  # warm the session
-    # session, user, permissions (user, groups), membership with startup, KPI requests,
-    # milestones, files, policy applications, introductions
-    with django_assert_num_queries(10):
+    # session with its user, permissions (user, groups), membership with startup, KPI
+    # requests, milestones, files, policy applications, introductions
+    with django_assert_num_queries(9):
         assert client.get(reverse("founder:home")).status_code == 200
     for _ in range(3):
         milestone = MilestoneFactory(startup=own.startup)
         attach_evidence(milestone)
         attach_evidence(milestone, data=PDF_BYTES)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         page = client.get(reverse("founder:home")).content.decode()
     assert page.count("certificate.pdf") == 6

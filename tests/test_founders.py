@@ -328,10 +328,10 @@ def test_the_founders_page_shows_their_startup_card_and_milestones(django_assert
     founder = make_founder(startup, title="创始人兼CEO")
     client = login(founder)
     client.get(reverse("founder:home"))  # warm the session
-    # session, user, permissions (user, groups), membership with startup, KPI requests with
-    # their submissions' status (one query: subqueries), milestones, their files, policy
-    # applications, financing introductions
-    with django_assert_num_queries(10):
+    # session with its user, permissions (user, groups), membership with startup, KPI
+    # requests with their submissions' status (one query: subqueries), milestones, their
+    # files, policy applications, financing introductions
+    with django_assert_num_queries(9):
         response = client.get(reverse("founder:home"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -342,7 +342,7 @@ def test_the_founders_page_shows_their_startup_card_and_milestones(django_assert
     assert reverse("dashboard:pipeline") not in page  # the staff navigation is not shown
     for _ in range(5):
         factories.MilestoneFactory(startup=startup)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(reverse("founder:home")).status_code == 200
 
 

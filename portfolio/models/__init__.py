@@ -43,7 +43,7 @@ from portfolio.models.pipeline import (
     Startup,
 )
 from portfolio.models.policy import StartupTechThreshold
-from portfolio.models.tokens import ApiToken, TokenScope
+from portfolio.models.tokens import ApiToken, BrowserSession, TokenScope
 from portfolio.models.transfers import TechTransfer, TechTransferIpItem
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "KpiRequest",
     "KpiSubmission",
     "ApiToken",
+    "BrowserSession",
     "CapitalCall",
     "CapitalCallItem",
     "CallDefault",

@@ -1,4 +1,5 @@
-"""API tokens for scripts, stored hashed: the key is shown once, only its digest is kept.
+"""How a request is recognised: API tokens for scripts, stored hashed (the key is shown once,
+only its digest is kept), and the browser's sessions (``BrowserSession``).
 
 A token has a scope (read-write, or read-only: 403 on every write), may expire (401 from
 then on), is revoked by hand (command or admin) and is revoked when its user's password
@@ -13,6 +14,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -103,3 +105,30 @@ class ApiToken(models.Model):
             expires_at=expires_at,
         )
         return token, key
+
+
+class BrowserSession(AbstractBaseSession):
+    """A browser's session: Django's database session (key, signed data, expiry) with the
+    key of the user logged in to it, so that a request reads the session and its user in one
+    query (``portfolio.session_auth``). The data stays the one source of who is logged in;
+    the column is written from it whenever the session is saved. A user's sessions go with
+    the user."""
+
+    user = belongs_to(
+        settings.AUTH_USER_MODEL,
+        _("user"),
+        "+",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "portfolio_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from portfolio.session_auth import SessionStore
+
+        return SessionStore

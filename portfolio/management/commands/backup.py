@@ -27,7 +27,15 @@ from django.utils import timezone
 
 from portfolio.private_files import private_dir, private_writer
 
-EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+#: what a backup leaves out (apps and models): what ``migrate`` recreates, and the logins
+#: (sessions: credentials, and nothing a restore should bring back to life)
+EXCLUDE = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "portfolio.browsersession",
+    "admin.logentry",
+]
 FORMAT = "quantum-incubator-backup"
 VERSION = 2
 
@@ -38,6 +46,11 @@ def migration_state() -> dict[str, list[str]]:
     for app, name in MigrationRecorder(connection).applied_migrations():
         state.setdefault(app, []).append(name)
     return {app: sorted(names) for app, names in sorted(state.items())}
+
+
+def held(model) -> bool:
+    """Whether a backup holds ``model``'s rows (``EXCLUDE``)."""
+    return model._meta.app_label not in EXCLUDE and model._meta.label_lower not in EXCLUDE
 
 
 def row_counts(rows: list[dict]) -> dict[str, int]:

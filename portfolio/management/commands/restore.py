@@ -20,7 +20,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from portfolio.management.commands.backup import FORMAT, VERSION, migration_state, row_counts
+from portfolio.management.commands.backup import (
+    FORMAT,
+    VERSION,
+    held,
+    migration_state,
+    row_counts,
+)
 from portfolio.models import Startup
 from portfolio.private_files import write_private
 
@@ -82,12 +88,8 @@ def current_counts() -> dict[str, int]:
     """This database's rows per model, for the models a backup holds."""
     counts = {}
     for model in apps.get_models():
-        label = model._meta.label_lower
-        if model._meta.app_label in ("contenttypes", "sessions", "admin"):
-            continue
-        if label == "auth.permission":
-            continue
-        counts[label] = model._default_manager.count()
+        if held(model):
+            counts[model._meta.label_lower] = model._default_manager.count()
     return counts
 
 
