@@ -66,15 +66,20 @@ def test_logging_in_and_out_in_the_browser(staff, client):
     assert client.get(PAGE).status_code == 401  # anonymous: no session user
 
 
-def test_a_request_reads_its_session_and_user_in_one_query(staff):
-    client = logged_in(staff)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(PAGE).status_code == 200
-    auth = [
+def session_and_user_reads(queries) -> list[str]:
+    """The queries that read a session or a user (not the user's permissions)."""
+    return [
         q["sql"]
         for q in queries
         if "portfolio_session" in q["sql"] or q["sql"].startswith('SELECT "auth_user"."id"')
     ]
+
+
+def test_a_request_reads_its_session_and_user_in_one_query(staff):
+    client = logged_in(staff)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PAGE).status_code == 200
+    auth = session_and_user_reads(queries)
     assert len(auth) == 1, auth
     assert "portfolio_session" in auth[0] and "auth_user" in auth[0]
 
@@ -101,7 +106,9 @@ def test_a_session_without_a_user_is_anonymous_and_one_query(db):
     assert Session.objects.get(session_key=store.session_key).user_id is None
     client = Client()
     client.cookies["sessionid"] = store.session_key
-    assert client.get(PAGE).status_code == 401
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PAGE).status_code == 401
+    assert len(session_and_user_reads(queries)) == 1  # the session; no user to read
 
 
 def test_a_deleted_user_takes_their_sessions_along(staff):
