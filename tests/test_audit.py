@@ -50,6 +50,7 @@ from portfolio.models import (
     MilestoneEvidence,
     Participation,
     PolicyApplication,
+    RateCounter,
     ReallocationBeneficiary,
     ReallocationRule,
     SpaceLease,
@@ -125,6 +126,7 @@ WRITTEN_HERE = {
 NOT_AUDITED = {
     ApiToken,  # credentials, not portfolio data: revoked, never edited
     BrowserSession,  # credentials: a login, written on every session save
+    RateCounter,  # a rate limit's count of requests, written on every token request
     KpiReminder,  # a log of mails sent, written once by send_kpi_reminders, never edited
 }
 

@@ -10,7 +10,9 @@ import stat
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from incubator.keyfile import ensure_key_file
 from portfolio.models import Fund, Stage, Startup
@@ -19,6 +21,8 @@ from tests.support import factories
 from tests.support.worlds import hand_checked_world
 
 pytestmark = pytest.mark.django_db
+
+DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "c"}
 
 
 def snapshot():
@@ -68,6 +72,22 @@ def test_a_backup_holds_no_logins(tmp_path):
     assert "auth.user" in models
     assert not {model for model in models if "session" in model}, models
     assert "portfolio.browsersession" not in backup["counts"]
+
+
+def test_a_backup_holds_no_rate_counts(tmp_path):
+    """The API's rate-limit counters (a window's counts of each client) are not data: a
+    backup leaves them out, and a restore starts every count at zero."""
+    from portfolio.api.throttles import count_request
+    from portfolio.models import RateCounter
+
+    with override_settings(CACHES={"default": DATABASE_CACHE}):
+        count_request(caches["default"], "throttle_token-burst_1_1", 60)
+    assert RateCounter.objects.count() == 1
+    path = tmp_path / "backup.json.gz"
+    call_command("backup", str(path))
+    backup = json.loads(gzip.decompress(path.read_bytes()))
+    assert "portfolio.ratecounter" not in {row["model"] for row in backup["rows"]}
+    assert "portfolio.ratecounter" not in backup["counts"]
 
 
 def test_restore_refuses_to_overwrite_without_force(tmp_path):

@@ -34,6 +34,7 @@ fund_report_module = importlib.import_module("portfolio.selectors.fund_report")
 UNVERSIONED = {
     "portfolio_apitoken",  # API tokens: who may call, never what a report says
     "portfolio_session",  # browser sessions: a login must not make every report stale
+    "portfolio_ratecounter",  # the API's rate-limit counts: every token request writes one
 }
 
 

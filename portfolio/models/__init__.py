@@ -43,7 +43,7 @@ from portfolio.models.pipeline import (
     Startup,
 )
 from portfolio.models.policy import StartupTechThreshold
-from portfolio.models.tokens import ApiToken, BrowserSession, TokenScope
+from portfolio.models.tokens import ApiToken, BrowserSession, RateCounter, TokenScope
 from portfolio.models.transfers import TechTransfer, TechTransferIpItem
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "KpiSubmission",
     "ApiToken",
     "BrowserSession",
+    "RateCounter",
     "CapitalCall",
     "CapitalCallItem",
     "CallDefault",

@@ -1,5 +1,6 @@
 """How a request is recognised: API tokens for scripts, stored hashed (the key is shown once,
-only its digest is kept), and the browser's sessions (``BrowserSession``).
+only its digest is kept), the browser's sessions (``BrowserSession``) and the API's
+rate-limit counters kept in the database (``RateCounter``).
 
 A token has a scope (read-write, or read-only: 403 on every write), may expire (401 from
 then on), is revoked by hand (command or admin) and is revoked when its user's password
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.common import belongs_to
-from portfolio.models.rules import one_of
+from portfolio.models.rules import one_of, positive
 
 PREFIX_LENGTH = 8
 
@@ -132,3 +133,30 @@ class BrowserSession(AbstractBaseSession):
         from portfolio.session_auth import SessionStore
 
         return SessionStore
+
+
+class RateCounter(models.Model):
+    """One rate limit's count of one client in one window (``portfolio.api.throttles``),
+    when the shared store is the database (no Redis): ``throttle_<scope>_<client>_<window>``
+    and its requests so far, counted by one ``INSERT ... ON CONFLICT DO UPDATE`` a request.
+    A row is useless once its window has ended (``expires``): the first request of a new
+    window deletes the ended ones."""
+
+    key = models.CharField(_("key"), max_length=255, primary_key=True)
+    count = models.PositiveIntegerField(_("count"))
+    expires = models.DateTimeField(_("expires"), db_index=True)  # the ended windows' DELETE
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+        constraints = [
+            positive(
+                "rate_counter_count_positive",
+                "count",
+                message=_("A counter counts at least the request that made it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

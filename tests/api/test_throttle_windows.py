@@ -1,9 +1,9 @@
 """Rate limits in fixed windows (issue 17, item 5; portfolio/api/throttles.py): the first N
 requests of a window are admitted, the next answer 429 with ``Retry-After`` the seconds to
 the window's end, a new window admits again, and the count is one small integer in the
-shared cache whatever the number of requests: on the local-memory cache of the tests, the
-database cache (production's default) and Redis (when ``REDIS_URL`` is set, as production
-with it)."""
+shared store whatever the number of requests: on the local-memory cache of the tests, the
+database (production's default: the counters' own table beside the database cache) and
+Redis (when ``REDIS_URL`` is set, as production with it)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.exceptions import Throttled
 
 from portfolio.api import throttles
-from portfolio.models import ApiToken
+from portfolio.models import ApiToken, RateCounter
 from tests.support.clients import login
 
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "windows"}
@@ -77,6 +77,20 @@ def counter_key(throttle_class, ident, now: float) -> str:
     return throttle.cache_format % {"scope": throttle.scope, "ident": ident} + f"_{window}"
 
 
+def stored(key: str) -> int | None:
+    """The count kept for ``key``: in the cache, or the database's counter row when the
+    cache is the database's."""
+    cache = caches["default"]
+    if isinstance(cache, throttles.DatabaseCache):
+        row = RateCounter.objects.filter(key=cache.make_and_validate_key(key)).first()
+        return None if row is None else row.count
+    return cache.get(key)
+
+
+def database_expiry(key: str) -> dt.datetime:
+    return RateCounter.objects.get(key=caches["default"].make_and_validate_key(key)).expires
+
+
 def test_the_n_plus_first_request_of_a_window_is_refused(backend, clock, viewer):
     client, _token = script(viewer)
     with rates(**{"token-burst": "4/minute"}):
@@ -119,18 +133,14 @@ def test_the_counter_is_one_small_integer_whatever_the_requests(backend, clock, 
         for _ in range(120):
             assert client.get("/api/v1/stages/").status_code == 200
         key = counter_key(throttles.TokenBurstRateThrottle, token.pk, clock.now)
-        assert caches["default"].get(key) == 120
-        assert type(caches["default"].get(key)) is int
+        assert stored(key) == 120
+        assert type(stored(key)) is int
     if backend == "database":
+        assert RateCounter.objects.count() == 1  # one row, not one per request
         table = connection.ops.quote_name(settings.CACHE_TABLE)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT value FROM {table} WHERE cache_key LIKE %s",  # noqa: S608
-                ["%throttle_token-burst%"],
-            )
-            rows = cursor.fetchall()
-        assert len(rows) == 1
-        assert len(rows[0][0]) < 20  # base64 of a pickled int, not of 120 times
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+            assert cursor.fetchone() == (0,)  # and nothing in the cache table
 
 
 def test_limits_are_per_client_and_per_scope(backend, clock, viewer, fund_manager):
@@ -155,50 +165,48 @@ def test_the_counter_expires_with_its_window(backend, clock):
     elif backend == "locmem":
         left = cache._expire_info[key] - time.time()
     else:
-        table = connection.ops.quote_name(settings.CACHE_TABLE)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT expires FROM {table} WHERE cache_key = %s", [key])  # noqa: S608
-            (expires,) = cursor.fetchone()
-        if isinstance(expires, str):  # SQLite answers text to a raw query
-            expires = dt.datetime.fromisoformat(expires)
-        if expires.tzinfo is None:
-            expires = expires.replace(tzinfo=dt.UTC)
-        left = (expires - dt.datetime.now(dt.UTC)).total_seconds()
+        left = (database_expiry("probe") - dt.datetime.now(dt.UTC)).total_seconds()
     assert 0 < left <= 30
 
 
 def test_the_database_counter_keeps_its_windows_expiry(db):
     with override_settings(CACHES={"default": DATABASE}):
         cache = caches["default"]
-        cache.clear()
         throttles.count_request(cache, "probe", timeout=30)
-        table = connection.ops.quote_name(settings.CACHE_TABLE)
-
-        def expires():
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT expires FROM {table}")  # noqa: S608
-                return cursor.fetchall()
-
-        before = expires()
+        before = database_expiry("probe")
         for _ in range(5):
             throttles.count_request(cache, "probe", timeout=3000)
-        assert expires() == before  # the increments leave the window's expiry alone
-        assert cache.get("probe") == 6
-        cache.clear()
+        assert database_expiry("probe") == before  # the increments leave the expiry alone
+        assert stored("probe") == 6
 
 
-def test_the_database_compare_and_set_refuses_a_stale_count(db):
-    """Two servers reading the same count: one increment wins, the other retries, so no
-    request goes uncounted."""
+def test_the_database_counts_in_one_statement(db):
+    """A counted request is one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (the
+    cache's row cost a read and a compare-and-set), on both databases."""
     with override_settings(CACHES={"default": DATABASE}):
         cache = caches["default"]
-        cache.clear()
-        cache.add("probe", 5, 60)
-        assert throttles._db_cache_incr(cache, "probe", 5)
-        assert not throttles._db_cache_incr(cache, "probe", 5)  # another one got there
-        assert cache.get("probe") == 6
-        assert throttles.count_request(cache, "probe", 60) == 7
-        cache.clear()
+        throttles.count_request(cache, "probe", 60)  # the window's first: makes the row
+        statements = _statements(lambda: throttles.count_request(cache, "probe", 60))
+        assert stored("probe") == 2
+    counting = [sql for sql in statements if "synchronous_commit" not in sql]
+    assert len(counting) == 1, statements
+    assert "ON CONFLICT" in counting[0] and "RETURNING" in counting[0]
+
+
+def test_a_windows_first_request_deletes_the_ended_windows_counters(db):
+    with override_settings(CACHES={"default": DATABASE}):
+        cache = caches["default"]
+        throttles.count_request(cache, "throttle_token-burst_1_100", 60)
+        throttles.count_request(cache, "throttle_token-burst_2_100", 60)
+        RateCounter.objects.update(expires=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))  # ended
+        throttles.count_request(cache, "throttle_token-burst_3_100", 60)  # still under way
+        assert throttles.count_request(cache, "throttle_token-burst_1_101", 60) == 1
+        assert sorted(RateCounter.objects.values_list("key", flat=True)) == [
+            cache.make_and_validate_key(f"throttle_token-burst_{n}") for n in ("1_101", "3_100")
+        ]
+        # a request counted in a window under way deletes nothing
+        throttles.count_request(cache, "throttle_token-burst_3_100", 60)
+        assert RateCounter.objects.count() == 2
 
 
 def test_a_backend_without_atomic_increments_counts_too(tmp_path):
@@ -223,10 +231,9 @@ def test_the_database_counter_commits_without_waiting_for_the_disk_alone():
     does not wait for the disk at a commit: nothing to change."""
     with override_settings(CACHES={"default": DATABASE}):
         cache = caches["default"]
-        cache.clear()
         alone = _statements(lambda: throttles.count_request(cache, "probe", 60))
         alone += _statements(lambda: throttles.count_request(cache, "probe", 60))
-        assert cache.get("probe") == 2
+        assert stored("probe") == 2
         unsynced = [sql for sql in alone if "synchronous_commit" in sql]
         if connection.vendor == "postgresql":
             assert len(unsynced) == 2  # one per counted request, in its own transaction
@@ -238,5 +245,4 @@ def test_the_database_counter_commits_without_waiting_for_the_disk_alone():
         with transaction.atomic():
             inside = _statements(lambda: throttles.count_request(cache, "probe", 60))
         assert not any("synchronous_commit" in sql for sql in inside)
-        assert cache.get("probe") == 3
-        cache.clear()
+        assert stored("probe") == 3

@@ -27,13 +27,15 @@ from django.utils import timezone
 
 from portfolio.private_files import private_dir, private_writer
 
-#: what a backup leaves out (apps and models): what ``migrate`` recreates, and the logins
-#: (sessions: credentials, and nothing a restore should bring back to life)
+#: what a backup leaves out (apps and models): what ``migrate`` recreates, the logins
+#: (sessions: credentials, and nothing a restore should bring back to life) and the API's
+#: rate-limit counters (a minute's counts, meaningless once restored)
 EXCLUDE = [
     "contenttypes",
     "auth.permission",
     "sessions",
     "portfolio.browsersession",
+    "portfolio.ratecounter",
     "admin.logentry",
 ]
 FORMAT = "quantum-incubator-backup"
