@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import cache
 from operator import itemgetter
 
 from django.db.models import QuerySet
@@ -184,13 +185,27 @@ def json_rows(spec: RowSpec, queryset: QuerySet, key=None) -> list[dict]:
     ``prebuilt.page_values``); a round's participants in one more, as the prefetch does
     (none for an empty page)."""
     rows = prebuilt.page_values(queryset, tuple(spec.values), key)
-    participants = {}
-    if rows and _lists_participants(spec):
-        participants = selectors.participant_rows([row[0] for row in rows])
-    readers = _readers(
+    if _lists_participants(spec):
+        participants = selectors.participant_rows([row[0] for row in rows]) if rows else {}
+        readers = _json_readers(spec, participants)
+    else:
+        readers = _request_free_json_readers(spec)
+    return plain.in_page_zone(lambda: [{name: read(row) for name, read in readers} for row in rows])
+
+
+def _json_readers(spec: RowSpec, participants: dict) -> list[tuple[str, Reader]]:
+    """Each column's name and reader (``participants``: a round's, read for this page)."""
+    return _readers(
         spec, lambda column, at: (column.name, _json_reader(spec, column, at, participants))
     )
-    return plain.in_page_zone(lambda: [{name: read(row) for name, read in readers} for row in rows])
+
+
+@cache
+def _request_free_json_readers(spec: RowSpec) -> list[tuple[str, Reader]]:
+    """The readers of a spec without participants, made once: none of them holds anything
+    of a request (the page's time zone is read when a value is), and making them cost
+    0.06 ms of a 1.9 ms token request for ten startups (bar P7)."""
+    return _json_readers(spec, {})
 
 
 def _cell_readers(spec: RowSpec, column: Column, at: int) -> list[Reader]:
