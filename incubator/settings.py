@@ -295,6 +295,8 @@ REST_FRAMEWORK = {
         "portfolio.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # DRF's, answering a request without preferences at once (portfolio/api/renderers.py)
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portfolio.api.renderers.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "portfolio.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "portfolio.api.pagination.Pagination",
     "PAGE_SIZE": 50,

@@ -29,6 +29,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from rest_framework import renderers as drf_renderers
 from rest_framework import serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -94,6 +95,25 @@ _encoder = JSONEncoder()
 
 
 # --- flattening ------------------------------------------------------------------------------
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, with its answer for a request that states no preference (no
+    ``Accept`` header, or ``*/*``, and no ``?format=``) given at once: the view's first
+    renderer, with its own media type, as DRF's loop ends for ``*/*`` (every renderer's
+    media type is more specific than ``*/*``, so DRF answers the renderer's). Parsing the
+    accept list for that cost 0.03 ms of a 1 ms token request (bar P7)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if (
+            not format_suffix
+            and request.META.get("HTTP_ACCEPT", "*/*") == "*/*"
+            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+            and renderers
+            and "*" not in renderers[0].media_type
+        ):
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
 
 
 class Column:

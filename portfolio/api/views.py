@@ -167,10 +167,10 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
         return self.queryset.model
 
     def get_renderers(self):
-        renderers = super().get_renderers()
+        classes = self.renderer_classes
         if getattr(self, "action", None) not in self.export_actions:
-            renderers = [r for r in renderers if not isinstance(r, EXPORT_RENDERERS)]
-        return renderers
+            classes = [r for r in classes if not issubclass(r, EXPORT_RENDERERS)]
+        return [renderer() for renderer in classes]
 
     def get_serializer_class(self):
         if self.action == "create" and self.create_serializer_class:
