@@ -139,16 +139,17 @@ class FundFigures:
         """Gross IRR: XIRR of the fund<->company cash flows with the fair value at the end."""
         return self.irr
 
-    # Deprecated names of the gross figures (the API's old keys, kept for one release).
+    # Deprecated names of the gross figures (the API's old keys, kept for one release): the
+    # same figures under their old names, so each is defined once, above.
 
     @property
     def tvpi(self) -> Decimal | None:
-        return tvpi(paid_in=self.disbursed, distributed=self.realized, residual=self.unrealized)
+        return self.gross_moic
 
     @property
     def dpi(self) -> Decimal | None:
-        return dpi(paid_in=self.disbursed, distributed=self.realized)
+        return self.gross_dpi
 
     @property
     def rvpi(self) -> Decimal | None:
-        return rvpi(paid_in=self.disbursed, residual=self.unrealized)
+        return self.gross_rvpi
