@@ -10,6 +10,7 @@ on the very next request.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -23,6 +24,23 @@ from django.db.models.expressions import RawSQL
 SENTINEL = "\x00lookup"
 INTEGER_SENTINEL = -2_000_000_007  # in a 32-bit key's range: out of range, Django compiles no SQL
 
+#: a placeholder of Django's SQL, as Django's SQLite backend finds it (``%s`` not after ``%``)
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
+
+
+def named(sql: str, params: list) -> tuple[str, dict]:
+    """``sql`` and ``params`` with the placeholders named (``%(p0)s``, ``%(p1)s``, ...),
+    done once for a statement run again and again. Both databases take named parameters;
+    SQLite's backend then fills the names in by ``%`` formatting, where a statement with
+    ``%s`` placeholders is rewritten by a regular expression on every execution: 24 µs for
+    a 10-row startups page's 2 KB statement, 12 µs for the token's, of a 1.4 ms request
+    (bar P7)."""
+    names = iter(range(len(params)))
+    sql = _PLACEHOLDER.sub(lambda _match: f"%(p{next(names)})s", sql)
+    if next(names, None) is not None:
+        raise ValueError("the SQL has fewer placeholders than parameters")
+    return sql, {f"p{i}": value for i, value in enumerate(params)}
+
 
 class PrebuiltQuery:
     """``build(SENTINEL)`` compiled for ``connection``: ``fetch(value)`` runs it with
@@ -31,9 +49,9 @@ class PrebuiltQuery:
 
     def __init__(self, build: Callable, connection, sentinel=SENTINEL):
         compiler = build(sentinel).query.get_compiler(connection=connection)
-        self.sql, params = compiler.as_sql()
-        self.params = list(params)
-        self.value_at = self.params.index(sentinel)
+        sql, params = compiler.as_sql()
+        self.sql, self.params = named(sql, list(params))
+        self.value_at = f"p{list(params).index(sentinel)}"
         self.compiler = compiler
         self.converters = compiler.get_converters([col for col, _sql, _alias in compiler.select])
         main = compiler.klass_info
@@ -49,7 +67,7 @@ class PrebuiltQuery:
         self.db = connection.alias
 
     def fetch(self, value) -> Model | None:
-        params = list(self.params)
+        params = dict(self.params)
         params[self.value_at] = value
         with self.compiler.connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -128,8 +146,8 @@ class PrebuiltPage:
         query.clear_limits()
         compiler = query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        self.sql = f"{sql} LIMIT %s OFFSET %s"
-        self.params = list(params)
+        self.sql, self.params = named(f"{sql} LIMIT %s OFFSET %s", [*params, None, None])
+        self.limit, self.offset = f"p{len(params)}", f"p{len(params) + 1}"
         self.counted = count is not None
         self.compiler = compiler
         self.converters = compiler.get_converters([col for col, _sql, _alias in compiler.select])
@@ -137,7 +155,7 @@ class PrebuiltPage:
     def rows(self, low: int, high: int) -> tuple[list[tuple], int | None]:
         """The page's rows and, for a counted page that has a row, the count."""
         with self.compiler.connection.cursor() as cursor:
-            cursor.execute(self.sql, [*self.params, high - low, low])
+            cursor.execute(self.sql, {**self.params, self.limit: high - low, self.offset: low})
             rows = cursor.fetchall()
         if self.converters:
             rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]

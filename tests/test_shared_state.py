@@ -1,7 +1,8 @@
 """Shared state only in shared stores (bar R12): the production configuration keeps the
 cache in the database's cache table (Redis with REDIS_URL), sessions and lockouts in the
-database; rate-limit counters and import previews go through that cache, never a process's
-memory or a server's disk. The two-server test (test_two_servers.py) shows it end to end."""
+database; import previews go through that cache and rate-limit counters through it or, with
+the database's cache, their own table in the same database: never a process's memory or a
+server's disk. The two-server test (test_two_servers.py) shows it end to end."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
 
-from portfolio.models import Startup
+from portfolio.models import RateCounter, Startup
 from tests.support import factories
 from tests.support.admin import admin_url
 from tests.support.clients import login, token_client
@@ -108,7 +109,9 @@ def test_export_limit_is_counted_in_the_shared_table(db):
         scripts[n % 2].get("/api/v1/stages/", {"format": "csv"}).status_code for n in range(4)
     ]
     assert statuses == [200, 200, 200, 429]
-    assert cache_rows("%throttle_exports%") == 1
+    # one counter in the database (its own table beside the cache table's), none in memory
+    assert RateCounter.objects.filter(key__contains="throttle_exports").get().count == 4
+    assert cache_rows("%throttle%") == 0
 
 
 @override_settings(CACHES=DATABASE_CACHE)

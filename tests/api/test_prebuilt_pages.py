@@ -119,3 +119,26 @@ def test_page_values_runs_the_orm_without_a_key_or_with_a_where():
         assert prebuilt.page_values(filtered, ("name",), key="test") == [("初创0",)]
     assert built.call_count == 2
     assert "_prebuilt_pages" not in connections["default"].__dict__
+
+
+def test_a_prebuilt_statements_placeholders_are_named_once():
+    """``prebuilt.named``: each ``%s`` becomes ``%(pN)s`` in order, a literal ``%%s`` (a
+    per-cent sign then an ``s``) stays as it is, and a count that does not match is refused."""
+    sql, params = prebuilt.named("SELECT %s, '100%%s', x LIKE %s LIMIT %s", ["a", "b%", 3])
+    assert sql == "SELECT %(p0)s, '100%%s', x LIKE %(p1)s LIMIT %(p2)s"
+    assert params == {"p0": "a", "p1": "b%", "p2": 3}
+    with pytest.raises(ValueError):
+        prebuilt.named("SELECT %s", ["a", "b"])
+
+
+def test_a_named_statement_runs_as_the_original_on_this_database():
+    startups = [factories.StartupFactory(name=f"命名 {n}") for n in range(3)]
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            *prebuilt.named(
+                "SELECT name FROM portfolio_startup WHERE name LIKE %s AND id > %s "
+                "ORDER BY name LIMIT %s",
+                ["命名%", startups[0].pk, 5],
+            )
+        )
+        assert [name for (name,) in cursor.fetchall()] == ["命名 1", "命名 2"]
