@@ -51,6 +51,7 @@ from portfolio.models import (
     MilestoneEvidence,
     Participation,
     PolicyApplication,
+    RateCounter,
     ReallocationBeneficiary,
     ReallocationRule,
     SpaceLease,
@@ -779,6 +780,11 @@ VIOLATIONS: dict[tuple[type, str], list[Callable[[Rows], object]]] = {
         lambda r: ApiToken.objects.create(user=r.token.user, prefix="x", digest=r.token.digest)
     ],
     (ApiToken, "api_token_scope_known"): [lambda r: update(r.token, scope="admin")()],
+    (RateCounter, "rate_counter_count_positive"): [
+        lambda r: RateCounter.objects.create(
+            key="throttle_x_1", count=0, expires=r.token.created_at
+        ),
+    ],
 }
 
 CASES = [
