@@ -18,11 +18,10 @@ from incubator.keyfile import ensure_key_file
 from portfolio.models import Fund, Stage, Startup
 from portfolio.selectors import fund_holdings, fund_report, pipeline_report
 from tests.support import factories
+from tests.support.caches import DATABASE_CACHE
 from tests.support.worlds import hand_checked_world
 
 pytestmark = pytest.mark.django_db
-
-DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "c"}
 
 
 def snapshot():

@@ -22,6 +22,7 @@ from portfolio import services
 from portfolio.models import Disbursement, Fund, LpCommitment, ValuationMark
 from portfolio.selectors import report_cache
 from tests.support import factories, worlds
+from tests.support.caches import DATABASE_CACHE
 from tests.support.clients import login
 from tests.support.factories import make_user
 
@@ -305,12 +306,7 @@ def test_the_lp_pages_tables_come_from_the_cache_and_follow_a_money_write(client
 def test_the_database_cache_keeps_no_expired_report(client, fund, settings):
     """Each write makes new entries; Django's database cache deletes expired rows only past
     MAX_ENTRIES, so a miss deletes them before storing (an older version is never read)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": settings.CACHE_TABLE,
-        }
-    }
+    settings.CACHES = {"default": DATABASE_CACHE}
     from django.core.cache import caches
 
     caches["default"].clear()

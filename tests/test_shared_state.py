@@ -21,15 +21,11 @@ from django.test import override_settings
 from portfolio.models import RateCounter, Startup
 from tests.support import factories
 from tests.support.admin import admin_url
+from tests.support.caches import DATABASE_CACHE
 from tests.support.clients import login, token_client
 from tests.support.spreadsheets import good_startups, to_csv
 
-DATABASE_CACHE = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": settings.CACHE_TABLE,
-    }
-}
+DATABASE_CACHES = {"default": DATABASE_CACHE}
 PROBE = """
 import json, django
 django.setup()
@@ -93,7 +89,7 @@ def cache_rows(pattern: str) -> int:
 
 
 @override_settings(
-    CACHES=DATABASE_CACHE,
+    CACHES=DATABASE_CACHES,
     REST_FRAMEWORK={
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"exports": "3/minute", "token-burst": "300/minute"},
@@ -114,7 +110,7 @@ def test_export_limit_is_counted_in_the_shared_table(db):
     assert cache_rows("%throttle%") == 0
 
 
-@override_settings(CACHES=DATABASE_CACHE)
+@override_settings(CACHES=DATABASE_CACHES)
 def test_import_preview_is_kept_in_the_shared_cache_not_on_disk(staff_user):
     from django.core.cache import cache
 
@@ -139,7 +135,7 @@ def test_import_preview_is_kept_in_the_shared_cache_not_on_disk(staff_user):
     assert cache_rows("%import-preview%") == 0
 
 
-@override_settings(CACHES=DATABASE_CACHE)
+@override_settings(CACHES=DATABASE_CACHES)
 def test_an_evicted_preview_asks_for_the_file_again(staff_user):
     from django.core.cache import cache
 

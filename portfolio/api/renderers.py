@@ -94,7 +94,7 @@ class JSONRenderer(drf_renderers.JSONRenderer):
 _encoder = JSONEncoder()
 
 
-# --- flattening ------------------------------------------------------------------------------
+# --- choosing a renderer -------------------------------------------------------------------
 
 
 class ContentNegotiation(DefaultContentNegotiation):
@@ -114,6 +114,9 @@ class ContentNegotiation(DefaultContentNegotiation):
         ):
             return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)
+
+
+# --- flattening ------------------------------------------------------------------------------
 
 
 class Column:

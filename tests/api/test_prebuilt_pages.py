@@ -15,11 +15,11 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.test import Client
 
-from portfolio import prebuilt
+from portfolio import prebuilt, selectors
 from portfolio.api import rows
 from portfolio.api.urls import router
 from portfolio.api.views import ApiViewSet
-from portfolio.models import Startup
+from portfolio.models import Startup, specs
 from portfolio.selectors.counts import unfiltered_rows
 from tests.support import factories
 from tests.support.founders import make_founder
@@ -146,19 +146,32 @@ def test_a_named_statement_runs_as_the_original_on_this_database():
         assert [name for (name,) in cursor.fetchall()] == ["命名 1", "命名 2"]
 
 
-def test_a_prebuilt_pages_dates_are_written_as_the_orms():
-    """A page read through the prebuilt query may hand a date over as its ISO text (SQLite's
-    date parsing is skipped, ``prebuilt._without_date_parsing``); its rows are the ORM's once
-    written, and the raw values are the same dates."""
-    connections["default"].__dict__.pop("_prebuilt_pages", None)
+def test_a_prebuilt_pages_dates_are_not_parsed_and_written_as_the_orms():
+    """A page read through the prebuilt query keeps no date parsing among its converters
+    (``prebuilt._without_date_parsing``: on SQLite a date then comes as its ISO text, the
+    last round's date too, a computed column), and its JSON rows are those of the ORM's
+    page, whose dates are parsed, to the byte."""
+    connection = connections["default"]
+    connection.__dict__.pop("_prebuilt_pages", None)
     startup = factories.StartupFactory(
         name="日期", founded_on=dt.date(2021, 3, 4), admitted_on=None
     )
-    page = Startup.objects.order_by("id")[0:5]
-    columns = ("id", "founded_on")
-    prebuilt_rows = prebuilt.page_values(page, columns, key="dates")
-    assert [(key, str(day)) for key, day in prebuilt_rows] == [(startup.pk, "2021-03-04")]
-    assert [(key, str(day)) for key, day in page.values_list(*columns)] == [
-        (startup.pk, "2021-03-04")
+    factories.FundingRoundFactory(startup=startup, closed_on=dt.date(2023, 5, 6))
+    page = selectors.startup_list().order_by("name")[0:10]
+    prebuilt_rows = rows.json_rows(specs.STARTUP, page, key="dates")
+    orm_rows = rows.json_rows(specs.STARTUP, page, key=None)
+    assert prebuilt_rows == orm_rows
+    assert (prebuilt_rows[0]["founded_on"], prebuilt_rows[0]["last_round_on"]) == (
+        "2021-03-04",
+        "2023-05-06",
+    )
+    (built,) = connection.__dict__["_prebuilt_pages"].values()
+    parse = getattr(connection.ops, "convert_datefield_value", None)
+    kept = [f for functions, _expression in built.converters.values() for f in functions]
+    assert parse not in kept
+    orm = page.values_list(*specs.STARTUP.values).query.get_compiler(connection=connection)
+    orm.setup_query()
+    parsed = [
+        f for fs, _e in orm.get_converters([c for c, _s, _a in orm.select]).values() for f in fs
     ]
-    assert rows.date_text(prebuilt_rows[0][1]) == "2021-03-04"
+    assert (parse in parsed) == (connection.vendor == "sqlite")  # what the ORM's page parses

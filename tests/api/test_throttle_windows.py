@@ -23,10 +23,11 @@ from rest_framework.exceptions import Throttled
 
 from portfolio.api import throttles
 from portfolio.models import ApiToken, RateCounter
+from tests.support.caches import DATABASE_CACHE
 from tests.support.clients import login
 
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "windows"}
-DATABASE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+DATABASE = DATABASE_CACHE
 BACKENDS = {"locmem": LOCMEM, "database": DATABASE}
 if os.environ.get("REDIS_URL"):
     BACKENDS["redis"] = {
