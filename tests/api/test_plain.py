@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import models
 from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework import serializers
@@ -233,3 +234,52 @@ def test_the_compiled_reader_is_made_once_per_class():
     before = plain._compiled.cache_info().hits
     plain.represent(KindsSerializer, kinds())
     assert plain._compiled.cache_info().hits == before + 1
+
+
+class Level(models.TextChoices):
+    LOW = "low", "Low"
+    HIGH = "high", "High"
+
+
+class ChoicesSerializer(serializers.Serializer):
+    text = serializers.ChoiceField(choices=[("a", "A"), ("", "none"), (3, "three")])
+    level = serializers.ChoiceField(choices=Level.choices)
+
+
+@pytest.mark.parametrize(
+    "text", ["a", "", "not a choice", "3", 3, None], ids=repr
+)  # a known text, the blank choice, an unknown text, a number's text, a number, null
+@pytest.mark.parametrize("level", [Level.HIGH, "low", None], ids=repr)
+def test_choices_as_drf(text, level):
+    obj = Thing(text=text, level=level)
+    assert plain.represent(ChoicesSerializer, obj) == ChoicesSerializer(obj).data
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (7, "量子", "a", dt.date(2024, 2, 29)),
+        (True, 5, "3", "2024-02-29"),  # a bool for an integer, a number for a text
+        (None, None, None, None),
+    ],
+    ids=["typed", "coerced", "nulls"],
+)
+def test_a_values_row_is_written_as_each_field_writes_it(values):
+    """The written-out row writer gives what calling each field's writer gives: a value of
+    the writer's own type as it is, another converted, None as None."""
+    fields = {
+        "number": serializers.IntegerField(),
+        "text": serializers.CharField(),
+        "choice": serializers.ChoiceField(choices=[("a", "A"), (3, "three")]),
+        "day": serializers.DateField(),
+    }
+    pairs = [(name, plain._value_reader(field)) for name, field in fields.items()]
+    expected = {
+        name: None if value is None else field.to_representation(value)
+        for (name, field), value in zip(fields.items(), values, strict=True)
+    }
+    got = plain._row_writer(pairs)(values)
+    assert got == expected
+    assert [type(value) for value in got.values()] == [type(v) for v in expected.values()]
+    with pytest.raises(ValueError):
+        plain._row_writer(pairs)(values[:3])  # a row of another length is refused
