@@ -167,3 +167,24 @@ def test_p8_runs_on_postgresql_only(monkeypatch):
     monkeypatch.setattr(bench, "_vendor", lambda: "sqlite")
     with pytest.raises(RuntimeError, match="PostgreSQL"):
         bench.run_xl(print)
+
+
+def test_p2_times_the_page_and_its_baseline_in_turn(monkeypatch):
+    """Each round times one call of each (so a drift of the machine meets both); the
+    figures are each side's median, warm-up calls left out."""
+    calls: list[str] = []
+    clock = iter(range(1000))
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: next(clock))
+    durations = {"api": iter([1, 1, 1, 9, 1]), "base": iter([2, 2, 2, 2, 5])}
+
+    def timed(name):
+        def run():
+            calls.append(name)
+            for _ in range(next(durations[name]) - 1):
+                next(clock)  # the call takes that many ticks of the clock
+
+        return run
+
+    api, base = bench.side_by_side(timed("api"), timed("base"), runs=3, warmup=1)
+    assert calls == ["api", "base"] * 4
+    assert (api, base) == (1, 2)
