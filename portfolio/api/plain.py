@@ -417,6 +417,8 @@ def _row_writer(pairs) -> Callable[[tuple], dict]:
     of a mentor's row of eight fields; bar P2). A column whose writer is ``int`` or ``str``
     and whose value is already of that type is taken as it is (what the call would give)."""
     names = tuple(name for name, _write in pairs)
+    if not names:
+        return lambda _values: {}
     writers = [write for _name, write in pairs]
     kinds = tuple(write.__name__ if write is int or write is str else "call" for write in writers)
     return _row_writer_maker(names, kinds)(*writers)

@@ -283,3 +283,5 @@ def test_a_values_row_is_written_as_each_field_writes_it(values):
     assert [type(value) for value in got.values()] == [type(v) for v in expected.values()]
     with pytest.raises(ValueError):
         plain._row_writer(pairs)(values[:3])  # a row of another length is refused
+    assert plain._row_writer(pairs[:1])(values[:1]) == {"number": expected["number"]}
+    assert plain._row_writer([])(()) == {}
