@@ -58,7 +58,9 @@ class FundLpActions:
     def lp_report(self, request, pk=None):
         query = AsOfSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        report = lp_selectors.lp_report(self.get_fund(), query.validated_data.get("as_of"))
+        report = lp_selectors.lp_report_with_gross(
+            self.get_fund(), query.validated_data.get("as_of")
+        )
         # the serializer's answer without DRF's per-field walk (a seventh of the request)
         return Response(plain.represent(LpReportSerializer, report))
 

@@ -17,6 +17,7 @@ from portfolio import models
 from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.serializers import (
     BriefFundSerializer,
+    FundReportSerializer,
     FundRow,
     FundRowInput,
     IdField,
@@ -252,7 +253,7 @@ class LpReportSerializer(serializers.Serializer):
     lps = LpFiguresSerializer(many=True)
     net = LpFiguresSerializer()
     gp = serializers.SerializerMethodField()
-    gross = serializers.SerializerMethodField()
+    gross = FundReportSerializer(help_text=_("The fund's own figures as of the same date."))
 
     @extend_schema_field(
         {
@@ -268,13 +269,6 @@ class LpReportSerializer(serializers.Serializer):
             "carried_interest_paid": f"{report.carried_interest_paid:.2f}",
             "carried_interest_accrued": f"{report.carried_interest_accrued:.2f}",
         }
-
-    @extend_schema_field({"type": "object"})
-    def get_gross(self, report) -> dict:
-        from portfolio.api.serializers import FundReportSerializer
-        from portfolio.selectors import fund_report
-
-        return FundReportSerializer(fund_report(report.fund, report.as_of)).data
 
 
 def statement_lines_schema():

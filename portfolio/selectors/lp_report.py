@@ -32,6 +32,7 @@ from portfolio.models import (
 )
 from portfolio.models.querysets import MONEY
 from portfolio.selectors import report_cache
+from portfolio.selectors.fund_report import FundReport, fund_report
 
 # A company's distribution that ends the holding (its fair value is 0 from then).
 ENDING_KINDS = ("exit", "write_off")
@@ -139,6 +140,15 @@ class LpReport:
     net: LpRow
     carried_interest_paid: Decimal
     carried_interest_accrued: Decimal
+    #: the fund's own (gross) figures as of the same date, beside the LPs' net ones: read
+    #: by ``lp_report_with_gross`` (the API's answer); None from ``lp_report`` (the pages)
+    gross: FundReport | None = None
+
+
+def lp_report_with_gross(fund: Fund, as_of: dt.date | None = None) -> LpReport:
+    """``lp_report`` with the fund report of the same date in ``gross``."""
+    report = lp_report(fund, as_of)
+    return dataclasses.replace(report, gross=fund_report(fund, report.as_of))
 
 
 def lp_report(fund: Fund, as_of: dt.date | None = None) -> LpReport:

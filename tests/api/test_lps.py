@@ -49,6 +49,9 @@ def test_lp_report(worked, manager):
     # The gross figures beside the net ones: the fund report's, on cash paid into companies.
     assert body["gross"]["fund"]["id"] == worked.fund.pk
     assert body["as_of"] == "2025-06-30"
+    # and exactly the fund report's answer for that date
+    report = manager.get(f"/api/v1/funds/{worked.fund.pk}/report/", {"as_of": "2025-06-30"})
+    assert body["gross"] == report.json()
 
 
 def test_distribution_tiers(worked, manager):
