@@ -461,3 +461,76 @@ def test_distribution_needs_cash_paid_in_first(commitment):
         fund=fund, startup=startup, paid_on=dt.date(2025, 9, 1), amount=D("3000")
     )
     assert Distribution.objects.get().amount == D("3000")
+
+
+# --- saved_unless_excluded: PostgreSQL's deadlock in an exclusion constraint's check --------
+
+
+def exclusion_deadlock():
+    """The error Django raises when PostgreSQL cancels a writer deadlocked in an exclusion
+    constraint's check (psycopg's DeadlockDetected as the cause, as Django chains it)."""
+    from django.db import OperationalError
+    from psycopg import errors
+
+    text = (
+        "deadlock detected\nCONTEXT:  while checking exclusion constraint on tuple (0,33) "
+        'in relation "portfolio_spacelease"'
+    )
+    error = OperationalError(text)
+    error.__cause__ = errors.DeadlockDetected(text)
+    return error
+
+
+def saving_that_fails(monkeypatch, failures):
+    """``common.saved`` raising each of ``failures`` in turn, then saving; its calls listed."""
+    calls = []
+
+    def saved(instance):
+        calls.append(instance)
+        if len(calls) <= len(failures):
+            raise failures[len(calls) - 1]
+        return instance
+
+    monkeypatch.setattr(common, "saved", saved)
+    return calls
+
+
+def excluded_save(instance, checks):
+    def refuse_clash():
+        raise ValidationError({"starts_on": "already leased"})
+
+    return common.saved_unless_excluded(
+        instance, constraint="no_overlap", check=lambda: checks.append(1), refusal=refuse_clash
+    )
+
+
+def test_a_write_deadlocked_in_the_exclusion_check_is_written_again(monkeypatch):
+    calls = saving_that_fails(monkeypatch, [exclusion_deadlock(), exclusion_deadlock()])
+    checks = []
+    assert excluded_save("lease", checks) == "lease"
+    assert len(calls) == 3
+    assert checks == []
+
+
+def test_a_write_deadlocked_every_time_is_refused_as_the_clash(monkeypatch):
+    tries = common.EXCLUSION_DEADLOCK_RETRIES + 1
+    calls = saving_that_fails(monkeypatch, [exclusion_deadlock() for _ in range(tries + 1)])
+    checks = []
+    assert "already leased" in refusal(lambda: excluded_save("lease", checks), "starts_on")
+    assert len(calls) == tries
+    assert checks == [1]
+
+
+def test_another_database_error_is_not_written_again(monkeypatch):
+    from django.db import OperationalError
+    from psycopg import errors
+
+    other = OperationalError("deadlock detected on a row lock")
+    other.__cause__ = errors.DeadlockDetected("deadlock detected on a row lock")
+    locked = OperationalError("database is locked")
+    for error in (other, locked):
+        calls = saving_that_fails(monkeypatch, [error])
+        with pytest.raises(OperationalError) as raised:
+            excluded_save("lease", [])
+        assert raised.value is error
+        assert len(calls) == 1

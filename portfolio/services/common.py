@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, NamedTuple, NoReturn, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -210,6 +210,19 @@ def saved(instance: Instance) -> Instance:
     return instance
 
 
+# PostgreSQL's SQLSTATE for a deadlock, and how often a write that deadlocked while the
+# database checked an exclusion constraint is tried again before it counts as the clash it is
+DEADLOCK = "40P01"
+EXCLUSION_DEADLOCK_RETRIES = 5
+
+
+def _deadlocked_on_exclusion(error: OperationalError) -> bool:
+    """Whether ``error`` is PostgreSQL's deadlock between writers whose rows each wait on the
+    other's in an exclusion constraint's check (each saw the other's row, still uncommitted)."""
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == DEADLOCK and "exclusion constraint" in str(error)
+
+
 def saved_unless_excluded(
     instance: Instance,
     *,
@@ -220,13 +233,28 @@ def saved_unless_excluded(
     """``saved``, in a savepoint, with PostgreSQL's exclusion constraint ``constraint`` turned
     into the service's refusal: when the database reports it (a writer the service's lock did
     not hold back, which has committed by then), ``check`` runs again and refuses naming the
-    clash it now sees, else ``refusal`` refuses without naming it."""
-    try:
-        with transaction.atomic():
-            return saved(instance)
-    except IntegrityError as error:
-        if constraint not in str(error):
-            raise
+    clash it now sees, else ``refusal`` refuses without naming it.
+
+    Clashing writers not held back by a lock can also deadlock in the constraint's check (each
+    waits for the other's row to commit); PostgreSQL cancels one, whose savepoint is rolled
+    back and written again, now waiting for the other's answer. A write still deadlocked after
+    ``EXCLUSION_DEADLOCK_RETRIES`` tries clashed with a concurrent one all along: refused."""
+    attempt = 0
+    while True:
+        try:
+            with transaction.atomic():
+                return saved(instance)
+        except IntegrityError as error:
+            if constraint not in str(error):
+                raise
+            clash = error
+        except OperationalError as error:
+            if not _deadlocked_on_exclusion(error):
+                raise
+            attempt += 1
+            if attempt <= EXCLUSION_DEADLOCK_RETRIES:
+                continue
+            clash = error
         check()
         refusal()
-        raise  # neither refused: the database's own error stands
+        raise clash  # neither refused: the database's own error stands
