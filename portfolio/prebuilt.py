@@ -150,9 +150,12 @@ class PrebuiltPage:
         self.limit, self.offset = f"p{len(params)}", f"p{len(params) + 1}"
         self.counted = count is not None
         self.compiler = compiler
-        self.converters = _without_date_parsing(
+        converters = _without_date_parsing(
             compiler.get_converters([col for col, _sql, _alias in compiler.select]), connection
         )
+        if self.counted:  # the count is read once, from the first row (``rows``): not per row
+            converters.pop(len(compiler.select) - 1, None)
+        self.converters = converters
 
     def rows(self, low: int, high: int) -> tuple[list[tuple], int | None]:
         """The page's rows and, for a counted page that has a row, the count."""
@@ -163,7 +166,7 @@ class PrebuiltPage:
             rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
         if not self.counted:
             return rows, None
-        return [row[:-1] for row in rows], rows[0][-1] if rows else None
+        return [row[:-1] for row in rows], int(rows[0][-1]) if rows else None
 
 
 def _without_date_parsing(converters: dict, connection) -> dict:
