@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
+import io
 import json
 import os
 import re
@@ -111,6 +112,8 @@ def database_settings(size: str) -> dict[str, Any]:
         base["NAME"] = str(folder / f"bench-{size}.sqlite3")
     else:
         base["NAME"] = f"bench_{size}"
+    # connections kept between requests, as docs/deploy.md has production run (``Served``)
+    base["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     return base
 
 
@@ -212,29 +215,31 @@ def median_time(fn: Callable[[], Any], runs: int = RUNS, warmup: int = 1) -> flo
 
 
 def side_by_side(
-    first: Callable[[], Any],
-    second: Callable[[], Any],
+    *fns: Callable[[], Any],
     runs: int,
     warmup: int = 3,
     seconds: float = 0.0,
-) -> tuple[float, float]:
-    """The median times of ``first`` and ``second`` run in turn, one call each a round:
-    both meet the same state of the machine, where timing one and then the other let a
-    drift between the two stretches of time show as a ratio (P2 of the 50-row mentors
-    page on PostgreSQL read 1.74 in one run and 1.54 in the next; measured in turn over
-    four runs of 500 rounds, 1.56-1.62). At least ``runs`` rounds, and more until
-    ``seconds`` have gone by: a short page gets more rounds than a long one."""
+) -> tuple[float, ...]:
+    """The median times of ``fns`` run in turn, one call each a round: all meet the same
+    state of the machine, where timing one and then the other let a drift between the two
+    stretches of time show as a ratio (P2 of the 50-row mentors page on PostgreSQL read
+    1.74 in one run and 1.54 in the next; measured in turn over four runs of 500 rounds,
+    1.56-1.62). Each takes its turn to go first, so that none always runs in the same place
+    of a round (with three, none always follows the same one). At least ``runs`` rounds,
+    and more until ``seconds`` have gone by: a short page gets more rounds than a long
+    one."""
     for _ in range(warmup):
-        first()
-        second()
-    times: tuple[list[float], list[float]] = ([], [])
+        for fn in fns:
+            fn()
+    times: tuple[list[float], ...] = tuple([] for _ in fns)
     until = time.perf_counter() + seconds
     while len(times[0]) < runs or (time.perf_counter() < until and len(times[0]) < 2000):
-        for fn, kept in ((first, times[0]), (second, times[1])):
+        first = len(times[0]) % len(fns)  # each takes its turn to go first
+        for at in (*range(first, len(fns)), *range(first)):
             started = time.perf_counter()
-            fn()
-            kept.append(time.perf_counter() - started)
-    return statistics.median(times[0]), statistics.median(times[1])
+            fns[at]()
+            times[at].append(time.perf_counter() - started)
+    return tuple(statistics.median(kept) for kept in times)
 
 
 def cold_time(fn: Callable[[], Any]) -> float:
@@ -264,6 +269,57 @@ def fetch(c: Client, url: str) -> bytes:
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
+
+
+class Served:
+    """GET requests answered by the project's WSGI application as a server's worker calls it
+    (gunicorn: an environ in, the body's bytes out), logged in by the session cookie of the
+    test client ``c``. Bar P2 times the API's own work so: the test client wraps each request
+    in bookkeeping of its own (a copy of the request, signal handlers connected and
+    disconnected, the response's test attributes), 0.35 ms of a 50-row mentors page on
+    PostgreSQL (2.9 ms in all), which a server does not do. The connection is kept between
+    requests (``use_database``: ``CONN_MAX_AGE`` as production runs it)."""
+
+    def __init__(self, c: Client):
+        from django.core.handlers.wsgi import WSGIHandler
+
+        self.application = WSGIHandler()
+        self.cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in c.cookies.items())
+
+    def environ(self, url: str) -> dict[str, Any]:
+        path, _, query = url.partition("?")
+        return {
+            "REQUEST_METHOD": "GET",
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "testserver",
+            "HTTP_COOKIE": self.cookie,
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+
+    def __call__(self, url: str) -> bytes:
+        status: list[str] = []
+        body = self.application(
+            self.environ(url), lambda line, _headers, _info=None: status.append(line)
+        )
+        try:
+            content = b"".join(body)
+        finally:
+            body.close()  # the end of the request (request_finished), as a server ends it
+        if not status[0].startswith("200"):
+            raise RuntimeError(f"{url} answered {status[0]}")
+        return content
 
 
 def _url(path: str, query: str) -> str:
@@ -443,13 +499,21 @@ P2_LISTS = (
 
 
 def p2_per_row(c: Client) -> dict[str, dict[str, float]]:
+    """Each list's 500-row page, served as a server serves it (``Served``), timed in turn
+    with its baseline; the same page through the test client too, timed in the same
+    rounds, is reported beside it (``client_ratio``: how P2 was timed before)."""
     from portfolio import models
 
+    served = Served(c)
     out = {}
     for name, path, baseline, model_name in P2_LISTS:
         rows = min(500, getattr(models, model_name).objects.count())
-        api, base = side_by_side(
-            lambda p=f"{path}?page_size=500": fetch(c, p),
+        url = f"{path}?page_size=500"
+        if served(url) != fetch(c, url):
+            raise RuntimeError(f"{url}: served and test client's answers differ")
+        api, through_client, base = side_by_side(
+            lambda u=url: served(u),
+            lambda u=url: fetch(c, u),
             baseline,
             runs=P2_RUNS,
             seconds=P2_SECONDS,
@@ -459,6 +523,7 @@ def p2_per_row(c: Client) -> dict[str, dict[str, float]]:
             "api_us_per_row": api / rows * 1e6,
             "baseline_us_per_row": base / rows * 1e6,
             "ratio": api / base,
+            "client_ratio": through_client / base,
         }
     return out
 
@@ -2129,12 +2194,15 @@ def markdown(report: dict[str, Any]) -> str:
         "API µs/row",
         "baseline µs/row",
         "ratio",
+        "ratio via the test client",
     )
     for size_name, size in (("small", small), ("large", large)):
         for name, row in size["P2"].items():
+            via_client = row.get("client_ratio")
             lines.append(
                 f"| {name} | {size_name} | {row.get('rows', 500)} | {row['api_us_per_row']:.1f} | "
-                f"{row['baseline_us_per_row']:.1f} | {row['ratio']:.2f} |"
+                f"{row['baseline_us_per_row']:.1f} | {row['ratio']:.2f} | "
+                f"{'–' if via_client is None else f'{via_client:.2f}'} |"
             )
     lines += _table_head(
         "P4: exports of every funding round",

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from portfolio.bench import harness as bench
@@ -187,17 +188,48 @@ def test_p2_times_the_page_and_its_baseline_in_turn(monkeypatch):
         return run
 
     api, base = bench.side_by_side(timed("api"), timed("base"), runs=3, warmup=1)
-    assert calls == ["api", "base"] * 4
+    # each takes its turn to go first: none always runs in the same place of a round
+    assert calls == ["api", "base", "api", "base", "base", "api", "api", "base"]
     assert (api, base) == (1, 2)
+
+
+def test_p2_lets_each_of_three_go_first_in_turn():
+    calls: list[str] = []
+    figures = bench.side_by_side(
+        *(lambda n=name: calls.append(n) for name in "abc"), runs=3, warmup=0
+    )
+    assert calls == [*"abc", *"bca", *"cab"]
+    assert len(figures) == 3
 
 
 def test_p2_takes_more_rounds_of_a_short_page():
     """At least ``runs`` rounds, and more while ``seconds`` have not gone by."""
     calls: list[str] = []
     bench.side_by_side(lambda: calls.append("a"), lambda: calls.append("b"), runs=3, warmup=0)
-    assert calls == ["a", "b"] * 3
+    assert calls == ["a", "b", "b", "a", "a", "b"]
     calls.clear()
     bench.side_by_side(
         lambda: calls.append("a"), lambda: calls.append("b"), runs=3, warmup=0, seconds=0.05
     )
     assert calls.count("a") == calls.count("b") > 3
+
+
+def test_served_answers_as_the_test_client_and_refuses_what_is_not_a_page(transactional_db):
+    """P2's API side runs the WSGI application as a server calls it, logged in by the
+    test client's session: the same bytes as the test client's answer. (A transactional
+    test: a server's request ends its connection's use as the test client's does not.)"""
+    from tests.support import factories
+
+    factories.MentorFactory.create_batch(3)
+    staff = make_user("incubator-staff")
+    c = Client()
+    c.force_login(staff)
+    served = bench.Served(c)
+    url = "/api/v1/mentors/?page_size=500"
+    assert served(url) == c.get(url).content
+    assert b'"count":3' in served(url).replace(b" ", b"")
+    with pytest.raises(RuntimeError, match="answered 404"):
+        served("/api/v1/mentors/999999/")
+    anonymous = bench.Served(Client())
+    with pytest.raises(RuntimeError, match="answered 40[13]"):
+        anonymous(url)
