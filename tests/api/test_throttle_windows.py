@@ -181,20 +181,24 @@ def test_the_database_counter_keeps_its_windows_expiry(db):
         assert stored("probe") == 6
 
 
-def test_the_database_counts_in_one_statement(db):
+@pytest.mark.django_db(transaction=True)
+def test_the_database_counts_in_one_statement():
     """A counted request is one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (the
-    cache's row cost a read and a compare-and-set), on both databases."""
+    cache's row cost a read and a compare-and-set), on both databases, and one round trip:
+    on PostgreSQL its commit without waiting for the disk rides in the same statement (a
+    ``SET LOCAL`` in a transaction of its own cost BEGIN, SET and COMMIT besides)."""
     with override_settings(CACHES={"default": DATABASE}):
         cache = caches["default"]
         throttles.count_request(cache, "probe", 60)  # the window's first: makes the row
         statements = _statements(lambda: throttles.count_request(cache, "probe", 60))
         assert stored("probe") == 2
-    counting = [sql for sql in statements if "synchronous_commit" not in sql]
-    assert len(counting) == 1, statements
-    assert "ON CONFLICT" in counting[0] and "RETURNING" in counting[0]
+    assert len(statements) == 1, statements
+    assert "ON CONFLICT" in statements[0] and "RETURNING" in statements[0]
+    assert ("synchronous_commit" in statements[0]) == (connection.vendor == "postgresql")
 
 
-def test_a_windows_first_request_deletes_the_ended_windows_counters(db):
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL: the DELETE that commits unsynced
+def test_a_windows_first_request_deletes_the_ended_windows_counters():
     with override_settings(CACHES={"default": DATABASE}):
         cache = caches["default"]
         throttles.count_request(cache, "throttle_token-burst_1_100", 60)
@@ -237,10 +241,18 @@ def test_the_database_counter_commits_without_waiting_for_the_disk_alone():
         assert stored("probe") == 2
         unsynced = [sql for sql in alone if "synchronous_commit" in sql]
         if connection.vendor == "postgresql":
-            assert len(unsynced) == 2  # one per counted request, in its own transaction
+            # the window's first request (its INSERT and its DELETE of ended windows), then
+            # the second's INSERT: each statement commits unsynced, in one round trip
+            assert unsynced == alone and len(alone) == 3
             with connection.cursor() as cursor:
+                # a statement that reads from the row source commits unsynced ...
+                cursor.execute(
+                    f"SELECT current_setting('synchronous_commit') FROM {throttles.UNSYNCED}"
+                )
+                assert cursor.fetchone()[0] == "off"
+                # ... and the setting ends with that statement's transaction
                 cursor.execute("SHOW synchronous_commit")
-                assert cursor.fetchone()[0] == "on"  # SET LOCAL ended with its transaction
+                assert cursor.fetchone()[0] == "on"
         else:
             assert unsynced == []
         with transaction.atomic():
