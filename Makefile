@@ -71,9 +71,11 @@ BENCH_ENV = DEBUG=0 TESTING=0 STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0 \
 	ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: $(STAMP)
+	@.ci/ensure-wrk
 	env -u DATABASE_URL $(BENCH_ENV) $(BIN)/python manage.py bench
 
 bench-pg: $(STAMP)
+	@.ci/ensure-wrk
 	DATABASE_URL=$(BENCH_PG_URL) $(BENCH_ENV) $(BIN)/python manage.py bench \
 		--json bench-results-pg.json --markdown docs/benchmarks-pg.md
 

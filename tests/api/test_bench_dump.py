@@ -233,3 +233,20 @@ def test_served_answers_as_the_test_client_and_refuses_what_is_not_a_page(transa
     anonymous = bench.Served(Client())
     with pytest.raises(RuntimeError, match="answered 40[13]"):
         anonymous(url)
+
+
+def test_p7_loads_the_two_endpoints_in_turns():
+    """P7's trivial endpoint and list are each loaded in four turns, each going first in
+    its turn, after a warm-up each; the figures are the mean rates of the turns."""
+    calls: list[tuple[str, float]] = []
+    rates = {"a": iter([0, 10, 20, 30, 40]), "b": iter([0, 1, 2, 3, 4])}
+
+    def load(path, seconds):
+        calls.append((path, seconds))
+        return next(rates[path])
+
+    a, b = bench.loads_in_turn(load, ("a", "b"), 8.0)
+    assert calls == [("a", 1.0), ("b", 1.0)] + [
+        (path, 2.0) for path in ("a", "b", "b", "a", "a", "b", "b", "a")
+    ]
+    assert (a, b) == (25, 2.5)
