@@ -245,7 +245,8 @@ def test_the_database_counter_commits_without_waiting_for_the_disk_alone():
             # the second's INSERT: each statement commits unsynced, in one round trip
             assert unsynced == alone and len(alone) == 3
             with connection.cursor() as cursor:
-                # a statement that reads from the row source commits unsynced ...
+                # a statement that reads from the row source runs with the setting off
+                # (its commit is when PostgreSQL reads it) ...
                 cursor.execute(
                     f"SELECT current_setting('synchronous_commit') FROM {throttles.UNSYNCED}"
                 )
