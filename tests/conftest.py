@@ -22,10 +22,14 @@ def english():
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """API rate-limit counters live in the cache; each test starts with none."""
+    """API rate-limit counters live in the cache; each test starts with none, and with no
+    slots of them reserved by this process (``throttles.Reservations``)."""
     from django.core.cache import cache
 
+    from portfolio.api.throttles import RESERVATIONS
+
     cache.clear()
+    RESERVATIONS.clear()
     yield
 
 

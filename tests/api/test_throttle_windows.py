@@ -134,7 +134,8 @@ def test_the_counter_is_one_small_integer_whatever_the_requests(backend, clock, 
         for _ in range(120):
             assert client.get("/api/v1/stages/").status_code == 200
         key = counter_key(throttles.TokenBurstRateThrottle, token.pk, clock.now)
-        assert stored(key) == 120
+        # the slots this process reserved: eight reservations of 16 for 120 requests
+        assert stored(key) == 128
         assert type(stored(key)) is int
     if backend == "database":
         assert RateCounter.objects.count() == 1  # one row, not one per request
@@ -154,6 +155,97 @@ def test_limits_are_per_client_and_per_scope(backend, clock, viewer, fund_manage
         assert browser.get("/api/v1/stages/", {"format": "csv"}).status_code == 200
         assert browser.get("/api/v1/stages/", {"format": "csv"}).status_code == 429
         assert browser.get("/api/v1/stages/").status_code == 200  # JSON is not an export
+
+
+# --- slots reserved by a process (throttles.Reservations) -------------------------------------
+
+
+class Process:
+    """One worker process's reserved slots: requests made "in" it use its ``Reservations``
+    (every process has its own; the shared counter is the backend's)."""
+
+    def __init__(self, monkeypatch):
+        self.reservations = throttles.Reservations()
+        self.monkeypatch = monkeypatch
+
+    def get(self, client, path="/api/v1/stages/"):
+        self.monkeypatch.setattr(throttles, "RESERVATIONS", self.reservations)
+        return client.get(path).status_code
+
+
+def test_a_process_writes_the_counter_once_in_sixteen_requests(backend, clock, viewer):
+    client, token = script(viewer)
+    key = counter_key(throttles.TokenBurstRateThrottle, token.pk, clock.now)
+    writes = []
+    counted = throttles.count_request
+
+    def count(cache, key, timeout, amount=1):
+        writes.append(amount)
+        return counted(cache, key, timeout, amount)
+
+    with rates(**{"token-burst": "1000/minute"}), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(throttles, "count_request", count)
+        assert [client.get("/api/v1/stages/").status_code for _ in range(48)] == [200] * 48
+    assert writes == [16, 16, 16]
+    assert stored(key) == 48
+
+
+def test_the_reservations_shrink_near_the_limit_and_one_process_counts_exactly(backend, clock):
+    assert [throttles.reserve_size(300, seen) for seen in (0, 44, 45, 200, 268, 269, 299)] == [
+        16,
+        16,
+        15,
+        6,
+        2,
+        1,
+        1,
+    ]
+    assert throttles.reserve_size(30, 0) == 1  # the exports' 30 a minute: one by one
+
+
+def test_one_process_admits_exactly_the_limit(backend, clock, viewer, monkeypatch):
+    client, token = script(viewer)
+    one = Process(monkeypatch)
+    with rates(**{"token-burst": "100/minute"}):
+        statuses = [one.get(client) for _ in range(130)]
+    assert statuses == [200] * 100 + [429] * 30
+    key = counter_key(throttles.TokenBurstRateThrottle, token.pk, clock.now)
+    assert stored(key) == 100  # and the refusals after the count reached it wrote nothing
+
+
+def test_processes_together_never_admit_more_than_the_limit(backend, clock, viewer, monkeypatch):
+    """Two workers taking a client's requests in turn, then one of them alone: each slot of
+    the shared count goes to one request, so no more than N are admitted, and near the limit
+    the reservations are single slots, so here none is left unused."""
+    client, token = script(viewer)
+    one, two = Process(monkeypatch), Process(monkeypatch)
+    with rates(**{"token-burst": "100/minute"}):
+        statuses = [worker.get(client) for _ in range(40) for worker in (one, two)]
+        statuses += [one.get(client) for _ in range(60)]
+    assert statuses == [200] * 100 + [429] * 40
+    key = counter_key(throttles.TokenBurstRateThrottle, token.pk, clock.now)
+    assert stored(key) == 100  # the refusals, once the count seen was spent, wrote nothing
+
+
+def test_slots_a_process_left_unused_are_refused_elsewhere(backend, clock, viewer, monkeypatch):
+    """The price of reserving: a worker that got one request and no more holds the rest of
+    its reservation (here 5 slots of 6), which the other worker cannot use: 95 of the 100
+    are admitted, never more (``Reservations``: at most 15 a process)."""
+    client, _token = script(viewer)
+    one, two = Process(monkeypatch), Process(monkeypatch)
+    with rates(**{"token-burst": "100/minute"}):
+        statuses = [two.get(client)] + [one.get(client) for _ in range(120)]
+    assert statuses == [200] * 95 + [429] * 26
+
+
+def test_a_process_keeps_no_slots_of_ended_windows(clock, db):
+    reservations = throttles.Reservations()
+    reservations.hold("a_1", 2, 16, ends=MINUTE + 60, now=MINUTE + 1)
+    reservations.hold("b_1", 2, 16, ends=MINUTE + 60, now=MINUTE + 1.5)
+    assert reservations.take("a_1") == (2, 16)
+    reservations.hold("c_2", 2, 16, ends=MINUTE + 120, now=MINUTE + 61)  # a second on
+    assert reservations.take("a_1") == (None, 0) and reservations.take("b_1") == (None, 0)
+    assert reservations.take("c_2") == (2, 16)
 
 
 def test_the_counter_expires_with_its_window(backend, clock):
