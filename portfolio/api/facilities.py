@@ -66,11 +66,7 @@ class FacilityFilterSet(StrictFilterSet):
 @documented(
     list=_("Shared facilities (dilution refrigerators, clean rooms, ...)"),
     create=_("Add a shared facility (incubator staff)"),
-    partial_update=extend_schema(
-        summary=_("Edit a shared facility (incubator staff)"),
-        request=FacilitySerializer,
-        responses={200: FacilitySerializer},
-    ),
+    partial_update=_("Edit a shared facility (incubator staff)"),
 )
 class FacilityViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """The shared quantum facilities startups book, with their booking unit and the
@@ -166,11 +162,7 @@ class FacilityBookingFilterSet(StrictFilterSet):
         "(touching end to start is not an overlap), `ends_at` when it does not end after it "
         "starts. A refusal writes nothing."
     ),
-    partial_update=extend_schema(
-        summary=_("Change a booking (incubator staff)"),
-        request=FacilityBookingUpdateSerializer,
-        responses={200: FacilityBookingSerializer},
-    ),
+    partial_update=_("Change a booking (incubator staff)"),
 )
 class FacilityBookingViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Startups' bookings of the shared facilities, with the units billed and the liquid

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from portfolio import models, selectors, services
@@ -114,11 +113,7 @@ class IncubationAgreementFilterSet(StrictFilterSet):
         "rule). 400 naming `startup` when it already has one, `starts_on` when no rule is in "
         "force, `ends_on` before `starts_on`, `signed_on` in the future."
     ),
-    partial_update=extend_schema(
-        summary=_("Change an agreement's dates or note (incubator staff)"),
-        request=IncubationAgreementUpdateSerializer,
-        responses={200: IncubationAgreementSerializer},
-    ),
+    partial_update=_("Change an agreement's dates or note (incubator staff)"),
 )
 class IncubationAgreementViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Incubatees' incubation agreements (孵化协议) and the deadline the rule table gives."""
@@ -126,17 +121,13 @@ class IncubationAgreementViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     queryset = selectors.incubation_agreement_list()
     serializer_class = IncubationAgreementSerializer
     write_serializer_class = IncubationAgreementCreateSerializer
+    update_serializer_class = IncubationAgreementUpdateSerializer
     filterset_class = IncubationAgreementFilterSet
     search_fields = ["startup__name", "startup__name_en", "note"]
     ordering_fields = ["id", "starts_on", "signed_on", "incubation_deadline", "startup__name"]
     ordering = ["incubation_deadline", "id"]
     resource = "incubation-agreements"
     founder_scope = "startup"
-
-    def get_serializer_class(self):
-        if self.action == "partial_update":
-            return IncubationAgreementUpdateSerializer
-        return super().get_serializer_class()
 
 
 # --- policy applications --------------------------------------------------------------------
@@ -222,11 +213,7 @@ class PolicyApplicationFilterSet(StrictFilterSet):
         "`valid_to` before `valid_from`, `amount_received` above `amount_granted`. A refusal "
         "writes nothing."
     ),
-    partial_update=extend_schema(
-        summary=_("Change a policy application, e.g. its outcome (incubator staff)"),
-        request=PolicyApplicationUpdateSerializer,
-        responses={200: PolicyApplicationSerializer},
-    ),
+    partial_update=_("Change a policy application, e.g. its outcome (incubator staff)"),
 )
 class PolicyApplicationViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Applications to 高新技术企业, 专精特新 and other programmes and grants: level,
@@ -327,11 +314,7 @@ class FinancingIntroductionFilterSet(StrictFilterSet):
         "`invested`, the round is another startup's, closed before the introduction, or the "
         "investor is not among its investors. A refusal writes nothing."
     ),
-    partial_update=extend_schema(
-        summary=_("Change an introduction, e.g. its outcome (incubator staff)"),
-        request=FinancingIntroductionUpdateSerializer,
-        responses={200: FinancingIntroductionSerializer},
-    ),
+    partial_update=_("Change an introduction, e.g. its outcome (incubator staff)"),
 )
 class FinancingIntroductionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Startups introduced to investors by the incubator: channel, outcome and the round it

@@ -105,11 +105,7 @@ class SpaceLeaseFilterSet(StrictFilterSet):
         "may start the day after another ends), `ends_on` when it ends before it starts, "
         "`actual_rent` when it exceeds the list rent. A refusal writes nothing."
     ),
-    partial_update=extend_schema(
-        summary=_("Change a lease (incubator staff)"),
-        request=SpaceLeaseUpdateSerializer,
-        responses={200: SpaceLeaseSerializer},
-    ),
+    partial_update=_("Change a lease (incubator staff)"),
 )
 class SpaceLeaseViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Startups' leases of the incubator's space, with the monthly list and actual rent and
@@ -171,11 +167,7 @@ class MentorFilterSet(StrictFilterSet):
 @documented(
     list=_("Mentors (创业导师) appointed for the incubatees"),
     create=_("Record a mentor (incubator staff)"),
-    partial_update=extend_schema(
-        summary=_("Change a mentor (incubator staff)"),
-        request=MentorUpdateSerializer,
-        responses={200: MentorSerializer},
-    ),
+    partial_update=_("Change a mentor (incubator staff)"),
 )
 class MentorViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """The mentors: type, appointing body, appointment dates, full or part time."""
@@ -244,11 +236,7 @@ class MentoringSessionFilterSet(StrictFilterSet):
 @documented(
     list=_("Mentoring sessions"),
     create=_("Record a mentoring session (incubator staff)"),
-    partial_update=extend_schema(
-        summary=_("Change a mentoring session (incubator staff)"),
-        request=MentoringSessionUpdateSerializer,
-        responses={200: MentoringSessionSerializer},
-    ),
+    partial_update=_("Change a mentoring session (incubator staff)"),
 )
 class MentoringSessionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """A mentor's sessions with startups: day, hours, topic and follow-ups."""

@@ -154,11 +154,7 @@ class TechTransferFilterSet(StrictFilterSet):
         "(format, type digit or check digit), `equity_to_researchers_pct` when the equity "
         "shares add up to more than 100%. A refusal writes nothing."
     ),
-    partial_update=extend_schema(
-        summary=_("Change a technology transfer (incubator staff)"),
-        request=TechTransferUpdateSerializer,
-        responses={200: TechTransferSerializer},
-    ),
+    partial_update=_("Change a technology transfer (incubator staff)"),
 )
 class TechTransferViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Research results passing from institutions to startups: mode, consideration, equity
