@@ -16,7 +16,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from portfolio import models, selectors, services
-from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.operations import MONEY, TEXT
 from portfolio.api.schema import documented
@@ -90,8 +90,7 @@ class IncubationAgreementUpdateSerializer(ServiceInput):
 
 class IncubationAgreementFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
-    starts_after = filters.DateFilter(field_name="starts_on", lookup_expr="gte")
-    starts_before = filters.DateFilter(field_name="starts_on", lookup_expr="lte")
+    starts_after, starts_before = date_range("starts_on")
     deadline_after = filters.DateFilter(
         field_name="incubation_deadline",
         lookup_expr="gte",
@@ -189,8 +188,7 @@ class PolicyApplicationFilterSet(StrictFilterSet):
     programme = filters.ChoiceFilter(choices=Programme.choices)
     level = filters.ChoiceFilter(choices=PolicyLevel.choices)
     status = filters.ChoiceFilter(choices=ApplicationStatus.choices)
-    applied_after = filters.DateFilter(field_name="applied_on", lookup_expr="gte")
-    applied_before = filters.DateFilter(field_name="applied_on", lookup_expr="lte")
+    applied_after, applied_before = date_range("applied_on")
     valid_on = filters.DateFilter(
         method="filter_valid_on",
         help_text=_("Approved applications whose certificate is valid on this day."),
@@ -301,8 +299,7 @@ class FinancingIntroductionFilterSet(StrictFilterSet):
     investor = IdFilter(field_name="investor_id")
     channel = filters.ChoiceFilter(choices=IntroChannel.choices)
     outcome = filters.ChoiceFilter(choices=IntroOutcome.choices)
-    introduced_after = filters.DateFilter(field_name="introduced_on", lookup_expr="gte")
-    introduced_before = filters.DateFilter(field_name="introduced_on", lookup_expr="lte")
+    introduced_after, introduced_before = date_range("introduced_on")
 
 
 @documented(

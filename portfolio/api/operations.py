@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from portfolio import models, selectors, services
 from portfolio.api.auth import RolePermissions, TokenScopePermission
-from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
@@ -160,8 +160,7 @@ class MentorUpdateSerializer(MentorCreateSerializer):
 class MentorFilterSet(StrictFilterSet):
     kind = filters.ChoiceFilter(choices=MentorKind.choices)
     is_full_time = filters.BooleanFilter()
-    appointed_after = filters.DateFilter(field_name="appointed_on", lookup_expr="gte")
-    appointed_before = filters.DateFilter(field_name="appointed_on", lookup_expr="lte")
+    appointed_after, appointed_before = date_range("appointed_on")
 
 
 @documented(
@@ -229,8 +228,7 @@ class MentoringSessionFilterSet(StrictFilterSet):
     mentor = IdFilter(field_name="mentor_id")
     startup = IdFilter(field_name="startup_id")
     kind = filters.ChoiceFilter(field_name="mentor__kind", choices=MentorKind.choices)
-    held_after = filters.DateFilter(field_name="held_on", lookup_expr="gte")
-    held_before = filters.DateFilter(field_name="held_on", lookup_expr="lte")
+    held_after, held_before = date_range("held_on")
 
 
 @documented(
