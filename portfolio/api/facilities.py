@@ -24,13 +24,12 @@ from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField, ReadRow, save_clean
+from portfolio.api.serializers import TEXT, IdField, ReadRow, save_clean
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.facilities import BookingUnit, FacilityKind
 from portfolio.selectors.scope import REFERENCE
 
 QUANTITY = {"max_digits": 10, "decimal_places": 2, "min_value": 0}
-NOTE = {"required": False, "allow_blank": True, "max_length": 5000}
 
 # --- facilities ---------------------------------------------------------------------------
 
@@ -128,7 +127,7 @@ class FacilityBookingCreateSerializer(ServiceInput):
         required=False, help_text=_("In the facility's booking unit."), **QUANTITY
     )
     helium_litres = serializers.DecimalField(required=False, **QUANTITY)
-    note = serializers.CharField(**NOTE)
+    note = serializers.CharField(**TEXT)
 
 
 class FacilityBookingUpdateSerializer(FacilityBookingCreateSerializer):

@@ -18,9 +18,8 @@ from rest_framework import serializers
 from portfolio import models, selectors, services
 from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
-from portfolio.api.operations import MONEY, TEXT
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField, ReadRow
+from portfolio.api.serializers import MONEY, TEXT, IdField, ReadRow
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.incubation import (
     ApplicationStatus,

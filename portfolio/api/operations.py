@@ -26,15 +26,11 @@ from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField, ReadRow, area
+from portfolio.api.serializers import MONEY, TEXT, IdField, ReadRow, area
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.operations import MentorKind, SpaceKind
 from portfolio.selectors.scope import REFERENCE
 from portfolio.services.operations import LEASE_EDITABLE
-
-MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
-TEXT = {"required": False, "allow_blank": True, "max_length": 5000}
-
 
 # --- space leases ---------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from portfolio.api.filters import IdFilter, StrictFilterSet
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
 from portfolio.api.serializers import (
+    MONEY,
     BriefInstitutionSerializer,
     CurrencyField,
     IdField,
@@ -35,7 +36,6 @@ from portfolio.api.views import (
 )
 from portfolio.models.transfers import Empowerment, IpKind, TransferMode
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 PERCENT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
 
 
