@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from portfolio import models, selectors, services
 from portfolio.api.auth import RolePermissions, TokenScopePermission
-from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
@@ -141,15 +141,10 @@ class FacilityBookingFilterSet(StrictFilterSet):
     facility = IdFilter(field_name="facility_id")
     startup = IdFilter(field_name="startup_id")
     kind = filters.ChoiceFilter(field_name="facility__kind", choices=FacilityKind.choices)
-    starts_after = filters.DateFilter(
-        field_name="starts_at__date",
-        lookup_expr="gte",
-        help_text=_("Bookings that start on or after this day (Asia/Shanghai)."),
-    )
-    starts_before = filters.DateFilter(
-        field_name="starts_at__date",
-        lookup_expr="lte",
-        help_text=_("Bookings that start on or before this day (Asia/Shanghai)."),
+    starts_after, starts_before = date_range(
+        "starts_at__date",
+        _("Bookings that start on or after this day (Asia/Shanghai)."),
+        _("Bookings that start on or before this day (Asia/Shanghai)."),
     )
 
 

@@ -90,15 +90,10 @@ class IncubationAgreementUpdateSerializer(ServiceInput):
 class IncubationAgreementFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
     starts_after, starts_before = date_range("starts_on")
-    deadline_after = filters.DateFilter(
-        field_name="incubation_deadline",
-        lookup_expr="gte",
-        help_text=_("Agreements whose incubation deadline is on or after."),
-    )
-    deadline_before = filters.DateFilter(
-        field_name="incubation_deadline",
-        lookup_expr="lte",
-        help_text=_("Agreements whose incubation deadline is on or before."),
+    deadline_after, deadline_before = date_range(
+        "incubation_deadline",
+        _("Agreements whose incubation deadline is on or after."),
+        _("Agreements whose incubation deadline is on or before."),
     )
 
 

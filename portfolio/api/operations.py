@@ -85,11 +85,8 @@ class SpaceLeaseFilterSet(StrictFilterSet):
     kind = filters.ChoiceFilter(choices=SpaceKind.choices)
     unit = filters.CharFilter()
     is_public_service_area = filters.BooleanFilter()
-    starts_after = filters.DateFilter(
-        field_name="starts_on", lookup_expr="gte", help_text=_("Leases that start on or after.")
-    )
-    starts_before = filters.DateFilter(
-        field_name="starts_on", lookup_expr="lte", help_text=_("Leases that start on or before.")
+    starts_after, starts_before = date_range(
+        "starts_on", _("Leases that start on or after."), _("Leases that start on or before.")
     )
 
 

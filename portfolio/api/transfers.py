@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from portfolio import models, selectors, services
-from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
 from portfolio.api.serializers import (
@@ -130,13 +130,8 @@ class TechTransferFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
     institution = IdFilter(field_name="institution_id")
     mode = filters.ChoiceFilter(choices=TransferMode.choices)
-    contract_after = filters.DateFilter(
-        field_name="contract_on", lookup_expr="gte", help_text=_("Contracts on or after this day.")
-    )
-    contract_before = filters.DateFilter(
-        field_name="contract_on",
-        lookup_expr="lte",
-        help_text=_("Contracts on or before this day."),
+    contract_after, contract_before = date_range(
+        "contract_on", _("Contracts on or after this day."), _("Contracts on or before this day.")
     )
     ip_kind = filters.ChoiceFilter(
         field_name="ip_items__kind",
