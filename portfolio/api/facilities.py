@@ -20,17 +20,16 @@ from rest_framework.views import APIView
 
 from portfolio import models, selectors, services
 from portfolio.api.auth import RolePermissions, TokenScopePermission
-from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField, ReadRow, save_clean
+from portfolio.api.serializers import TEXT, IdField, ReadRow, save_clean
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.facilities import BookingUnit, FacilityKind
 from portfolio.selectors.scope import REFERENCE
 
 QUANTITY = {"max_digits": 10, "decimal_places": 2, "min_value": 0}
-NOTE = {"required": False, "allow_blank": True, "max_length": 5000}
 
 # --- facilities ---------------------------------------------------------------------------
 
@@ -66,11 +65,7 @@ class FacilityFilterSet(StrictFilterSet):
 @documented(
     list=_("Shared facilities (dilution refrigerators, clean rooms, ...)"),
     create=_("Add a shared facility (incubator staff)"),
-    partial_update=extend_schema(
-        summary=_("Edit a shared facility (incubator staff)"),
-        request=FacilitySerializer,
-        responses={200: FacilitySerializer},
-    ),
+    partial_update=_("Edit a shared facility (incubator staff)"),
 )
 class FacilityViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """The shared quantum facilities startups book, with their booking unit and the
@@ -132,7 +127,7 @@ class FacilityBookingCreateSerializer(ServiceInput):
         required=False, help_text=_("In the facility's booking unit."), **QUANTITY
     )
     helium_litres = serializers.DecimalField(required=False, **QUANTITY)
-    note = serializers.CharField(**NOTE)
+    note = serializers.CharField(**TEXT)
 
 
 class FacilityBookingUpdateSerializer(FacilityBookingCreateSerializer):
@@ -146,15 +141,10 @@ class FacilityBookingFilterSet(StrictFilterSet):
     facility = IdFilter(field_name="facility_id")
     startup = IdFilter(field_name="startup_id")
     kind = filters.ChoiceFilter(field_name="facility__kind", choices=FacilityKind.choices)
-    starts_after = filters.DateFilter(
-        field_name="starts_at__date",
-        lookup_expr="gte",
-        help_text=_("Bookings that start on or after this day (Asia/Shanghai)."),
-    )
-    starts_before = filters.DateFilter(
-        field_name="starts_at__date",
-        lookup_expr="lte",
-        help_text=_("Bookings that start on or before this day (Asia/Shanghai)."),
+    starts_after, starts_before = date_range(
+        "starts_at__date",
+        _("Bookings that start on or after this day (Asia/Shanghai)."),
+        _("Bookings that start on or before this day (Asia/Shanghai)."),
     )
 
 
@@ -166,11 +156,7 @@ class FacilityBookingFilterSet(StrictFilterSet):
         "(touching end to start is not an overlap), `ends_at` when it does not end after it "
         "starts. A refusal writes nothing."
     ),
-    partial_update=extend_schema(
-        summary=_("Change a booking (incubator staff)"),
-        request=FacilityBookingUpdateSerializer,
-        responses={200: FacilityBookingSerializer},
-    ),
+    partial_update=_("Change a booking (incubator staff)"),
 )
 class FacilityBookingViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Startups' bookings of the shared facilities, with the units billed and the liquid

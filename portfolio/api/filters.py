@@ -175,12 +175,17 @@ def check_stage_slugs(filterset) -> None:
             )
 
 
-def date_range(field: str) -> tuple[filters.DateFilter, filters.DateFilter]:
-    """A pair of filters on a date: on or after, on or before."""
-    return (
-        filters.DateFilter(field_name=field, lookup_expr="gte"),
-        filters.DateFilter(field_name=field, lookup_expr="lte"),
-    )
+def date_range(
+    field: str, after: str | None = None, before: str | None = None
+) -> tuple[filters.DateFilter, filters.DateFilter]:
+    """A pair of filters on a date: on or after, on or before; ``after`` and ``before`` are
+    their help texts, if any."""
+
+    def bound(lookup: str, help_text: str | None) -> filters.DateFilter:
+        extra = {} if help_text is None else {"help_text": help_text}
+        return filters.DateFilter(field_name=field, lookup_expr=lookup, **extra)
+
+    return bound("gte", after), bound("lte", before)
 
 
 class StrictFilterSet(filters.FilterSet):

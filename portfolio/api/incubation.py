@@ -13,15 +13,13 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from portfolio import models, selectors, services
-from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
-from portfolio.api.operations import MONEY, TEXT
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField, ReadRow
+from portfolio.api.serializers import MONEY, TEXT, IdField, ReadRow
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.incubation import (
     ApplicationStatus,
@@ -91,17 +89,11 @@ class IncubationAgreementUpdateSerializer(ServiceInput):
 
 class IncubationAgreementFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
-    starts_after = filters.DateFilter(field_name="starts_on", lookup_expr="gte")
-    starts_before = filters.DateFilter(field_name="starts_on", lookup_expr="lte")
-    deadline_after = filters.DateFilter(
-        field_name="incubation_deadline",
-        lookup_expr="gte",
-        help_text=_("Agreements whose incubation deadline is on or after."),
-    )
-    deadline_before = filters.DateFilter(
-        field_name="incubation_deadline",
-        lookup_expr="lte",
-        help_text=_("Agreements whose incubation deadline is on or before."),
+    starts_after, starts_before = date_range("starts_on")
+    deadline_after, deadline_before = date_range(
+        "incubation_deadline",
+        _("Agreements whose incubation deadline is on or after."),
+        _("Agreements whose incubation deadline is on or before."),
     )
 
 
@@ -114,11 +106,7 @@ class IncubationAgreementFilterSet(StrictFilterSet):
         "rule). 400 naming `startup` when it already has one, `starts_on` when no rule is in "
         "force, `ends_on` before `starts_on`, `signed_on` in the future."
     ),
-    partial_update=extend_schema(
-        summary=_("Change an agreement's dates or note (incubator staff)"),
-        request=IncubationAgreementUpdateSerializer,
-        responses={200: IncubationAgreementSerializer},
-    ),
+    partial_update=_("Change an agreement's dates or note (incubator staff)"),
 )
 class IncubationAgreementViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Incubatees' incubation agreements (孵化协议) and the deadline the rule table gives."""
@@ -126,17 +114,13 @@ class IncubationAgreementViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     queryset = selectors.incubation_agreement_list()
     serializer_class = IncubationAgreementSerializer
     write_serializer_class = IncubationAgreementCreateSerializer
+    update_serializer_class = IncubationAgreementUpdateSerializer
     filterset_class = IncubationAgreementFilterSet
     search_fields = ["startup__name", "startup__name_en", "note"]
     ordering_fields = ["id", "starts_on", "signed_on", "incubation_deadline", "startup__name"]
     ordering = ["incubation_deadline", "id"]
     resource = "incubation-agreements"
     founder_scope = "startup"
-
-    def get_serializer_class(self):
-        if self.action == "partial_update":
-            return IncubationAgreementUpdateSerializer
-        return super().get_serializer_class()
 
 
 # --- policy applications --------------------------------------------------------------------
@@ -198,8 +182,7 @@ class PolicyApplicationFilterSet(StrictFilterSet):
     programme = filters.ChoiceFilter(choices=Programme.choices)
     level = filters.ChoiceFilter(choices=PolicyLevel.choices)
     status = filters.ChoiceFilter(choices=ApplicationStatus.choices)
-    applied_after = filters.DateFilter(field_name="applied_on", lookup_expr="gte")
-    applied_before = filters.DateFilter(field_name="applied_on", lookup_expr="lte")
+    applied_after, applied_before = date_range("applied_on")
     valid_on = filters.DateFilter(
         method="filter_valid_on",
         help_text=_("Approved applications whose certificate is valid on this day."),
@@ -222,11 +205,7 @@ class PolicyApplicationFilterSet(StrictFilterSet):
         "`valid_to` before `valid_from`, `amount_received` above `amount_granted`. A refusal "
         "writes nothing."
     ),
-    partial_update=extend_schema(
-        summary=_("Change a policy application, e.g. its outcome (incubator staff)"),
-        request=PolicyApplicationUpdateSerializer,
-        responses={200: PolicyApplicationSerializer},
-    ),
+    partial_update=_("Change a policy application, e.g. its outcome (incubator staff)"),
 )
 class PolicyApplicationViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Applications to 高新技术企业, 专精特新 and other programmes and grants: level,
@@ -314,8 +293,7 @@ class FinancingIntroductionFilterSet(StrictFilterSet):
     investor = IdFilter(field_name="investor_id")
     channel = filters.ChoiceFilter(choices=IntroChannel.choices)
     outcome = filters.ChoiceFilter(choices=IntroOutcome.choices)
-    introduced_after = filters.DateFilter(field_name="introduced_on", lookup_expr="gte")
-    introduced_before = filters.DateFilter(field_name="introduced_on", lookup_expr="lte")
+    introduced_after, introduced_before = date_range("introduced_on")
 
 
 @documented(
@@ -327,11 +305,7 @@ class FinancingIntroductionFilterSet(StrictFilterSet):
         "`invested`, the round is another startup's, closed before the introduction, or the "
         "investor is not among its investors. A refusal writes nothing."
     ),
-    partial_update=extend_schema(
-        summary=_("Change an introduction, e.g. its outcome (incubator staff)"),
-        request=FinancingIntroductionUpdateSerializer,
-        responses={200: FinancingIntroductionSerializer},
-    ),
+    partial_update=_("Change an introduction, e.g. its outcome (incubator staff)"),
 )
 class FinancingIntroductionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Startups introduced to investors by the incubator: channel, outcome and the round it

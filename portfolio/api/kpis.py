@@ -209,11 +209,7 @@ class KpiSubmissionFilterSet(StrictFilterSet):
 @documented(
     list=_("Founders' KPI submissions and their review"),
     create=_("Submit a quarter's KPIs (founders: their own startup; incubator staff)"),
-    partial_update=extend_schema(
-        summary=_("Correct a returned submission (founders: their own)"),
-        request=KpiSubmissionUpdateSerializer,
-        responses={200: KpiSubmissionSerializer},
-    ),
+    partial_update=_("Correct a returned submission (founders: their own)"),
 )
 class KpiSubmissionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Founders' submissions of a quarter's figures; staff approve or return them."""
@@ -221,6 +217,7 @@ class KpiSubmissionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     queryset = selectors.kpi_submission_list()
     serializer_class = KpiSubmissionSerializer
     write_serializer_class = KpiSubmissionCreateSerializer
+    update_serializer_class = KpiSubmissionUpdateSerializer
     filterset_class = KpiSubmissionFilterSet
     search_fields = ["startup__name", "startup__name_en"]
     ordering_fields = ["id", "year", "quarter", "submitted_at", "status", "startup__name"]
@@ -233,8 +230,6 @@ class KpiSubmissionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     def get_serializer_class(self):
         if self.action == "review":
             return ReviewSerializer
-        if self.action == "partial_update":
-            return KpiSubmissionUpdateSerializer
         return super().get_serializer_class()
 
     @extend_schema(summary=_("Approve or return a submission (incubator staff)"))

@@ -22,19 +22,15 @@ from rest_framework.views import APIView
 
 from portfolio import models, selectors, services
 from portfolio.api.auth import RolePermissions, TokenScopePermission
-from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
-from portfolio.api.serializers import IdField, ReadRow, area
+from portfolio.api.serializers import MONEY, TEXT, IdField, ReadRow, area
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.operations import MentorKind, SpaceKind
 from portfolio.selectors.scope import REFERENCE
 from portfolio.services.operations import LEASE_EDITABLE
-
-MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
-TEXT = {"required": False, "allow_blank": True, "max_length": 5000}
-
 
 # --- space leases ---------------------------------------------------------------------------
 
@@ -89,11 +85,8 @@ class SpaceLeaseFilterSet(StrictFilterSet):
     kind = filters.ChoiceFilter(choices=SpaceKind.choices)
     unit = filters.CharFilter()
     is_public_service_area = filters.BooleanFilter()
-    starts_after = filters.DateFilter(
-        field_name="starts_on", lookup_expr="gte", help_text=_("Leases that start on or after.")
-    )
-    starts_before = filters.DateFilter(
-        field_name="starts_on", lookup_expr="lte", help_text=_("Leases that start on or before.")
+    starts_after, starts_before = date_range(
+        "starts_on", _("Leases that start on or after."), _("Leases that start on or before.")
     )
 
 
@@ -105,11 +98,7 @@ class SpaceLeaseFilterSet(StrictFilterSet):
         "may start the day after another ends), `ends_on` when it ends before it starts, "
         "`actual_rent` when it exceeds the list rent. A refusal writes nothing."
     ),
-    partial_update=extend_schema(
-        summary=_("Change a lease (incubator staff)"),
-        request=SpaceLeaseUpdateSerializer,
-        responses={200: SpaceLeaseSerializer},
-    ),
+    partial_update=_("Change a lease (incubator staff)"),
 )
 class SpaceLeaseViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Startups' leases of the incubator's space, with the monthly list and actual rent and
@@ -164,18 +153,13 @@ class MentorUpdateSerializer(MentorCreateSerializer):
 class MentorFilterSet(StrictFilterSet):
     kind = filters.ChoiceFilter(choices=MentorKind.choices)
     is_full_time = filters.BooleanFilter()
-    appointed_after = filters.DateFilter(field_name="appointed_on", lookup_expr="gte")
-    appointed_before = filters.DateFilter(field_name="appointed_on", lookup_expr="lte")
+    appointed_after, appointed_before = date_range("appointed_on")
 
 
 @documented(
     list=_("Mentors (创业导师) appointed for the incubatees"),
     create=_("Record a mentor (incubator staff)"),
-    partial_update=extend_schema(
-        summary=_("Change a mentor (incubator staff)"),
-        request=MentorUpdateSerializer,
-        responses={200: MentorSerializer},
-    ),
+    partial_update=_("Change a mentor (incubator staff)"),
 )
 class MentorViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """The mentors: type, appointing body, appointment dates, full or part time."""
@@ -237,18 +221,13 @@ class MentoringSessionFilterSet(StrictFilterSet):
     mentor = IdFilter(field_name="mentor_id")
     startup = IdFilter(field_name="startup_id")
     kind = filters.ChoiceFilter(field_name="mentor__kind", choices=MentorKind.choices)
-    held_after = filters.DateFilter(field_name="held_on", lookup_expr="gte")
-    held_before = filters.DateFilter(field_name="held_on", lookup_expr="lte")
+    held_after, held_before = date_range("held_on")
 
 
 @documented(
     list=_("Mentoring sessions"),
     create=_("Record a mentoring session (incubator staff)"),
-    partial_update=extend_schema(
-        summary=_("Change a mentoring session (incubator staff)"),
-        request=MentoringSessionUpdateSerializer,
-        responses={200: MentoringSessionSerializer},
-    ),
+    partial_update=_("Change a mentoring session (incubator staff)"),
 )
 class MentoringSessionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """A mentor's sessions with startups: day, hours, topic and follow-ups."""

@@ -97,11 +97,13 @@ class AutoSchema(openapi.AutoSchema):
         return responses
 
 
-def documented(*, list, create=None, create_description=None, **more):
+def documented(*, list, create=None, create_description=None, partial_update=None, **more):
     """The OpenAPI summaries of a viewset: ``list`` and, for a viewset that takes POST,
     ``create``, whose request is the write serializer and whose 201 answer the read row
-    (``CreateMixin`` answers with the row as the detail reads it). ``more`` passes other
-    actions' ``extend_schema`` through."""
+    (``CreateMixin`` answers with the row as the detail reads it); for one that takes PATCH,
+    ``partial_update``, whose request is the serializer ``ApiViewSet.get_serializer_class``
+    gives PATCH and whose 200 answer the read row (``PartialUpdateMixin``). ``more`` passes
+    other actions' ``extend_schema`` through."""
 
     def decorate(viewset):
         actions = {"list": extend_schema(summary=list), **more}
@@ -111,6 +113,14 @@ def documented(*, list, create=None, create_description=None, **more):
                 description=create_description,
                 request=viewset.write_serializer_class or viewset.serializer_class,
                 responses={201: viewset.serializer_class},
+            )
+        if partial_update is not None:
+            actions["partial_update"] = extend_schema(
+                summary=partial_update,
+                request=viewset.update_serializer_class
+                or viewset.write_serializer_class
+                or viewset.serializer_class,
+                responses={200: viewset.serializer_class},
             )
         return extend_schema_view(**actions)(viewset)
 

@@ -49,6 +49,11 @@ def population_param(help_text: str) -> serializers.ChoiceField:
     )
 
 
+#: the options of an input in yuan (two places, not negative) and of an optional free text
+MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
+TEXT = {"required": False, "allow_blank": True, "max_length": 5000}
+
+
 def note_field(**kwargs) -> serializers.CharField:
     """A row's optional free-text note (empty when absent)."""
     return serializers.CharField(

@@ -17,10 +17,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from portfolio import models, selectors, services
-from portfolio.api.filters import IdFilter, StrictFilterSet
+from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
 from portfolio.api.serializers import (
+    MONEY,
     BriefInstitutionSerializer,
     CurrencyField,
     IdField,
@@ -35,7 +36,6 @@ from portfolio.api.views import (
 )
 from portfolio.models.transfers import Empowerment, IpKind, TransferMode
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 PERCENT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
 
 
@@ -130,13 +130,8 @@ class TechTransferFilterSet(StrictFilterSet):
     startup = IdFilter(field_name="startup_id")
     institution = IdFilter(field_name="institution_id")
     mode = filters.ChoiceFilter(choices=TransferMode.choices)
-    contract_after = filters.DateFilter(
-        field_name="contract_on", lookup_expr="gte", help_text=_("Contracts on or after this day.")
-    )
-    contract_before = filters.DateFilter(
-        field_name="contract_on",
-        lookup_expr="lte",
-        help_text=_("Contracts on or before this day."),
+    contract_after, contract_before = date_range(
+        "contract_on", _("Contracts on or after this day."), _("Contracts on or before this day.")
     )
     ip_kind = filters.ChoiceFilter(
         field_name="ip_items__kind",
@@ -154,11 +149,7 @@ class TechTransferFilterSet(StrictFilterSet):
         "(format, type digit or check digit), `equity_to_researchers_pct` when the equity "
         "shares add up to more than 100%. A refusal writes nothing."
     ),
-    partial_update=extend_schema(
-        summary=_("Change a technology transfer (incubator staff)"),
-        request=TechTransferUpdateSerializer,
-        responses={200: TechTransferSerializer},
-    ),
+    partial_update=_("Change a technology transfer (incubator staff)"),
 )
 class TechTransferViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     """Research results passing from institutions to startups: mode, consideration, equity
