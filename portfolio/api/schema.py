@@ -99,7 +99,8 @@ class AutoSchema(openapi.AutoSchema):
 
 def documented(*, list, create=None, create_description=None, partial_update=None, **more):
     """The OpenAPI summaries of a viewset: ``list`` and, for a viewset that takes POST,
-    ``create``, whose request is the write serializer and whose 201 answer the read row
+    ``create``, whose request is the serializer ``ApiViewSet.get_serializer_class`` gives
+    POST and whose 201 answer the read row
     (``CreateMixin`` answers with the row as the detail reads it); for one that takes PATCH,
     ``partial_update``, whose request is the serializer ``ApiViewSet.get_serializer_class``
     gives PATCH and whose 200 answer the read row (``PartialUpdateMixin``). ``more`` passes
@@ -111,7 +112,9 @@ def documented(*, list, create=None, create_description=None, partial_update=Non
             actions["create"] = extend_schema(
                 summary=create,
                 description=create_description,
-                request=viewset.write_serializer_class or viewset.serializer_class,
+                request=viewset.create_serializer_class
+                or viewset.write_serializer_class
+                or viewset.serializer_class,
                 responses={201: viewset.serializer_class},
             )
         if partial_update is not None:
