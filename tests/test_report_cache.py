@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import zlib
 from decimal import Decimal
 from unittest import mock
 
@@ -363,3 +364,30 @@ def test_a_big_answer_is_served_from_its_kept_bytes(client, settings, url, selec
     assert b"<html" in page.content
     settings.REPORT_CACHE = False
     assert client.get(url).content == first.content
+
+
+def test_kept_bytes_are_stored_compressed_and_read_back_whole():
+    """``cached_bytes`` keeps an answer's bytes zlib-compressed under a name of their own
+    (``:zlib``); every read gives the computed bytes back, and an entry of the bytes as
+    they were, under the name without ``:zlib`` (before the compression), is never read."""
+    from django.core.cache import cache
+
+    body = json.dumps(
+        [{"startup": {"id": i, "name": f"初创{i}"}, "column": "revenue"} for i in range(2000)],
+        ensure_ascii=False,
+    ).encode()
+    computed = []
+
+    def compute() -> bytes:
+        computed.append(1)
+        return body
+
+    assert report_cache.cached_bytes("kept-bytes", (1,), compute) == body
+    assert report_cache.cached_bytes("kept-bytes", (1,), compute) == body
+    assert len(computed) == 1
+    stored = cache.get(report_cache.key("kept-bytes:zlib", (1,)))
+    assert len(stored) * 10 < len(body)
+    assert zlib.decompress(stored) == body
+    cache.set(report_cache.key("kept-bytes", (2,)), b"the bytes as they were kept before")
+    assert report_cache.cached_bytes("kept-bytes", (2,), compute) == body
+    assert len(computed) == 2

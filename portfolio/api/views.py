@@ -702,15 +702,16 @@ class ReportView(APIView):
     def cached_answer(self, name: str, params: tuple, compute: Callable[[], Any]) -> Any:
         """The answer ``compute()`` represents (plain data), from the report cache under
         ``name`` and ``params``. Asked for as compact JSON, what is kept and served is the
-        answer's bytes (``Rendered``): a big answer is then served as a copy of its bytes,
-        not unpickled and written again on every request (the valley report's 8.9 MB at ten
-        times the data: P8). The browsable API, an ``indent`` and the exports get the data."""
+        answer's bytes (``Rendered``), compressed: a big answer is then served as a copy of
+        its bytes, not unpickled and written again on every request (the valley report's
+        8.9 MB at ten times the data: P8). The browsable API, an ``indent`` and the exports
+        get the data."""
         renderer = getattr(self.request, "accepted_renderer", None)
         media_type = getattr(self.request, "accepted_media_type", None)
         context = self.get_renderer_context()
         if isinstance(renderer, JSONRenderer) and renderer.writes_compact(media_type, context):
             return Rendered(
-                report_cache.cached(
+                report_cache.cached_bytes(
                     f"{name}:json", params, lambda: renderer.render(compute(), media_type, context)
                 )
             )
