@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -168,6 +168,61 @@ def test_p8_runs_on_postgresql_only(monkeypatch):
     monkeypatch.setattr(bench, "_vendor", lambda: "sqlite")
     with pytest.raises(RuntimeError, match="PostgreSQL"):
         bench.run_xl(print)
+
+
+def test_p8_times_each_datasets_page_on_its_own_connection_in_turn(monkeypatch):
+    """P8's P2: the large set's and ten times it's pages and baselines in the same rounds,
+    each call on the connection of its dataset, and the default connection as it was
+    after."""
+    import portfolio.models
+
+    original = connections["default"]
+    opened: list[str] = []
+    order: list[tuple[str, int]] = []
+
+    class Page:
+        def __init__(self, _client):
+            self.dataset = opened[-1]
+
+        def __call__(self, url):
+            order.append((f"page {self.dataset}", id(connections["default"])))
+            return b"[]"
+
+    class Rows:
+        @staticmethod
+        def count():
+            return 10
+
+    def baseline():
+        order.append(("base", id(connections["default"])))
+
+    monkeypatch.setattr(bench, "use_database", opened.append)
+    monkeypatch.setattr(bench, "client", lambda: None)
+    monkeypatch.setattr(bench, "Served", Page)
+    monkeypatch.setattr(bench, "P2_LISTS", (("mentors", "/m/", baseline, "BenchRows"),))
+    monkeypatch.setattr(bench, "P2_RUNS", 4)
+    monkeypatch.setattr(bench, "P2_SECONDS", 0.0)
+    monkeypatch.setattr(portfolio.models, "BenchRows", type("M", (), {"objects": Rows}), False)
+
+    figures = bench.p2_in_turn(("large", "xl"))
+
+    assert opened == ["large", "xl"]
+    assert connections["default"] is original
+    pages = {
+        dataset: {conn for what, conn in order if what == f"page {dataset}"}
+        for dataset in ("large", "xl")
+    }
+    # each dataset's page always on one connection, not the other's, not the default one
+    assert all(len(conns) == 1 for conns in pages.values())
+    assert pages["large"] != pages["xl"]
+    assert id(original) not in pages["large"] | pages["xl"]
+    # the baselines on the same two connections, as often as the pages
+    assert {conn for what, conn in order if what == "base"} == pages["large"] | pages["xl"]
+    calls = [what for what, _conn in order]
+    assert calls.count("page large") == calls.count("page xl") == calls.count("base") / 2 >= 4
+    assert set(figures) == {"large", "xl"}
+    assert figures["xl"]["mentors"]["rows"] == 10
+    assert figures["large"]["mentors"]["api_us_per_row"] > 0
 
 
 def test_p2_times_the_page_and_its_baseline_in_turn(monkeypatch):
