@@ -58,6 +58,8 @@ class IncubationAgreementSerializer(ReadRow):
 class IncubationAgreementCreateSerializer(ServiceInput):
     """Input of ``POST /incubation-agreements/`` (``services.incubation_agreement_create``)."""
 
+    create_service = services.incubation_agreement_create
+
     startup = IdField(queryset=models.Startup.objects.all())
     signed_on = serializers.DateField()
     starts_on = serializers.DateField(
@@ -66,25 +68,18 @@ class IncubationAgreementCreateSerializer(ServiceInput):
     ends_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(**TEXT)
 
-    def create(self, validated_data):
-        return services.incubation_agreement_create(
-            by=self.context["request"].user, **validated_data
-        )
-
 
 class IncubationAgreementUpdateSerializer(ServiceInput):
     """Input of ``PATCH /incubation-agreements/{id}/``: the dates and the note (the startup
     stays)."""
 
+    update_service = services.incubation_agreement_update
+    instance_arg = "agreement"
+
     signed_on = serializers.DateField(required=False)
     starts_on = serializers.DateField(required=False)
     ends_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(**TEXT)
-
-    def update(self, instance, validated_data):
-        return services.incubation_agreement_update(
-            agreement=instance, by=self.context["request"].user, **validated_data
-        )
 
 
 class IncubationAgreementFilterSet(StrictFilterSet):

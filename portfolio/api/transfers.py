@@ -22,6 +22,7 @@ from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
 from portfolio.api.serializers import (
     MONEY,
+    TEXT,
     BriefInstitutionSerializer,
     CurrencyField,
     IdField,
@@ -115,7 +116,7 @@ class TechTransferCreateSerializer(ServiceInput):
             "transfer's items."
         ),
     )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(**TEXT)
     is_illustrative = serializers.BooleanField(required=False)
 
 

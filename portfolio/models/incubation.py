@@ -15,20 +15,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models import rules
 from portfolio.models.common import CreatedByMixin, belongs_to, done_by, illustrative
 from portfolio.models.funding import FundingRound, Investor
 from portfolio.models.pipeline import MONEY, Startup
-from portfolio.models.rules import (
-    at_most,
-    check,
-    ends_after,
-    ends_before_start,
-    exceeds,
-    non_negative,
-    one_of,
-    positive,
-    unique,
-)
 
 #: a threshold's value: a count, a share in percent, an area in m² or yuan
 THRESHOLD = {"max_digits": 16, "decimal_places": 2}
@@ -91,12 +81,12 @@ class IncubationRule(models.Model):
         verbose_name = _("incubation rule")
         verbose_name_plural = _("incubation rules")
         constraints = [
-            unique(
+            rules.unique(
                 "incubation_rule_one_per_day",
                 "effective_from",
                 message=_("Another rule is already in force from this day."),
             ),
-            check(
+            rules.check(
                 "incubation_rule_deadlines",
                 Q(deadline_months__gt=0, extended_deadline_months__gte=F("deadline_months")),
                 message=_(
@@ -104,7 +94,7 @@ class IncubationRule(models.Model):
                     "at least as long."
                 ),
             ),
-            check(
+            rules.check(
                 "incubation_rule_graduation_thresholds",
                 Q(
                     graduation_vc_over__gte=0,
@@ -156,17 +146,17 @@ class IncubatorThreshold(models.Model):
         verbose_name = _("incubator threshold")
         verbose_name_plural = _("incubator thresholds")
         constraints = [
-            unique(
+            rules.unique(
                 "incubator_threshold_unique",
                 "grade",
                 "key",
                 "effective_from",
                 message=_("This grade already has this figure's threshold from this day."),
             ),
-            one_of(
+            rules.one_of(
                 "incubator_threshold_key_valid", "key", ThresholdKey, message=_("Unknown figure.")
             ),
-            non_negative(
+            rules.non_negative(
                 "incubator_threshold_non_negative",
                 "required",
                 message=_("A threshold cannot be negative."),
@@ -206,13 +196,13 @@ class IncubatorFigures(CreatedByMixin, models.Model):
         verbose_name = _("incubator's figures")
         verbose_name_plural = _("incubator's figures")
         constraints = [
-            positive(
+            rules.positive(
                 "incubator_figures_area_positive",
                 "controlled_area_m2",
                 message=MSG_FIGURES_AREA,
                 nullable=True,
             ),
-            non_negative(
+            rules.non_negative(
                 "incubator_figures_seed_fund_non_negative",
                 "seed_fund",
                 message=MSG_FIGURES_FUND,
@@ -252,13 +242,13 @@ class IncubationAgreement(CreatedByMixin, models.Model):
         verbose_name = _("incubation agreement")
         verbose_name_plural = _("incubation agreements")
         constraints = [
-            ends_after(
+            rules.ends_after(
                 "incubation_agreement_ends_after_start",
                 "ends_on",
                 "starts_on",
                 message=MSG_AGREEMENT_ENDS,
             ),
-            ends_after(
+            rules.ends_after(
                 "incubation_agreement_deadline_after_start",
                 "incubation_deadline",
                 "starts_on",
@@ -274,7 +264,7 @@ class IncubationAgreement(CreatedByMixin, models.Model):
         return f"{self.startup} · {self.starts_on} – {self.incubation_deadline}"
 
     def clean(self) -> None:
-        if errors := ends_before_start(self, "ends_on", "starts_on", MSG_AGREEMENT_ENDS):
+        if errors := rules.ends_before_start(self, "ends_on", "starts_on", MSG_AGREEMENT_ENDS):
             raise ValidationError(errors)
 
 
@@ -313,7 +303,7 @@ class Graduation(models.Model):
         verbose_name_plural = _("graduations")
         indexes = [models.Index(fields=["graduated_on"], name="graduation_on")]
         constraints = [
-            check(
+            rules.check(
                 "graduation_has_basis",
                 Q(basis_high_tech_enterprise=True)
                 | Q(basis_vc_over_5m=True)
@@ -398,41 +388,41 @@ class PolicyApplication(CreatedByMixin, models.Model):
             models.Index(fields=ordering, name="policy_app_list_idx"),
         ]
         constraints = [
-            one_of(
+            rules.one_of(
                 "policy_application_programme_valid",
                 "programme",
                 Programme,
                 message=_("Unknown programme."),
             ),
-            one_of(
+            rules.one_of(
                 "policy_application_level_valid", "level", PolicyLevel, message=_("Unknown level.")
             ),
-            one_of(
+            rules.one_of(
                 "policy_application_status_valid",
                 "status",
                 ApplicationStatus,
                 message=_("Unknown status."),
             ),
-            check(
+            rules.check(
                 "policy_application_valid_to_after_from",
                 Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=F("valid_from")),
                 message=MSG_CERTIFICATE_ENDS,
             ),
-            non_negative(
+            rules.non_negative(
                 "policy_application_money_non_negative",
                 "amount_granted",
                 "amount_received",
                 message=_("Amounts cannot be negative."),
             ),
-            at_most(
+            rules.at_most(
                 "policy_application_received_within_granted",
                 "amount_received",
                 "amount_granted",
                 message=MSG_RECEIVED_WITHIN_GRANTED,
             ),
-            check(
+            rules.check(
                 "policy_application_grant_needs_approval",
                 Q(status="approved")
                 | Q(amount_granted=0, certificate_number="", valid_from__isnull=True),
@@ -441,7 +431,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
                     "validity."
                 ),
             ),
-            check(
+            rules.check(
                 "policy_application_applied_on_once_submitted",
                 Q(status="draft") | Q(applied_on__isnull=False),
                 message=MSG_APPLIED_ON,
@@ -472,8 +462,8 @@ class PolicyApplication(CreatedByMixin, models.Model):
                         ),
                         code="needs_approval",
                     )
-        errors |= ends_before_start(self, "valid_to", "valid_from", MSG_CERTIFICATE_ENDS)
-        errors |= exceeds(
+        errors |= rules.ends_before_start(self, "valid_to", "valid_from", MSG_CERTIFICATE_ENDS)
+        errors |= rules.exceeds(
             self,
             "amount_received",
             "amount_granted",
@@ -522,24 +512,24 @@ class FinancingIntroduction(CreatedByMixin, models.Model):
         # the list's default order (read off the index, bar P8) and the date filters
         indexes = [models.Index(fields=ordering, name="financing_intro_list_idx")]
         constraints = [
-            one_of(
+            rules.one_of(
                 "financing_intro_channel_valid",
                 "channel",
                 IntroChannel,
                 message=_("Unknown channel."),
             ),
-            one_of(
+            rules.one_of(
                 "financing_intro_outcome_valid",
                 "outcome",
                 IntroOutcome,
                 message=_("Unknown outcome."),
             ),
-            check(
+            rules.check(
                 "financing_intro_round_needs_invested",
                 Q(funding_round__isnull=True) | Q(outcome="invested"),
                 message=MSG_ROUND_NEEDS_INVESTED,
             ),
-            unique(
+            rules.unique(
                 "financing_intro_unique",
                 "startup",
                 "investor",

@@ -19,18 +19,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models import rules
 from portfolio.models.common import CreatedByMixin, belongs_to, illustrative
 from portfolio.models.pipeline import MONEY, Startup
-from portfolio.models.rules import (
-    at_most,
-    check,
-    ends_after,
-    ends_before_start,
-    exceeds,
-    non_negative,
-    one_of,
-    positive,
-)
 
 #: area in square metres: up to 99,999,999.99
 AREA = {"max_digits": 10, "decimal_places": 2}
@@ -97,26 +88,28 @@ class SpaceLease(CreatedByMixin, models.Model):
             models.Index(fields=ordering, name="space_lease_list_idx"),
         ]
         constraints = [
-            one_of("space_lease_kind_valid", "kind", SpaceKind, message=_("Unknown space kind.")),
-            ends_after(
+            rules.one_of(
+                "space_lease_kind_valid", "kind", SpaceKind, message=_("Unknown space kind.")
+            ),
+            rules.ends_after(
                 "space_lease_ends_after_start",
                 "ends_on",
                 "starts_on",
                 message=MSG_LEASE_ENDS,
             ),
-            positive(
+            rules.positive(
                 "space_lease_area_positive",
                 "area_m2",
                 message=_("The area must be more than zero."),
             ),
-            non_negative(
+            rules.non_negative(
                 "space_lease_money_non_negative",
                 "list_rent",
                 "actual_rent",
                 "subsidy",
                 message=_("Rents and subsidy cannot be negative."),
             ),
-            at_most(
+            rules.at_most(
                 "space_lease_actual_within_list",
                 "actual_rent",
                 "list_rent",
@@ -128,8 +121,8 @@ class SpaceLease(CreatedByMixin, models.Model):
         return f"{self.unit} · {self.startup} · {self.starts_on}"
 
     def clean(self) -> None:
-        errors = ends_before_start(self, "ends_on", "starts_on", MSG_LEASE_ENDS)
-        errors |= exceeds(
+        errors = rules.ends_before_start(self, "ends_on", "starts_on", MSG_LEASE_ENDS)
+        errors |= rules.exceeds(
             self, "actual_rent", "list_rent", MSG_ACTUAL_WITHIN_LIST, code="above_list"
         )
         if errors:
@@ -160,8 +153,10 @@ class Mentor(models.Model):
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
         constraints = [
-            one_of("mentor_kind_valid", "kind", MentorKind, message=_("Unknown mentor type.")),
-            ends_after(
+            rules.one_of(
+                "mentor_kind_valid", "kind", MentorKind, message=_("Unknown mentor type.")
+            ),
+            rules.ends_after(
                 "mentor_until_after_appointed",
                 "until",
                 "appointed_on",
@@ -173,7 +168,7 @@ class Mentor(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if errors := ends_before_start(self, "until", "appointed_on", MSG_APPOINTMENT_ENDS):
+        if errors := rules.ends_before_start(self, "until", "appointed_on", MSG_APPOINTMENT_ENDS):
             raise ValidationError(errors)
 
 
@@ -198,7 +193,7 @@ class MentoringSession(CreatedByMixin, models.Model):
             models.Index(fields=ordering, name="mentoring_session_list_idx"),
         ]
         constraints = [
-            check(
+            rules.check(
                 "mentoring_session_hours_range",
                 Q(hours__gt=0, hours__lte=24),
                 message=MSG_SESSION_HOURS,

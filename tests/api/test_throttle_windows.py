@@ -190,7 +190,7 @@ def test_a_process_writes_the_counter_once_in_sixteen_requests(backend, clock, v
     assert stored(key) == 48
 
 
-def test_the_reservations_shrink_near_the_limit_and_one_process_counts_exactly(backend, clock):
+def test_the_reservations_shrink_near_the_limit():
     assert [throttles.reserve_size(300, seen) for seen in (0, 44, 45, 200, 268, 269, 299)] == [
         16,
         16,
