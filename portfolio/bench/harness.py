@@ -521,14 +521,19 @@ def p2_per_row(c: Client) -> dict[str, dict[str, float]]:
             runs=P2_RUNS,
             seconds=P2_SECONDS,
         )
-        out[name] = {
-            "rows": rows,
-            "api_us_per_row": api / rows * 1e6,
-            "baseline_us_per_row": base / rows * 1e6,
-            "ratio": api / base,
-            "client_ratio": through_client / base,
-        }
+        out[name] = {**p2_figures(rows, api, base), "client_ratio": through_client / base}
     return out
+
+
+def p2_figures(rows: int, api: float, base: float) -> dict[str, float]:
+    """P2's figures of a page of ``rows`` rows served in ``api`` seconds against its
+    baseline's ``base``."""
+    return {
+        "rows": rows,
+        "api_us_per_row": api / rows * 1e6,
+        "baseline_us_per_row": base / rows * 1e6,
+        "ratio": api / base,
+    }
 
 
 # --- P4 ---------------------------------------------------------------------------------------
@@ -1860,13 +1865,7 @@ def p2_in_turn(sizes: tuple[str, ...]) -> dict[str, dict[str, dict[str, float]]]
                 fns += [on(size, lambda u=url, s=served[size]: s(u)), on(size, baseline)]
             times = side_by_side(*fns, runs=P2_RUNS, seconds=P2_SECONDS * len(sizes))
             for at, size in enumerate(sizes):
-                api, base = times[2 * at], times[2 * at + 1]
-                out[size][name] = {
-                    "rows": rows[size],
-                    "api_us_per_row": api / rows[size] * 1e6,
-                    "baseline_us_per_row": base / rows[size] * 1e6,
-                    "ratio": api / base,
-                }
+                out[size][name] = p2_figures(rows[size], times[2 * at], times[2 * at + 1])
         return out
     finally:
         for wrapper in wrappers.values():
