@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router
-from django.db.models import BigIntegerField, Model
+from django.db.models import BigIntegerField, CharField, F, Func, Model
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import RawSQL
 
 #: what stands for the looked-up value while the SQL is compiled (text; for an integer
@@ -140,6 +142,7 @@ class PrebuiltPage:
     gives it too."""
 
     def __init__(self, queryset, columns: tuple[str, ...], connection, count=None):
+        columns = _dates_as_stored(queryset, columns, connection)
         if count is not None:  # last, so the ORDER BY's column numbers stay as they are
             columns = (*columns, RawSQL(count.sql, count.params, BigIntegerField()))
         query = queryset.values_list(*columns).query.clone()
@@ -167,6 +170,36 @@ class PrebuiltPage:
         if not self.counted:
             return rows, None
         return [row[:-1] for row in rows], int(rows[0][-1]) if rows else None
+
+
+def _dates_as_stored(queryset, columns: tuple, connection) -> tuple:
+    """On SQLite, ``columns`` with each date column read through SQLite's unary plus
+    (``+"founded_on"``), which gives the stored ISO text as it is. Python's sqlite3 module
+    parses a column declared ``date`` into a ``date`` (Django registers the parser) that the
+    page's readers write back as the same text (``rows.date_text``); an expression has no
+    declared type, so nothing is parsed: 50 parses and 50 ``isoformat`` calls fewer on a
+    10-row startups page (bar P7). PostgreSQL's driver makes the dates: unchanged there."""
+    if connection.vendor != "sqlite":
+        return columns
+    return tuple(
+        Func(F(name), template="+%(expressions)s", output_field=CharField())
+        if _is_date_field(queryset.model, name)
+        else name
+        for name in columns
+    )
+
+
+def _is_date_field(model: type[Model], name: str) -> bool:
+    """``name`` (a ``values_list`` key, through relations: "startup__admitted_on") is a
+    model's ``DateField``; an annotation is not (SQLite gives a computed date as text)."""
+    *relations, last = name.split(LOOKUP_SEP)
+    try:
+        for part in relations:
+            model = model._meta.get_field(part).related_model
+        field = model._meta.get_field(last)
+    except (FieldDoesNotExist, AttributeError):
+        return False
+    return not field.is_relation and field.get_internal_type() == "DateField"
 
 
 def _without_date_parsing(converters: dict, connection) -> dict:

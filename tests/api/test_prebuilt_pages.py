@@ -15,7 +15,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.test import Client
 
-from portfolio import prebuilt, selectors
+from portfolio import models, prebuilt, selectors
 from portfolio.api import rows
 from portfolio.api.urls import router
 from portfolio.api.views import ApiViewSet
@@ -175,3 +175,28 @@ def test_a_prebuilt_pages_dates_are_not_parsed_and_written_as_the_orms():
         f for fs, _e in orm.get_converters([c for c, _s, _a in orm.select]).values() for f in fs
     ]
     assert (parse in parsed) == (connection.vendor == "sqlite")  # what the ORM's page parses
+
+
+def test_a_prebuilt_page_reads_sqlites_dates_as_stored():
+    """On SQLite the prebuilt page reads a date column through an expression
+    (``prebuilt._dates_as_stored``), so the sqlite3 module does not parse it: the row holds
+    the stored ISO text, a related row's date too, and the JSON row is the ORM's. On
+    PostgreSQL the driver's dates are kept."""
+    connection = connections["default"]
+    connection.__dict__.pop("_prebuilt_pages", None)
+    startup = factories.StartupFactory(
+        name="存储", founded_on=dt.date(2021, 1, 2), admitted_on=dt.date(2022, 7, 8)
+    )
+    page = selectors.startup_list().order_by("name")[0:10]
+    columns = ("id", "founded_on", "admitted_on", "stage__name", "total_raised")
+    (row,) = prebuilt.page_values(page, columns, key="stored")
+    stored = connection.vendor == "sqlite"
+    expected = ("2021-01-02", "2022-07-08") if stored else (startup.founded_on, startup.admitted_on)
+    assert row[1:3] == expected
+    assert prebuilt._is_date_field(Startup, "founded_on")
+    assert prebuilt._is_date_field(models.KpiReport, "startup__admitted_on")
+    assert not prebuilt._is_date_field(Startup, "stage__name")
+    assert not prebuilt._is_date_field(Startup, "last_round_on")  # an annotation
+    assert rows.json_rows(specs.STARTUP, page, key="stored") == rows.json_rows(
+        specs.STARTUP, page, key=None
+    )
