@@ -11,9 +11,13 @@ import django_filters
 import pytest
 from django.utils import translation
 from django.utils.encoding import force_str
+from rest_framework.fields import CharField
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from portfolio.api import filters as filtersets
 from portfolio.api.urls import router
+from portfolio.api.views import StrictSearchFilter
 from portfolio.models import Startup
 from portfolio.models.choices import TechArea
 from tests.support.clients import token_client
@@ -207,3 +211,16 @@ def test_the_built_form_speaks_the_requests_language():
         built["en"][0].base_fields["tech_area"].label
         != built["zh-hans"][0].base_fields["tech_area"].label
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [({}, []), ({"search": ""}, []), ({"search": "量子  芯片"}, ["量子", "芯片"])],
+)
+def test_search_terms_without_a_search_parameter_skip_drfs_field(query, terms):
+    """No ``search`` parameter: no search terms, and DRF's CharField is not built to
+    validate an empty text; a given search (empty too) still goes DRF's way."""
+    request = Request(APIRequestFactory().get("/api/v1/startups/", query))
+    with mock.patch("rest_framework.filters.CharField", wraps=CharField) as built:
+        assert StrictSearchFilter().get_search_terms(request) == terms
+    assert built.called == ("search" in query)
