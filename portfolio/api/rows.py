@@ -1,12 +1,13 @@
 """Fast rows of the big lists (startups, funding rounds, KPI submissions), built from their
 row specs.
 
-The two lists (500 rows a page, every row in an export) read their rows with ``values_list``
-and build them with one small reader per column, made once per request from the resource's
-``RowSpec`` (``portfolio.models.specs``), instead of DRF's per-field machinery over model
-instances, which cost ~5x the time of fetching the rows (bars P2 and P4,
-docs/benchmark-notes.md). The output is what the spec-derived serializers give, nulls
-included: ``tests/api/test_fast_rows.py`` compares the two on every path.
+The lists (500 rows a page, every row in an export) read their rows with ``values_list``
+and build each with one function compiled once from the resource's ``RowSpec``
+(``portfolio.models.specs``; ``json_builder``, ``cells_builder``), instead of DRF's
+per-field machinery over model instances, which cost ~5x the time of fetching the rows
+(bars P2 and P4, docs/benchmark-notes.md). The output is what the spec-derived
+serializers give, nulls included: ``tests/api/test_fast_rows.py`` compares the two on
+every path.
 """
 
 from __future__ import annotations
