@@ -8,13 +8,14 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
+from unittest import mock
 
 import openpyxl
 import pytest
 from rest_framework import serializers
 
 from portfolio import selectors
-from portfolio.api import renderers, rows
+from portfolio.api import plain, renderers, rows
 from portfolio.api import serializers as s
 from portfolio.api.kpis import KpiSubmissionSerializer
 from portfolio.models import specs
@@ -233,3 +234,22 @@ def test_fund_report_equals_the_declared_fields(world, as_of):
     assert as_json(fast) == as_json(generic)
     assert list(fast) == list(s.FundReportSerializer().fields)
     assert fast["compliance"] and fast["committed"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "zoned"),
+    [(specs.STARTUP, False), (specs.FUNDING_ROUND, False), (specs.KPI_SUBMISSION, True)],
+)
+def test_a_pages_time_zone_is_looked_up_only_when_its_rows_hold_a_date_time(odd_rows, spec, zoned):
+    """A compiled row builder says whether it writes a date-time; only then does the page
+    look up its time zone once for all its rows (``plain.in_page_zone``)."""
+    builder = rows.json_builder(spec)
+    assert builder.zoned == zoned == ("datetime_text(" in builder.source)
+    queryset = {
+        specs.STARTUP: selectors.startup_list,
+        specs.FUNDING_ROUND: selectors.funding_round_list,
+        specs.KPI_SUBMISSION: selectors.kpi_submission_list,
+    }[spec]().order_by("pk")[:5]
+    with mock.patch.object(plain, "in_page_zone", wraps=plain.in_page_zone) as zone:
+        rows.json_rows(spec, queryset)
+    assert zone.called == zoned

@@ -180,8 +180,9 @@ def test_a_prebuilt_pages_dates_are_not_parsed_and_written_as_the_orms():
 def test_a_prebuilt_page_reads_sqlites_dates_as_stored():
     """On SQLite the prebuilt page reads a date column through an expression
     (``prebuilt._dates_as_stored``), so the sqlite3 module does not parse it: the row holds
-    the stored ISO text, a related row's date too, and the JSON row is the ORM's. On
-    PostgreSQL the driver's dates are kept."""
+    the stored ISO text, and the JSON row is the ORM's. A date reached through a relation is
+    one too; an annotation or a text field is not. On PostgreSQL the driver's dates are
+    kept."""
     connection = connections["default"]
     connection.__dict__.pop("_prebuilt_pages", None)
     startup = factories.StartupFactory(
