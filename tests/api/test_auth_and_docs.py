@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils.translation import gettext, override
 
 from portfolio.models import ApiToken
 from tests.support import factories
@@ -43,6 +44,46 @@ def test_revoked_or_wrong_token_is_refused(viewer_user):
     new_key = issue("official", "--revoke-others")
     assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/stages/").status_code == 401
     assert Client(HTTP_AUTHORIZATION=f"Token {new_key}").get("/api/v1/stages/").status_code == 200
+
+
+def translation(text: str) -> str:
+    with override("zh-hans"):
+        found = gettext(text)
+    assert found != text  # DRF's catalogue has it
+    return found
+
+
+@pytest.mark.parametrize(
+    ("header", "detail"),
+    [
+        ("Token", "Invalid token header. No credentials provided."),
+        ("Token abc def", "Invalid token header. Token string should not contain spaces."),
+        (
+            "Token \xff\xfe",  # as the WSGI environ holds bytes that are not UTF-8
+            "Invalid token header. Token string should not contain invalid characters.",
+        ),
+    ],
+)
+def test_a_malformed_token_header_is_answered_401_with_drfs_reason(viewer_user, header, detail):
+    """The header is read from the environ (``HashedTokenAuthentication``), with DRF's
+    answers: 401, its message, in Chinese too (DRF's catalogue)."""
+    english = Client(HTTP_AUTHORIZATION=header, HTTP_ACCEPT_LANGUAGE="en")
+    response = english.get("/api/v1/stages/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == detail
+    chinese = Client(HTTP_AUTHORIZATION=header).get("/api/v1/stages/")  # the default
+    assert chinese.status_code == 401
+    assert chinese.json()["detail"] == translation(detail)
+
+
+def test_the_token_keyword_is_matched_in_any_case_and_another_scheme_is_not_a_token(viewer_user):
+    key = issue("official")
+    assert Client(HTTP_AUTHORIZATION=f"token {key}").get("/api/v1/stages/").status_code == 200
+    assert Client(HTTP_AUTHORIZATION=f"TOKEN  {key} ").get("/api/v1/stages/").status_code == 200
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_ACCEPT_LANGUAGE="en")
+    bearer = bearer.get("/api/v1/stages/")
+    assert bearer.status_code == 401
+    assert bearer.json()["detail"] == "Authentication credentials were not provided."
 
 
 def test_inactive_user_token_is_refused(viewer_user):
