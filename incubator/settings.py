@@ -349,7 +349,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "security": {"format": "%(asctime)s %(levelname)s security %(message)s"},
+        "security": {
+            "()": "incubator.logformat.Formatter",
+            "format": "%(asctime)s %(levelname)s security %(message)s",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
