@@ -25,6 +25,10 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # The API's routes before the other includes: Django tries the patterns in turn, and
+    # each include a path does not enter costs an exception (Resolver404); the scripts'
+    # requests are the many. The prefixes do not overlap, so the order decides nothing else.
+    path("api/v1/", include("portfolio.api.urls")),
     path("dashboard/", include("portfolio.dashboards.urls")),
     path("founder/", include("portfolio.founders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
