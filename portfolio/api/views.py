@@ -81,6 +81,12 @@ class StrictSearchFilter(filters.SearchFilter):
 class StrictOrderingFilter(filters.OrderingFilter):
     """Unknown ordering fields answer 400 naming ``ordering`` instead of being ignored."""
 
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if ordering and not orders_by(queryset, ordering):
+            return queryset.order_by(*ordering)
+        return queryset
+
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
         if params:
@@ -101,6 +107,24 @@ class StrictOrderingFilter(filters.OrderingFilter):
                 )
             return valid
         return self.get_default_ordering(view)
+
+
+def orders_by(queryset, ordering) -> bool:
+    """``queryset`` is already ordered by ``ordering``, as its own ``order_by`` or as its
+    model's ``Meta.ordering`` (which Django applies to a query that orders by nothing and
+    groups by nothing): DRF's ``order_by`` would copy the query for the same SQL, about
+    12 µs of a 10-row startups page in one process (bar P7)."""
+    query = queryset.query
+    if not query.standard_ordering or query.extra_order_by:
+        return False  # reversed, or ordered by raw SQL as well
+    if query.order_by:
+        return tuple(query.order_by) == tuple(ordering)
+    return (
+        query.default_ordering
+        and query.group_by is None
+        and not query.combinator
+        and tuple(query.get_meta().ordering) == tuple(ordering)
+    )
 
 
 class ExportErrorsAsJson:

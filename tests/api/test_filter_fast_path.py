@@ -9,15 +9,22 @@ from unittest import mock
 
 import django_filters
 import pytest
+from django.db.models import Count
 from django.utils import translation
 from django.utils.encoding import force_str
 from rest_framework.fields import CharField
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from portfolio.api import filters as filtersets
 from portfolio.api.urls import router
-from portfolio.api.views import StrictSearchFilter
+from portfolio.api.views import (
+    StartupViewSet,
+    StrictOrderingFilter,
+    StrictSearchFilter,
+    orders_by,
+)
 from portfolio.models import Startup
 from portfolio.models.choices import TechArea
 from tests.support.clients import token_client
@@ -224,3 +231,49 @@ def test_search_terms_without_a_search_parameter_skip_drfs_field(query, terms):
     with mock.patch("rest_framework.filters.CharField", wraps=CharField) as built:
         assert StrictSearchFilter().get_search_terms(request) == terms
     assert built.called == ("search" in query)
+
+
+#: every list's viewset, by route
+LIST_VIEWSETS = sorted(
+    ((prefix, viewset) for prefix, viewset, _basename in router.registry),
+    key=lambda pair: pair[0],
+)
+
+
+@pytest.mark.parametrize(("prefix", "viewset"), LIST_VIEWSETS, ids=[p for p, _v in LIST_VIEWSETS])
+def test_the_default_ordering_gives_the_sql_drfs_order_by_gives(db, prefix, viewset):
+    """The ordering filter leaves a queryset already ordered as asked (by its model's
+    ``Meta.ordering`` or its own ``order_by``) as it is: the same SQL as DRF's
+    ``order_by``, compared for every list."""
+    request = Request(APIRequestFactory().get(f"/api/v1/{prefix}/"))
+    view = viewset(request=request, format_kwarg=None, action="list", kwargs={})
+    queryset = view.get_queryset()
+    ours = StrictOrderingFilter().filter_queryset(request, queryset, view)
+    drfs = OrderingFilter.filter_queryset(StrictOrderingFilter(), request, queryset, view)
+    assert str(ours.query) == str(drfs.query)
+
+
+def test_a_queryset_ordered_otherwise_is_ordered_as_asked(db):
+    """Only the very same ordering is left alone: another one, a reversed one, one with raw
+    SQL ordering, or Meta's ordering under a GROUP BY (where Django drops it) is ordered."""
+    by_name = ["name"]  # Startup's Meta.ordering
+    assert orders_by(Startup.objects.all(), by_name)
+    request = Request(APIRequestFactory().get("/api/v1/startups/"))
+    startups = Startup.objects.all()
+    assert StrictOrderingFilter().filter_queryset(request, startups, StartupViewSet()) is startups
+    assert orders_by(Startup.objects.order_by("name"), by_name)
+    assert not orders_by(Startup.objects.order_by("-name"), by_name)
+    assert not orders_by(Startup.objects.all(), ["-name"])
+    assert not orders_by(Startup.objects.reverse(), by_name)
+    assert not orders_by(Startup.objects.order_by("name").reverse(), by_name)
+    assert not orders_by(Startup.objects.extra(order_by=["id"]), by_name)
+    assert not orders_by(Startup.objects.order_by(), by_name)  # order_by() clears Meta's
+    grouped = Startup.objects.values("status").annotate(n=Count("id"))
+    assert not orders_by(grouped, by_name)
+    assert "ORDER BY" in str(
+        StrictOrderingFilter()
+        .filter_queryset(
+            Request(APIRequestFactory().get("/")), grouped, mock.Mock(ordering=by_name)
+        )
+        .query
+    )
