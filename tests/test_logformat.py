@@ -4,6 +4,8 @@ writes."""
 from __future__ import annotations
 
 import logging
+import time
+from unittest import mock
 
 from incubator.logformat import Formatter
 
@@ -24,6 +26,17 @@ def test_each_line_reads_as_the_standard_formatters_across_seconds():
     moments.append(1_765_000_000.001 + 365 * 86_400)
     for created in moments:
         assert ours.format(record(created)) == standard.format(record(created))
+
+
+def test_the_time_text_is_made_once_a_second():
+    """What it is for: ``strftime`` once for the lines of one second, again for the next."""
+    ours = Formatter(FORMAT)
+    with mock.patch("incubator.logformat.time.strftime", wraps=time.strftime) as strftime:
+        for created in (1_765_000_000.001, 1_765_000_000.5, 1_765_000_000.999):
+            ours.format(record(created))
+        assert strftime.call_count == 1
+        ours.format(record(1_765_000_001.0))
+        assert strftime.call_count == 2
 
 
 def test_a_date_format_of_its_own_goes_the_standard_way():

@@ -52,7 +52,7 @@ class HashedTokenAuthentication(TokenAuthentication):
     def _authenticate_header(self, request):
         """DRF's ``TokenAuthentication.authenticate`` (the same answers and messages, which
         DRF's catalogues translate), with the header read from the WSGI environ: DRF reads
-        ``request.headers``, which copies every header into a dict first, about 20 µs of a
+        ``request.headers``, which copies every header into a dict first: 9-13 µs of a
         10-row page's request in one process (bar P7)."""
         header = request._request.META.get("HTTP_AUTHORIZATION", "")
         parts = header.encode(HTTP_HEADER_ENCODING).split()
