@@ -50,6 +50,8 @@ from portfolio.selectors import incubation as rules
 from portfolio.services import messages as msg
 from portfolio.services.common import (
     author,
+    checked_as,
+    cleaned,
     locked_with,
     not_future,
     only_editable,
@@ -369,20 +371,28 @@ APPLICATION_EDITABLE = (
 )
 
 
-def _clean_application(fields: dict[str, Any]) -> dict[str, Any]:
-    cleaned = dict(fields)
-    for name in ("applied_on", "valid_from", "valid_to"):
-        if name in cleaned:
-            cleaned[name] = valid_date(cleaned[name], field=name, required=False)
-    if cleaned.get("applied_on") is not None:
-        not_future(cleaned["applied_on"], field="applied_on")
-    for name in ("amount_granted", "amount_received"):
-        if name in cleaned:
-            cleaned[name] = to_yuan(cleaned[name], field=name, allow_zero=True)
-    for name in ("programme_name", "policy_code", "certificate_number", "note"):
-        if name in cleaned:
-            cleaned[name] = valid_text(cleaned[name], field=name, required=False)
-    return cleaned
+def _applied_on(value: Any) -> dt.date | None:
+    """The day an application was filed: a date, if given, and not in the future."""
+    on = valid_date(value, field="applied_on", required=False)
+    if on is not None:
+        not_future(on, field="applied_on")
+    return on
+
+
+# an application's fields and their cleaners, checked in this order (``cleaned``)
+APPLICATION_CLEANERS = {
+    "applied_on": _applied_on,
+    **checked_as(valid_date, "valid_from", "valid_to", required=False),
+    **checked_as(to_yuan, "amount_granted", "amount_received", allow_zero=True),
+    **checked_as(
+        valid_text,
+        "programme_name",
+        "policy_code",
+        "certificate_number",
+        "note",
+        required=False,
+    ),
+}
 
 
 def _check_application(application: PolicyApplication) -> PolicyApplication:
@@ -414,7 +424,7 @@ def policy_application_create(
     """Record ``startup``'s application to a programme (amounts in yuan). Only an approved
     application has an amount granted, a certificate or a validity; a submitted one has the
     day it was applied; the amount received is at most the amount granted."""
-    fields = _clean_application(
+    fields = cleaned(
         {
             "programme_name": programme_name,
             "policy_code": policy_code,
@@ -425,7 +435,8 @@ def policy_application_create(
             "amount_granted": amount_granted,
             "amount_received": amount_received,
             "note": note,
-        }
+        },
+        APPLICATION_CLEANERS,
     )
     return _check_application(
         PolicyApplication(
@@ -449,7 +460,7 @@ def policy_application_update(
     """Change an application's ``fields`` (``APPLICATION_EDITABLE``), e.g. its status once
     the programme decides; the rules as on create."""
     only_editable(fields, APPLICATION_EDITABLE)
-    fields = _clean_application(fields)
+    fields = cleaned(fields, APPLICATION_CLEANERS)
     return _check_application(locked_with(PolicyApplication, application.pk, fields))
 
 
