@@ -7,12 +7,12 @@ prints its key once; ``api_token [USERNAME] --list`` lists tokens (never a key);
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from portfolio import services
+from portfolio.management.users import user_named
 from portfolio.models import ApiToken
 
 COLUMNS = ("id", "user", "name", "scope", "created", "last used", "expires", "status")
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         action.add_argument("--revoke", type=int, metavar="ID", help="Revoke the token ID.")
 
     def handle(self, *args, username, name, read_only, expires_days, revoke_others, **options):
-        user = self.user(username) if username else None
+        user = user_named(username) if username else None
         if options["list"]:
             self.list(user)
             return
@@ -68,13 +68,6 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(key)
-
-    def user(self, username: str):
-        User = get_user_model()
-        try:
-            return User.objects.get(**{User.USERNAME_FIELD: username})
-        except User.DoesNotExist:
-            raise CommandError(f"No user named {username!r}.") from None
 
     def list(self, user) -> None:
         tokens = ApiToken.objects.select_related("user").order_by("user__username", "id")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from portfolio.management.users import user_named
 from portfolio.services import importing
 
 
@@ -26,12 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="username recorded as the author in the history")
 
     def handle(self, *args, kind, path, dry_run, user, **options):
-        author = None
-        if user:
-            try:
-                author = get_user_model().objects.get(username=user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"No user named {user!r}.") from None
+        author = user_named(user) if user else None
         try:
             importing.check_upload_size(path.stat().st_size)  # before reading it
             content = path.read_bytes()
