@@ -231,14 +231,19 @@ class ServiceWrites:
 
 class ServiceWritesMixin:
     """A row added and changed through its two services, ``writes`` (a refusal shows next to
-    its field). The add form's other fields are given on add only (``is_illustrative``, an
-    agreement's startup). Once the row exists its form also shows the ``readonly_fields``
-    (who entered it and when)."""
+    its field). The form's fields are the update service's editable ones, then ``add_only``:
+    fields given on add only (``is_illustrative``); an admin sets ``fields`` itself only when
+    the order differs (an agreement's startup comes first). Once the row exists its form also
+    shows the ``readonly_fields`` (who entered it and when)."""
 
     writes: ServiceWrites
+    add_only: tuple[str, ...] = ()
+
+    def form_fields(self) -> tuple[str, ...]:
+        return self.fields or (*self.writes.editable, *self.add_only)
 
     def get_fields(self, request, obj=None):
-        return self.fields + (self.readonly_fields if obj is not None else ())
+        return self.form_fields() + (self.readonly_fields if obj is not None else ())
 
     def save_model(self, request, obj, form, change):
         writes = self.writes
@@ -246,7 +251,8 @@ class ServiceWritesMixin:
             changed = {n: getattr(obj, n) for n in form.changed_data if n in writes.editable}
             written = writes.update(**{writes.row: obj}, by=request.user, **changed)
         else:
-            written = writes.create(by=request.user, **{n: getattr(obj, n) for n in self.fields})
+            added = {n: getattr(obj, n) for n in self.form_fields()}
+            written = writes.create(by=request.user, **added)
         adopt(obj, written)
 
 

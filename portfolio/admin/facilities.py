@@ -40,7 +40,6 @@ class FacilityBookingAdmin(ImportedEntriesAdmin):
     list_filter = ("facility__kind", "facility")
     search_fields = ("facility__name", "startup__name", "startup__name_en", "note")
     autocomplete_fields = ("facility", "startup")
-    fields = ("facility", "startup", "starts_at", "ends_at", "units", "helium_litres", "note")
     writes = ServiceWrites(
         services.facility_booking_create, services.facility_booking_update, "booking", EDITABLE
     )

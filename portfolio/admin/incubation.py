@@ -57,7 +57,6 @@ class IncubationRuleAdmin(WrittenAdmin):
         "graduation_revenue_years",
     )
     search_fields = ("policy_code", "source")
-    fields = RULE_EDITABLE
     writes = ServiceWrites.saving(services.incubation_rule_save, "rule", RULE_EDITABLE)
 
 
@@ -66,7 +65,6 @@ class IncubatorThresholdAdmin(WrittenAdmin):
     list_display = ("grade", "key", "required", "effective_from", "policy_code")
     list_filter = ("grade", "key")
     search_fields = ("policy_code", "grade", "source")
-    fields = THRESHOLD_EDITABLE
     writes = ServiceWrites.saving(
         services.incubator_threshold_save, "threshold", THRESHOLD_EDITABLE
     )
@@ -76,7 +74,6 @@ class IncubatorThresholdAdmin(WrittenAdmin):
 class IncubatorFiguresAdmin(WrittenAdmin):
     list_display = ("effective_from", "opened_on", "controlled_area_m2", "seed_fund", "source")
     search_fields = ("source",)
-    fields = FIGURES_EDITABLE
     writes = ServiceWrites.saving(services.incubator_figures_save, "figures", FIGURES_EDITABLE)
 
 
@@ -147,7 +144,7 @@ class PolicyApplicationAdmin(EnteredRowsMixin, WrittenAdmin):
     )
     date_hierarchy = "applied_on"
     autocomplete_fields = ("startup",)
-    fields = (*APPLICATION_EDITABLE, "is_illustrative")
+    add_only = ("is_illustrative",)
     writes = ServiceWrites(
         services.policy_application_create,
         services.policy_application_update,
@@ -164,7 +161,7 @@ class FinancingIntroductionAdmin(EnteredRowsMixin, WrittenAdmin):
     search_fields = ("startup__name", "startup__name_en", "investor__name", "note")
     date_hierarchy = "introduced_on"
     autocomplete_fields = ("startup", "investor", "funding_round")
-    fields = (*INTRODUCTION_EDITABLE, "is_illustrative")
+    add_only = ("is_illustrative",)
     writes = ServiceWrites(
         services.financing_introduction_create,
         services.financing_introduction_update,

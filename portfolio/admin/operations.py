@@ -32,7 +32,6 @@ class SpaceLeaseAdmin(ImportedEntriesAdmin):
     list_filter = ("kind", "is_public_service_area")
     search_fields = ("unit", "startup__name", "startup__name_en", "subsidy_source")
     autocomplete_fields = ("startup",)
-    fields = LEASE_EDITABLE
     writes = ServiceWrites(
         services.space_lease_create, services.space_lease_update, "lease", LEASE_EDITABLE
     )
@@ -43,7 +42,7 @@ class MentorAdmin(ServiceWritesMixin, BaseAdmin):
     list_display = ("name", "kind", "appointed_by", "appointed_on", "until", "is_full_time")
     list_filter = ("kind", "is_full_time", "is_illustrative")
     search_fields = ("name", "appointed_by")
-    fields = (*MENTOR_EDITABLE, "is_illustrative")
+    add_only = ("is_illustrative",)
     writes = ServiceWrites(
         services.mentor_create, services.mentor_update, "mentor", MENTOR_EDITABLE
     )
@@ -57,7 +56,6 @@ class MentoringSessionAdmin(ImportedEntriesAdmin):
     list_filter = ("mentor__kind", "mentor")
     search_fields = ("mentor__name", "startup__name", "startup__name_en", "topic")
     autocomplete_fields = ("mentor", "startup")
-    fields = SESSION_EDITABLE
     writes = ServiceWrites(
         services.mentoring_session_create,
         services.mentoring_session_update,
