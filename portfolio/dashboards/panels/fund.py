@@ -105,13 +105,8 @@ def fund_charts(board: FundDashboard) -> dict[str, Chart]:
             wide=True,
         ),
         legend=charts.legend(cumulative),
-        columns=[
-            _("Month"),
-            _("Committed"),
-            _("Disbursed"),
-            _("Committed (cumulative)"),
-            _("Disbursed (cumulative)"),
-        ],
+        # the cumulative columns are the drawn series
+        columns=[_("Month"), _("Committed"), _("Disbursed"), *(s.label for s in cumulative)],
         rows=[
             [
                 p.month.strftime("%Y-%m"),
