@@ -37,6 +37,19 @@ def median_text(median: int | None, longest: int | None) -> str:
     return _("more than %(days)s days") % {"days": days(longest)}
 
 
+def quartile_columns() -> list[str]:
+    """The headers of a stay table's Kaplan-Meier columns (``quartile_cells``)."""
+    return [_("25% had left by (days)"), _("Median days"), _("75% had left by (days)")]
+
+
+def quartile_cells(
+    p25: int | None, median: int | None, p75: int | None, longest: int | None
+) -> list[str]:
+    """A row's Kaplan-Meier columns: the days by which a quarter, half and three quarters of
+    the stays had ended (the median as ``median_text`` says it)."""
+    return [days(p25), median_text(median, longest), days(p75)]
+
+
 def group_label(key: str) -> str:
     return {
         "all": _("All in the valley"),
@@ -79,9 +92,7 @@ def valley_survival_chart(valley, url: str) -> Chart:
             _("Exited"),
             _("Closed"),
             _("Still in the valley"),
-            _("25% had left by (days)"),
-            _("Median days"),
-            _("75% had left by (days)"),
+            *quartile_columns(),
         ],
         rows=[
             [
@@ -91,9 +102,12 @@ def valley_survival_chart(valley, url: str) -> Chart:
                 str(group.exited),
                 str(group.closed),
                 str(group.censored),
-                days(group.survival.p25),
-                median_text(group.survival.median, group.survival.longest),
-                days(group.survival.p75),
+                *quartile_cells(
+                    group.survival.p25,
+                    group.survival.median,
+                    group.survival.p75,
+                    group.survival.longest,
+                ),
             ]
             for group in valley.groups
             if group.stays
@@ -280,20 +294,11 @@ def overview_charts(overview: PipelineOverview) -> dict[str, Chart]:
             [r.median_days or r.longest_days or 0 for r in pipeline_rows],
         ),
         [median_text(r.median_days, r.longest_days) for r in pipeline_rows],
-        [
-            _("Stage"),
-            _("Stays"),
-            _("Still in the stage"),
-            _("25% had left by (days)"),
-            _("Median days"),
-            _("75% had left by (days)"),
-        ],
+        [_("Stage"), _("Stays"), _("Still in the stage"), *quartile_columns()],
         lambda r: [
             str(r.stays),
             str(r.still_in_stage),
-            days(r.p25_days),
-            median_text(r.median_days, r.longest_days),
-            days(r.p75_days),
+            *quartile_cells(r.p25_days, r.median_days, r.p75_days, r.longest_days),
         ],
         note=_(
             "Kaplan-Meier median: startups still in a stage count until today. Where fewer "
