@@ -62,6 +62,21 @@ BATCH = 5000
 ROUND_TYPES = [kind for kind in RoundType if kind != RoundType.IPO]
 
 
+def quarter_figures(rng: random.Random) -> dict:
+    """A quarter's revenue, R&D spend and headcount, drawn alike for the KPI reports and the
+    founders' submissions (in this order: the draws that follow depend on it)."""
+    return {
+        "revenue": Decimal(rng.randint(0, 5_000_000)),
+        "rd_spend": Decimal(rng.randint(100_000, 3_000_000)),
+        "headcount": rng.randint(3, 300),
+    }
+
+
+def quarter_cash(rng: random.Random) -> Decimal:
+    """A quarter's closing cash, for the KPI reports and the founders' submissions alike."""
+    return Decimal(rng.randint(500_000, 50_000_000))
+
+
 @transaction.atomic
 def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
     rng = random.Random(seed)
@@ -197,13 +212,11 @@ def generate(*, startups: int = 10_000, seed: int = 6) -> dict[str, int]:
                     startup=startup,
                     year=min(year, 2026),
                     quarter=quarter,
-                    revenue=Decimal(rng.randint(0, 5_000_000)),
-                    rd_spend=Decimal(rng.randint(100_000, 3_000_000)),
-                    headcount=rng.randint(3, 300),
+                    **quarter_figures(rng),
                     patents_filed=rng.randint(0, 20),
                     patents_granted=rng.randint(0, 10),
                     customers=rng.randint(0, 50),
-                    cash=Decimal(rng.randint(500_000, 50_000_000)),
+                    cash=quarter_cash(rng),
                 )
             )
     KpiReport.objects.bulk_create(kpis, batch_size=BATCH)
@@ -583,10 +596,8 @@ def founder_layer(rng: random.Random, startups: list[Startup]) -> dict[str, int]
                     year=request.year,
                     quarter=request.quarter,
                     request=request,
-                    revenue=Decimal(rng.randint(0, 5_000_000)),
-                    rd_spend=Decimal(rng.randint(100_000, 3_000_000)),
-                    headcount=rng.randint(3, 300),
-                    cash=Decimal(rng.randint(500_000, 50_000_000)),
+                    **quarter_figures(rng),
+                    cash=quarter_cash(rng),
                     status=status,
                     review_comment="请补充现金余额" if status == "returned" else "",
                     submitted_at=submitted_at,
