@@ -227,14 +227,9 @@ class KpiSubmissionViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     founder_scope = "startup"
     required_perms = {"review": ["portfolio.review_kpisubmission"]}
 
-    def get_serializer_class(self):
-        if self.action == "review":
-            return ReviewSerializer
-        return super().get_serializer_class()
-
     @extend_schema(summary=_("Approve or return a submission (incubator staff)"))
     @post_action(
         ReviewSerializer, KpiSubmissionSerializer, pagination_class=None, filter_backends=[]
     )
     def review(self, request, pk=None):
-        return self.write_action(ReviewSerializer, services.kpi_submission_review, "submission")
+        return self.write_action(services.kpi_submission_review, "submission")

@@ -86,11 +86,6 @@ class CapitalCallViewSet(CreateMixin, ApiViewSet):
     resource = "capital-calls"
     required_perms = {"payments": ["portfolio.add_capitalcallpayment"]}
 
-    def get_serializer_class(self):
-        if self.action == "payments":
-            return PaymentSerializer
-        return super().get_serializer_class()
-
     @extend_schema(summary=_("Record an LP's payment of its part of a call (fund managers)"))
     @post_action(
         PaymentSerializer,
@@ -100,12 +95,7 @@ class CapitalCallViewSet(CreateMixin, ApiViewSet):
         filter_backends=[],
     )
     def payments(self, request, pk=None):
-        return self.write_action(
-            PaymentSerializer,
-            services.capital_call_payment_record,
-            "capital_call",
-            code=status.HTTP_201_CREATED,
-        )
+        return self.write_action(services.capital_call_payment_record, "capital_call")
 
 
 @documented(

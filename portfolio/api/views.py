@@ -167,6 +167,9 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
     #: how a row reaches a startup, for founders (``portfolio.selectors.scope``): "pk" (the
     #: startup), a lookup path ("startup"), ``REFERENCE`` (read whole), or None: closed (403)
     founder_scope = None
+    #: a ``post_action``'s body serializer and answer status, set on the view that serves it
+    action_input = None
+    action_status = status.HTTP_200_OK
 
     def filter_queryset(self, queryset):
         """A founder's rows are their startup's (any other row is then a 404). Here rather
@@ -207,6 +210,8 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
             return self.update_serializer_class
         if self.action in ("create", "partial_update", "update") and self.write_serializer_class:
             return self.write_serializer_class
+        if self.action_input is not None:
+            return self.action_input
         return super().get_serializer_class()
 
     def check_filters(self) -> None:
@@ -227,15 +232,15 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
         instance = self.get_queryset().get(pk=instance.pk)
         return self.serializer_class(instance, context=self.get_serializer_context()).data
 
-    def write_action(self, input_class, service, row_arg: str, code=status.HTTP_200_OK):
-        """A detail action that writes its row through a service: the body checked by
-        ``input_class``, then ``service(<row_arg>=row, by=user, **body)``; the answer is the
-        row as read (``read_data``)."""
+    def write_action(self, service, row_arg: str):
+        """A ``post_action`` that writes its row through a service: the body checked by the
+        action's input, then ``service(<row_arg>=row, by=user, **body)``; the answer is the
+        row as read (``read_data``), with the action's status."""
         row = self.get_object()
-        serializer = input_class(data=self.request.data)
+        serializer = self.action_input(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         service(**{row_arg: row}, by=self.request.user, **serializer.validated_data)
-        return Response(self.read_data(row), status=code)
+        return Response(self.read_data(row), status=self.action_status)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -287,11 +292,18 @@ class ApiViewSet(ExportErrorsAsJson, viewsets.ReadOnlyModelViewSet):
 
 def post_action(input_class, answer, code=status.HTTP_200_OK, **kwargs):
     """A detail POST whose body ``input_class`` checks, answered (``code``) with the row as
-    read, ``answer``: DRF's ``action`` with its OpenAPI request and response. ``kwargs`` go
-    to ``action``."""
+    read, ``answer``: DRF's ``action`` with its OpenAPI request and response. The view that
+    serves it has ``action_input`` and ``action_status`` set (its serializer class, the
+    browsable API's form, and ``write_action`` read them). ``kwargs`` go to ``action``."""
 
     def decorate(func):
-        func = action(detail=True, methods=["post"], **kwargs)(func)
+        func = action(
+            detail=True,
+            methods=["post"],
+            action_input=input_class,
+            action_status=code,
+            **kwargs,
+        )(func)
         return extend_schema(request=input_class, responses={code: answer})(func)
 
     return decorate
@@ -420,13 +432,9 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
             return s.StartupCreateSerializer
         if self.action == "partial_update":
             return s.StartupUpdateSerializer
-        if self.action == "advance":
-            return s.AdvanceSerializer
-        if self.action == "graduate":
-            return s.GraduateSerializer
         if self.action == "retrieve":
             return s.StartupDetailSerializer
-        return s.StartupSerializer
+        return self.action_input or s.StartupSerializer
 
     def read_data(self, instance) -> dict:
         instance = selectors.startup_detail().get(pk=instance.pk)
@@ -441,7 +449,7 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     )
     @post_action(s.AdvanceSerializer, s.StartupDetailSerializer)
     def advance(self, request, pk=None):
-        return self.write_action(s.AdvanceSerializer, services.startup_advance, "startup")
+        return self.write_action(services.startup_advance, "startup")
 
     @extend_schema(
         summary=_("Graduate a startup (incubator staff)"),
@@ -455,7 +463,7 @@ class StartupViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
     )
     @post_action(s.GraduateSerializer, s.StartupDetailSerializer)
     def graduate(self, request, pk=None):
-        return self.write_action(s.GraduateSerializer, services.startup_graduate, "startup")
+        return self.write_action(services.startup_graduate, "startup")
 
 
 @documented(list=_("Stage moves, append-only"))
@@ -487,11 +495,6 @@ class MilestoneViewSet(MilestoneEvidenceActions, CreateMixin, ApiViewSet):
     # Verifying is incubator staff's (who change milestones); founders read their own only.
     required_perms = {"verify": ["portfolio.change_milestone"]}
 
-    def get_serializer_class(self):
-        if self.action == "verify":
-            return s.MilestoneVerifySerializer
-        return super().get_serializer_class()
-
     @extend_schema(
         summary=_("Verify a milestone (incubator staff)"),
         description=_(
@@ -509,7 +512,7 @@ class MilestoneViewSet(MilestoneEvidenceActions, CreateMixin, ApiViewSet):
     )
     def verify(self, request, pk=None):
         milestone = self.get_object()
-        serializer = s.MilestoneVerifySerializer(data=request.data)
+        serializer = self.action_input(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.milestone_verify(
             milestone=milestone, by=request.user, on=serializer.validated_data["verified_on"]
