@@ -24,7 +24,7 @@ from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
-from portfolio.api.serializers import TEXT, IdField, ReadRow, save_clean
+from portfolio.api.serializers import TEXT, IdField, StartupRecord, save_clean
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.facilities import BookingUnit, FacilityKind
 from portfolio.selectors.scope import REFERENCE
@@ -84,11 +84,9 @@ class FacilityViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- bookings -----------------------------------------------------------------------------
 
 
-class FacilityBookingSerializer(ReadRow):
+class FacilityBookingSerializer(StartupRecord):
     facility_name = serializers.CharField(source="facility.name", read_only=True)
-    startup_name = serializers.CharField(source="startup.name", read_only=True)
     booking_unit = serializers.CharField(source="facility.booking_unit", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
 
     class Meta:
         model = models.FacilityBooking

@@ -19,7 +19,7 @@ from portfolio import models, selectors, services
 from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.schema import documented
-from portfolio.api.serializers import MONEY, TEXT, IdField, ReadRow
+from portfolio.api.serializers import MONEY, TEXT, IdField, StartupRecord
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.incubation import (
     ApplicationStatus,
@@ -31,11 +31,9 @@ from portfolio.models.incubation import (
 from portfolio.services.incubation import APPLICATION_EDITABLE
 
 
-class IncubationAgreementSerializer(ReadRow):
-    startup_name = serializers.CharField(source="startup.name", read_only=True)
+class IncubationAgreementSerializer(StartupRecord):
     rule = serializers.CharField(source="rule.policy_code", read_only=True)
     rule_effective_from = serializers.DateField(source="rule.effective_from", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
 
     class Meta:
         model = models.IncubationAgreement
@@ -121,10 +119,8 @@ class IncubationAgreementViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- policy applications --------------------------------------------------------------------
 
 
-class PolicyApplicationSerializer(ReadRow):
-    startup_name = serializers.CharField(source="startup.name", read_only=True)
+class PolicyApplicationSerializer(StartupRecord):
     helped_by = serializers.CharField(source="helped_by.username", default=None, read_only=True)
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
 
     class Meta:
         model = models.PolicyApplication
@@ -227,13 +223,11 @@ class PolicyApplicationViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- financing introductions ----------------------------------------------------------------
 
 
-class FinancingIntroductionSerializer(ReadRow):
-    startup_name = serializers.CharField(source="startup.name", read_only=True)
+class FinancingIntroductionSerializer(StartupRecord):
     investor_name = serializers.CharField(source="investor.name", read_only=True)
     funding_round_closed_on = serializers.DateField(
         source="funding_round.closed_on", default=None, read_only=True
     )
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
 
     class Meta:
         model = models.FinancingIntroduction

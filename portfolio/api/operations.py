@@ -26,7 +26,7 @@ from portfolio.api.filters import IdFilter, StrictFilterSet, date_range
 from portfolio.api.inputs import ServiceInput
 from portfolio.api.renderers import JSONRenderer
 from portfolio.api.schema import documented
-from portfolio.api.serializers import MONEY, TEXT, IdField, ReadRow, area
+from portfolio.api.serializers import MONEY, TEXT, IdField, ReadRow, StartupRecord, area
 from portfolio.api.views import ApiViewSet, CreateMixin, PartialUpdateMixin
 from portfolio.models.operations import MentorKind, SpaceKind
 from portfolio.selectors.scope import REFERENCE
@@ -35,10 +35,7 @@ from portfolio.services.operations import LEASE_EDITABLE
 # --- space leases ---------------------------------------------------------------------------
 
 
-class SpaceLeaseSerializer(ReadRow):
-    startup_name = serializers.CharField(source="startup.name", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
-
+class SpaceLeaseSerializer(StartupRecord):
     class Meta:
         model = models.SpaceLease
         # what the service edits (``LEASE_EDITABLE``), the startup first with its name
@@ -179,10 +176,8 @@ class MentorViewSet(CreateMixin, PartialUpdateMixin, ApiViewSet):
 # --- mentoring sessions ---------------------------------------------------------------------
 
 
-class MentoringSessionSerializer(ReadRow):
+class MentoringSessionSerializer(StartupRecord):
     mentor_name = serializers.CharField(source="mentor.name", read_only=True)
-    startup_name = serializers.CharField(source="startup.name", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
 
     class Meta:
         model = models.MentoringSession

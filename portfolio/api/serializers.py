@@ -249,6 +249,15 @@ class FundRow(ReadRow):
     currency = CurrencyField()
 
 
+class StartupRecord(ReadRow):
+    # A row the incubator records about a startup (a lease, a booking, an agreement, ...):
+    # the startup's name beside its id, and the user who recorded it (null once that user
+    # is deleted). (No docstring: the schema would show it on every subclass.)
+
+    startup_name = serializers.CharField(source="startup.name", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+
+
 class FundRowInput(WrittenBy, serializers.Serializer):
     # The input of a fund's money row, written by ``service``: the fund first, by id. (No
     # docstring: the schema would show it on every subclass without one.)
