@@ -276,6 +276,17 @@ class MentorRatioSerializer(serializers.Serializer):
     per_10_incubatees = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
 
 
+def figure_schema(summary, answer):
+    """The OpenAPI of a ``_FigureView``'s GET: its summary and its answer's serializer; the
+    ``on`` parameter and its 400 are every figure's."""
+    return extend_schema(
+        summary=summary,
+        description=_("400 naming `on` when it is missing, malformed or outside 2000-2100."),
+        parameters=[OnQuerySerializer],
+        responses={200: answer},
+    )
+
+
 class _FigureView(APIView):
     permission_classes = [TokenScopePermission, RolePermissions]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
@@ -298,12 +309,7 @@ class SpaceOccupancyView(_FigureView):
 
     model = models.SpaceLease
 
-    @extend_schema(
-        summary=_("Space occupancy on a date"),
-        description=_("400 naming `on` when it is missing, malformed or outside 2000-2100."),
-        parameters=[OnQuerySerializer],
-        responses={200: OccupancySerializer},
-    )
+    @figure_schema(_("Space occupancy on a date"), OccupancySerializer)
     def get(self, request):
         return Response(OccupancySerializer(selectors.space_occupancy(self.on(request))).data)
 
@@ -314,12 +320,7 @@ class MentorRatioView(_FigureView):
 
     model = models.Mentor
 
-    @extend_schema(
-        summary=_("Mentors per 10 incubatees on a date"),
-        description=_("400 naming `on` when it is missing, malformed or outside 2000-2100."),
-        parameters=[OnQuerySerializer],
-        responses={200: MentorRatioSerializer},
-    )
+    @figure_schema(_("Mentors per 10 incubatees on a date"), MentorRatioSerializer)
     def get(self, request):
         return Response(
             MentorRatioSerializer(selectors.mentors_per_10_incubatees(self.on(request))).data
