@@ -27,7 +27,14 @@ from portfolio.models.common import belongs_to, done_by, illustrative
 from portfolio.models.funding import FundingRound
 from portfolio.models.pipeline import MONEY, YEAR_VALIDATORS, BilingualNameMixin, Startup
 from portfolio.models.querysets import CommitmentQuerySet, FundQuerySet, PortfolioQuerySet
-from portfolio.models.rules import check, non_negative, positive, positive_amount, unique
+from portfolio.models.rules import (
+    between,
+    check,
+    non_negative,
+    positive,
+    positive_amount,
+    unique,
+)
 
 PERCENT = {
     "max_digits": 5,
@@ -41,6 +48,14 @@ MULTIPLIER = {
     "max_digits": 4,
     "decimal_places": 2,
     "validators": [MinValueValidator(0), MaxValueValidator(10)],
+}
+
+
+#: the fund's 返投 credit of each kind of relocation (``Fund.relocation_multiplier``)
+RELOCATION_MULTIPLIERS = {
+    RelocationKind.MOVED: "relocation_moved_multiplier",
+    RelocationKind.LOCAL_SUBSIDIARY: "relocation_subsidiary_multiplier",
+    RelocationKind.LOCAL_INVESTMENT: "relocation_investment_multiplier",
 }
 
 
@@ -149,22 +164,16 @@ class Fund(BilingualNameMixin):
             check(
                 "fund_limits_are_percentages",
                 Q(
-                    max_single_company_pct__gte=0,
-                    max_single_company_pct__lte=100,
-                    min_target_sector_pct__gte=0,
-                    min_target_sector_pct__lte=100,
-                    min_local_pct__gte=0,
-                    min_local_pct__lte=100,
+                    **between(
+                        0, 100, "max_single_company_pct", "min_target_sector_pct", "min_local_pct"
+                    )
                 ),
                 message=_("Policy limits are percentages between 0 and 100."),
             ),
             check(
                 "fund_lp_terms_in_range",
                 Q(
-                    management_fee_pct__gte=0,
-                    management_fee_pct__lte=100,
-                    hurdle_pct__gte=0,
-                    hurdle_pct__lte=100,
+                    **between(0, 100, "management_fee_pct", "hurdle_pct"),
                     carry_pct__gte=0,
                     carry_pct__lt=100,
                     catch_up_pct__lte=100,
@@ -177,14 +186,8 @@ class Fund(BilingualNameMixin):
             check(
                 "fund_policy_pack_in_range",
                 Q(
-                    stake_cap_pct__gte=0,
-                    stake_cap_pct__lte=100,
-                    relocation_moved_multiplier__gte=0,
-                    relocation_moved_multiplier__lte=10,
-                    relocation_subsidiary_multiplier__gte=0,
-                    relocation_subsidiary_multiplier__lte=10,
-                    relocation_investment_multiplier__gte=0,
-                    relocation_investment_multiplier__lte=10,
+                    **between(0, 100, "stake_cap_pct"),
+                    **between(0, 10, *RELOCATION_MULTIPLIERS.values()),
                 ),
                 message=_(
                     "The stake cap is a percentage; relocation credits are between 0 and 10."
@@ -194,11 +197,7 @@ class Fund(BilingualNameMixin):
 
     def relocation_multiplier(self, kind: str) -> Decimal:
         """The 返投 credit of a relocation of ``kind`` (``RelocationKind``)."""
-        return {
-            RelocationKind.MOVED: self.relocation_moved_multiplier,
-            RelocationKind.LOCAL_SUBSIDIARY: self.relocation_subsidiary_multiplier,
-            RelocationKind.LOCAL_INVESTMENT: self.relocation_investment_multiplier,
-        }[kind]
+        return getattr(self, RELOCATION_MULTIPLIERS[kind])
 
 
 class Commitment(models.Model):

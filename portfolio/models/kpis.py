@@ -19,7 +19,7 @@ from portfolio.models.pipeline import (
     Startup,
     of_which_within_totals,
 )
-from portfolio.models.rules import check, unique
+from portfolio.models.rules import between, check, unique
 
 MSG_QUARTER_YEAR = _("Quarter must be 1 to 4, year 2000 to 2100.")
 
@@ -28,7 +28,7 @@ def quarter_valid(name: str) -> models.CheckConstraint:
     """The database's "quarter 1-4 of a year 2000-2100" of a request or a submission."""
     return check(
         name,
-        Q(quarter__gte=1, quarter__lte=4, year__gte=2000, year__lte=2100),
+        Q(**between(1, 4, "quarter"), **between(2000, 2100, "year")),
         message=MSG_QUARTER_YEAR,
     )
 

@@ -19,7 +19,14 @@ from portfolio.models.choices import (
 )
 from portfolio.models.common import belongs_to, credit_code_field, done_by, illustrative
 from portfolio.models.querysets import PortfolioQuerySet, StageQuerySet, StartupQuerySet
-from portfolio.models.rules import at_most, check, credit_code_format, non_negative, unique
+from portfolio.models.rules import (
+    at_most,
+    between,
+    check,
+    credit_code_format,
+    non_negative,
+    unique,
+)
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
@@ -29,10 +36,7 @@ YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 def trl_1_9(name: str, *fields: str) -> models.CheckConstraint:
     """The database's TRL range (1-9) on ``fields``, with its one message."""
-    bounds = {}
-    for field in fields:
-        bounds |= {f"{field}__gte": 1, f"{field}__lte": 9}
-    return check(name, Q(**bounds), message=_("TRL must be between 1 and 9."))
+    return check(name, Q(**between(1, 9, *fields)), message=_("TRL must be between 1 and 9."))
 
 
 #: "of which" figures of a KPI report and the totals they are part of
@@ -394,12 +398,12 @@ class KpiReport(KpiFigures):
             ),
             check(
                 "kpi_quarter_1_4",
-                Q(quarter__gte=1, quarter__lte=4),
+                Q(**between(1, 4, "quarter")),
                 message=_("Quarter must be 1, 2, 3 or 4."),
             ),
             check(
                 "kpi_year_range",
-                Q(year__gte=2000, year__lte=2100),
+                Q(**between(2000, 2100, "year")),
                 message=_("Year must be between 2000 and 2100."),
             ),
             non_negative(

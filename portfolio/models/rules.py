@@ -27,6 +27,15 @@ def unique(name: str, *fields: str, message, condition: Q | None = None) -> mode
     )
 
 
+def between(low, high, *fields: str) -> dict[str, object]:
+    """The lookups that hold each of ``fields`` between ``low`` and ``high``, both included:
+    ``Q(**between(0, 100, "a", "b"))``, or several ranges in one ``Q``."""
+    bounds: dict[str, object] = {}
+    for field in fields:
+        bounds |= {f"{field}__gte": low, f"{field}__lte": high}
+    return bounds
+
+
 def _each(lookup: str, bound, fields: tuple[str, ...], nullable: bool) -> Q:
     condition = Q(**{f"{field}__{lookup}": bound for field in fields})
     if nullable:

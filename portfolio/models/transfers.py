@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models.common import belongs_to, illustrative
 from portfolio.models.fund import PERCENT
 from portfolio.models.pipeline import MONEY, Institution, Startup
-from portfolio.models.rules import check, non_negative, one_of
+from portfolio.models.rules import between, check, non_negative, one_of
 from portfolio.models.validators import validate_patent_application_number
 
 
@@ -127,12 +127,7 @@ class TechTransfer(models.Model):
             ),
             check(
                 "tech_transfer_pct_range",
-                Q(
-                    equity_to_institution_pct__gte=0,
-                    equity_to_institution_pct__lte=100,
-                    equity_to_researchers_pct__gte=0,
-                    equity_to_researchers_pct__lte=100,
-                ),
+                Q(**between(0, 100, "equity_to_institution_pct", "equity_to_researchers_pct")),
                 message=_("An equity share lies between 0 and 100%."),
             ),
             check(
