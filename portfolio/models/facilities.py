@@ -16,13 +16,20 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models.common import CreatedByMixin, belongs_to, illustrative
 from portfolio.models.pipeline import Startup
-from portfolio.models.rules import ends_after, ends_before_start, non_negative, one_of
+from portfolio.models.rules import EndsAfter, non_negative, one_of, refuse
 
 #: billed units and helium litres: up to 99,999,999.99
 QUANTITY = {"max_digits": 10, "decimal_places": 2}
 #: the PostgreSQL-only exclusion constraint (``0021_facilities``); its name is the refusal's
 NO_OVERLAP_CONSTRAINT = "facility_booking_no_overlap"
-MSG_BOOKING_ENDS = _("A booking ends after it starts.")
+BOOKING_ENDS = EndsAfter(
+    "facility_booking_ends_after_start",
+    "ends_at",
+    "starts_at",
+    _("A booking ends after it starts."),
+    open_ended=False,
+    same_day=False,
+)
 #: a booking's times lie in these years (a year-9999 date is a typo, not a booking)
 BOOKING_YEARS = (2000, 2100)
 BOOKING_YEARS_MESSAGE = _("A booking's date lies between the years 2000 and 2100.")
@@ -109,14 +116,7 @@ class FacilityBooking(CreatedByMixin, models.Model):
             models.Index(fields=["starts_at"], name="facility_booking_starts"),
         ]
         constraints = [
-            ends_after(
-                "facility_booking_ends_after_start",
-                "ends_at",
-                "starts_at",
-                message=MSG_BOOKING_ENDS,
-                open_ended=False,
-                same_day=False,
-            ),
+            BOOKING_ENDS.constraint,
             non_negative(
                 "facility_booking_non_negative",
                 "units",
@@ -138,7 +138,4 @@ class FacilityBooking(CreatedByMixin, models.Model):
                 raise ValidationError(
                     {name: ValidationError(BOOKING_YEARS_MESSAGE, code="out_of_range")}
                 )
-        if errors := ends_before_start(
-            self, "ends_at", "starts_at", MSG_BOOKING_ENDS, same_day=False
-        ):
-            raise ValidationError(errors)
+        refuse(self, BOOKING_ENDS)

@@ -22,12 +22,23 @@ from portfolio.models.pipeline import MONEY, Startup
 
 #: a threshold's value: a count, a share in percent, an area in m² or yuan
 THRESHOLD = {"max_digits": 16, "decimal_places": 2}
-MSG_AGREEMENT_ENDS = _("An agreement ends on or after the day it starts.")
+AGREEMENT_ENDS = rules.EndsAfter(
+    "incubation_agreement_ends_after_start",
+    "ends_on",
+    "starts_on",
+    _("An agreement ends on or after the day it starts."),
+)
 MSG_CERTIFICATE_ENDS = _("A certificate is valid to a day on or after its start.")
 MSG_FIGURES_AREA = _("The space the incubator controls is more than 0 m².")
 MSG_FIGURES_FUND = _("A fund cannot be negative.")
 MSG_APPLIED_ON = _("A submitted application has the day it was applied.")
-MSG_RECEIVED_WITHIN_GRANTED = _("The amount received cannot exceed the amount granted.")
+RECEIVED_WITHIN_GRANTED = rules.AtMost(
+    "policy_application_received_within_granted",
+    "amount_received",
+    "amount_granted",
+    _("The amount received cannot exceed the amount granted."),
+    code="above_granted",
+)
 MSG_ROUND_NEEDS_INVESTED = _("Only an introduction that led to an investment names a round.")
 
 
@@ -242,12 +253,7 @@ class IncubationAgreement(CreatedByMixin, models.Model):
         verbose_name = _("incubation agreement")
         verbose_name_plural = _("incubation agreements")
         constraints = [
-            rules.ends_after(
-                "incubation_agreement_ends_after_start",
-                "ends_on",
-                "starts_on",
-                message=MSG_AGREEMENT_ENDS,
-            ),
+            AGREEMENT_ENDS.constraint,
             rules.ends_after(
                 "incubation_agreement_deadline_after_start",
                 "incubation_deadline",
@@ -264,8 +270,7 @@ class IncubationAgreement(CreatedByMixin, models.Model):
         return f"{self.startup} · {self.starts_on} – {self.incubation_deadline}"
 
     def clean(self) -> None:
-        if errors := rules.ends_before_start(self, "ends_on", "starts_on", MSG_AGREEMENT_ENDS):
-            raise ValidationError(errors)
+        rules.refuse(self, AGREEMENT_ENDS)
 
 
 class GraduationBasis(models.TextChoices):
@@ -416,12 +421,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
                 "amount_received",
                 message=_("Amounts cannot be negative."),
             ),
-            rules.at_most(
-                "policy_application_received_within_granted",
-                "amount_received",
-                "amount_granted",
-                message=MSG_RECEIVED_WITHIN_GRANTED,
-            ),
+            RECEIVED_WITHIN_GRANTED.constraint,
             rules.check(
                 "policy_application_grant_needs_approval",
                 Q(status="approved")
@@ -463,13 +463,7 @@ class PolicyApplication(CreatedByMixin, models.Model):
                         code="needs_approval",
                     )
         errors |= rules.ends_before_start(self, "valid_to", "valid_from", MSG_CERTIFICATE_ENDS)
-        errors |= rules.exceeds(
-            self,
-            "amount_received",
-            "amount_granted",
-            MSG_RECEIVED_WITHIN_GRANTED,
-            code="above_granted",
-        )
+        errors |= RECEIVED_WITHIN_GRANTED.errors(self)
         if errors:
             raise ValidationError(errors)
 

@@ -30,10 +30,26 @@ HOURS = {"max_digits": 5, "decimal_places": 2}
 #: the PostgreSQL-only exclusion constraint (``0026_space_lease_exclusion``); its name is the
 #: refusal's
 LEASE_NO_OVERLAP_CONSTRAINT = "space_lease_no_overlap"
-MSG_LEASE_ENDS = _("A lease ends on or after the day it starts.")
-MSG_APPOINTMENT_ENDS = _("An appointment ends on or after the day it starts.")
+LEASE_ENDS = rules.EndsAfter(
+    "space_lease_ends_after_start",
+    "ends_on",
+    "starts_on",
+    _("A lease ends on or after the day it starts."),
+)
+ACTUAL_WITHIN_LIST = rules.AtMost(
+    "space_lease_actual_within_list",
+    "actual_rent",
+    "list_rent",
+    _("The actual rent cannot exceed the list rent."),
+    code="above_list",
+)
+APPOINTMENT_ENDS = rules.EndsAfter(
+    "mentor_until_after_appointed",
+    "until",
+    "appointed_on",
+    _("An appointment ends on or after the day it starts."),
+)
 MSG_SESSION_HOURS = _("A session lasts more than 0 and at most 24 hours.")
-MSG_ACTUAL_WITHIN_LIST = _("The actual rent cannot exceed the list rent.")
 
 
 class SpaceKind(models.TextChoices):
@@ -91,12 +107,7 @@ class SpaceLease(CreatedByMixin, models.Model):
             rules.one_of(
                 "space_lease_kind_valid", "kind", SpaceKind, message=_("Unknown space kind.")
             ),
-            rules.ends_after(
-                "space_lease_ends_after_start",
-                "ends_on",
-                "starts_on",
-                message=MSG_LEASE_ENDS,
-            ),
+            LEASE_ENDS.constraint,
             rules.positive(
                 "space_lease_area_positive",
                 "area_m2",
@@ -109,24 +120,14 @@ class SpaceLease(CreatedByMixin, models.Model):
                 "subsidy",
                 message=_("Rents and subsidy cannot be negative."),
             ),
-            rules.at_most(
-                "space_lease_actual_within_list",
-                "actual_rent",
-                "list_rent",
-                message=MSG_ACTUAL_WITHIN_LIST,
-            ),
+            ACTUAL_WITHIN_LIST.constraint,
         ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.startup} · {self.starts_on}"
 
     def clean(self) -> None:
-        errors = rules.ends_before_start(self, "ends_on", "starts_on", MSG_LEASE_ENDS)
-        errors |= rules.exceeds(
-            self, "actual_rent", "list_rent", MSG_ACTUAL_WITHIN_LIST, code="above_list"
-        )
-        if errors:
-            raise ValidationError(errors)
+        rules.refuse(self, LEASE_ENDS, ACTUAL_WITHIN_LIST)
 
 
 class Mentor(models.Model):
@@ -156,20 +157,14 @@ class Mentor(models.Model):
             rules.one_of(
                 "mentor_kind_valid", "kind", MentorKind, message=_("Unknown mentor type.")
             ),
-            rules.ends_after(
-                "mentor_until_after_appointed",
-                "until",
-                "appointed_on",
-                message=MSG_APPOINTMENT_ENDS,
-            ),
+            APPOINTMENT_ENDS.constraint,
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
-        if errors := rules.ends_before_start(self, "until", "appointed_on", MSG_APPOINTMENT_ENDS):
-            raise ValidationError(errors)
+        rules.refuse(self, APPOINTMENT_ENDS)
 
 
 class MentoringSession(CreatedByMixin, models.Model):

@@ -1,11 +1,16 @@
 """The database's rules: one builder per shape of constraint, each with its name and its
 message, and ``clean()``'s side of two of them (``ends_before_start`` of ``ends_after``,
-``exceeds`` of ``at_most``: the same rule named on the field to correct).
+``exceeds`` of ``at_most``: the same rule named on the field to correct). A model that holds
+such a rule on both sides declares it once, as ``EndsAfter`` or ``AtMost``: its
+``constraint`` goes in ``Meta.constraints``, and ``refuse(self, ...)`` in ``clean()``.
 
 They return the very ``CheckConstraint`` / ``UniqueConstraint`` a model would spell out, so
 the migration state does not depend on which way a rule is written."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -111,6 +116,64 @@ def exceeds(
     if value is not None and limit is not None and value > limit:
         return {field: ValidationError(message, code=code)}
     return {}
+
+
+@dataclass(frozen=True)
+class EndsAfter:
+    """A period's rule on both sides: ``constraint`` (``ends_after``) for the database,
+    ``errors`` (``ends_before_start``, on ``end``) for ``clean()``; one name, one message."""
+
+    name: str
+    end: str
+    start: str
+    message: Any
+    open_ended: bool = True
+    same_day: bool = True
+
+    @property
+    def constraint(self) -> models.CheckConstraint:
+        return ends_after(
+            self.name,
+            self.end,
+            self.start,
+            message=self.message,
+            open_ended=self.open_ended,
+            same_day=self.same_day,
+        )
+
+    def errors(self, instance: models.Model) -> dict[str, ValidationError]:
+        return ends_before_start(
+            instance, self.end, self.start, self.message, same_day=self.same_day
+        )
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """A ceiling on both sides: ``constraint`` (``at_most``) for the database, ``errors``
+    (``exceeds``, on ``field``, with ``code``) for ``clean()``."""
+
+    name: str
+    field: str
+    bound: str
+    message: Any
+    code: str
+
+    @property
+    def constraint(self) -> models.CheckConstraint:
+        return at_most(self.name, self.field, self.bound, message=self.message)
+
+    def errors(self, instance: models.Model) -> dict[str, ValidationError]:
+        return exceeds(instance, self.field, self.bound, self.message, code=self.code)
+
+
+def refuse(instance: models.Model, *both_sides: EndsAfter | AtMost) -> None:
+    """``clean()``'s side of ``both_sides``: one ``ValidationError`` with the error of each
+    rule the row breaks, on its field; nothing when it breaks none."""
+    errors: dict[str, ValidationError] = {}
+    for rule in both_sides:
+        errors |= rule.errors(instance)
+    if errors:
+        raise ValidationError(errors)
 
 
 def credit_code_format(name: str) -> models.CheckConstraint:
