@@ -477,7 +477,7 @@ class AdvanceSerializer(serializers.Serializer):
     to_stage = StageSlugField()
     on = serializers.DateField()
     trl = serializers.IntegerField(min_value=1, max_value=9)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = note_field()
 
 
 # --- milestones, KPI reports ----------------------------------------------------------------
@@ -650,7 +650,7 @@ class CommitmentCreateSerializer(FundRowInput):
     startup = IdField(queryset=models.Startup.objects.all())
     amount = money(min_value=0)
     approved_on = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = note_field()
 
     service = services.commitment_create
 

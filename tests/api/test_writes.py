@@ -49,6 +49,7 @@ def test_advance_moves_the_startup_and_records_who(staff, world):
         ({"to_stage": "first-sales", "on": "2024-05-01", "trl": 10}, "trl"),
         ({"to_stage": "moon", "on": "2024-05-01", "trl": 8}, "to_stage"),
         ({"on": "2024-05-01", "trl": 8}, "to_stage"),
+        ({"to_stage": "first-sales", "on": "2024-05-01", "trl": 8, "note": "x" * 5001}, "note"),
     ],
 )
 def test_advance_refused_with_the_reason(staff, world, body, field):
@@ -125,6 +126,7 @@ def test_commitment_above_capacity_answers_409_with_the_amount_available(manager
         ({"approved_on": "not a date"}, "approved_on"),
         ({"startup": 10**6}, "startup"),
         ({"fund": "x"}, "fund"),
+        ({"note": "x" * 5001}, "note"),  # every note's limit (5,000 characters)
     ],
 )
 def test_commitment_refused_with_400(manager, world, body, field):
