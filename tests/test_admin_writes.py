@@ -199,3 +199,32 @@ def test_held_by_fund_counts_live_commitments_only(staff_user, commitments):
     response = login(staff_user).get(admin_url(Startup, "changelist"), {"fund": str(free.fund_id)})
     shown = {row.pk for row in response.context["cl"].result_list}
     assert shown == {paid.startup_id, other.startup_id}
+
+
+#: the admins whose rows take a field on add that their update service does not edit
+ADD_ONLY = [
+    (factories.MentorFactory, "mentor", "is_illustrative"),
+    (factories.PolicyApplicationFactory, "policyapplication", "is_illustrative"),
+    (factories.FinancingIntroductionFactory, "financingintroduction", "is_illustrative"),
+    (factories.IncubationAgreementFactory, "incubationagreement", "startup"),
+]
+
+
+@pytest.mark.parametrize(("factory", "model_name", "field"), ADD_ONLY)
+def test_a_field_given_on_add_only_is_read_only_on_change(staff_user, factory, model_name, field):
+    """A field given when the row is added (``add_only``) that its update service does not
+    edit: the change form shows it without an input (a box to untick would be dropped on
+    save without a word) and saving the form keeps it; the add form asks for it."""
+    row = factory(**({"is_illustrative": True} if field == "is_illustrative" else {}))
+    before = getattr(row, field)
+    client = login(staff_user)
+    url = reverse(f"admin:portfolio_{model_name}_change", args=[row.pk])
+    page = client.get(url)
+    assert field not in page.context["adminform"].form.fields
+    assert field in page.context["adminform"].readonly_fields
+    saved = client.post(url, form_data(page.content.decode(), f"{model_name}_form"))
+    assert saved.status_code == 302, saved.context and saved.context["adminform"].form.errors
+    row.refresh_from_db()
+    assert getattr(row, field) == before
+    add = client.get(reverse(f"admin:portfolio_{model_name}_add"))
+    assert field in add.context["adminform"].form.fields

@@ -232,15 +232,20 @@ class ServiceWrites:
 class ServiceWritesMixin:
     """A row added and changed through its two services, ``writes`` (a refusal shows next to
     its field). The form's fields are the update service's editable ones, then ``add_only``:
-    fields given on add only (``is_illustrative``); an admin sets ``fields`` itself only when
-    the order differs (an agreement's startup comes first). Once the row exists its form also
-    shows the ``readonly_fields`` (who entered it and when)."""
+    fields given on add only (``is_illustrative``, an agreement's startup), which the update
+    service does not edit and so the change form shows read-only; an admin sets ``fields``
+    itself only when the order differs (an agreement's startup comes first). Once the row
+    exists its form also shows the ``readonly_fields`` (who entered it and when)."""
 
     writes: ServiceWrites
     add_only: tuple[str, ...] = ()
 
     def form_fields(self) -> tuple[str, ...]:
         return self.fields or (*self.writes.editable, *self.add_only)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly + self.add_only if obj is not None else readonly
 
     def get_fields(self, request, obj=None):
         return self.form_fields() + (self.readonly_fields if obj is not None else ())

@@ -87,15 +87,13 @@ class IncubationAgreementAdmin(WrittenAdmin):
     readonly_fields = ("rule", "incubation_deadline", "created_by", "created_at")
     show_full_result_count = False
     fields = ("startup", *AGREEMENT_EDITABLE)
+    add_only = ("startup",)
     writes = ServiceWrites(
         services.incubation_agreement_create,
         services.incubation_agreement_update,
         "agreement",
         AGREEMENT_EDITABLE,
     )
-
-    def get_readonly_fields(self, request, obj=None):
-        return (*self.readonly_fields, "startup") if obj is not None else self.readonly_fields
 
 
 @admin.register(models.Graduation)
